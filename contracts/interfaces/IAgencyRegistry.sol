@@ -1,0 +1,141 @@
+// SPDX-License-Identifier: Apache-2.0
+pragma solidity 0.8.37;
+
+/// @title Agency registry: who may issue which certificates, in which jurisdiction
+/// @notice Governance (the platform authority) registers agencies and the certificate types they may
+/// issue; each agency's admins manage that agency's officer keys. No personal data is stored here.
+interface IAgencyRegistry {
+    enum AgencyStatus {
+        None,
+        Active,
+        Suspended,
+        Retired
+    }
+
+    enum OfficerStatus {
+        None,
+        Active,
+        Removed
+    }
+
+    /// @dev Packed in one slot: the ledger reads it on every anchor.
+    struct Agency {
+        AgencyStatus status;
+        uint32 jurisdiction;
+        uint40 registeredAt;
+        /// @dev bit `t` set: the agency may issue certificate type `t` (0..127)
+        uint128 certificateTypes;
+    }
+
+    /// @dev Packed in one slot. An address belongs to one agency forever, so batches keep their meaning.
+    struct Officer {
+        OfficerStatus status;
+        uint32 agencyId;
+        uint40 addedAt;
+        uint40 removedAt;
+        /// @dev 0 = never declared compromised; otherwise batches anchored at or after this time are void
+        uint40 compromisedSince;
+    }
+
+    error AgencyRegistryInvalidAgencyId(uint32 agencyId);
+    error AgencyRegistryAgencyExists(uint32 agencyId);
+    error AgencyRegistryUnknownAgency(uint32 agencyId);
+    error AgencyRegistryInvalidJurisdiction(uint32 jurisdiction);
+    error AgencyRegistryInvalidStatusChange(uint32 agencyId, AgencyStatus from, AgencyStatus to);
+    error AgencyRegistryAgencyNotActive(uint32 agencyId, AgencyStatus status);
+    error AgencyRegistryUnknownCertificateType(uint8 typeId);
+    error AgencyRegistryCertificateTypeExists(uint8 typeId);
+    error AgencyRegistryInvalidCertificateType(uint8 typeId);
+    error AgencyRegistryTypeNotAuthorized(uint32 agencyId, uint8 typeId);
+    error AgencyRegistryInvalidOfficer(address officer);
+    error AgencyRegistryOfficerExists(address officer);
+    error AgencyRegistryUnknownOfficer(address officer);
+    error AgencyRegistryOfficerNotActive(address officer);
+    error AgencyRegistryNotAgencyAdmin(address account, uint32 agencyId);
+    error AgencyRegistryInvalidCompromiseTime(address officer, uint40 since);
+
+    event CertificateTypeDefined(uint8 indexed typeId, bytes32 schemaHash, address indexed by);
+    event AgencyRegistered(
+        uint32 indexed agencyId,
+        uint32 jurisdiction,
+        bytes32 metadataHash,
+        uint128 certificateTypes,
+        address indexed admin,
+        address indexed by
+    );
+    event AgencyStatusChanged(
+        uint32 indexed agencyId,
+        AgencyStatus from,
+        AgencyStatus to,
+        address indexed by
+    );
+    event AgencyCertificateTypesChanged(
+        uint32 indexed agencyId,
+        uint128 certificateTypes,
+        address indexed by
+    );
+    event AgencyMetadataChanged(uint32 indexed agencyId, bytes32 metadataHash, address indexed by);
+    event OfficerAdded(uint32 indexed agencyId, address indexed officer, address indexed by);
+    event OfficerRemoved(uint32 indexed agencyId, address indexed officer, address indexed by);
+    event OfficerCompromised(
+        uint32 indexed agencyId,
+        address indexed officer,
+        uint40 since,
+        address indexed by
+    );
+
+    /// @notice Role of the platform authority: registers agencies and types, may act in emergencies.
+    function GOVERNANCE_ROLE() external view returns (bytes32);
+
+    /// @notice The AccessControl role of one agency's admins (its role admin is GOVERNANCE_ROLE).
+    function agencyAdminRole(uint32 agencyId) external pure returns (bytes32);
+
+    /// @notice Defines certificate type `typeId` (0..127) by the hash of its published schema.
+    function defineCertificateType(uint8 typeId, bytes32 schemaHash) external;
+
+    /// @notice Registers an active agency with its jurisdiction (six-digit GB/T 2260 code),
+    /// the hash of its off-chain metadata, its first admin and the types it may issue.
+    function registerAgency(
+        uint32 agencyId,
+        uint32 jurisdiction,
+        bytes32 metadataHash,
+        address admin,
+        uint128 certificateTypes
+    ) external;
+
+    /// @notice Moves an agency between Active and Suspended, or to Retired (final).
+    function setAgencyStatus(uint32 agencyId, AgencyStatus status) external;
+
+    /// @notice Replaces the set of certificate types an agency may issue from now on.
+    function setAgencyCertificateTypes(uint32 agencyId, uint128 certificateTypes) external;
+
+    /// @notice Replaces the hash of an agency's off-chain metadata (name, address, contact).
+    function setAgencyMetadata(uint32 agencyId, bytes32 metadataHash) external;
+
+    /// @notice Adds an officer key to an agency; only that agency's admins or governance.
+    function addOfficer(uint32 agencyId, address officer) external;
+
+    /// @notice Removes an officer key: it can no longer anchor or change statuses; its batches stand.
+    function removeOfficer(address officer) external;
+
+    /// @notice Declares an officer key compromised since `since` (<= now): its batches anchored at or
+    /// after `since` fail verification. The time can only move earlier; the key is removed too.
+    function declareOfficerCompromised(address officer, uint40 since) external;
+
+    /// @notice The agency record, its metadata hash included.
+    function agency(uint32 agencyId) external view returns (Agency memory record, bytes32 metadataHash);
+
+    /// @notice The officer record of `officer` (status None when unknown).
+    function officer(address account) external view returns (Officer memory);
+
+    /// @notice The schema hash of a defined certificate type (zero when undefined).
+    function certificateType(uint8 typeId) external view returns (bytes32);
+
+    /// @notice Reverts unless `account` is an active officer of an active agency authorised for
+    /// `typeId`; returns that agency's id. The ledger calls it on every anchor.
+    function requireIssuer(address account, uint8 typeId) external view returns (uint32 agencyId);
+
+    /// @notice Reverts unless `account` may change statuses of `agencyId`'s certificates: an active
+    /// officer of that agency (whatever the agency's status) or governance.
+    function requireStatusAuthority(address account, uint32 agencyId) external view;
+}

@@ -1,0 +1,105 @@
+/**
+ * The verification result: the contract between the engine, the API (`POST /api/v1/verify`,
+ * `GET /v/:id`), the CLI and the web pages. Status names are fixed by the design document.
+ */
+export const VERIFICATION_STATUSES = [
+  "VALID",
+  "MALFORMED",
+  "TAMPERED",
+  "NOT_ANCHORED",
+  "WRONG_NETWORK",
+  "ISSUER_UNAUTHORIZED",
+  "REVOKED",
+  "SUSPENDED",
+  "EXPIRED",
+  "NOT_YET_VALID",
+  "UNKNOWN_CERTIFICATE",
+  "UNAVAILABLE",
+] as const;
+
+export type VerificationStatus = (typeof VERIFICATION_STATUSES)[number];
+
+/** Names of the ordered checks, in the order the engine runs them. */
+export const CHECK_NAMES = [
+  "format",
+  "integrity",
+  "merkleProof",
+  "network",
+  "anchored",
+  "issuer",
+  "status",
+  "validity",
+] as const;
+
+export type CheckName = (typeof CHECK_NAMES)[number];
+
+export interface Check {
+  name: CheckName;
+  passed: boolean;
+  /** One sentence in English; pages translate by `name` + `passed` + status, not by this text. */
+  detail: string;
+}
+
+/** The RFC 5280 reason names accepted by the API, with their CRL reason codes. */
+export const REVOCATION_REASONS = {
+  unspecified: 0,
+  keyCompromise: 1,
+  affiliationChanged: 3,
+  superseded: 4,
+  cessationOfOperation: 5,
+  certificateHold: 6,
+  privilegeWithdrawn: 9,
+} as const;
+
+export type RevocationReason = keyof typeof REVOCATION_REASONS;
+
+export interface AnchorInfo {
+  chainId: number;
+  ledger: string;
+  root: string;
+  txHash?: string;
+  blockNumber?: number;
+  /** ISO 8601 time of the anchoring block */
+  anchoredAt?: string;
+  officer?: string;
+  agencyId?: number;
+  jurisdiction?: string;
+  agencyStatus?: "active" | "suspended" | "retired" | "unknown";
+}
+
+export interface RevocationInfo {
+  /** the certificate's (or its whole batch's) state on chain */
+  state: "revoked" | "suspended";
+  scope: "certificate" | "batch";
+  reason: RevocationReason | "unknown";
+  reasonCode: number;
+  /** ISO 8601, when the chain's event log could be read */
+  at?: string;
+  txHash?: string;
+}
+
+export interface VerificationResult {
+  valid: boolean;
+  status: VerificationStatus;
+  checks: Check[];
+  /** the disclosed certificate fields (hidden ones absent), or null when the input was not a document */
+  certificate: VerifiedCertificate | null;
+  anchor: AnchorInfo | null;
+  revocation?: RevocationInfo;
+  /** e.g. "superseded by <id>", "agency now suspended" */
+  warnings: string[];
+}
+
+export interface VerifiedCertificate {
+  id: string;
+  type: string;
+  issuer: { agencyId?: number; name?: string; jurisdiction?: string };
+  subject: Record<string, unknown>;
+  validFrom?: string;
+  validUntil?: string;
+  issuedAt?: string;
+  supersedes?: string;
+  supersededBy?: string;
+  /** names of fields the holder hid (selective disclosure) */
+  hiddenFields: string[];
+}
