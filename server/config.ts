@@ -1,0 +1,207 @@
+import { existsSync, readFileSync } from "node:fs";
+import { isIP } from "node:net";
+import { resolve } from "node:path";
+import { parse as parseDotenv } from "dotenv";
+import { EnvSchema, EXTERNAL_CHAIN_VARIABLES, type Env, type EnvVariable } from "./config/envSchema.ts";
+import type { LogLevel, TrustProxy } from "./config/parsers.ts";
+import { Secret } from "./config/secret.ts";
+
+export { Secret } from "./config/secret.ts";
+export type { LogLevel, TrustProxy } from "./config/parsers.ts";
+
+export const CONFIG_DEFAULTS = Object.freeze({
+  PORT: 3000,
+  HOST: "127.0.0.1",
+  DATA_DIR: "./data",
+  LOG_LEVEL: "info",
+  CONFIRMATIONS: 1,
+  BATCH_SIZE: 1000,
+  BATCH_MAX_AGE_MS: 1000,
+  LOCAL_CHAIN_PORT: 8545,
+  TRUST_PROXY: false,
+  RATE_LIMIT_PER_MINUTE: 600,
+  // A batch of 10,000 items at up to ~1.6 KB of JSON each (type, dates, a dozen subject fields)
+  // must fit; authenticated batch issuance is the only request that needs more than a few KB.
+  BODY_LIMIT: 16 * 1024 ** 2,
+});
+
+export type ChainConfig =
+  | {
+      /** No chain variables set: the service starts and owns a persistent local anvil. */
+      readonly mode: "embedded";
+      readonly localChainPort: number;
+    }
+  | {
+      readonly mode: "external";
+      readonly rpcUrl: string;
+      readonly ledgerAddress: string;
+      readonly registryAddress: string;
+      readonly signerKey: Secret;
+      /** Where event scans start; undefined means from block 0. */
+      readonly deploymentBlock: number | undefined;
+    };
+
+export interface Config {
+  readonly port: number;
+  readonly host: string;
+  /** Absolute. */
+  readonly dataDir: string;
+  /** No trailing slash: verification links are `${publicUrl}/v/<id>?h=<leafHash>`. */
+  readonly publicUrl: string;
+  readonly logLevel: LogLevel;
+  readonly chain: ChainConfig;
+  readonly anchoring: {
+    readonly batchSize: number;
+    readonly batchMaxAgeMs: number;
+    readonly confirmations: number;
+  };
+  readonly http: {
+    readonly trustProxy: TrustProxy;
+    /** Empty: CORS off. `["*"]`: any origin. */
+    readonly corsOrigins: readonly string[];
+    /** Per client address on public endpoints; 0 turns the limit off. */
+    readonly rateLimitPerMinute: number;
+    readonly bodyLimitBytes: number;
+  };
+}
+
+export interface ConfigIssue {
+  readonly variable: EnvVariable;
+  readonly message: string;
+}
+
+export class ConfigError extends Error {
+  readonly code = "CONFIG_INVALID";
+  readonly issues: readonly ConfigIssue[];
+
+  constructor(issues: readonly ConfigIssue[]) {
+    super(
+      `Invalid configuration (environment variables or .env):\n${issues
+        .map((issue) => `  ${issue.variable}: ${issue.message}`)
+        .join("\n")}`,
+    );
+    this.name = "ConfigError";
+    this.issues = Object.freeze([...issues]);
+  }
+}
+
+export interface LoadConfigOptions {
+  /** Base for a relative DATA_DIR and for the default `.env` location. Default: process.cwd(). */
+  readonly cwd?: string;
+  /** A `.env` file read under the environment (real variables win); false reads none. Default: `<cwd>/.env`. */
+  readonly envFile?: string | false;
+}
+
+/**
+ * Reads the configuration once, at start. Pure apart from reading the optional `.env` file:
+ * `env` is not modified. Throws a ConfigError naming every bad variable, never echoing values
+ * (an RPC URL may carry an API key).
+ */
+export function loadConfig(env: NodeJS.ProcessEnv, options: LoadConfigOptions = {}): Config {
+  const cwd = options.cwd ?? process.cwd();
+  const envFile = options.envFile ?? resolve(cwd, ".env");
+  const fromFile = envFile !== false && existsSync(envFile) ? parseDotenv(readFileSync(envFile)) : {};
+  const merged: Record<string, string | undefined> = { ...fromFile, ...definedOnly(env) };
+
+  const parsed = EnvSchema.safeParse(merged);
+  const issues: ConfigIssue[] = parsed.success
+    ? []
+    : parsed.error.issues.map((issue) => ({ variable: issue.path[0] as EnvVariable, message: issue.message }));
+  const isSet = (name: EnvVariable) => (merged[name]?.trim() ?? "") !== "";
+  issues.push(...crossFieldIssues(isSet, parsed.success ? parsed.data : undefined));
+
+  if (!parsed.success || issues.length > 0) throw new ConfigError(issues);
+  return buildConfig(parsed.data, cwd);
+}
+
+function definedOnly(env: NodeJS.ProcessEnv): Record<string, string> {
+  return Object.fromEntries(
+    Object.entries(env).filter((entry): entry is [string, string] => entry[1] !== undefined),
+  );
+}
+
+function crossFieldIssues(isSet: (name: EnvVariable) => boolean, env: Env | undefined): ConfigIssue[] {
+  const issues: ConfigIssue[] = [];
+  const present = EXTERNAL_CHAIN_VARIABLES.filter(isSet);
+  const external = present.length === EXTERNAL_CHAIN_VARIABLES.length;
+  if (present.length > 0 && !external) {
+    for (const missing of EXTERNAL_CHAIN_VARIABLES.filter((name) => !isSet(name))) {
+      issues.push({
+        variable: missing,
+        message: `is missing: ${present.join(", ")} ${present.length === 1 ? "is" : "are"} set, and an external chain needs all of ${EXTERNAL_CHAIN_VARIABLES.join(", ")} (set none of them for the embedded local chain)`,
+      });
+    }
+  }
+  if (present.length === 0 && isSet("DEPLOYMENT_BLOCK")) {
+    issues.push({
+      variable: "DEPLOYMENT_BLOCK",
+      message: "is only used with an external chain (CHAIN_RPC_URL and the rest); the embedded chain records its own",
+    });
+  }
+  if (external && isSet("LOCAL_CHAIN_PORT")) {
+    issues.push({
+      variable: "LOCAL_CHAIN_PORT",
+      message: "is only used by the embedded local chain, which does not start when CHAIN_RPC_URL is set",
+    });
+  }
+  if (env === undefined) return issues;
+  if (present.length === 0 && (env.PORT ?? CONFIG_DEFAULTS.PORT) === (env.LOCAL_CHAIN_PORT ?? CONFIG_DEFAULTS.LOCAL_CHAIN_PORT)) {
+    issues.push({ variable: "LOCAL_CHAIN_PORT", message: "must differ from PORT" });
+  }
+  if (env.LEDGER_ADDRESS !== undefined && env.LEDGER_ADDRESS === env.REGISTRY_ADDRESS) {
+    issues.push({ variable: "REGISTRY_ADDRESS", message: "must differ from LEDGER_ADDRESS" });
+  }
+  return issues;
+}
+
+function buildConfig(env: Env, cwd: string): Config {
+  const port = env.PORT ?? CONFIG_DEFAULTS.PORT;
+  const host = env.HOST ?? CONFIG_DEFAULTS.HOST;
+  const chain: ChainConfig =
+    env.CHAIN_RPC_URL !== undefined &&
+    env.LEDGER_ADDRESS !== undefined &&
+    env.REGISTRY_ADDRESS !== undefined &&
+    env.SIGNER_KEY !== undefined
+      ? {
+          mode: "external",
+          rpcUrl: env.CHAIN_RPC_URL,
+          ledgerAddress: env.LEDGER_ADDRESS,
+          registryAddress: env.REGISTRY_ADDRESS,
+          signerKey: new Secret(env.SIGNER_KEY),
+          deploymentBlock: env.DEPLOYMENT_BLOCK,
+        }
+      : { mode: "embedded", localChainPort: env.LOCAL_CHAIN_PORT ?? CONFIG_DEFAULTS.LOCAL_CHAIN_PORT };
+
+  return deepFreeze({
+    port,
+    host,
+    dataDir: resolve(cwd, env.DATA_DIR ?? CONFIG_DEFAULTS.DATA_DIR),
+    publicUrl: env.PUBLIC_URL ?? `http://${hostForUrl(host)}:${port}`,
+    logLevel: env.LOG_LEVEL ?? CONFIG_DEFAULTS.LOG_LEVEL,
+    chain,
+    anchoring: {
+      batchSize: env.BATCH_SIZE ?? CONFIG_DEFAULTS.BATCH_SIZE,
+      batchMaxAgeMs: env.BATCH_MAX_AGE_MS ?? CONFIG_DEFAULTS.BATCH_MAX_AGE_MS,
+      confirmations: env.CONFIRMATIONS ?? CONFIG_DEFAULTS.CONFIRMATIONS,
+    },
+    http: {
+      trustProxy: env.TRUST_PROXY ?? CONFIG_DEFAULTS.TRUST_PROXY,
+      corsOrigins: env.CORS_ORIGINS ?? [],
+      rateLimitPerMinute: env.RATE_LIMIT_PER_MINUTE ?? CONFIG_DEFAULTS.RATE_LIMIT_PER_MINUTE,
+      bodyLimitBytes: env.BODY_LIMIT ?? CONFIG_DEFAULTS.BODY_LIMIT,
+    },
+  });
+}
+
+/** A wildcard bind address is not a place a browser can go: links then point at localhost. */
+function hostForUrl(host: string): string {
+  if (host === "0.0.0.0" || host === "::") return "localhost";
+  return isIP(host) === 6 ? `[${host}]` : host;
+}
+
+function deepFreeze<T extends object>(value: T): T {
+  for (const child of Object.values(value)) {
+    if (typeof child === "object" && child !== null && !(child instanceof Secret)) deepFreeze(child as object);
+  }
+  return Object.freeze(value);
+}

@@ -1,0 +1,53 @@
+import { z } from "zod";
+import {
+  blankToUndefined,
+  byteSize,
+  corsOrigins,
+  ethAddress,
+  host,
+  httpUrl,
+  integer,
+  logLevel,
+  privateKey,
+  publicUrl,
+  trustProxy,
+} from "./parsers.ts";
+
+function optional<T extends z.ZodType>(schema: T) {
+  return z.preprocess(blankToUndefined, schema.optional());
+}
+
+/** Every variable the service reads; each is optional here, defaults are applied in `loadConfig`. */
+export const EnvSchema = z.object({
+  PORT: optional(integer(1, 65_535)),
+  HOST: optional(host),
+  DATA_DIR: optional(z.string()),
+  PUBLIC_URL: optional(publicUrl),
+  LOG_LEVEL: optional(logLevel),
+  CHAIN_RPC_URL: optional(httpUrl("the JSON-RPC endpoint of the chain").transform((url) => url.href)),
+  LEDGER_ADDRESS: optional(ethAddress),
+  REGISTRY_ADDRESS: optional(ethAddress),
+  SIGNER_KEY: optional(privateKey),
+  DEPLOYMENT_BLOCK: optional(integer(0, Number.MAX_SAFE_INTEGER)),
+  CONFIRMATIONS: optional(integer(1, 100)),
+  BATCH_SIZE: optional(integer(1, 100_000)),
+  BATCH_MAX_AGE_MS: optional(integer(10, 600_000)),
+  LOCAL_CHAIN_PORT: optional(integer(1, 65_535)),
+  TRUST_PROXY: optional(trustProxy),
+  CORS_ORIGINS: optional(corsOrigins),
+  RATE_LIMIT_PER_MINUTE: optional(integer(0, 1_000_000)),
+  BODY_LIMIT: optional(byteSize(1024, 100 * 1024 ** 2)),
+});
+
+export type Env = z.output<typeof EnvSchema>;
+export type EnvVariable = keyof z.input<typeof EnvSchema>;
+
+export const ENV_VARIABLES = Object.keys(EnvSchema.shape) as readonly EnvVariable[];
+
+/** The four variables that, all together, select an external chain instead of the embedded one. */
+export const EXTERNAL_CHAIN_VARIABLES = [
+  "CHAIN_RPC_URL",
+  "LEDGER_ADDRESS",
+  "REGISTRY_ADDRESS",
+  "SIGNER_KEY",
+] as const satisfies readonly EnvVariable[];
