@@ -1,0 +1,190 @@
+import { isError, type Provider } from "ethers";
+import type { Logger } from "pino";
+import { ICertificateLedger__factory } from "../../types/ethers-contracts/index.ts";
+import type { SignerQueue } from "../chain/signerQueue.ts";
+import type { Store } from "../store/port.ts";
+import type { BatchRecord, CertificateRecord } from "../store/records.ts";
+
+/** The Merkle tree of one batch, as the core builds it. */
+export interface BatchTree {
+  root: string;
+  proof(index: number): string[];
+}
+
+export interface AnchorServiceDeps {
+  store: Store;
+  provider: Provider;
+  ledger: string;
+  chainId: number;
+  /** the signing queue of an agency's officer key */
+  signerFor(agencyId: number): SignerQueue;
+  buildTree(leaves: readonly string[]): BatchTree;
+  /** the document with its proof block filled in */
+  withProof(
+    document: Record<string, unknown>,
+    proof: { root: string; proof: string[]; leaf: string; index: number; chainId: number; ledger: string; txHash: string },
+  ): Record<string, unknown>;
+  logger: Logger;
+  clock?: () => Date;
+}
+
+export interface AnchorServiceOptions {
+  confirmations: number;
+  /** how long to wait for a receipt before looking again (the chain may be slow or down) */
+  receiptTimeoutMs: number;
+}
+
+const ledgerInterface = ICertificateLedger__factory.createInterface();
+
+/** Custom errors the ledger may revert with, by name, when ethers could decode them. */
+function revertName(error: unknown): string | null {
+  if (!isError(error, "CALL_EXCEPTION") || !error.data) return null;
+  try {
+    return ledgerInterface.parseError(error.data)?.name ?? null;
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * Anchors prepared batches: one `anchor` transaction per batch, signed by the agency's officer key.
+ * Anchoring nothing twice does not rest on this code alone: the ledger refuses a root it already has,
+ * and that refusal is read as "already anchored".
+ */
+export class AnchorService {
+  readonly #deps: AnchorServiceDeps;
+  readonly #options: AnchorServiceOptions;
+  readonly #ledger;
+
+  constructor(deps: AnchorServiceDeps, options: AnchorServiceOptions) {
+    this.#deps = deps;
+    this.#options = options;
+    this.#ledger = ICertificateLedger__factory.connect(deps.ledger, deps.provider);
+  }
+
+  #now(): Date {
+    return (this.#deps.clock ?? (() => new Date()))();
+  }
+
+  /** Builds the tree of `members` (in this order) and records the batch before any transaction. */
+  async prepare(agencyId: number, typeId: number, members: CertificateRecord[]): Promise<BatchRecord> {
+    const tree = this.#deps.buildTree(members.map((m) => m.leaf));
+    const signer = this.#deps.signerFor(agencyId);
+    return this.#deps.store.createBatch({
+      agencyId,
+      typeId,
+      root: tree.root,
+      signer: signer.address,
+      createdAt: this.#now().toISOString(),
+      members: members.map((m) => m.id),
+    });
+  }
+
+  /** Sends the batch's anchor transaction (unless the chain has its root already), then confirms it. */
+  async anchor(batch: BatchRecord): Promise<BatchRecord> {
+    const sent = await this.send(batch);
+    return this.confirm(sent);
+  }
+
+  async send(batch: BatchRecord): Promise<BatchRecord> {
+    const store = this.#deps.store;
+    const signer = this.#deps.signerFor(batch.agencyId);
+    const data = ledgerInterface.encodeFunctionData("anchor", [batch.root, batch.typeId, batch.size]);
+    try {
+      await signer.send({ to: this.#deps.ledger, data }, async ({ nonce, hash }) => {
+        await store.markBatchSent(batch.id, nonce, hash);
+      });
+    } catch (error) {
+      if (revertName(error) !== "CertificateLedgerRootExists") throw error;
+      this.#deps.logger.info({ batch: batch.id, root: batch.root }, "root already on chain; recording it");
+    }
+    return (await store.getBatch(batch.id)) ?? batch;
+  }
+
+  /** Waits for the anchoring transaction and records every member's proof. */
+  async confirm(batch: BatchRecord): Promise<BatchRecord> {
+    const store = this.#deps.store;
+    const anchored = await this.#findAnchor(batch);
+    if (!anchored) throw new Error(`batch ${batch.id} is not on chain yet`);
+    const members = await store.batchMembers(batch.id);
+    const tree = this.#deps.buildTree(members.map((m) => m.leaf));
+    if (tree.root !== batch.root) throw new Error(`batch ${batch.id}: members no longer hash to the recorded root`);
+    const documents = members.map((m, index) => ({
+      id: m.id,
+      document: this.#deps.withProof(m.document, {
+        root: batch.root,
+        proof: tree.proof(index),
+        leaf: m.leaf,
+        index,
+        chainId: this.#deps.chainId,
+        ledger: this.#deps.ledger,
+        txHash: anchored.txHash,
+      }),
+    }));
+    await store.markBatchAnchored(batch.id, {
+      txHash: anchored.txHash,
+      blockNumber: anchored.blockNumber,
+      anchoredAt: anchored.at,
+      documents,
+    });
+    this.#deps.logger.info({ batch: batch.id, size: batch.size, tx: anchored.txHash }, "batch anchored");
+    return (await store.getBatch(batch.id)) ?? batch;
+  }
+
+  /** The anchoring transaction of the batch: the one we sent if it was mined, else the chain's event. */
+  async #findAnchor(batch: BatchRecord): Promise<{ txHash: string; blockNumber: number; at: string } | null> {
+    const signer = this.#deps.signerFor(batch.agencyId);
+    if (batch.txHash) {
+      const receipt = await signer.waitFor(batch.txHash, this.#options.confirmations, this.#options.receiptTimeoutMs);
+      if (receipt?.status === 1) {
+        const block = await receipt.getBlock();
+        return { txHash: receipt.hash, blockNumber: receipt.blockNumber, at: new Date(block.timestamp * 1000).toISOString() };
+      }
+    }
+    const logs = await this.#ledger.queryFilter(this.#ledger.filters.BatchAnchored(batch.root));
+    const log = logs[0];
+    if (!log) return null;
+    const block = await log.getBlock();
+    return { txHash: log.transactionHash, blockNumber: log.blockNumber, at: new Date(block.timestamp * 1000).toISOString() };
+  }
+
+  /** Whether the ledger holds `root` now. */
+  async isOnChain(root: string): Promise<boolean> {
+    const record = await this.#ledger.batch(root);
+    return record.officer !== "0x0000000000000000000000000000000000000000";
+  }
+
+  /**
+   * Finishes a batch that is not anchored yet, whatever interrupted it (a crash, a chain that was
+   * down): confirms it if the chain has its root, waits if its transaction is still pending,
+   * otherwise sends it again.
+   */
+  async resume(batch: BatchRecord): Promise<BatchRecord> {
+    if (await this.isOnChain(batch.root)) return this.confirm(batch);
+    if (batch.state === "sent" && batch.txHash && (await this.#deps.provider.getTransaction(batch.txHash))) {
+      return this.confirm(batch);
+    }
+    if (batch.state !== "prepared") {
+      this.#deps.logger.warn({ batch: batch.id, root: batch.root, state: batch.state }, "batch root not on chain; sending it again");
+      await this.#deps.store.markBatchUnsent(batch.id);
+      this.#deps.signerFor(batch.agencyId).resync();
+    }
+    const fresh = (await this.#deps.store.getBatch(batch.id)) ?? batch;
+    return this.anchor(fresh);
+  }
+
+  /**
+   * On start, beyond what `resume` does for unfinished batches: never assume the chain kept what it
+   * once confirmed (a local chain killed hard loses its last blocks). Anchored batches whose root is
+   * gone are sent again; the same root cannot be anchored twice.
+   */
+  async recoverAnchored(): Promise<number> {
+    let resent = 0;
+    for (const batch of await this.#deps.store.listBatches(["anchored"])) {
+      if (await this.isOnChain(batch.root)) continue;
+      await this.resume(batch);
+      resent++;
+    }
+    return resent;
+  }
+}

@@ -1,0 +1,101 @@
+import type { Logger } from "pino";
+import type { Store } from "../store/port.ts";
+import type { BatchRecord } from "../store/records.ts";
+import type { AnchorService } from "./anchorService.ts";
+
+export interface BatcherOptions {
+  batchSize: number;
+  maxAgeMs: number;
+  /** how often pending groups are looked at when nothing wakes the batcher */
+  pollMs: number;
+}
+
+/**
+ * Groups pending certificates per (agency, type) into batches: a group is cut when it reaches
+ * `batchSize` or its oldest certificate is `maxAgeMs` old. One loop, so batches of a signer are
+ * prepared in order; the anchor service does the chain work.
+ */
+export class Batcher {
+  readonly #store: Store;
+  readonly #anchors: AnchorService;
+  readonly #options: BatcherOptions;
+  readonly #logger: Logger;
+  readonly #clock: () => Date;
+  #timer: NodeJS.Timeout | null = null;
+  #running: Promise<void> | null = null;
+  #again = false;
+  #stopped = true;
+
+  constructor(deps: { store: Store; anchors: AnchorService; logger: Logger; clock?: () => Date }, options: BatcherOptions) {
+    this.#store = deps.store;
+    this.#anchors = deps.anchors;
+    this.#logger = deps.logger;
+    this.#clock = deps.clock ?? (() => new Date());
+    this.#options = options;
+  }
+
+  start(): void {
+    this.#stopped = false;
+    this.#schedule(0);
+  }
+
+  async stop(): Promise<void> {
+    this.#stopped = true;
+    if (this.#timer) clearTimeout(this.#timer);
+    this.#timer = null;
+    await this.#running;
+  }
+
+  /** Something was issued: look now rather than at the next poll. */
+  wake(): void {
+    if (this.#stopped) return;
+    if (this.#running) {
+      this.#again = true;
+      return;
+    }
+    this.#schedule(0);
+  }
+
+  #schedule(delayMs: number): void {
+    if (this.#stopped) return;
+    if (this.#timer) clearTimeout(this.#timer);
+    this.#timer = setTimeout(() => {
+      this.#timer = null;
+      this.#running = this.#tick().finally(() => {
+        this.#running = null;
+        const again = this.#again;
+        this.#again = false;
+        this.#schedule(again ? 0 : this.#options.pollMs);
+      });
+    }, delayMs);
+  }
+
+  async #tick(): Promise<void> {
+    try {
+      await this.runOnce();
+    } catch (error) {
+      this.#logger.warn({ err: error }, "batching round failed; will retry");
+    }
+  }
+
+  /** Cuts every batch that is due and anchors it; returns the batches it anchored. */
+  async runOnce(options: { flushAll?: boolean } = {}): Promise<BatchRecord[]> {
+    const anchored: BatchRecord[] = [];
+    for (const unfinished of await this.#store.listBatches(["prepared", "sent"])) {
+      anchored.push(await this.#anchors.resume(unfinished));
+    }
+    const now = this.#clock().getTime();
+    for (const group of await this.#store.pendingGroups()) {
+      let remaining = group.count;
+      const due = options.flushAll === true || now - Date.parse(group.oldestCreatedAt) >= this.#options.maxAgeMs;
+      while (remaining > 0 && (remaining >= this.#options.batchSize || due)) {
+        const members = await this.#store.takePending(group.agencyId, group.typeId, this.#options.batchSize);
+        if (members.length === 0) break;
+        const batch = await this.#anchors.prepare(group.agencyId, group.typeId, members);
+        anchored.push(await this.#anchors.anchor(batch));
+        remaining -= members.length;
+      }
+    }
+    return anchored;
+  }
+}

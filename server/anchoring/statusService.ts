@@ -1,0 +1,167 @@
+import type { Logger } from "pino";
+import { ICertificateLedger__factory } from "../../types/ethers-contracts/index.ts";
+import type { SignerQueue } from "../chain/signerQueue.ts";
+import { REVOCATION_REASONS, type RevocationReason } from "../core/verification/result.ts";
+import type { Store } from "../store/port.ts";
+import type { CertificateRecord, CertificateStatus, StatusOpKind, StatusOpRecord } from "../store/records.ts";
+import type { BatchTree } from "./anchorService.ts";
+
+export class StatusChangeError extends Error {
+  readonly code: "CERTIFICATE_PENDING" | "INVALID_TRANSITION" | "CHAIN_REJECTED";
+
+  constructor(code: StatusChangeError["code"], message: string) {
+    super(message);
+    this.name = "StatusChangeError";
+    this.code = code;
+  }
+}
+
+export interface StatusServiceDeps {
+  store: Store;
+  ledger: string;
+  signerFor(agencyId: number): SignerQueue;
+  buildTree(leaves: readonly string[]): BatchTree;
+  logger: Logger;
+  clock?: () => Date;
+}
+
+const ledgerInterface = ICertificateLedger__factory.createInterface();
+
+const ALLOWED: Record<StatusOpKind, readonly CertificateStatus[]> = {
+  revoke: ["active", "suspended"],
+  suspend: ["active"],
+  reinstate: ["suspended"],
+};
+
+const RESULT: Record<StatusOpKind, CertificateStatus> = { revoke: "revoked", suspend: "suspended", reinstate: "active" };
+
+/**
+ * Revokes, suspends and reinstates anchored certificates on chain, through the same durable outbox
+ * discipline as anchoring: the request is recorded, then signed (hash recorded), then broadcast.
+ */
+export class StatusService {
+  readonly #deps: StatusServiceDeps;
+  readonly #options: { confirmations: number; receiptTimeoutMs: number };
+
+  constructor(deps: StatusServiceDeps, options: { confirmations: number; receiptTimeoutMs: number }) {
+    this.#deps = deps;
+    this.#options = options;
+  }
+
+  #now(): string {
+    return (this.#deps.clock ?? (() => new Date()))().toISOString();
+  }
+
+  /** Records the request and carries it out; resolves once the chain confirmed it (or it failed). */
+  async request(
+    certificate: CertificateRecord,
+    change: { kind: StatusOpKind; reason: RevocationReason | null; note: string | null; requestedBy: string },
+  ): Promise<StatusOpRecord> {
+    if (certificate.state !== "anchored" || certificate.batchId === null) {
+      throw new StatusChangeError("CERTIFICATE_PENDING", "The certificate is not anchored yet; try again in a few seconds");
+    }
+    if (!ALLOWED[change.kind].includes(certificate.status)) {
+      throw new StatusChangeError("INVALID_TRANSITION", `A ${certificate.status} certificate cannot be given the action ${change.kind}`);
+    }
+    const signer = this.#deps.signerFor(certificate.agencyId);
+    const op = await this.#deps.store.createStatusOp({
+      certificateId: certificate.id,
+      kind: change.kind,
+      reason: change.reason,
+      note: change.note,
+      signer: signer.address,
+      requestedBy: change.requestedBy,
+      createdAt: this.#now(),
+    });
+    return this.carryOut(op);
+  }
+
+  async #calldata(op: StatusOpRecord): Promise<{ data: string; certificate: CertificateRecord }> {
+    const store = this.#deps.store;
+    const certificate = await store.getCertificate(op.certificateId);
+    if (certificate?.batchId == null || certificate.leafIndex === null) throw new Error(`certificate ${op.certificateId} is not in a batch`);
+    const batch = await store.getBatch(certificate.batchId);
+    if (!batch) throw new Error(`batch ${certificate.batchId} is missing`);
+    const members = await store.batchMembers(batch.id);
+    const proof = this.#deps.buildTree(members.map((m) => m.leaf)).proof(certificate.leafIndex);
+    const reasonCode = REVOCATION_REASONS[(op.reason ?? (op.kind === "suspend" ? "certificateHold" : "unspecified")) as RevocationReason];
+    const args = [batch.root, certificate.leaf, certificate.leafIndex, proof] as const;
+    const data =
+      op.kind === "reinstate"
+        ? ledgerInterface.encodeFunctionData("reinstate", [...args])
+        : op.kind === "revoke"
+          ? ledgerInterface.encodeFunctionData("revoke", [...args, reasonCode])
+          : ledgerInterface.encodeFunctionData("suspend", [...args, reasonCode]);
+    return { data, certificate };
+  }
+
+  /** Sends (or re-sends) an operation and waits for it; also used to resume after a crash. */
+  async carryOut(op: StatusOpRecord): Promise<StatusOpRecord> {
+    const store = this.#deps.store;
+    const { data, certificate } = await this.#calldata(op);
+    const signer = this.#deps.signerFor(certificate.agencyId);
+    let txHash = op.state === "sent" ? op.txHash : null;
+    if (!txHash) {
+      try {
+        await signer.send({ to: this.#deps.ledger, data }, async ({ nonce, hash }) => {
+          txHash = hash;
+          await store.markStatusOpSent(op.id, nonce, hash);
+        });
+      } catch (error) {
+        const decoded = decodeRevert(error);
+        if (decoded) {
+          await store.failStatusOp(op.id, decoded);
+          throw new StatusChangeError("CHAIN_REJECTED", `The ledger refused the change: ${decoded}`);
+        }
+        throw error;
+      }
+    }
+    if (!txHash) throw new Error("the transaction was not recorded");
+    const receipt = await signer.waitFor(txHash, this.#options.confirmations, this.#options.receiptTimeoutMs);
+    if (!receipt) {
+      if (!(await signer.isKnown(txHash))) {
+        await store.markStatusOpUnsent(op.id);
+        signer.resync();
+      }
+      throw new Error(`status change ${op.id} is not confirmed yet`);
+    }
+    if (receipt.status !== 1) {
+      await store.failStatusOp(op.id, "the transaction reverted");
+      throw new StatusChangeError("CHAIN_REJECTED", "The ledger refused the change");
+    }
+    await store.completeStatusOp(op.id, {
+      txHash,
+      blockNumber: receipt.blockNumber,
+      doneAt: this.#now(),
+      status: RESULT[op.kind],
+      statusReason: op.kind === "reinstate" ? null : (op.reason ?? (op.kind === "suspend" ? "certificateHold" : "unspecified")),
+    });
+    this.#deps.logger.info({ op: op.id, kind: op.kind, certificate: op.certificateId, tx: txHash }, "status changed on chain");
+    const done = await store.getStatusOp(op.id);
+    if (!done) throw new Error(`status change ${op.id} vanished`);
+    return done;
+  }
+
+  /** Carries out every operation a crash or an outage left unfinished. */
+  async resumeUnfinished(): Promise<number> {
+    const unfinished = await this.#deps.store.listStatusOps(["pending", "sent"]);
+    for (const op of unfinished) {
+      try {
+        await this.carryOut(op);
+      } catch (error) {
+        this.#deps.logger.warn({ err: error, op: op.id }, "status change still unfinished");
+      }
+    }
+    return unfinished.length;
+  }
+}
+
+function decodeRevert(error: unknown): string | null {
+  const data = (error as { data?: unknown } | null)?.data;
+  if (typeof data !== "string" || data === "0x") return null;
+  try {
+    return ledgerInterface.parseError(data)?.name ?? null;
+  } catch {
+    return null;
+  }
+}

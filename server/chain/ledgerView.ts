@@ -1,0 +1,96 @@
+import { isError, type Log, type Provider } from "ethers";
+import { ICertificateLedger__factory, type ICertificateLedger } from "../../types/ethers-contracts/index.ts";
+import {
+  ChainUnavailableError,
+  NoLedgerError,
+  type AgencyStatusName,
+  type ChainEventRef,
+  type LeafStatusName,
+  type LeafView,
+  type LedgerView,
+} from "../core/verification/ledgerView.ts";
+import { isChainUnavailable } from "./provider.ts";
+
+const AGENCY_STATUS: readonly AgencyStatusName[] = ["none", "active", "suspended", "retired"];
+const LEAF_STATUS: readonly LeafStatusName[] = ["active", "suspended", "revoked"];
+
+/** The verification engine's view of a deployed CertificateLedger, read through ethers. */
+export class EthersLedgerView implements LedgerView {
+  readonly ledger: string;
+  readonly #contract: ICertificateLedger;
+  readonly #provider: Provider;
+  readonly #fromBlock: number;
+
+  constructor(provider: Provider, ledger: string, options: { fromBlock?: number } = {}) {
+    this.ledger = ledger;
+    this.#provider = provider;
+    this.#contract = ICertificateLedger__factory.connect(ledger, provider);
+    this.#fromBlock = options.fromBlock ?? 0;
+  }
+
+  async #guard<T>(work: () => Promise<T>): Promise<T> {
+    try {
+      return await work();
+    } catch (error) {
+      if (isChainUnavailable(error)) {
+        throw new ChainUnavailableError("the chain cannot be reached right now", { cause: error });
+      }
+      if (isError(error, "BAD_DATA") || (isError(error, "CALL_EXCEPTION") && error.data === "0x")) {
+        throw new NoLedgerError(`no certledger ledger answers at ${this.ledger} on this chain`);
+      }
+      throw error;
+    }
+  }
+
+  verifyLeaf(root: string, leaf: string, index: number, proof: readonly string[]): Promise<LeafView> {
+    return this.#guard(async () => {
+      const v = await this.#contract.verifyLeaf(root, leaf, index, [...proof]);
+      return {
+        chainId: Number(v.chainId),
+        anchored: v.anchored,
+        proofValid: v.proofValid,
+        batch: {
+          officer: v.batch.officer,
+          agencyId: Number(v.batch.agencyId),
+          anchoredAt: Number(v.batch.anchoredAt),
+          typeId: Number(v.batch.typeId),
+          size: Number(v.batch.size),
+        },
+        batchRevokedAt: Number(v.batchRevokedAt),
+        batchRevocationReason: Number(v.batchRevocationReason),
+        status: LEAF_STATUS[Number(v.status)] ?? "active",
+        reason: Number(v.reason),
+        agencyStatus: AGENCY_STATUS[Number(v.agencyStatus)] ?? "none",
+        jurisdiction: Number(v.jurisdiction),
+        issuerAuthorized: v.issuerAuthorized,
+        officerCompromisedSince: Number(v.officerCompromisedSince),
+      };
+    });
+  }
+
+  async #ref(log: Log | undefined): Promise<ChainEventRef | null> {
+    if (!log) return null;
+    const block = await this.#provider.getBlock(log.blockNumber);
+    return { txHash: log.transactionHash, blockNumber: log.blockNumber, time: block?.timestamp ?? 0 };
+  }
+
+  anchorEvent(root: string): Promise<ChainEventRef | null> {
+    return this.#guard(async () => {
+      const logs = await this.#contract.queryFilter(this.#contract.filters.BatchAnchored(root), this.#fromBlock);
+      return this.#ref(logs[0]);
+    });
+  }
+
+  statusEvent(root: string, leaf: string): Promise<ChainEventRef | null> {
+    return this.#guard(async () => {
+      const f = this.#contract.filters;
+      const found = await Promise.all([
+        this.#contract.queryFilter(f.CertificateRevoked(leaf, root), this.#fromBlock),
+        this.#contract.queryFilter(f.CertificateSuspended(leaf, root), this.#fromBlock),
+        this.#contract.queryFilter(f.BatchRevoked(root), this.#fromBlock),
+      ]);
+      const latest = found.flat().sort((a, b) => a.blockNumber - b.blockNumber || a.index - b.index).at(-1);
+      return this.#ref(latest);
+    });
+  }
+}

@@ -1,0 +1,249 @@
+import type { ChainEventRef, LeafView, LedgerView } from "./ledgerView.ts";
+import { ChainUnavailableError, NoLedgerError } from "./ledgerView.ts";
+import {
+  REVOCATION_REASONS,
+  type AnchorInfo,
+  type Check,
+  type RevocationInfo,
+  type RevocationReason,
+  type VerificationResult,
+  type VerificationStatus,
+  type VerifiedCertificate,
+} from "./result.ts";
+
+/** What the offline checks (format, integrity, Merkle proof) found, as input to the chain checks. */
+export interface OfflineOutcome {
+  checks: Check[];
+  failure: Extract<VerificationStatus, "MALFORMED" | "TAMPERED" | "UNKNOWN_CERTIFICATE"> | null;
+  certificate: VerifiedCertificate | null;
+  /** the document's proof block, when it has one */
+  proof: {
+    root: string;
+    leaf: string;
+    index: number;
+    proof: string[];
+    chainId?: number | undefined;
+    ledger?: string | undefined;
+    txHash?: string | undefined;
+  } | null;
+  /** the on-chain id of the document's certificate type */
+  typeId: number | null;
+}
+
+export interface ChainCheckOptions {
+  now: Date;
+  /** ids of certificates that supersede this one (known to the service, not to the chain) */
+  supersededBy?: readonly string[];
+  /** anchoring details the caller already knows (the service's database), saving a log query */
+  knownAnchor?: { txHash: string; blockNumber: number };
+  /** query the chain's logs for the anchoring transaction when it is not known (the CLI does) */
+  lookupAnchorEvent?: boolean;
+}
+
+const REASON_NAMES = new Map<number, RevocationReason>(
+  Object.entries(REVOCATION_REASONS).map(([name, code]) => [code, name as RevocationReason]),
+);
+
+const reasonName = (code: number): RevocationReason | "unknown" => REASON_NAMES.get(code) ?? "unknown";
+
+const iso = (unixSeconds: number): string => new Date(unixSeconds * 1000).toISOString();
+
+function result(
+  status: VerificationStatus,
+  checks: Check[],
+  certificate: VerifiedCertificate | null,
+  anchor: AnchorInfo | null,
+  warnings: string[],
+  revocation?: RevocationInfo,
+): VerificationResult {
+  return {
+    valid: status === "VALID",
+    status,
+    checks,
+    certificate,
+    anchor,
+    ...(revocation ? { revocation } : {}),
+    warnings,
+  };
+}
+
+/** The result for a certificate id the verifier has never heard of (e.g. a QR link to nothing). */
+export function unknownCertificateResult(id: string): VerificationResult {
+  return result(
+    "UNKNOWN_CERTIFICATE",
+    [{ name: "format", passed: false, detail: `no certificate with id ${id} is known here` }],
+    null,
+    null,
+    [],
+  );
+}
+
+/** The result when the chain cannot be reached: never a verdict on the certificate itself. */
+export function unavailableResult(offline: OfflineOutcome, detail: string): VerificationResult {
+  return result(
+    "UNAVAILABLE",
+    [...offline.checks, { name: "anchored", passed: false, detail }],
+    offline.certificate,
+    null,
+    [],
+  );
+}
+
+function anchorInfo(view: LeafView, ledger: string, root: string, event: ChainEventRef | null, txHash?: string): AnchorInfo {
+  const agencyStatus = view.agencyStatus === "none" ? "unknown" : view.agencyStatus;
+  return {
+    chainId: view.chainId,
+    ledger,
+    root,
+    ...(event?.txHash ?? txHash ? { txHash: event?.txHash ?? txHash } : {}),
+    ...(event ? { blockNumber: event.blockNumber } : {}),
+    ...(view.anchored ? { anchoredAt: iso(view.batch.anchoredAt), officer: view.batch.officer, agencyId: view.batch.agencyId } : {}),
+    ...(view.anchored ? { jurisdiction: String(view.jurisdiction), agencyStatus } : {}),
+  };
+}
+
+async function revocationInfo(view: LeafView, ledgerView: LedgerView, root: string, leaf: string): Promise<RevocationInfo | null> {
+  const batchRevoked = view.batchRevokedAt > 0;
+  if (!batchRevoked && view.status === "active") return null;
+  const code = batchRevoked ? view.batchRevocationReason : view.reason;
+  let event: ChainEventRef | null = null;
+  try {
+    event = await ledgerView.statusEvent(root, leaf);
+  } catch {
+    // the verdict stands on the status the contract returned; the time is a detail the logs may not give
+  }
+  const at = batchRevoked && !event ? iso(view.batchRevokedAt) : event ? iso(event.time) : undefined;
+  return {
+    state: batchRevoked || view.status === "revoked" ? "revoked" : "suspended",
+    scope: batchRevoked ? "batch" : "certificate",
+    reason: reasonName(code),
+    reasonCode: code,
+    ...(at ? { at } : {}),
+    ...(event ? { txHash: event.txHash } : {}),
+  };
+}
+
+/**
+ * The chain checks, in order: network, anchored, issuer, status, validity. One eth_call answers all
+ * of them; the logs are read only for what a verdict does not need (times and transaction hashes).
+ */
+export async function checkAgainstChain(
+  offline: OfflineOutcome,
+  ledgerView: LedgerView,
+  options: ChainCheckOptions,
+): Promise<VerificationResult> {
+  const checks = [...offline.checks];
+  const certificate = offline.certificate;
+  if (offline.failure) return result(offline.failure, checks, certificate, null, []);
+  const proof = offline.proof;
+  if (!certificate || !proof || offline.typeId === null) {
+    return result("MALFORMED", [...checks, { name: "format", passed: false, detail: "the document has no proof block" }], certificate, null, []);
+  }
+  const warnings: string[] = [];
+  for (const id of options.supersededBy ?? []) warnings.push(`superseded by ${id}`);
+
+  if (proof.chainId === undefined || !proof.ledger) {
+    checks.push({ name: "network", passed: false, detail: "the document has not been anchored yet (no chain id or ledger in its proof)" });
+    return result("NOT_ANCHORED", checks, certificate, null, warnings);
+  }
+  if (proof.ledger.toLowerCase() !== ledgerView.ledger.toLowerCase()) {
+    checks.push({
+      name: "network",
+      passed: false,
+      detail: `the document names ledger ${proof.ledger}, this verifier trusts ${ledgerView.ledger}`,
+    });
+    return result("WRONG_NETWORK", checks, certificate, null, warnings);
+  }
+
+  let view: LeafView;
+  try {
+    view = await ledgerView.verifyLeaf(proof.root, proof.leaf, proof.index, proof.proof);
+  } catch (error) {
+    if (error instanceof ChainUnavailableError) return unavailableResult(offline, error.message);
+    if (error instanceof NoLedgerError) {
+      checks.push({ name: "network", passed: false, detail: error.message });
+      return result("WRONG_NETWORK", checks, certificate, null, warnings);
+    }
+    throw error;
+  }
+
+  if (view.chainId !== proof.chainId) {
+    checks.push({ name: "network", passed: false, detail: `the document was anchored on chain ${proof.chainId}, this is chain ${view.chainId}` });
+    return result("WRONG_NETWORK", checks, certificate, null, warnings);
+  }
+  checks.push({ name: "network", passed: true, detail: `chain ${view.chainId}, ledger ${ledgerView.ledger}` });
+
+  let anchorEvent: ChainEventRef | null = null;
+  if (options.knownAnchor) {
+    anchorEvent = { txHash: options.knownAnchor.txHash, blockNumber: options.knownAnchor.blockNumber, time: view.batch.anchoredAt };
+  } else if (options.lookupAnchorEvent && view.anchored) {
+    try {
+      anchorEvent = await ledgerView.anchorEvent(proof.root);
+    } catch {
+      // the anchoring transaction is a detail for people who check by hand, not part of the verdict
+    }
+  }
+  const anchor = anchorInfo(view, ledgerView.ledger, proof.root, anchorEvent, proof.txHash);
+
+  if (!view.anchored) {
+    checks.push({ name: "anchored", passed: false, detail: `root ${proof.root} is not anchored on this ledger` });
+    return result("NOT_ANCHORED", checks, certificate, anchor, warnings);
+  }
+  if (!view.proofValid) {
+    checks.push({ name: "anchored", passed: false, detail: `the ledger does not accept the proof of leaf index ${proof.index} in this batch` });
+    return result("TAMPERED", checks, certificate, anchor, warnings);
+  }
+  checks.push({ name: "anchored", passed: true, detail: `anchored at ${iso(view.batch.anchoredAt)} in a batch of ${view.batch.size}` });
+
+  const issuerProblems: string[] = [];
+  if (view.batch.agencyId !== certificate.issuer.agencyId) {
+    issuerProblems.push(`the batch was anchored by agency ${view.batch.agencyId}, the document names agency ${String(certificate.issuer.agencyId)}`);
+  }
+  if (certificate.issuer.jurisdiction !== undefined && String(view.jurisdiction) !== certificate.issuer.jurisdiction) {
+    issuerProblems.push(`the agency's jurisdiction on chain is ${view.jurisdiction}, the document says ${certificate.issuer.jurisdiction}`);
+  }
+  if (view.batch.typeId !== offline.typeId) {
+    issuerProblems.push(`the batch holds certificate type ${view.batch.typeId}, the document is of type ${certificate.type} (${offline.typeId})`);
+  }
+  if (!view.issuerAuthorized) {
+    issuerProblems.push(
+      `officer ${view.batch.officer} was declared compromised since ${iso(view.officerCompromisedSince)}, before this batch was anchored`,
+    );
+  }
+  if (issuerProblems.length > 0) {
+    checks.push({ name: "issuer", passed: false, detail: issuerProblems.join("; ") });
+    return result("ISSUER_UNAUTHORIZED", checks, certificate, anchor, warnings);
+  }
+  if (view.agencyStatus !== "active") warnings.push(`the issuing agency is now ${view.agencyStatus}`);
+  checks.push({ name: "issuer", passed: true, detail: `agency ${view.batch.agencyId} (jurisdiction ${view.jurisdiction}) was authorised when it anchored` });
+
+  let revocation: RevocationInfo | null;
+  try {
+    revocation = await revocationInfo(view, ledgerView, proof.root, proof.leaf);
+  } catch (error) {
+    if (error instanceof ChainUnavailableError) return unavailableResult(offline, error.message);
+    throw error;
+  }
+  if (revocation) {
+    const what = revocation.scope === "batch" ? "its whole batch was revoked" : `it was ${revocation.state}`;
+    checks.push({ name: "status", passed: false, detail: `${what} (reason: ${revocation.reason})` });
+    return result(revocation.state === "revoked" ? "REVOKED" : "SUSPENDED", checks, certificate, anchor, warnings, revocation);
+  }
+  checks.push({ name: "status", passed: true, detail: "neither revoked nor suspended" });
+
+  const now = options.now.getTime();
+  if (certificate.validFrom && now < Date.parse(certificate.validFrom)) {
+    checks.push({ name: "validity", passed: false, detail: `valid from ${certificate.validFrom}` });
+    return result("NOT_YET_VALID", checks, certificate, anchor, warnings);
+  }
+  if (certificate.validUntil && now > Date.parse(certificate.validUntil)) {
+    checks.push({ name: "validity", passed: false, detail: `expired on ${certificate.validUntil}` });
+    return result("EXPIRED", checks, certificate, anchor, warnings);
+  }
+  checks.push({
+    name: "validity",
+    passed: true,
+    detail: certificate.validUntil ? `valid until ${certificate.validUntil}` : "valid with no expiry date",
+  });
+  return result("VALID", checks, certificate, anchor, warnings);
+}

@@ -1,0 +1,319 @@
+import type {
+  AnchorInfo,
+  Check,
+  VerificationResult,
+  VerificationStatus,
+  VerifiedCertificate,
+} from "../../core/verification/result.ts";
+import { t, type DivisionName, type Locale, type MessageKey } from "../../i18n/index.ts";
+import { QrError, verificationUrl } from "../../qr/index.ts";
+import { formatDateTime } from "./format.ts";
+import { html, type HtmlValue, type SafeHtml } from "./html.ts";
+import { checkIcon, toneIcon } from "./icons.ts";
+import { renderLayout } from "./layout.ts";
+import { isContentConfirmed, statusTone } from "./statusTone.ts";
+
+/** Human labels of one certificate type in one language, from the type registry. */
+export interface TypeLabels {
+  /** the type's name, e.g. "Business licence" */
+  name?: string;
+  /** subject field name -> label, in the schema's display order */
+  fields?: Readonly<Record<string, string>>;
+}
+
+export interface VerifyPageOptions {
+  result: VerificationResult;
+  locale: Locale;
+  /** the same page in each language (see `buildLangUrls`) */
+  langUrls: Readonly<Record<Locale, string>>;
+  /** PUBLIC_URL, to show the canonical verification link */
+  publicUrl: string;
+  /** the `:id` of the request, shown when no certificate could be read */
+  requestedId: string;
+  /** the `h` query value, shown as the certificate's fingerprint when it is a well-formed hash */
+  leafHash?: string;
+  /** labels of the certificate's type, per language */
+  typeLabels?: Partial<Readonly<Record<Locale, TypeLabels>>>;
+  /** names of jurisdictions (administrative-division codes) */
+  divisionName?: DivisionName;
+  /** IANA time zone for instants (anchoring, revocation); default UTC */
+  timeZone?: string;
+  /** when the verification ran, shown in the footer */
+  checkedAt?: Date;
+}
+
+interface Context {
+  locale: Locale;
+  timeZone: string;
+  labels: TypeLabels;
+}
+
+/** Document-level fields with a generic label, kept out of the subject list. */
+const DOCUMENT_FIELD_KEYS = {
+  id: "field.id",
+  type: "field.type",
+  issuedAt: "field.issuedAt",
+  validFrom: "field.validFrom",
+  validUntil: "field.validUntil",
+  supersedes: "field.supersedes",
+} as const satisfies Record<string, MessageKey>;
+
+type DocumentField = keyof typeof DOCUMENT_FIELD_KEYS;
+
+function isDocumentField(name: string): name is DocumentField {
+  return Object.hasOwn(DOCUMENT_FIELD_KEYS, name);
+}
+
+function subjectFieldName(hiddenName: string): string {
+  return hiddenName.replace(/^subject\./, "");
+}
+
+function isIssuerField(name: string): boolean {
+  return name === "issuer" || name.startsWith("issuer.");
+}
+
+function entry(label: string, value: HtmlValue, ddClass?: string): SafeHtml {
+  return html`<div class="field"><dt>${label}</dt><dd${ddClass ? html` class="${ddClass}"` : ""}>${value}</dd></div>`;
+}
+
+function code(value: string): SafeHtml {
+  return html`<code class="mono">${value}</code>`;
+}
+
+function time(value: string, ctx: Context): SafeHtml {
+  return html`<time datetime="${value}">${formatDateTime(value, ctx.locale, ctx.timeZone)}</time>`;
+}
+
+function hiddenValue(ctx: Context): SafeHtml {
+  return html`<span class="muted">${t(ctx.locale, "field.hidden")}</span>`;
+}
+
+function valueText(value: unknown, ctx: Context): HtmlValue {
+  if (value === null || value === undefined || value === "") {
+    return html`<span class="muted">${t(ctx.locale, "field.empty")}</span>`;
+  }
+  if (typeof value === "string" || typeof value === "number") return value;
+  if (typeof value === "boolean") return t(ctx.locale, value ? "field.yes" : "field.no");
+  if (Array.isArray(value) && value.every((item) => typeof item === "string" || typeof item === "number")) {
+    return value.join(", ");
+  }
+  return code(JSON.stringify(value));
+}
+
+function banner(result: VerificationResult, ctx: Context): SafeHtml {
+  const { status, revocation } = result;
+  const tone = statusTone(status);
+  const facts = revocation
+    ? html`<h2 class="banner__subhead">${t(ctx.locale, revocation.state === "revoked" ? "revocation.heading.revoked" : "revocation.heading.suspended")}</h2>
+<dl class="banner__facts">
+${entry(t(ctx.locale, "revocation.reason"), t(ctx.locale, `reason.${revocation.reason}`))}
+${revocation.at ? entry(t(ctx.locale, "revocation.at"), time(revocation.at, ctx)) : ""}
+</dl>
+${revocation.scope === "batch" ? html`<p>${t(ctx.locale, "revocation.batch")}</p>` : ""}`
+    : "";
+  return html`<section class="banner banner--${tone}" data-status="${status}" aria-labelledby="verdict">
+${toneIcon(tone)}
+<div class="banner__text">
+<p class="banner__label">${t(ctx.locale, "page.resultLabel")}</p>
+<h1 id="verdict" class="banner__headline">${t(ctx.locale, `status.${status}.headline`)}</h1>
+<p class="banner__explanation">${t(ctx.locale, `status.${status}.explanation`)}</p>
+${facts}
+</div>
+</section>`;
+}
+
+/** Subject field names in the type schema's order, then any the schema does not list. */
+function orderedSubjectFields(certificate: VerifiedCertificate, labels: TypeLabels): string[] {
+  const hidden = certificate.hiddenFields
+    .map(subjectFieldName)
+    .filter((name) => !isDocumentField(name) && !isIssuerField(name));
+  const present = new Set([...Object.keys(certificate.subject), ...hidden]);
+  const schemaOrder = Object.keys(labels.fields ?? {}).filter((name) => present.has(name));
+  return [...new Set([...schemaOrder, ...present])];
+}
+
+function certificateSection(certificate: VerifiedCertificate, status: VerificationStatus, ctx: Context): SafeHtml {
+  const confirmed = isContentConfirmed(status);
+  const hidden = new Set(certificate.hiddenFields.map(subjectFieldName));
+  const subjectEntries = orderedSubjectFields(certificate, ctx.labels).map((name) => {
+    const label = ctx.labels.fields?.[name] ?? name;
+    return Object.hasOwn(certificate.subject, name)
+      ? entry(label, valueText(certificate.subject[name], ctx))
+      : entry(label, hiddenValue(ctx), "is-hidden");
+  });
+  const typeName = ctx.labels.name ?? certificate.type;
+  return html`<section class="card" aria-labelledby="certificate-heading">
+<h2 id="certificate-heading">${t(ctx.locale, "page.certificateHeading")}</h2>
+${confirmed
+  ? html`<p class="hint">${t(ctx.locale, "page.compareHint")}</p>`
+  : html`<p class="notice notice--invalid">${t(ctx.locale, "page.unconfirmed")}</p>`}
+<dl class="fields">
+${entry(t(ctx.locale, "field.type"), typeName)}
+${entry(t(ctx.locale, "field.id"), code(certificate.id))}
+${subjectEntries}
+</dl>
+</section>`;
+}
+
+function divisionText(code: string, ctx: Context, divisionName: DivisionName | undefined): string {
+  const name = divisionName?.(code, ctx.locale);
+  return name ? `${name} (${code})` : code;
+}
+
+function issuerSection(
+  certificate: VerifiedCertificate | null,
+  anchor: AnchorInfo | null,
+  ctx: Context,
+  divisionName: DivisionName | undefined,
+): SafeHtml {
+  const issuer = certificate?.issuer ?? {};
+  const agencyId = issuer.agencyId ?? anchor?.agencyId;
+  const jurisdiction = issuer.jurisdiction ?? anchor?.jurisdiction;
+  const entries = [
+    issuer.name ? entry(t(ctx.locale, "field.agencyName"), issuer.name) : "",
+    agencyId !== undefined ? entry(t(ctx.locale, "field.agencyId"), agencyId) : "",
+    jurisdiction ? entry(t(ctx.locale, "field.jurisdiction"), divisionText(jurisdiction, ctx, divisionName)) : "",
+    anchor?.agencyStatus
+      ? entry(t(ctx.locale, "anchor.agencyStatus"), t(ctx.locale, `agencyStatus.${anchor.agencyStatus}`))
+      : "",
+  ].filter((item) => item !== "");
+  if (entries.length === 0) return html``;
+  return html`<section class="card" aria-labelledby="issuer-heading">
+<h2 id="issuer-heading">${t(ctx.locale, "page.issuerHeading")}</h2>
+<dl class="fields">${entries}</dl>
+</section>`;
+}
+
+function dateEntry(certificate: VerifiedCertificate, name: DocumentField, fallback: MessageKey, ctx: Context): SafeHtml {
+  const value = certificate[name];
+  if (typeof value === "string" && value !== "") return entry(t(ctx.locale, DOCUMENT_FIELD_KEYS[name]), time(value, ctx));
+  const hidden = certificate.hiddenFields.map(subjectFieldName).includes(name);
+  return entry(t(ctx.locale, DOCUMENT_FIELD_KEYS[name]), hidden ? hiddenValue(ctx) : t(ctx.locale, fallback));
+}
+
+function validitySection(certificate: VerifiedCertificate, ctx: Context): SafeHtml {
+  return html`<section class="card" aria-labelledby="validity-heading">
+<h2 id="validity-heading">${t(ctx.locale, "page.validityHeading")}</h2>
+<dl class="fields">
+${dateEntry(certificate, "validFrom", "field.notGiven", ctx)}
+${dateEntry(certificate, "validUntil", "field.noEnd", ctx)}
+${certificate.issuedAt ? entry(t(ctx.locale, "field.issuedAt"), time(certificate.issuedAt, ctx)) : ""}
+${certificate.supersedes ? entry(t(ctx.locale, "field.supersedes"), code(certificate.supersedes)) : ""}
+</dl>
+</section>`;
+}
+
+/**
+ * The engine's warnings are English sentences; the successor, which the certificate names as a
+ * field, is said in the reader's language instead of repeating the engine's sentence about it.
+ */
+function warningsSection(result: VerificationResult, ctx: Context): SafeHtml {
+  const successor = result.certificate?.supersededBy;
+  const items: SafeHtml[] = [];
+  if (successor) items.push(html`<li>${t(ctx.locale, "page.supersededBy", { id: successor })}</li>`);
+  for (const warning of result.warnings) {
+    if (successor && warning.includes(successor)) continue;
+    items.push(ctx.locale === "en" ? html`<li>${warning}</li>` : html`<li lang="en">${warning}</li>`);
+  }
+  if (items.length === 0) return html``;
+  return html`<section class="card card--caution" aria-labelledby="warnings-heading">
+<h2 id="warnings-heading">${t(ctx.locale, "page.warningsHeading")}</h2>
+<ul class="warnings">${items}</ul>
+</section>`;
+}
+
+function checkItem(check: Check, status: VerificationStatus, ctx: Context): SafeHtml {
+  const sentence = check.passed
+    ? t(ctx.locale, `check.${check.name}.passed`)
+    : status === "UNAVAILABLE"
+      ? t(ctx.locale, "check.unreachable")
+      : t(ctx.locale, `check.${check.name}.failed`);
+  const state = check.passed ? "passed" : "failed";
+  return html`<li class="check check--${state}">
+${checkIcon(check.passed)}
+<div>
+<p class="check__name">${t(ctx.locale, `check.${check.name}.name`)}: <strong>${t(ctx.locale, `check.result.${state}`)}</strong></p>
+<p>${sentence}</p>
+${check.detail ? html`<p class="check__detail"><span>${t(ctx.locale, "check.engineDetail")}:</span> <span lang="en">${check.detail}</span></p>` : ""}
+</div>
+</li>`;
+}
+
+function checksSection(result: VerificationResult, ctx: Context): SafeHtml {
+  if (result.checks.length === 0) return html``;
+  return html`<details class="card disclosure">
+<summary>${t(ctx.locale, "page.checksHeading", { count: result.checks.length })}</summary>
+<ol class="checks">${result.checks.map((check) => checkItem(check, result.status, ctx))}</ol>
+</details>`;
+}
+
+function canonicalLink(options: VerifyPageOptions): string | undefined {
+  if (!options.leafHash) return undefined;
+  try {
+    return verificationUrl(options.publicUrl, options.requestedId, options.leafHash);
+  } catch (error) {
+    if (error instanceof QrError) return undefined;
+    throw error;
+  }
+}
+
+function anchorSection(options: VerifyPageOptions, ctx: Context): SafeHtml {
+  const { anchor, revocation } = options.result;
+  const link = canonicalLink(options);
+  const leaf = link ? options.leafHash : undefined;
+  const entries = anchor
+    ? [
+        entry(t(ctx.locale, "anchor.chainId"), anchor.chainId),
+        entry(t(ctx.locale, "anchor.ledger"), code(anchor.ledger)),
+        anchor.txHash ? entry(t(ctx.locale, "anchor.txHash"), code(anchor.txHash)) : "",
+        anchor.blockNumber !== undefined ? entry(t(ctx.locale, "anchor.block"), anchor.blockNumber) : "",
+        anchor.anchoredAt ? entry(t(ctx.locale, "anchor.anchoredAt"), time(anchor.anchoredAt, ctx)) : "",
+        entry(t(ctx.locale, "anchor.root"), code(anchor.root)),
+        leaf ? entry(t(ctx.locale, "anchor.leaf"), code(leaf.toLowerCase())) : "",
+        anchor.officer ? entry(t(ctx.locale, "anchor.officer"), code(anchor.officer)) : "",
+        revocation?.txHash ? entry(t(ctx.locale, "revocation.txHash"), code(revocation.txHash)) : "",
+      ]
+    : [];
+  return html`<details class="card disclosure">
+<summary>${t(ctx.locale, "page.anchorHeading")}</summary>
+<p class="hint">${t(ctx.locale, anchor ? "page.anchorIntro" : "page.noAnchor")}</p>
+<dl class="fields">
+${entries}
+${link ? entry(t(ctx.locale, "page.verificationLink"), code(link)) : ""}
+</dl>
+</details>`;
+}
+
+function requestedSection(requestedId: string, ctx: Context): SafeHtml {
+  return html`<section class="card" aria-label="${t(ctx.locale, "page.requestedId")}">
+<dl class="fields">${entry(t(ctx.locale, "page.requestedId"), code(requestedId))}</dl>
+</section>`;
+}
+
+/** The public verification page behind the QR code: complete without JavaScript. */
+export function renderVerifyPage(options: VerifyPageOptions): string {
+  const { result, locale } = options;
+  const ctx: Context = {
+    locale,
+    timeZone: options.timeZone ?? "UTC",
+    labels: options.typeLabels?.[locale] ?? {},
+  };
+  const certificate = result.certificate;
+  const main = html`${banner(result, ctx)}
+${warningsSection(result, ctx)}
+${certificate ? certificateSection(certificate, result.status, ctx) : requestedSection(options.requestedId, ctx)}
+${issuerSection(certificate, result.anchor, ctx, options.divisionName)}
+${certificate ? validitySection(certificate, ctx) : ""}
+${checksSection(result, ctx)}
+${anchorSection(options, ctx)}`;
+  const footer = options.checkedAt
+    ? html`<p>${t(locale, "page.checkedAt", { time: formatDateTime(options.checkedAt.toISOString(), locale, ctx.timeZone) })}</p>`
+    : undefined;
+  return renderLayout({
+    locale,
+    title: t(locale, `status.${result.status}.headline`),
+    langUrls: options.langUrls,
+    main,
+    ...(footer ? { footer } : {}),
+  });
+}

@@ -1,0 +1,175 @@
+import { createHash } from "node:crypto";
+import canonicalize from "canonicalize";
+import type { CertificateDocument } from "../core/document/model.ts";
+import { createDocuments } from "../core/document/create.ts";
+import { CertificateValidationError, type FieldIssue } from "../core/errors.ts";
+import type { Keccak256 } from "../core/hashing/keccak.ts";
+import type { CertificateTypeRegistry } from "../core/registry/registry.ts";
+import { verificationUrl } from "../qr/index.ts";
+import type { Store } from "../store/port.ts";
+import type { ApiKeyRecord, NewCertificate } from "../store/records.ts";
+
+/** What an officer sends for one certificate; the issuer comes from the officer's agency. */
+export interface IssueRequest {
+  type: string;
+  subject: Record<string, string | number | boolean>;
+  validFrom?: string | undefined;
+  validUntil?: string | undefined;
+  supersedes?: string | undefined;
+}
+
+export interface IssueAck {
+  id: string;
+  state: "pending";
+  leafHash: string;
+  verifyUrl: string;
+  qr: { png: string; svg: string };
+}
+
+export interface IssueOutcome {
+  /** true when the Idempotency-Key was seen before with the same request: nothing new was issued */
+  replayed: boolean;
+  acks: IssueAck[];
+}
+
+/** One invalid item of a request, by its position. */
+export interface ItemIssues {
+  index: number;
+  issues: readonly FieldIssue[];
+}
+
+export class IssuanceError extends Error {
+  readonly code: "INVALID_CERTIFICATE" | "IDEMPOTENCY_KEY_REUSED" | "UNKNOWN_AGENCY" | "SUPERSEDES_NOT_FOUND";
+  readonly items: ItemIssues[];
+
+  constructor(code: IssuanceError["code"], message: string, items: ItemIssues[] = []) {
+    super(message);
+    this.name = "IssuanceError";
+    this.code = code;
+    this.items = items;
+  }
+}
+
+export interface IssuanceDeps {
+  store: Store;
+  types: CertificateTypeRegistry;
+  keccak: Keccak256;
+  publicUrl: string;
+  clock?: () => Date;
+  /** told after each durable insert, so the batcher need not wait for its next poll */
+  onIssued?: (count: number) => void;
+}
+
+const requestHash = (body: unknown): string => createHash("sha256").update(canonicalize(body) ?? "").digest("hex");
+
+/**
+ * Turns officers' requests into salted, hashed documents and stores them durably (pending) before
+ * anyone is told "accepted"; the batcher anchors them later.
+ */
+export class IssuanceService {
+  readonly #deps: IssuanceDeps;
+
+  constructor(deps: IssuanceDeps) {
+    this.#deps = deps;
+  }
+
+  async issue(key: ApiKeyRecord, requests: readonly IssueRequest[], idempotencyKey: string | null): Promise<IssueOutcome> {
+    const { store } = this.#deps;
+    const hash = idempotencyKey === null ? null : requestHash(requests);
+    if (idempotencyKey !== null) {
+      const seen = await store.getIdempotency(key.id, idempotencyKey);
+      if (seen) {
+        if (seen.requestHash !== hash) {
+          throw new IssuanceError("IDEMPOTENCY_KEY_REUSED", "This Idempotency-Key was used for a different request");
+        }
+        return { replayed: true, acks: seen.response as IssueAck[] };
+      }
+    }
+    if (key.agencyId === null) throw new IssuanceError("UNKNOWN_AGENCY", "This key belongs to no agency");
+    const agency = await store.getAgency(key.agencyId);
+    if (!agency) throw new IssuanceError("UNKNOWN_AGENCY", `Agency ${key.agencyId} is not served here`);
+
+    const now = (this.#deps.clock ?? (() => new Date()))();
+    const inputs = requests.map((r) => ({
+      type: r.type,
+      issuer: { agencyId: agency.agencyId, name: agency.name, jurisdiction: agency.jurisdiction },
+      subject: r.subject,
+      validFrom: r.validFrom ?? now.toISOString(),
+      ...(r.validUntil === undefined ? {} : { validUntil: r.validUntil }),
+      ...(r.supersedes === undefined ? {} : { supersedes: r.supersedes }),
+    }));
+    await this.#checkSupersedes(agency.agencyId, requests);
+    const created = this.#create(inputs, now);
+
+    const records: NewCertificate[] = created.documents.map((document, i) => ({
+      id: document.id,
+      agencyId: agency.agencyId,
+      type: document.type,
+      typeId: this.#deps.types.get(document.type).typeId,
+      leaf: created.leaves[i] ?? "",
+      document: document as unknown as Record<string, unknown>,
+      supersedes: document.supersedes ?? null,
+      issuedByKey: key.id,
+      createdAt: now.toISOString(),
+    }));
+    const acks = records.map((r) => this.ack(r.id, r.leaf));
+    await store.insertCertificates(
+      records,
+      idempotencyKey !== null && hash !== null
+        ? { apiKeyId: key.id, key: idempotencyKey, requestHash: hash, response: acks, createdAt: now.toISOString() }
+        : undefined,
+    );
+    this.#deps.onIssued?.(records.length);
+    return { replayed: false, acks };
+  }
+
+  ack(id: string, leaf: string): IssueAck {
+    const base = this.#deps.publicUrl.replace(/\/+$/, "");
+    return {
+      id,
+      state: "pending",
+      leafHash: leaf,
+      verifyUrl: verificationUrl(this.#deps.publicUrl, id, leaf),
+      qr: { png: `${base}/api/v1/certificates/${id}/qr.png`, svg: `${base}/api/v1/certificates/${id}/qr.svg` },
+    };
+  }
+
+  /** All items or none; on failure every invalid item is reported, not only the first. */
+  #create(inputs: readonly unknown[], now: Date): { documents: CertificateDocument[]; leaves: string[] } {
+    const options = { types: this.#deps.types, keccak: this.#deps.keccak, now: () => now };
+    try {
+      return createDocuments(inputs, options);
+    } catch (error) {
+      if (!(error instanceof CertificateValidationError)) throw error;
+      const items: ItemIssues[] = [];
+      inputs.forEach((input, index) => {
+        try {
+          createDocuments([input], options);
+        } catch (itemError) {
+          if (itemError instanceof CertificateValidationError) items.push({ index, issues: itemError.issues });
+          else throw itemError;
+        }
+      });
+      const message =
+        items.length === 1 && inputs.length === 1
+          ? "The certificate is not valid"
+          : `${items.length} of ${inputs.length} certificates are not valid; none was issued`;
+      throw new IssuanceError("INVALID_CERTIFICATE", message, items);
+    }
+  }
+
+  async #checkSupersedes(agencyId: number, requests: readonly IssueRequest[]): Promise<void> {
+    const items: ItemIssues[] = [];
+    for (const [index, r] of requests.entries()) {
+      if (r.supersedes === undefined) continue;
+      const earlier = await this.#deps.store.getCertificate(r.supersedes);
+      if (earlier?.agencyId !== agencyId) {
+        items.push({
+          index,
+          issues: [{ path: "supersedes", code: "INVALID_ID", message: "no certificate of this agency has that id" }],
+        });
+      }
+    }
+    if (items.length > 0) throw new IssuanceError("SUPERSEDES_NOT_FOUND", "A superseded certificate was not found", items);
+  }
+}

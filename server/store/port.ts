@@ -1,0 +1,112 @@
+import type {
+  AgencyRecord,
+  ApiKeyRecord,
+  BatchRecord,
+  BatchState,
+  CertificateQuery,
+  CertificateRecord,
+  CertificateState,
+  CertificateStatus,
+  IdempotencyRecord,
+  NewCertificate,
+  StatusOpKind,
+  StatusOpRecord,
+  StatusOpState,
+} from "./records.ts";
+
+export interface PendingGroup {
+  agencyId: number;
+  typeId: number;
+  count: number;
+  oldestCreatedAt: string;
+}
+
+export interface NewBatch {
+  agencyId: number;
+  typeId: number;
+  root: string;
+  signer: string;
+  createdAt: string;
+  /** certificate ids in leaf-index order: members[i] gets leaf index i */
+  members: string[];
+}
+
+export interface AnchoredBatch {
+  txHash: string;
+  blockNumber: number;
+  anchoredAt: string;
+  /** each member's document with its proof block filled in */
+  documents: { id: string; document: Record<string, unknown> }[];
+}
+
+export interface NewStatusOp {
+  certificateId: string;
+  kind: StatusOpKind;
+  reason: string | null;
+  note: string | null;
+  signer: string;
+  requestedBy: string;
+  createdAt: string;
+}
+
+export interface CompletedStatusOp {
+  txHash: string;
+  blockNumber: number;
+  doneAt: string;
+  status: CertificateStatus;
+  statusReason: string | null;
+}
+
+/**
+ * The storage port. Every method that changes more than one row does it atomically, so a crash
+ * between any two calls leaves a state the pipeline can resume from.
+ */
+export interface Store {
+  ping(): Promise<void>;
+  close(): Promise<void>;
+
+  getMeta(key: string): Promise<string | null>;
+  setMeta(key: string, value: string): Promise<void>;
+
+  upsertAgency(agency: AgencyRecord): Promise<void>;
+  getAgency(agencyId: number): Promise<AgencyRecord | null>;
+  listAgencies(): Promise<AgencyRecord[]>;
+
+  insertApiKey(key: ApiKeyRecord): Promise<void>;
+  findApiKeyByHash(hash: string): Promise<ApiKeyRecord | null>;
+  listApiKeys(): Promise<ApiKeyRecord[]>;
+  revokeApiKey(id: string, revokedAt: string): Promise<boolean>;
+
+  /** Inserts certificates, and the idempotency record of the request if given, in one transaction. */
+  insertCertificates(certificates: NewCertificate[], idempotency?: IdempotencyRecord): Promise<void>;
+  getIdempotency(apiKeyId: string, key: string): Promise<IdempotencyRecord | null>;
+  getCertificate(id: string): Promise<CertificateRecord | null>;
+  queryCertificates(query: CertificateQuery): Promise<CertificateRecord[]>;
+  countCertificates(): Promise<Record<CertificateState, number>>;
+  /** certificates that name `id` in `supersedes`, newest first */
+  findSuccessors(id: string): Promise<string[]>;
+
+  pendingGroups(): Promise<PendingGroup[]>;
+  /** pending certificates of one group not yet in a batch, oldest first */
+  takePending(agencyId: number, typeId: number, limit: number): Promise<CertificateRecord[]>;
+  createBatch(batch: NewBatch): Promise<BatchRecord>;
+  markBatchSent(batchId: number, nonce: number, txHash: string): Promise<void>;
+  markBatchAnchored(batchId: number, anchored: AnchoredBatch): Promise<void>;
+  /** Back to `prepared` (e.g. the chain lost the transaction); members keep their leaf indices. */
+  markBatchUnsent(batchId: number): Promise<void>;
+  getBatch(batchId: number): Promise<BatchRecord | null>;
+  getBatchByRoot(root: string): Promise<BatchRecord | null>;
+  listBatches(states: BatchState[]): Promise<BatchRecord[]>;
+  /** member certificates of a batch in leaf-index order */
+  batchMembers(batchId: number): Promise<CertificateRecord[]>;
+
+  createStatusOp(op: NewStatusOp): Promise<StatusOpRecord>;
+  markStatusOpSent(opId: number, nonce: number, txHash: string): Promise<void>;
+  completeStatusOp(opId: number, done: CompletedStatusOp): Promise<void>;
+  failStatusOp(opId: number, error: string): Promise<void>;
+  markStatusOpUnsent(opId: number): Promise<void>;
+  getStatusOp(opId: number): Promise<StatusOpRecord | null>;
+  listStatusOps(states: StatusOpState[]): Promise<StatusOpRecord[]>;
+  /** completed status operations of a certificate, oldest first */
+  statusHistory(certificateId: string): Promise<StatusOpRecord[]>;
+}

@@ -1,0 +1,110 @@
+/**
+ * What the service keeps about certificates, batches and keys. The chain is the source of truth
+ * for who issued what and its status; these records are the service's working copy and outbox.
+ */
+export type CertificateState = "pending" | "anchored" | "failed";
+export type CertificateStatus = "active" | "suspended" | "revoked";
+export type ApiKeyRole = "issuer" | "auditor";
+
+export interface CertificateRecord {
+  id: string;
+  agencyId: number;
+  type: string;
+  typeId: number;
+  leaf: string;
+  /** the full document (every field and salt); its proof block is filled once anchored */
+  document: Record<string, unknown>;
+  state: CertificateState;
+  batchId: number | null;
+  leafIndex: number | null;
+  status: CertificateStatus;
+  statusReason: string | null;
+  statusNote: string | null;
+  statusUpdatedAt: string | null;
+  supersedes: string | null;
+  issuedByKey: string;
+  createdAt: string;
+  anchoredAt: string | null;
+}
+
+export type NewCertificate = Pick<
+  CertificateRecord,
+  "id" | "agencyId" | "type" | "typeId" | "leaf" | "document" | "supersedes" | "issuedByKey" | "createdAt"
+>;
+
+export type BatchState = "prepared" | "sent" | "anchored";
+
+export interface BatchRecord {
+  id: number;
+  agencyId: number;
+  typeId: number;
+  root: string;
+  size: number;
+  state: BatchState;
+  signer: string;
+  nonce: number | null;
+  txHash: string | null;
+  blockNumber: number | null;
+  createdAt: string;
+  anchoredAt: string | null;
+}
+
+export type StatusOpKind = "revoke" | "suspend" | "reinstate";
+export type StatusOpState = "pending" | "sent" | "done" | "failed";
+
+export interface StatusOpRecord {
+  id: number;
+  certificateId: string;
+  kind: StatusOpKind;
+  reason: string | null;
+  note: string | null;
+  state: StatusOpState;
+  signer: string;
+  nonce: number | null;
+  txHash: string | null;
+  blockNumber: number | null;
+  error: string | null;
+  requestedBy: string;
+  createdAt: string;
+  doneAt: string | null;
+}
+
+export interface ApiKeyRecord {
+  id: string;
+  hash: string;
+  agencyId: number | null;
+  role: ApiKeyRole;
+  label: string;
+  createdAt: string;
+  revokedAt: string | null;
+}
+
+export interface AgencyRecord {
+  agencyId: number;
+  name: string;
+  nameEn: string | null;
+  jurisdiction: string;
+  /** the on-chain officer address whose key this service signs with for the agency */
+  signer: string;
+  createdAt: string;
+}
+
+export interface IdempotencyRecord {
+  apiKeyId: string;
+  key: string;
+  requestHash: string;
+  response: unknown;
+  createdAt: string;
+}
+
+export interface CertificateQuery {
+  agencyId?: number;
+  type?: string;
+  state?: CertificateState;
+  status?: CertificateStatus;
+  createdFrom?: string;
+  createdTo?: string;
+  /** ids sort by creation time (ULID): page with `after` = last id of the previous page */
+  after?: string;
+  limit: number;
+}

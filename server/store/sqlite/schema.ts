@@ -1,0 +1,96 @@
+/**
+ * Schema migrations, applied in order; `PRAGMA user_version` records how many ran.
+ * Append new migrations, never edit a released one.
+ */
+export const MIGRATIONS: readonly string[] = [
+  `
+  CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+
+  CREATE TABLE agencies (
+    agency_id INTEGER PRIMARY KEY,
+    name TEXT NOT NULL,
+    name_en TEXT,
+    jurisdiction TEXT NOT NULL,
+    signer TEXT NOT NULL,
+    created_at TEXT NOT NULL
+  );
+
+  CREATE TABLE api_keys (
+    id TEXT PRIMARY KEY,
+    hash TEXT NOT NULL UNIQUE,
+    agency_id INTEGER,
+    role TEXT NOT NULL CHECK (role IN ('issuer', 'auditor')),
+    label TEXT NOT NULL,
+    created_at TEXT NOT NULL,
+    revoked_at TEXT
+  );
+
+  CREATE TABLE batches (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    agency_id INTEGER NOT NULL,
+    type_id INTEGER NOT NULL,
+    root TEXT NOT NULL UNIQUE,
+    size INTEGER NOT NULL,
+    state TEXT NOT NULL CHECK (state IN ('prepared', 'sent', 'anchored')),
+    signer TEXT NOT NULL,
+    nonce INTEGER,
+    tx_hash TEXT,
+    block_number INTEGER,
+    created_at TEXT NOT NULL,
+    anchored_at TEXT
+  );
+  CREATE INDEX batches_state ON batches (state);
+
+  CREATE TABLE certificates (
+    id TEXT PRIMARY KEY,
+    agency_id INTEGER NOT NULL,
+    type TEXT NOT NULL,
+    type_id INTEGER NOT NULL,
+    leaf TEXT NOT NULL UNIQUE,
+    document TEXT NOT NULL,
+    state TEXT NOT NULL CHECK (state IN ('pending', 'anchored', 'failed')),
+    batch_id INTEGER REFERENCES batches (id),
+    leaf_index INTEGER,
+    status TEXT NOT NULL DEFAULT 'active' CHECK (status IN ('active', 'suspended', 'revoked')),
+    status_reason TEXT,
+    status_note TEXT,
+    status_updated_at TEXT,
+    supersedes TEXT,
+    issued_by_key TEXT NOT NULL,
+    created_at TEXT NOT NULL,
+    anchored_at TEXT
+  );
+  CREATE INDEX certificates_unbatched ON certificates (agency_id, type_id, id) WHERE batch_id IS NULL;
+  CREATE INDEX certificates_batch ON certificates (batch_id, leaf_index);
+  CREATE INDEX certificates_agency ON certificates (agency_id, id);
+  CREATE INDEX certificates_supersedes ON certificates (supersedes) WHERE supersedes IS NOT NULL;
+
+  CREATE TABLE status_ops (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    certificate_id TEXT NOT NULL REFERENCES certificates (id),
+    kind TEXT NOT NULL CHECK (kind IN ('revoke', 'suspend', 'reinstate')),
+    reason TEXT,
+    note TEXT,
+    state TEXT NOT NULL CHECK (state IN ('pending', 'sent', 'done', 'failed')),
+    signer TEXT NOT NULL,
+    nonce INTEGER,
+    tx_hash TEXT,
+    block_number INTEGER,
+    error TEXT,
+    requested_by TEXT NOT NULL,
+    created_at TEXT NOT NULL,
+    done_at TEXT
+  );
+  CREATE INDEX status_ops_state ON status_ops (state);
+  CREATE INDEX status_ops_certificate ON status_ops (certificate_id, id);
+
+  CREATE TABLE idempotency (
+    api_key_id TEXT NOT NULL,
+    key TEXT NOT NULL,
+    request_hash TEXT NOT NULL,
+    response TEXT NOT NULL,
+    created_at TEXT NOT NULL,
+    PRIMARY KEY (api_key_id, key)
+  );
+  `,
+];

@@ -1,0 +1,444 @@
+import { mkdirSync } from "node:fs";
+import { dirname } from "node:path";
+import { DatabaseSync, type SQLInputValue, type StatementSync } from "node:sqlite";
+import type { AnchoredBatch, CompletedStatusOp, NewBatch, NewStatusOp, PendingGroup, Store } from "../port.ts";
+import type {
+  AgencyRecord,
+  ApiKeyRecord,
+  BatchRecord,
+  BatchState,
+  CertificateQuery,
+  CertificateRecord,
+  CertificateState,
+  IdempotencyRecord,
+  NewCertificate,
+  StatusOpRecord,
+  StatusOpState,
+} from "../records.ts";
+import { MIGRATIONS } from "./schema.ts";
+
+type Row = Record<string, SQLInputValue>;
+
+function str(v: SQLInputValue | undefined): string {
+  if (typeof v === "string") return v;
+  if (typeof v === "number" || typeof v === "bigint") return v.toString();
+  throw new TypeError(`expected a text column, got ${typeof v}`);
+}
+const strOrNull = (v: SQLInputValue | undefined): string | null => (v === null || v === undefined ? null : str(v));
+const num = (v: SQLInputValue | undefined): number => Number(v);
+const numOrNull = (v: SQLInputValue | undefined): number | null => (v === null || v === undefined ? null : Number(v));
+
+function toCertificate(r: Row): CertificateRecord {
+  return {
+    id: str(r.id),
+    agencyId: num(r.agency_id),
+    type: str(r.type),
+    typeId: num(r.type_id),
+    leaf: str(r.leaf),
+    document: JSON.parse(str(r.document)) as Record<string, unknown>,
+    state: str(r.state) as CertificateRecord["state"],
+    batchId: numOrNull(r.batch_id),
+    leafIndex: numOrNull(r.leaf_index),
+    status: str(r.status) as CertificateRecord["status"],
+    statusReason: strOrNull(r.status_reason),
+    statusNote: strOrNull(r.status_note),
+    statusUpdatedAt: strOrNull(r.status_updated_at),
+    supersedes: strOrNull(r.supersedes),
+    issuedByKey: str(r.issued_by_key),
+    createdAt: str(r.created_at),
+    anchoredAt: strOrNull(r.anchored_at),
+  };
+}
+
+function toBatch(r: Row): BatchRecord {
+  return {
+    id: num(r.id),
+    agencyId: num(r.agency_id),
+    typeId: num(r.type_id),
+    root: str(r.root),
+    size: num(r.size),
+    state: str(r.state) as BatchState,
+    signer: str(r.signer),
+    nonce: numOrNull(r.nonce),
+    txHash: strOrNull(r.tx_hash),
+    blockNumber: numOrNull(r.block_number),
+    createdAt: str(r.created_at),
+    anchoredAt: strOrNull(r.anchored_at),
+  };
+}
+
+function toStatusOp(r: Row): StatusOpRecord {
+  return {
+    id: num(r.id),
+    certificateId: str(r.certificate_id),
+    kind: str(r.kind) as StatusOpRecord["kind"],
+    reason: strOrNull(r.reason),
+    note: strOrNull(r.note),
+    state: str(r.state) as StatusOpState,
+    signer: str(r.signer),
+    nonce: numOrNull(r.nonce),
+    txHash: strOrNull(r.tx_hash),
+    blockNumber: numOrNull(r.block_number),
+    error: strOrNull(r.error),
+    requestedBy: str(r.requested_by),
+    createdAt: str(r.created_at),
+    doneAt: strOrNull(r.done_at),
+  };
+}
+
+function toApiKey(r: Row): ApiKeyRecord {
+  return {
+    id: str(r.id),
+    hash: str(r.hash),
+    agencyId: numOrNull(r.agency_id),
+    role: str(r.role) as ApiKeyRecord["role"],
+    label: str(r.label),
+    createdAt: str(r.created_at),
+    revokedAt: strOrNull(r.revoked_at),
+  };
+}
+
+function toAgency(r: Row): AgencyRecord {
+  return {
+    agencyId: num(r.agency_id),
+    name: str(r.name),
+    nameEn: strOrNull(r.name_en),
+    jurisdiction: str(r.jurisdiction),
+    signer: str(r.signer),
+    createdAt: str(r.created_at),
+  };
+}
+
+const placeholders = (n: number): string => Array.from({ length: n }, () => "?").join(", ");
+
+/**
+ * The embedded store: SQLite through Node's built-in `node:sqlite` (no native build).
+ * WAL with synchronous=FULL: an acknowledged write survives a crash of the process or the machine.
+ */
+export class SqliteStore implements Store {
+  readonly #db: DatabaseSync;
+  readonly #statements = new Map<string, StatementSync>();
+
+  private constructor(db: DatabaseSync) {
+    this.#db = db;
+  }
+
+  static open(path: string): SqliteStore {
+    if (path !== ":memory:") mkdirSync(dirname(path), { recursive: true });
+    const db = new DatabaseSync(path, { timeout: 5000 });
+    db.exec("PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL; PRAGMA foreign_keys = ON;");
+    const store = new SqliteStore(db);
+    store.#migrate();
+    return store;
+  }
+
+  #migrate(): void {
+    const row = this.#db.prepare("PRAGMA user_version").get() as Row;
+    const applied = num(row.user_version);
+    for (let i = applied; i < MIGRATIONS.length; i++) {
+      this.#transaction(() => {
+        this.#db.exec(MIGRATIONS[i] ?? "");
+        this.#db.exec(`PRAGMA user_version = ${i + 1}`);
+      });
+    }
+  }
+
+  #stmt(sql: string): StatementSync {
+    let statement = this.#statements.get(sql);
+    if (!statement) {
+      statement = this.#db.prepare(sql);
+      this.#statements.set(sql, statement);
+    }
+    return statement;
+  }
+
+  #transaction<T>(work: () => T): T {
+    this.#db.exec("BEGIN IMMEDIATE");
+    try {
+      const result = work();
+      this.#db.exec("COMMIT");
+      return result;
+    } catch (error) {
+      this.#db.exec("ROLLBACK");
+      throw error;
+    }
+  }
+
+  #all(sql: string, ...params: SQLInputValue[]): Row[] {
+    return this.#stmt(sql).all(...params);
+  }
+
+  #get(sql: string, ...params: SQLInputValue[]): Row | undefined {
+    return this.#stmt(sql).get(...params);
+  }
+
+  #run(sql: string, ...params: SQLInputValue[]): number {
+    return Number(this.#stmt(sql).run(...params).changes);
+  }
+
+  ping(): Promise<void> {
+    this.#get("SELECT 1");
+    return Promise.resolve();
+  }
+
+  close(): Promise<void> {
+    this.#statements.clear();
+    if (this.#db.isOpen) this.#db.close();
+    return Promise.resolve();
+  }
+
+  getMeta(key: string): Promise<string | null> {
+    return Promise.resolve(strOrNull(this.#get("SELECT value FROM meta WHERE key = ?", key)?.value));
+  }
+
+  setMeta(key: string, value: string): Promise<void> {
+    this.#run("INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value", key, value);
+    return Promise.resolve();
+  }
+
+  upsertAgency(a: AgencyRecord): Promise<void> {
+    this.#run(
+      `INSERT INTO agencies (agency_id, name, name_en, jurisdiction, signer, created_at) VALUES (?, ?, ?, ?, ?, ?)
+       ON CONFLICT (agency_id) DO UPDATE SET name = excluded.name, name_en = excluded.name_en,
+         jurisdiction = excluded.jurisdiction, signer = excluded.signer`,
+      a.agencyId, a.name, a.nameEn, a.jurisdiction, a.signer, a.createdAt,
+    );
+    return Promise.resolve();
+  }
+
+  getAgency(agencyId: number): Promise<AgencyRecord | null> {
+    const row = this.#get("SELECT * FROM agencies WHERE agency_id = ?", agencyId);
+    return Promise.resolve(row ? toAgency(row) : null);
+  }
+
+  listAgencies(): Promise<AgencyRecord[]> {
+    return Promise.resolve(this.#all("SELECT * FROM agencies ORDER BY agency_id").map(toAgency));
+  }
+
+  insertApiKey(k: ApiKeyRecord): Promise<void> {
+    this.#run(
+      "INSERT INTO api_keys (id, hash, agency_id, role, label, created_at, revoked_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
+      k.id, k.hash, k.agencyId, k.role, k.label, k.createdAt, k.revokedAt,
+    );
+    return Promise.resolve();
+  }
+
+  findApiKeyByHash(hash: string): Promise<ApiKeyRecord | null> {
+    const row = this.#get("SELECT * FROM api_keys WHERE hash = ?", hash);
+    return Promise.resolve(row ? toApiKey(row) : null);
+  }
+
+  listApiKeys(): Promise<ApiKeyRecord[]> {
+    return Promise.resolve(this.#all("SELECT * FROM api_keys ORDER BY created_at, id").map(toApiKey));
+  }
+
+  revokeApiKey(id: string, revokedAt: string): Promise<boolean> {
+    return Promise.resolve(this.#run("UPDATE api_keys SET revoked_at = ? WHERE id = ? AND revoked_at IS NULL", revokedAt, id) > 0);
+  }
+
+  insertCertificates(certificates: NewCertificate[], idempotency?: IdempotencyRecord): Promise<void> {
+    const insert = `INSERT INTO certificates (id, agency_id, type, type_id, leaf, document, state, supersedes, issued_by_key, created_at)
+                    VALUES (?, ?, ?, ?, ?, ?, 'pending', ?, ?, ?)`;
+    this.#transaction(() => {
+      for (const c of certificates) {
+        this.#run(insert, c.id, c.agencyId, c.type, c.typeId, c.leaf, JSON.stringify(c.document), c.supersedes, c.issuedByKey, c.createdAt);
+      }
+      if (idempotency) {
+        this.#run(
+          "INSERT INTO idempotency (api_key_id, key, request_hash, response, created_at) VALUES (?, ?, ?, ?, ?)",
+          idempotency.apiKeyId, idempotency.key, idempotency.requestHash, JSON.stringify(idempotency.response), idempotency.createdAt,
+        );
+      }
+    });
+    return Promise.resolve();
+  }
+
+  getIdempotency(apiKeyId: string, key: string): Promise<IdempotencyRecord | null> {
+    const row = this.#get("SELECT * FROM idempotency WHERE api_key_id = ? AND key = ?", apiKeyId, key);
+    return Promise.resolve(
+      row
+        ? { apiKeyId, key, requestHash: str(row.request_hash), response: JSON.parse(str(row.response)) as unknown, createdAt: str(row.created_at) }
+        : null,
+    );
+  }
+
+  getCertificate(id: string): Promise<CertificateRecord | null> {
+    const row = this.#get("SELECT * FROM certificates WHERE id = ?", id);
+    return Promise.resolve(row ? toCertificate(row) : null);
+  }
+
+  queryCertificates(q: CertificateQuery): Promise<CertificateRecord[]> {
+    const where: string[] = [];
+    const params: SQLInputValue[] = [];
+    const add = (clause: string, value: SQLInputValue | undefined): void => {
+      if (value === undefined) return;
+      where.push(clause);
+      params.push(value);
+    };
+    add("agency_id = ?", q.agencyId);
+    add("type = ?", q.type);
+    add("state = ?", q.state);
+    add("status = ?", q.status);
+    add("created_at >= ?", q.createdFrom);
+    add("created_at <= ?", q.createdTo);
+    add("id > ?", q.after);
+    const sql = `SELECT * FROM certificates ${where.length ? `WHERE ${where.join(" AND ")}` : ""} ORDER BY id LIMIT ?`;
+    return Promise.resolve(this.#db.prepare(sql).all(...params, q.limit).map((r) => toCertificate(r as Row)));
+  }
+
+  countCertificates(): Promise<Record<CertificateState, number>> {
+    const counts: Record<CertificateState, number> = { pending: 0, anchored: 0, failed: 0 };
+    for (const row of this.#all("SELECT state, COUNT(*) AS n FROM certificates GROUP BY state")) {
+      counts[str(row.state) as CertificateState] = num(row.n);
+    }
+    return Promise.resolve(counts);
+  }
+
+  findSuccessors(id: string): Promise<string[]> {
+    return Promise.resolve(this.#all("SELECT id FROM certificates WHERE supersedes = ? ORDER BY id DESC", id).map((r) => str(r.id)));
+  }
+
+  pendingGroups(): Promise<PendingGroup[]> {
+    const rows = this.#all(
+      `SELECT agency_id, type_id, COUNT(*) AS n, MIN(created_at) AS oldest FROM certificates
+       WHERE batch_id IS NULL AND state = 'pending' GROUP BY agency_id, type_id`,
+    );
+    return Promise.resolve(
+      rows.map((r) => ({ agencyId: num(r.agency_id), typeId: num(r.type_id), count: num(r.n), oldestCreatedAt: str(r.oldest) })),
+    );
+  }
+
+  takePending(agencyId: number, typeId: number, limit: number): Promise<CertificateRecord[]> {
+    const rows = this.#all(
+      `SELECT * FROM certificates WHERE agency_id = ? AND type_id = ? AND batch_id IS NULL AND state = 'pending'
+       ORDER BY id LIMIT ?`,
+      agencyId, typeId, limit,
+    );
+    return Promise.resolve(rows.map(toCertificate));
+  }
+
+  createBatch(b: NewBatch): Promise<BatchRecord> {
+    const batch = this.#transaction(() => {
+      const row = this.#get(
+        `INSERT INTO batches (agency_id, type_id, root, size, state, signer, created_at)
+         VALUES (?, ?, ?, ?, 'prepared', ?, ?) RETURNING *`,
+        b.agencyId, b.typeId, b.root, b.members.length, b.signer, b.createdAt,
+      );
+      if (!row) throw new Error("batch insert returned no row");
+      const created = toBatch(row);
+      b.members.forEach((id, index) => {
+        const changed = this.#run(
+          "UPDATE certificates SET batch_id = ?, leaf_index = ? WHERE id = ? AND batch_id IS NULL",
+          created.id, index, id,
+        );
+        if (changed !== 1) throw new Error(`certificate ${id} is already in a batch`);
+      });
+      return created;
+    });
+    return Promise.resolve(batch);
+  }
+
+  markBatchSent(batchId: number, nonce: number, txHash: string): Promise<void> {
+    this.#run("UPDATE batches SET state = 'sent', nonce = ?, tx_hash = ? WHERE id = ? AND state <> 'anchored'", nonce, txHash, batchId);
+    return Promise.resolve();
+  }
+
+  markBatchAnchored(batchId: number, a: AnchoredBatch): Promise<void> {
+    this.#transaction(() => {
+      this.#run(
+        "UPDATE batches SET state = 'anchored', tx_hash = ?, block_number = ?, anchored_at = ? WHERE id = ?",
+        a.txHash, a.blockNumber, a.anchoredAt, batchId,
+      );
+      for (const d of a.documents) {
+        this.#run(
+          "UPDATE certificates SET state = 'anchored', document = ?, anchored_at = ? WHERE id = ? AND batch_id = ?",
+          JSON.stringify(d.document), a.anchoredAt, d.id, batchId,
+        );
+      }
+    });
+    return Promise.resolve();
+  }
+
+  markBatchUnsent(batchId: number): Promise<void> {
+    this.#transaction(() => {
+      this.#run("UPDATE batches SET state = 'prepared', nonce = NULL, tx_hash = NULL, block_number = NULL, anchored_at = NULL WHERE id = ?", batchId);
+      this.#run("UPDATE certificates SET state = 'pending', anchored_at = NULL WHERE batch_id = ?", batchId);
+    });
+    return Promise.resolve();
+  }
+
+  getBatch(batchId: number): Promise<BatchRecord | null> {
+    const row = this.#get("SELECT * FROM batches WHERE id = ?", batchId);
+    return Promise.resolve(row ? toBatch(row) : null);
+  }
+
+  getBatchByRoot(root: string): Promise<BatchRecord | null> {
+    const row = this.#get("SELECT * FROM batches WHERE root = ?", root);
+    return Promise.resolve(row ? toBatch(row) : null);
+  }
+
+  listBatches(states: BatchState[]): Promise<BatchRecord[]> {
+    const rows = this.#db.prepare(`SELECT * FROM batches WHERE state IN (${placeholders(states.length)}) ORDER BY id`).all(...states);
+    return Promise.resolve(rows.map((r) => toBatch(r as Row)));
+  }
+
+  batchMembers(batchId: number): Promise<CertificateRecord[]> {
+    return Promise.resolve(this.#all("SELECT * FROM certificates WHERE batch_id = ? ORDER BY leaf_index", batchId).map(toCertificate));
+  }
+
+  createStatusOp(op: NewStatusOp): Promise<StatusOpRecord> {
+    const row = this.#get(
+      `INSERT INTO status_ops (certificate_id, kind, reason, note, state, signer, requested_by, created_at)
+       VALUES (?, ?, ?, ?, 'pending', ?, ?, ?) RETURNING *`,
+      op.certificateId, op.kind, op.reason, op.note, op.signer, op.requestedBy, op.createdAt,
+    );
+    if (!row) throw new Error("status operation insert returned no row");
+    return Promise.resolve(toStatusOp(row));
+  }
+
+  markStatusOpSent(opId: number, nonce: number, txHash: string): Promise<void> {
+    this.#run("UPDATE status_ops SET state = 'sent', nonce = ?, tx_hash = ? WHERE id = ? AND state IN ('pending', 'sent')", nonce, txHash, opId);
+    return Promise.resolve();
+  }
+
+  completeStatusOp(opId: number, done: CompletedStatusOp): Promise<void> {
+    this.#transaction(() => {
+      const row = this.#get(
+        "UPDATE status_ops SET state = 'done', tx_hash = ?, block_number = ?, done_at = ?, error = NULL WHERE id = ? RETURNING certificate_id, note",
+        done.txHash, done.blockNumber, done.doneAt, opId,
+      );
+      if (!row) throw new Error(`status operation ${opId} not found`);
+      this.#run(
+        "UPDATE certificates SET status = ?, status_reason = ?, status_note = ?, status_updated_at = ? WHERE id = ?",
+        done.status, done.statusReason, row.note ?? null, done.doneAt, row.certificate_id ?? null,
+      );
+    });
+    return Promise.resolve();
+  }
+
+  failStatusOp(opId: number, error: string): Promise<void> {
+    this.#run("UPDATE status_ops SET state = 'failed', error = ? WHERE id = ?", error, opId);
+    return Promise.resolve();
+  }
+
+  markStatusOpUnsent(opId: number): Promise<void> {
+    this.#run("UPDATE status_ops SET state = 'pending', nonce = NULL, tx_hash = NULL WHERE id = ? AND state = 'sent'", opId);
+    return Promise.resolve();
+  }
+
+  getStatusOp(opId: number): Promise<StatusOpRecord | null> {
+    const row = this.#get("SELECT * FROM status_ops WHERE id = ?", opId);
+    return Promise.resolve(row ? toStatusOp(row) : null);
+  }
+
+  listStatusOps(states: StatusOpState[]): Promise<StatusOpRecord[]> {
+    const rows = this.#db.prepare(`SELECT * FROM status_ops WHERE state IN (${placeholders(states.length)}) ORDER BY id`).all(...states);
+    return Promise.resolve(rows.map((r) => toStatusOp(r as Row)));
+  }
+
+  statusHistory(certificateId: string): Promise<StatusOpRecord[]> {
+    return Promise.resolve(
+      this.#all("SELECT * FROM status_ops WHERE certificate_id = ? AND state = 'done' ORDER BY id", certificateId).map(toStatusOp),
+    );
+  }
+}
