@@ -1,0 +1,179 @@
+import { randomBytes as cryptoRandomBytes } from "node:crypto";
+import { monotonicFactory } from "ulid";
+import { z } from "zod";
+import { CertificateValidationError } from "../errors.ts";
+import type { FieldIssue } from "../errors.ts";
+import { fieldHash, leafFromFieldHashes } from "../hashing/fields.ts";
+import type { Keccak256 } from "../hashing/keccak.ts";
+import type { CertificateTypeRegistry } from "../registry/registry.ts";
+import { isDateTime } from "../validation/dates.ts";
+import { builtinJurisdictions } from "../validation/jurisdictions.ts";
+import type { Jurisdictions } from "../validation/jurisdictions.ts";
+import { createSubjectValidator } from "../validation/subject.ts";
+import type { SubjectValidator } from "../validation/subject.ts";
+import { DOCUMENT_VERSION } from "./model.ts";
+import type { CertificateDocument, CertificateInput } from "./model.ts";
+import { forEachShownField } from "./paths.ts";
+import { ULID } from "./schema.ts";
+
+/** 128-bit salts, one per field. */
+export const SALT_BYTES = 16;
+
+export interface CreateOptions {
+  types: CertificateTypeRegistry;
+  keccak: Keccak256;
+  /** the clock for ids and `issuedAt` (default: the system clock) */
+  now?: () => Date;
+  /** the CSPRNG for salts (default: node:crypto randomBytes); tests pass a fixed source */
+  randomBytes?: (size: number) => Uint8Array;
+  /** reference list of administrative divisions (default: the shipped one) */
+  jurisdictions?: Jurisdictions;
+}
+
+export interface CreatedDocuments {
+  documents: CertificateDocument[];
+  /** the certificate hash of each document (bytes32 hex), same order */
+  leaves: string[];
+}
+
+const inputSchema = z.strictObject({
+  id: z.string().optional(),
+  type: z.string(),
+  issuer: z.strictObject({ agencyId: z.unknown(), name: z.unknown(), jurisdiction: z.unknown() }),
+  subject: z.record(z.string(), z.unknown()),
+  validFrom: z.unknown(),
+  validUntil: z.unknown().optional(),
+  issuedAt: z.unknown().optional(),
+  supersedes: z.unknown().optional(),
+});
+
+/**
+ * Validates each input against its certificate type, gives it an id (ULID, sortable, unique),
+ * `issuedAt` and a fresh salt per field, and computes its certificate hash. All salts of the call
+ * come from one CSPRNG read. Throws CertificateValidationError (with the item index) on the first
+ * invalid input, so a batch is all or nothing.
+ */
+export function createDocuments(inputs: readonly unknown[], options: CreateOptions): CreatedDocuments {
+  const now = options.now ?? (() => new Date());
+  const jurisdictions = options.jurisdictions ?? builtinJurisdictions();
+  const validators = new Map<string, SubjectValidator>();
+  const nextId = monotonicFactory();
+  const issuedAtDefault = now();
+  const today = issuedAtDefault.toISOString().slice(0, 10);
+
+  const unsalted = inputs.map((raw, index) => {
+    const { input, issues } = checkInput(raw, options.types, jurisdictions, validators, today);
+    if (input === null || issues.length > 0) throw new CertificateValidationError(issues, inputs.length > 1 ? index : undefined);
+    return toDocument(input, input.id ?? nextId(issuedAtDefault.getTime()), input.issuedAt ?? issuedAtDefault.toISOString());
+  });
+
+  let fieldCount = 0;
+  for (const document of unsalted) forEachShownField(document, () => fieldCount++);
+  const saltBytes = (options.randomBytes ?? cryptoRandomBytes)(fieldCount * SALT_BYTES);
+  if (saltBytes.byteLength !== fieldCount * SALT_BYTES) throw new RangeError("salt source returned too few bytes");
+  const saltHex = Buffer.from(saltBytes.buffer, saltBytes.byteOffset, saltBytes.byteLength).toString("hex");
+
+  let offset = 0;
+  const leaves: string[] = [];
+  for (const document of unsalted) {
+    const hashes: Buffer[] = [];
+    forEachShownField(document, (path, value) => {
+      const salt = saltHex.slice(offset, offset + SALT_BYTES * 2);
+      offset += SALT_BYTES * 2;
+      document.salts[path] = salt;
+      hashes.push(fieldHash(options.keccak, path, salt, value));
+    });
+    leaves.push("0x" + leafFromFieldHashes(options.keccak, hashes).toString("hex"));
+  }
+  return { documents: unsalted, leaves };
+}
+
+/** One document; see createDocuments. */
+export function createDocument(input: unknown, options: CreateOptions): { document: CertificateDocument; leaf: string } {
+  const { documents, leaves } = createDocuments([input], options);
+  const document = documents[0];
+  const leaf = leaves[0];
+  if (document === undefined || leaf === undefined) throw new Error("unreachable: one input gives one document");
+  return { document, leaf };
+}
+
+function toDocument(input: CertificateInput, id: string, issuedAt: string): CertificateDocument {
+  return {
+    version: DOCUMENT_VERSION,
+    id,
+    type: input.type,
+    issuer: { agencyId: input.issuer.agencyId, name: input.issuer.name, jurisdiction: input.issuer.jurisdiction },
+    subject: { ...input.subject },
+    validFrom: input.validFrom,
+    ...(input.validUntil === undefined ? {} : { validUntil: input.validUntil }),
+    issuedAt,
+    ...(input.supersedes === undefined ? {} : { supersedes: input.supersedes }),
+    salts: {},
+  };
+}
+
+function checkInput(
+  raw: unknown,
+  types: CertificateTypeRegistry,
+  jurisdictions: Jurisdictions,
+  validators: Map<string, SubjectValidator>,
+  today: string,
+): { input: CertificateInput | null; issues: FieldIssue[] } {
+  const shape = inputSchema.safeParse(raw);
+  if (!shape.success) {
+    return {
+      input: null,
+      issues: shape.error.issues.map((issue) => ({
+        path: issue.path.join(".") || "(certificate)",
+        code: issue.code === "unrecognized_keys" ? "UNKNOWN_FIELD" : "INVALID_TYPE",
+        message: issue.message,
+      })),
+    };
+  }
+  const input = shape.data;
+  const issues: FieldIssue[] = [];
+  const type = types.find(input.type);
+  if (type === undefined) {
+    issues.push({ path: "type", code: "INVALID_ENUM", message: "unknown certificate type" });
+  } else {
+    let validate = validators.get(type.name);
+    if (validate === undefined) {
+      validate = createSubjectValidator(type, { jurisdictions, today });
+      validators.set(type.name, validate);
+    }
+    issues.push(...validate(input.subject));
+    if (type.validUntilRequired && input.validUntil === undefined) {
+      issues.push({ path: "validUntil", code: "REQUIRED", message: `a ${type.name} must have an expiry` });
+    }
+  }
+  if (input.id !== undefined && !ULID.test(input.id)) issues.push({ path: "id", code: "INVALID_ID", message: "id must be a ULID" });
+  if (input.supersedes !== undefined && (typeof input.supersedes !== "string" || !ULID.test(input.supersedes))) {
+    issues.push({ path: "supersedes", code: "INVALID_ID", message: "supersedes must be a certificate id (ULID)" });
+  }
+  const { agencyId, name, jurisdiction } = input.issuer;
+  if (typeof agencyId !== "number" || !Number.isInteger(agencyId) || agencyId < 1 || agencyId > 0xffffffff) {
+    issues.push({ path: "issuer.agencyId", code: "INVALID_TYPE", message: "agency id must be an integer 1..4294967295" });
+  }
+  if (typeof name !== "string" || name.trim() === "" || name.length > 200) {
+    issues.push({ path: "issuer.name", code: "INVALID_TYPE", message: "issuer name must be a non-empty string of up to 200 characters" });
+  }
+  if (typeof jurisdiction !== "string" || !jurisdictions.has(jurisdiction)) {
+    issues.push({ path: "issuer.jurisdiction", code: "UNKNOWN_JURISDICTION", message: "not a known administrative division code" });
+  }
+  for (const path of ["validFrom", "validUntil", "issuedAt"] as const) {
+    const value = input[path];
+    if (value === undefined && path !== "validFrom") continue;
+    if (typeof value !== "string" || !isDateTime(value)) {
+      issues.push({ path, code: "INVALID_DATE_TIME", message: `${path} must be an RFC 3339 date-time with offset` });
+    }
+  }
+  if (
+    typeof input.validFrom === "string" &&
+    typeof input.validUntil === "string" &&
+    issues.every((issue) => issue.path !== "validFrom" && issue.path !== "validUntil") &&
+    Date.parse(input.validUntil) <= Date.parse(input.validFrom)
+  ) {
+    issues.push({ path: "validUntil", code: "VALIDITY_WINDOW", message: "validUntil must be after validFrom" });
+  }
+  return { input: issues.length === 0 ? (input as CertificateInput) : null, issues };
+}

@@ -1,0 +1,77 @@
+import { z } from "zod";
+import { isDateTime } from "../validation/dates.ts";
+import { DOCUMENT_VERSION } from "./model.ts";
+import type { CertificateDocument } from "./model.ts";
+import { forEachShownField, isHideablePath } from "./paths.ts";
+
+// A lone UTF-16 surrogate has no UTF-8 form, so RFC 8785 refuses it: refuse it at the edge.
+const LONE_SURROGATE = /\p{Cs}/u;
+
+export const ULID = /^[0-7][0-9A-HJKMNP-TV-Z]{25}$/;
+export const BYTES32 = /^0x[0-9a-f]{64}$/;
+export const SALT = /^[0-9a-f]{32}$/;
+
+const text = z.string().refine((value) => !LONE_SURROGATE.test(value), "contains a lone surrogate");
+const dateTime = z.string().refine(isDateTime, "not an RFC 3339 date-time with offset");
+const ulid = z.string().regex(ULID, "not a ULID");
+const bytes32 = z.string().regex(BYTES32, "not a lowercase 0x-prefixed bytes32");
+const fieldValue = z.union([text, z.number().refine(Number.isFinite, "not a finite number"), z.boolean()]);
+
+export const proofBlockSchema = z.strictObject({
+  root: bytes32,
+  proof: z.array(bytes32).max(64),
+  leaf: bytes32,
+  index: z.int().min(0).max(0xffffff),
+  chainId: z.int().min(1).optional(),
+  ledger: z.string().regex(/^0x[0-9a-fA-F]{40}$/, "not an address").optional(),
+  txHash: bytes32.optional(),
+});
+
+const documentShape = {
+  version: z.literal(DOCUMENT_VERSION),
+  id: ulid,
+  type: z.string().regex(/^[a-z][a-z0-9-]{0,63}$/, "not a type name"),
+  issuer: z.strictObject({
+    agencyId: z.int().min(1).max(0xffffffff),
+    name: text.optional(),
+    jurisdiction: z.string().regex(/^\d{6}$/, "not a six-digit division code"),
+  }),
+  subject: z.record(z.string().regex(/^[a-z][A-Za-z0-9]{0,63}$/, "not a field name"), fieldValue),
+  validFrom: dateTime,
+  validUntil: dateTime.optional(),
+  issuedAt: dateTime.optional(),
+  supersedes: ulid.optional(),
+  salts: z.record(z.string(), z.string().regex(SALT, "not a 128-bit lowercase hex salt")),
+  hidden: z.record(z.string(), bytes32).optional(),
+};
+
+/** Salts exactly for the fields shown, hidden hashes only for hideable fields not shown. */
+function checkFieldSets(document: CertificateDocument, ctx: z.RefinementCtx): void {
+  const shown = new Set<string>();
+  forEachShownField(document, (path) => {
+    shown.add(path);
+    if (document.salts[path] === undefined) {
+      ctx.addIssue({ code: "custom", path: ["salts", path], message: "field shown without its salt" });
+    }
+  });
+  for (const path of Object.keys(document.salts)) {
+    if (!shown.has(path)) ctx.addIssue({ code: "custom", path: ["salts", path], message: "salt for no shown field" });
+  }
+  for (const path of Object.keys(document.hidden ?? {})) {
+    if (!isHideablePath(path)) {
+      ctx.addIssue({ code: "custom", path: ["hidden", path], message: "this field cannot be hidden" });
+    } else if (shown.has(path)) {
+      ctx.addIssue({ code: "custom", path: ["hidden", path], message: "field both shown and hidden" });
+    }
+  }
+}
+
+/** A certificate document, batched or not. */
+export const certificateDocumentSchema = z
+  .strictObject({ ...documentShape, proof: proofBlockSchema.optional() })
+  .superRefine(checkFieldSets);
+
+/** A document as holders receive it: with its proof block. */
+export const batchedDocumentSchema = z
+  .strictObject({ ...documentShape, proof: proofBlockSchema })
+  .superRefine(checkFieldSets);

@@ -1,0 +1,103 @@
+import { processProof, treeNode } from "../batch/merkle.ts";
+import type { BatchedDocument } from "../document/model.ts";
+import { batchedDocumentSchema } from "../document/schema.ts";
+import { computeLeafBytes } from "../hashing/fields.ts";
+import { fromHex32 } from "../hashing/keccak.ts";
+import type { Keccak256 } from "../hashing/keccak.ts";
+import type { Check, VerificationStatus, VerifiedCertificate } from "./result.ts";
+
+export interface OfflineVerification {
+  /** every offline check passed: the chain checks may follow */
+  passed: boolean;
+  /** the verdict when a check failed, null when all passed */
+  status: Extract<VerificationStatus, "MALFORMED" | "TAMPERED"> | null;
+  /** `format`, `integrity`, `merkleProof` in that order, up to and including the first failure */
+  checks: Check[];
+  /** the parsed document, once it is well formed */
+  document: BatchedDocument | null;
+  certificate: VerifiedCertificate | null;
+}
+
+/**
+ * Everything that can be checked without a chain: the document is well formed (`certledger/1`,
+ * with a proof block), its fields (shown and hidden) hash to the certificate hash in the proof,
+ * and the proof leads from that certificate hash and index to the root. Accepts the JSON text or
+ * the parsed value. Details never quote field values.
+ */
+export function verifyOffline(input: unknown, keccak: Keccak256): OfflineVerification {
+  const checks: Check[] = [];
+  const fail = (
+    status: "MALFORMED" | "TAMPERED",
+    check: Check,
+    document: BatchedDocument | null = null,
+  ): OfflineVerification => {
+    checks.push(check);
+    return { passed: false, status, checks, document, certificate: document && certificateOf(document) };
+  };
+
+  let value = input;
+  if (typeof input === "string") {
+    try {
+      value = JSON.parse(input) as unknown;
+    } catch {
+      return fail("MALFORMED", { name: "format", passed: false, detail: "The document is not JSON." });
+    }
+  }
+  const parsed = batchedDocumentSchema.safeParse(value);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    const where = issue === undefined || issue.path.length === 0 ? "document" : issue.path.join(".");
+    return fail("MALFORMED", {
+      name: "format",
+      passed: false,
+      detail: `The document is not a certledger/1 document: ${where}: ${issue?.message ?? "invalid"}.`,
+    });
+  }
+  const document = parsed.data as BatchedDocument;
+  checks.push({ name: "format", passed: true, detail: "The document is a well-formed certledger/1 document." });
+
+  const leaf = computeLeafBytes(document, keccak);
+  if (!leaf.equals(fromHex32(document.proof.leaf))) {
+    return fail(
+      "TAMPERED",
+      { name: "integrity", passed: false, detail: "The fields do not hash to the certificate hash in the proof: the document was altered." },
+      document,
+    );
+  }
+  const hiddenCount = Object.keys(document.hidden ?? {}).length;
+  checks.push({
+    name: "integrity",
+    passed: true,
+    detail:
+      hiddenCount === 0
+        ? "Every field hashes to the certificate hash."
+        : `Every shown field and ${hiddenCount} hidden field hash(es) combine to the certificate hash.`,
+  });
+
+  const root = processProof(keccak, treeNode(keccak, leaf, document.proof.index), document.proof.proof);
+  if (!root.equals(fromHex32(document.proof.root))) {
+    return fail(
+      "TAMPERED",
+      { name: "merkleProof", passed: false, detail: "The Merkle proof does not lead from the certificate to the batch root." },
+      document,
+    );
+  }
+  checks.push({ name: "merkleProof", passed: true, detail: "The Merkle proof leads from the certificate to the batch root." });
+  return { passed: true, status: null, checks, document, certificate: certificateOf(document) };
+}
+
+/** The fields a verifier may show: what the document discloses, with the names of hidden ones. */
+export function certificateOf(document: BatchedDocument): VerifiedCertificate {
+  const certificate: VerifiedCertificate = {
+    id: document.id,
+    type: document.type,
+    issuer: { ...document.issuer },
+    subject: { ...document.subject },
+    validFrom: document.validFrom,
+    hiddenFields: Object.keys(document.hidden ?? {}),
+  };
+  if (document.validUntil !== undefined) certificate.validUntil = document.validUntil;
+  if (document.issuedAt !== undefined) certificate.issuedAt = document.issuedAt;
+  if (document.supersedes !== undefined) certificate.supersedes = document.supersedes;
+  return certificate;
+}
