@@ -11,6 +11,7 @@ import { stopLeftoverAnvil } from "./leftoverAnvil.ts";
 import { LocalChainError } from "./localChainError.ts";
 import { removePidFile, writePidFile } from "./pidFile.ts";
 import { isChainUnavailable, readChainId } from "./provider.ts";
+import { guardStateFile } from "./stateBackup.ts";
 
 export { LocalChainError, type LocalChainErrorCode } from "./localChainError.ts";
 
@@ -34,6 +35,11 @@ export interface LocalChain {
   readonly chainId: number;
   readonly pid: number;
   readonly stateFile: string;
+  /**
+   * True when the state file was damaged and the chain restarted from its backup (the chain as
+   * it was at the previous start): main should re-check anchors against the chain.
+   */
+  readonly restoredBackup: boolean;
   /** Settles when anvil exits, stopped or not: main may treat an early settle as fatal. */
   readonly exited: Promise<ChildExit>;
   /**
@@ -62,7 +68,8 @@ export function localChainPaths(dataDir: string): LocalChainPaths {
 /**
  * Starts the embedded chain: anvil with its state in `<dataDir>/chain/state.json` (loaded at start,
  * written every second and at exit), automining, chain id 31337, the dev-only default accounts.
- * A leftover anvil of an earlier run on the same folder is stopped first. Resolves once anvil
+ * A leftover anvil of an earlier run on the same folder is stopped first; a state file damaged
+ * by a SIGKILLed anvil is replaced by its backup from the previous start. Resolves once anvil
  * answers eth_chainId. While it runs, a normal exit of this process (process.on("exit")) sends
  * SIGTERM too; SIGINT/SIGTERM of this process are main's to handle, by calling `stop()`.
  */
@@ -73,6 +80,7 @@ export async function startLocalChain(options: StartLocalChainOptions): Promise<
   await mkdir(paths.dir, { recursive: true, mode: 0o700 });
   await stopLeftoverAnvil({ ...paths, logger, graceMs: options.stopGraceMs ?? 15_000 });
   await assertPortFree(port);
+  const restoredBackup = await guardStateFile(paths.stateFile, logger);
 
   const child = spawn(binary, anvilArguments(paths.stateFile, port), {
     // Its own process group: a terminal's Ctrl-C reaches only the service, which then stops the
@@ -127,7 +135,7 @@ export async function startLocalChain(options: StartLocalChainOptions): Promise<
     throw error;
   }
   logger?.info({ rpcUrl, pid, stateFile: paths.stateFile }, "local chain started");
-  return { rpcUrl, chainId: DEV_CHAIN_ID, pid, stateFile: paths.stateFile, exited, stop };
+  return { rpcUrl, chainId: DEV_CHAIN_ID, pid, stateFile: paths.stateFile, restoredBackup, exited, stop };
 }
 
 function anvilArguments(stateFile: string, port: number): string[] {

@@ -1,6 +1,6 @@
 import { spawn } from "node:child_process";
 import { existsSync } from "node:fs";
-import { mkdir, readFile, rm, writeFile } from "node:fs/promises";
+import { mkdir, readdir, readFile, rm, writeFile } from "node:fs/promises";
 import { createServer, type Server } from "node:net";
 import { once } from "node:events";
 import { expect } from "chai";
@@ -175,7 +175,30 @@ describe("startLocalChain", function () {
     });
   });
 
-  it("explains a damaged state file and leaves no process behind", async () => {
+  it("restarts from the previous start's state when the state file was left damaged", async () => {
+    const dataDir = await newDataDir();
+    const paths = localChainPaths(dataDir);
+    const first = await start(dataDir);
+    const before = await pay(providerFor(first), 7n);
+    await first.stop();
+    const second = await start(dataDir);
+    expect(second.restoredBackup).to.be.false;
+    const lost = await pay(providerFor(second), 9n);
+    await second.stop();
+    const state = await readFile(paths.stateFile, "utf8");
+    await writeFile(paths.stateFile, state.slice(0, Math.floor(state.length / 2)));
+
+    const third = await start(dataDir);
+    expect(third.restoredBackup).to.be.true;
+    const provider = providerFor(third);
+    expect(await provider.getBalance(before.to)).to.equal(7n);
+    expect(await provider.getBalance(lost.to)).to.equal(0n);
+    const kept = (await readdir(paths.dir)).filter((name) => name.startsWith("state.json.damaged-"));
+    expect(kept).to.have.length(1);
+    await third.stop();
+  });
+
+  it("explains a damaged state file it has no backup for, and leaves no process behind", async () => {
     const dataDir = await newDataDir();
     const paths = localChainPaths(dataDir);
     const first = await start(dataDir);
