@@ -20,9 +20,12 @@ export const CONFIG_DEFAULTS = Object.freeze({
   LOCAL_CHAIN_PORT: 8545,
   TRUST_PROXY: false,
   RATE_LIMIT_PER_MINUTE: 600,
-  // A batch of 10,000 items at up to ~1.6 KB of JSON each (type, dates, a dozen subject fields)
-  // must fit; authenticated batch issuance is the only request that needs more than a few KB.
-  BODY_LIMIT: 16 * 1024 ** 2,
+  // A batch of 10,000 items must fit. Measured on the shipped types: an item is 1.0-1.4 KB of
+  // JSON with every field at its maximum length (diploma, driving licence, qualification), ~2-3 KB
+  // for a business licence or food permit with a few hundred characters of business scope; 32 MiB
+  // holds 10,000 items of up to 3.3 KB. Only their 2,000-character free-text fields filled to the
+  // brim (7.5 KB an item) need more: raise BODY_LIMIT or split the batch (413 says so).
+  BODY_LIMIT: 32 * 1024 ** 2,
 });
 
 export type ChainConfig =

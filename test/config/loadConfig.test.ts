@@ -45,7 +45,7 @@ describe("loadConfig", () => {
       logLevel: "info",
       chain: { mode: "embedded", localChainPort: 8545 },
       anchoring: { batchSize: 1000, batchMaxAgeMs: 1000, confirmations: 1 },
-      http: { trustProxy: false, corsOrigins: [], rateLimitPerMinute: 600, bodyLimitBytes: 16 * 1024 * 1024 },
+      http: { trustProxy: false, corsOrigins: [], rateLimitPerMinute: 600, bodyLimitBytes: 32 * 1024 * 1024 },
     });
   });
 
