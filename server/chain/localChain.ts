@@ -96,7 +96,6 @@ export async function startLocalChain(options: StartLocalChainOptions): Promise<
   const stderrTail = captureTail(child.stderr, logger);
   const pid = await spawned(child);
 
-  await writePidFile(paths.pidFile, { pid, ownerPid: process.pid });
   const running = () => child.exitCode === null && child.signalCode === null;
   const terminateOnExit = () => {
     if (running()) child.kill("SIGTERM");
@@ -123,6 +122,7 @@ export async function startLocalChain(options: StartLocalChainOptions): Promise<
 
   const rpcUrl = `http://${HOST}:${port}`;
   try {
+    await writePidFile(paths.pidFile, { pid, ownerPid: process.pid });
     const chainId = await waitUntilAnswering(rpcUrl, exited, options.startTimeoutMs ?? 30_000, stderrTail, paths, port);
     if (chainId !== DEV_CHAIN_ID) {
       throw new LocalChainError(
