@@ -53,6 +53,9 @@ interface IAgencyRegistry {
     error AgencyRegistryOfficerNotActive(address officer);
     error AgencyRegistryNotAgencyAdmin(address account, uint32 agencyId);
     error AgencyRegistryInvalidCompromiseTime(address officer, uint40 since);
+    error AgencyRegistryInvalidGovernance(address governance);
+    error AgencyRegistryInvalidAdmin(address admin);
+    error AgencyRegistryNotStatusAuthority(address account, uint32 agencyId);
 
     event CertificateTypeDefined(uint8 indexed typeId, bytes32 schemaHash, address indexed by);
     event AgencyRegistered(
@@ -130,6 +133,9 @@ interface IAgencyRegistry {
 
     /// @notice The schema hash of a defined certificate type (zero when undefined).
     function certificateType(uint8 typeId) external view returns (bytes32);
+
+    /// @notice The set of defined certificate types: bit `t` set when type `t` is defined.
+    function definedCertificateTypes() external view returns (uint128);
 
     /// @notice Reverts unless `account` is an active officer of an active agency authorised for
     /// `typeId`; returns that agency's id. The ledger calls it on every anchor.

@@ -53,6 +53,8 @@ interface ICertificateLedger {
     error CertificateLedgerBatchRevoked(bytes32 root);
     error CertificateLedgerInvalidTransition(bytes32 leaf, LeafStatus from, LeafStatus to);
     error CertificateLedgerLengthMismatch();
+    error CertificateLedgerNoLeaves();
+    error CertificateLedgerInvalidRegistry(address registry);
 
     event BatchAnchored(
         bytes32 indexed root,
@@ -133,11 +135,23 @@ interface ICertificateLedger {
         uint8 reason
     ) external;
 
+    /// @notice Lifts the suspension of many certificates of one batch (multiproof as in revokeMany).
+    function reinstateMany(
+        bytes32 root,
+        bytes32[] calldata leaves,
+        uint256[] calldata indices,
+        bytes32[] calldata proof,
+        bool[] calldata proofFlags
+    ) external;
+
     /// @notice Revokes a whole batch at once, for emergencies (a batch issued in error, a stolen key).
     function revokeBatch(bytes32 root, uint8 reason) external;
 
     /// @notice The batch record of `root` (officer zero when unknown).
     function batch(bytes32 root) external view returns (Batch memory);
+
+    /// @notice When batch `root` was revoked as a whole (0 = not revoked) and the reason code.
+    function batchRevocation(bytes32 root) external view returns (uint64 revokedAt, uint8 reason);
 
     /// @notice The status and reason code of the certificate at `index` of batch `root`.
     function leafStatus(bytes32 root, uint256 index) external view returns (LeafStatus status, uint8 reason);
