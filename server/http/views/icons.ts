@@ -23,8 +23,9 @@ export function toneIcon(tone: StatusTone): SafeHtml {
 const CHECK_ICONS = {
   passed: '<path d="M5 12.5l4.5 4.5L19 7.5"/>',
   failed: '<path d="M6.5 6.5l11 11M17.5 6.5l-11 11"/>',
+  unchecked: '<circle cx="12" cy="12" r="9"/><path d="M8 12h8"/>',
 } as const;
 
-export function checkIcon(passed: boolean): SafeHtml {
-  return icon("check__icon", 20, passed ? CHECK_ICONS.passed : CHECK_ICONS.failed);
+export function checkIcon(state: keyof typeof CHECK_ICONS): SafeHtml {
+  return icon("check__icon", 20, CHECK_ICONS[state]);
 }

@@ -105,7 +105,7 @@ function banner(result: VerificationResult, ctx: Context): SafeHtml {
   const tone = statusTone(status);
   const facts = revocation
     ? html`<h2 class="banner__subhead">${t(ctx.locale, revocation.state === "revoked" ? "revocation.heading.revoked" : "revocation.heading.suspended")}</h2>
-<dl class="banner__facts">
+<dl class="fields banner__facts">
 ${entry(t(ctx.locale, "revocation.reason"), t(ctx.locale, `reason.${revocation.reason}`))}
 ${revocation.at ? entry(t(ctx.locale, "revocation.at"), time(revocation.at, ctx)) : ""}
 </dl>
@@ -132,9 +132,13 @@ function orderedSubjectFields(certificate: VerifiedCertificate, labels: TypeLabe
   return [...new Set([...schemaOrder, ...present])];
 }
 
+function contentNotice(status: VerificationStatus, ctx: Context): SafeHtml {
+  if (isContentConfirmed(status)) return html`<p class="hint">${t(ctx.locale, "page.compareHint")}</p>`;
+  if (status === "UNAVAILABLE") return html`<p class="notice notice--unavailable">${t(ctx.locale, "page.unchecked")}</p>`;
+  return html`<p class="notice notice--invalid">${t(ctx.locale, "page.unconfirmed")}</p>`;
+}
+
 function certificateSection(certificate: VerifiedCertificate, status: VerificationStatus, ctx: Context): SafeHtml {
-  const confirmed = isContentConfirmed(status);
-  const hidden = new Set(certificate.hiddenFields.map(subjectFieldName));
   const subjectEntries = orderedSubjectFields(certificate, ctx.labels).map((name) => {
     const label = ctx.labels.fields?.[name] ?? name;
     return Object.hasOwn(certificate.subject, name)
@@ -144,9 +148,7 @@ function certificateSection(certificate: VerifiedCertificate, status: Verificati
   const typeName = ctx.labels.name ?? certificate.type;
   return html`<section class="card" aria-labelledby="certificate-heading">
 <h2 id="certificate-heading">${t(ctx.locale, "page.certificateHeading")}</h2>
-${confirmed
-  ? html`<p class="hint">${t(ctx.locale, "page.compareHint")}</p>`
-  : html`<p class="notice notice--invalid">${t(ctx.locale, "page.unconfirmed")}</p>`}
+${contentNotice(status, ctx)}
 <dl class="fields">
 ${entry(t(ctx.locale, "field.type"), typeName)}
 ${entry(t(ctx.locale, "field.id"), code(certificate.id))}
@@ -184,7 +186,12 @@ function issuerSection(
 </section>`;
 }
 
-function dateEntry(certificate: VerifiedCertificate, name: DocumentField, fallback: MessageKey, ctx: Context): SafeHtml {
+function dateEntry(
+  certificate: VerifiedCertificate,
+  name: DocumentField,
+  fallback: "field.notGiven" | "field.noEnd",
+  ctx: Context,
+): SafeHtml {
   const value = certificate[name];
   if (typeof value === "string" && value !== "") return entry(t(ctx.locale, DOCUMENT_FIELD_KEYS[name]), time(value, ctx));
   const hidden = certificate.hiddenFields.map(subjectFieldName).includes(name);
@@ -222,15 +229,19 @@ function warningsSection(result: VerificationResult, ctx: Context): SafeHtml {
 </section>`;
 }
 
+type CheckState = "passed" | "failed" | "unchecked";
+
+/** A check that failed because the ledger was unreachable says nothing about the certificate. */
+function checkState(check: Check, status: VerificationStatus): CheckState {
+  if (check.passed) return "passed";
+  return status === "UNAVAILABLE" ? "unchecked" : "failed";
+}
+
 function checkItem(check: Check, status: VerificationStatus, ctx: Context): SafeHtml {
-  const sentence = check.passed
-    ? t(ctx.locale, `check.${check.name}.passed`)
-    : status === "UNAVAILABLE"
-      ? t(ctx.locale, "check.unreachable")
-      : t(ctx.locale, `check.${check.name}.failed`);
-  const state = check.passed ? "passed" : "failed";
+  const state = checkState(check, status);
+  const sentence = state === "unchecked" ? t(ctx.locale, "check.unreachable") : t(ctx.locale, `check.${check.name}.${state}`);
   return html`<li class="check check--${state}">
-${checkIcon(check.passed)}
+${checkIcon(state)}
 <div>
 <p class="check__name">${t(ctx.locale, `check.${check.name}.name`)}: <strong>${t(ctx.locale, `check.result.${state}`)}</strong></p>
 <p>${sentence}</p>
@@ -276,7 +287,7 @@ function anchorSection(options: VerifyPageOptions, ctx: Context): SafeHtml {
     : [];
   return html`<details class="card disclosure">
 <summary>${t(ctx.locale, "page.anchorHeading")}</summary>
-<p class="hint">${t(ctx.locale, anchor ? "page.anchorIntro" : "page.noAnchor")}</p>
+<p class="hint">${t(ctx.locale, anchor ? "page.anchorIntro" : options.result.status === "UNAVAILABLE" ? "page.anchorUnreachable" : "page.noAnchor")}</p>
 <dl class="fields">
 ${entries}
 ${link ? entry(t(ctx.locale, "page.verificationLink"), code(link)) : ""}

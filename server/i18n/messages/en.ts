@@ -106,7 +106,6 @@ export const en = {
   "field.yes": "Yes",
   "field.no": "No",
 
-  "page.title": "Certificate verification",
   "page.brand": "certledger",
   "page.tagline": "Certificate verification",
   "page.skip": "Skip to the result",
@@ -116,7 +115,6 @@ export const en = {
   "page.compareHint": "Compare these details with the paper or screen you were shown.",
   "page.unconfirmed": "These details could not be confirmed. Do not rely on them.",
   "page.unchecked": "These details are shown as recorded by this service but could not be checked against the ledger just now.",
-  "page.hiddenFields": "Fields hidden by the holder",
   "page.issuerHeading": "Issued by",
   "page.validityHeading": "Validity",
   "page.warningsHeading": "Please note",

@@ -94,7 +94,6 @@ export const zh: Readonly<Record<MessageKey, string>> = {
   "field.yes": "是",
   "field.no": "否",
 
-  "page.title": "证书核验",
   "page.brand": "certledger",
   "page.tagline": "证书核验",
   "page.skip": "跳到核验结果",
@@ -104,7 +103,6 @@ export const zh: Readonly<Record<MessageKey, string>> = {
   "page.compareHint": "请将以下内容与您看到的纸质或电子证书逐项核对。",
   "page.unconfirmed": "以下内容未能得到确认，请勿采信。",
   "page.unchecked": "以下内容为本服务保存的记录，但暂时无法与账本核对。",
-  "page.hiddenFields": "持证人隐藏的项目",
   "page.issuerHeading": "签发机关",
   "page.validityHeading": "有效期",
   "page.warningsHeading": "请注意",
