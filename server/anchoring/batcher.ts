@@ -1,4 +1,5 @@
 import type { Logger } from "pino";
+import type { Metrics } from "../observability/metrics.ts";
 import type { Store } from "../store/port.ts";
 import type { BatchRecord } from "../store/records.ts";
 import type { AnchorService } from "./anchorService.ts";
@@ -21,12 +22,17 @@ export class Batcher {
   readonly #options: BatcherOptions;
   readonly #logger: Logger;
   readonly #clock: () => Date;
+  readonly #metrics: Metrics | undefined;
   #timer: NodeJS.Timeout | null = null;
   #running: Promise<void> | null = null;
   #again = false;
   #stopped = true;
 
-  constructor(deps: { store: Store; anchors: AnchorService; logger: Logger; clock?: () => Date }, options: BatcherOptions) {
+  constructor(
+    deps: { store: Store; anchors: AnchorService; logger: Logger; clock?: () => Date; metrics?: Metrics },
+    options: BatcherOptions,
+  ) {
+    this.#metrics = deps.metrics;
     this.#store = deps.store;
     this.#anchors = deps.anchors;
     this.#logger = deps.logger;
@@ -83,6 +89,7 @@ export class Batcher {
     const anchored: BatchRecord[] = [];
     for (const unfinished of await this.#store.listBatches(["prepared", "sent"])) {
       anchored.push(await this.#anchors.resume(unfinished));
+      this.#metrics?.batchesAnchored.inc();
     }
     const now = this.#clock().getTime();
     for (const group of await this.#store.pendingGroups()) {
@@ -93,9 +100,17 @@ export class Batcher {
         if (members.length === 0) break;
         const batch = await this.#anchors.prepare(group.agencyId, group.typeId, members);
         anchored.push(await this.#anchors.anchor(batch));
+        this.#observe(members.map((m) => m.createdAt));
         remaining -= members.length;
       }
     }
     return anchored;
+  }
+
+  #observe(createdAt: readonly string[]): void {
+    if (!this.#metrics) return;
+    this.#metrics.batchesAnchored.inc();
+    const now = this.#clock().getTime();
+    for (const at of createdAt) this.#metrics.anchorLatency.observe((now - Date.parse(at)) / 1000);
   }
 }

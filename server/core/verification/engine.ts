@@ -123,6 +123,27 @@ async function revocationInfo(view: LeafView, ledgerView: LedgerView, root: stri
   };
 }
 
+const supersessionWarnings = (options: ChainCheckOptions): string[] => (options.supersededBy ?? []).map((id) => `superseded by ${id}`);
+
+/**
+ * The verdict when the chain need not be asked: an offline check failed, or the document was
+ * never anchored. Null when the chain checks must run.
+ */
+export function verdictWithoutChain(offline: OfflineOutcome, options: ChainCheckOptions): VerificationResult | null {
+  const checks = [...offline.checks];
+  const certificate = offline.certificate;
+  if (offline.failure) return result(offline.failure, checks, certificate, null, []);
+  const proof = offline.proof;
+  if (!certificate || !proof || offline.typeId === null) {
+    return result("MALFORMED", [...checks, { name: "format", passed: false, detail: "the document has no proof block" }], certificate, null, []);
+  }
+  if (proof.chainId === undefined || !proof.ledger) {
+    checks.push({ name: "network", passed: false, detail: "the document has not been anchored yet (no chain id or ledger in its proof)" });
+    return result("NOT_ANCHORED", checks, certificate, null, supersessionWarnings(options));
+  }
+  return null;
+}
+
 /**
  * The chain checks, in order: network, anchored, issuer, status, validity. One eth_call answers all
  * of them; the logs are read only for what a verdict does not need (times and transaction hashes).
@@ -132,20 +153,13 @@ export async function checkAgainstChain(
   ledgerView: LedgerView,
   options: ChainCheckOptions,
 ): Promise<VerificationResult> {
+  const early = verdictWithoutChain(offline, options);
+  if (early) return early;
   const checks = [...offline.checks];
   const certificate = offline.certificate;
-  if (offline.failure) return result(offline.failure, checks, certificate, null, []);
   const proof = offline.proof;
-  if (!certificate || !proof || offline.typeId === null) {
-    return result("MALFORMED", [...checks, { name: "format", passed: false, detail: "the document has no proof block" }], certificate, null, []);
-  }
-  const warnings: string[] = [];
-  for (const id of options.supersededBy ?? []) warnings.push(`superseded by ${id}`);
-
-  if (proof.chainId === undefined || !proof.ledger) {
-    checks.push({ name: "network", passed: false, detail: "the document has not been anchored yet (no chain id or ledger in its proof)" });
-    return result("NOT_ANCHORED", checks, certificate, null, warnings);
-  }
+  if (!certificate || proof?.chainId === undefined || !proof.ledger) throw new Error("unreachable: checked by verdictWithoutChain");
+  const warnings = supersessionWarnings(options);
   if (proof.ledger.toLowerCase() !== ledgerView.ledger.toLowerCase()) {
     checks.push({
       name: "network",

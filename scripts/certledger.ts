@@ -1,0 +1,17 @@
+#!/usr/bin/env -S npx tsx
+import { Command } from "commander";
+import { registerDisclose } from "./cli/discloseCommand.ts";
+import { registerVerify } from "./cli/verifyCommand.ts";
+import { registerWrap } from "./cli/wrapCommand.ts";
+
+const program = new Command("certledger")
+  .description("certledger: verify, disclose and wrap certificates; administer agencies, officers and keys")
+  .showHelpAfterError();
+registerVerify(program);
+registerDisclose(program);
+registerWrap(program);
+
+await program.parseAsync(process.argv).catch((error: unknown) => {
+  process.stderr.write(`certledger: ${error instanceof Error ? error.message : String(error)}\n`);
+  process.exitCode = 2;
+});

@@ -1,0 +1,124 @@
+import express, { type Express } from "express";
+import { rateLimit } from "express-rate-limit";
+import helmet from "helmet";
+import type { Logger } from "pino";
+import type { StatusService } from "../anchoring/statusService.ts";
+import type { CertificateTypeRegistry } from "../core/registry/registry.ts";
+import type { DivisionName } from "../i18n/index.ts";
+import type { Metrics } from "../observability/metrics.ts";
+import type { IssuanceService } from "../services/issuance.ts";
+import type { Verifier } from "../services/verifier.ts";
+import type { Store } from "../store/port.ts";
+import { HttpError } from "./errors.ts";
+import { cors } from "./middleware/cors.ts";
+import { errorHandler } from "./middleware/errorHandler.ts";
+import { observe } from "./middleware/observe.ts";
+import { certificateRoutes } from "./routes/certificates.ts";
+import { healthRoutes, type ReadinessReport } from "./routes/health.ts";
+import { openApiRoutes } from "./routes/openapi.ts";
+import { typeRoutes } from "./routes/types.ts";
+import { verifyRoutes } from "./routes/verify.ts";
+import { STATIC_DIR, STATIC_URL_PREFIX } from "./views/index.ts";
+
+export interface AppDeps {
+  http: {
+    publicUrl: string;
+    bodyLimitBytes: number;
+    rateLimitPerMinute: number;
+    corsOrigins: readonly string[];
+    trustProxy: boolean | number | readonly string[];
+  };
+  store: Store;
+  types: CertificateTypeRegistry;
+  issuance: IssuanceService;
+  statuses: StatusService;
+  verifier: Verifier;
+  divisionName: DivisionName;
+  readiness: () => Promise<ReadinessReport>;
+  metrics: Metrics;
+  logger: Logger;
+}
+
+const SMALL_BODY_LIMIT = 1024 * 1024;
+const BATCH_PATH = "/api/v1/certificates/batch";
+
+/** The whole HTTP surface, without listening: `main.ts` listens, tests use port 0. */
+export function createApp(deps: AppDeps): Express {
+  const app = express();
+  app.disable("x-powered-by");
+  const trustProxy = deps.http.trustProxy;
+  app.set("trust proxy", typeof trustProxy === "object" ? trustProxy.join(",") : trustProxy);
+  app.set("query parser", "simple");
+
+  const publicLimit =
+    deps.http.rateLimitPerMinute > 0
+      ? rateLimit({
+          windowMs: 60_000,
+          limit: deps.http.rateLimitPerMinute,
+          standardHeaders: "draft-8",
+          legacyHeaders: false,
+          handler: (_req, _res, next) => {
+            next(new HttpError(429, "RATE_LIMITED", "Too many requests; slow down and try again in a minute"));
+          },
+        })
+      : (_req: unknown, _res: unknown, next: () => void) => {
+          next();
+        };
+
+  app.use(observe(deps.metrics, deps.logger));
+  app.use(
+    helmet({
+      contentSecurityPolicy: {
+        directives: {
+          defaultSrc: ["'self'"],
+          imgSrc: ["'self'", "data:", "blob:"],
+          mediaSrc: ["'self'", "blob:"],
+          upgradeInsecureRequests: null,
+        },
+      },
+      crossOriginEmbedderPolicy: false,
+    }),
+  );
+  app.use(cors(deps.http.corsOrigins));
+  // Anonymous requests get a small body limit; only the authenticated batch route reads large ones.
+  app.use(
+    express.json({
+      limit: SMALL_BODY_LIMIT,
+      strict: true,
+      type: (req) => !(req.url ?? "").startsWith(BATCH_PATH) && /\bjson\b/i.test(req.headers["content-type"] ?? ""),
+    }),
+  );
+
+  app.use(healthRoutes({ readiness: deps.readiness, metrics: deps.metrics }));
+  app.use(STATIC_URL_PREFIX, express.static(STATIC_DIR, { maxAge: "1h", index: false, fallthrough: true }));
+
+  const verify = verifyRoutes({
+    verifier: deps.verifier,
+    types: deps.types,
+    divisionName: deps.divisionName,
+    publicUrl: deps.http.publicUrl,
+    metrics: deps.metrics,
+  });
+  app.use("/v", publicLimit);
+  app.use(verify.pages);
+  app.use("/api/v1/verify", publicLimit);
+  app.use("/api/v1", verify.api);
+  app.use("/api/v1", typeRoutes(deps.types));
+  app.use("/api/v1", openApiRoutes());
+  app.use(
+    "/api/v1",
+    certificateRoutes({
+      store: deps.store,
+      issuance: deps.issuance,
+      statuses: deps.statuses,
+      publicUrl: deps.http.publicUrl,
+      batchBodyLimitBytes: deps.http.bodyLimitBytes,
+    }),
+  );
+
+  app.use(publicLimit, (_req, _res, next) => {
+    next(new HttpError(404, "NOT_FOUND", "No such endpoint"));
+  });
+  app.use(errorHandler(deps.logger));
+  return app;
+}

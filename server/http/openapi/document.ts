@@ -1,0 +1,215 @@
+import { z } from "zod";
+import { VERIFICATION_STATUSES } from "../../core/verification/result.ts";
+import { batchRequestSchema, issueRequestSchema, reinstateSchema, revokeSchema, suspendSchema } from "../schemas.ts";
+
+const json = (schema: object) => ({ "application/json": { schema } });
+const ref = (name: string) => ({ $ref: `#/components/schemas/${name}` });
+const errorResponse = (description: string) => ({ description, content: json(ref("Error")) });
+const idParam = { name: "id", in: "path", required: true, schema: { type: "string", pattern: "^[0-9A-HJKMNP-TV-Z]{26}$" } };
+const auth = [{ apiKey: [] }];
+
+const requestSchema = (schema: z.ZodType) => z.toJSONSchema(schema, { target: "draft-2020-12", io: "input" });
+
+const statusChange = (summary: string, body: z.ZodType) => ({
+  post: {
+    summary,
+    security: auth,
+    parameters: [idParam],
+    requestBody: { required: true, content: json(requestSchema(body)) },
+    responses: {
+      "200": { description: "Confirmed on chain", content: json(ref("StatusChange")) },
+      "400": errorResponse("Invalid body"),
+      "401": errorResponse("No or bad API key"),
+      "404": errorResponse("No such certificate for this agency"),
+      "409": errorResponse("Not anchored yet, or the transition is not allowed"),
+      "503": errorResponse("The chain cannot be reached; the request is kept and carried out later"),
+    },
+  },
+});
+
+/** The OpenAPI 3.1 description of the service; request schemas come from the validators themselves. */
+export function openApiDocument(): Record<string, unknown> {
+  return {
+    openapi: "3.1.0",
+    info: {
+      title: "certledger",
+      version: "1",
+      description:
+        "Issue government certificates whose hashes are anchored on an EVM ledger, and verify them by document or QR link.",
+    },
+    servers: [{ url: "/" }],
+    components: {
+      securitySchemes: { apiKey: { type: "http", scheme: "bearer", description: "An officer (issuer) or auditor API key" } },
+      schemas: {
+        Error: {
+          type: "object",
+          required: ["error"],
+          properties: {
+            error: {
+              type: "object",
+              required: ["code", "message"],
+              properties: { code: { type: "string" }, message: { type: "string" }, details: {} },
+            },
+          },
+        },
+        IssueAck: {
+          type: "object",
+          required: ["id", "state", "leafHash", "verifyUrl", "qr"],
+          properties: {
+            id: { type: "string" },
+            state: { const: "pending" },
+            leafHash: { type: "string" },
+            verifyUrl: { type: "string", format: "uri" },
+            qr: { type: "object", properties: { png: { type: "string" }, svg: { type: "string" } } },
+          },
+        },
+        StatusChange: {
+          type: "object",
+          properties: {
+            id: { type: "string" },
+            status: { enum: ["active", "suspended", "revoked"] },
+            reason: { type: ["string", "null"] },
+            txHash: { type: ["string", "null"] },
+            blockNumber: { type: ["integer", "null"] },
+          },
+        },
+        VerificationResult: {
+          type: "object",
+          required: ["valid", "status", "checks", "certificate", "anchor", "warnings"],
+          properties: {
+            valid: { type: "boolean" },
+            status: { enum: [...VERIFICATION_STATUSES] },
+            checks: {
+              type: "array",
+              items: {
+                type: "object",
+                properties: { name: { type: "string" }, passed: { type: "boolean" }, detail: { type: "string" } },
+              },
+            },
+            certificate: { type: ["object", "null"] },
+            anchor: { type: ["object", "null"] },
+            revocation: { type: "object" },
+            warnings: { type: "array", items: { type: "string" } },
+          },
+        },
+      },
+    },
+    paths: {
+      "/healthz": { get: { summary: "Liveness", responses: { "200": { description: "The process is up" } } } },
+      "/readyz": {
+        get: {
+          summary: "Readiness: chain and database reachable",
+          responses: { "200": { description: "Ready" }, "503": { description: "Not ready (see checks)" } },
+        },
+      },
+      "/metrics": { get: { summary: "Prometheus metrics", responses: { "200": { description: "Text exposition format" } } } },
+      "/api/v1/openapi.json": { get: { summary: "This document", responses: { "200": { description: "OpenAPI 3.1" } } } },
+      "/api/v1/docs": { get: { summary: "This document as a page", responses: { "200": { description: "HTML" } } } },
+      "/api/v1/types": {
+        get: { summary: "Certificate types and their field schemas", responses: { "200": { description: "The type registry" } } },
+      },
+      "/api/v1/certificates": {
+        get: {
+          summary: "Find certificates (an officer sees its agency's, an auditor all)",
+          security: auth,
+          parameters: ["agencyId", "type", "state", "status", "from", "to", "after", "limit"].map((name) => ({
+            name,
+            in: "query",
+            required: false,
+            schema: { type: "string" },
+          })),
+          responses: { "200": { description: "A page of certificates; `next` continues it" }, "401": errorResponse("No or bad API key") },
+        },
+        post: {
+          summary: "Issue one certificate (accepted durably, anchored by the batcher)",
+          security: auth,
+          parameters: [{ name: "Idempotency-Key", in: "header", required: false, schema: { type: "string" } }],
+          requestBody: { required: true, content: json(requestSchema(issueRequestSchema)) },
+          responses: {
+            "202": { description: "Accepted, pending anchoring", content: json(ref("IssueAck")) },
+            "400": errorResponse("Invalid request"),
+            "401": errorResponse("No or bad API key"),
+            "403": errorResponse("Not an issuer key"),
+            "422": errorResponse("The certificate does not fit its type, or the Idempotency-Key was reused"),
+          },
+        },
+      },
+      "/api/v1/certificates/batch": {
+        post: {
+          summary: "Issue up to 10,000 certificates at once (all or none)",
+          security: auth,
+          parameters: [{ name: "Idempotency-Key", in: "header", required: false, schema: { type: "string" } }],
+          requestBody: { required: true, content: json(requestSchema(batchRequestSchema)) },
+          responses: {
+            "202": { description: "Accepted, pending anchoring" },
+            "400": errorResponse("Invalid request"),
+            "413": errorResponse("Body too large"),
+            "422": errorResponse("Items that do not fit their type, each by index"),
+          },
+        },
+      },
+      "/api/v1/certificates/{id}": {
+        get: {
+          summary: "A certificate: document, pipeline state, anchor, current status",
+          security: auth,
+          parameters: [idParam],
+          responses: { "200": { description: "The certificate" }, "404": errorResponse("Not found for this key") },
+        },
+      },
+      "/api/v1/certificates/{id}/document": {
+        get: {
+          summary: "The holder's portable document with its proof",
+          security: auth,
+          parameters: [idParam],
+          responses: {
+            "200": { description: "certledger/1 document" },
+            "404": errorResponse("Not found for this key"),
+            "409": errorResponse("Not anchored yet"),
+          },
+        },
+      },
+      "/api/v1/certificates/{id}/qr.png": {
+        get: {
+          summary: "QR code (PNG) of the verification link",
+          security: auth,
+          parameters: [idParam],
+          responses: { "200": { description: "image/png" }, "404": errorResponse("Not found for this key") },
+        },
+      },
+      "/api/v1/certificates/{id}/qr.svg": {
+        get: {
+          summary: "QR code (SVG) of the verification link",
+          security: auth,
+          parameters: [idParam],
+          responses: { "200": { description: "image/svg+xml" }, "404": errorResponse("Not found for this key") },
+        },
+      },
+      "/api/v1/certificates/{id}/revoke": statusChange("Revoke for good (RFC 5280 reason)", revokeSchema),
+      "/api/v1/certificates/{id}/suspend": statusChange("Suspend", suspendSchema),
+      "/api/v1/certificates/{id}/reinstate": statusChange("Lift a suspension", reinstateSchema),
+      "/api/v1/verify": {
+        post: {
+          summary: "Verify a certificate document (full or disclosed) against the chain",
+          requestBody: { required: true, content: json({ type: "object" }) },
+          responses: {
+            "200": { description: "A verdict, valid or not", content: json(ref("VerificationResult")) },
+            "400": errorResponse("Not a certificate document (MALFORMED)"),
+            "429": errorResponse("Rate limited"),
+            "503": { description: "The chain cannot be reached (UNAVAILABLE)", content: json(ref("VerificationResult")) },
+          },
+        },
+      },
+      "/v/{id}": {
+        get: {
+          summary: "QR target: verification page (HTML), or the result as JSON with Accept: application/json",
+          parameters: [idParam, { name: "h", in: "query", required: true, schema: { type: "string" } }],
+          responses: {
+            "200": { description: "A verdict", content: { "text/html": {}, ...json(ref("VerificationResult")) } },
+            "404": { description: "Unknown certificate" },
+            "503": { description: "The chain cannot be reached" },
+          },
+        },
+      },
+    },
+  };
+}

@@ -1,0 +1,205 @@
+import express, { Router, type Response } from "express";
+import type { StatusService } from "../../anchoring/statusService.ts";
+import { StatusChangeError } from "../../anchoring/statusService.ts";
+import { qrPng, qrSvg, verificationUrl } from "../../qr/index.ts";
+import type { IssuanceService } from "../../services/issuance.ts";
+import { IssuanceError } from "../../services/issuance.ts";
+import type { Store } from "../../store/port.ts";
+import type { ApiKeyRecord, CertificateRecord, StatusOpKind } from "../../store/records.ts";
+import { HttpError, notFound } from "../errors.ts";
+import { apiKeyOf, canRead, requireApiKey } from "../middleware/auth.ts";
+import {
+  batchRequestSchema,
+  certificateIdSchema,
+  idempotencyKeySchema,
+  issueRequestSchema,
+  listQuerySchema,
+  reinstateSchema,
+  revokeSchema,
+  suspendSchema,
+} from "../schemas.ts";
+
+export interface CertificateRouteDeps {
+  store: Store;
+  issuance: IssuanceService;
+  statuses: StatusService;
+  publicUrl: string;
+  batchBodyLimitBytes: number;
+}
+
+function issuanceHttpError(error: unknown): unknown {
+  if (!(error instanceof IssuanceError)) return error;
+  const status = error.code === "IDEMPOTENCY_KEY_REUSED" ? 422 : error.code === "UNKNOWN_AGENCY" ? 403 : 422;
+  const details = error.items.length > 0 ? error.items : undefined;
+  return new HttpError(status, error.code, error.message, details);
+}
+
+function statusHttpError(error: unknown): unknown {
+  if (!(error instanceof StatusChangeError)) return error;
+  return new HttpError(409, error.code, error.message);
+}
+
+/** Officers see their own agency's certificates only; others get 404, not 403, so ids leak nothing. */
+async function readable(store: Store, key: ApiKeyRecord, rawId: unknown): Promise<CertificateRecord> {
+  const id = certificateIdSchema.safeParse(rawId);
+  if (!id.success) throw notFound("Certificate");
+  const record = await store.getCertificate(id.data);
+  if (!record || !canRead(key, record.agencyId)) throw notFound("Certificate");
+  return record;
+}
+
+function view(record: CertificateRecord, publicUrl: string, batch: { root: string; txHash: string | null; blockNumber: number | null } | null) {
+  const proof = record.document.proof as { chainId?: number; ledger?: string } | undefined;
+  return {
+    id: record.id,
+    type: record.type,
+    agencyId: record.agencyId,
+    state: record.state,
+    leafHash: record.leaf,
+    verifyUrl: verificationUrl(publicUrl, record.id, record.leaf),
+    status: {
+      status: record.status,
+      reason: record.statusReason,
+      note: record.statusNote,
+      updatedAt: record.statusUpdatedAt,
+    },
+    anchor:
+      record.state === "anchored" && batch
+        ? {
+            root: batch.root,
+            index: record.leafIndex,
+            txHash: batch.txHash,
+            blockNumber: batch.blockNumber,
+            chainId: proof?.chainId ?? null,
+            ledger: proof?.ledger ?? null,
+            anchoredAt: record.anchoredAt,
+          }
+        : null,
+    supersedes: record.supersedes,
+    createdAt: record.createdAt,
+    document: record.document,
+  };
+}
+
+export function certificateRoutes(deps: CertificateRouteDeps): Router {
+  const router = Router();
+  const issuers = requireApiKey(deps.store, ["issuer"]);
+  const readers = requireApiKey(deps.store, ["issuer", "auditor"]);
+
+  const idempotencyKey = (raw: string | undefined): string | null => {
+    if (raw === undefined) return null;
+    const parsed = idempotencyKeySchema.safeParse(raw);
+    if (!parsed.success) throw new HttpError(400, "INVALID_IDEMPOTENCY_KEY", "Idempotency-Key must be 1-200 printable characters");
+    return parsed.data;
+  };
+
+  router.post("/certificates", issuers, async (req, res) => {
+    const body = issueRequestSchema.parse(req.body);
+    const outcome = await deps.issuance.issue(apiKeyOf(res), [body], idempotencyKey(req.get("idempotency-key"))).catch((e: unknown) => {
+      throw issuanceHttpError(e);
+    });
+    const ack = outcome.acks[0];
+    if (outcome.replayed) res.set("Idempotent-Replayed", "true");
+    res.status(202).location(`/api/v1/certificates/${ack?.id ?? ""}`).json(ack);
+  });
+
+  router.post("/certificates/batch", issuers, express.json({ limit: deps.batchBodyLimitBytes, strict: true }), async (req, res) => {
+    const body = batchRequestSchema.parse(req.body);
+    const outcome = await deps.issuance.issue(apiKeyOf(res), body.items, idempotencyKey(req.get("idempotency-key"))).catch((e: unknown) => {
+      throw issuanceHttpError(e);
+    });
+    if (outcome.replayed) res.set("Idempotent-Replayed", "true");
+    res.status(202).json({ count: outcome.acks.length, items: outcome.acks });
+  });
+
+  router.get("/certificates", readers, async (req, res) => {
+    const q = listQuerySchema.parse(req.query);
+    const key = apiKeyOf(res);
+    if (key.role === "issuer" && q.agencyId !== undefined && q.agencyId !== key.agencyId) {
+      res.json({ items: [], next: null });
+      return;
+    }
+    const agencyId = key.role === "issuer" ? (key.agencyId ?? -1) : q.agencyId;
+    const records = await deps.store.queryCertificates({
+      ...(agencyId === undefined ? {} : { agencyId }),
+      ...(q.type ? { type: q.type } : {}),
+      ...(q.state ? { state: q.state } : {}),
+      ...(q.status ? { status: q.status } : {}),
+      ...(q.from ? { createdFrom: new Date(q.from).toISOString() } : {}),
+      ...(q.to ? { createdTo: new Date(q.to).toISOString() } : {}),
+      ...(q.after ? { after: q.after } : {}),
+      limit: q.limit,
+    });
+    res.json({
+      items: records.map((r) => ({
+        id: r.id,
+        type: r.type,
+        agencyId: r.agencyId,
+        state: r.state,
+        status: r.status,
+        leafHash: r.leaf,
+        createdAt: r.createdAt,
+        anchoredAt: r.anchoredAt,
+      })),
+      next: records.length === q.limit ? (records.at(-1)?.id ?? null) : null,
+    });
+  });
+
+  router.get("/certificates/:id", readers, async (req, res) => {
+    const record = await readable(deps.store, apiKeyOf(res), req.params.id);
+    const batch = record.batchId === null ? null : await deps.store.getBatch(record.batchId);
+    res.json(view(record, deps.publicUrl, batch));
+  });
+
+  router.get("/certificates/:id/document", readers, async (req, res) => {
+    const record = await readable(deps.store, apiKeyOf(res), req.params.id);
+    if (record.state !== "anchored") {
+      throw new HttpError(409, "CERTIFICATE_PENDING", "The certificate is not anchored yet; its document has no proof until it is");
+    }
+    res.set("Content-Disposition", `attachment; filename="${record.id}.json"`).json(record.document);
+  });
+
+  const sendQr = async (res: Response, id: unknown, format: "png" | "svg"): Promise<void> => {
+    const record = await readable(deps.store, apiKeyOf(res), id);
+    const url = verificationUrl(deps.publicUrl, record.id, record.leaf);
+    res.set("Cache-Control", "private, max-age=86400");
+    if (format === "png") res.type("image/png").send(await qrPng(url));
+    else res.type("image/svg+xml").send(await qrSvg(url));
+  };
+  router.get("/certificates/:id/qr.png", readers, async (req, res) => {
+    await sendQr(res, req.params.id, "png");
+  });
+  router.get("/certificates/:id/qr.svg", readers, async (req, res) => {
+    await sendQr(res, req.params.id, "svg");
+  });
+
+  const change = (kind: StatusOpKind, parse: (body: unknown) => { reason?: string | undefined; note?: string | undefined }) =>
+    router.post(`/certificates/:id/${kind}`, issuers, async (req, res) => {
+      const body = parse(req.body ?? {});
+      const key = apiKeyOf(res);
+      const record = await readable(deps.store, key, req.params.id);
+      const op = await deps.statuses
+        .request(record, {
+          kind,
+          reason: (body.reason ?? null) as Parameters<StatusService["request"]>[1]["reason"],
+          note: body.note ?? null,
+          requestedBy: key.id,
+        })
+        .catch((e: unknown) => {
+          throw statusHttpError(e);
+        });
+      const updated = await deps.store.getCertificate(record.id);
+      res.json({
+        id: record.id,
+        status: updated?.status ?? record.status,
+        reason: updated?.statusReason ?? null,
+        txHash: op.txHash,
+        blockNumber: op.blockNumber,
+      });
+    });
+  change("revoke", (b) => revokeSchema.parse(b));
+  change("suspend", (b) => suspendSchema.parse(b));
+  change("reinstate", (b) => reinstateSchema.parse(b));
+
+  return router;
+}

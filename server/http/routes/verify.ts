@@ -1,0 +1,93 @@
+import { Router, type Request } from "express";
+import type { VerificationResult } from "../../core/verification/result.ts";
+import type { CertificateTypeRegistry } from "../../core/registry/registry.ts";
+import { negotiateLocale, type DivisionName, type Locale } from "../../i18n/index.ts";
+import type { Metrics } from "../../observability/metrics.ts";
+import type { Verifier } from "../../services/verifier.ts";
+import { HttpError } from "../errors.ts";
+import { certificateIdSchema, leafHashQuerySchema } from "../schemas.ts";
+import { buildLangUrls, renderErrorPage, renderVerifyPage, type TypeLabels } from "../views/index.ts";
+
+export interface VerifyRouteDeps {
+  verifier: Verifier;
+  types: CertificateTypeRegistry;
+  divisionName: DivisionName;
+  publicUrl: string;
+  metrics: Metrics;
+}
+
+/** HTTP status of a verification answer: a verdict is 200 whatever it says; no verdict is not. */
+function httpStatusOf(result: VerificationResult): number {
+  if (result.status === "UNAVAILABLE") return 503;
+  return 200;
+}
+
+function typeLabels(types: CertificateTypeRegistry, name: string | undefined): Partial<Record<Locale, TypeLabels>> | undefined {
+  const type = name === undefined ? undefined : types.find(name);
+  if (!type) return undefined;
+  const per = (locale: Locale): TypeLabels => ({
+    name: type.labels[locale],
+    fields: Object.fromEntries(type.fields.map((f) => [f.name, f.labels[locale]])),
+  });
+  return { zh: per("zh"), en: per("en") };
+}
+
+const wantsJson = (req: Request): boolean => req.accepts(["html", "json"]) === "json";
+
+export function verifyRoutes(deps: VerifyRouteDeps): { api: Router; pages: Router } {
+  const api = Router();
+  api.post("/verify", async (req, res) => {
+    if (typeof req.body !== "object" || req.body === null || Array.isArray(req.body)) {
+      throw new HttpError(400, "MALFORMED", "Send a certificate document (a JSON object) as the request body");
+    }
+    const result = await deps.verifier.verifyDocument(req.body);
+    deps.metrics.verifications.inc({ status: result.status });
+    if (result.status === "MALFORMED") {
+      res.status(400).json({ error: { code: "MALFORMED", message: result.checks.at(-1)?.detail ?? "Not a certificate document" }, result });
+      return;
+    }
+    res.status(httpStatusOf(result)).json(result);
+  });
+
+  const pages = Router();
+  pages.get("/v/:id", async (req, res) => {
+    const query = leafHashQuerySchema.safeParse(req.query);
+    const locale = negotiateLocale(req.get("accept-language"), req.query.lang);
+    const langUrls = buildLangUrls(req.path, req.query);
+    const id = certificateIdSchema.safeParse(req.params.id);
+    res.vary("Accept").vary("Accept-Language").set("Cache-Control", "no-store");
+    if (!id.success || !query.success) {
+      if (wantsJson(req)) throw new HttpError(404, "UNKNOWN_CERTIFICATE", "No certificate has this id");
+      res.status(404).type("html").send(renderErrorPage({ kind: "certificateNotFound", locale, langUrls, requestedId: req.params.id }));
+      return;
+    }
+    const { record, result } = await deps.verifier.verifyStored(id.data, query.data.h ?? "");
+    deps.metrics.verifications.inc({ status: result.status });
+    if (wantsJson(req)) {
+      res.status(record ? httpStatusOf(result) : 404).json(result);
+      return;
+    }
+    if (!record) {
+      res.status(404).type("html").send(renderErrorPage({ kind: "certificateNotFound", locale, langUrls, requestedId: id.data }));
+      return;
+    }
+    const labels = typeLabels(deps.types, result.certificate?.type);
+    res
+      .status(httpStatusOf(result))
+      .type("html")
+      .send(
+        renderVerifyPage({
+          result,
+          locale,
+          langUrls,
+          publicUrl: deps.publicUrl,
+          requestedId: id.data,
+          ...(query.data.h ? { leafHash: query.data.h } : {}),
+          ...(labels ? { typeLabels: labels } : {}),
+          divisionName: deps.divisionName,
+          checkedAt: new Date(),
+        }),
+      );
+  });
+  return { api, pages };
+}

@@ -1,0 +1,69 @@
+import { checkAgainstChain, unknownCertificateResult } from "../core/verification/engine.ts";
+import type { VerificationResult } from "../core/verification/result.ts";
+import { offlineOutcome, verifyDocument, type VerifyDeps } from "../core/verification/verifyDocument.ts";
+import type { Store } from "../store/port.ts";
+import type { CertificateRecord } from "../store/records.ts";
+
+/**
+ * Verification as the service offers it: documents sent to `POST /verify`, and certificates it
+ * stores, looked up by the id in a QR link. Either way the chain decides, never the database.
+ */
+export class Verifier {
+  readonly #deps: VerifyDeps & { store: Store; clock?: () => Date };
+
+  constructor(deps: VerifyDeps & { store: Store; clock?: () => Date }) {
+    this.#deps = deps;
+  }
+
+  #now(): Date {
+    return (this.#deps.clock ?? (() => new Date()))();
+  }
+
+  async verifyDocument(document: unknown): Promise<VerificationResult> {
+    const id = (document as { id?: unknown } | null)?.id;
+    const supersededBy = typeof id === "string" ? await this.#deps.store.findSuccessors(id) : [];
+    return verifyDocument(document, this.#deps, { now: this.#now(), supersededBy, lookupAnchorEvent: false });
+  }
+
+  /** A stored certificate by id; `presentedLeaf` is the `h` of the QR link, which must match. */
+  async verifyStored(id: string, presentedLeaf: string | null): Promise<{ record: CertificateRecord | null; result: VerificationResult }> {
+    const store = this.#deps.store;
+    const record = await store.getCertificate(id);
+    if (!record) return { record: null, result: unknownCertificateResult(id) };
+    const offline = offlineOutcome(record.document, this.#deps);
+    if (presentedLeaf !== null && presentedLeaf.toLowerCase() !== record.leaf.toLowerCase()) {
+      return {
+        record,
+        result: {
+          valid: false,
+          status: "TAMPERED",
+          checks: [{ name: "integrity", passed: false, detail: "the hash in the link does not match this certificate" }],
+          certificate: null,
+          anchor: null,
+          warnings: [],
+        },
+      };
+    }
+    if (record.state !== "anchored") {
+      return {
+        record,
+        result: {
+          valid: false,
+          status: "NOT_ANCHORED",
+          checks: [{ name: "anchored", passed: false, detail: "the certificate was issued and is waiting to be anchored; try again in a few seconds" }],
+          certificate: null,
+          anchor: null,
+          warnings: [],
+        },
+      };
+    }
+    const batch = record.batchId === null ? null : await store.getBatch(record.batchId);
+    const supersededBy = await store.findSuccessors(record.id);
+    const result = await checkAgainstChain(offline, this.#deps.ledger, {
+      now: this.#now(),
+      supersededBy,
+      ...(batch?.txHash && batch.blockNumber !== null ? { knownAnchor: { txHash: batch.txHash, blockNumber: batch.blockNumber } } : {}),
+    });
+    return { record, result };
+  }
+}

@@ -1,0 +1,133 @@
+import { createServer, type Server } from "node:http";
+import { join } from "node:path";
+import { Wallet } from "ethers";
+import type { Logger } from "pino";
+import { ensureCertificateTypes, ensureDeployment, type Deployment } from "./bootstrap/deployment.ts";
+import { ensureDemoAgency } from "./bootstrap/demoAgency.ts";
+import { devAccountKeys } from "./chain/devAccounts.ts";
+import { Keyring } from "./chain/keyring.ts";
+import { startLocalChain, type LocalChain } from "./chain/localChain.ts";
+import { createProvider, readChainId } from "./chain/provider.ts";
+import type { Config } from "./config.ts";
+import { Keccak256 } from "./core/hashing/keccak.ts";
+import { builtinTypes } from "./core/registry/builtin.ts";
+import { SqliteStore } from "./store/sqlite/sqliteStore.ts";
+import { assembleRuntime, type Runtime } from "./wiring.ts";
+
+export interface RunningService {
+  url: string;
+  runtime: Runtime;
+  deployment: Deployment;
+  /** stops taking requests, lets the pipeline finish its round, closes the store and the local chain */
+  stop(): Promise<void>;
+}
+
+/**
+ * Starts the whole service for `config`: the embedded local chain (and its contracts and demo
+ * agency on the first start) or an external chain, the store, the pipeline, then the HTTP server.
+ */
+export async function startService(config: Config, io: { logger: Logger; print: (text: string) => void }): Promise<RunningService> {
+  const { logger } = io;
+  const keccak = await Keccak256.create();
+  const types = builtinTypes();
+  let localChain: LocalChain | null = null;
+  let rpcUrl: string;
+  let chainId: number;
+  if (config.chain.mode === "embedded") {
+    localChain = await startLocalChain({ dataDir: config.dataDir, port: config.chain.localChainPort, logger });
+    rpcUrl = localChain.rpcUrl;
+    chainId = localChain.chainId;
+  } else {
+    rpcUrl = config.chain.rpcUrl;
+    chainId = await readChainId(rpcUrl);
+  }
+  const provider = createProvider(rpcUrl, { chainId });
+  const store = SqliteStore.open(join(config.dataDir, "certledger.db"));
+  try {
+    let deployment: Deployment;
+    const keys = Keyring.keysIn(join(config.dataDir, "keys"));
+    let keyring: Keyring;
+    if (config.chain.mode === "embedded") {
+      const dev = devAccountKeys();
+      const governance = new Wallet(dev.governance, provider);
+      deployment = await ensureDeployment({ dataDir: config.dataDir, provider, governance, chainId, logger });
+      await ensureCertificateTypes({ registry: deployment.registry, governance, types, keccak });
+      keyring = new Keyring(provider, [dev.serviceSigner, ...keys]);
+      await ensureDemoAgency({
+        dataDir: config.dataDir,
+        store,
+        registry: deployment.registry,
+        governance,
+        agencyAdmin: new Wallet(dev.agencyAdmin, provider),
+        officer: new Wallet(dev.serviceSigner).address,
+        types,
+        keccak,
+        logger,
+        print: io.print,
+      });
+    } else {
+      deployment = {
+        chainId,
+        registry: config.chain.registryAddress,
+        ledger: config.chain.ledgerAddress,
+        deploymentBlock: config.chain.deploymentBlock ?? 0,
+      };
+      keyring = new Keyring(provider, [config.chain.signerKey.reveal(), ...keys]);
+    }
+
+    const runtime = assembleRuntime({
+      provider,
+      chainId,
+      deployment,
+      keyring,
+      store,
+      types,
+      keccak,
+      logger,
+      publicUrl: config.publicUrl,
+      http: config.http,
+      anchoring: config.anchoring,
+    });
+    await runtime.recover();
+    runtime.batcher.start();
+
+    const server: Server = createServer(runtime.app);
+    await new Promise<void>((resolve, reject) => {
+      server.once("error", reject);
+      server.listen(config.port, config.host, () => {
+        resolve();
+      });
+    });
+    const address = server.address();
+    const port = typeof address === "object" && address ? address.port : config.port;
+    const url = `http://${config.host.includes(":") ? `[${config.host}]` : config.host}:${port}`;
+    logger.info({ url, publicUrl: config.publicUrl, mode: config.chain.mode, ledger: deployment.ledger }, "certledger listening");
+
+    let stopping: Promise<void> | null = null;
+    return {
+      url,
+      runtime,
+      deployment,
+      stop() {
+        stopping ??= (async () => {
+          await new Promise<void>((resolve) => {
+            server.close(() => {
+              resolve();
+            });
+            server.closeAllConnections();
+          });
+          await runtime.batcher.stop();
+          await store.close();
+          provider.destroy();
+          await localChain?.stop();
+        })();
+        return stopping;
+      },
+    };
+  } catch (error) {
+    await store.close();
+    provider.destroy();
+    await localChain?.stop();
+    throw error;
+  }
+}

@@ -1,0 +1,159 @@
+import type { Express } from "express";
+import type { Provider } from "ethers";
+import type { Logger } from "pino";
+import { AnchorService } from "./anchoring/anchorService.ts";
+import { Batcher } from "./anchoring/batcher.ts";
+import { StatusService } from "./anchoring/statusService.ts";
+import type { Keyring } from "./chain/keyring.ts";
+import { EthersLedgerView } from "./chain/ledgerView.ts";
+import { CertificateBatchTree } from "./core/batch/merkle.ts";
+import { withProof } from "./core/batch/wrap.ts";
+import type { CertificateDocument } from "./core/document/model.ts";
+import type { Keccak256 } from "./core/hashing/keccak.ts";
+import type { CertificateTypeRegistry } from "./core/registry/registry.ts";
+import { createApp } from "./http/app.ts";
+import type { ReadinessReport } from "./http/routes/health.ts";
+import { builtinJurisdictions } from "./core/validation/jurisdictions.ts";
+import { Metrics } from "./observability/metrics.ts";
+import { IssuanceService } from "./services/issuance.ts";
+import { Verifier } from "./services/verifier.ts";
+import type { Store } from "./store/port.ts";
+
+export interface RuntimeOptions {
+  provider: Provider;
+  chainId: number;
+  deployment: { ledger: string; registry: string; deploymentBlock: number };
+  keyring: Keyring;
+  store: Store;
+  types: CertificateTypeRegistry;
+  keccak: Keccak256;
+  logger: Logger;
+  publicUrl: string;
+  http: { bodyLimitBytes: number; rateLimitPerMinute: number; corsOrigins: readonly string[]; trustProxy: boolean | number | readonly string[] };
+  anchoring: { batchSize: number; batchMaxAgeMs: number; confirmations: number; pollMs?: number; receiptTimeoutMs?: number };
+  clock?: () => Date;
+}
+
+export interface Runtime {
+  app: Express;
+  batcher: Batcher;
+  anchors: AnchorService;
+  statuses: StatusService;
+  issuance: IssuanceService;
+  verifier: Verifier;
+  metrics: Metrics;
+  /** finishes what a crash or an outage left undone; call once before `batcher.start()` */
+  recover(): Promise<void>;
+}
+
+/** Builds every component from explicit dependencies: main.ts and the tests share it. */
+export function assembleRuntime(options: RuntimeOptions): Runtime {
+  const { store, keyring, logger, keccak, types } = options;
+  const signerFor = async (agencyId: number) => {
+    const agency = await store.getAgency(agencyId);
+    if (!agency) throw new Error(`agency ${agencyId} is not served here`);
+    return keyring.queue(agency.signer);
+  };
+  const signers = new Map<number, ReturnType<Keyring["queue"]>>();
+  const signerForSync = (agencyId: number) => {
+    const queue = signers.get(agencyId);
+    if (!queue) throw new Error(`no signer loaded for agency ${agencyId}`);
+    return queue;
+  };
+  const buildTree = (leaves: readonly string[]) => CertificateBatchTree.of(leaves, keccak);
+  const metrics = new Metrics(store);
+  const jurisdictions = builtinJurisdictions();
+  const receiptTimeoutMs = options.anchoring.receiptTimeoutMs ?? 30_000;
+
+  const anchors = new AnchorService(
+    {
+      store,
+      provider: options.provider,
+      ledger: options.deployment.ledger,
+      chainId: options.chainId,
+      signerFor: signerForSync,
+      buildTree,
+      withProof: (document, proof) =>
+        withProof(document as unknown as CertificateDocument, proof) as unknown as Record<string, unknown>,
+      logger,
+      ...(options.clock ? { clock: options.clock } : {}),
+    },
+    { confirmations: options.anchoring.confirmations, receiptTimeoutMs },
+  );
+  const statuses = new StatusService(
+    { store, ledger: options.deployment.ledger, signerFor: signerForSync, buildTree, logger, ...(options.clock ? { clock: options.clock } : {}) },
+    { confirmations: options.anchoring.confirmations, receiptTimeoutMs },
+  );
+  const batcher = new Batcher(
+    { store, anchors, logger, ...(options.clock ? { clock: options.clock } : {}), metrics },
+    { batchSize: options.anchoring.batchSize, maxAgeMs: options.anchoring.batchMaxAgeMs, pollMs: options.anchoring.pollMs ?? 200 },
+  );
+  const issuance = new IssuanceService({
+    store,
+    types,
+    keccak,
+    publicUrl: options.publicUrl,
+    ...(options.clock ? { clock: options.clock } : {}),
+    onIssued: (count) => {
+      metrics.issued.inc(count);
+      batcher.wake();
+    },
+  });
+  const ledgerView = new EthersLedgerView(options.provider, options.deployment.ledger, { fromBlock: options.deployment.deploymentBlock });
+  const verifier = new Verifier({ keccak, types, ledger: ledgerView, store, ...(options.clock ? { clock: options.clock } : {}) });
+
+  const readiness = async (): Promise<ReadinessReport> => {
+    const checks: ReadinessReport["checks"] = {};
+    try {
+      await store.ping();
+      checks.database = { ok: true, detail: "reachable" };
+    } catch (error) {
+      checks.database = { ok: false, detail: (error as Error).message };
+    }
+    try {
+      const block = await options.provider.getBlockNumber();
+      checks.chain = { ok: true, detail: `block ${block}` };
+    } catch {
+      checks.chain = { ok: false, detail: "the chain cannot be reached; anchoring waits and verification answers UNAVAILABLE" };
+    }
+    const counts = await store.countCertificates().catch(() => null);
+    if (counts) checks.anchoring = { ok: true, detail: `${counts.pending} pending, ${counts.anchored} anchored` };
+    return { ready: Object.values(checks).every((c) => c.ok), checks };
+  };
+
+  const app = createApp({
+    http: { publicUrl: options.publicUrl, ...options.http },
+    store,
+    types,
+    issuance,
+    statuses,
+    verifier,
+    divisionName: (code, locale) => jurisdictions.get(code)?.[locale],
+    readiness,
+    metrics,
+    logger,
+  });
+
+  const loadSigners = async (): Promise<void> => {
+    for (const agency of await store.listAgencies()) {
+      if (keyring.has(agency.signer)) signers.set(agency.agencyId, await signerFor(agency.agencyId));
+      else logger.warn({ agency: agency.agencyId, signer: agency.signer }, "no key for this agency's officer; its certificates will wait");
+    }
+  };
+
+  return {
+    app,
+    batcher,
+    anchors,
+    statuses,
+    issuance,
+    verifier,
+    metrics,
+    async recover() {
+      await loadSigners();
+      const resent = await anchors.recoverAnchored();
+      if (resent > 0) logger.warn({ resent }, "batches the chain had lost were anchored again");
+      await statuses.resumeUnfinished();
+    },
+  };
+}
