@@ -1,10 +1,5 @@
-// The library's tree functions, without SimpleMerkleTree's wrapper: that wrapper ABI-encodes every
-// value through @metamask/abi-utils (which builds an Error with a stack trace per call), about
-// 150 µs per certificate, far over the 50 µs budget. The functions below are what it calls inside.
-import { getMultiProof, getProof, makeMerkleTree } from "@openzeppelin/merkle-tree/dist/core.js";
-import type { BytesLike, HexString } from "@openzeppelin/merkle-tree/dist/bytes.js";
+import { getMultiProof } from "@openzeppelin/merkle-tree/dist/core.js";
 import { CoreError } from "../errors.ts";
-import { fromHex32, toHex32 } from "../hashing/keccak.ts";
 import type { Keccak256 } from "../hashing/keccak.ts";
 
 /** Multiproof arguments for the ledger's bulk operations, in the order the contract expects. */
@@ -15,112 +10,131 @@ export interface BatchMultiProof {
   proofFlags: boolean[];
 }
 
+const NODE = 32;
+
 /**
  * The tree node of certificate `leaf` at `index`: keccak256(keccak256(abi.encode(leaf, index))),
  * OpenZeppelin's StandardMerkleTree leaf for ["bytes32", "uint256"], as the ledger computes it.
  */
-export function treeNode(keccak: Keccak256, leaf: Uint8Array, index: number, scratch = Buffer.alloc(64)): Buffer {
+export function treeNode(keccak: Keccak256, leaf: Uint8Array | string, index: number, scratch = Buffer.alloc(64)): Uint8Array {
   if (!Number.isInteger(index) || index < 0 || index > 0xffffffffffff) {
     throw new CoreError("INVALID_BATCH", `bad leaf index ${index}`);
   }
-  scratch.set(leaf, 0);
+  if (typeof leaf === "string") scratch.write(leaf.slice(2), 0, NODE, "hex");
+  else scratch.set(leaf, 0);
   scratch.fill(0, 32, 58);
   scratch.writeUIntBE(index, 58, 6);
-  return keccak.digest(keccak.digest(scratch));
+  scratch.set(keccak.digest(scratch), 0);
+  return keccak.digest(scratch.subarray(0, NODE));
 }
 
-/** OpenZeppelin's commutative node hash (keccak256 of the sorted pair), over hex strings. */
-export function commutativeNodeHash(keccak: Keccak256): (a: BytesLike, b: BytesLike) => HexString {
-  const pair = Buffer.alloc(64);
-  return (a, b) => {
-    const left = asLowerHex(a);
-    const right = asLowerHex(b);
-    // equal-length lowercase hex sorts like the bytes it encodes
-    const [low, high] = left <= right ? [left, right] : [right, left];
-    pair.write(low.slice(2), 0, 32, "hex");
-    pair.write(high.slice(2), 32, 32, "hex");
-    return toHex32(keccak.digest(pair));
-  };
-}
-
-function asLowerHex(value: BytesLike): string {
-  if (typeof value === "string") return value.toLowerCase();
-  return "0x" + Buffer.from(value).toString("hex");
+/** OpenZeppelin's commutative node hash: keccak256 of the two nodes in ascending byte order. */
+function hashPair(keccak: Keccak256, a: Uint8Array, b: Uint8Array, pair: Buffer): Uint8Array {
+  if (Buffer.compare(a, b) <= 0) {
+    pair.set(a, 0);
+    pair.set(b, NODE);
+  } else {
+    pair.set(b, 0);
+    pair.set(a, NODE);
+  }
+  return keccak.digest(pair);
 }
 
 /** Folds `proof` onto `node` with the commutative node hash; the result is the root it proves. */
-export function processProof(keccak: Keccak256, node: Uint8Array, proof: readonly string[]): Buffer {
-  const pair = Buffer.alloc(64);
-  const sibling = Buffer.alloc(32);
-  let current: Buffer = Buffer.from(node);
+export function processProof(keccak: Keccak256, node: Uint8Array, proof: readonly string[]): Uint8Array {
+  const pair = Buffer.alloc(2 * NODE);
+  const sibling = Buffer.alloc(NODE);
+  let current = node;
   for (const hex of proof) {
-    sibling.write(hex.slice(2), 0, 32, "hex");
-    if (Buffer.compare(current, sibling) <= 0) {
-      pair.set(current, 0);
-      pair.set(sibling, 32);
-    } else {
-      pair.set(sibling, 0);
-      pair.set(current, 32);
-    }
-    current = keccak.digest(pair);
+    sibling.write(hex.slice(2), 0, NODE, "hex");
+    current = hashPair(keccak, current, sibling, pair);
   }
   return current;
 }
 
 /**
- * The Merkle tree of one batch: certificate hashes with their index labels, nodes sorted like
- * StandardMerkleTree's (so its root and proofs are the same), proofs in O(log n) by tree position.
+ * The Merkle tree of one batch, laid out exactly as OpenZeppelin's StandardMerkleTree lays out
+ * `[leaf, index]` values (nodes sorted, array-heap order, commutative pair hash), so its root and
+ * proofs are the library's; tests hold it to that. It is written over one contiguous buffer
+ * rather than with the library's hex-string tree because the library validates and re-encodes
+ * hex at every node and every proof step, ~40 µs per certificate at 100,000, nearly the whole
+ * 50 µs budget. Proofs are O(log n) by tree position; the library still builds multiproofs.
  */
 export class CertificateBatchTree {
   readonly root: string;
   readonly size: number;
-  readonly #tree: readonly string[];
+  /** node p at bytes [32p, 32p + 32): root at 0, children of p at 2p + 1 and 2p + 2 */
+  readonly #nodes: Buffer;
   /** tree position of the node of batch index i */
-  readonly #treeIndex: Uint32Array;
+  readonly #position: Uint32Array;
   readonly #leaves: readonly string[];
 
-  private constructor(tree: string[], treeIndex: Uint32Array, leaves: readonly string[]) {
-    this.#tree = tree;
-    this.#treeIndex = treeIndex;
+  private constructor(nodes: Buffer, position: Uint32Array, leaves: readonly string[]) {
+    this.#nodes = nodes;
+    this.#position = position;
     this.#leaves = leaves;
     this.size = leaves.length;
-    this.root = tree[0] ?? "";
+    this.root = this.#hex(0);
   }
 
-  /** `leaves[i]` is the certificate hash labelled with index i. */
+  /** `leaves[i]` is the certificate hash (bytes32 hex) labelled with index i. */
   static of(leaves: readonly string[], keccak: Keccak256): CertificateBatchTree {
-    if (leaves.length === 0 || leaves.length > 0xffffff) {
-      throw new CoreError("INVALID_BATCH", `a batch holds 1 to 16777215 certificates, not ${leaves.length}`);
+    const n = leaves.length;
+    if (n === 0 || n > 0xffffff) {
+      throw new CoreError("INVALID_BATCH", `a batch holds 1 to 16777215 certificates, not ${n}`);
     }
-    const scratch = Buffer.alloc(64);
-    const nodes = leaves.map((leaf, index) => ({ node: toHex32(treeNode(keccak, fromHex32(leaf), index, scratch)), index }));
-    nodes.sort((a, b) => (a.node < b.node ? -1 : a.node > b.node ? 1 : 0));
-    const tree = makeMerkleTree(
-      nodes.map((entry) => entry.node),
-      commutativeNodeHash(keccak),
-    );
-    const treeIndex = new Uint32Array(leaves.length);
-    nodes.forEach((entry, position) => {
-      treeIndex[entry.index] = tree.length - 1 - position;
+    const scratch = Buffer.alloc(2 * NODE);
+    const unsorted = Buffer.alloc(n * NODE);
+    leaves.forEach((leaf, index) => {
+      unsorted.set(treeNode(keccak, leaf, index, scratch), index * NODE);
     });
-    return new CertificateBatchTree(tree, treeIndex, leaves);
+    const order = Array.from({ length: n }, (_, index) => index);
+    // buf.compare(target, targetStart, targetEnd, sourceStart, sourceEnd) orders source against target
+    order.sort((a, b) => unsorted.compare(unsorted, b * NODE, b * NODE + NODE, a * NODE, a * NODE + NODE));
+
+    const nodes = Buffer.alloc((2 * n - 1) * NODE);
+    const position = new Uint32Array(n);
+    order.forEach((index, rank) => {
+      // like the library: the k-th smallest node sits at position length - 1 - k
+      const p = 2 * n - 2 - rank;
+      position[index] = p;
+      unsorted.copy(nodes, p * NODE, index * NODE, index * NODE + NODE);
+    });
+    for (let p = n - 2; p >= 0; p--) {
+      const left = nodes.subarray((2 * p + 1) * NODE, (2 * p + 2) * NODE);
+      const right = nodes.subarray((2 * p + 2) * NODE, (2 * p + 3) * NODE);
+      const parent =
+        Buffer.compare(left, right) <= 0
+          ? keccak.digest(nodes.subarray((2 * p + 1) * NODE, (2 * p + 3) * NODE))
+          : hashPair(keccak, left, right, scratch);
+      nodes.set(parent, p * NODE);
+    }
+    return new CertificateBatchTree(nodes, position, leaves);
   }
 
-  /** The sibling path of the certificate at `index`, leaf to root. */
+  /** The sibling path of the certificate at `index`, leaf to root (the ledger's `proof`). */
   proof(index: number): string[] {
-    return getProof(this.#tree as string[], this.#position(index));
+    const proof: string[] = [];
+    for (let p = this.#positionOf(index); p > 0; p = (p - 1) >> 1) {
+      proof.push(this.#hex(p % 2 === 1 ? p + 1 : p - 1));
+    }
+    return proof;
   }
 
-  /** One multiproof for several certificates of the batch (the ledger's revokeMany / suspendMany). */
+  /**
+   * One multiproof for several certificates of the batch (the ledger's revokeMany and
+   * suspendMany), built by the library: O(n) to lay the tree out as hex, fine for bulk operations.
+   */
   multiProof(indices: readonly number[]): BatchMultiProof {
     if (new Set(indices).size !== indices.length) throw new CoreError("INVALID_BATCH", "duplicate index in multiproof");
     const byPosition = new Map<number, number>();
-    for (const index of indices) byPosition.set(this.#position(index), index);
-    const multi = getMultiProof(this.#tree as string[], [...byPosition.keys()]);
-    const nodeToIndex = new Map<string, number>();
-    for (const [position, index] of byPosition) nodeToIndex.set(this.#tree[position] ?? "", index);
+    for (const index of indices) byPosition.set(this.#positionOf(index), index);
+    const tree = Array.from({ length: this.#nodes.length / NODE }, (_, p) => this.#hex(p));
+    const multi = getMultiProof(tree, [...byPosition.keys()]);
+    const byNode = new Map<string, number>();
+    for (const [p, index] of byPosition) byNode.set(this.#hex(p), index);
     const ordered = multi.leaves.map((node) => {
-      const index = nodeToIndex.get(node);
+      const index = byNode.get(node);
       if (index === undefined) throw new Error("unreachable: multiproof leaf outside the request");
       return index;
     });
@@ -132,10 +146,15 @@ export class CertificateBatchTree {
     };
   }
 
-  #position(index: number): number {
+  #hex(p: number): string {
+    return "0x" + this.#nodes.toString("hex", p * NODE, p * NODE + NODE);
+  }
+
+  #positionOf(index: number): number {
     if (!Number.isInteger(index) || index < 0 || index >= this.size) {
       throw new CoreError("INVALID_BATCH", `index ${index} is outside the batch of ${this.size}`);
     }
-    return this.#treeIndex[index] ?? 0;
+    return this.#position[index] ?? 0;
   }
 }
+

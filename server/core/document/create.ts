@@ -4,6 +4,7 @@ import { z } from "zod";
 import { CertificateValidationError } from "../errors.ts";
 import type { FieldIssue } from "../errors.ts";
 import { fieldHash, leafFromFieldHashes } from "../hashing/fields.ts";
+import { toHex32 } from "../hashing/keccak.ts";
 import type { Keccak256 } from "../hashing/keccak.ts";
 import type { CertificateTypeRegistry } from "../registry/registry.ts";
 import { isDateTime } from "../validation/dates.ts";
@@ -76,14 +77,14 @@ export function createDocuments(inputs: readonly unknown[], options: CreateOptio
   let offset = 0;
   const leaves: string[] = [];
   for (const document of unsalted) {
-    const hashes: Buffer[] = [];
+    const hashes: Uint8Array[] = [];
     forEachShownField(document, (path, value) => {
       const salt = saltHex.slice(offset, offset + SALT_BYTES * 2);
       offset += SALT_BYTES * 2;
       document.salts[path] = salt;
       hashes.push(fieldHash(options.keccak, path, salt, value));
     });
-    leaves.push("0x" + leafFromFieldHashes(options.keccak, hashes).toString("hex"));
+    leaves.push(toHex32(leafFromFieldHashes(options.keccak, hashes)));
   }
   return { documents: unsalted, leaves };
 }

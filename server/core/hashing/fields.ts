@@ -5,27 +5,38 @@ import { forEachShownField } from "../document/paths.ts";
 import { fromHex32, toHex32 } from "./keccak.ts";
 import type { Keccak256 } from "./keccak.ts";
 
+const PLAIN_PATH = /^[A-Za-z][A-Za-z0-9.]*$/;
+const PLAIN_SALT = /^[0-9a-f]{32}$/;
+
 /**
  * The RFC 8785 canonical JSON of `{"path": path, "salt": salt, "value": value}`. The three keys
- * are already in canonical order and `path` and `salt` are plain ASCII, so only the value needs
- * the canonicalizer; the result equals `canonicalize({ path, salt, value })` (a test holds it to
- * that) at a fraction of the cost, which matters at tens of thousands of certificates a second.
+ * are already in canonical order, and a path (letters, digits, dots) and a salt (hex) serialise
+ * as themselves in quotes, so only the value needs the canonicalizer; the result equals
+ * `canonicalize({ path, salt, value })` (tests hold it to that) at a fraction of the cost.
  */
 export function fieldPreimage(path: string, salt: string, value: FieldValue): string {
+  if (!PLAIN_PATH.test(path) || !PLAIN_SALT.test(salt)) {
+    throw new CoreError("INVALID_DOCUMENT", "a field path or salt is malformed");
+  }
   const canonicalValue = canonicalize(value);
   if (canonicalValue === undefined) throw new CoreError("INVALID_DOCUMENT", `${path} has no JSON value`);
-  return `{"path":${JSON.stringify(path)},"salt":${JSON.stringify(salt)},"value":${canonicalValue}}`;
+  return '{"path":"' + path + '","salt":"' + salt + '","value":' + canonicalValue + "}";
 }
 
 /** keccak256 of the field's canonical preimage (UTF-8). */
-export function fieldHash(keccak: Keccak256, path: string, salt: string, value: FieldValue): Buffer {
+export function fieldHash(keccak: Keccak256, path: string, salt: string, value: FieldValue): Uint8Array {
   return keccak.digest(fieldPreimage(path, salt, value));
 }
 
 /** The certificate hash: keccak256 of the field hashes sorted as bytes, concatenated. Sorts in place. */
-export function leafFromFieldHashes(keccak: Keccak256, hashes: Buffer[]): Buffer {
+export function leafFromFieldHashes(keccak: Keccak256, hashes: Uint8Array[]): Uint8Array {
   hashes.sort((a, b) => Buffer.compare(a, b));
-  return keccak.digestAll(hashes);
+  // one contiguous input: one pass through WebAssembly instead of one per field
+  const concatenated = Buffer.allocUnsafe(hashes.length * 32);
+  hashes.forEach((hash, i) => {
+    concatenated.set(hash, i * 32);
+  });
+  return keccak.digest(concatenated);
 }
 
 /** The hash of every field, shown (from value and salt) or hidden (as carried), by path. */
@@ -46,8 +57,8 @@ export function computeLeaf(document: CertificateDocument, keccak: Keccak256): s
   return toHex32(computeLeafBytes(document, keccak));
 }
 
-export function computeLeafBytes(document: CertificateDocument, keccak: Keccak256): Buffer {
-  const hashes: Buffer[] = [];
+export function computeLeafBytes(document: CertificateDocument, keccak: Keccak256): Uint8Array {
+  const hashes: Uint8Array[] = [];
   forEachShownField(document, (path, value) => {
     hashes.push(fieldHash(keccak, path, saltOf(document, path), value));
   });

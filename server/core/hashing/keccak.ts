@@ -2,10 +2,10 @@ import { createKeccak } from "hash-wasm";
 import type { IHasher } from "hash-wasm";
 
 /**
- * Keccak-256 (Ethereum's, not SHA3-256) over hash-wasm's WebAssembly build, about seven times
- * faster than the pure JavaScript ones. Creating a hasher instantiates WebAssembly (~0.1 ms), so
- * create one per batch or per long-lived component and pass it down. Every method runs init,
- * update and digest synchronously, so one instance is safe to share between async callers.
+ * Keccak-256 (Ethereum's, not SHA3-256) over hash-wasm's WebAssembly build, several times faster
+ * than the pure JavaScript ones. Creating a hasher instantiates WebAssembly (~0.1 ms), so create
+ * one per batch or per long-lived component and pass it down. Every method runs init, update and
+ * digest synchronously, so one instance is safe to share between async callers.
  */
 export class Keccak256 {
   readonly #hasher: IHasher;
@@ -18,30 +18,29 @@ export class Keccak256 {
     return new Keccak256(await createKeccak(256));
   }
 
-  /** The 32-byte digest of `data` (strings are hashed as UTF-8). */
-  digest(data: Uint8Array | string): Buffer {
+  /**
+   * The 32-byte digest of `data` (strings are hashed as UTF-8). Pass Buffers rather than small
+   * plain Uint8Arrays where speed matters: hash-wasm reads `.buffer`, which V8 makes costly for
+   * small typed arrays kept on its heap (digests are such arrays).
+   */
+  digest(data: Uint8Array | string): Uint8Array {
     this.#hasher.init();
-    this.#hasher.update(data);
-    return asBuffer(this.#hasher.digest("binary"));
-  }
-
-  /** The 32-byte digest of the concatenation of `chunks`, without building it. */
-  digestAll(chunks: readonly Uint8Array[]): Buffer {
-    this.#hasher.init();
-    for (const chunk of chunks) this.#hasher.update(chunk);
-    return asBuffer(this.#hasher.digest("binary"));
+    this.#hasher.update(typeof data === "string" ? Buffer.from(data, "utf8") : data);
+    return this.#hasher.digest("binary");
   }
 }
 
-function asBuffer(bytes: Uint8Array): Buffer {
-  return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-}
-
+/** 0x-prefixed lowercase hex of 32 bytes. */
 export function toHex32(bytes: Uint8Array): string {
-  return "0x" + asBuffer(bytes).toString("hex");
+  // a copy: reading `.buffer` of a small on-heap typed array costs more than copying it
+  return "0x" + Buffer.from(bytes).toString("hex");
 }
 
 /** Parses a 0x-prefixed bytes32 hex string already checked by the document schema. */
 export function fromHex32(hex: string): Buffer {
   return Buffer.from(hex.slice(2), "hex");
+}
+
+export function equalBytes(a: Uint8Array, b: Uint8Array): boolean {
+  return Buffer.compare(a, b) === 0;
 }

@@ -2,7 +2,7 @@ import { processProof, treeNode } from "../batch/merkle.ts";
 import type { BatchedDocument } from "../document/model.ts";
 import { batchedDocumentSchema } from "../document/schema.ts";
 import { computeLeafBytes } from "../hashing/fields.ts";
-import { fromHex32 } from "../hashing/keccak.ts";
+import { equalBytes, fromHex32 } from "../hashing/keccak.ts";
 import type { Keccak256 } from "../hashing/keccak.ts";
 import type { Check, VerificationStatus, VerifiedCertificate } from "./result.ts";
 
@@ -57,7 +57,7 @@ export function verifyOffline(input: unknown, keccak: Keccak256): OfflineVerific
   checks.push({ name: "format", passed: true, detail: "The document is a well-formed certledger/1 document." });
 
   const leaf = computeLeafBytes(document, keccak);
-  if (!leaf.equals(fromHex32(document.proof.leaf))) {
+  if (!equalBytes(leaf, fromHex32(document.proof.leaf))) {
     return fail(
       "TAMPERED",
       { name: "integrity", passed: false, detail: "The fields do not hash to the certificate hash in the proof: the document was altered." },
@@ -75,7 +75,7 @@ export function verifyOffline(input: unknown, keccak: Keccak256): OfflineVerific
   });
 
   const root = processProof(keccak, treeNode(keccak, leaf, document.proof.index), document.proof.proof);
-  if (!root.equals(fromHex32(document.proof.root))) {
+  if (!equalBytes(root, fromHex32(document.proof.root))) {
     return fail(
       "TAMPERED",
       { name: "merkleProof", passed: false, detail: "The Merkle proof does not lead from the certificate to the batch root." },

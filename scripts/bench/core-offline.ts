@@ -1,0 +1,144 @@
+// Offline benchmark of the document core on one core: wrapping (validation, salting, hashing,
+// tree, proofs) and offline verification, in certificates per second. A script, not a test:
+// figures are measured, not asserted. Run with `tsx scripts/bench/core-offline.ts`; it merges its
+// figures under "offline" into bench/results/core.json, leaving other keys (the chain part) alone.
+import { readFile, mkdir, writeFile } from "node:fs/promises";
+import { fileURLToPath } from "node:url";
+import {
+  CertificateTypeRegistry,
+  Keccak256,
+  residentIdCheckChar,
+  verifyOffline,
+  wrapBatch,
+} from "../../server/core/index.ts";
+import type { BatchedDocument, CertificateInput } from "../../server/core/index.ts";
+
+export const RESULTS_FILE = fileURLToPath(new URL("../../bench/results/core.json", import.meta.url));
+
+/** 3 subject fields + 7 envelope fields (id, type, agency id, issuer name, jurisdiction, validFrom, issuedAt) = 10. */
+export const TEN_FIELD_TYPE = {
+  name: "bench-qualification",
+  version: 1,
+  typeId: 127,
+  labels: { zh: "基准测试证书", en: "Benchmark certificate" },
+  validUntilRequired: false,
+  fields: [
+    { name: "holderName", type: "string", maxLength: 50, required: true, labels: { zh: "姓名", en: "Name" } },
+    { name: "residentId", type: "resident-id", required: true, labels: { zh: "公民身份号码", en: "Citizen identity number" } },
+    { name: "certificateNumber", type: "string", maxLength: 32, pattern: "^[0-9A-Z]{8,32}$", required: true, labels: { zh: "证书编号", en: "Certificate number" } },
+  ],
+};
+
+export function benchInputs(count: number): CertificateInput[] {
+  return Array.from({ length: count }, (_, i) => {
+    const first17 = `11010119900307${String(i % 1000).padStart(3, "0")}`;
+    return {
+      type: TEN_FIELD_TYPE.name,
+      issuer: { agencyId: 1, name: "北京市人力资源和社会保障局", jurisdiction: "110000" },
+      subject: {
+        holderName: `测试${i}`,
+        residentId: first17 + residentIdCheckChar(first17),
+        certificateNumber: `S${String(i).padStart(15, "0")}`,
+      },
+      validFrom: "2026-01-01T00:00:00+08:00",
+    };
+  });
+}
+
+export interface Throughput {
+  certificates: number;
+  seconds: number;
+  perSecond: number;
+  microsecondsEach: number;
+}
+
+function throughput(certificates: number, milliseconds: number): Throughput {
+  return {
+    certificates,
+    seconds: round(milliseconds / 1000, 3),
+    perSecond: Math.round((certificates * 1000) / milliseconds),
+    microsecondsEach: round((milliseconds * 1000) / certificates, 2),
+  };
+}
+
+function round(value: number, digits: number): number {
+  return Number(value.toFixed(digits));
+}
+
+export interface CoreBenchContext {
+  keccak: Keccak256;
+  types: CertificateTypeRegistry;
+}
+
+export async function createBenchContext(): Promise<CoreBenchContext> {
+  return { keccak: await Keccak256.create(), types: CertificateTypeRegistry.fromDefinitions([TEN_FIELD_TYPE]) };
+}
+
+/** Wrapping `batchSize` ten-field certificates into one batch with every proof; best of `runs`. */
+export function measureWrap(context: CoreBenchContext, batchSize: number, runs = 3): Throughput & { batch: BatchedDocument[] } {
+  const inputs = benchInputs(batchSize);
+  let best = Infinity;
+  let documents: BatchedDocument[] = [];
+  for (let run = 0; run < runs; run++) {
+    const started = performance.now();
+    documents = wrapBatch(inputs, context).documents;
+    best = Math.min(best, performance.now() - started);
+  }
+  return { ...throughput(batchSize, best), batch: documents };
+}
+
+/** verifyOffline over documents as a verifier receives them (parsed from JSON); best of `runs`. */
+export function measureOfflineVerification(context: CoreBenchContext, documents: readonly BatchedDocument[], runs = 3): Throughput {
+  const received = documents.map((document) => JSON.parse(JSON.stringify(document)) as unknown);
+  let best = Infinity;
+  for (let run = 0; run < runs; run++) {
+    const started = performance.now();
+    for (const document of received) {
+      if (!verifyOffline(document, context.keccak).passed) throw new Error("a benchmark document failed verification");
+    }
+    best = Math.min(best, performance.now() - started);
+  }
+  return throughput(received.length, best);
+}
+
+/** Merges `figures` under `key` into bench/results/core.json, keeping every other key. */
+export async function mergeResults(key: string, figures: unknown, file = RESULTS_FILE): Promise<void> {
+  let current: Record<string, unknown> = {};
+  try {
+    current = JSON.parse(await readFile(file, "utf8")) as Record<string, unknown>;
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== "ENOENT") throw error;
+  }
+  await mkdir(fileURLToPath(new URL(".", `file://${file}`)), { recursive: true });
+  await writeFile(file, JSON.stringify({ ...current, [key]: figures }, null, 2) + "\n");
+}
+
+export async function runCoreOfflineBench(log: (line: string) => void = console.log): Promise<Record<string, unknown>> {
+  const context = await createBenchContext();
+  measureWrap(context, 2_000, 2); // warm-up: JIT and WebAssembly
+  const wrap: Record<string, Throughput> = {};
+  const verify: Record<string, Throughput> = {};
+  for (const size of [1_000, 10_000, 100_000]) {
+    const { batch, ...figures } = measureWrap(context, size, size >= 100_000 ? 2 : 3);
+    wrap[String(size)] = figures;
+    log(`wrap    batch ${String(size).padStart(7)}: ${String(figures.perSecond).padStart(7)} /s  (${figures.microsecondsEach} µs each)`);
+    const sample = size >= 100_000 ? batch.slice(0, 20_000) : batch;
+    const verified = measureOfflineVerification(context, sample);
+    verify[String(size)] = verified;
+    log(`verify  batch ${String(size).padStart(7)}: ${String(verified.perSecond).padStart(7)} /s  (${verified.microsecondsEach} µs each, proof depth ${batch[0]?.proof.proof.length ?? 0})`);
+  }
+  return {
+    measuredAt: new Date().toISOString(),
+    node: process.version,
+    fieldsPerCertificate: 10,
+    note: "one core, best of several runs; wrap = validate + salt + hash fields + leaf + tree + all proofs",
+    wrap,
+    verifyOffline: verify,
+  };
+}
+
+if (process.argv[1] !== undefined && fileURLToPath(import.meta.url) === process.argv[1]) {
+  const figures = await runCoreOfflineBench();
+  await mergeResults("offline", figures);
+  console.log(`written to ${RESULTS_FILE}`);
+}

@@ -1,0 +1,100 @@
+import { readFileSync } from "node:fs";
+import { expect } from "chai";
+import {
+  Keccak256,
+  builtinTypes,
+  computeLeaf,
+  disclose,
+  fieldHashes,
+  fieldHash,
+  fieldPreimage,
+  schemaHash,
+  toHex32,
+  verifyOffline,
+  wrapBatch,
+} from "../../server/core/index.ts";
+import type { BatchedDocument, CertificateInput, FieldValue } from "../../server/core/index.ts";
+import { fixedSaltSource } from "./support/fixedSalts.ts";
+import { referenceFieldHash, referenceLeaf, referenceTree } from "./support/independent.ts";
+
+interface Vectors {
+  preimages: { path: string; salt: string; value: FieldValue; canonical: string; hash: string }[];
+  schemaHashes: Record<string, string>;
+  inputs: CertificateInput[];
+  fieldHashes: Record<string, string>[];
+  leaves: string[];
+  root: string;
+  documents: BatchedDocument[];
+  disclosed: { from: number; keep: string[]; document: BatchedDocument };
+}
+
+const vectors = JSON.parse(
+  readFileSync(new URL("../fixtures/vectors.json", import.meta.url), "utf8"),
+) as Vectors;
+
+describe("core: committed test vectors (the certledger/1 format must not drift)", () => {
+  let keccak: Keccak256;
+  before(async () => {
+    keccak = await Keccak256.create();
+  });
+
+  it("field preimages and hashes match the vectors and an independent canonicalize + ethers implementation", () => {
+    for (const { path, salt, value, canonical, hash } of vectors.preimages) {
+      expect(fieldPreimage(path, salt, value)).to.equal(canonical);
+      expect(toHex32(fieldHash(keccak, path, salt, value))).to.equal(hash);
+      expect(referenceFieldHash(path, salt, value)).to.equal(hash);
+    }
+  });
+
+  it("wrapping the vector inputs with the fixed salts gives the committed documents, leaves and root", () => {
+    const batch = wrapBatch(vectors.inputs, { types: builtinTypes(), keccak, randomBytes: fixedSaltSource });
+    expect(batch.leaves).to.deep.equal(vectors.leaves);
+    expect(batch.root).to.equal(vectors.root);
+    expect(JSON.parse(JSON.stringify(batch.documents))).to.deep.equal(vectors.documents);
+    batch.documents.forEach((document, i) => {
+      expect(fieldHashes(document, keccak)).to.deep.equal(vectors.fieldHashes[i]);
+    });
+  });
+
+  it("the committed field hashes, leaves, root and proofs agree with the independent implementation", () => {
+    vectors.documents.forEach((document, i) => {
+      const hashes = Object.entries(vectors.fieldHashes[i]!);
+      for (const [path, hash] of hashes) {
+        expect(referenceFieldHash(path, document.salts[path]!, valueAt(document, path))).to.equal(hash);
+      }
+      expect(referenceLeaf(hashes.map(([, hash]) => hash))).to.equal(vectors.leaves[i]);
+    });
+    const tree = referenceTree(vectors.leaves);
+    expect(tree.root).to.equal(vectors.root);
+    vectors.documents.forEach((document, i) => {
+      expect(document.proof.proof).to.deep.equal(tree.getProof(i));
+      expect(document.proof.index).to.equal(i);
+    });
+  });
+
+  it("the committed documents and the committed disclosed document verify offline", () => {
+    for (const document of [...vectors.documents, vectors.disclosed.document]) {
+      const result = verifyOffline(document, keccak);
+      expect(result.status, JSON.stringify(result.checks)).to.equal(null);
+      expect(computeLeaf(document, keccak)).to.equal(document.proof.leaf);
+    }
+    const source = vectors.documents[vectors.disclosed.from]!;
+    expect(disclose(source, vectors.disclosed.keep, keccak)).to.deep.equal(vectors.disclosed.document);
+  });
+
+  it("type schema hashes match the vectors (the registry contract stores them)", () => {
+    const types = builtinTypes();
+    for (const [name, hash] of Object.entries(vectors.schemaHashes)) {
+      expect(schemaHash(types.get(name), keccak)).to.equal(hash);
+    }
+    expect(Object.keys(vectors.schemaHashes)).to.have.length(types.list().length);
+  });
+});
+
+function valueAt(document: BatchedDocument, path: string): FieldValue {
+  const [head, tail] = path.split(".") as [string, string | undefined];
+  const container: unknown = tail === undefined ? document : (document as unknown as Record<string, unknown>)[head];
+  const value = (container as Record<string, FieldValue | undefined>)[tail ?? head];
+  if (value === undefined) throw new Error(`no value at ${path}`);
+  return value;
+}
