@@ -1,0 +1,131 @@
+import type { AddressInfo } from "node:net";
+import { createServer, type Server } from "node:http";
+import { HDNodeWallet, Wallet, type Provider } from "ethers";
+import { network } from "hardhat";
+import { pino } from "pino";
+import { AgencyRegistry__factory } from "../../types/ethers-contracts/index.ts";
+import { createApiKey } from "../../server/auth/apiKeys.ts";
+import { ensureCertificateTypes } from "../../server/bootstrap/deployment.ts";
+import { agencyMetadataHash, typesMask } from "../../server/bootstrap/demoAgency.ts";
+import { deployCertledger } from "../../server/chain/contracts.ts";
+import { DEV_MNEMONIC } from "../../server/chain/devAccounts.ts";
+import { Keyring } from "../../server/chain/keyring.ts";
+import { Keccak256 } from "../../server/core/hashing/keccak.ts";
+import { builtinTypes } from "../../server/core/registry/builtin.ts";
+import { SqliteStore } from "../../server/store/sqlite/sqliteStore.ts";
+import { assembleRuntime, type Runtime } from "../../server/wiring.ts";
+
+/** DEV-ONLY keys of the Hardhat network's default accounts (the public test mnemonic). */
+export const devKey = (index: number): string =>
+  HDNodeWallet.fromPhrase(DEV_MNEMONIC, undefined, "m/44'/60'/0'/0").deriveChild(index).privateKey;
+
+export interface AgencyFixture {
+  agencyId: number;
+  jurisdiction: string;
+  name: string;
+  officer: Wallet;
+  admin: Wallet;
+  issuerKey: string;
+}
+
+export interface Harness {
+  url: string;
+  runtime: Runtime;
+  store: SqliteStore;
+  provider: Provider;
+  ledger: string;
+  registry: string;
+  chainId: number;
+  governance: Wallet;
+  agencies: [AgencyFixture, AgencyFixture];
+  auditorKey: string;
+  keccak: Keccak256;
+  /** anchors everything pending now, whatever its age */
+  flush(): Promise<void>;
+  close(): Promise<void>;
+}
+
+const AGENCIES = [
+  { agencyId: 1, jurisdiction: "110000", name: "北京市市场监督管理局", officer: 1, admin: 2 },
+  { agencyId: 2, jurisdiction: "120000", name: "天津市市场监督管理委员会", officer: 3, admin: 4 },
+] as const;
+
+/**
+ * The whole service on the in-process Hardhat network: contracts deployed, two agencies (Beijing,
+ * Tianjin) each with an officer key the service signs with, an issuer key per agency and an
+ * auditor key, served on an ephemeral port. The batcher is not started: tests flush explicitly.
+ */
+export async function startHarness(options: { clock?: () => Date; publicUrl?: string } = {}): Promise<Harness> {
+  const connection = await network.create();
+  const provider = connection.ethers.provider;
+  const { chainId } = await provider.getNetwork();
+  const governance = new Wallet(devKey(0), provider);
+  const deployed = await deployCertledger(governance, { governance: governance.address });
+  const keccak = await Keccak256.create();
+  const types = builtinTypes();
+  await ensureCertificateTypes({ registry: deployed.registry, governance, types, keccak });
+  const store = SqliteStore.open(":memory:");
+  const registry = AgencyRegistry__factory.connect(deployed.registry, governance);
+  const now = new Date();
+  const agencies: AgencyFixture[] = [];
+  for (const a of AGENCIES) {
+    const officer = new Wallet(devKey(a.officer), provider);
+    const admin = new Wallet(devKey(a.admin), provider);
+    const metadata = agencyMetadataHash(keccak, { name: a.name, nameEn: null, jurisdiction: a.jurisdiction });
+    await (await registry.registerAgency(a.agencyId, Number(a.jurisdiction), metadata, admin.address, typesMask(types))).wait();
+    await (await registry.connect(admin).addOfficer(a.agencyId, officer.address)).wait();
+    await store.upsertAgency({ agencyId: a.agencyId, name: a.name, nameEn: null, jurisdiction: a.jurisdiction, signer: officer.address, createdAt: now.toISOString() });
+    const key = await createApiKey(store, { agencyId: a.agencyId, role: "issuer", label: "test officer", now });
+    agencies.push({ agencyId: a.agencyId, jurisdiction: a.jurisdiction, name: a.name, officer, admin, issuerKey: key.apiKey });
+  }
+  const auditor = await createApiKey(store, { agencyId: null, role: "auditor", label: "test auditor", now });
+  const keyring = new Keyring(provider, AGENCIES.map((a) => devKey(a.officer)));
+  const logger = pino({ level: "silent" });
+
+  const server: Server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  const publicUrl = options.publicUrl ?? url;
+  const runtime = assembleRuntime({
+    provider,
+    chainId: Number(chainId),
+    deployment: deployed,
+    keyring,
+    store,
+    types,
+    keccak,
+    logger,
+    publicUrl,
+    http: { bodyLimitBytes: 32 * 1024 * 1024, rateLimitPerMinute: 0, corsOrigins: [], trustProxy: false },
+    anchoring: { batchSize: 1000, batchMaxAgeMs: 60_000, confirmations: 1, receiptTimeoutMs: 5_000 },
+    ...(options.clock ? { clock: options.clock } : {}),
+  });
+  await runtime.recover();
+  server.on("request", runtime.app);
+  const [first, second] = agencies;
+  if (!first || !second) throw new Error("unreachable: two agencies");
+  return {
+    url,
+    runtime,
+    store,
+    provider,
+    ledger: deployed.ledger,
+    registry: deployed.registry,
+    chainId: Number(chainId),
+    governance,
+    agencies: [first, second],
+    auditorKey: auditor.apiKey,
+    keccak,
+    async flush() {
+      await runtime.batcher.runOnce({ flushAll: true });
+    },
+    async close() {
+      await new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        server.closeAllConnections();
+      });
+      await store.close();
+      await connection.close();
+    },
+  };
+}
