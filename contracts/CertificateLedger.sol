@@ -11,6 +11,11 @@ import {ICertificateLedger} from "./interfaces/ICertificateLedger.sol";
 /// @dev Checks run in a fixed order, one error each: input, batch known, batch not revoked, index,
 /// authority, proof, transition.
 contract CertificateLedger is ICertificateLedger {
+    /// @dev A one-word struct only so that a storage pointer can hold the slot across the registry call.
+    struct PackedBatch {
+        uint256 packed;
+    }
+
     struct BatchRevocation {
         uint64 revokedAt;
         uint8 reason;
@@ -31,11 +36,6 @@ contract CertificateLedger is ICertificateLedger {
     uint256 private constant _STATUS_MASK = 0x0f;
 
     IAgencyRegistry private immutable _registry;
-
-    /// @dev A one-word struct only so that a storage pointer can hold the slot across the registry call.
-    struct PackedBatch {
-        uint256 packed;
-    }
 
     mapping(bytes32 root => PackedBatch) private _batches;
     mapping(bytes32 root => BatchRevocation) private _batchRevocations;
@@ -302,6 +302,8 @@ contract CertificateLedger is ICertificateLedger {
             mstore(add(ptr, 0x04), caller())
             mstore(add(ptr, 0x24), and(typeId, 0xff))
             ok := staticcall(gas(), target, ptr, 0x44, 0x00, 0x20)
+            // Yul evaluates arguments right to left: read the size only once the call has returned.
+            ok := and(ok, gt(returndatasize(), 0x1f))
             returned := mload(0x00)
         }
         if (!ok) _bubbleRevert();

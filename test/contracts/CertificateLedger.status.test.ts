@@ -1,0 +1,344 @@
+import { expect } from "chai";
+import { id } from "ethers";
+import { network } from "hardhat";
+import {
+  AGENCY_A,
+  AgencyStatus,
+  Batch,
+  DIPLOMA,
+  LICENCE,
+  LeafStatus,
+  Reason,
+  VALID_REASONS,
+  deployWithAgencies,
+} from "./fixtures.ts";
+
+const { ethers, networkHelpers } = await network.create();
+// 70 certificates: three status words (32 per word), so word boundaries are exercised.
+const batch = new Batch("status", 70);
+const other = new Batch("other", 70);
+
+/** Agency A's officer anchored `batch` (licences) and `other`; agency B exists beside it. */
+async function anchored() {
+  const deployed = await deployWithAgencies(ethers);
+  await deployed.ledger.connect(deployed.officerA).anchor(batch.root, LICENCE, batch.size);
+  await deployed.ledger.connect(deployed.officerA).anchor(other.root, DIPLOMA, other.size);
+  return deployed;
+}
+
+describe("CertificateLedger: status of certificates", () => {
+  describe("revoke", () => {
+    it("revokes with a reason and emits CertificateRevoked", async () => {
+      const { ledger, officerA } = await networkHelpers.loadFixture(anchored);
+      const { leaf, index, proof } = batch.certificate(33);
+      await expect(ledger.connect(officerA).revoke(batch.root, leaf, index, proof, Reason.superseded))
+        .to.emit(ledger, "CertificateRevoked")
+        .withArgs(leaf, batch.root, officerA.address, index, Reason.superseded);
+      expect(await ledger.leafStatus(batch.root, index)).to.deep.equal([LeafStatus.Revoked, BigInt(Reason.superseded)]);
+    });
+
+    it("leaves every other certificate's status alone, across word boundaries", async () => {
+      const { ledger, officerA } = await networkHelpers.loadFixture(anchored);
+      const touched = [0, 31, 32, 63, 64, 69];
+      for (const i of touched) {
+        const { leaf, index, proof } = batch.certificate(i);
+        await ledger.connect(officerA).revoke(batch.root, leaf, index, proof, Reason.aACompromise);
+      }
+      for (let i = 0; i < batch.size; i++) {
+        const expected = touched.includes(i) ? [LeafStatus.Revoked, BigInt(Reason.aACompromise)] : [LeafStatus.Active, 0n];
+        expect(await ledger.leafStatus(batch.root, i)).to.deep.equal(expected);
+      }
+      expect(await ledger.leafStatus(other.root, 0)).to.deep.equal([LeafStatus.Active, 0n]);
+    });
+
+    it("accepts every RFC 5280 reason code", async () => {
+      const { ledger, officerA } = await networkHelpers.loadFixture(anchored);
+      for (const reason of VALID_REASONS) {
+        const { leaf, index, proof } = batch.certificate(reason + 20);
+        await ledger.connect(officerA).revoke(batch.root, leaf, index, proof, reason);
+        expect(await ledger.leafStatus(batch.root, index)).to.deep.equal([LeafStatus.Revoked, BigInt(reason)]);
+      }
+    });
+
+    for (const reason of [7, 11, 15, 255]) {
+      it(`refuses reason code ${reason}`, async () => {
+        const { ledger, officerA } = await networkHelpers.loadFixture(anchored);
+        const { leaf, index, proof } = batch.certificate(1);
+        await expect(ledger.connect(officerA).revoke(batch.root, leaf, index, proof, reason))
+          .to.be.revertedWithCustomError(ledger, "CertificateLedgerInvalidReason")
+          .withArgs(reason);
+      });
+    }
+
+    it("lets any active officer of the issuing agency revoke", async () => {
+      const { ledger, officerA2 } = await networkHelpers.loadFixture(anchored);
+      const { leaf, index, proof } = batch.certificate(2);
+      await expect(ledger.connect(officerA2).revoke(batch.root, leaf, index, proof, Reason.keyCompromise))
+        .to.emit(ledger, "CertificateRevoked")
+        .withArgs(leaf, batch.root, officerA2.address, index, Reason.keyCompromise);
+    });
+
+    it("lets the agency's officers revoke while the agency is suspended or retired", async () => {
+      const { ledger, registry, officerA } = await networkHelpers.loadFixture(anchored);
+      await registry.setAgencyStatus(AGENCY_A, AgencyStatus.Suspended);
+      const first = batch.certificate(3);
+      await ledger.connect(officerA).revoke(batch.root, first.leaf, first.index, first.proof, Reason.unspecified);
+      await registry.setAgencyStatus(AGENCY_A, AgencyStatus.Retired);
+      const second = batch.certificate(4);
+      await expect(
+        ledger.connect(officerA).revoke(batch.root, second.leaf, second.index, second.proof, Reason.unspecified),
+      ).to.emit(ledger, "CertificateRevoked");
+    });
+
+    it("lets governance revoke in an emergency", async () => {
+      const { ledger, governance } = await networkHelpers.loadFixture(anchored);
+      const { leaf, index, proof } = batch.certificate(5);
+      await expect(ledger.connect(governance).revoke(batch.root, leaf, index, proof, Reason.keyCompromise))
+        .to.emit(ledger, "CertificateRevoked")
+        .withArgs(leaf, batch.root, governance.address, index, Reason.keyCompromise);
+    });
+
+    it("refuses another agency's officer, removed officers, admins and strangers", async () => {
+      const { ledger, registry, adminA, officerA2, officerB, stranger } = await networkHelpers.loadFixture(anchored);
+      await registry.connect(adminA).removeOfficer(officerA2.address);
+      const { leaf, index, proof } = batch.certificate(6);
+      for (const account of [officerB, officerA2, adminA, stranger]) {
+        await expect(ledger.connect(account).revoke(batch.root, leaf, index, proof, Reason.keyCompromise))
+          .to.be.revertedWithCustomError(registry, "AgencyRegistryNotStatusAuthority")
+          .withArgs(account.address, AGENCY_A);
+      }
+    });
+
+    it("refuses an unknown root", async () => {
+      const { ledger, officerA } = await networkHelpers.loadFixture(anchored);
+      const { leaf, index, proof } = batch.certificate(7);
+      await expect(ledger.connect(officerA).revoke(id("unknown"), leaf, index, proof, Reason.keyCompromise))
+        .to.be.revertedWithCustomError(ledger, "CertificateLedgerUnknownRoot")
+        .withArgs(id("unknown"));
+    });
+
+    it("refuses an index outside the batch", async () => {
+      const { ledger, officerA } = await networkHelpers.loadFixture(anchored);
+      const { leaf, proof } = batch.certificate(8);
+      for (const index of [BigInt(batch.size), 2n ** 255n]) {
+        await expect(ledger.connect(officerA).revoke(batch.root, leaf, index, proof, Reason.keyCompromise))
+          .to.be.revertedWithCustomError(ledger, "CertificateLedgerInvalidIndex")
+          .withArgs(batch.root, index);
+      }
+    });
+
+    it("refuses a leaf, index or proof that the batch does not prove", async () => {
+      const { ledger, officerA } = await networkHelpers.loadFixture(anchored);
+      const genuine = batch.certificate(9);
+      const foreign = other.certificate(9);
+      const attempts: [string, bigint, string[]][] = [
+        [id("forged"), genuine.index, genuine.proof],
+        [genuine.leaf, genuine.index + 1n, genuine.proof],
+        [genuine.leaf, genuine.index, genuine.proof.slice(1)],
+        [foreign.leaf, foreign.index, foreign.proof],
+      ];
+      for (const [leaf, index, proof] of attempts) {
+        await expect(ledger.connect(officerA).revoke(batch.root, leaf, index, proof, Reason.keyCompromise))
+          .to.be.revertedWithCustomError(ledger, "CertificateLedgerInvalidProof")
+          .withArgs(batch.root, leaf);
+      }
+    });
+
+    it("is final: revoked twice, suspended or reinstated, it stays revoked", async () => {
+      const { ledger, officerA, governance } = await networkHelpers.loadFixture(anchored);
+      const { leaf, index, proof } = batch.certificate(10);
+      await ledger.connect(officerA).revoke(batch.root, leaf, index, proof, Reason.keyCompromise);
+      for (const actor of [officerA, governance]) {
+        await expect(ledger.connect(actor).revoke(batch.root, leaf, index, proof, Reason.superseded))
+          .to.be.revertedWithCustomError(ledger, "CertificateLedgerInvalidTransition")
+          .withArgs(leaf, LeafStatus.Revoked, LeafStatus.Revoked);
+        await expect(ledger.connect(actor).suspend(batch.root, leaf, index, proof, Reason.certificateHold))
+          .to.be.revertedWithCustomError(ledger, "CertificateLedgerInvalidTransition")
+          .withArgs(leaf, LeafStatus.Revoked, LeafStatus.Suspended);
+        await expect(ledger.connect(actor).reinstate(batch.root, leaf, index, proof))
+          .to.be.revertedWithCustomError(ledger, "CertificateLedgerInvalidTransition")
+          .withArgs(leaf, LeafStatus.Revoked, LeafStatus.Active);
+      }
+      expect(await ledger.leafStatus(batch.root, index)).to.deep.equal([LeafStatus.Revoked, BigInt(Reason.keyCompromise)]);
+    });
+
+    it("revokes a suspended certificate, replacing the reason", async () => {
+      const { ledger, officerA } = await networkHelpers.loadFixture(anchored);
+      const { leaf, index, proof } = batch.certificate(11);
+      await ledger.connect(officerA).suspend(batch.root, leaf, index, proof, Reason.certificateHold);
+      await expect(ledger.connect(officerA).revoke(batch.root, leaf, index, proof, Reason.affiliationChanged))
+        .to.emit(ledger, "CertificateRevoked")
+        .withArgs(leaf, batch.root, officerA.address, index, Reason.affiliationChanged);
+      expect(await ledger.leafStatus(batch.root, index)).to.deep.equal([
+        LeafStatus.Revoked,
+        BigInt(Reason.affiliationChanged),
+      ]);
+    });
+
+    it("works on a one-certificate batch with an empty proof", async () => {
+      const { ledger, officerA } = await networkHelpers.loadFixture(anchored);
+      const single = new Batch("single", 1);
+      await ledger.connect(officerA).anchor(single.root, DIPLOMA, 1);
+      const { leaf, index, proof } = single.certificate(0);
+      expect(proof).to.deep.equal([]);
+      await expect(ledger.connect(officerA).revoke(single.root, leaf, index, proof, Reason.superseded)).to.emit(
+        ledger,
+        "CertificateRevoked",
+      );
+    });
+  });
+
+  describe("suspend", () => {
+    it("suspends an active certificate and emits CertificateSuspended", async () => {
+      const { ledger, officerA } = await networkHelpers.loadFixture(anchored);
+      const { leaf, index, proof } = batch.certificate(12);
+      await expect(ledger.connect(officerA).suspend(batch.root, leaf, index, proof, Reason.certificateHold))
+        .to.emit(ledger, "CertificateSuspended")
+        .withArgs(leaf, batch.root, officerA.address, index, Reason.certificateHold);
+      expect(await ledger.leafStatus(batch.root, index)).to.deep.equal([
+        LeafStatus.Suspended,
+        BigInt(Reason.certificateHold),
+      ]);
+    });
+
+    it("refuses a suspended certificate", async () => {
+      const { ledger, officerA } = await networkHelpers.loadFixture(anchored);
+      const { leaf, index, proof } = batch.certificate(13);
+      await ledger.connect(officerA).suspend(batch.root, leaf, index, proof, Reason.certificateHold);
+      await expect(ledger.connect(officerA).suspend(batch.root, leaf, index, proof, Reason.certificateHold))
+        .to.be.revertedWithCustomError(ledger, "CertificateLedgerInvalidTransition")
+        .withArgs(leaf, LeafStatus.Suspended, LeafStatus.Suspended);
+    });
+
+    it("checks reason, root, index, authority and proof like revoke", async () => {
+      const { ledger, registry, officerA, officerB } = await networkHelpers.loadFixture(anchored);
+      const { leaf, index, proof } = batch.certificate(14);
+      const asA = ledger.connect(officerA);
+      await expect(asA.suspend(batch.root, leaf, index, proof, 7)).to.be.revertedWithCustomError(
+        ledger,
+        "CertificateLedgerInvalidReason",
+      );
+      await expect(asA.suspend(id("unknown"), leaf, index, proof, 6)).to.be.revertedWithCustomError(
+        ledger,
+        "CertificateLedgerUnknownRoot",
+      );
+      await expect(asA.suspend(batch.root, leaf, 70, proof, 6)).to.be.revertedWithCustomError(
+        ledger,
+        "CertificateLedgerInvalidIndex",
+      );
+      await expect(ledger.connect(officerB).suspend(batch.root, leaf, index, proof, 6)).to.be.revertedWithCustomError(
+        registry,
+        "AgencyRegistryNotStatusAuthority",
+      );
+      await expect(asA.suspend(batch.root, id("forged"), index, proof, 6)).to.be.revertedWithCustomError(
+        ledger,
+        "CertificateLedgerInvalidProof",
+      );
+    });
+  });
+
+  describe("reinstate", () => {
+    it("lifts a suspension and emits CertificateReinstated", async () => {
+      const { ledger, officerA, officerA2 } = await networkHelpers.loadFixture(anchored);
+      const { leaf, index, proof } = batch.certificate(15);
+      await ledger.connect(officerA).suspend(batch.root, leaf, index, proof, Reason.certificateHold);
+      await expect(ledger.connect(officerA2).reinstate(batch.root, leaf, index, proof))
+        .to.emit(ledger, "CertificateReinstated")
+        .withArgs(leaf, batch.root, officerA2.address, index);
+      expect(await ledger.leafStatus(batch.root, index)).to.deep.equal([LeafStatus.Active, 0n]);
+    });
+
+    it("refuses an active certificate", async () => {
+      const { ledger, officerA } = await networkHelpers.loadFixture(anchored);
+      const { leaf, index, proof } = batch.certificate(16);
+      await expect(ledger.connect(officerA).reinstate(batch.root, leaf, index, proof))
+        .to.be.revertedWithCustomError(ledger, "CertificateLedgerInvalidTransition")
+        .withArgs(leaf, LeafStatus.Active, LeafStatus.Active);
+    });
+
+    it("refuses another agency's officer; governance may", async () => {
+      const { ledger, registry, officerA, officerB, governance } = await networkHelpers.loadFixture(anchored);
+      const { leaf, index, proof } = batch.certificate(17);
+      await ledger.connect(officerA).suspend(batch.root, leaf, index, proof, Reason.certificateHold);
+      await expect(ledger.connect(officerB).reinstate(batch.root, leaf, index, proof))
+        .to.be.revertedWithCustomError(registry, "AgencyRegistryNotStatusAuthority")
+        .withArgs(officerB.address, AGENCY_A);
+      await expect(ledger.connect(governance).reinstate(batch.root, leaf, index, proof))
+        .to.emit(ledger, "CertificateReinstated")
+        .withArgs(leaf, batch.root, governance.address, index);
+    });
+  });
+
+  describe("leafStatus", () => {
+    it("refuses unknown roots and indices outside the batch", async () => {
+      const { ledger } = await networkHelpers.loadFixture(anchored);
+      await expect(ledger.leafStatus(id("unknown"), 0))
+        .to.be.revertedWithCustomError(ledger, "CertificateLedgerUnknownRoot")
+        .withArgs(id("unknown"));
+      await expect(ledger.leafStatus(batch.root, batch.size))
+        .to.be.revertedWithCustomError(ledger, "CertificateLedgerInvalidIndex")
+        .withArgs(batch.root, batch.size);
+    });
+  });
+
+  describe("revokeBatch", () => {
+    it("revokes the whole batch and emits BatchRevoked", async () => {
+      const { ledger, officerA } = await networkHelpers.loadFixture(anchored);
+      await expect(ledger.connect(officerA).revokeBatch(batch.root, Reason.keyCompromise))
+        .to.emit(ledger, "BatchRevoked")
+        .withArgs(batch.root, AGENCY_A, officerA.address, Reason.keyCompromise);
+      const at = BigInt(await networkHelpers.time.latest());
+      expect(await ledger.batchRevocation(batch.root)).to.deep.equal([at, BigInt(Reason.keyCompromise)]);
+      // The batch record itself is unchanged: the revocation flag never shows in the type id.
+      const record = await ledger.batch(batch.root);
+      expect(record.typeId).to.equal(BigInt(LICENCE));
+      expect(record.size).to.equal(BigInt(batch.size));
+      expect(await ledger.batchRevocation(other.root)).to.deep.equal([0n, 0n]);
+    });
+
+    it("lets governance revoke a batch in an emergency", async () => {
+      const { ledger, governance } = await networkHelpers.loadFixture(anchored);
+      await expect(ledger.connect(governance).revokeBatch(batch.root, Reason.unspecified))
+        .to.emit(ledger, "BatchRevoked")
+        .withArgs(batch.root, AGENCY_A, governance.address, Reason.unspecified);
+    });
+
+    it("is final: no second batch revocation, no per-certificate change afterwards", async () => {
+      const { ledger, officerA, governance } = await networkHelpers.loadFixture(anchored);
+      const { leaf, index, proof } = batch.certificate(18);
+      await ledger.connect(officerA).suspend(batch.root, leaf, index, proof, Reason.certificateHold);
+      await ledger.connect(officerA).revokeBatch(batch.root, Reason.keyCompromise);
+      const many = batch.many([19, 20]);
+      const asA = ledger.connect(officerA);
+      const attempts = [
+        () => ledger.connect(governance).revokeBatch(batch.root, Reason.superseded),
+        () => asA.revoke(batch.root, leaf, index, proof, Reason.superseded),
+        () => asA.suspend(batch.root, leaf, index, proof, Reason.certificateHold),
+        () => asA.reinstate(batch.root, leaf, index, proof),
+        () => asA.revokeMany(batch.root, many.leaves, many.indices, many.proof, many.proofFlags, Reason.superseded),
+        () => asA.suspendMany(batch.root, many.leaves, many.indices, many.proof, many.proofFlags, 6),
+        () => asA.reinstateMany(batch.root, many.leaves, many.indices, many.proof, many.proofFlags),
+      ];
+      for (const attempt of attempts) {
+        await expect(attempt()).to.be.revertedWithCustomError(ledger, "CertificateLedgerBatchRevoked").withArgs(batch.root);
+      }
+      expect(await ledger.leafStatus(batch.root, index)).to.deep.equal([
+        LeafStatus.Suspended,
+        BigInt(Reason.certificateHold),
+      ]);
+    });
+
+    it("refuses invalid reasons, unknown roots and other agencies", async () => {
+      const { ledger, registry, officerA, officerB } = await networkHelpers.loadFixture(anchored);
+      await expect(ledger.connect(officerA).revokeBatch(batch.root, 7))
+        .to.be.revertedWithCustomError(ledger, "CertificateLedgerInvalidReason")
+        .withArgs(7);
+      await expect(ledger.connect(officerA).revokeBatch(id("unknown"), Reason.keyCompromise))
+        .to.be.revertedWithCustomError(ledger, "CertificateLedgerUnknownRoot")
+        .withArgs(id("unknown"));
+      await expect(ledger.connect(officerB).revokeBatch(batch.root, Reason.keyCompromise))
+        .to.be.revertedWithCustomError(registry, "AgencyRegistryNotStatusAuthority")
+        .withArgs(officerB.address, AGENCY_A);
+    });
+  });
+});
