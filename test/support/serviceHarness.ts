@@ -55,7 +55,7 @@ const AGENCIES = [
  * Tianjin) each with an officer key the service signs with, an issuer key per agency and an
  * auditor key, served on an ephemeral port. The batcher is not started: tests flush explicitly.
  */
-export async function startHarness(options: { clock?: () => Date; publicUrl?: string } = {}): Promise<Harness> {
+export async function startHarness(options: { clock?: () => Date; publicUrl?: string; logLines?: string[] } = {}): Promise<Harness> {
   const connection = await network.create();
   const provider = connection.ethers.provider;
   const { chainId } = await provider.getNetwork();
@@ -80,7 +80,8 @@ export async function startHarness(options: { clock?: () => Date; publicUrl?: st
   }
   const auditor = await createApiKey(store, { agencyId: null, role: "auditor", label: "test auditor", now });
   const keyring = new Keyring(provider, AGENCIES.map((a) => devKey(a.officer)));
-  const logger = pino({ level: "silent" });
+  const lines = options.logLines;
+  const logger = lines ? pino({ level: "trace" }, { write: (line: string) => void lines.push(line) }) : pino({ level: "silent" });
 
   const server: Server = createServer();
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
