@@ -1,0 +1,71 @@
+import { mkdir, mkdtemp, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { pathToFileURL } from "node:url";
+import { expect } from "chai";
+import { Interface, id } from "ethers";
+import { network } from "hardhat";
+import { ArtifactError, deployCertledger, readArtifact } from "../../server/chain/contracts.ts";
+import { AgencyRegistry__factory, CertificateLedger__factory } from "../../types/ethers-contracts/index.ts";
+
+const { ethers } = await network.create();
+
+async function artifactsDirWith(name: string, content: unknown): Promise<URL> {
+  const dir = await mkdtemp(join(tmpdir(), "certledger-artifacts-"));
+  await mkdir(join(dir, "contracts", `${name}.sol`), { recursive: true });
+  await writeFile(join(dir, "contracts", `${name}.sol`, `${name}.json`), JSON.stringify(content));
+  return pathToFileURL(`${dir}/`);
+}
+
+describe("server/chain/contracts", () => {
+  describe("readArtifact", () => {
+    it("reads the ABI and creation bytecode of both contracts", async () => {
+      const registry = await readArtifact("AgencyRegistry");
+      const ledger = await readArtifact("CertificateLedger");
+      expect(registry.contractName).to.equal("AgencyRegistry");
+      expect(new Interface(registry.abi).getFunction("requireIssuer")).to.not.equal(null);
+      expect(new Interface(ledger.abi).getFunction("verifyLeaf")).to.not.equal(null);
+      expect(registry.bytecode).to.equal(AgencyRegistry__factory.bytecode);
+      expect(ledger.bytecode).to.equal(CertificateLedger__factory.bytecode);
+    });
+
+    it("fails with ARTIFACT_UNAVAILABLE when the build is missing or malformed", async () => {
+      const empty = pathToFileURL(`${await mkdtemp(join(tmpdir(), "certledger-none-"))}/`);
+      const missing = await readArtifact("AgencyRegistry", empty).catch((error: unknown) => error);
+      expect(missing).to.be.instanceOf(ArtifactError);
+      expect((missing as ArtifactError).code).to.equal("ARTIFACT_UNAVAILABLE");
+
+      const malformed = await artifactsDirWith("AgencyRegistry", { contractName: "AgencyRegistry", abi: [], bytecode: "0x" });
+      await expect(readArtifact("AgencyRegistry", malformed)).to.be.rejectedWith(ArtifactError);
+      const misnamed = await artifactsDirWith("AgencyRegistry", { contractName: "CertificateLedger", abi: [], bytecode: "0x00" });
+      await expect(readArtifact("AgencyRegistry", misnamed)).to.be.rejectedWith(ArtifactError);
+    });
+  });
+
+  describe("deployCertledger", () => {
+    it("deploys the registry under the given governance and the ledger that trusts it", async () => {
+      const [deployer, governance] = await ethers.getSigners();
+      const before = await ethers.provider.getBlockNumber();
+      const deployed = await deployCertledger(deployer!, { governance: governance!.address });
+
+      const registry = AgencyRegistry__factory.connect(deployed.registry, ethers.provider);
+      const ledger = CertificateLedger__factory.connect(deployed.ledger, ethers.provider);
+      expect(await ledger.registry()).to.equal(deployed.registry);
+      expect(await registry.hasRole(id("certledger.governance"), governance!.address)).to.be.true;
+      expect(await registry.hasRole(id("certledger.governance"), deployer!.address)).to.be.false;
+
+      expect(deployed.deploymentBlock).to.be.greaterThan(before);
+      const code = await ethers.provider.getCode(deployed.registry, deployed.deploymentBlock);
+      expect(code).to.not.equal("0x");
+      expect(await ethers.provider.getCode(deployed.registry, deployed.deploymentBlock - 1)).to.equal("0x");
+    });
+
+    it("deploys twice in a row from one account", async () => {
+      const [deployer] = await ethers.getSigners();
+      const first = await deployCertledger(deployer!, { governance: deployer!.address });
+      const second = await deployCertledger(deployer!, { governance: deployer!.address });
+      expect(second.registry).to.not.equal(first.registry);
+      expect(second.deploymentBlock).to.be.greaterThan(first.deploymentBlock);
+    });
+  });
+});
