@@ -1,0 +1,89 @@
+import { spawn, type ChildProcess } from "node:child_process";
+import { createServer } from "node:net";
+import { setTimeout as delay } from "node:timers/promises";
+
+export async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once("error", reject);
+    server.listen(0, "127.0.0.1", () => {
+      const address = server.address();
+      const port = typeof address === "object" && address ? address.port : 0;
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+/** Polls `probe` until it returns a value (not undefined) or the deadline passes. */
+export async function waitFor<T>(what: string, probe: () => Promise<T | undefined>, timeoutMs: number, everyMs = 100): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  let last: unknown;
+  while (Date.now() < deadline) {
+    try {
+      const value = await probe();
+      if (value !== undefined) return value;
+    } catch (error) {
+      last = error;
+    }
+    await delay(everyMs);
+  }
+  throw new Error(`timed out waiting for ${what}${last instanceof Error ? ` (last error: ${last.message})` : ""}`);
+}
+
+export interface ServiceProcess {
+  child: ChildProcess;
+  url: string;
+  output: () => string;
+  /** SIGKILL to the whole process group (npm, tsx, node): a crash, no clean-up runs */
+  kill(): Promise<void>;
+  /** SIGTERM to the group and wait for it to exit: a clean stop */
+  stop(): Promise<void>;
+}
+
+/** Runs the service exactly as a user does, `npm start`, in its own process group. */
+export async function startServiceProcess(env: Record<string, string>, cwd: string): Promise<ServiceProcess> {
+  const child = spawn("npm", ["start", "--silent"], {
+    cwd,
+    env: { ...process.env, LOG_LEVEL: "warn", ...env },
+    detached: true,
+    stdio: ["ignore", "pipe", "pipe"],
+  });
+  let output = "";
+  child.stdout?.on("data", (chunk: Buffer) => (output += chunk.toString()));
+  child.stderr?.on("data", (chunk: Buffer) => (output += chunk.toString()));
+  const exited = new Promise<void>((resolve) => child.once("exit", () => resolve()));
+  const url = `http://127.0.0.1:${env.PORT ?? "3000"}`;
+  const signalGroup = (signal: NodeJS.Signals) => {
+    try {
+      if (child.pid !== undefined) process.kill(-child.pid, signal);
+    } catch {
+      // the group is already gone
+    }
+  };
+  await waitFor(
+    "the service to become ready",
+    async () => {
+      if (child.exitCode !== null) throw new Error(`npm start exited with ${child.exitCode}:\n${output}`);
+      const response = await fetch(`${url}/readyz`);
+      return response.ok ? true : undefined;
+    },
+    90_000,
+    200,
+  ).catch((error: unknown) => {
+    signalGroup("SIGKILL");
+    throw error;
+  });
+  return {
+    child,
+    url,
+    output: () => output,
+    async kill() {
+      signalGroup("SIGKILL");
+      await exited;
+    },
+    async stop() {
+      signalGroup("SIGTERM");
+      await exited;
+    },
+  };
+}
