@@ -124,11 +124,17 @@ function checkInput(
   if (!shape.success) {
     return {
       input: null,
-      issues: shape.error.issues.map((issue) => ({
-        path: issue.path.join(".") || "(certificate)",
-        code: issue.code === "unrecognized_keys" ? "UNKNOWN_FIELD" : "INVALID_TYPE",
-        message: issue.message,
-      })),
+      issues: shape.error.issues.flatMap((issue): FieldIssue[] => {
+        const prefix = issue.path.map(String).join(".");
+        if (issue.code === "unrecognized_keys") {
+          return issue.keys.map((key) => ({
+            path: prefix === "" ? key : `${prefix}.${key}`,
+            code: "UNKNOWN_FIELD",
+            message: "not a field of a certificate",
+          }));
+        }
+        return [{ path: prefix === "" ? "(certificate)" : prefix, code: "INVALID_TYPE", message: issue.message }];
+      }),
     };
   }
   const input = shape.data;
