@@ -1,5 +1,6 @@
 #!/usr/bin/env -S npx tsx
 import { Command } from "commander";
+import { registerAdmin } from "./cli/adminCommands.ts";
 import { registerDisclose } from "./cli/discloseCommand.ts";
 import { registerVerify } from "./cli/verifyCommand.ts";
 import { registerWrap } from "./cli/wrapCommand.ts";
@@ -10,6 +11,7 @@ const program = new Command("certledger")
 registerVerify(program);
 registerDisclose(program);
 registerWrap(program);
+registerAdmin(program);
 
 await program.parseAsync(process.argv).catch((error: unknown) => {
   process.stderr.write(`certledger: ${error instanceof Error ? error.message : String(error)}\n`);

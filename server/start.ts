@@ -45,14 +45,14 @@ export async function startService(config: Config, io: { logger: Logger; print: 
   const store = SqliteStore.open(join(config.dataDir, "certledger.db"));
   try {
     let deployment: Deployment;
-    const keys = Keyring.keysIn(join(config.dataDir, "keys"));
+    const keysDir = join(config.dataDir, "keys");
     let keyring: Keyring;
     if (config.chain.mode === "embedded") {
       const dev = devAccountKeys();
       const governance = new Wallet(dev.governance, provider);
       deployment = await ensureDeployment({ dataDir: config.dataDir, provider, governance, chainId, logger });
       await ensureCertificateTypes({ registry: deployment.registry, governance, types, keccak });
-      keyring = new Keyring(provider, [dev.serviceSigner, ...keys]);
+      keyring = new Keyring(provider, [dev.serviceSigner], keysDir);
       await ensureDemoAgency({
         dataDir: config.dataDir,
         store,
@@ -72,7 +72,7 @@ export async function startService(config: Config, io: { logger: Logger; print: 
         ledger: config.chain.ledgerAddress,
         deploymentBlock: config.chain.deploymentBlock ?? 0,
       };
-      keyring = new Keyring(provider, [config.chain.signerKey.reveal(), ...keys]);
+      keyring = new Keyring(provider, [config.chain.signerKey.reveal()], keysDir);
     }
 
     const runtime = assembleRuntime({

@@ -49,16 +49,11 @@ export interface Runtime {
 /** Builds every component from explicit dependencies: main.ts and the tests share it. */
 export function assembleRuntime(options: RuntimeOptions): Runtime {
   const { store, keyring, logger, keccak, types } = options;
+  // Agencies added by the admin CLI while the service runs are picked up here, keys included.
   const signerFor = async (agencyId: number) => {
     const agency = await store.getAgency(agencyId);
     if (!agency) throw new Error(`agency ${agencyId} is not served here`);
     return keyring.queue(agency.signer);
-  };
-  const signers = new Map<number, ReturnType<Keyring["queue"]>>();
-  const signerForSync = (agencyId: number) => {
-    const queue = signers.get(agencyId);
-    if (!queue) throw new Error(`no signer loaded for agency ${agencyId}`);
-    return queue;
   };
   const buildTree = (leaves: readonly string[]) => CertificateBatchTree.of(leaves, keccak);
   const metrics = new Metrics(store);
@@ -71,7 +66,7 @@ export function assembleRuntime(options: RuntimeOptions): Runtime {
       provider: options.provider,
       ledger: options.deployment.ledger,
       chainId: options.chainId,
-      signerFor: signerForSync,
+      signerFor,
       buildTree,
       withProof: (document, proof) =>
         withProof(document as unknown as CertificateDocument, proof) as unknown as Record<string, unknown>,
@@ -81,7 +76,7 @@ export function assembleRuntime(options: RuntimeOptions): Runtime {
     { confirmations: options.anchoring.confirmations, receiptTimeoutMs },
   );
   const statuses = new StatusService(
-    { store, ledger: options.deployment.ledger, signerFor: signerForSync, buildTree, logger, ...(options.clock ? { clock: options.clock } : {}) },
+    { store, ledger: options.deployment.ledger, signerFor, buildTree, logger, ...(options.clock ? { clock: options.clock } : {}) },
     { confirmations: options.anchoring.confirmations, receiptTimeoutMs },
   );
   const batcher = new Batcher(
@@ -134,10 +129,11 @@ export function assembleRuntime(options: RuntimeOptions): Runtime {
     logger,
   });
 
-  const loadSigners = async (): Promise<void> => {
+  const checkSigners = async (): Promise<void> => {
     for (const agency of await store.listAgencies()) {
-      if (keyring.has(agency.signer)) signers.set(agency.agencyId, await signerFor(agency.agencyId));
-      else logger.warn({ agency: agency.agencyId, signer: agency.signer }, "no key for this agency's officer; its certificates will wait");
+      if (!keyring.has(agency.signer)) {
+        logger.warn({ agency: agency.agencyId, signer: agency.signer }, "no key for this agency's officer; its certificates will wait");
+      }
     }
   };
 
@@ -150,7 +146,7 @@ export function assembleRuntime(options: RuntimeOptions): Runtime {
     verifier,
     metrics,
     async recover() {
-      await loadSigners();
+      await checkSigners();
       const resent = await anchors.recoverAnchored();
       if (resent > 0) logger.warn({ resent }, "batches the chain had lost were anchored again");
       await statuses.resumeUnfinished();

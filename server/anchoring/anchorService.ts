@@ -17,7 +17,7 @@ export interface AnchorServiceDeps {
   ledger: string;
   chainId: number;
   /** the signing queue of an agency's officer key */
-  signerFor(agencyId: number): SignerQueue;
+  signerFor(agencyId: number): Promise<SignerQueue>;
   buildTree(leaves: readonly string[]): BatchTree;
   /** the document with its proof block filled in */
   withProof(
@@ -69,7 +69,7 @@ export class AnchorService {
   /** Builds the tree of `members` (in this order) and records the batch before any transaction. */
   async prepare(agencyId: number, typeId: number, members: CertificateRecord[]): Promise<BatchRecord> {
     const tree = this.#deps.buildTree(members.map((m) => m.leaf));
-    const signer = this.#deps.signerFor(agencyId);
+    const signer = await this.#deps.signerFor(agencyId);
     return this.#deps.store.createBatch({
       agencyId,
       typeId,
@@ -88,7 +88,7 @@ export class AnchorService {
 
   async send(batch: BatchRecord): Promise<BatchRecord> {
     const store = this.#deps.store;
-    const signer = this.#deps.signerFor(batch.agencyId);
+    const signer = await this.#deps.signerFor(batch.agencyId);
     const data = ledgerInterface.encodeFunctionData("anchor", [batch.root, batch.typeId, batch.size]);
     try {
       await signer.send({ to: this.#deps.ledger, data }, async ({ nonce, hash }) => {
@@ -133,7 +133,7 @@ export class AnchorService {
 
   /** The anchoring transaction of the batch: the one we sent if it was mined, else the chain's event. */
   async #findAnchor(batch: BatchRecord): Promise<{ txHash: string; blockNumber: number; at: string } | null> {
-    const signer = this.#deps.signerFor(batch.agencyId);
+    const signer = await this.#deps.signerFor(batch.agencyId);
     if (batch.txHash) {
       const receipt = await signer.waitFor(batch.txHash, this.#options.confirmations, this.#options.receiptTimeoutMs);
       if (receipt?.status === 1) {
@@ -167,7 +167,7 @@ export class AnchorService {
     if (batch.state !== "prepared") {
       this.#deps.logger.warn({ batch: batch.id, root: batch.root, state: batch.state }, "batch root not on chain; sending it again");
       await this.#deps.store.markBatchUnsent(batch.id);
-      this.#deps.signerFor(batch.agencyId).resync();
+      (await this.#deps.signerFor(batch.agencyId)).resync();
     }
     const fresh = (await this.#deps.store.getBatch(batch.id)) ?? batch;
     return this.anchor(fresh);

@@ -19,7 +19,7 @@ export class StatusChangeError extends Error {
 export interface StatusServiceDeps {
   store: Store;
   ledger: string;
-  signerFor(agencyId: number): SignerQueue;
+  signerFor(agencyId: number): Promise<SignerQueue>;
   buildTree(leaves: readonly string[]): BatchTree;
   logger: Logger;
   clock?: () => Date;
@@ -63,7 +63,7 @@ export class StatusService {
     if (!ALLOWED[change.kind].includes(certificate.status)) {
       throw new StatusChangeError("INVALID_TRANSITION", `A ${certificate.status} certificate cannot be given the action ${change.kind}`);
     }
-    const signer = this.#deps.signerFor(certificate.agencyId);
+    const signer = await this.#deps.signerFor(certificate.agencyId);
     const op = await this.#deps.store.createStatusOp({
       certificateId: certificate.id,
       kind: change.kind,
@@ -99,7 +99,7 @@ export class StatusService {
   async carryOut(op: StatusOpRecord): Promise<StatusOpRecord> {
     const store = this.#deps.store;
     const { data, certificate } = await this.#calldata(op);
-    const signer = this.#deps.signerFor(certificate.agencyId);
+    const signer = await this.#deps.signerFor(certificate.agencyId);
     let txHash = op.state === "sent" ? op.txHash : null;
     if (!txHash) {
       try {

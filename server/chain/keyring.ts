@@ -12,10 +12,14 @@ import { SignerQueue } from "./signerQueue.ts";
 export class Keyring {
   readonly #queues = new Map<string, SignerQueue>();
   readonly #provider: Provider;
+  readonly #keysDir: string | null;
 
-  constructor(provider: Provider, privateKeys: readonly string[]) {
+  /** `keysDir`: where the admin CLI writes keys of further agencies; read again when a key is missing. */
+  constructor(provider: Provider, privateKeys: readonly string[], keysDir: string | null = null) {
     this.#provider = provider;
+    this.#keysDir = keysDir;
     for (const key of privateKeys) this.add(key);
+    if (keysDir) for (const key of Keyring.keysIn(keysDir)) this.add(key);
   }
 
   static keysIn(dir: string): string[] {
@@ -40,10 +44,14 @@ export class Keyring {
   }
 
   has(address: string): boolean {
+    if (!this.#queues.has(address.toLowerCase()) && this.#keysDir) {
+      for (const key of Keyring.keysIn(this.#keysDir)) this.add(key);
+    }
     return this.#queues.has(address.toLowerCase());
   }
 
   queue(address: string): SignerQueue {
+    this.has(address);
     const queue = this.#queues.get(address.toLowerCase());
     if (!queue) throw new Error(`no signing key for ${address} in this service's keyring`);
     return queue;
