@@ -3,6 +3,7 @@ import {
   type VerificationResult,
   type VerificationStatus,
 } from "../../server/core/verification/result.ts";
+import type { CertificateType } from "../../server/core/index.ts";
 import type { DivisionName } from "../../server/i18n/index.ts";
 
 export const CERT_ID = "01JD5X8ZK3QW4E5R6T7Y8V9W0X";
@@ -105,3 +106,33 @@ export const TYPE_LABELS = {
 
 export const divisionName: DivisionName = (code, locale) =>
   code === "110000" ? (locale === "zh" ? "北京市" : "Beijing") : undefined;
+
+/** A registry definition shaped like the shipped business licence, fixed here so tests do not drift with it. */
+export const BUSINESS_LICENCE: CertificateType = {
+  name: "business-licence",
+  version: 1,
+  typeId: 1,
+  labels: { zh: "营业执照", en: "Business licence" },
+  validUntilRequired: false,
+  fields: [
+    { name: "companyName", type: "string", maxLength: 100, required: true, labels: { zh: "名称", en: "Name" } },
+    {
+      name: "entityType",
+      type: "enum",
+      required: true,
+      labels: { zh: "类型", en: "Type of entity" },
+      options: [{ value: "limited-liability-company", labels: { zh: "有限责任公司", en: "Limited liability company" } }],
+    },
+    { name: "legalRepresentative", type: "string", maxLength: 50, required: true, labels: { zh: "法定代表人", en: "Legal representative" } },
+    {
+      name: "registeredCapital",
+      type: "integer",
+      minimum: 0,
+      required: false,
+      labels: { zh: "注册资本", en: "Registered capital" },
+      unit: { zh: "元", en: "CNY" },
+    },
+    { name: "establishmentDate", type: "date", required: true, labels: { zh: "成立日期", en: "Date of establishment" } },
+    { name: "registrationAuthority", type: "jurisdiction", required: false, labels: { zh: "登记地", en: "Registered in" } },
+  ],
+};

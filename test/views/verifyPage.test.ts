@@ -14,7 +14,7 @@ import {
   type VerifyPageOptions,
 } from "../../server/http/views/index.ts";
 import { attributeUrls, textOf, unbalancedTags } from "./htmlChecks.ts";
-import { CERT_ID, LEAF, PUBLIC_URL, TYPE_LABELS, divisionName, resultFor } from "./fixtures.ts";
+import { BUSINESS_LICENCE, CERT_ID, LEAF, PUBLIC_URL, TYPE_LABELS, divisionName, resultFor } from "./fixtures.ts";
 
 const XSS = `<script>alert("x")</script><img src=x onerror=alert(1)>`;
 
@@ -140,6 +140,41 @@ describe("renderVerifyPage", () => {
     );
     expect(order).to.deep.equal([...order].sort((a, b) => a - b));
     expect(order[0]).to.be.greaterThan(0);
+  });
+
+  it("shows typed fields in words with the registry's definition: options, units, dates, places", () => {
+    const result = resultFor("VALID");
+    result.certificate!.subject = {
+      registrationAuthority: "110000",
+      establishmentDate: "2019-06-30",
+      registeredCapital: 5000000,
+      entityType: "limited-liability-company",
+      companyName: "Example Trading Co., Ltd.",
+      extraField: "kept",
+    };
+    const zh = render(result, "zh", { certificateType: BUSINESS_LICENCE, typeLabels: {} });
+    expect(zh).to.include("<dt>证书类型</dt><dd>营业执照</dd>");
+    expect(zh).to.include("<dt>类型</dt><dd>有限责任公司</dd>");
+    expect(zh).to.include("<dt>注册资本</dt><dd>5,000,000 元</dd>");
+    expect(zh).to.include(`<dt>成立日期</dt><dd><time datetime="2019-06-30">2019年6月30日</time></dd>`);
+    expect(zh).to.include("<dt>登记地</dt><dd>北京市 (110000)</dd>");
+    expect(zh).to.include(`<dt>法定代表人</dt><dd class="is-hidden">`);
+    expect(zh).to.include("<dt>extraField</dt><dd>kept</dd>");
+    const order = ["名称", "类型", "法定代表人", "注册资本", "成立日期", "登记地", "extraField"].map((label) => zh.indexOf(`<dt>${label}</dt>`));
+    expect(order).to.deep.equal([...order].sort((a, b) => a - b));
+    const en = render(result, "en", { certificateType: BUSINESS_LICENCE });
+    expect(en).to.include("<dt>Type of entity</dt><dd>Limited liability company</dd>");
+    expect(en).to.include("<dt>Registered capital</dt><dd>5,000,000 CNY</dd>");
+    expect(en).to.include("<dt>Registered in</dt><dd>Beijing (110000)</dd>");
+  });
+
+  it("shows a value the definition does not know as stored, escaped", () => {
+    const result = resultFor("TAMPERED");
+    result.certificate!.subject = { entityType: "<b>odd</b>", registeredCapital: "12", establishmentDate: "someday" };
+    const page = render(result, "en", { certificateType: BUSINESS_LICENCE });
+    expect(page).to.include("<dt>Type of entity</dt><dd>&lt;b&gt;odd&lt;/b&gt;</dd>");
+    expect(page).to.include("<dt>Registered capital</dt><dd>12</dd>");
+    expect(page).to.include(`<dt>Date of establishment</dt><dd>someday</dd>`);
   });
 
   it("falls back to field names when the type has no labels", () => {

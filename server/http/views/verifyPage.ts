@@ -1,3 +1,4 @@
+import type { CertificateType } from "../../core/index.ts";
 import type {
   AnchorInfo,
   Check,
@@ -12,14 +13,9 @@ import { html, type HtmlValue, type SafeHtml } from "./html.ts";
 import { checkIcon, toneIcon } from "./icons.ts";
 import { renderLayout } from "./layout.ts";
 import { isContentConfirmed, statusTone } from "./statusTone.ts";
+import { subjectDisplay, type SubjectDisplay, type TypeLabels } from "./subjectFields.ts";
 
-/** Human labels of one certificate type in one language, from the type registry. */
-export interface TypeLabels {
-  /** the type's name, e.g. "Business licence" */
-  name?: string;
-  /** subject field name -> label, in the schema's display order */
-  fields?: Readonly<Record<string, string>>;
-}
+export type { TypeLabels } from "./subjectFields.ts";
 
 export interface VerifyPageOptions {
   result: VerificationResult;
@@ -32,7 +28,12 @@ export interface VerifyPageOptions {
   requestedId: string;
   /** the `h` query value, shown as the certificate's fingerprint when it is a well-formed hash */
   leafHash?: string;
-  /** labels of the certificate's type, per language */
+  /**
+   * the certificate's type from the registry: labels, enum option names, units, dates and
+   * jurisdictions are then shown in the reader's language
+   */
+  certificateType?: CertificateType;
+  /** labels of the certificate's type, per language; ignored when `certificateType` is given */
   typeLabels?: Partial<Readonly<Record<Locale, TypeLabels>>>;
   /** names of jurisdictions (administrative-division codes) */
   divisionName?: DivisionName;
@@ -45,7 +46,7 @@ export interface VerifyPageOptions {
 interface Context {
   locale: Locale;
   timeZone: string;
-  labels: TypeLabels;
+  display: SubjectDisplay;
 }
 
 /** Document-level fields with a generic label, kept out of the subject list. */
@@ -80,7 +81,8 @@ function code(value: string): SafeHtml {
   return html`<code class="mono">${value}</code>`;
 }
 
-function time(value: string, ctx: Context): SafeHtml {
+function time(value: string, ctx: Context): HtmlValue {
+  if (Number.isNaN(Date.parse(value))) return value;
   return html`<time datetime="${value}">${formatDateTime(value, ctx.locale, ctx.timeZone)}</time>`;
 }
 
@@ -123,12 +125,12 @@ ${facts}
 }
 
 /** Subject field names in the type schema's order, then any the schema does not list. */
-function orderedSubjectFields(certificate: VerifiedCertificate, labels: TypeLabels): string[] {
+function orderedSubjectFields(certificate: VerifiedCertificate, display: SubjectDisplay): string[] {
   const hidden = certificate.hiddenFields
     .map(subjectFieldName)
     .filter((name) => !isDocumentField(name) && !isIssuerField(name));
   const present = new Set([...Object.keys(certificate.subject), ...hidden]);
-  const schemaOrder = Object.keys(labels.fields ?? {}).filter((name) => present.has(name));
+  const schemaOrder = [...display.fields.keys()].filter((name) => present.has(name));
   return [...new Set([...schemaOrder, ...present])];
 }
 
@@ -139,13 +141,15 @@ function contentNotice(status: VerificationStatus, ctx: Context): SafeHtml {
 }
 
 function certificateSection(certificate: VerifiedCertificate, status: VerificationStatus, ctx: Context): SafeHtml {
-  const subjectEntries = orderedSubjectFields(certificate, ctx.labels).map((name) => {
-    const label = ctx.labels.fields?.[name] ?? name;
-    return Object.hasOwn(certificate.subject, name)
-      ? entry(label, valueText(certificate.subject[name], ctx))
-      : entry(label, hiddenValue(ctx), "is-hidden");
+  const subjectEntries = orderedSubjectFields(certificate, ctx.display).map((name) => {
+    const field = ctx.display.fields.get(name);
+    const label = field?.label ?? name;
+    if (!Object.hasOwn(certificate.subject, name)) return entry(label, hiddenValue(ctx), "is-hidden");
+    const value = certificate.subject[name];
+    if (field?.isDate && typeof value === "string") return entry(label, time(value, ctx));
+    return entry(label, field?.text(value) ?? valueText(value, ctx));
   });
-  const typeName = ctx.labels.name ?? certificate.type;
+  const typeName = ctx.display.typeName ?? certificate.type;
   return html`<section class="card" aria-labelledby="certificate-heading">
 <h2 id="certificate-heading">${t(ctx.locale, "page.certificateHeading")}</h2>
 ${contentNotice(status, ctx)}
@@ -307,7 +311,7 @@ export function renderVerifyPage(options: VerifyPageOptions): string {
   const ctx: Context = {
     locale,
     timeZone: options.timeZone ?? "UTC",
-    labels: options.typeLabels?.[locale] ?? {},
+    display: subjectDisplay(locale, options.certificateType, options.typeLabels, options.divisionName),
   };
   const certificate = result.certificate;
   const main = html`${banner(result, ctx)}
