@@ -207,7 +207,7 @@ contract AgencyRegistry is IAgencyRegistry, AccessControl {
             officerSlot := sload(officerRecord.slot)
         }
         // The slot's low 40 bits are the status byte and the agency id: one comparison checks both.
-        uint40 activeInAgency = (uint40(agencyId) << _OFFICER_AGENCY_SHIFT) | uint8(OfficerStatus.Active);
+        uint256 activeInAgency = (uint256(agencyId) << _OFFICER_AGENCY_SHIFT) | uint8(OfficerStatus.Active);
         if (uint40(officerSlot) == activeInAgency) return;
         if (hasRole(GOVERNANCE_ROLE, account)) return;
         revert AgencyRegistryNotStatusAuthority(account, agencyId);

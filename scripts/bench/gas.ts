@@ -22,9 +22,13 @@ if (governance === undefined || admin === undefined || officer === undefined) {
 
 const results: Record<string, number> = {};
 
-async function gasOf(metric: string, sent: Promise<ContractTransactionResponse>, per = 1): Promise<void> {
-  const receipt = await (await sent).wait();
-  if (receipt === null) throw new Error(`${metric}: no receipt`);
+async function gasOf(
+  metric: string,
+  sent: Promise<ContractTransactionResponse | null> | ContractTransactionResponse | null,
+  per = 1,
+): Promise<void> {
+  const receipt = await (await sent)?.wait();
+  if (receipt == null) throw new Error(`${metric}: no receipt`);
   results[metric] = Math.round(Number(receipt.gasUsed) / per);
 }
 
@@ -36,7 +40,7 @@ function certificateTree(label: string, size: number): StandardMerkleTree<[strin
   return StandardMerkleTree.of(values, ["bytes32", "uint256"]);
 }
 
-/** Position in the tree's value list of the certificate labelled `index`. */
+/** The leaf and proof of the certificate labelled `index` (its position in the tree differs). */
 function proofFor(tree: StandardMerkleTree<[string, bigint]>, index: number): { leaf: string; proof: string[] } {
   for (const [position, [leaf, label]] of tree.entries()) {
     if (label === BigInt(index)) return { leaf, proof: tree.getProof(position) };
@@ -45,9 +49,9 @@ function proofFor(tree: StandardMerkleTree<[string, bigint]>, index: number): { 
 }
 
 const registry = await ethers.deployContract("AgencyRegistry", [governance.address]);
-await gasOf("deploy AgencyRegistry", Promise.resolve(registry.deploymentTransaction()!));
+await gasOf("deploy AgencyRegistry", registry.deploymentTransaction());
 const ledger = await ethers.deployContract("CertificateLedger", [await registry.getAddress()]);
-await gasOf("deploy CertificateLedger", Promise.resolve(ledger.deploymentTransaction()!));
+await gasOf("deploy CertificateLedger", ledger.deploymentTransaction());
 
 await gasOf("defineCertificateType", registry.defineCertificateType(TYPE_ID, ethers.id("schema")));
 await gasOf(

@@ -36,9 +36,13 @@ describe("server/chain/contracts", () => {
       expect((missing as ArtifactError).code).to.equal("ARTIFACT_UNAVAILABLE");
 
       const malformed = await artifactsDirWith("AgencyRegistry", { contractName: "AgencyRegistry", abi: [], bytecode: "0x" });
-      await expect(readArtifact("AgencyRegistry", malformed)).to.be.rejectedWith(ArtifactError);
+      expect(await readArtifact("AgencyRegistry", malformed).catch((error: unknown) => error)).to.be.instanceOf(
+        ArtifactError,
+      );
       const misnamed = await artifactsDirWith("AgencyRegistry", { contractName: "CertificateLedger", abi: [], bytecode: "0x00" });
-      await expect(readArtifact("AgencyRegistry", misnamed)).to.be.rejectedWith(ArtifactError);
+      expect(await readArtifact("AgencyRegistry", misnamed).catch((error: unknown) => error)).to.be.instanceOf(
+        ArtifactError,
+      );
     });
   });
 

@@ -97,10 +97,16 @@ export interface Deployment {
   stranger: HardhatEthersSigner;
 }
 
+function signerAt(signers: HardhatEthersSigner[], index: number): HardhatEthersSigner {
+  const signer = signers[index];
+  if (signer === undefined) throw new Error(`the test network has no account ${index}`);
+  return signer;
+}
+
 /** Contracts only: governance holds the role, nothing else is registered. */
 export async function deployContracts(ethers: HardhatEthers): Promise<Pick<Deployment, "registry" | "ledger">> {
-  const [governance] = await ethers.getSigners();
-  const registry = await ethers.deployContract("AgencyRegistry", [governance!.address]);
+  const governance = signerAt(await ethers.getSigners(), 0);
+  const registry = await ethers.deployContract("AgencyRegistry", [governance.address]);
   const ledger = await ethers.deployContract("CertificateLedger", [await registry.getAddress()]);
   return { registry, ledger };
 }
@@ -110,30 +116,26 @@ export async function deployContracts(ethers: HardhatEthers): Promise<Pick<Deplo
  * officerA and officerA2 belong to A, officerB to B.
  */
 export async function deployWithAgencies(ethers: HardhatEthers): Promise<Deployment> {
-  const [governance, adminA, officerA, officerA2, adminB, officerB, stranger] = await ethers.getSigners();
+  const signers = await ethers.getSigners();
+  const [governance, adminA, officerA, officerA2, adminB, officerB, stranger] = Array.from({ length: 7 }, (_, i) =>
+    signerAt(signers, i),
+  ) as [
+    HardhatEthersSigner,
+    HardhatEthersSigner,
+    HardhatEthersSigner,
+    HardhatEthersSigner,
+    HardhatEthersSigner,
+    HardhatEthersSigner,
+    HardhatEthersSigner,
+  ];
   const { registry, ledger } = await deployContracts(ethers);
   await registry.defineCertificateType(DIPLOMA, schemaHash(DIPLOMA));
   await registry.defineCertificateType(LICENCE, schemaHash(LICENCE));
-  await registry.registerAgency(
-    AGENCY_A,
-    BEIJING,
-    metadataHash(AGENCY_A),
-    adminA!.address,
-    typeBit(DIPLOMA) | typeBit(LICENCE),
-  );
-  await registry.registerAgency(AGENCY_B, TIANJIN, metadataHash(AGENCY_B), adminB!.address, typeBit(DIPLOMA));
-  await registry.connect(adminA!).addOfficer(AGENCY_A, officerA!.address);
-  await registry.connect(adminA!).addOfficer(AGENCY_A, officerA2!.address);
-  await registry.connect(adminB!).addOfficer(AGENCY_B, officerB!.address);
-  return {
-    registry,
-    ledger,
-    governance: governance!,
-    adminA: adminA!,
-    officerA: officerA!,
-    officerA2: officerA2!,
-    adminB: adminB!,
-    officerB: officerB!,
-    stranger: stranger!,
-  };
+  const both = typeBit(DIPLOMA) | typeBit(LICENCE);
+  await registry.registerAgency(AGENCY_A, BEIJING, metadataHash(AGENCY_A), adminA.address, both);
+  await registry.registerAgency(AGENCY_B, TIANJIN, metadataHash(AGENCY_B), adminB.address, typeBit(DIPLOMA));
+  await registry.connect(adminA).addOfficer(AGENCY_A, officerA.address);
+  await registry.connect(adminA).addOfficer(AGENCY_A, officerA2.address);
+  await registry.connect(adminB).addOfficer(AGENCY_B, officerB.address);
+  return { registry, ledger, governance, adminA, officerA, officerA2, adminB, officerB, stranger };
 }

@@ -1,0 +1,204 @@
+// SPDX-License-Identifier: Apache-2.0
+pragma solidity 0.8.37;
+
+import {IAgencyRegistry} from "../../contracts/interfaces/IAgencyRegistry.sol";
+import {ICertificateLedger} from "../../contracts/interfaces/ICertificateLedger.sol";
+import {CertledgerFixture} from "./support/CertledgerFixture.sol";
+import {StatusHandler} from "./support/StatusHandler.sol";
+import {InvariantTargets} from "./support/Vm.sol";
+
+/// @dev Fuzzed properties of the ledger: finality of revocation, proofs, authority, compromise.
+contract CertificateLedgerFuzzTest is CertledgerFixture {
+    bytes32 private constant _SALT = keccak256("fuzz batch");
+    bytes32 private _root;
+
+    function setUp() public {
+        _deploy();
+        _root = _anchor(_SALT, OFFICER_A1);
+    }
+
+    /// @dev Once revoked, no actor and no operation brings a certificate back.
+    function testFuzz_RevokedNeverVerifiesActiveAgain(
+        uint256 indexSeed,
+        uint256 reasonSeed,
+        uint256 actorSeed,
+        uint256 operationSeed
+    ) public {
+        uint256 index = indexSeed % SIZE;
+        uint8 reason = _validReason(reasonSeed);
+        _change(OFFICER_A1, ICertificateLedger.LeafStatus.Revoked, index, reason);
+
+        address[3] memory actors = [OFFICER_A1, OFFICER_A2, GOVERNANCE];
+        ICertificateLedger.LeafStatus to = ICertificateLedger.LeafStatus(operationSeed % 3);
+        VM.expectRevert(
+            abi.encodeWithSelector(
+                ICertificateLedger.CertificateLedgerInvalidTransition.selector,
+                _leaf(_SALT, index),
+                ICertificateLedger.LeafStatus.Revoked,
+                to
+            )
+        );
+        _change(actors[actorSeed % actors.length], to, index, _validReason(reasonSeed >> 8));
+
+        ICertificateLedger.LeafVerification memory v = ledger.verifyLeaf(
+            _root,
+            _leaf(_SALT, index),
+            index,
+            _proof(_SALT, index)
+        );
+        assertTrue(v.proofValid, "the revoked certificate is still proven");
+        assertTrue(v.status == ICertificateLedger.LeafStatus.Revoked, "revocation was undone");
+        assertEq(v.reason, reason, "the revocation reason changed");
+    }
+
+    /// @dev No (leaf, index, proof) outside the batch verifies, and none can have its status changed.
+    function testFuzz_LeafNotInBatchNeverVerifies(
+        bytes32 leaf,
+        uint256 index,
+        bytes32[] calldata proof
+    ) public {
+        VM.assume(index >= SIZE || leaf != _leaf(_SALT, index));
+        ICertificateLedger.LeafVerification memory v = ledger.verifyLeaf(_root, leaf, index, proof);
+        assertTrue(v.anchored, "the batch is anchored");
+        assertTrue(!v.proofValid, "a leaf outside the batch verified");
+
+        VM.prank(OFFICER_A1);
+        try ledger.revoke(_root, leaf, index, proof, 0) {
+            assertTrue(false, "a leaf outside the batch was revoked");
+        } catch {}
+    }
+
+    /// @dev A genuine member proven with the wrong index or another batch's proof does not verify either.
+    function testFuzz_MemberWithWrongIndexNeverVerifies(uint256 indexSeed, uint256 claimed) public view {
+        uint256 index = indexSeed % SIZE;
+        VM.assume(claimed != index);
+        bytes32 leaf = _leaf(_SALT, index);
+        assertTrue(
+            !ledger.verifyLeaf(_root, leaf, claimed, _proof(_SALT, index)).proofValid,
+            "wrong index verified"
+        );
+        bytes32 otherRoot = _rootOf(keccak256("elsewhere"));
+        assertTrue(
+            !ledger.verifyLeaf(otherRoot, leaf, index, _proof(_SALT, index)).anchored,
+            "an unknown root is anchored"
+        );
+    }
+
+    /// @dev Only agency A's active officers and governance change the status of A's certificates.
+    function testFuzz_OnlyIssuingAgencyOrGovernanceChangesStatus(
+        address caller,
+        uint256 indexSeed,
+        uint256 operationSeed
+    ) public {
+        VM.assume(caller != OFFICER_A1 && caller != OFFICER_A2 && caller != GOVERNANCE);
+        uint256 index = indexSeed % SIZE;
+        bytes32 leaf = _leaf(_SALT, index);
+        bytes32[] memory proof = _proof(_SALT, index);
+        uint256 operation = operationSeed % 3;
+
+        VM.expectRevert(
+            abi.encodeWithSelector(
+                IAgencyRegistry.AgencyRegistryNotStatusAuthority.selector,
+                caller,
+                AGENCY_A
+            )
+        );
+        VM.prank(caller);
+        if (operation == 0) ledger.revoke(_root, leaf, index, proof, 1);
+        else if (operation == 1) ledger.suspend(_root, leaf, index, proof, 6);
+        else ledger.revokeBatch(_root, 1);
+
+        (ICertificateLedger.LeafStatus status, ) = ledger.leafStatus(_root, index);
+        assertTrue(status == ICertificateLedger.LeafStatus.Active, "an outsider changed a status");
+        (uint64 revokedAt, ) = ledger.batchRevocation(_root);
+        assertEq(revokedAt, 0, "an outsider revoked the batch");
+
+        address[2] memory insiders = [OFFICER_A2, GOVERNANCE];
+        VM.prank(insiders[operationSeed % 2]);
+        ledger.suspend(_root, leaf, index, proof, 6);
+        (status, ) = ledger.leafStatus(_root, index);
+        assertTrue(status == ICertificateLedger.LeafStatus.Suspended, "an insider could not suspend");
+    }
+
+    /// @dev `actor` moves certificate `index` of the fuzz batch to `to`.
+    function _change(address actor, ICertificateLedger.LeafStatus to, uint256 index, uint8 reason) private {
+        bytes32 leaf = _leaf(_SALT, index);
+        bytes32[] memory proof = _proof(_SALT, index);
+        VM.prank(actor);
+        if (to == ICertificateLedger.LeafStatus.Revoked) ledger.revoke(_root, leaf, index, proof, reason);
+        else if (to == ICertificateLedger.LeafStatus.Suspended)
+            ledger.suspend(_root, leaf, index, proof, reason);
+        else ledger.reinstate(_root, leaf, index, proof);
+    }
+
+    /// @dev Declared compromised since T: batches anchored at or after T fail, earlier ones pass.
+    function testFuzz_CompromisedSinceVoidsLaterBatchesOnly(
+        uint32 firstGap,
+        uint32 secondGap,
+        uint256 sinceSeed
+    ) public {
+        uint256 firstAt = block.timestamp;
+        VM.warp(firstAt + 1 + (firstGap % 365 days));
+        bytes32 laterRoot = _anchor(keccak256("later batch"), OFFICER_A1);
+        uint256 secondAt = block.timestamp;
+        VM.warp(secondAt + (secondGap % 365 days));
+        uint40 since = uint40(1 + (sinceSeed % block.timestamp));
+
+        VM.prank(ADMIN_A);
+        registry.declareOfficerCompromised(OFFICER_A1, since);
+
+        bytes32 leaf = _leaf(_SALT, 0);
+        ICertificateLedger.LeafVerification memory first = ledger.verifyLeaf(
+            _root,
+            leaf,
+            0,
+            _proof(_SALT, 0)
+        );
+        bytes32 laterLeaf = _leaf(keccak256("later batch"), 0);
+        ICertificateLedger.LeafVerification memory second = ledger.verifyLeaf(
+            laterRoot,
+            laterLeaf,
+            0,
+            _proof(keccak256("later batch"), 0)
+        );
+        assertTrue(first.issuerAuthorized == (firstAt < since), "first batch judged wrongly");
+        assertTrue(second.issuerAuthorized == (secondAt < since), "second batch judged wrongly");
+        assertEq(first.officerCompromisedSince, since, "compromise time not reported");
+        assertTrue(first.proofValid && second.proofValid, "proofs must still verify");
+    }
+}
+
+/// @dev Invariants over random sequences of status changes by random actors.
+contract CertificateLedgerInvariantTest is CertledgerFixture, InvariantTargets {
+    StatusHandler private _handler;
+
+    function setUp() public {
+        _deploy();
+        bytes32 salt = keccak256("invariant batch");
+        bytes32 root = _anchor(salt, OFFICER_A1);
+        _handler = new StatusHandler(registry, ledger, root);
+        _target(address(_handler));
+    }
+
+    function invariant_RevokedStaysRevoked() public view {
+        bytes32 root = _handler.root();
+        for (uint256 i = 0; i < SIZE; ++i) {
+            if (!_handler.everRevoked(i)) continue;
+            (ICertificateLedger.LeafStatus status, ) = ledger.leafStatus(root, i);
+            assertTrue(status == ICertificateLedger.LeafStatus.Revoked, "a revoked certificate came back");
+        }
+    }
+
+    function invariant_StatusFollowsPermittedChangesOnly() public view {
+        bytes32 root = _handler.root();
+        for (uint256 i = 0; i < SIZE; ++i) {
+            (ICertificateLedger.LeafStatus status, ) = ledger.leafStatus(root, i);
+            assertTrue(status == _handler.expected(i), "status differs from the permitted history");
+        }
+    }
+
+    function invariant_OnlyAuthorisedActorsChangeStatus() public view {
+        assertEq(_handler.unauthorisedChanges(), 0, "an outsider changed a status");
+        assertEq(_handler.refusedPermittedChanges(), 0, "a permitted change was refused");
+    }
+}

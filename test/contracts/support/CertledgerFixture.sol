@@ -1,0 +1,89 @@
+// SPDX-License-Identifier: Apache-2.0
+pragma solidity 0.8.37;
+
+import {Hashes} from "@openzeppelin/contracts/utils/cryptography/Hashes.sol";
+import {AgencyRegistry} from "../../../contracts/AgencyRegistry.sol";
+import {CertificateLedger} from "../../../contracts/CertificateLedger.sol";
+import {TestBase} from "./Vm.sol";
+
+/// @dev Registry and ledger with two agencies (A: officers A1, A2; B: officer B1) and an 8-certificate
+/// tree built the way OpenZeppelin's StandardMerkleTree hashes `["bytes32", "uint256"]` leaves.
+abstract contract CertledgerFixture is TestBase {
+    uint8 internal constant TYPE_ID = 1;
+    uint32 internal constant AGENCY_A = 1;
+    uint32 internal constant AGENCY_B = 2;
+    uint256 internal constant SIZE = 8;
+
+    address internal constant GOVERNANCE = address(0x60);
+    address internal constant ADMIN_A = address(0xA0);
+    address internal constant OFFICER_A1 = address(0xA1);
+    address internal constant OFFICER_A2 = address(0xA2);
+    address internal constant ADMIN_B = address(0xB0);
+    address internal constant OFFICER_B1 = address(0xB1);
+
+    AgencyRegistry internal registry;
+    CertificateLedger internal ledger;
+
+    function _deploy() internal {
+        VM.warp(1_800_000_000);
+        registry = new AgencyRegistry(GOVERNANCE);
+        ledger = new CertificateLedger(registry);
+        VM.prank(GOVERNANCE);
+        registry.defineCertificateType(TYPE_ID, keccak256("schema"));
+        VM.prank(GOVERNANCE);
+        registry.registerAgency(AGENCY_A, 110_000, keccak256("A"), ADMIN_A, uint128(1) << TYPE_ID);
+        VM.prank(GOVERNANCE);
+        registry.registerAgency(AGENCY_B, 120_000, keccak256("B"), ADMIN_B, uint128(1) << TYPE_ID);
+        VM.prank(ADMIN_A);
+        registry.addOfficer(AGENCY_A, OFFICER_A1);
+        VM.prank(ADMIN_A);
+        registry.addOfficer(AGENCY_A, OFFICER_A2);
+        VM.prank(ADMIN_B);
+        registry.addOfficer(AGENCY_B, OFFICER_B1);
+    }
+
+    function _leaf(bytes32 salt, uint256 index) internal pure returns (bytes32) {
+        return keccak256(abi.encode(salt, index));
+    }
+
+    function _node(bytes32 leaf, uint256 index) internal pure returns (bytes32) {
+        return keccak256(bytes.concat(keccak256(abi.encode(leaf, index))));
+    }
+
+    /// @dev The three tree levels above the leaves of batch `salt`.
+    function _levels(
+        bytes32 salt
+    ) private pure returns (bytes32[8] memory nodes, bytes32[4] memory pairs, bytes32[2] memory halves) {
+        for (uint256 i = 0; i < SIZE; ++i) nodes[i] = _node(_leaf(salt, i), i);
+        for (uint256 i = 0; i < 4; ++i)
+            pairs[i] = Hashes.commutativeKeccak256(nodes[2 * i], nodes[2 * i + 1]);
+        for (uint256 i = 0; i < 2; ++i)
+            halves[i] = Hashes.commutativeKeccak256(pairs[2 * i], pairs[2 * i + 1]);
+    }
+
+    function _rootOf(bytes32 salt) internal pure returns (bytes32) {
+        (, , bytes32[2] memory halves) = _levels(salt);
+        return Hashes.commutativeKeccak256(halves[0], halves[1]);
+    }
+
+    function _proof(bytes32 salt, uint256 index) internal pure returns (bytes32[] memory proof) {
+        (bytes32[8] memory nodes, bytes32[4] memory pairs, bytes32[2] memory halves) = _levels(salt);
+        proof = new bytes32[](3);
+        proof[0] = nodes[index ^ 1];
+        proof[1] = pairs[(index >> 1) ^ 1];
+        proof[2] = halves[(index >> 2) ^ 1];
+    }
+
+    /// @dev Anchors batch `salt` as `officer` and returns its root.
+    function _anchor(bytes32 salt, address officer) internal returns (bytes32 root) {
+        root = _rootOf(salt);
+        VM.prank(officer);
+        ledger.anchor(root, TYPE_ID, uint24(SIZE));
+    }
+
+    /// @dev Reason codes 0..10 without 7: the RFC 5280 CRLReason values.
+    function _validReason(uint256 seed) internal pure returns (uint8 reason) {
+        reason = uint8(seed % 10);
+        if (reason >= 7) ++reason;
+    }
+}

@@ -1,0 +1,79 @@
+// SPDX-License-Identifier: Apache-2.0
+pragma solidity 0.8.37;
+
+import {AgencyRegistry} from "../../../contracts/AgencyRegistry.sol";
+import {CertificateLedger} from "../../../contracts/CertificateLedger.sol";
+import {ICertificateLedger} from "../../../contracts/interfaces/ICertificateLedger.sol";
+import {CertledgerFixture} from "./CertledgerFixture.sol";
+
+/// @dev The invariant runner's entry point: random actors try random status changes on one batch of
+/// agency A. It keeps the expected status of each certificate and counts what should never happen.
+contract StatusHandler is CertledgerFixture {
+    bytes32 public constant SALT = keccak256("invariant batch");
+    address private constant _STRANGER = address(0x5);
+
+    bytes32 public immutable root;
+    ICertificateLedger.LeafStatus[SIZE] private _expected;
+    mapping(uint256 index => bool) public everRevoked;
+    /// @dev a status change that succeeded for an account outside agency A and governance
+    uint256 public unauthorisedChanges;
+    /// @dev a permitted change by an authorised account that the ledger refused
+    uint256 public refusedPermittedChanges;
+    uint256 public changes;
+
+    constructor(AgencyRegistry registry_, CertificateLedger ledger_, bytes32 root_) {
+        registry = registry_;
+        ledger = ledger_;
+        root = root_;
+    }
+
+    function expected(uint256 index) external view returns (ICertificateLedger.LeafStatus) {
+        return _expected[index];
+    }
+
+    function act(uint256 actorSeed, uint256 indexSeed, uint256 operationSeed, uint256 reasonSeed) external {
+        address[6] memory actors = [OFFICER_A1, OFFICER_A2, GOVERNANCE, OFFICER_B1, ADMIN_A, _STRANGER];
+        address actor = actors[actorSeed % actors.length];
+        uint256 index = indexSeed % SIZE;
+        ICertificateLedger.LeafStatus to = ICertificateLedger.LeafStatus(operationSeed % 3);
+        uint8 reason = _validReason(reasonSeed);
+        bytes32 leaf = _leaf(SALT, index);
+        bytes32[] memory proof = _proof(SALT, index);
+
+        VM.prank(actor);
+        bool ok;
+        if (to == ICertificateLedger.LeafStatus.Revoked) {
+            try ledger.revoke(root, leaf, index, proof, reason) {
+                ok = true;
+            } catch {}
+        } else if (to == ICertificateLedger.LeafStatus.Suspended) {
+            try ledger.suspend(root, leaf, index, proof, reason) {
+                ok = true;
+            } catch {}
+        } else {
+            try ledger.reinstate(root, leaf, index, proof) {
+                ok = true;
+            } catch {}
+        }
+        _record(actor, index, to, ok);
+    }
+
+    function _record(address actor, uint256 index, ICertificateLedger.LeafStatus to, bool ok) private {
+        bool authorised = actor == OFFICER_A1 || actor == OFFICER_A2 || actor == GOVERNANCE;
+        ICertificateLedger.LeafStatus from = _expected[index];
+        bool permitted =
+            to == ICertificateLedger.LeafStatus.Revoked
+                ? from != ICertificateLedger.LeafStatus.Revoked
+                : (
+                    to == ICertificateLedger.LeafStatus.Suspended
+                        ? from == ICertificateLedger.LeafStatus.Active
+                        : from == ICertificateLedger.LeafStatus.Suspended
+                );
+        if (ok && !authorised) ++unauthorisedChanges;
+        if (!ok && authorised && permitted) ++refusedPermittedChanges;
+        if (!ok) return;
+        ++changes;
+        _expected[index] = to;
+        if (to == ICertificateLedger.LeafStatus.Revoked) everRevoked[index] = true;
+    }
+}
