@@ -265,10 +265,13 @@ describe("renderVerifyPage", () => {
     expect(render(resultFor("EXPIRED"), "en")).to.include(t("en", "page.compareHint"));
   });
 
-  it("drops a malformed h from the page instead of echoing it as a fingerprint", () => {
-    const page = render(resultFor("TAMPERED"), "en", { leafHash: "0xnothex" });
-    expect(page).to.not.include("0xnothex");
-    expect(page).to.not.include(t("en", "anchor.leaf"));
+  it("never echoes h as the fingerprint or link unless the certificate was proven", () => {
+    const malformed = render(resultFor("VALID"), "en", { leafHash: "0xnothex" });
+    expect(malformed).to.not.include("0xnothex");
+    expect(malformed).to.not.include(t("en", "anchor.leaf"));
+    const tampered = render(resultFor("TAMPERED"), "en");
+    expect(tampered).to.not.include(`<code class="mono">${LEAF}</code>`);
+    expect(tampered).to.not.include(t("en", "page.verificationLink"));
   });
 
   it("shows when the check ran, when told", () => {

@@ -262,8 +262,9 @@ function checksSection(result: VerificationResult, ctx: Context): SafeHtml {
 </details>`;
 }
 
+/** The link and fingerprint are shown only once proven to be this certificate's, never echoed. */
 function canonicalLink(options: VerifyPageOptions): string | undefined {
-  if (!options.leafHash) return undefined;
+  if (!options.leafHash || !isContentConfirmed(options.result.status)) return undefined;
   try {
     return verificationUrl(options.publicUrl, options.requestedId, options.leafHash);
   } catch (error) {
