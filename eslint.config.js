@@ -22,5 +22,9 @@ export default tseslint.config(
       "@typescript-eslint/no-non-null-assertion": "off",
     },
   },
+  {
+    files: ["scripts/bench/**/*.ts"],
+    rules: { "@typescript-eslint/no-non-null-assertion": "off" },
+  },
   { files: ["eslint.config.js"], ...tseslint.configs.disableTypeChecked },
 );

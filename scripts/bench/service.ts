@@ -1,0 +1,192 @@
+/**
+ * `npm run bench:service`: the embedded default (`npm start` in a temporary DATA_DIR) under load on
+ * this machine. Writes bench/results/service.json. A benchmark, not a test: it reports, it asserts
+ * only that status stays correct (a revocation is seen by the next verification).
+ *
+ *   --issue-seconds N    sustained issuance phase (default 60)
+ *   --rate N             certificates per second offered (default 2000)
+ *   --verify-seconds N   each autocannon phase (default 15)
+ */
+import { mkdtemp, readFile, rm, writeFile, mkdir } from "node:fs/promises";
+import { createRequire } from "node:module";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { setTimeout as delay } from "node:timers/promises";
+import { parseArgs } from "node:util";
+import express from "express";
+import { sampleInputs } from "../../test/core/support/samples.ts";
+import { freePort, startServiceProcess, waitFor } from "../../test/e2e/serviceProcess.ts";
+
+interface AutocannonResult {
+  requests: { average: number; total: number };
+  latency: { p50: number; p99: number; average: number };
+  non2xx: number;
+  errors: number;
+}
+type Autocannon = (options: Record<string, unknown>) => Promise<AutocannonResult>;
+const autocannon = createRequire(import.meta.url)("autocannon") as Autocannon;
+
+const { values: args } = parseArgs({
+  options: {
+    "issue-seconds": { type: "string", default: "60" },
+    rate: { type: "string", default: "2000" },
+    "verify-seconds": { type: "string", default: "15" },
+  },
+});
+const ISSUE_SECONDS = Number(args["issue-seconds"]);
+const RATE = Number(args.rate);
+const VERIFY_SECONDS = Number(args["verify-seconds"]);
+const ROOT = new URL("../..", import.meta.url).pathname;
+const REQUEST_ITEMS = 250;
+
+const licence = (n: number) => {
+  const { type, subject, validFrom } = sampleInputs(n)["business-licence"]!;
+  return { type, subject, validFrom };
+};
+
+async function post(url: string, key: string, body: unknown): Promise<{ status: number; json: unknown }> {
+  const response = await fetch(url, {
+    method: "POST",
+    headers: { authorization: `Bearer ${key}`, "content-type": "application/json", accept: "application/json" },
+    body: JSON.stringify(body),
+  });
+  return { status: response.status, json: await response.json() };
+}
+
+/** The p-quantile of a Prometheus histogram, by linear interpolation inside the bucket. */
+function histogramQuantile(metrics: string, name: string, q: number): number | null {
+  const buckets = [...metrics.matchAll(new RegExp(`^${name}_bucket\\{le="([^"]+)"\\} (\\d+)`, "gm"))].map((m) => ({
+    le: m[1] === "+Inf" ? Infinity : Number(m[1]),
+    count: Number(m[2]),
+  }));
+  const total = buckets.at(-1)?.count ?? 0;
+  if (total === 0) return null;
+  const rank = q * total;
+  let previous = { le: 0, count: 0 };
+  for (const bucket of buckets) {
+    if (bucket.count >= rank) {
+      if (bucket.le === Infinity) return previous.le;
+      const share = (rank - previous.count) / Math.max(1, bucket.count - previous.count);
+      return previous.le + share * (bucket.le - previous.le);
+    }
+    previous = bucket;
+  }
+  return null;
+}
+
+async function main(): Promise<void> {
+  const dataDir = await mkdtemp(join(tmpdir(), "certledger-bench-"));
+  const port = await freePort();
+  const service = await startServiceProcess(
+    { DATA_DIR: dataDir, PORT: String(port), LOCAL_CHAIN_PORT: String(await freePort()), RATE_LIMIT_PER_MINUTE: "0", LOG_LEVEL: "error" },
+    ROOT,
+  );
+  try {
+    const { apiKey } = JSON.parse(await readFile(join(dataDir, "dev-credentials.json"), "utf8")) as { apiKey: string };
+    const api = `${service.url}/api/v1/certificates/batch`;
+    const templates = Array.from({ length: 1000 }, (_, i) => licence(i));
+
+    process.stdout.write(`issuance: offering ${RATE}/s for ${ISSUE_SECONDS} s in requests of ${REQUEST_ITEMS}\n`);
+    const started = performance.now();
+    let acknowledged = 0;
+    let rejected = 0;
+    const inFlight = new Set<Promise<void>>();
+    const interval = (REQUEST_ITEMS / RATE) * 1000;
+    for (let sent = 0; performance.now() - started < ISSUE_SECONDS * 1000; sent++) {
+      const due = started + sent * interval;
+      const wait = due - performance.now();
+      if (wait > 0) await delay(wait);
+      const items = Array.from({ length: REQUEST_ITEMS }, (_, i) => templates[(sent * REQUEST_ITEMS + i) % templates.length]!);
+      const request = post(api, apiKey, { items }).then(({ status }) => {
+        if (status === 202) acknowledged += REQUEST_ITEMS;
+        else rejected += REQUEST_ITEMS;
+      });
+      inFlight.add(request);
+      void request.finally(() => inFlight.delete(request));
+      if (inFlight.size > 16) await Promise.race(inFlight);
+    }
+    await Promise.all(inFlight);
+    const ackSeconds = (performance.now() - started) / 1000;
+    const anchoredAt = await waitFor(
+      "every certificate anchored",
+      async () => {
+        const text = await (await fetch(`${service.url}/metrics`)).text();
+        const pending = Number(/certledger_certificates\{state="pending"\} (\d+)/.exec(text)?.[1] ?? "NaN");
+        return pending === 0 ? performance.now() : undefined;
+      },
+      600_000,
+      250,
+    );
+    const anchorSeconds = (anchoredAt - started) / 1000;
+    const metrics = await (await fetch(`${service.url}/metrics`)).text();
+    const issuance = {
+      offeredPerSecond: RATE,
+      seconds: ISSUE_SECONDS,
+      acknowledged,
+      rejected,
+      acknowledgedPerSecond: Math.round(acknowledged / ackSeconds),
+      anchoredPerSecond: Math.round(acknowledged / anchorSeconds),
+      secondsUntilAllAnchored: Number(anchorSeconds.toFixed(1)),
+      p50AcceptedToAnchoredSeconds: histogramQuantile(metrics, "certledger_anchor_latency_seconds", 0.5),
+      p99AcceptedToAnchoredSeconds: histogramQuantile(metrics, "certledger_anchor_latency_seconds", 0.99),
+    };
+    process.stdout.write(`${JSON.stringify(issuance, null, 2)}\n`);
+
+    // Verification by QR URL (JSON) over a set of anchored certificates, next to a trivial route.
+    const sample = await post(api, apiKey, { items: templates.slice(0, 200) });
+    const links = (sample.json as { items: { verifyUrl: string }[] }).items.map((i) => new URL(i.verifyUrl));
+    await waitFor("the sample to be anchored", async () => {
+      const r = await fetch(links.at(-1)!.href, { headers: { accept: "application/json" } });
+      return ((await r.json()) as { status: string }).status === "VALID" ? true : undefined;
+    }, 60_000);
+    const trivial = express();
+    trivial.get("/trivial", (_req, res) => {
+      res.json({ ok: true });
+    });
+    const trivialServer = trivial.listen(0, "127.0.0.1");
+    await new Promise((resolve) => trivialServer.once("listening", resolve));
+    const trivialPort = (trivialServer.address() as { port: number }).port;
+    const cannon = (url: string, requests?: { path: string }[]) =>
+      autocannon({
+        url,
+        connections: 32,
+        duration: VERIFY_SECONDS,
+        headers: { accept: "application/json" },
+        ...(requests ? { requests: requests.map((r) => ({ method: "GET", path: r.path })) } : {}),
+      });
+    const baseline = await cannon(`http://127.0.0.1:${trivialPort}/trivial`);
+    const verify = await cannon(service.url, links.map((l) => ({ path: l.pathname + l.search })));
+    trivialServer.close();
+
+    const first = links[0]!;
+    const id = first.pathname.split("/").at(-1)!;
+    await post(`${service.url}/api/v1/certificates/${id}/revoke`, apiKey, { reason: "unspecified" });
+    const after = (await (await fetch(first.href, { headers: { accept: "application/json" } })).json()) as { status: string };
+    if (after.status !== "REVOKED") throw new Error(`a revocation was not seen by the next verification: ${after.status}`);
+
+    const verification = {
+      connections: 32,
+      seconds: VERIFY_SECONDS,
+      requestsPerSecond: Math.round(verify.requests.average),
+      p50Ms: verify.latency.p50,
+      p99Ms: verify.latency.p99,
+      non2xx: verify.non2xx,
+      errors: verify.errors,
+      trivialRouteRequestsPerSecond: Math.round(baseline.requests.average),
+      trivialRouteP99Ms: baseline.latency.p99,
+      shareOfTrivialRoute: Number((verify.requests.average / baseline.requests.average).toFixed(3)),
+      revocationSeenByNextVerification: true,
+    };
+    process.stdout.write(`${JSON.stringify(verification, null, 2)}\n`);
+    await mkdir(join(ROOT, "bench/results"), { recursive: true });
+    await writeFile(
+      join(ROOT, "bench/results/service.json"),
+      `${JSON.stringify({ measuredAt: new Date().toISOString(), node: process.version, cores: (await import("node:os")).cpus().length, issuance, verification }, null, 2)}\n`,
+    );
+  } finally {
+    await service.stop();
+    await rm(dataDir, { recursive: true, force: true });
+  }
+}
+
+await main();
