@@ -192,7 +192,7 @@ contract AgencyRegistry is IAgencyRegistry, AccessControl {
         if (uint8(agencySlot) != uint8(AgencyStatus.Active)) {
             revert AgencyRegistryAgencyNotActive(agencyId, AgencyStatus(uint8(agencySlot)));
         }
-        // The set occupies the slot's top bits, above it the slot is zero: type ids >= 128 are refused too.
+        // The set fills bits 80..207 and the slot is zero above them: type ids >= 128 are refused too.
         if ((agencySlot >> _AGENCY_TYPES_SHIFT) & (uint256(1) << typeId) == 0) {
             revert AgencyRegistryTypeNotAuthorized(agencyId, typeId);
         }

@@ -88,9 +88,11 @@ interface IAgencyRegistry {
     );
 
     /// @notice Role of the platform authority: registers agencies and types, may act in emergencies.
+    /// It is `keccak256("certledger.governance")` and administers itself.
     function GOVERNANCE_ROLE() external view returns (bytes32);
 
-    /// @notice The AccessControl role of one agency's admins (its role admin is GOVERNANCE_ROLE).
+    /// @notice The AccessControl role of one agency's admins (its role admin is GOVERNANCE_ROLE):
+    /// `keccak256(abi.encode("certledger.agency.admin", agencyId))`.
     function agencyAdminRole(uint32 agencyId) external pure returns (bytes32);
 
     /// @notice Defines certificate type `typeId` (0..127) by the hash of its published schema.

@@ -27,14 +27,19 @@ interface ICertificateLedger {
     /// @notice Everything a verifier needs about one certificate, from one eth_call.
     struct LeafVerification {
         uint256 chainId;
+        /// @dev false: the root was never anchored here, and every other field but chainId is zero
         bool anchored;
+        /// @dev `(leaf, index)` hashes up to the root through `proof` and `index < batch.size`
         bool proofValid;
         Batch batch;
         /// @dev batch-wide revocation (0 = none) and its RFC 5280 reason code
         uint64 batchRevokedAt;
         uint8 batchRevocationReason;
+        /// @dev the certificate's own status and reason code (Active and 0 unless the proof is valid);
+        /// a batch revocation does not show here, only in batchRevokedAt
         LeafStatus status;
         uint8 reason;
+        /// @dev the issuing agency's current record and metadata hash
         IAgencyRegistry.AgencyStatus agencyStatus;
         uint32 jurisdiction;
         bytes32 agencyMetadataHash;

@@ -20,6 +20,7 @@ import {
 
 const { ethers, networkHelpers } = await network.create();
 const GOVERNANCE_ROLE = id("certledger.governance");
+const statusName = (status: bigint): string => ["None", "Active", "Suspended", "Retired"][Number(status)] ?? "?";
 const adminRoleOf = (agencyId: number): string =>
   keccak256(AbiCoder.defaultAbiCoder().encode(["string", "uint32"], ["certledger.agency.admin", agencyId]));
 
@@ -200,7 +201,7 @@ describe("AgencyRegistry", () => {
       [AgencyStatus.Suspended, AgencyStatus.Retired],
     ];
     for (const [from, to] of allowed) {
-      it(`moves an agency from ${from} to ${to} and emits AgencyStatusChanged`, async () => {
+      it(`moves an agency from ${statusName(from)} to ${statusName(to)} and emits AgencyStatusChanged`, async () => {
         const { registry, governance } = await networkHelpers.loadFixture(agencies);
         if (from !== AgencyStatus.Active) await registry.setAgencyStatus(AGENCY_A, from);
         await expect(registry.setAgencyStatus(AGENCY_A, to))
@@ -219,7 +220,7 @@ describe("AgencyRegistry", () => {
       [AgencyStatus.Retired, AgencyStatus.Retired],
     ];
     for (const [from, to] of refused) {
-      it(`refuses ${from} -> ${to}`, async () => {
+      it(`refuses ${statusName(from)} -> ${statusName(to)}`, async () => {
         const { registry } = await networkHelpers.loadFixture(agencies);
         if (from !== AgencyStatus.Active) await registry.setAgencyStatus(AGENCY_A, from);
         await expect(registry.setAgencyStatus(AGENCY_A, to))
@@ -489,7 +490,7 @@ describe("AgencyRegistry", () => {
     });
 
     for (const status of [AgencyStatus.Suspended, AgencyStatus.Retired]) {
-      it(`refuses officers of an agency in status ${status}`, async () => {
+      it(`refuses officers of a ${statusName(status)} agency`, async () => {
         const { registry, officerA } = await networkHelpers.loadFixture(agencies);
         await registry.setAgencyStatus(AGENCY_A, status);
         await expect(registry.requireIssuer(officerA.address, DIPLOMA))
