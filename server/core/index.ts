@@ -44,3 +44,5 @@ export { isCalendarDate, isDateTime } from "./validation/dates.ts";
 
 export { verifyOffline, certificateOf } from "./verification/offline.ts";
 export type { OfflineVerification } from "./verification/offline.ts";
+
+export { DOCUMENT_JSON_SCHEMA } from "./schema/jsonSchema.ts";

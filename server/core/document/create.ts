@@ -3,7 +3,7 @@ import { monotonicFactory } from "ulid";
 import { z } from "zod";
 import { CertificateValidationError } from "../errors.ts";
 import type { FieldIssue } from "../errors.ts";
-import { fieldHash, leafFromFieldHashes } from "../hashing/fields.ts";
+import { leafFromFieldHashes, trustedFieldHash } from "../hashing/fields.ts";
 import { toHex32 } from "../hashing/keccak.ts";
 import type { Keccak256 } from "../hashing/keccak.ts";
 import type { CertificateTypeRegistry } from "../registry/registry.ts";
@@ -82,7 +82,8 @@ export function createDocuments(inputs: readonly unknown[], options: CreateOptio
       const salt = saltHex.slice(offset, offset + SALT_BYTES * 2);
       offset += SALT_BYTES * 2;
       document.salts[path] = salt;
-      hashes.push(fieldHash(options.keccak, path, salt, value));
+      // paths come from validated field names, salts from our own hex
+      hashes.push(trustedFieldHash(options.keccak, path, salt, value));
     });
     leaves.push(toHex32(leafFromFieldHashes(options.keccak, hashes)));
   }

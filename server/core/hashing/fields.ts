@@ -18,6 +18,11 @@ export function fieldPreimage(path: string, salt: string, value: FieldValue): st
   if (!PLAIN_PATH.test(path) || !PLAIN_SALT.test(salt)) {
     throw new CoreError("INVALID_DOCUMENT", "a field path or salt is malformed");
   }
+  return trustedPreimage(path, salt, value);
+}
+
+/** fieldPreimage for a path and salt already checked (by the document schema or by generation). */
+function trustedPreimage(path: string, salt: string, value: FieldValue): string {
   const canonicalValue = canonicalize(value);
   if (canonicalValue === undefined) throw new CoreError("INVALID_DOCUMENT", `${path} has no JSON value`);
   return '{"path":"' + path + '","salt":"' + salt + '","value":' + canonicalValue + "}";
@@ -26,6 +31,11 @@ export function fieldPreimage(path: string, salt: string, value: FieldValue): st
 /** keccak256 of the field's canonical preimage (UTF-8). */
 export function fieldHash(keccak: Keccak256, path: string, salt: string, value: FieldValue): Uint8Array {
   return keccak.digest(fieldPreimage(path, salt, value));
+}
+
+/** fieldHash for a path and salt already checked. */
+export function trustedFieldHash(keccak: Keccak256, path: string, salt: string, value: FieldValue): Uint8Array {
+  return keccak.digest(trustedPreimage(path, salt, value));
 }
 
 /** The certificate hash: keccak256 of the field hashes sorted as bytes, concatenated. Sorts in place. */
@@ -54,15 +64,20 @@ export function fieldHashes(document: CertificateDocument, keccak: Keccak256): R
 
 /** The certificate hash (bytes32 hex) recomputed from the document's fields. */
 export function computeLeaf(document: CertificateDocument, keccak: Keccak256): string {
-  return toHex32(computeLeafBytes(document, keccak));
+  return toHex32(leafOf(document, keccak, fieldHash));
 }
 
-export function computeLeafBytes(document: CertificateDocument, keccak: Keccak256): Uint8Array {
+/** The certificate hash of a document the schema has accepted. */
+export function trustedLeaf(document: CertificateDocument, keccak: Keccak256): Uint8Array {
+  return leafOf(document, keccak, trustedFieldHash);
+}
+
+function leafOf(document: CertificateDocument, keccak: Keccak256, hash: typeof fieldHash): Uint8Array {
   const hashes: Uint8Array[] = [];
   forEachShownField(document, (path, value) => {
-    hashes.push(fieldHash(keccak, path, saltOf(document, path), value));
+    hashes.push(hash(keccak, path, saltOf(document, path), value));
   });
-  for (const hash of Object.values(document.hidden ?? {})) hashes.push(fromHex32(hash));
+  for (const hidden of Object.values(document.hidden ?? {})) hashes.push(fromHex32(hidden));
   return leafFromFieldHashes(keccak, hashes);
 }
 

@@ -1,7 +1,7 @@
 import { processProof, treeNode } from "../batch/merkle.ts";
 import type { BatchedDocument } from "../document/model.ts";
 import { batchedDocumentSchema } from "../document/schema.ts";
-import { computeLeafBytes } from "../hashing/fields.ts";
+import { trustedLeaf } from "../hashing/fields.ts";
 import { equalBytes, fromHex32 } from "../hashing/keccak.ts";
 import type { Keccak256 } from "../hashing/keccak.ts";
 import type { Check, VerificationStatus, VerifiedCertificate } from "./result.ts";
@@ -56,7 +56,7 @@ export function verifyOffline(input: unknown, keccak: Keccak256): OfflineVerific
   const document = parsed.data as BatchedDocument;
   checks.push({ name: "format", passed: true, detail: "The document is a well-formed certledger/1 document." });
 
-  const leaf = computeLeafBytes(document, keccak);
+  const leaf = trustedLeaf(document, keccak);
   if (!equalBytes(leaf, fromHex32(document.proof.leaf))) {
     return fail(
       "TAMPERED",
