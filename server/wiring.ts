@@ -4,6 +4,7 @@ import type { Logger } from "pino";
 import { AnchorService } from "./anchoring/anchorService.ts";
 import { Batcher } from "./anchoring/batcher.ts";
 import { StatusService } from "./anchoring/statusService.ts";
+import { AuditTrail, type AuditTrailOptions } from "./audit/auditTrail.ts";
 import type { Keyring } from "./chain/keyring.ts";
 import { EthersLedgerView } from "./chain/ledgerView.ts";
 import { CertificateBatchTree } from "./core/batch/merkle.ts";
@@ -31,6 +32,8 @@ export interface RuntimeOptions {
   publicUrl: string;
   http: { bodyLimitBytes: number; rateLimitPerMinute: number; corsOrigins: readonly string[]; trustProxy: boolean | number | readonly string[] };
   anchoring: { batchSize: number; batchMaxAgeMs: number; confirmations: number; pollMs?: number; receiptTimeoutMs?: number };
+  /** the chain-event index; default: in memory, polling every second, confirmation depth 0 */
+  audit?: Partial<AuditTrailOptions>;
   clock?: () => Date;
 }
 
@@ -42,6 +45,8 @@ export interface Runtime {
   issuance: IssuanceService;
   verifier: Verifier;
   metrics: Metrics;
+  /** chain-event index (start/stop its polling with the batcher) and reconciliation */
+  audit: AuditTrail;
   /** finishes what a crash or an outage left undone; call once before `batcher.start()` */
   recover(): Promise<void>;
 }
@@ -76,7 +81,7 @@ export function assembleRuntime(options: RuntimeOptions): Runtime {
     { confirmations: options.anchoring.confirmations, receiptTimeoutMs },
   );
   const statuses = new StatusService(
-    { store, ledger: options.deployment.ledger, signerFor, buildTree, logger, ...(options.clock ? { clock: options.clock } : {}) },
+    { store, provider: options.provider, ledger: options.deployment.ledger, signerFor, buildTree, logger, ...(options.clock ? { clock: options.clock } : {}) },
     { confirmations: options.anchoring.confirmations, receiptTimeoutMs },
   );
   const batcher = new Batcher(
@@ -96,6 +101,18 @@ export function assembleRuntime(options: RuntimeOptions): Runtime {
   });
   const ledgerView = new EthersLedgerView(options.provider, options.deployment.ledger, { fromBlock: options.deployment.deploymentBlock });
   const verifier = new Verifier({ keccak, types, ledger: ledgerView, store, ...(options.clock ? { clock: options.clock } : {}) });
+  const audit = new AuditTrail(
+    {
+      provider: options.provider,
+      deployment: { chainId: options.chainId, ...options.deployment },
+      store,
+      keccak,
+      ledgerView,
+      logger,
+      ...(options.clock ? { clock: options.clock } : {}),
+    },
+    { indexPath: options.audit?.indexPath ?? ":memory:", ...(options.audit?.indexer ? { indexer: options.audit.indexer } : {}) },
+  );
 
   const readiness = async (): Promise<ReadinessReport> => {
     const checks: ReadinessReport["checks"] = {};
@@ -127,6 +144,7 @@ export function assembleRuntime(options: RuntimeOptions): Runtime {
     readiness,
     metrics,
     logger,
+    audit: { index: audit.index, reconciler: audit.reconciler },
   });
 
   const checkSigners = async (): Promise<void> => {
@@ -145,11 +163,14 @@ export function assembleRuntime(options: RuntimeOptions): Runtime {
     issuance,
     verifier,
     metrics,
+    audit,
     async recover() {
       await checkSigners();
       const resent = await anchors.recoverAnchored();
       if (resent > 0) logger.warn({ resent }, "batches the chain had lost were anchored again");
       await statuses.resumeUnfinished();
+      const reapplied = await statuses.reapplyLostStatuses();
+      if (reapplied > 0) logger.warn({ reapplied }, "status changes the chain had lost were applied again");
     },
   };
 }

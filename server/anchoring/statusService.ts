@@ -1,3 +1,4 @@
+import type { Provider } from "ethers";
 import type { Logger } from "pino";
 import { ICertificateLedger__factory } from "../../types/ethers-contracts/index.ts";
 import type { SignerQueue } from "../chain/signerQueue.ts";
@@ -18,6 +19,7 @@ export class StatusChangeError extends Error {
 
 export interface StatusServiceDeps {
   store: Store;
+  provider: Provider;
   ledger: string;
   signerFor(agencyId: number): Promise<SignerQueue>;
   buildTree(leaves: readonly string[]): BatchTree;
@@ -140,6 +142,45 @@ export class StatusService {
     const done = await store.getStatusOp(op.id);
     if (!done) throw new Error(`status change ${op.id} vanished`);
     return done;
+  }
+
+  /**
+   * Re-applies statuses the chain lost (a local chain killed hard forgets its last blocks): every
+   * certificate the service recorded as revoked or suspended must be so on chain too.
+   */
+  async reapplyLostStatuses(): Promise<number> {
+    const ledger = ICertificateLedger__factory.connect(this.#deps.ledger, this.#deps.provider);
+    const chainName = ["active", "suspended", "revoked"] as const;
+    let reapplied = 0;
+    for (const status of ["revoked", "suspended"] as const) {
+      let after: string | undefined;
+      for (;;) {
+        const page = await this.#deps.store.queryCertificates({ status, limit: 200, ...(after ? { after } : {}) });
+        for (const certificate of page) {
+          if (certificate.batchId === null || certificate.leafIndex === null) continue;
+          const batch = await this.#deps.store.getBatch(certificate.batchId);
+          if (!batch) continue;
+          const [onChain] = await ledger.leafStatus(batch.root, certificate.leafIndex);
+          const [batchRevokedAt] = await ledger.batchRevocation(batch.root);
+          if (chainName[Number(onChain)] === status || batchRevokedAt > 0n) continue;
+          this.#deps.logger.warn({ certificate: certificate.id, status }, "the chain lost a status change; applying it again");
+          const op = await this.#deps.store.createStatusOp({
+            certificateId: certificate.id,
+            kind: status === "revoked" ? "revoke" : "suspend",
+            reason: certificate.statusReason,
+            note: certificate.statusNote,
+            signer: (await this.#deps.signerFor(certificate.agencyId)).address,
+            requestedBy: "recovery",
+            createdAt: this.#now(),
+          });
+          await this.carryOut(op);
+          reapplied++;
+        }
+        if (page.length < 200) break;
+        after = page.at(-1)?.id;
+      }
+    }
+    return reapplied;
   }
 
   /** Carries out every operation a crash or an outage left unfinished. */

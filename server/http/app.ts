@@ -3,6 +3,8 @@ import { rateLimit } from "express-rate-limit";
 import helmet from "helmet";
 import type { Logger } from "pino";
 import type { StatusService } from "../anchoring/statusService.ts";
+import type { AuditIndex } from "../audit/auditIndex.ts";
+import type { Reconciler } from "../audit/reconcile.ts";
 import type { CertificateTypeRegistry } from "../core/registry/registry.ts";
 import type { DivisionName } from "../i18n/index.ts";
 import type { Metrics } from "../observability/metrics.ts";
@@ -13,6 +15,7 @@ import { HttpError } from "./errors.ts";
 import { cors } from "./middleware/cors.ts";
 import { errorHandler } from "./middleware/errorHandler.ts";
 import { observe } from "./middleware/observe.ts";
+import { auditRoutes } from "./routes/audit.ts";
 import { certificateRoutes } from "./routes/certificates.ts";
 import { healthRoutes, type ReadinessReport } from "./routes/health.ts";
 import { openApiRoutes } from "./routes/openapi.ts";
@@ -27,6 +30,8 @@ export interface AppDeps {
     rateLimitPerMinute: number;
     corsOrigins: readonly string[];
     trustProxy: boolean | number | readonly string[];
+    /** IANA zone for times shown on pages; default Asia/Shanghai */
+    timeZone?: string;
   };
   store: Store;
   types: CertificateTypeRegistry;
@@ -37,6 +42,8 @@ export interface AppDeps {
   readiness: () => Promise<ReadinessReport>;
   metrics: Metrics;
   logger: Logger;
+  /** the chain-event index and reconciliation behind `/api/v1/audit/...` */
+  audit: { index: AuditIndex; reconciler: Reconciler };
 }
 
 const SMALL_BODY_LIMIT = 1024 * 1024;
@@ -90,6 +97,10 @@ export function createApp(deps: AppDeps): Express {
   );
 
   app.use(healthRoutes({ readiness: deps.readiness, metrics: deps.metrics }));
+  // browsers ask for it on every page; there is no icon, and a 404 would fill the logs
+  app.get("/favicon.ico", (_req, res) => {
+    res.set("Cache-Control", "public, max-age=86400").status(204).end();
+  });
   app.use(STATIC_URL_PREFIX, express.static(STATIC_DIR, { maxAge: "1h", index: false, fallthrough: true }));
 
   const verify = verifyRoutes({
@@ -97,6 +108,7 @@ export function createApp(deps: AppDeps): Express {
     types: deps.types,
     divisionName: deps.divisionName,
     publicUrl: deps.http.publicUrl,
+    timeZone: deps.http.timeZone ?? "Asia/Shanghai",
     metrics: deps.metrics,
   });
   app.use("/v", publicLimit);
@@ -105,6 +117,7 @@ export function createApp(deps: AppDeps): Express {
   app.use("/api/v1", verify.api);
   app.use("/api/v1", typeRoutes(deps.types));
   app.use("/api/v1", openApiRoutes());
+  app.use(auditRoutes({ store: deps.store, types: deps.types, ...deps.audit }));
   app.use(
     "/api/v1",
     certificateRoutes({

@@ -7,6 +7,8 @@ const ref = (name: string) => ({ $ref: `#/components/schemas/${name}` });
 const errorResponse = (description: string) => ({ description, content: json(ref("Error")) });
 const idParam = { name: "id", in: "path", required: true, schema: { type: "string", pattern: "^[0-9A-HJKMNP-TV-Z]{26}$" } };
 const auth = [{ apiKey: [] }];
+const agencyParam = { name: "agencyId", in: "path", required: true, schema: { type: "integer", minimum: 0 } };
+const query = (name: string, schema: object, description: string) => ({ name, in: "query", required: false, schema, description });
 
 const requestSchema = (schema: z.ZodType) => z.toJSONSchema(schema, { target: "draft-2020-12", io: "input" });
 
@@ -102,6 +104,7 @@ export function openApiDocument(): Record<string, unknown> {
           responses: { "200": { description: "Ready" }, "503": { description: "Not ready (see checks)" } },
         },
       },
+      "/favicon.ico": { get: { summary: "No icon (204), so browsers stop asking", responses: { "204": { description: "No content" } } } },
       "/metrics": { get: { summary: "Prometheus metrics", responses: { "200": { description: "Text exposition format" } } } },
       "/api/v1/openapi.json": { get: { summary: "This document", responses: { "200": { description: "OpenAPI 3.1" } } } },
       "/api/v1/docs": { get: { summary: "This document as a page", responses: { "200": { description: "HTML" } } } },
@@ -196,6 +199,60 @@ export function openApiDocument(): Record<string, unknown> {
             "400": errorResponse("Not a certificate document (MALFORMED)"),
             "429": errorResponse("Rate limited"),
             "503": { description: "The chain cannot be reached (UNAVAILABLE)", content: json(ref("VerificationResult")) },
+          },
+        },
+      },
+      "/api/v1/audit/certificates/{id}/history": {
+        get: {
+          summary: "A certificate's timeline from the chain-event index: anchored, suspended, reinstated, revoked, batch revoked, superseded by",
+          description: "Each entry has block number, transaction hash, block time, the acting account and agency, and the RFC 5280 reason.",
+          security: auth,
+          parameters: [idParam],
+          responses: { "200": { description: "The history, oldest first" }, "401": errorResponse("No or bad API key"), "404": errorResponse("Not found for this key") },
+        },
+      },
+      "/api/v1/audit/agencies/{agencyId}/events": {
+        get: {
+          summary: "An agency's chain events (registry and ledger), paged; or a streamed CSV / NDJSON export of all of them",
+          security: auth,
+          parameters: [
+            agencyParam,
+            query("from", { type: "string", format: "date-time" }, "block time at or after"),
+            query("to", { type: "string", format: "date-time" }, "block time at or before"),
+            query("fromBlock", { type: "integer" }, "block number at or after"),
+            query("toBlock", { type: "integer" }, "block number at or before"),
+            query("kind", { type: "string" }, "comma-separated event names, e.g. BatchAnchored,CertificateRevoked"),
+            query("after", { type: "string" }, "the `next` value of the previous page"),
+            query("limit", { type: "integer", minimum: 1, maximum: 1000, default: 100 }, "page size (JSON only)"),
+            query("format", { enum: ["json", "csv", "ndjson"], default: "json" }, "csv and ndjson stream every matching event"),
+          ],
+          responses: {
+            "200": { description: "A page `{ items, next, indexedThrough }`, or the export", content: { "application/json": {}, "text/csv": {}, "application/x-ndjson": {} } },
+            "400": errorResponse("Invalid query"),
+            "401": errorResponse("No or bad API key"),
+            "404": errorResponse("Another agency than the officer key's"),
+          },
+        },
+      },
+      "/api/v1/audit/agencies/{agencyId}/summary": {
+        get: {
+          summary: "An agency's figures from the chain: certificates issued per type and month, revocations by reason, batches and sizes",
+          security: auth,
+          parameters: [agencyParam],
+          responses: { "200": { description: "The figures" }, "401": errorResponse("No or bad API key"), "404": errorResponse("Another agency than the officer key's") },
+        },
+      },
+      "/api/v1/audit/reconcile": {
+        get: {
+          summary: "Reconcile the database with the chain (auditor keys only)",
+          description:
+            "Every anchored certificate proven under a root on chain, every root on chain anchored by this service (UNKNOWN_ROOT otherwise), statuses equal, stored documents hashing to their leaves. Findings: `{ severity, code, certificateId?, root?, detail }`.",
+          security: auth,
+          responses: {
+            "200": { description: "The report; `ok` is false when there is any finding" },
+            "401": errorResponse("No or bad API key"),
+            "403": errorResponse("Not an auditor key"),
+            "503": errorResponse("The chain cannot be reached"),
           },
         },
       },

@@ -162,7 +162,8 @@ export function certificateRoutes(deps: CertificateRouteDeps): Router {
   const sendQr = async (res: Response, id: unknown, format: "png" | "svg"): Promise<void> => {
     const record = await readable(deps.store, apiKeyOf(res), id);
     const url = verificationUrl(deps.publicUrl, record.id, record.leaf);
-    res.set("Cache-Control", "private, max-age=86400");
+    // a certificate's link, so its QR code, never changes
+    res.set("Cache-Control", "private, max-age=31536000, immutable");
     if (format === "png") res.type("image/png").send(await qrPng(url));
     else res.type("image/svg+xml").send(await qrSvg(url));
   };

@@ -1,18 +1,20 @@
 import { Router, type Request } from "express";
 import type { VerificationResult } from "../../core/verification/result.ts";
 import type { CertificateTypeRegistry } from "../../core/registry/registry.ts";
-import { negotiateLocale, type DivisionName, type Locale } from "../../i18n/index.ts";
+import { negotiateLocale, type DivisionName } from "../../i18n/index.ts";
 import type { Metrics } from "../../observability/metrics.ts";
 import type { Verifier } from "../../services/verifier.ts";
 import { HttpError } from "../errors.ts";
 import { certificateIdSchema, leafHashQuerySchema } from "../schemas.ts";
-import { buildLangUrls, renderErrorPage, renderVerifyPage, type TypeLabels } from "../views/index.ts";
+import { buildLangUrls, renderErrorPage, renderVerifyPage } from "../views/index.ts";
 
 export interface VerifyRouteDeps {
   verifier: Verifier;
   types: CertificateTypeRegistry;
   divisionName: DivisionName;
   publicUrl: string;
+  /** IANA zone for instants on pages (anchoring and revocation times) */
+  timeZone: string;
   metrics: Metrics;
 }
 
@@ -20,16 +22,6 @@ export interface VerifyRouteDeps {
 function httpStatusOf(result: VerificationResult): number {
   if (result.status === "UNAVAILABLE") return 503;
   return 200;
-}
-
-function typeLabels(types: CertificateTypeRegistry, name: string | undefined): Partial<Record<Locale, TypeLabels>> | undefined {
-  const type = name === undefined ? undefined : types.find(name);
-  if (!type) return undefined;
-  const per = (locale: Locale): TypeLabels => ({
-    name: type.labels[locale],
-    fields: Object.fromEntries(type.fields.map((f) => [f.name, f.labels[locale]])),
-  });
-  return { zh: per("zh"), en: per("en") };
 }
 
 const wantsJson = (req: Request): boolean => req.accepts(["html", "json"]) === "json";
@@ -71,7 +63,7 @@ export function verifyRoutes(deps: VerifyRouteDeps): { api: Router; pages: Route
       res.status(404).type("html").send(renderErrorPage({ kind: "certificateNotFound", locale, langUrls, requestedId: id.data }));
       return;
     }
-    const labels = typeLabels(deps.types, result.certificate?.type);
+    const certificateType = result.certificate ? deps.types.find(result.certificate.type) : undefined;
     res
       .status(httpStatusOf(result))
       .type("html")
@@ -83,8 +75,9 @@ export function verifyRoutes(deps: VerifyRouteDeps): { api: Router; pages: Route
           publicUrl: deps.publicUrl,
           requestedId: id.data,
           ...(query.data.h ? { leafHash: query.data.h } : {}),
-          ...(labels ? { typeLabels: labels } : {}),
+          ...(certificateType ? { certificateType } : {}),
           divisionName: deps.divisionName,
+          timeZone: deps.timeZone,
           checkedAt: new Date(),
         }),
       );
