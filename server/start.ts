@@ -87,9 +87,15 @@ export async function startService(config: Config, io: { logger: Logger; print: 
       publicUrl: config.publicUrl,
       http: config.http,
       anchoring: config.anchoring,
+      // the embedded chain never reorganises: index to its head; elsewhere wait as anchoring does
+      audit: {
+        indexPath: join(config.dataDir, "audit-index.db"),
+        indexer: { confirmations: config.chain.mode === "embedded" ? 0 : config.anchoring.confirmations },
+      },
     });
     await runtime.recover();
     runtime.batcher.start();
+    runtime.audit.start();
 
     const server: Server = createServer(runtime.app);
     await new Promise<void>((resolve, reject) => {
@@ -117,6 +123,7 @@ export async function startService(config: Config, io: { logger: Logger; print: 
             server.closeAllConnections();
           });
           await runtime.batcher.stop();
+          await runtime.audit.stop();
           await store.close();
           provider.destroy();
           await localChain?.stop();

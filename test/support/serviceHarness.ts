@@ -1,5 +1,9 @@
+import { mkdtempSync, rmSync } from "node:fs";
 import type { AddressInfo } from "node:net";
 import { createServer, type Server } from "node:http";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { DatabaseSync, type SQLInputValue } from "node:sqlite";
 import { HDNodeWallet, Wallet, type Provider } from "ethers";
 import { network } from "hardhat";
 import { pino } from "pino";
@@ -42,6 +46,11 @@ export interface Harness {
   keccak: Keccak256;
   /** anchors everything pending now, whatever its age */
   flush(): Promise<void>;
+  /**
+   * Raw SQL on the service's database through a second connection, as an intruder with file
+   * access would: only with `startHarness({ storeOnDisk: true })`.
+   */
+  sql(statement: string, ...params: SQLInputValue[]): Record<string, SQLInputValue>[];
   close(): Promise<void>;
 }
 
@@ -55,7 +64,9 @@ const AGENCIES = [
  * Tianjin) each with an officer key the service signs with, an issuer key per agency and an
  * auditor key, served on an ephemeral port. The batcher is not started: tests flush explicitly.
  */
-export async function startHarness(options: { clock?: () => Date; publicUrl?: string; logLines?: string[] } = {}): Promise<Harness> {
+export async function startHarness(
+  options: { clock?: () => Date; publicUrl?: string; logLines?: string[]; storeOnDisk?: boolean } = {},
+): Promise<Harness> {
   const connection = await network.create();
   const provider = connection.ethers.provider;
   const { chainId } = await provider.getNetwork();
@@ -64,7 +75,9 @@ export async function startHarness(options: { clock?: () => Date; publicUrl?: st
   const keccak = await Keccak256.create();
   const types = builtinTypes();
   await ensureCertificateTypes({ registry: deployed.registry, governance, types, keccak });
-  const store = SqliteStore.open(":memory:");
+  const storeDir = options.storeOnDisk ? mkdtempSync(join(tmpdir(), "certledger-harness-")) : null;
+  const storePath = storeDir ? join(storeDir, "certledger.db") : ":memory:";
+  const store = SqliteStore.open(storePath);
   const registry = AgencyRegistry__factory.connect(deployed.registry, governance);
   const now = new Date();
   const agencies: AgencyFixture[] = [];
@@ -120,13 +133,29 @@ export async function startHarness(options: { clock?: () => Date; publicUrl?: st
     async flush() {
       await runtime.batcher.runOnce({ flushAll: true });
     },
+    sql(statement, ...params) {
+      if (!storeDir) throw new Error("startHarness({ storeOnDisk: true }) is needed for raw SQL");
+      const db = new DatabaseSync(storePath, { timeout: 5000 });
+      try {
+        const prepared = db.prepare(statement);
+        if (/^\s*select\b/i.test(statement)) return prepared.all(...params);
+        prepared.run(...params);
+        return [];
+      } finally {
+        db.close();
+      }
+    },
     async close() {
       await new Promise<void>((resolve) => {
-        server.close(() => resolve());
+        server.close(() => {
+          resolve();
+        });
         server.closeAllConnections();
       });
+      await runtime.audit.stop();
       await store.close();
       await connection.close();
+      if (storeDir) rmSync(storeDir, { recursive: true, force: true });
     },
   };
 }

@@ -1,0 +1,91 @@
+import { getAddress, type Interface, type Log } from "ethers";
+import { IAgencyRegistry__factory, ICertificateLedger__factory } from "../../types/ethers-contracts/index.ts";
+import { EVENT_KINDS, type AuditEvent, type EventKind } from "./events.ts";
+
+const ledgerInterface: Interface = ICertificateLedger__factory.createInterface();
+const registryInterface: Interface = IAgencyRegistry__factory.createInterface();
+
+const AGENCY_STATUS = ["none", "active", "suspended", "retired"];
+const isKind = (name: string): name is EventKind => (EVENT_KINDS as readonly string[]).includes(name);
+
+export type DecodedEvent = Omit<AuditEvent, "blockTime">;
+
+/**
+ * Decodes one log of the ledger or the registry into an index row, or null for a log that is not
+ * one of their events. Ledger status events carry no agency: the indexer resolves it from the root.
+ */
+export function decodeLog(log: Log, contracts: { ledger: string; registry: string }): DecodedEvent | null {
+  const address = log.address.toLowerCase();
+  const contract = address === contracts.ledger.toLowerCase() ? "ledger" : address === contracts.registry.toLowerCase() ? "registry" : null;
+  if (contract === null) return null;
+  const parsed = (contract === "ledger" ? ledgerInterface : registryInterface).parseLog({ topics: [...log.topics], data: log.data });
+  if (!parsed || !isKind(parsed.name)) return null;
+  const a = parsed.args;
+  const base: DecodedEvent = {
+    blockNumber: log.blockNumber,
+    logIndex: log.index,
+    blockHash: log.blockHash,
+    txHash: log.transactionHash,
+    contract,
+    kind: parsed.name,
+    actor: "",
+    agencyId: null,
+    root: null,
+    leaf: null,
+    leafIndex: null,
+    reasonCode: null,
+    typeId: null,
+    size: null,
+    officer: null,
+    details: null,
+  };
+  const hex = (v: unknown): string => String(v).toLowerCase();
+  const num = (v: unknown): number => Number(v);
+  switch (parsed.name) {
+    case "BatchAnchored":
+      return { ...base, actor: getAddress(String(a.officer)), agencyId: num(a.agencyId), root: hex(a.root), typeId: num(a.typeId), size: num(a.size) };
+    case "BatchRevoked":
+      return { ...base, actor: getAddress(String(a.actor)), agencyId: num(a.agencyId), root: hex(a.root), reasonCode: num(a.reason) };
+    case "CertificateRevoked":
+    case "CertificateSuspended":
+      return { ...base, actor: getAddress(String(a.actor)), root: hex(a.root), leaf: hex(a.leaf), leafIndex: num(a.index), reasonCode: num(a.reason) };
+    case "CertificateReinstated":
+      return { ...base, actor: getAddress(String(a.actor)), root: hex(a.root), leaf: hex(a.leaf), leafIndex: num(a.index) };
+    case "CertificateTypeDefined":
+      return { ...base, actor: getAddress(String(a.by)), typeId: num(a.typeId), details: { schemaHash: hex(a.schemaHash) } };
+    case "AgencyRegistered":
+      return {
+        ...base,
+        actor: getAddress(String(a.by)),
+        agencyId: num(a.agencyId),
+        details: {
+          jurisdiction: num(a.jurisdiction),
+          metadataHash: hex(a.metadataHash),
+          certificateTypes: String(a.certificateTypes),
+          admin: getAddress(String(a.admin)),
+        },
+      };
+    case "AgencyStatusChanged":
+      return {
+        ...base,
+        actor: getAddress(String(a.by)),
+        agencyId: num(a.agencyId),
+        details: { from: AGENCY_STATUS[num(a.from)] ?? String(a.from), to: AGENCY_STATUS[num(a.to)] ?? String(a.to) },
+      };
+    case "AgencyCertificateTypesChanged":
+      return { ...base, actor: getAddress(String(a.by)), agencyId: num(a.agencyId), details: { certificateTypes: String(a.certificateTypes) } };
+    case "AgencyMetadataChanged":
+      return { ...base, actor: getAddress(String(a.by)), agencyId: num(a.agencyId), details: { metadataHash: hex(a.metadataHash) } };
+    case "OfficerAdded":
+    case "OfficerRemoved":
+      return { ...base, actor: getAddress(String(a.by)), agencyId: num(a.agencyId), officer: getAddress(String(a.officer)) };
+    case "OfficerCompromised":
+      return {
+        ...base,
+        actor: getAddress(String(a.by)),
+        agencyId: num(a.agencyId),
+        officer: getAddress(String(a.officer)),
+        details: { since: num(a.since) },
+      };
+  }
+}
