@@ -24,7 +24,7 @@ export { createDocument, createDocuments, SALT_BYTES } from "./document/create.t
 export type { CreateOptions, CreatedDocuments } from "./document/create.ts";
 export { disclose, hideFields } from "./document/disclose.ts";
 
-export { CertificateBatchTree, treeNode, processProof } from "./batch/merkle.ts";
+export { CertificateBatchTree, batchMultiProof, treeNode, processProof } from "./batch/merkle.ts";
 export type { BatchMultiProof } from "./batch/merkle.ts";
 export { wrapBatch, batchDocuments, withProof, attachAnchor } from "./batch/wrap.ts";
 export type { WrappedBatch } from "./batch/wrap.ts";

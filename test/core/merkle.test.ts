@@ -1,7 +1,7 @@
 import { StandardMerkleTree } from "@openzeppelin/merkle-tree";
 import { expect } from "chai";
 import { keccak256, toBeHex } from "ethers";
-import { CertificateBatchTree, Keccak256, isCoreError, processProof, toHex32, treeNode } from "../../server/core/index.ts";
+import { CertificateBatchTree, Keccak256, batchMultiProof, isCoreError, processProof, toHex32, treeNode } from "../../server/core/index.ts";
 import { referenceTree } from "./support/independent.ts";
 
 function leavesOf(size: number, label = "leaf"): string[] {
@@ -62,6 +62,7 @@ describe("core: batch Merkle tree", () => {
       expect(multi.proof).to.deep.equal(expected.proof);
       expect(multi.proofFlags).to.deep.equal(expected.proofFlags);
       expect(multi.indices.map((i) => leaves[i])).to.deep.equal(multi.leaves);
+      expect(batchMultiProof(leaves, subset, keccak)).to.deep.equal(multi);
       expect(
         StandardMerkleTree.verifyMultiProof(tree.root, ["bytes32", "uint256"], {
           leaves: multi.leaves.map((leaf, k): [string, number] => [leaf, multi.indices[k]!]),

@@ -158,3 +158,11 @@ export class CertificateBatchTree {
   }
 }
 
+
+/**
+ * The multiproof for `indices` of the batch whose certificate hashes are `leaves` (index order),
+ * for the ledger's revokeMany and suspendMany.
+ */
+export function batchMultiProof(leaves: readonly string[], indices: readonly number[], keccak: Keccak256): BatchMultiProof {
+  return CertificateBatchTree.of(leaves, keccak).multiProof(indices);
+}

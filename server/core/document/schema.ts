@@ -9,13 +9,17 @@ const LONE_SURROGATE = /\p{Cs}/u;
 
 export const ULID = /^[0-7][0-9A-HJKMNP-TV-Z]{25}$/;
 export const BYTES32 = /^0x[0-9a-f]{64}$/;
-export const SALT = /^[0-9a-f]{32}$/;
 
 const text = z.string().refine((value) => !LONE_SURROGATE.test(value), "contains a lone surrogate");
 const dateTime = z.string().refine(isDateTime, "not an RFC 3339 date-time with offset");
 const ulid = z.string().regex(ULID, "not a ULID");
 const bytes32 = z.string().regex(BYTES32, "not a lowercase 0x-prefixed bytes32");
 const FIELD_NAME = /^[a-z][A-Za-z0-9]{0,63}$/;
+// a length test and an open-ended class run faster than a counted quantifier, and say the same
+const HEX_TAIL = /^0x[0-9a-f]+$/;
+const HEX = /^[0-9a-f]+$/;
+const isBytes32 = (v: unknown): boolean => typeof v === "string" && v.length === 66 && HEX_TAIL.test(v);
+const isSalt = (v: unknown): boolean => typeof v === "string" && v.length === 32 && HEX.test(v);
 
 // Maps and lists are checked in one pass each rather than element by element through zod: a
 // verifier checks tens of thousands of documents a second and zod's per-element cost is most of it.
@@ -41,15 +45,15 @@ const subject = z.custom<Record<string, FieldValue>>(
   "subject must map camelCase field names to strings, finite numbers or booleans",
 );
 const salts = z.custom<Record<string, string>>(
-  (value) => isPlainRecord(value) && Object.values(value).every((v) => typeof v === "string" && SALT.test(v)),
+  (value) => isPlainRecord(value) && Object.values(value).every(isSalt),
   "every salt must be 32 lowercase hex digits (128 bits)",
 );
 const hidden = z.custom<Record<string, string>>(
-  (value) => isPlainRecord(value) && Object.values(value).every((v) => typeof v === "string" && BYTES32.test(v)),
+  (value) => isPlainRecord(value) && Object.values(value).every(isBytes32),
   "every hidden field hash must be a lowercase 0x-prefixed bytes32",
 );
 const proofPath = z.custom<string[]>(
-  (value) => Array.isArray(value) && value.length <= 64 && value.every((v) => typeof v === "string" && BYTES32.test(v)),
+  (value) => Array.isArray(value) && value.length <= 64 && value.every(isBytes32),
   "the proof must be a list of lowercase 0x-prefixed bytes32",
 );
 
