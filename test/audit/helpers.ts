@@ -47,3 +47,8 @@ export async function anchorRandomRoot(h: Harness, officer: Wallet, typeId: numb
 
 /** The on-chain type id of the food business permit. */
 export const PERMIT_TYPE_ID = builtinTypes().get("food-business-permit").typeId;
+
+/** A raw JSON-RPC call to the in-process Hardhat network (evm_snapshot, evm_revert, hardhat_mine). */
+export function rpc(h: Harness, method: string, params: unknown[]): Promise<unknown> {
+  return (h.provider as unknown as { send(method: string, params: unknown[]): Promise<unknown> }).send(method, params);
+}
