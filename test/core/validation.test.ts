@@ -1,4 +1,5 @@
 import { expect } from "chai";
+import { decodeTime } from "ulid";
 import {
   CertificateValidationError,
   Keccak256,
@@ -242,16 +243,35 @@ describe("core: certificate validation against its type", () => {
     expect(validate(subject).map((i) => i.code)).to.deep.equal(["INVALID_BIRTH_DATE"]);
   });
 
-  it("gives fresh ids (ULID, sortable) and fresh 128-bit salts per field", () => {
+  it("gives fresh unpredictable ids (ULID, sortable by issuance time) and fresh 128-bit salts per field", () => {
     const inputs = Array.from({ length: 50 }, () => sampleInputs(1)["diploma"]!);
-    const { documents, leaves } = createDocuments(inputs, { types, keccak, now: () => new Date("2026-11-26T08:00:00Z") });
+    const at = (iso: string) => ({ types, keccak, now: () => new Date(iso) });
+    const { documents, leaves } = createDocuments(inputs, at("2026-11-26T08:00:00Z"));
     const ids = documents.map((d) => d.id);
     expect(new Set(ids).size).to.equal(50);
-    expect([...ids].sort()).to.deep.equal(ids);
+    for (const id of ids) expect(decodeTime(id)).to.equal(Date.parse("2026-11-26T08:00:00Z"));
+    const later = createDocuments(inputs.slice(0, 1), at("2026-11-26T08:00:00.001Z")).documents[0]!.id;
+    for (const id of ids) expect(id < later).to.equal(true);
+    // not sequential: the random parts of neighbours differ in many places
+    const differing = Array.from({ length: 16 }, (_, i) => 10 + i).filter((i) => ids[0]!.charAt(i) !== ids[1]!.charAt(i)).length;
+    expect(differing).to.be.greaterThan(5);
     expect(new Set(leaves).size).to.equal(50);
     const salts = documents.flatMap((d) => Object.values(d.salts));
     expect(new Set(salts).size).to.equal(salts.length);
     for (const salt of salts) expect(salt).to.match(/^[0-9a-f]{32}$/);
     expect(documents[0]!.issuedAt).to.equal("2026-11-26T08:00:00.000Z");
+  });
+
+  it("draws salts and ids from the injected random source, one read each per batch", () => {
+    const sizes: number[] = [];
+    const source = (size: number) => {
+      sizes.push(size);
+      return new Uint8Array(size).fill(0xab);
+    };
+    const inputs = Object.values(sampleInputs(2));
+    const { documents } = createDocuments(inputs, { types, keccak, randomBytes: source });
+    const fields = documents.reduce((sum, d) => sum + Object.keys(d.salts).length, 0);
+    expect(sizes).to.deep.equal([16 * inputs.length, 16 * fields]);
+    for (const document of documents) for (const salt of Object.values(document.salts)) expect(salt).to.equal("ab".repeat(16));
   });
 });

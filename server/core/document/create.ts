@@ -1,5 +1,5 @@
 import { randomBytes as cryptoRandomBytes } from "node:crypto";
-import { monotonicFactory } from "ulid";
+import { ulid } from "ulid";
 import { z } from "zod";
 import { CertificateValidationError } from "../errors.ts";
 import type { FieldIssue } from "../errors.ts";
@@ -57,20 +57,24 @@ const inputSchema = z.strictObject({
 export function createDocuments(inputs: readonly unknown[], options: CreateOptions): CreatedDocuments {
   const now = options.now ?? (() => new Date());
   const jurisdictions = options.jurisdictions ?? builtinJurisdictions();
+  const randomBytes = options.randomBytes ?? cryptoRandomBytes;
   const validators = new Map<string, SubjectValidator>();
-  const nextId = monotonicFactory();
   const issuedAtDefault = now();
   const today = issuedAtDefault.toISOString().slice(0, 10);
 
-  const unsalted = inputs.map((raw, index) => {
+  const checked = inputs.map((raw, index) => {
     const { input, issues } = checkInput(raw, options.types, jurisdictions, validators, today);
     if (input === null || issues.length > 0) throw new CertificateValidationError(issues, inputs.length > 1 ? index : undefined);
-    return toDocument(input, input.id ?? nextId(issuedAtDefault.getTime()), input.issuedAt ?? issuedAtDefault.toISOString());
+    return input;
   });
+  const nextId = idSource(issuedAtDefault.getTime(), checked.filter((input) => input.id === undefined).length, randomBytes);
+  const unsalted = checked.map((input) =>
+    toDocument(input, input.id ?? nextId(), input.issuedAt ?? issuedAtDefault.toISOString()),
+  );
 
   let fieldCount = 0;
   for (const document of unsalted) forEachShownField(document, () => fieldCount++);
-  const saltBytes = (options.randomBytes ?? cryptoRandomBytes)(fieldCount * SALT_BYTES);
+  const saltBytes = randomBytes(fieldCount * SALT_BYTES);
   if (saltBytes.byteLength !== fieldCount * SALT_BYTES) throw new RangeError("salt source returned too few bytes");
   const saltHex = Buffer.from(saltBytes.buffer, saltBytes.byteOffset, saltBytes.byteLength).toString("hex");
 
@@ -97,6 +101,18 @@ export function createDocument(input: unknown, options: CreateOptions): { docume
   const leaf = leaves[0];
   if (document === undefined || leaf === undefined) throw new Error("unreachable: one input gives one document");
   return { document, leaf };
+}
+
+/**
+ * ULIDs for `count` new certificates: the issuance time, then 80 random bits each, all drawn from
+ * one CSPRNG read (the ulid package would read the CSPRNG once per character). Not monotonic on
+ * purpose: one certificate's id says nothing about its neighbours' in the batch.
+ */
+function idSource(time: number, count: number, randomBytes: (size: number) => Uint8Array): () => string {
+  const random = count === 0 ? new Uint8Array(0) : randomBytes(count * 16);
+  let next = 0;
+  const prng = (): number => (random[next++] ?? 0) / 256;
+  return () => ulid(time, prng);
 }
 
 function toDocument(input: CertificateInput, id: string, issuedAt: string): CertificateDocument {
