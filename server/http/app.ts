@@ -15,6 +15,7 @@ import { HttpError } from "./errors.ts";
 import { cors } from "./middleware/cors.ts";
 import { errorHandler } from "./middleware/errorHandler.ts";
 import { observe } from "./middleware/observe.ts";
+import { pageRoutes } from "./pages/routes.ts";
 import { auditRoutes } from "./routes/audit.ts";
 import { certificateRoutes } from "./routes/certificates.ts";
 import { healthRoutes, type ReadinessReport } from "./routes/health.ts";
@@ -113,6 +114,7 @@ export function createApp(deps: AppDeps): Express {
   });
   app.use("/v", publicLimit);
   app.use(verify.pages);
+  app.use(pageRoutes({ types: deps.types, publicUrl: deps.http.publicUrl }));
   app.use("/api/v1/verify", publicLimit);
   app.use("/api/v1", verify.api);
   app.use("/api/v1", typeRoutes(deps.types));

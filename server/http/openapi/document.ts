@@ -7,6 +7,7 @@ const ref = (name: string) => ({ $ref: `#/components/schemas/${name}` });
 const errorResponse = (description: string) => ({ description, content: json(ref("Error")) });
 const idParam = { name: "id", in: "path", required: true, schema: { type: "string", pattern: "^[0-9A-HJKMNP-TV-Z]{26}$" } };
 const auth = [{ apiKey: [] }];
+const langParam = { name: "lang", in: "query", required: false, schema: { enum: ["zh", "en"] } };
 const agencyParam = { name: "agencyId", in: "path", required: true, schema: { type: "integer", minimum: 0 } };
 const query = (name: string, schema: object, description: string) => ({ name, in: "query", required: false, schema, description });
 
@@ -254,6 +255,28 @@ export function openApiDocument(): Record<string, unknown> {
             "403": errorResponse("Not an auditor key"),
             "503": errorResponse("The chain cannot be reached"),
           },
+        },
+      },
+      "/": { get: { summary: "Redirects to the scan page", responses: { "302": { description: "Location: /scan" } } } },
+      "/scan": {
+        get: {
+          summary: "Web page: verify by camera, photo of a QR code, or certificate file (public)",
+          parameters: [langParam],
+          responses: { "200": { description: "HTML" } },
+        },
+      },
+      "/console": {
+        get: {
+          summary: "Web page: agency console (issue, bulk issue from CSV, find, revoke; officer key entered in the page)",
+          parameters: [langParam],
+          responses: { "200": { description: "HTML" } },
+        },
+      },
+      "/console/print": {
+        get: {
+          summary: "Web page: A4 printable certificate with its QR code (officer key of the tab)",
+          parameters: [langParam, { name: "id", in: "query", required: true, schema: { type: "string" } }],
+          responses: { "200": { description: "HTML" } },
         },
       },
       "/v/{id}": {

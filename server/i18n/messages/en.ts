@@ -1,3 +1,4 @@
+import { pagesEn } from "./pages.en.ts";
 import type { RequiredKey } from "./requiredKeys.ts";
 
 /**
@@ -154,4 +155,7 @@ export const en = {
   "error.internal.explanation":
     "The problem is on our side, not with any certificate. Please try again later.",
   "error.code": "Error {status}",
+
+  // --- scripted pages (scan, console, print, audit): see pages.en.ts ---
+  ...pagesEn,
 } as const satisfies Record<RequiredKey, string> & Record<string, string>;

@@ -1,4 +1,5 @@
 import type { MessageKey } from "./keys.ts";
+import { pagesZh } from "./pages.zh.ts";
 
 /** Simplified Chinese messages: exactly the keys of the English dictionary, no more, no fewer. */
 export const zh: Readonly<Record<MessageKey, string>> = {
@@ -139,4 +140,7 @@ export const zh: Readonly<Record<MessageKey, string>> = {
   "error.internal.headline": "出现错误",
   "error.internal.explanation": "问题出在我们这边，与任何证书无关。请稍后再试。",
   "error.code": "错误 {status}",
+
+  // --- scripted pages (scan, console, print, audit): see pages.zh.ts ---
+  ...pagesZh,
 };

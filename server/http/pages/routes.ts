@@ -1,0 +1,59 @@
+import { Router, type Request, type Response } from "express";
+import type { CertificateTypeRegistry } from "../../core/registry/registry.ts";
+import { negotiateLocale, type Locale } from "../../i18n/index.ts";
+import { buildLangUrls } from "../views/langUrls.ts";
+import { renderConsolePage } from "./consolePage.ts";
+import { clientDivisions, clientMessages, clientTypes, type PageData } from "./pageData.ts";
+import { renderPrintPage } from "./printPage.ts";
+import { renderScanPage } from "./scanPage.ts";
+import { PAGE_PATHS } from "./shell.ts";
+import { VENDOR_URL_PREFIX, vendorAssets } from "./vendorAssets.ts";
+
+export interface PageRouteDeps {
+  types: CertificateTypeRegistry;
+  publicUrl: string;
+}
+
+type Renderer = (locale: Locale, langUrls: Readonly<Record<Locale, string>>, data: PageData) => string;
+
+/** Message prefixes each page's script may show. */
+const RESULT_MESSAGES = ["status.", "check.", "reason.", "revocation.", "agencyStatus.", "field.", "page.", "anchor.", "ui."];
+const CONSOLE_MESSAGES = ["console.", "issue.", "field.", "reason.", "ui.", "print."];
+
+/**
+ * The scripted pages (scan, console, print, audit) and the vendor scripts they load. Each page is
+ * rendered once per language at start: it depends only on the type registry and the locale.
+ */
+export function pageRoutes(deps: PageRouteDeps): Router {
+  const router = Router();
+  router.use(VENDOR_URL_PREFIX, vendorAssets());
+
+  const dataFor = (locale: Locale, prefixes: readonly string[]): PageData => ({
+    locale,
+    publicUrl: deps.publicUrl,
+    messages: clientMessages(locale, prefixes),
+    types: clientTypes(deps.types, locale),
+    divisions: clientDivisions(locale),
+  });
+
+  const page = (path: string, render: Renderer, prefixes: readonly string[]) => {
+    const cache = new Map<Locale, { data: PageData }>();
+    router.get(path, (req: Request, res: Response) => {
+      const locale = negotiateLocale(req.get("accept-language"), req.query.lang);
+      let entry = cache.get(locale);
+      if (!entry) {
+        entry = { data: dataFor(locale, prefixes) };
+        cache.set(locale, entry);
+      }
+      res.vary("Accept-Language").set("Cache-Control", "no-cache").type("html").send(render(locale, buildLangUrls(req.path, req.query), entry.data));
+    });
+  };
+
+  router.get("/", (_req, res) => {
+    res.redirect(302, PAGE_PATHS.scan);
+  });
+  page(PAGE_PATHS.scan, renderScanPage, RESULT_MESSAGES.concat("scan."));
+  page(PAGE_PATHS.console, renderConsolePage, CONSOLE_MESSAGES);
+  page(PAGE_PATHS.print, renderPrintPage, CONSOLE_MESSAGES);
+  return router;
+}
