@@ -65,6 +65,7 @@ export async function startChainOwner(dataDir: string, port: number, mode: "stay
   const fixture = fileURLToPath(new URL("./fixtures/chainOwner.ts", import.meta.url));
   const child = spawn(process.execPath, ["--import", "tsx", fixture, dataDir, String(port), mode], {
     cwd: REPO_ROOT,
+    env: { ...process.env, CERTLEDGER_CHAIN_OWNER_FIXTURE: "1" },
     stdio: ["ignore", "pipe", "pipe"],
   });
   let stderr = "";
