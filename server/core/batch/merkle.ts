@@ -68,11 +68,17 @@ export class CertificateBatchTree {
   /** tree position of the node of batch index i */
   readonly #position: Uint32Array;
   readonly #leaves: readonly string[];
+  /**
+   * Hex of each node, made once: the nodes near the root are in most proofs, so the proofs of a
+   * batch share their strings (about 2n strings for n proofs instead of n log n).
+   */
+  readonly #hexCache: (string | undefined)[];
 
   private constructor(nodes: Buffer, position: Uint32Array, leaves: readonly string[]) {
     this.#nodes = nodes;
     this.#position = position;
     this.#leaves = leaves;
+    this.#hexCache = new Array<string | undefined>(nodes.length / NODE);
     this.size = leaves.length;
     this.root = this.#hex(0);
   }
@@ -147,7 +153,12 @@ export class CertificateBatchTree {
   }
 
   #hex(p: number): string {
-    return "0x" + this.#nodes.toString("hex", p * NODE, p * NODE + NODE);
+    let hex = this.#hexCache[p];
+    if (hex === undefined) {
+      hex = "0x" + this.#nodes.toString("hex", p * NODE, p * NODE + NODE);
+      this.#hexCache[p] = hex;
+    }
+    return hex;
   }
 
   #positionOf(index: number): number {
