@@ -1,6 +1,7 @@
 #!/usr/bin/env -S npx tsx
 import { Command } from "commander";
 import { registerAdmin } from "./cli/adminCommands.ts";
+import { registerAudit } from "./cli/auditCommand.ts";
 import { registerDisclose } from "./cli/discloseCommand.ts";
 import { registerVerify } from "./cli/verifyCommand.ts";
 import { registerWrap } from "./cli/wrapCommand.ts";
@@ -12,6 +13,7 @@ registerVerify(program);
 registerDisclose(program);
 registerWrap(program);
 registerAdmin(program);
+registerAudit(program);
 
 await program.parseAsync(process.argv).catch((error: unknown) => {
   process.stderr.write(`certledger: ${error instanceof Error ? error.message : String(error)}\n`);
