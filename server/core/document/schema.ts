@@ -36,13 +36,16 @@ function isFieldValue(value: unknown): boolean {
   }
 }
 
+/** More fields than any certificate type has: bounds the work one document can cause. */
+export const MAX_FIELDS = 256;
+
 function isPlainRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === "object" && value !== null && !Array.isArray(value);
+  return typeof value === "object" && value !== null && !Array.isArray(value) && Object.keys(value).length <= MAX_FIELDS;
 }
 
 const subject = z.custom<Record<string, FieldValue>>(
   (value) => isPlainRecord(value) && Object.entries(value).every(([key, v]) => FIELD_NAME.test(key) && isFieldValue(v)),
-  "subject must map camelCase field names to strings, finite numbers or booleans",
+  `subject must map at most ${MAX_FIELDS} camelCase field names to strings, finite numbers or booleans`,
 );
 const salts = z.custom<Record<string, string>>(
   (value) => isPlainRecord(value) && Object.values(value).every(isSalt),
