@@ -62,8 +62,13 @@ export function createDocuments(inputs: readonly unknown[], options: CreateOptio
   const issuedAtDefault = now();
   const today = issuedAtDefault.toISOString().slice(0, 10);
 
+  const givenIds = new Set<string>();
   const checked = inputs.map((raw, index) => {
     const { input, issues } = checkInput(raw, options.types, jurisdictions, validators, today);
+    if (input?.id !== undefined) {
+      if (givenIds.has(input.id)) issues.push({ path: "id", code: "INVALID_ID", message: "the same id twice in one batch" });
+      givenIds.add(input.id);
+    }
     if (input === null || issues.length > 0) throw new CertificateValidationError(issues, inputs.length > 1 ? index : undefined);
     return input;
   });
