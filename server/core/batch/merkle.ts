@@ -16,11 +16,11 @@ const NODE = 32;
  * The tree node of certificate `leaf` at `index`: keccak256(keccak256(abi.encode(leaf, index))),
  * OpenZeppelin's StandardMerkleTree leaf for ["bytes32", "uint256"], as the ledger computes it.
  */
-export function treeNode(keccak: Keccak256, leaf: Uint8Array | string, index: number, scratch = Buffer.alloc(64)): Uint8Array {
+export function treeNode(keccak: Keccak256, leaf: Uint8Array | string, index: number, scratch = Buffer.allocUnsafe(64)): Uint8Array {
   if (!Number.isInteger(index) || index < 0 || index > 0xffffffffffff) {
     throw new CoreError("INVALID_BATCH", `bad leaf index ${index}`);
   }
-  if (typeof leaf === "string") scratch.write(leaf.slice(2), 0, NODE, "hex");
+  if (typeof leaf === "string") writeHex32(scratch, 0, leaf);
   else scratch.set(leaf, 0);
   scratch.fill(0, 32, 58);
   scratch.writeUIntBE(index, 58, 6);
@@ -42,14 +42,22 @@ function hashPair(keccak: Keccak256, a: Uint8Array, b: Uint8Array, pair: Buffer)
 
 /** Folds `proof` onto `node` with the commutative node hash; the result is the root it proves. */
 export function processProof(keccak: Keccak256, node: Uint8Array, proof: readonly string[]): Uint8Array {
-  const pair = Buffer.alloc(2 * NODE);
-  const sibling = Buffer.alloc(NODE);
+  // one pooled allocation (Buffer.alloc would create two ArrayBuffers per call)
+  const scratch = Buffer.allocUnsafe(3 * NODE);
+  const pair = scratch.subarray(0, 2 * NODE);
+  const sibling = scratch.subarray(2 * NODE);
   let current = node;
   for (const hex of proof) {
-    sibling.write(hex.slice(2), 0, NODE, "hex");
+    writeHex32(sibling, 0, hex);
     current = hashPair(keccak, current, sibling, pair);
   }
   return current;
+}
+
+function writeHex32(target: Buffer, offset: number, hex: string): void {
+  if (target.write(hex.slice(2), offset, NODE, "hex") !== NODE) {
+    throw new CoreError("INVALID_DOCUMENT", "not a 0x-prefixed bytes32 hex string");
+  }
 }
 
 /**
@@ -89,8 +97,8 @@ export class CertificateBatchTree {
     if (n === 0 || n > 0xffffff) {
       throw new CoreError("INVALID_BATCH", `a batch holds 1 to 16777215 certificates, not ${n}`);
     }
-    const scratch = Buffer.alloc(2 * NODE);
-    const unsorted = Buffer.alloc(n * NODE);
+    const scratch = Buffer.allocUnsafe(2 * NODE);
+    const unsorted = Buffer.allocUnsafe(n * NODE);
     leaves.forEach((leaf, index) => {
       unsorted.set(treeNode(keccak, leaf, index, scratch), index * NODE);
     });
