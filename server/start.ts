@@ -95,6 +95,7 @@ export async function startService(config: Config, io: { logger: Logger; print: 
     });
     await runtime.recover();
     runtime.batcher.start();
+    runtime.verificationCache.start();
     runtime.audit.start();
 
     const server: Server = createServer(runtime.app);
@@ -123,6 +124,7 @@ export async function startService(config: Config, io: { logger: Logger; print: 
             server.closeAllConnections();
           });
           await runtime.batcher.stop();
+          runtime.verificationCache.stop();
           await runtime.audit.stop();
           await store.close();
           provider.destroy();

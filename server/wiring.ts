@@ -6,6 +6,7 @@ import { Batcher } from "./anchoring/batcher.ts";
 import { StatusService } from "./anchoring/statusService.ts";
 import { AuditTrail, type AuditTrailOptions } from "./audit/auditTrail.ts";
 import type { Keyring } from "./chain/keyring.ts";
+import { CachingLedgerView } from "./chain/cachingLedgerView.ts";
 import { EthersLedgerView } from "./chain/ledgerView.ts";
 import { CertificateBatchTree } from "./core/batch/merkle.ts";
 import { withProof } from "./core/batch/wrap.ts";
@@ -45,6 +46,8 @@ export interface Runtime {
   issuance: IssuanceService;
   verifier: Verifier;
   metrics: Metrics;
+  /** verification answers while the chain head stands still (start/stop it with the batcher) */
+  verificationCache: CachingLedgerView;
   /** chain-event index (start/stop its polling with the batcher) and reconciliation */
   audit: AuditTrail;
   /** finishes what a crash or an outage left undone; call once before `batcher.start()` */
@@ -65,6 +68,11 @@ export function assembleRuntime(options: RuntimeOptions): Runtime {
   const jurisdictions = builtinJurisdictions();
   const receiptTimeoutMs = options.anchoring.receiptTimeoutMs ?? 30_000;
 
+  const ledgerView = new EthersLedgerView(options.provider, options.deployment.ledger, { fromBlock: options.deployment.deploymentBlock });
+  const verificationCache = new CachingLedgerView(ledgerView, options.provider, { pollMs: 100, maxEntries: 100_000 });
+  const onChainChange = (): void => {
+    verificationCache.invalidate();
+  };
   const anchors = new AnchorService(
     {
       store,
@@ -73,6 +81,7 @@ export function assembleRuntime(options: RuntimeOptions): Runtime {
       chainId: options.chainId,
       signerFor,
       buildTree,
+      onChainChange,
       withProof: (document, proof) =>
         withProof(document as unknown as CertificateDocument, proof) as unknown as Record<string, unknown>,
       logger,
@@ -81,7 +90,7 @@ export function assembleRuntime(options: RuntimeOptions): Runtime {
     { confirmations: options.anchoring.confirmations, receiptTimeoutMs },
   );
   const statuses = new StatusService(
-    { store, provider: options.provider, ledger: options.deployment.ledger, signerFor, buildTree, logger, ...(options.clock ? { clock: options.clock } : {}) },
+    { store, provider: options.provider, ledger: options.deployment.ledger, signerFor, buildTree, onChainChange, logger, ...(options.clock ? { clock: options.clock } : {}) },
     { confirmations: options.anchoring.confirmations, receiptTimeoutMs },
   );
   const batcher = new Batcher(
@@ -99,8 +108,7 @@ export function assembleRuntime(options: RuntimeOptions): Runtime {
       batcher.wake();
     },
   });
-  const ledgerView = new EthersLedgerView(options.provider, options.deployment.ledger, { fromBlock: options.deployment.deploymentBlock });
-  const verifier = new Verifier({ keccak, types, ledger: ledgerView, store, ...(options.clock ? { clock: options.clock } : {}) });
+  const verifier = new Verifier({ keccak, types, ledger: verificationCache, store, ...(options.clock ? { clock: options.clock } : {}) });
   const audit = new AuditTrail(
     {
       provider: options.provider,
@@ -162,6 +170,7 @@ export function assembleRuntime(options: RuntimeOptions): Runtime {
     statuses,
     issuance,
     verifier,
+    verificationCache,
     metrics,
     audit,
     async recover() {

@@ -24,6 +24,8 @@ export interface AnchorServiceDeps {
     document: Record<string, unknown>,
     proof: { root: string; proof: string[]; leaf: string; index: number; chainId: number; ledger: string; txHash: string },
   ): Record<string, unknown>;
+  /** told once the chain holds something new (verification caches drop their answers) */
+  onChainChange?: () => void;
   logger: Logger;
   clock?: () => Date;
 }
@@ -127,6 +129,7 @@ export class AnchorService {
       anchoredAt: anchored.at,
       documents,
     });
+    this.#deps.onChainChange?.();
     this.#deps.logger.info({ batch: batch.id, size: batch.size, tx: anchored.txHash }, "batch anchored");
     return (await store.getBatch(batch.id)) ?? batch;
   }

@@ -23,6 +23,8 @@ export interface StatusServiceDeps {
   ledger: string;
   signerFor(agencyId: number): Promise<SignerQueue>;
   buildTree(leaves: readonly string[]): BatchTree;
+  /** told before a change is reported, so the next verification cannot see a stale answer */
+  onChainChange?: () => void;
   logger: Logger;
   clock?: () => Date;
 }
@@ -138,6 +140,7 @@ export class StatusService {
       status: RESULT[op.kind],
       statusReason: op.kind === "reinstate" ? null : (op.reason ?? (op.kind === "suspend" ? "certificateHold" : "unspecified")),
     });
+    this.#deps.onChainChange?.();
     this.#deps.logger.info({ op: op.id, kind: op.kind, certificate: op.certificateId, tx: txHash }, "status changed on chain");
     const done = await store.getStatusOp(op.id);
     if (!done) throw new Error(`status change ${op.id} vanished`);

@@ -1,0 +1,85 @@
+import type { Provider } from "ethers";
+import type { ChainEventRef, LeafView, LedgerView } from "../core/verification/ledgerView.ts";
+
+export interface CachingLedgerViewOptions {
+  /** how often the chain head is read; an outside status change is seen within about this long */
+  pollMs: number;
+  maxEntries: number;
+}
+
+/**
+ * Answers repeated verifications of the same certificate without an eth_call while the chain has
+ * not moved: a status can only change in a new block, so every cached answer is dropped when the
+ * head block changes, when this service changes something on chain itself (`invalidate`, called
+ * before it reports the change), or when the chain cannot be read (then every call goes through,
+ * and fails as UNAVAILABLE).
+ */
+export class CachingLedgerView implements LedgerView {
+  readonly ledger: string;
+  readonly #inner: LedgerView;
+  readonly #provider: Provider;
+  readonly #options: CachingLedgerViewOptions;
+  readonly #cache = new Map<string, { epoch: number; view: LeafView }>();
+  #epoch = 0;
+  #head: number | null = null;
+  #timer: NodeJS.Timeout | null = null;
+
+  constructor(inner: LedgerView, provider: Provider, options: CachingLedgerViewOptions) {
+    this.ledger = inner.ledger;
+    this.#inner = inner;
+    this.#provider = provider;
+    this.#options = options;
+  }
+
+  /** Starts following the chain head; until the first read succeeds nothing is cached. */
+  start(): void {
+    const poll = async (): Promise<void> => {
+      try {
+        const head = await this.#provider.getBlockNumber();
+        if (head !== this.#head) {
+          this.#head = head;
+          this.#epoch++;
+        }
+      } catch {
+        this.#head = null;
+        this.#epoch++;
+      }
+      if (this.#timer) this.#timer = setTimeout(() => void poll(), this.#options.pollMs);
+    };
+    this.#timer = setTimeout(() => void poll(), 0);
+  }
+
+  stop(): void {
+    if (this.#timer) clearTimeout(this.#timer);
+    this.#timer = null;
+  }
+
+  /** Forgets every cached answer: the chain changed in a way the caller knows of. */
+  invalidate(): void {
+    this.#epoch++;
+  }
+
+  async verifyLeaf(root: string, leaf: string, index: number, proof: readonly string[]): Promise<LeafView> {
+    if (this.#head === null) return this.#inner.verifyLeaf(root, leaf, index, proof);
+    const key = `${root}:${leaf}:${index}:${proof.join(",")}`;
+    const epoch = this.#epoch;
+    const hit = this.#cache.get(key);
+    if (hit?.epoch === epoch) return hit.view;
+    const view = await this.#inner.verifyLeaf(root, leaf, index, proof);
+    this.#cache.delete(key);
+    this.#cache.set(key, { epoch, view });
+    if (this.#cache.size > this.#options.maxEntries) {
+      const oldest = this.#cache.keys().next().value;
+      if (oldest !== undefined) this.#cache.delete(oldest);
+    }
+    return view;
+  }
+
+  anchorEvent(root: string): Promise<ChainEventRef | null> {
+    return this.#inner.anchorEvent(root);
+  }
+
+  statusEvent(root: string, leaf: string): Promise<ChainEventRef | null> {
+    return this.#inner.statusEvent(root, leaf);
+  }
+}

@@ -1,0 +1,116 @@
+import { expect } from "chai";
+import type { Provider } from "ethers";
+import { CachingLedgerView } from "../../server/chain/cachingLedgerView.ts";
+import type { LeafView, LedgerView } from "../../server/core/verification/ledgerView.ts";
+import { waitFor } from "../e2e/serviceProcess.ts";
+
+const view = (status: LeafView["status"]): LeafView => ({
+  chainId: 31337,
+  anchored: true,
+  proofValid: true,
+  batch: { officer: "0x0000000000000000000000000000000000000001", agencyId: 1, anchoredAt: 1, typeId: 1, size: 1 },
+  batchRevokedAt: 0,
+  batchRevocationReason: 0,
+  status,
+  reason: 0,
+  agencyStatus: "active",
+  jurisdiction: 110000,
+  issuerAuthorized: true,
+  officerCompromisedSince: 0,
+});
+
+describe("CachingLedgerView", () => {
+  let calls = 0;
+  let status: LeafView["status"] = "active";
+  let head: number | Error = 1;
+  let headReads = 0;
+  const inner: LedgerView = {
+    ledger: "0x00000000000000000000000000000000000000aa",
+    verifyLeaf: () => {
+      calls++;
+      return Promise.resolve(view(status));
+    },
+    anchorEvent: () => Promise.resolve(null),
+    statusEvent: () => Promise.resolve(null),
+  };
+  const provider = {
+    getBlockNumber: () => {
+      headReads++;
+      return head instanceof Error ? Promise.reject(head) : Promise.resolve(head);
+    },
+  } as unknown as Provider;
+  let cache: CachingLedgerView;
+  const ask = () => cache.verifyLeaf("0xroot", "0xleaf", 0, ["0xsibling"]);
+  const headRead = async () => {
+    const seen = headReads;
+    await waitFor("the next head read", () => Promise.resolve(headReads > seen + 1 ? true : undefined), 2_000, 5);
+  };
+
+  beforeEach(() => {
+    calls = 0;
+    status = "active";
+    head = 1;
+    headReads = 0;
+    cache = new CachingLedgerView(inner, provider, { pollMs: 10, maxEntries: 2 });
+  });
+  afterEach(() => {
+    cache.stop();
+  });
+
+  it("passes every call through until it has read the chain head", async () => {
+    await ask();
+    await ask();
+    expect(calls).to.equal(2);
+  });
+
+  it("answers again from the cache while the head stands still", async () => {
+    cache.start();
+    await headRead();
+    await ask();
+    await ask();
+    expect(calls).to.equal(1);
+  });
+
+  it("asks the chain again once a new block arrives", async () => {
+    cache.start();
+    await headRead();
+    await ask();
+    status = "revoked";
+    head = 2;
+    await headRead();
+    expect((await ask()).status).to.equal("revoked");
+    expect(calls).to.equal(2);
+  });
+
+  it("asks the chain again after invalidate, with no new block seen yet", async () => {
+    cache.start();
+    await headRead();
+    await ask();
+    status = "suspended";
+    cache.invalidate();
+    expect((await ask()).status).to.equal("suspended");
+  });
+
+  it("caches nothing while the chain cannot be read", async () => {
+    cache.start();
+    await headRead();
+    await ask();
+    head = new Error("connection refused");
+    await headRead();
+    await ask();
+    await ask();
+    expect(calls).to.equal(3);
+  });
+
+  it("keeps at most maxEntries answers", async () => {
+    cache.start();
+    await headRead();
+    await cache.verifyLeaf("0xa", "0xleaf", 0, []);
+    await cache.verifyLeaf("0xb", "0xleaf", 0, []);
+    await cache.verifyLeaf("0xc", "0xleaf", 0, []);
+    await cache.verifyLeaf("0xa", "0xleaf", 0, []);
+    expect(calls).to.equal(4);
+    await cache.verifyLeaf("0xc", "0xleaf", 0, []);
+    expect(calls).to.equal(4);
+  });
+});
