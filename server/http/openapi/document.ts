@@ -279,6 +279,13 @@ export function openApiDocument(): Record<string, unknown> {
           responses: { "200": { description: "HTML" } },
         },
       },
+      "/audit": {
+        get: {
+          summary: "Web page: auditor's view (certificate timeline, agency activity and CSV export, reconciliation; auditor key entered in the page)",
+          parameters: [langParam],
+          responses: { "200": { description: "HTML" } },
+        },
+      },
       "/v/{id}": {
         get: {
           summary: "QR target: verification page (HTML), or the result as JSON with Accept: application/json",

@@ -2,6 +2,7 @@ import { Router, type Request, type Response } from "express";
 import type { CertificateTypeRegistry } from "../../core/registry/registry.ts";
 import { negotiateLocale, type Locale } from "../../i18n/index.ts";
 import { buildLangUrls } from "../views/langUrls.ts";
+import { renderAuditPage } from "./auditPage.ts";
 import { renderConsolePage } from "./consolePage.ts";
 import { clientDivisions, clientMessages, clientTypes, type PageData } from "./pageData.ts";
 import { renderPrintPage } from "./printPage.ts";
@@ -17,8 +18,8 @@ export interface PageRouteDeps {
 type Renderer = (locale: Locale, langUrls: Readonly<Record<Locale, string>>, data: PageData) => string;
 
 /** Message prefixes each page's script may show. */
-const RESULT_MESSAGES = ["status.", "check.", "reason.", "revocation.", "agencyStatus.", "field.", "page.", "anchor.", "ui."];
-const CONSOLE_MESSAGES = ["console.", "issue.", "field.", "reason.", "ui.", "print."];
+const RESULT_MESSAGES = ["status.", "check.", "reason.", "revocation.", "agencyStatus.", "field.", "page.", "anchor."];
+const CONSOLE_MESSAGES = ["console.", "issue.", "field.", "reason.", "print."];
 
 /**
  * The scripted pages (scan, console, print, audit) and the vendor scripts they load. Each page is
@@ -37,15 +38,15 @@ export function pageRoutes(deps: PageRouteDeps): Router {
   });
 
   const page = (path: string, render: Renderer, prefixes: readonly string[]) => {
-    const cache = new Map<Locale, { data: PageData }>();
+    const data = new Map<Locale, PageData>();
     router.get(path, (req: Request, res: Response) => {
       const locale = negotiateLocale(req.get("accept-language"), req.query.lang);
-      let entry = cache.get(locale);
-      if (!entry) {
-        entry = { data: dataFor(locale, prefixes) };
-        cache.set(locale, entry);
+      let pageData = data.get(locale);
+      if (!pageData) {
+        pageData = dataFor(locale, prefixes);
+        data.set(locale, pageData);
       }
-      res.vary("Accept-Language").set("Cache-Control", "no-cache").type("html").send(render(locale, buildLangUrls(req.path, req.query), entry.data));
+      res.vary("Accept-Language").set("Cache-Control", "no-cache").type("html").send(render(locale, buildLangUrls(req.path, req.query), pageData));
     });
   };
 
@@ -55,5 +56,6 @@ export function pageRoutes(deps: PageRouteDeps): Router {
   page(PAGE_PATHS.scan, renderScanPage, RESULT_MESSAGES.concat("scan."));
   page(PAGE_PATHS.console, renderConsolePage, CONSOLE_MESSAGES);
   page(PAGE_PATHS.print, renderPrintPage, CONSOLE_MESSAGES);
+  page(PAGE_PATHS.audit, renderAuditPage, ["audit.", "console.", "field.", "reason.", "anchor.", "revocation."]);
   return router;
 }
