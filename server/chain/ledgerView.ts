@@ -52,6 +52,8 @@ if (
   throw new Error("CertificateLedger.verifyLeaf changed its ABI: update the codec in server/chain/ledgerView.ts");
 }
 
+/** ethers computes a fragment's selector (a keccak256) on every read */
+const VERIFY_LEAF_SELECTOR = VERIFY_LEAF.selector;
 const BYTES32 = /^0x[0-9a-fA-F]{64}$/;
 const word = (value: number): string => value.toString(16).padStart(64, "0");
 
@@ -61,7 +63,7 @@ export function encodeVerifyLeaf(root: string, leaf: string, index: number, proo
     if (!BYTES32.test(value)) throw makeError("not a bytes32 hex string", "INVALID_ARGUMENT", { argument: "verifyLeaf", value });
   }
   if (!Number.isSafeInteger(index) || index < 0) throw makeError("bad leaf index", "INVALID_ARGUMENT", { argument: "index", value: index });
-  const head = VERIFY_LEAF.selector + root.slice(2) + leaf.slice(2) + word(index) + word(4 * 32) + word(proof.length);
+  const head = VERIFY_LEAF_SELECTOR + root.slice(2) + leaf.slice(2) + word(index) + word(4 * 32) + word(proof.length);
   return head + proof.map((node) => node.slice(2)).join("");
 }
 
