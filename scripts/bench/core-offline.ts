@@ -124,6 +124,18 @@ export function measureOfflineVerification(context: CoreBenchContext, documents:
   return throughput(received.length, timing);
 }
 
+/**
+ * Raw keccak256 of 64 bytes through the same hasher, per second: the yardstick for the figures
+ * above (wrapping a 10-field certificate takes 14 hashes, verifying one 13 + its proof depth).
+ */
+export function measureKeccak(context: CoreBenchContext, count = 200_000): number {
+  const input = Buffer.alloc(64, 7);
+  const timing = best(3, () => {
+    for (let i = 0; i < count; i++) context.keccak.digest(input);
+  });
+  return Math.round((count * 1000) / timing.wallMs);
+}
+
 /** Merges `figures` under `key` into bench/results/core.json, keeping every other key. */
 export async function mergeResults(key: string, figures: unknown, file = RESULTS_FILE): Promise<void> {
   let current: Record<string, unknown> = {};
@@ -155,8 +167,11 @@ export async function runCoreOfflineBench(log: (line: string) => void = console.
     verify[String(size)] = verified;
     log(`verify  batch ${String(size).padStart(7)}: ${String(verified.perSecond).padStart(7)} /s  (${verified.microsecondsEach} µs each; by CPU time ${verified.cpuPerSecond} /s; proof depth ${sample[0]?.proof.proof.length ?? 0})`);
   }
+  const keccak64PerSecond = measureKeccak(context);
+  log(`keccak256 of 64 bytes: ${keccak64PerSecond} /s`);
   return {
     measuredAt: new Date().toISOString(),
+    keccak64PerSecond,
     node: process.version,
     fieldsPerCertificate: 10,
     loadAverage: loadavg().map((load) => round(load, 2)),
