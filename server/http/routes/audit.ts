@@ -28,7 +28,7 @@ const agencyIdSchema = z.coerce.number().int().min(0).max(0xffffffff);
 const isoTime = z.iso.datetime({ offset: true }).transform((t) => Math.floor(Date.parse(t) / 1000));
 const block = z.coerce.number().int().nonnegative();
 
-export const eventsQuerySchema = z.strictObject({
+const eventsQuerySchema = z.strictObject({
   from: isoTime.optional(),
   to: isoTime.optional(),
   fromBlock: block.optional(),
