@@ -14,7 +14,7 @@ const ROWS = 200;
 const BAD_ROWS = { 12: "uscc", 51: "companyName", 122: "entityType" } as const;
 
 const csvCell = (value: unknown) => {
-  const text = String(value ?? "");
+  const text = typeof value === "string" || typeof value === "number" ? String(value) : "";
   return /[",\n\r]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
 };
 
@@ -54,8 +54,8 @@ describe("browser: agency console", function () {
     work = await mkdtemp(join(tmpdir(), "certledger-console-"));
   });
   after(async () => {
-    await browser?.close();
-    await service?.stop();
+    await (browser as Browser | undefined)?.close();
+    await (service as BrowserTestService | undefined)?.stop();
     if (work) await rm(work, { recursive: true, force: true });
   });
 

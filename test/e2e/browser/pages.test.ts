@@ -51,8 +51,8 @@ describe("browser: every page in both languages, accessible, at 360 and 1280 px"
     photo = await qrPhoto(await fetchBinary(service, `/api/v1/certificates/${id}/qr.png`), work, "photo");
   });
   after(async () => {
-    await browser?.close();
-    await service?.stop();
+    await (browser as Browser | undefined)?.close();
+    await (service as BrowserTestService | undefined)?.stop();
     if (work) await rm(work, { recursive: true, force: true });
   });
 

@@ -34,8 +34,8 @@ describe("browser: scan to verify", function () {
   });
 
   after(async () => {
-    await browser?.close();
-    await service?.stop();
+    await (browser as Browser | undefined)?.close();
+    await (service as BrowserTestService | undefined)?.stop();
     if (work) await rm(work, { recursive: true, force: true });
   });
 

@@ -58,7 +58,7 @@ export async function startBrowserTestService(): Promise<BrowserTestService> {
 /** A business licence input (made-up values) for the demo agency. */
 export function licenceInput(n: number): { type: string; subject: Record<string, string | number | boolean>; validFrom: string } {
   const { type, subject, validFrom } = sampleInputs(n)["business-licence"]!;
-  return { type, subject: subject as Record<string, string | number | boolean>, validFrom: validFrom as string };
+  return { type, subject, validFrom };
 }
 
 /** Issues one business licence through the API and waits until it is anchored. */

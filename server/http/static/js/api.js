@@ -1,3 +1,4 @@
+/* global fetch */
 /** Calls to the service's JSON API; errors keep the API's machine-readable code and details. */
 
 export class ApiError extends Error {

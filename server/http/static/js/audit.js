@@ -1,3 +1,4 @@
+/* global fetch */
 /**
  * The auditor's view: one certificate's life on the chain, an agency's activity (filters, CSV
  * export) and the reconciliation of the service's database with the chain, findings first.
@@ -101,12 +102,14 @@ ui.keyForm.addEventListener("submit", (event) => {
       ui.keyInput.value = "";
       showSignedIn();
     },
-    (error) => {
+    (/** @type {unknown} */ error) => {
       ui.keyError.textContent = error instanceof ApiError && error.status === 401 ? t("console.key.rejected") : t("console.error.network");
     },
   );
 });
-ui.keyForget.addEventListener("click", () => signOut());
+ui.keyForget.addEventListener("click", () => {
+  signOut();
+});
 
 /** @param {string} label @param {Node | string | number} value */
 const entry = (label, value) => el("div", { class: "field" }, el("dt", {}, label), el("dd", {}, value));
@@ -159,8 +162,10 @@ ui.timelineForm.addEventListener("submit", (event) => {
   const id = ui.timelineId.value.trim();
   if (!id) return;
   api(`/api/v1/audit/certificates/${encodeURIComponent(id)}/history`, { key: auditorKey() }).then(
-    (history) => replace(ui.timelineResult, renderTimeline(/** @type {History} */ (history))),
-    (error) => {
+    (history) => {
+      replace(ui.timelineResult, renderTimeline(/** @type {History} */ (history)));
+    },
+    (/** @type {unknown} */ error) => {
       replace(ui.timelineResult);
       ui.timelineError.textContent = errorText(error);
     },
@@ -294,7 +299,7 @@ ui.activityExport.addEventListener("click", () => {
       if (!response.ok) throw new ApiError(response.status, `HTTP_${response.status}`, response.statusText);
       download(await response.blob(), `agency-${agency}-events.csv`);
     })
-    .catch((error) => {
+    .catch((/** @type {unknown} */ error) => {
       ui.activityError.textContent = errorText(error);
     })
     .finally(() => {
@@ -350,8 +355,10 @@ ui.reconcileRun.addEventListener("click", () => {
   replace(ui.reconcileResult, el("p", { class: "hint" }, t("audit.reconcile.running")));
   api("/api/v1/audit/reconcile", { key: auditorKey() })
     .then(
-      (report) => replace(ui.reconcileResult, renderReport(/** @type {Report} */ (report))),
-      (error) => {
+      (report) => {
+        replace(ui.reconcileResult, renderReport(/** @type {Report} */ (report)));
+      },
+      (/** @type {unknown} */ error) => {
         replace(ui.reconcileResult);
         ui.reconcileError.textContent = errorText(error);
       },

@@ -1,3 +1,4 @@
+/* global crypto */
 /**
  * Bulk issuance from a CSV file. The batch endpoint is all-or-nothing and names bad items by
  * index, so each chunk is sent, its bad rows are set aside with their issues, and the rest is

@@ -1,3 +1,4 @@
+/* global setTimeout, crypto */
 /**
  * The agency console: one officer key per tab; issue one certificate through a form generated
  * from its type, issue many from a CSV file, find certificates and change their status.
@@ -117,13 +118,15 @@ ui.keyForm.addEventListener("submit", (event) => {
       showSignedIn();
       ui.issueType.focus();
     },
-    (error) => {
+    (/** @type {unknown} */ error) => {
       ui.keyInput.setAttribute("aria-invalid", "true");
       ui.keyError.textContent = isAuthError(error) ? t("console.key.rejected") : t("console.error.network");
     },
   );
 });
-ui.keyForget.addEventListener("click", () => signOut());
+ui.keyForget.addEventListener("click", () => {
+  signOut();
+});
 
 // ---- issue one ------------------------------------------------------------------------
 
@@ -183,7 +186,9 @@ function showIssued(ack) {
     (blob) => {
       qr.src = URL.createObjectURL(blob);
     },
-    () => qr.remove(),
+    () => {
+      qr.remove();
+    },
   );
   void waitForAnchor(ack.id, key, state);
 }
@@ -225,11 +230,17 @@ ui.issueForm.addEventListener("submit", (event) => {
         ui.issueForm.reset();
         renderIssueFields();
       },
-      (error) => {
-        if (isAuthError(error)) return signOut(t("console.key.expired"));
+      (/** @type {unknown} */ error) => {
+        if (isAuthError(error)) {
+          signOut(t("console.key.expired"));
+          return;
+        }
         if (error instanceof ApiError && (error.status === 422 || error.status === 400)) {
           const issues = [...issuesByItem(error.details).values()].flat();
-          if (issues.length > 0) return showIssueErrors(issues);
+          if (issues.length > 0) {
+            showIssueErrors(issues);
+            return;
+          }
         }
         ui.issueError.textContent = apiErrorText(error);
       },
@@ -351,7 +362,7 @@ ui.bulkZip.addEventListener("click", () => {
       download(blob, `certledger-qr-${new Date().toISOString().slice(0, 10)}.zip`);
       ui.bulkZipStatus.textContent = t("console.bulk.zipDone");
     })
-    .catch((error) => {
+    .catch((/** @type {unknown} */ error) => {
       ui.bulkZipStatus.textContent = apiErrorText(error);
     })
     .finally(() => {
@@ -434,7 +445,10 @@ async function findPage() {
     ui.findPrev.disabled = cursors.length === 1;
     ui.findNext.disabled = !page.next;
   } catch (error) {
-    if (isAuthError(error)) return signOut(t("console.key.expired"));
+    if (isAuthError(error)) {
+      signOut(t("console.key.expired"));
+      return;
+    }
     if (error instanceof ApiError && error.status === 404) {
       showList([]);
       ui.findSummary.textContent = t("console.find.none");
@@ -483,7 +497,7 @@ renderIssueFields();
 showSignedIn();
 const saved = storedKey("officer");
 if (saved) {
-  checkKey(saved).catch((error) => {
+  checkKey(saved).catch((/** @type {unknown} */ error) => {
     if (isAuthError(error)) signOut(t("console.key.expired"));
   });
 }

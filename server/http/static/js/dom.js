@@ -1,3 +1,4 @@
+/* global document, setTimeout */
 /**
  * Element building without innerHTML: every text goes in as a text node, so values from the
  * API or from a file can never become markup.
@@ -73,7 +74,9 @@ export function download(blob, name) {
   document.body.append(link);
   link.click();
   link.remove();
-  setTimeout(() => URL.revokeObjectURL(url), 60_000);
+  setTimeout(() => {
+    URL.revokeObjectURL(url);
+  }, 60_000);
 }
 
 /**
@@ -86,8 +89,12 @@ export function loadScript(src) {
   if (existing) return /** @type {Promise<void>} */ (loaded.get(src) ?? Promise.resolve());
   const promise = new Promise((resolve, reject) => {
     const script = el("script", { src, "data-vendor": src });
-    script.addEventListener("load", () => resolve(undefined));
-    script.addEventListener("error", () => reject(new Error(`could not load ${src}`)));
+    script.addEventListener("load", () => {
+      resolve(undefined);
+    });
+    script.addEventListener("error", () => {
+      reject(new Error(`could not load ${src}`));
+    });
     document.head.append(script);
   });
   loaded.set(src, promise);

@@ -1,3 +1,4 @@
+/* global document */
 /**
  * The page's data block (written by the server: language, messages, certificate types,
  * divisions) and the formatting that depends on the language.
@@ -14,7 +15,9 @@
 function readPageData() {
   const node = document.getElementById("page-data");
   if (!node?.textContent) throw new Error("the page data block is missing");
-  return /** @type {PageData} */ (JSON.parse(node.textContent));
+  /** @type {unknown} */
+  const parsed = JSON.parse(node.textContent);
+  return /** @type {PageData} */ (parsed);
 }
 
 export const pageData = readPageData();
@@ -29,7 +32,7 @@ const htmlLocale = locale === "zh" ? "zh-CN" : "en";
  */
 export function t(key, params = {}) {
   const template = pageData.messages[key] ?? key;
-  return template.replace(/\{(\w+)\}/g, (placeholder, name) => (Object.hasOwn(params, name) ? String(params[name]) : placeholder));
+  return template.replace(/\{(\w+)\}/g, (/** @type {string} */ placeholder, /** @type {string} */ name) => (Object.hasOwn(params, name) ? String(params[name]) : placeholder));
 }
 
 /** @param {string} key */

@@ -1,3 +1,4 @@
+/* global location, window */
 /** The A4 certificate sheet: filled from the API with this tab's officer key, then printed. */
 import { ApiError, api, fetchBlob } from "./api.js";
 import { byId, el, replace } from "./dom.js";
@@ -66,5 +67,7 @@ async function load() {
   }
 }
 
-ui.button.addEventListener("click", () => window.print());
+ui.button.addEventListener("click", () => {
+  window.print();
+});
 void load();

@@ -1,3 +1,4 @@
+/* global window, createImageBitmap, document */
 /**
  * Reads QR codes from pixels: the browser's BarcodeDetector where it exists (Android, macOS),
  * otherwise jsQR, loaded from this service only when the first code is to be read so the page

@@ -1,3 +1,4 @@
+/* global window */
 /**
  * All QR codes of a bulk run in one ZIP, built in the browser from the service's PNGs (fetched
  * with the officer key, a few at a time) with an index.csv that maps rows to certificates.

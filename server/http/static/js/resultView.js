@@ -63,7 +63,7 @@ const time = (value) => el("time", { datetime: value }, formatDate(value));
 export function fieldValue(field, value) {
   if (value === null || value === undefined || value === "") return el("span", { class: "muted" }, t("field.empty"));
   if (typeof value === "boolean") return t(value ? "field.yes" : "field.no");
-  if (field?.type === "enum") return field.options?.find((option) => option.value === value)?.label ?? String(value);
+  if (field?.type === "enum") return field.options?.find((option) => option.value === value)?.label ?? (typeof value === "string" ? value : JSON.stringify(value));
   if (field?.type === "date" && typeof value === "string") return time(value);
   if (field?.type === "jurisdiction" && typeof value === "string") return divisionName(value);
   if (field?.type === "integer" && typeof value === "number") return field.unit ? `${formatNumber(value)} ${field.unit}` : formatNumber(value);

@@ -1,3 +1,4 @@
+/* global location, document, console, setTimeout, navigator */
 /**
  * The scan page: QR codes from the camera or a photo, or a certificate file, each verified by
  * the service. In counter mode the camera keeps going and every new code gets its own result.
@@ -43,6 +44,8 @@ let busy = false;
 let lastCode = null;
 
 const getDecoder = () => (decoder ??= createDecoder());
+/** The camera may be stopped while a frame is being decoded. */
+const isStreaming = () => stream !== null;
 
 /** Origins whose /v/ links this service answers for: its public address and the page's own. */
 function ownOrigins() {
@@ -174,11 +177,11 @@ async function scanFrame() {
       busy = false;
     }
   }
-  if (stream) setTimeout(() => void scanFrame(), FRAME_INTERVAL_MS);
+  if (isStreaming()) setTimeout(() => void scanFrame(), FRAME_INTERVAL_MS);
 }
 
 async function startCamera() {
-  if (!navigator.mediaDevices?.getUserMedia) {
+  if (!("mediaDevices" in navigator)) {
     ui.cameraStatus.textContent = t("scan.camera.unsupported");
     return;
   }
@@ -267,7 +270,9 @@ ui.drop.addEventListener("dragover", (event) => {
   event.preventDefault();
   ui.drop.classList.add("is-dragging");
 });
-ui.drop.addEventListener("dragleave", () => ui.drop.classList.remove("is-dragging"));
+ui.drop.addEventListener("dragleave", () => {
+  ui.drop.classList.remove("is-dragging");
+});
 ui.drop.addEventListener("drop", (event) => {
   event.preventDefault();
   ui.drop.classList.remove("is-dragging");

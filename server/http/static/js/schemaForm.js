@@ -1,3 +1,4 @@
+/* global document */
 /**
  * A certificate form generated from a type's field schema (GET /api/v1/types, in the page data):
  * one labelled control per field, an error line under each, values read back as the API wants

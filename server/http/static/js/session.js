@@ -1,3 +1,4 @@
+/* global sessionStorage */
 /**
  * API keys live only in this tab's sessionStorage: never in a URL, a cookie or localStorage, and
  * gone when the tab closes.
