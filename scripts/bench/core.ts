@@ -33,6 +33,8 @@ export interface ChainVerificationFigures {
   documents: number;
   seconds: number;
   perSecond: number;
+  /** documents verified in the best whole second of the run: what the machine does when others leave it alone */
+  bestSecond: number;
   ethCallsPerDocument: number;
   /** JSON-RPC requests of any kind per document (eth_call included) */
   requestsPerDocument: number;
@@ -136,6 +138,7 @@ export async function measureChainVerification(log: (line: string) => void = con
 
     const requests = countRequests(provider);
     const latencies: number[] = [];
+    const perSecond = new Map<number, number>();
     const anvilCpuBefore = await processCpuMs(chain.pid);
     const cpuBefore = process.cpuUsage();
     const started = performance.now();
@@ -143,7 +146,10 @@ export async function measureChainVerification(log: (line: string) => void = con
     while (performance.now() - started < durationMs) {
       const before = performance.now();
       await verifyOne(count);
-      latencies.push(performance.now() - before);
+      const done = performance.now();
+      latencies.push(done - before);
+      const second = Math.floor((done - started) / 1000);
+      perSecond.set(second, (perSecond.get(second) ?? 0) + 1);
       count++;
     }
     const seconds = (performance.now() - started) / 1000;
@@ -159,6 +165,8 @@ export async function measureChainVerification(log: (line: string) => void = con
       documents: count,
       seconds: Number(seconds.toFixed(3)),
       perSecond: Math.round(count / seconds),
+      // the last bucket is a fraction of a second
+      bestSecond: Math.max(0, ...[...perSecond].filter(([second]) => second < Math.floor(seconds)).map(([, n]) => n)),
       ethCallsPerDocument: Number(((requests.get("eth_call") ?? 0) / count).toFixed(3)),
       requestsPerDocument: Number((total / count).toFixed(3)),
       latencyMs: {
@@ -173,7 +181,7 @@ export async function measureChainVerification(log: (line: string) => void = con
       note: "verifyDocument (format, integrity, Merkle proof, then one eth_call to CertificateLedger.verifyLeaf over HTTP) of documents parsed from JSON, sequentially, against anvil on this machine, anchoring transaction known (as the service verifies stored certificates)",
     };
     log(
-      `chain   verify one after another: ${figures.perSecond} /s (${figures.documents} in ${figures.seconds} s; ` +
+      `chain   verify one after another: ${figures.perSecond} /s, best second ${figures.bestSecond} (${figures.documents} in ${figures.seconds} s; ` +
         `${figures.ethCallsPerDocument} eth_call per document; p50 ${figures.latencyMs.p50} ms, p99 ${figures.latencyMs.p99} ms; ` +
         `CPU per document: verifier ${figures.cpuMsPerDocument.verifier} ms, anvil ${figures.cpuMsPerDocument.anvil ?? "?"} ms)`,
     );

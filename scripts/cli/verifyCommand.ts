@@ -1,5 +1,6 @@
 import { readFile } from "node:fs/promises";
 import type { Command } from "commander";
+import { isAddress } from "ethers";
 import { EthersLedgerView } from "../../server/chain/ledgerView.ts";
 import { createProvider, isChainUnavailable, readChainId } from "../../server/chain/provider.ts";
 import { Keccak256 } from "../../server/core/hashing/keccak.ts";
@@ -48,6 +49,11 @@ export function registerVerify(program: Command): void {
         text = await readFile(file, "utf8");
       } catch (error) {
         process.stderr.write(`cannot read ${file}: ${(error as Error).message}\n`);
+        process.exitCode = EXIT.usage;
+        return;
+      }
+      if (options.ledger !== undefined && !isAddress(options.ledger)) {
+        process.stderr.write("--ledger is not an address (0x and 40 hex digits, checksummed if mixed-case)\n");
         process.exitCode = EXIT.usage;
         return;
       }

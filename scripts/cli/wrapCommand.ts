@@ -44,14 +44,22 @@ export function registerWrap(program: Command): void {
       const keccak = await Keccak256.create();
       const issuer = { agencyId: Number(options.agencyId), name: options.issuerName, jurisdiction: options.jurisdiction };
       const inputs: unknown[] = [];
+      const typeNames = new Set<string>();
       for await (const record of records(input)) {
         const typeName = typeof record.type === "string" && record.type !== "" ? record.type : options.type;
         const type = typeName === undefined ? undefined : types.find(typeName);
         if (!type) throw new Error(`row ${inputs.length + 1}: unknown or missing certificate type (use --type or a type column)`);
+        typeNames.add(type.name);
         const request = extname(input).toLowerCase() === ".csv" ? rowToRequest(record as Record<string, string>, type) : { ...record, type: type.name };
         inputs.push({ ...request, issuer });
       }
       if (inputs.length === 0) throw new Error(`${input} holds no certificates`);
+      if (typeNames.size > 1) {
+        // the ledger anchors a batch under one certificate type: a mixed batch could never verify
+        process.stderr.write(`${input} mixes certificate types (${[...typeNames].join(", ")}): a batch holds one type; split the file by type\n`);
+        process.exitCode = 1;
+        return;
+      }
       const bar = inputs.length >= 1000 && process.stderr.isTTY ? new SingleBar({ clearOnComplete: true }, Presets.shades_classic) : null;
       let batch;
       try {

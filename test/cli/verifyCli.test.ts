@@ -140,10 +140,14 @@ describe("certledger CLI against a local anvil", function () {
       expect(run.stdout).to.match(/revoked +certificate, reason keyCompromise at \d{4}-/);
     });
 
-    it("exits 2 for a file it cannot read", async () => {
-      const run = await runCli(["verify", file("missing.json"), "--rpc", localChain.rpcUrl]);
-      expect(run.code).to.equal(EXIT.usage);
-      expect(run.stderr).to.include("cannot read");
+    it("exits 2 for a file it cannot read, or a --ledger that is not an address", async () => {
+      const missing = await runCli(["verify", file("missing.json"), "--rpc", localChain.rpcUrl]);
+      expect(missing.code).to.equal(EXIT.usage);
+      expect(missing.stderr).to.include("cannot read");
+      const notAddress = await runCli(["verify", documentFile, "--rpc", localChain.rpcUrl, "--ledger", "ledger.eth"]);
+      expect(notAddress.code).to.equal(EXIT.usage);
+      expect(notAddress.stderr).to.include("not an address");
+      expect(notAddress.stdout).to.equal("");
     });
   });
 
@@ -212,6 +216,19 @@ describe("certledger CLI against a local anvil", function () {
       expect(run.code).to.not.equal(0);
       expect(run.stderr).to.match(/subject\.uscc: /);
       expect(run.stderr).to.match(/subject\.establishmentDate: /);
+      await mkdir(out, { recursive: true });
+      expect(await readdir(out)).to.deep.equal([]);
+    });
+
+    it("refuses an NDJSON file that mixes certificate types (the ledger anchors a batch under one type)", async () => {
+      const samples = sampleInputs(31);
+      const lines = [samples["business-licence"]!, samples.diploma!].map(({ issuer: _issuer, ...input }) => JSON.stringify(input));
+      const input = file("mixed.ndjson");
+      await writeFile(input, `${lines.join("\n")}\n`);
+      const out = file("mixed-out");
+      const run = await runCli(["wrap", input, "--agency-id", "1", "--issuer-name", "X", "--jurisdiction", "110000", "-o", out]);
+      expect(run.code).to.equal(1);
+      expect(run.stderr).to.include("mixes certificate types");
       await mkdir(out, { recursive: true });
       expect(await readdir(out)).to.deep.equal([]);
     });
