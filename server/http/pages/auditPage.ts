@@ -52,8 +52,8 @@ export function renderAuditPage(locale: Locale, langUrls: Readonly<Record<Locale
 <select id="activity-kind" name="kind"><option value="">${m("console.any")}</option>${LEDGER_KINDS.map(
     (kind) => html`<option value="${kind}">${m(`audit.kind.${kind}`)}</option>`,
   )}</select></div>
-<div class="formfield"><label for="activity-from">${m("console.find.from")}</label><input type="date" id="activity-from" name="from"></div>
-<div class="formfield"><label for="activity-to">${m("console.find.to")}</label><input type="date" id="activity-to" name="to"></div>
+<div class="formfield"><label for="activity-from">${m("audit.activity.from")}</label><input type="date" id="activity-from" name="from"></div>
+<div class="formfield"><label for="activity-to">${m("audit.activity.to")}</label><input type="date" id="activity-to" name="to"></div>
 </div>
 <p class="form-error" id="activity-error" role="alert"></p>
 <div class="actions">

@@ -214,6 +214,8 @@ export const pagesEn = {
   "audit.activity.show": "Show",
   "audit.activity.export": "Export as CSV",
   "audit.activity.events": "Ledger events",
+  "audit.activity.from": "From (date)",
+  "audit.activity.to": "Until (date)",
   "audit.activity.agencyMissing": "Enter the agency number.",
   "audit.activity.count": "{count} events shown (ledger read up to block {block}).",
   "audit.col.time": "Time",

@@ -209,6 +209,8 @@ export const pagesZh: Readonly<Record<keyof typeof pagesEn, string>> = {
   "audit.activity.show": "显示",
   "audit.activity.export": "导出 CSV",
   "audit.activity.events": "账本事件",
+  "audit.activity.from": "起始日期",
+  "audit.activity.to": "截止日期",
   "audit.activity.agencyMissing": "请输入机关编号。",
   "audit.activity.count": "显示 {count} 个事件（账本已读取到区块 {block}）。",
   "audit.col.time": "时间",

@@ -118,6 +118,12 @@ describe("browser: every page in both languages, accessible, at 360 and 1280 px"
           expect(overflow, `no horizontal scrolling at ${width} px`).to.be.at.most(0);
           await screenshot(page, `${name}-${width}-${locale.html}`);
         }
+        if (name === "print") {
+          await page.emulateMedia({ media: "print" });
+          const pdf = (await page.pdf({ format: "A4", printBackground: true })).toString("latin1");
+          expect(pdf.match(/\/Type\s*\/Page[^s]/g), "the certificate fits one A4 page").to.have.length(1);
+          await page.emulateMedia({ media: "screen" });
+        }
         expect(problems.errors).to.deep.equal([]);
         await context.close();
       });

@@ -77,6 +77,10 @@ describe("browser: scan to verify", function () {
     const { context, page, status } = await scanWithCamera(true);
     expect(status).to.equal("VALID");
     expect(await page.locator("#camera-stop").isVisible()).to.equal(true);
+    // two more seconds of the same code in front of the camera: a dozen frames read, still one check
+    const shownAt = await page.locator("#camera-video").evaluate((video) => (video as HTMLVideoElement).currentTime);
+    await page.waitForFunction((since) => (document.querySelector("#camera-video") as HTMLVideoElement).currentTime > since + 2, shownAt);
+    expect(await page.locator("#camera-stop").isVisible(), "the camera keeps going").to.equal(true);
     expect(await page.locator("#history-list li").count()).to.equal(1);
     await context.close();
   });
