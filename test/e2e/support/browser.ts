@@ -4,7 +4,8 @@ import { createRequire } from "node:module";
 import { join } from "node:path";
 import { chromium, type Browser, type BrowserContext, type Page } from "playwright-core";
 
-export const CHROMIUM_PATH = "/usr/bin/chromium";
+/** Debian's Chromium; CERTLEDGER_CHROMIUM names another build (e.g. /usr/bin/chromium-browser). */
+export const CHROMIUM_PATH = process.env.CERTLEDGER_CHROMIUM ?? "/usr/bin/chromium";
 const BASE_ARGS = [
   "--headless",
   "--no-sandbox",
@@ -24,7 +25,7 @@ export const SCREENSHOT_DIR = new URL("../../../test-artifacts/screenshots/", im
  */
 export function browserSkipReason(): string | null {
   if (existsSync(CHROMIUM_PATH)) return null;
-  const message = `${CHROMIUM_PATH} is missing: install it with \`apt-get install -y chromium\``;
+  const message = `${CHROMIUM_PATH} is missing: install it with \`apt-get install -y chromium ffmpeg\``;
   if (process.env.CERTLEDGER_SKIP_BROWSER === "1") return `${message} (skipped: CERTLEDGER_SKIP_BROWSER=1)`;
   throw new Error(`${message}, or set CERTLEDGER_SKIP_BROWSER=1 to skip the browser tests`);
 }
