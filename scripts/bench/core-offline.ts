@@ -156,7 +156,8 @@ function wrapAndSample(context: CoreBenchContext, size: number, sampleSize: numb
 
 export async function runCoreOfflineBench(log: (line: string) => void = console.log): Promise<Record<string, unknown>> {
   const context = await createBenchContext();
-  measureWrap(context, 2_000, 2); // warm-up: JIT and WebAssembly
+  // warm-up: JIT and WebAssembly, for both paths
+  measureOfflineVerification(context, measureWrap(context, 2_000, 2).batch, 2);
   const wrap: Record<string, Throughput> = {};
   const verify: Record<string, Throughput> = {};
   for (const size of [1_000, 10_000, 100_000]) {
