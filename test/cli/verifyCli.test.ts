@@ -151,6 +151,25 @@ describe("certledger CLI against a local anvil", function () {
     });
   });
 
+  describe("the engine as the CLI and the service run it, over createProvider's JSON-RPC", () => {
+    it("makes one eth_call and no other request per verification when the anchoring transaction is known", async () => {
+      const rpc = createProvider(localChain.rpcUrl, { chainId: localChain.chainId });
+      const methods: string[] = [];
+      const send = rpc._send.bind(rpc);
+      rpc._send = (payload) => {
+        methods.push(...[payload].flat().map((p) => p.method));
+        return send(payload);
+      };
+      const deps = { keccak: chain.keccak, types: chain.types, ledger: new EthersLedgerView(rpc, chain.ledger) };
+      for (const verified of batch.documents.slice(0, 2)) {
+        const result = await verifyDocument(verified, deps, { now: new Date(), knownAnchor: { txHash: batch.txHash, blockNumber: batch.blockNumber } });
+        expect(result.status).to.equal("VALID");
+      }
+      expect(methods).to.deep.equal(["eth_call", "eth_call"]);
+      rpc.destroy();
+    });
+  });
+
   describe("disclose", () => {
     it("writes a document that shows only the kept field and still verifies VALID", async () => {
       const out = file("disclosed.json");
