@@ -2,7 +2,7 @@ import { randomBytes } from "node:crypto";
 import { expect } from "chai";
 import { Wallet, hexlify, isError } from "ethers";
 import { ICertificateLedger__factory } from "../../types/ethers-contracts/index.ts";
-import { decodeVerifyLeaf, encodeVerifyLeaf } from "../../server/chain/ledgerView.ts";
+import { decodeVerifyLeaf, encodeVerifyLeaf } from "../../server/chain/verifyLeafCodec.ts";
 
 const ledger = ICertificateLedger__factory.createInterface();
 const bytes32 = (): string => hexlify(randomBytes(32));
