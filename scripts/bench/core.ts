@@ -2,8 +2,8 @@
 // verification against a local chain, one document after another, in documents per second. A
 // script, not a test: figures are measured, not asserted. Merges "offline" and "chain" into
 // bench/results/core.json, leaving other keys alone. `--chain-only` skips the offline part.
+import { freePort } from "../../test/e2e/serviceProcess.ts";
 import { mkdtemp, readFile, rm } from "node:fs/promises";
-import { createServer } from "node:net";
 import { loadavg, tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -47,19 +47,6 @@ export interface ChainVerificationFigures {
   note: string;
 }
 
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once("error", reject);
-    server.listen(0, "127.0.0.1", () => {
-      const address = server.address();
-      const port = typeof address === "object" && address !== null ? address.port : 0;
-      server.close(() => {
-        resolve(port);
-      });
-    });
-  });
-}
 
 /**
  * JSON-RPC methods the provider sends, counted where every request leaves it (`_send`: the

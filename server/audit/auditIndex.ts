@@ -1,6 +1,5 @@
-import { mkdirSync } from "node:fs";
-import { dirname } from "node:path";
-import { DatabaseSync, type SQLInputValue, type StatementSync } from "node:sqlite";
+import type { SQLInputValue } from "node:sqlite";
+import { SqliteDatabase } from "../store/sqlite/database.ts";
 import type { AuditEvent, EventKind } from "./events.ts";
 
 type Row = Record<string, SQLInputValue>;
@@ -122,46 +121,33 @@ function where(filter: EventFilter): { sql: string; params: SQLInputValue[] } {
  * and rebuildable at any time, so it never shares a schema or a migration with the service's store.
  */
 export class AuditIndex {
-  readonly #db: DatabaseSync;
-  readonly #statements = new Map<string, StatementSync>();
+  readonly #sqlite: SqliteDatabase;
 
-  private constructor(db: DatabaseSync) {
-    this.#db = db;
+  private constructor(sqlite: SqliteDatabase) {
+    this.#sqlite = sqlite;
   }
 
   static open(path: string): AuditIndex {
-    if (path !== ":memory:") mkdirSync(dirname(path), { recursive: true });
-    const db = new DatabaseSync(path, { timeout: 5000 });
     // NORMAL, not FULL: a crash may lose the last round, which the cursor then simply repeats.
-    db.exec("PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL;");
-    db.exec(SCHEMA);
-    return new AuditIndex(db);
+    const sqlite = SqliteDatabase.open(path, { synchronous: "NORMAL" });
+    sqlite.db.exec(SCHEMA);
+    return new AuditIndex(sqlite);
   }
 
   close(): void {
-    this.#statements.clear();
-    if (this.#db.isOpen) this.#db.close();
+    this.#sqlite.close();
   }
 
-  #stmt(sql: string): StatementSync {
-    let statement = this.#statements.get(sql);
-    if (!statement) {
-      statement = this.#db.prepare(sql);
-      this.#statements.set(sql, statement);
-    }
-    return statement;
+  get #db() {
+    return this.#sqlite.db;
+  }
+
+  #stmt(sql: string) {
+    return this.#sqlite.statement(sql);
   }
 
   #transaction<T>(work: () => T): T {
-    this.#db.exec("BEGIN IMMEDIATE");
-    try {
-      const result = work();
-      this.#db.exec("COMMIT");
-      return result;
-    } catch (error) {
-      this.#db.exec("ROLLBACK");
-      throw error;
-    }
+    return this.#sqlite.transaction(work);
   }
 
   #meta(key: string): string | null {

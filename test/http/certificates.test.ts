@@ -21,7 +21,7 @@ describe("HTTP: certificates", function () {
 
   describe("POST /api/v1/certificates", () => {
     it("accepts a valid certificate with 202, its leaf hash, verification URL and QR links", async () => {
-      const r = await call<Record<string, unknown>>(h.url, "POST", "/api/v1/certificates", { key: h.agencies[0].issuerKey, body: licence() });
+      const r = await call(h.url, "POST", "/api/v1/certificates", { key: h.agencies[0].issuerKey, body: licence() });
       expect(r.status).to.equal(202);
       expect(r.body.state).to.equal("pending");
       expect(r.body.id).to.match(/^[0-9A-Z]{26}$/);

@@ -1,6 +1,4 @@
-import { mkdirSync } from "node:fs";
-import { dirname } from "node:path";
-import { DatabaseSync, type SQLInputValue, type StatementSync } from "node:sqlite";
+import type { SQLInputValue } from "node:sqlite";
 import type { AnchoredBatch, CompletedStatusOp, NewBatch, NewStatusOp, PendingGroup, Store } from "../port.ts";
 import type {
   AgencyRecord,
@@ -15,6 +13,7 @@ import type {
   StatusOpRecord,
   StatusOpState,
 } from "../records.ts";
+import { SqliteDatabase } from "./database.ts";
 import { MIGRATIONS } from "./schema.ts";
 
 type Row = Record<string, SQLInputValue>;
@@ -116,20 +115,20 @@ const placeholders = (n: number): string => Array.from({ length: n }, () => "?")
  * WAL with synchronous=FULL: an acknowledged write survives a crash of the process or the machine.
  */
 export class SqliteStore implements Store {
-  readonly #db: DatabaseSync;
-  readonly #statements = new Map<string, StatementSync>();
+  readonly #sqlite: SqliteDatabase;
 
-  private constructor(db: DatabaseSync) {
-    this.#db = db;
+  private constructor(sqlite: SqliteDatabase) {
+    this.#sqlite = sqlite;
   }
 
   static open(path: string): SqliteStore {
-    if (path !== ":memory:") mkdirSync(dirname(path), { recursive: true });
-    const db = new DatabaseSync(path, { timeout: 5000 });
-    db.exec("PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL; PRAGMA foreign_keys = ON;");
-    const store = new SqliteStore(db);
+    const store = new SqliteStore(SqliteDatabase.open(path, { synchronous: "FULL", foreignKeys: true }));
     store.#migrate();
     return store;
+  }
+
+  get #db() {
+    return this.#sqlite.db;
   }
 
   #migrate(): void {
@@ -143,25 +142,12 @@ export class SqliteStore implements Store {
     }
   }
 
-  #stmt(sql: string): StatementSync {
-    let statement = this.#statements.get(sql);
-    if (!statement) {
-      statement = this.#db.prepare(sql);
-      this.#statements.set(sql, statement);
-    }
-    return statement;
+  #stmt(sql: string) {
+    return this.#sqlite.statement(sql);
   }
 
   #transaction<T>(work: () => T): T {
-    this.#db.exec("BEGIN IMMEDIATE");
-    try {
-      const result = work();
-      this.#db.exec("COMMIT");
-      return result;
-    } catch (error) {
-      this.#db.exec("ROLLBACK");
-      throw error;
-    }
+    return this.#sqlite.transaction(work);
   }
 
   #all(sql: string, ...params: SQLInputValue[]): Row[] {
@@ -182,8 +168,7 @@ export class SqliteStore implements Store {
   }
 
   close(): Promise<void> {
-    this.#statements.clear();
-    if (this.#db.isOpen) this.#db.close();
+    this.#sqlite.close();
     return Promise.resolve();
   }
 

@@ -1,0 +1,51 @@
+import { mkdirSync } from "node:fs";
+import { dirname } from "node:path";
+import { DatabaseSync, type StatementSync } from "node:sqlite";
+
+/**
+ * One SQLite file through Node's built-in `node:sqlite`: WAL, prepared statements kept for reuse,
+ * and `BEGIN IMMEDIATE` transactions. The service's store and the audit index each open their own.
+ */
+export class SqliteDatabase {
+  readonly db: DatabaseSync;
+  readonly #statements = new Map<string, StatementSync>();
+
+  private constructor(db: DatabaseSync) {
+    this.db = db;
+  }
+
+  /** `synchronous`: FULL when a commit must survive a machine crash, NORMAL when it may be redone. */
+  static open(path: string, options: { synchronous: "FULL" | "NORMAL"; foreignKeys?: boolean }): SqliteDatabase {
+    if (path !== ":memory:") mkdirSync(dirname(path), { recursive: true });
+    const db = new DatabaseSync(path, { timeout: 5000 });
+    db.exec(`PRAGMA journal_mode = WAL; PRAGMA synchronous = ${options.synchronous};`);
+    if (options.foreignKeys) db.exec("PRAGMA foreign_keys = ON;");
+    return new SqliteDatabase(db);
+  }
+
+  statement(sql: string): StatementSync {
+    let statement = this.#statements.get(sql);
+    if (!statement) {
+      statement = this.db.prepare(sql);
+      this.#statements.set(sql, statement);
+    }
+    return statement;
+  }
+
+  transaction<T>(work: () => T): T {
+    this.db.exec("BEGIN IMMEDIATE");
+    try {
+      const result = work();
+      this.db.exec("COMMIT");
+      return result;
+    } catch (error) {
+      this.db.exec("ROLLBACK");
+      throw error;
+    }
+  }
+
+  close(): void {
+    this.#statements.clear();
+    if (this.db.isOpen) this.db.close();
+  }
+}
