@@ -13,7 +13,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { setTimeout as delay } from "node:timers/promises";
 import { parseArgs } from "node:util";
-import express from "express";
+import { spawn } from "node:child_process";
 import { sampleInputs } from "../../test/core/support/samples.ts";
 import { freePort, startServiceProcess, waitFor } from "../../test/e2e/serviceProcess.ts";
 
@@ -139,13 +139,19 @@ async function main(): Promise<void> {
       const r = await fetch(links.at(-1)!.href, { headers: { accept: "application/json" } });
       return ((await r.json()) as { status: string }).status === "VALID" ? true : undefined;
     }, 60_000);
-    const trivial = express();
-    trivial.get("/trivial", (_req, res) => {
-      res.json({ ok: true });
-    });
-    const trivialServer = trivial.listen(0, "127.0.0.1");
-    await new Promise((resolve) => trivialServer.once("listening", resolve));
-    const trivialPort = (trivialServer.address() as { port: number }).port;
+    // The trivial route runs in a process of its own, as the service does, so neither shares
+    // autocannon's event loop.
+    const trivialPort = await freePort();
+    const trivialServer = spawn(
+      process.execPath,
+      [
+        "--input-type=module",
+        "-e",
+        `import express from "express"; const app = express(); app.get("/trivial", (_q, r) => { r.json({ ok: true }); }); app.listen(${trivialPort}, "127.0.0.1");`,
+      ],
+      { cwd: ROOT, stdio: "ignore" },
+    );
+    await waitFor("the trivial server", async () => ((await fetch(`http://127.0.0.1:${trivialPort}/trivial`)).ok ? true : undefined), 10_000);
     const cannon = (url: string, requests?: { path: string }[]) =>
       autocannon({
         url,
@@ -156,7 +162,7 @@ async function main(): Promise<void> {
       });
     const baseline = await cannon(`http://127.0.0.1:${trivialPort}/trivial`);
     const verify = await cannon(service.url, links.map((l) => ({ path: l.pathname + l.search })));
-    trivialServer.close();
+    trivialServer.kill();
 
     const first = links[0]!;
     const id = first.pathname.split("/").at(-1)!;
@@ -172,6 +178,7 @@ async function main(): Promise<void> {
       p99Ms: verify.latency.p99,
       non2xx: verify.non2xx,
       errors: verify.errors,
+      trivialRoute: "bare Express 5 app.get returning res.json({ ok: true }), own process, same autocannon settings",
       trivialRouteRequestsPerSecond: Math.round(baseline.requests.average),
       trivialRouteP99Ms: baseline.latency.p99,
       shareOfTrivialRoute: Number((verify.requests.average / baseline.requests.average).toFixed(3)),

@@ -19,7 +19,8 @@ export class CachingLedgerView implements LedgerView {
   readonly #inner: LedgerView;
   readonly #provider: Provider;
   readonly #options: CachingLedgerViewOptions;
-  readonly #cache = new Map<string, { epoch: number; view: LeafView }>();
+  /** answers by certificate, as promises: concurrent scans of one certificate share one eth_call */
+  readonly #cache = new Map<string, { epoch: number; view: Promise<LeafView> }>();
   #epoch = 0;
   #head: number | null = null;
   #timer: NodeJS.Timeout | null = null;
@@ -65,14 +66,20 @@ export class CachingLedgerView implements LedgerView {
     const epoch = this.#epoch;
     const hit = this.#cache.get(key);
     if (hit?.epoch === epoch) return hit.view;
-    const view = await this.#inner.verifyLeaf(root, leaf, index, proof);
+    const entry = { epoch, view: this.#inner.verifyLeaf(root, leaf, index, proof) };
     this.#cache.delete(key);
-    this.#cache.set(key, { epoch, view });
+    this.#cache.set(key, entry);
     if (this.#cache.size > this.#options.maxEntries) {
       const oldest = this.#cache.keys().next().value;
       if (oldest !== undefined) this.#cache.delete(oldest);
     }
-    return view;
+    try {
+      return await entry.view;
+    } catch (error) {
+      // a failure (the chain unreachable) is never remembered
+      if (this.#cache.get(key) === entry) this.#cache.delete(key);
+      throw error;
+    }
   }
 
   anchorEvent(root: string): Promise<ChainEventRef | null> {

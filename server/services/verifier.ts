@@ -1,4 +1,4 @@
-import { checkAgainstChain, unknownCertificateResult } from "../core/verification/engine.ts";
+import { checkAgainstChain, unknownCertificateResult, type OfflineOutcome } from "../core/verification/engine.ts";
 import type { VerificationResult } from "../core/verification/result.ts";
 import { offlineOutcome, verifyDocument, type VerifyDeps } from "../core/verification/verifyDocument.ts";
 import type { Store } from "../store/port.ts";
@@ -8,8 +8,18 @@ import type { CertificateRecord } from "../store/records.ts";
  * Verification as the service offers it: documents sent to `POST /verify`, and certificates it
  * stores, looked up by the id in a QR link. Either way the chain decides, never the database.
  */
+/** How many stored certificates' offline checks are remembered (about 2 KB each). */
+const OFFLINE_CACHE_ENTRIES = 50_000;
+
 export class Verifier {
   readonly #deps: VerifyDeps & { store: Store; clock?: () => Date };
+  /**
+   * The offline checks of stored, anchored documents, by id: their fields, salts and proof no
+   * longer change once anchored (re-anchoring after a chain loss changes `anchoredAt`), so a QR
+   * scan need not hash them again. An edit of the database behind the service's back is not seen
+   * here until the entry is evicted or the service restarts; reconciliation is what finds those.
+   */
+  readonly #offline = new Map<string, { leaf: string; anchoredAt: string | null; outcome: OfflineOutcome }>();
 
   constructor(deps: VerifyDeps & { store: Store; clock?: () => Date }) {
     this.#deps = deps;
@@ -30,7 +40,6 @@ export class Verifier {
     const store = this.#deps.store;
     const record = await store.getCertificate(id);
     if (!record) return { record: null, result: unknownCertificateResult(id) };
-    const offline = offlineOutcome(record.document, this.#deps);
     if (presentedLeaf !== null && presentedLeaf.toLowerCase() !== record.leaf.toLowerCase()) {
       return {
         record,
@@ -57,6 +66,7 @@ export class Verifier {
         },
       };
     }
+    const offline = this.#offlineOf(record);
     const batch = record.batchId === null ? null : await store.getBatch(record.batchId);
     const supersededBy = await store.findSuccessors(record.id);
     const result = await checkAgainstChain(offline, this.#deps.ledger, {
@@ -65,5 +75,18 @@ export class Verifier {
       ...(batch?.txHash && batch.blockNumber !== null ? { knownAnchor: { txHash: batch.txHash, blockNumber: batch.blockNumber } } : {}),
     });
     return { record, result };
+  }
+
+  #offlineOf(record: CertificateRecord): OfflineOutcome {
+    const cached = this.#offline.get(record.id);
+    if (cached?.leaf === record.leaf && cached.anchoredAt === record.anchoredAt) return cached.outcome;
+    const outcome = offlineOutcome(record.document, this.#deps);
+    this.#offline.delete(record.id);
+    this.#offline.set(record.id, { leaf: record.leaf, anchoredAt: record.anchoredAt, outcome });
+    if (this.#offline.size > OFFLINE_CACHE_ENTRIES) {
+      const oldest = this.#offline.keys().next().value;
+      if (oldest !== undefined) this.#offline.delete(oldest);
+    }
+    return outcome;
   }
 }

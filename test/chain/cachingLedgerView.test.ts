@@ -91,6 +91,13 @@ describe("CachingLedgerView", () => {
     expect((await ask()).status).to.equal("suspended");
   });
 
+  it("shares one chain call between concurrent verifications of one certificate", async () => {
+    cache.start();
+    await headRead();
+    await Promise.all(Array.from({ length: 10 }, () => ask()));
+    expect(calls).to.equal(1);
+  });
+
   it("caches nothing while the chain cannot be read", async () => {
     cache.start();
     await headRead();
