@@ -54,6 +54,9 @@ const BATCH_PATH = "/api/v1/certificates/batch";
 export function createApp(deps: AppDeps): Express {
   const app = express();
   app.disable("x-powered-by");
+  // Express hashes every response body for an ETag; verification answers are no-store and pages
+  // are small, so the hash is pure cost on the hottest route.
+  app.set("etag", false);
   const trustProxy = deps.http.trustProxy;
   app.set("trust proxy", typeof trustProxy === "object" ? trustProxy.join(",") : trustProxy);
   app.set("query parser", "simple");

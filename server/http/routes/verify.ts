@@ -44,25 +44,23 @@ export function verifyRoutes(deps: VerifyRouteDeps): { api: Router; pages: Route
   const pages = Router();
   pages.get("/v/:id", async (req, res) => {
     const query = leafHashQuerySchema.safeParse(req.query);
+    const id = certificateIdSchema.safeParse(req.params.id);
+    const json = wantsJson(req);
+    res.vary("Accept").vary("Accept-Language").set("Cache-Control", "no-store");
+    if (json && (!id.success || !query.success)) throw new HttpError(404, "UNKNOWN_CERTIFICATE", "No certificate has this id");
+    const outcome = id.success && query.success ? await deps.verifier.verifyStored(id.data, query.data.h ?? "") : null;
+    if (outcome) deps.metrics.verifications.inc({ status: outcome.result.status });
+    if (json && outcome) {
+      res.status(outcome.record ? httpStatusOf(outcome.result) : 404).json(outcome.result);
+      return;
+    }
     const locale = negotiateLocale(req.get("accept-language"), req.query.lang);
     const langUrls = buildLangUrls(req.path, req.query);
-    const id = certificateIdSchema.safeParse(req.params.id);
-    res.vary("Accept").vary("Accept-Language").set("Cache-Control", "no-store");
-    if (!id.success || !query.success) {
-      if (wantsJson(req)) throw new HttpError(404, "UNKNOWN_CERTIFICATE", "No certificate has this id");
+    if (!outcome?.record) {
       res.status(404).type("html").send(renderErrorPage({ kind: "certificateNotFound", locale, langUrls, requestedId: req.params.id }));
       return;
     }
-    const { record, result } = await deps.verifier.verifyStored(id.data, query.data.h ?? "");
-    deps.metrics.verifications.inc({ status: result.status });
-    if (wantsJson(req)) {
-      res.status(record ? httpStatusOf(result) : 404).json(result);
-      return;
-    }
-    if (!record) {
-      res.status(404).type("html").send(renderErrorPage({ kind: "certificateNotFound", locale, langUrls, requestedId: id.data }));
-      return;
-    }
+    const { result } = outcome;
     const certificateType = result.certificate ? deps.types.find(result.certificate.type) : undefined;
     res
       .status(httpStatusOf(result))
@@ -73,8 +71,8 @@ export function verifyRoutes(deps: VerifyRouteDeps): { api: Router; pages: Route
           locale,
           langUrls,
           publicUrl: deps.publicUrl,
-          requestedId: id.data,
-          ...(query.data.h ? { leafHash: query.data.h } : {}),
+          requestedId: outcome.record.id,
+          ...(query.data?.h ? { leafHash: query.data.h } : {}),
           ...(certificateType ? { certificateType } : {}),
           divisionName: deps.divisionName,
           timeZone: deps.timeZone,

@@ -28,13 +28,14 @@ const num = (v: SQLInputValue | undefined): number => Number(v);
 const numOrNull = (v: SQLInputValue | undefined): number | null => (v === null || v === undefined ? null : Number(v));
 
 function toCertificate(r: Row): CertificateRecord {
-  return {
+  const text = str(r.document);
+  let document: Record<string, unknown> | undefined;
+  const record: Omit<CertificateRecord, "document"> = {
     id: str(r.id),
     agencyId: num(r.agency_id),
     type: str(r.type),
     typeId: num(r.type_id),
     leaf: str(r.leaf),
-    document: JSON.parse(str(r.document)) as Record<string, unknown>,
     state: str(r.state) as CertificateRecord["state"],
     batchId: numOrNull(r.batch_id),
     leafIndex: numOrNull(r.leaf_index),
@@ -47,6 +48,11 @@ function toCertificate(r: Row): CertificateRecord {
     createdAt: str(r.created_at),
     anchoredAt: strOrNull(r.anchored_at),
   };
+  // Parsed on first use: the hottest read (a QR scan of an anchored certificate) seldom needs it.
+  return Object.defineProperty(record, "document", {
+    enumerable: true,
+    get: () => (document ??= JSON.parse(text) as Record<string, unknown>),
+  }) as CertificateRecord;
 }
 
 function toBatch(r: Row): BatchRecord {
