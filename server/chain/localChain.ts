@@ -57,6 +57,7 @@ export interface LocalChainPaths {
 
 const HOST = "127.0.0.1";
 const POLL_MS = 50;
+const PORT_GRACE_MS = 3_000;
 const PROBE_TIMEOUT_MS = 1_000;
 const STDERR_TAIL_CHARS = 4_000;
 
@@ -157,7 +158,24 @@ function anvilArguments(stateFile: string, port: number): string[] {
   ];
 }
 
-async function assertPortFree(port: number): Promise<void> {
+/**
+ * Fails when something listens on `port`, after a short grace: a leftover anvil just stopped has
+ * exited, yet its listening socket may take a moment longer to go.
+ */
+async function assertPortFree(port: number, graceMs = PORT_GRACE_MS): Promise<void> {
+  const deadline = Date.now() + graceMs;
+  for (;;) {
+    try {
+      await probePort(port);
+      return;
+    } catch (error) {
+      if (!(error instanceof LocalChainError) || Date.now() >= deadline) throw error;
+      await delay(POLL_MS);
+    }
+  }
+}
+
+async function probePort(port: number): Promise<void> {
   await new Promise<void>((resolveFree, reject) => {
     const probe = createServer();
     probe.once("error", (error: NodeJS.ErrnoException) => {
