@@ -1,6 +1,7 @@
 import type { Locale } from "../../i18n/index.ts";
 import { html } from "../views/html.ts";
 import type { PageData } from "./pageData.ts";
+import { apiKeySection } from "./apiKeySection.ts";
 import { renderPageShell } from "./shell.ts";
 import { wordsFor } from "./words.ts";
 
@@ -10,20 +11,7 @@ const LEDGER_KINDS = ["BatchAnchored", "BatchRevoked", "CertificateRevoked", "Ce
 export function renderAuditPage(locale: Locale, langUrls: Readonly<Record<Locale, string>>, data: PageData): string {
   const m = wordsFor(locale);
   const main = html`<h1>${m("audit.title")}</h1>
-<section class="card" id="key-section" aria-labelledby="key-heading">
-<h2 id="key-heading">${m("audit.key.heading")}</h2>
-<form id="key-form" class="stack" autocomplete="off">
-<div class="formfield"><label for="key-input">${m("console.key.label")}</label>
-<input type="password" id="key-input" name="key" autocomplete="off" spellcheck="false" required aria-describedby="key-hint key-error">
-<p class="hint" id="key-hint">${m("console.key.hint")}</p>
-<p class="field-error" id="key-error" role="alert"></p></div>
-<div class="actions"><button type="submit">${m("console.key.use")}</button></div>
-</form>
-<div id="key-status" class="actions actions--between" hidden>
-<p id="key-summary"></p>
-<button type="button" id="key-forget" class="button--secondary">${m("console.key.forget")}</button>
-</div>
-</section>
+${apiKeySection(m, "audit.key.heading")}
 <div id="workspace" hidden>
 <nav class="tabs" aria-label="${m("audit.sections")}"><ul>
 <li><a href="#timeline-section">${m("audit.timeline.heading")}</a></li>

@@ -1,7 +1,8 @@
-import { LOCALES, htmlLang, t, type Locale } from "../../i18n/index.ts";
+import { htmlLang, t, type Locale } from "../../i18n/index.ts";
 import { STYLESHEET_PATH } from "../views/assets.ts";
 import { html, raw, type SafeHtml } from "../views/html.ts";
 import { toneIcon } from "../views/icons.ts";
+import { languageSwitch } from "../views/layout.ts";
 import type { StatusTone } from "../views/statusTone.ts";
 import { jsonForScript, type PageData } from "./pageData.ts";
 
@@ -18,7 +19,6 @@ export type PageName = keyof typeof PAGE_PATHS;
 /** The pages' own stylesheet, loaded after the shared one; the /v/:id page does not load it. */
 export const PAGES_STYLESHEET_PATH = "/static/css/pages.css";
 
-const LANGUAGE_NAMES: Readonly<Record<Locale, string>> = { zh: "中文", en: "English" };
 const TONES: readonly StatusTone[] = ["valid", "invalid", "caution", "unavailable"];
 
 export interface PageShellOptions {
@@ -30,16 +30,6 @@ export interface PageShellOptions {
   data: PageData;
   /** whether the header links the staff pages (console, audit); the public scan page does not */
   staffNav: boolean;
-}
-
-function languageSwitch(locale: Locale, langUrls: Readonly<Record<Locale, string>>): SafeHtml {
-  const links = LOCALES.map(
-    (other) =>
-      html`<li><a href="${langUrls[other]}" lang="${htmlLang(other)}" hreflang="${htmlLang(other)}"${
-        other === locale ? html` aria-current="true"` : ""
-      }>${LANGUAGE_NAMES[other]}</a></li>`,
-  );
-  return html`<nav class="lang" aria-label="${t(locale, "page.language")}"><ul>${links}</ul></nav>`;
 }
 
 function staffNav(page: PageName, locale: Locale): SafeHtml {

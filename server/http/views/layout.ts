@@ -16,7 +16,8 @@ export interface LayoutOptions {
   footer?: SafeHtml;
 }
 
-function languageSwitch(locale: Locale, langUrls: Readonly<Record<Locale, string>>): SafeHtml {
+/** Links to the same page in each language, the current one marked. */
+export function languageSwitch(locale: Locale, langUrls: Readonly<Record<Locale, string>>): SafeHtml {
   const links = LOCALES.map(
     (other) =>
       html`<li><a href="${langUrls[other]}" lang="${htmlLang(other)}" hreflang="${htmlLang(other)}"${
