@@ -1,5 +1,7 @@
 import { spawn, type ChildProcess } from "node:child_process";
+import { readFile } from "node:fs/promises";
 import { createServer } from "node:net";
+import { join } from "node:path";
 import { setTimeout as delay } from "node:timers/promises";
 
 /** A port nobody listens on right now (the OS picks it), so parallel runs do not collide. */
@@ -83,8 +85,32 @@ export async function startServiceProcess(env: Record<string, string>, cwd: stri
       await exited;
     },
     async stop() {
+      // The service stops its local chain on SIGTERM, but npm may exit first: wait for the chain
+      // too, which writes its final state into DATA_DIR as it goes.
+      const chainPid = await readChainPid(env.DATA_DIR);
       signalGroup("SIGTERM");
       await exited;
+      if (chainPid !== null) await waitFor("the local chain to exit", () => Promise.resolve(isAlive(chainPid) ? undefined : true), 20_000, 50);
     },
   };
+}
+
+/** The pid of the embedded chain the service started in `dataDir`, if it runs one. */
+async function readChainPid(dataDir: string | undefined): Promise<number | null> {
+  if (dataDir === undefined) return null;
+  try {
+    const pid = Number((await readFile(join(dataDir, "chain", "anvil.pid"), "utf8")).split("\n")[0]);
+    return Number.isInteger(pid) && pid > 0 ? pid : null;
+  } catch {
+    return null;
+  }
+}
+
+function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
 }
