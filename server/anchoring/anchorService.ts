@@ -57,6 +57,8 @@ export class AnchorService {
   readonly #deps: AnchorServiceDeps;
   readonly #options: AnchorServiceOptions;
   readonly #ledger;
+  /** trees of batches prepared by this process, by root, so confirming need not build them again */
+  readonly #prepared = new Map<string, BatchTree>();
 
   constructor(deps: AnchorServiceDeps, options: AnchorServiceOptions) {
     this.#deps = deps;
@@ -72,7 +74,7 @@ export class AnchorService {
   async prepare(agencyId: number, typeId: number, members: CertificateRecord[]): Promise<BatchRecord> {
     const tree = this.#deps.buildTree(members.map((m) => m.leaf));
     const signer = await this.#deps.signerFor(agencyId);
-    return this.#deps.store.createBatch({
+    const batch = await this.#deps.store.createBatch({
       agencyId,
       typeId,
       root: tree.root,
@@ -80,6 +82,8 @@ export class AnchorService {
       createdAt: this.#now().toISOString(),
       members: members.map((m) => m.id),
     });
+    this.#prepared.set(batch.root, tree);
+    return batch;
   }
 
   /** Sends the batch's anchor transaction (unless the chain has its root already), then confirms it. */
@@ -109,7 +113,8 @@ export class AnchorService {
     const anchored = await this.#findAnchor(batch);
     if (!anchored) throw new Error(`batch ${batch.id} is not on chain yet`);
     const members = await store.batchMembers(batch.id);
-    const tree = this.#deps.buildTree(members.map((m) => m.leaf));
+    // after a restart the tree is rebuilt from the stored leaves, which must still give the root
+    const tree = this.#prepared.get(batch.root) ?? this.#deps.buildTree(members.map((m) => m.leaf));
     if (tree.root !== batch.root) throw new Error(`batch ${batch.id}: members no longer hash to the recorded root`);
     const documents = members.map((m, index) => ({
       id: m.id,
@@ -129,6 +134,7 @@ export class AnchorService {
       anchoredAt: anchored.at,
       documents,
     });
+    this.#prepared.delete(batch.root);
     this.#deps.onChainChange?.();
     this.#deps.logger.info({ batch: batch.id, size: batch.size, tx: anchored.txHash }, "batch anchored");
     return (await store.getBatch(batch.id)) ?? batch;

@@ -1,3 +1,5 @@
+import { CRL_REASON_NAMES } from "../core/verification/result.ts";
+
 /**
  * The chain events the audit index keeps, as plain data. Kinds are the Solidity event names, so an
  * auditor can read an export next to the contracts' interfaces without a translation table.
@@ -54,21 +56,7 @@ export interface AuditEvent {
   details: Record<string, string | number> | null;
 }
 
-/** RFC 5280 CRLReason names by code (7 is unused in the RFC). */
-const RFC5280_REASONS: Readonly<Record<number, string>> = {
-  0: "unspecified",
-  1: "keyCompromise",
-  2: "cACompromise",
-  3: "affiliationChanged",
-  4: "superseded",
-  5: "cessationOfOperation",
-  6: "certificateHold",
-  8: "removeFromCRL",
-  9: "privilegeWithdrawn",
-  10: "aACompromise",
-};
-
 export function reasonName(code: number | null): string | null {
   if (code === null) return null;
-  return RFC5280_REASONS[code] ?? `unknown(${code})`;
+  return CRL_REASON_NAMES[code] ?? `unknown(${code})`;
 }

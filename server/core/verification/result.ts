@@ -53,6 +53,20 @@ export const REVOCATION_REASONS = {
 
 export type RevocationReason = keyof typeof REVOCATION_REASONS;
 
+/** Every RFC 5280 CRLReason name by code, as the ledger may record them (7 is unused in the RFC). */
+export const CRL_REASON_NAMES: Readonly<Record<number, string>> = {
+  0: "unspecified",
+  1: "keyCompromise",
+  2: "cACompromise",
+  3: "affiliationChanged",
+  4: "superseded",
+  5: "cessationOfOperation",
+  6: "certificateHold",
+  8: "removeFromCRL",
+  9: "privilegeWithdrawn",
+  10: "aACompromise",
+};
+
 export interface AnchorInfo {
   chainId: number;
   ledger: string;
