@@ -1,15 +1,24 @@
 // SPDX-License-Identifier: Apache-2.0
 pragma solidity 0.8.37;
 
-import {AccessControl} from "@openzeppelin/contracts/access/AccessControl.sol";
+import {AccessControlDefaultAdminRules} from "@openzeppelin/contracts/access/extensions/AccessControlDefaultAdminRules.sol";
+import {ECDSA} from "@openzeppelin/contracts/utils/cryptography/ECDSA.sol";
+import {EIP712} from "@openzeppelin/contracts/utils/cryptography/EIP712.sol";
 import {IAgencyRegistry} from "./interfaces/IAgencyRegistry.sol";
 
 /// @title Agency registry: who may issue which certificates, in which jurisdiction
 /// @notice Governance registers agencies and certificate types; each agency's admins manage its officers.
 /// @dev Checks run in a fixed order, one error each: input, existence, authority, state.
-contract AgencyRegistry is IAgencyRegistry, AccessControl {
+contract AgencyRegistry is IAgencyRegistry, AccessControlDefaultAdminRules, EIP712 {
     /// @inheritdoc IAgencyRegistry
-    bytes32 public constant GOVERNANCE_ROLE = keccak256("certledger.governance");
+    bytes32 public constant GOVERNANCE_ROLE = DEFAULT_ADMIN_ROLE;
+    /// @inheritdoc IAgencyRegistry
+    bytes32 public constant OFFICER_CONSENT_TYPEHASH = keccak256(
+        "OfficerConsent(uint32 agencyId,address officer,uint256 deadline)"
+    );
+
+    /// @inheritdoc IAgencyRegistry
+    uint40 public immutable compromiseWindow;
 
     uint32 private constant _MIN_JURISDICTION = 100_000;
     uint32 private constant _MAX_JURISDICTION = 999_999;
@@ -25,11 +34,20 @@ contract AgencyRegistry is IAgencyRegistry, AccessControl {
     /// @dev bit `t` set: type `t` is defined; lets one comparison check a whole set of types
     uint128 private _definedTypes;
 
-    /// @param governance the first holder of GOVERNANCE_ROLE, which also administers that role
-    constructor(address governance) {
-        if (governance == address(0)) revert AgencyRegistryInvalidGovernance(governance);
-        _setRoleAdmin(GOVERNANCE_ROLE, GOVERNANCE_ROLE);
-        _grantRole(GOVERNANCE_ROLE, governance);
+    /// @param governance the holder of GOVERNANCE_ROLE (the default admin), which also administers
+    /// every agency's admin role
+    /// @param governanceTransferDelay seconds between starting and accepting a move of governance
+    /// @param compromiseWindow_ seconds an agency admin may backdate a key's compromise (> 0)
+    constructor(
+        address governance,
+        uint48 governanceTransferDelay,
+        uint40 compromiseWindow_
+    )
+        AccessControlDefaultAdminRules(governanceTransferDelay, _validGovernance(governance))
+        EIP712("certledger AgencyRegistry", "2")
+    {
+        if (compromiseWindow_ == 0) revert AgencyRegistryInvalidCompromiseWindow(compromiseWindow_);
+        compromiseWindow = compromiseWindow_;
     }
 
     /// @inheritdoc IAgencyRegistry
@@ -108,12 +126,18 @@ contract AgencyRegistry is IAgencyRegistry, AccessControl {
     }
 
     /// @inheritdoc IAgencyRegistry
-    function addOfficer(uint32 agencyId, address account) external {
+    function addOfficer(
+        uint32 agencyId,
+        address account,
+        uint256 deadline,
+        bytes calldata signature
+    ) external {
         if (account == address(0)) revert AgencyRegistryInvalidOfficer(account);
         AgencyStatus status = _existingAgency(agencyId).status;
         _requireAgencyAdmin(agencyId);
         if (status == AgencyStatus.Retired) revert AgencyRegistryAgencyNotActive(agencyId, status);
         if (_officers[account].status != OfficerStatus.None) revert AgencyRegistryOfficerExists(account);
+        _requireConsent(agencyId, account, deadline, signature);
 
         _officers[account] = Officer({
             status: OfficerStatus.Active,
@@ -140,8 +164,15 @@ contract AgencyRegistry is IAgencyRegistry, AccessControl {
         uint32 agencyId = record.agencyId;
         _requireAgencyAdmin(agencyId);
         uint40 previous = record.compromisedSince;
-        if (since == 0 || since > _now() || (previous != 0 && since >= previous)) {
+        uint40 now_ = _now();
+        if (since < record.addedAt || since > now_ || (previous != 0 && since >= previous)) {
             revert AgencyRegistryInvalidCompromiseTime(account, since);
+        }
+        // One agency admin key must not be able to void a whole history: going further back than the
+        // window takes governance.
+        uint40 earliest = now_ > compromiseWindow ? now_ - compromiseWindow : 0;
+        if (since < earliest && !hasRole(GOVERNANCE_ROLE, _msgSender())) {
+            revert AgencyRegistryCompromiseBeyondWindow(account, since, earliest);
         }
         if (record.status == OfficerStatus.Active) _remove(record, agencyId, account);
         record.compromisedSince = since;
@@ -199,7 +230,10 @@ contract AgencyRegistry is IAgencyRegistry, AccessControl {
     }
 
     /// @inheritdoc IAgencyRegistry
-    function requireStatusAuthority(address account, uint32 agencyId) external view {
+    function requireStatusAuthority(
+        address account,
+        uint32 agencyId
+    ) external view returns (bool governance) {
         Officer storage officerRecord = _officers[account];
         uint256 officerSlot;
         // solhint-disable-next-line no-inline-assembly
@@ -208,14 +242,46 @@ contract AgencyRegistry is IAgencyRegistry, AccessControl {
         }
         // The slot's low 40 bits are the status byte and the agency id: one comparison checks both.
         uint256 activeInAgency = (uint256(agencyId) << _OFFICER_AGENCY_SHIFT) | uint8(OfficerStatus.Active);
-        if (uint40(officerSlot) == activeInAgency) return;
-        if (hasRole(GOVERNANCE_ROLE, account)) return;
+        if (uint40(officerSlot) == activeInAgency) {
+            // A suspended or retired agency's officers change nothing.
+            AgencyStatus status = _agencies[agencyId].status;
+            if (status != AgencyStatus.Active) revert AgencyRegistryAgencyNotActive(agencyId, status);
+            return false;
+        }
+        if (hasRole(GOVERNANCE_ROLE, account)) return true;
         revert AgencyRegistryNotStatusAuthority(account, agencyId);
+    }
+
+    /// @inheritdoc IAgencyRegistry
+    function requireGovernance(address account) external view {
+        if (!hasRole(GOVERNANCE_ROLE, account))
+            revert AccessControlUnauthorizedAccount(account, GOVERNANCE_ROLE);
     }
 
     /// @dev The clock, virtual so that tests can move it without touching production code.
     function _now() internal view virtual returns (uint40) {
         return uint40(block.timestamp);
+    }
+
+    function _requireConsent(
+        uint32 agencyId,
+        address account,
+        uint256 deadline,
+        bytes calldata signature
+    ) private view {
+        if (deadline < block.timestamp) revert AgencyRegistryConsentExpired(account, deadline);
+        bytes32 digest = _hashTypedDataV4(
+            keccak256(abi.encode(OFFICER_CONSENT_TYPEHASH, agencyId, account, deadline))
+        );
+        (address signer, ECDSA.RecoverError failure, ) = ECDSA.tryRecover(digest, signature);
+        if (failure != ECDSA.RecoverError.NoError || signer != account)
+            revert AgencyRegistryInvalidConsent(account);
+    }
+
+    /// @dev Checked before AccessControlDefaultAdminRules' constructor, which names its own error.
+    function _validGovernance(address governance) private pure returns (address) {
+        if (governance == address(0)) revert AgencyRegistryInvalidGovernance(governance);
+        return governance;
     }
 
     function _remove(Officer storage record, uint32 agencyId, address account) private {

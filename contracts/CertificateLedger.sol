@@ -6,8 +6,9 @@ import {IAgencyRegistry} from "./interfaces/IAgencyRegistry.sol";
 import {ICertificateLedger} from "./interfaces/ICertificateLedger.sol";
 
 /// @title Certificate ledger: Merkle roots of certificate batches and the status of each certificate
-/// @notice Officers anchor one root per batch; the issuing agency's officers (or governance) change the
-/// status of proven certificates. Revocation is final.
+/// @notice Officers anchor one root per batch, keyed by their agency and the root; the issuing agency's
+/// officers (while the agency is active) or governance change the status of proven certificates.
+/// Revocation is final, except that governance may undo what a key declared compromised did.
 /// @dev Checks run in a fixed order, one error each: input, batch known, batch not revoked, index,
 /// authority, proof, transition.
 contract CertificateLedger is ICertificateLedger {
@@ -17,30 +18,33 @@ contract CertificateLedger is ICertificateLedger {
     }
 
     struct BatchRevocation {
-        uint64 revokedAt;
+        uint40 revokedAt;
         uint8 reason;
+        address actor;
     }
 
-    /// @dev A batch is one word, laid out as the Batch struct (officer from bit 0, then agencyId,
-    /// anchoredAt, typeId, size). `typeId`'s top bit (type ids are < 128) marks a whole-batch
-    /// revocation, so per-certificate operations learn of it from the one slot they read anyway.
-    uint256 private constant _AGENCY_SHIFT = 160;
-    uint256 private constant _ANCHORED_AT_SHIFT = 192;
-    uint256 private constant _TYPE_SHIFT = 224;
-    uint256 private constant _SIZE_SHIFT = 232;
+    /// @dev A batch is one word: officer from bit 0, then anchoredAt, typeId, size (the agency id is
+    /// part of the key). `typeId`'s top bit (type ids are < 128) marks a whole-batch revocation, so
+    /// per-certificate operations learn of it from the one slot they read anyway.
+    uint256 private constant _ANCHORED_AT_SHIFT = 160;
+    uint256 private constant _TYPE_SHIFT = 200;
+    uint256 private constant _SIZE_SHIFT = 208;
     uint256 private constant _BATCH_REVOKED = uint256(0x80) << _TYPE_SHIFT;
     /// @dev bit `r` set: `r` is an RFC 5280 CRLReason code (0..10, 7 unused)
     uint256 private constant _VALID_REASONS = 0x77f;
-    /// @dev 8 bits of status per certificate: low nibble LeafStatus, high nibble reason code
+    /// @dev 8 bits of status per certificate: bits 0-1 LeafStatus, bit 2 set by governance, high
+    /// nibble reason code
     uint256 private constant _ENTRY_MASK = 0xff;
-    uint256 private constant _STATUS_MASK = 0x0f;
+    uint256 private constant _STATUS_MASK = 0x03;
+    uint256 private constant _BY_GOVERNANCE = 0x04;
 
     IAgencyRegistry private immutable _registry;
 
-    mapping(bytes32 root => PackedBatch) private _batches;
-    mapping(bytes32 root => BatchRevocation) private _batchRevocations;
+    mapping(uint32 agencyId => mapping(bytes32 root => PackedBatch)) private _batches;
+    mapping(uint32 agencyId => mapping(bytes32 root => BatchRevocation)) private _batchRevocations;
     /// @dev 32 certificates per word: word `index / 32`, byte `index % 32`
-    mapping(bytes32 root => mapping(uint256 word => uint256 entries)) private _statusWords;
+    mapping(uint32 agencyId => mapping(bytes32 root => mapping(uint256 word => uint256 entries)))
+        private _statusWords;
 
     /// @param registry_ the agency registry every anchor and status change is checked against
     constructor(IAgencyRegistry registry_) {
@@ -57,14 +61,13 @@ contract CertificateLedger is ICertificateLedger {
     function anchor(bytes32 root, uint8 typeId, uint24 size) external {
         if (root == bytes32(0)) revert CertificateLedgerZeroRoot();
         if (size == 0) revert CertificateLedgerInvalidSize(size);
-        PackedBatch storage record = _batches[root];
-        if (record.packed != 0) revert CertificateLedgerRootExists(root);
         uint32 agencyId = _requireIssuer(typeId);
+        PackedBatch storage record = _batches[agencyId][root];
+        if (record.packed != 0) revert CertificateLedgerRootExists(root);
 
         record.packed =
             uint256(uint160(msg.sender)) |
-            (uint256(agencyId) << _AGENCY_SHIFT) |
-            (uint256(uint32(_now())) << _ANCHORED_AT_SHIFT) |
+            (uint256(_now()) << _ANCHORED_AT_SHIFT) |
             (uint256(typeId) << _TYPE_SHIFT) |
             (uint256(size) << _SIZE_SHIFT);
         emit BatchAnchored(root, agencyId, msg.sender, typeId, size);
@@ -72,6 +75,7 @@ contract CertificateLedger is ICertificateLedger {
 
     /// @inheritdoc ICertificateLedger
     function revoke(
+        uint32 agencyId,
         bytes32 root,
         bytes32 leaf,
         uint256 index,
@@ -79,12 +83,13 @@ contract CertificateLedger is ICertificateLedger {
         uint8 reason
     ) external {
         _requireReason(reason);
-        _requireProvenLeaf(root, leaf, index, proof);
-        _transition(root, leaf, index, LeafStatus.Revoked, reason);
+        bool governance = _requireProvenLeaf(agencyId, root, leaf, index, proof);
+        _transition(agencyId, root, leaf, index, LeafStatus.Revoked, reason, governance);
     }
 
     /// @inheritdoc ICertificateLedger
     function suspend(
+        uint32 agencyId,
         bytes32 root,
         bytes32 leaf,
         uint256 index,
@@ -92,102 +97,154 @@ contract CertificateLedger is ICertificateLedger {
         uint8 reason
     ) external {
         _requireReason(reason);
-        _requireProvenLeaf(root, leaf, index, proof);
-        _transition(root, leaf, index, LeafStatus.Suspended, reason);
+        bool governance = _requireProvenLeaf(agencyId, root, leaf, index, proof);
+        _transition(agencyId, root, leaf, index, LeafStatus.Suspended, reason, governance);
     }
 
     /// @inheritdoc ICertificateLedger
-    function reinstate(bytes32 root, bytes32 leaf, uint256 index, bytes32[] calldata proof) external {
-        _requireProvenLeaf(root, leaf, index, proof);
-        _transition(root, leaf, index, LeafStatus.Active, 0);
+    function reinstate(
+        uint32 agencyId,
+        bytes32 root,
+        bytes32 leaf,
+        uint256 index,
+        bytes32[] calldata proof
+    ) external {
+        bool governance = _requireProvenLeaf(agencyId, root, leaf, index, proof);
+        _transition(agencyId, root, leaf, index, LeafStatus.Active, 0, governance);
     }
 
     /// @inheritdoc ICertificateLedger
     function revokeMany(
+        uint32 agencyId,
         bytes32 root,
-        bytes32[] calldata leaves,
-        uint256[] calldata indices,
-        bytes32[] calldata proof,
-        bool[] calldata proofFlags,
+        Multiproof calldata certificates,
         uint8 reason
     ) external {
         _requireReason(reason);
-        _requireProvenLeaves(root, leaves, indices, proof, proofFlags);
+        bool governance = _requireProvenLeaves(agencyId, root, certificates);
+        bytes32[] calldata leaves = certificates.leaves;
+        uint256[] calldata indices = certificates.indices;
         for (uint256 i = 0; i < leaves.length; ++i) {
-            _transition(root, leaves[i], indices[i], LeafStatus.Revoked, reason);
+            _transition(agencyId, root, leaves[i], indices[i], LeafStatus.Revoked, reason, governance);
         }
     }
 
     /// @inheritdoc ICertificateLedger
     function suspendMany(
+        uint32 agencyId,
         bytes32 root,
-        bytes32[] calldata leaves,
-        uint256[] calldata indices,
-        bytes32[] calldata proof,
-        bool[] calldata proofFlags,
+        Multiproof calldata certificates,
         uint8 reason
     ) external {
         _requireReason(reason);
-        _requireProvenLeaves(root, leaves, indices, proof, proofFlags);
+        bool governance = _requireProvenLeaves(agencyId, root, certificates);
+        bytes32[] calldata leaves = certificates.leaves;
+        uint256[] calldata indices = certificates.indices;
         for (uint256 i = 0; i < leaves.length; ++i) {
-            _transition(root, leaves[i], indices[i], LeafStatus.Suspended, reason);
+            _transition(agencyId, root, leaves[i], indices[i], LeafStatus.Suspended, reason, governance);
         }
     }
 
     /// @inheritdoc ICertificateLedger
-    function reinstateMany(
-        bytes32 root,
-        bytes32[] calldata leaves,
-        uint256[] calldata indices,
-        bytes32[] calldata proof,
-        bool[] calldata proofFlags
-    ) external {
-        _requireProvenLeaves(root, leaves, indices, proof, proofFlags);
+    function reinstateMany(uint32 agencyId, bytes32 root, Multiproof calldata certificates) external {
+        bool governance = _requireProvenLeaves(agencyId, root, certificates);
+        bytes32[] calldata leaves = certificates.leaves;
+        uint256[] calldata indices = certificates.indices;
         for (uint256 i = 0; i < leaves.length; ++i) {
-            _transition(root, leaves[i], indices[i], LeafStatus.Active, 0);
+            _transition(agencyId, root, leaves[i], indices[i], LeafStatus.Active, 0, governance);
         }
     }
 
     /// @inheritdoc ICertificateLedger
-    function revokeBatch(bytes32 root, uint8 reason) external {
+    function revokeBatch(uint32 agencyId, bytes32 root, uint8 reason) external {
         _requireReason(reason);
-        uint256 packed = _liveBatch(root);
-        uint32 agencyId = uint32(packed >> _AGENCY_SHIFT);
+        uint256 packed = _liveBatch(agencyId, root);
         _requireStatusAuthority(agencyId);
 
-        _batches[root].packed = packed | _BATCH_REVOKED;
-        _batchRevocations[root] = BatchRevocation({revokedAt: _now(), reason: reason});
+        _batches[agencyId][root].packed = packed | _BATCH_REVOKED;
+        _batchRevocations[agencyId][root] = BatchRevocation({
+            revokedAt: _now(),
+            reason: reason,
+            actor: msg.sender
+        });
         emit BatchRevoked(root, agencyId, msg.sender, reason);
     }
 
     /// @inheritdoc ICertificateLedger
-    function batch(bytes32 root) external view returns (Batch memory) {
-        return _toBatch(_batches[root].packed);
+    function restoreBatch(uint32 agencyId, bytes32 root) external {
+        uint256 packed = _batches[agencyId][root].packed;
+        if (packed == 0) revert CertificateLedgerUnknownRoot(root);
+        _registry.requireGovernance(msg.sender);
+        BatchRevocation memory revocation = _batchRevocations[agencyId][root];
+        if (packed & _BATCH_REVOKED == 0) revert CertificateLedgerNotRestorable(root, address(0));
+        IAgencyRegistry.Officer memory revoker = _registry.officer(revocation.actor);
+        // Only a revocation the compromised key made at or after its compromise time is undone.
+        if (
+            revoker.agencyId != agencyId ||
+            revoker.compromisedSince == 0 ||
+            revocation.revokedAt < revoker.compromisedSince
+        ) revert CertificateLedgerNotRestorable(root, revocation.actor);
+
+        _batches[agencyId][root].packed = packed & ~_BATCH_REVOKED;
+        delete _batchRevocations[agencyId][root];
+        emit BatchRestored(root, agencyId, msg.sender, revocation.actor);
     }
 
     /// @inheritdoc ICertificateLedger
-    function batchRevocation(bytes32 root) external view returns (uint64 revokedAt, uint8 reason) {
-        BatchRevocation storage revocation = _batchRevocations[root];
-        return (revocation.revokedAt, revocation.reason);
+    function restoreCertificate(
+        uint32 agencyId,
+        bytes32 root,
+        bytes32 leaf,
+        uint256 index,
+        bytes32[] calldata proof,
+        address compromisedOfficer
+    ) external {
+        uint256 packed = _liveBatch(agencyId, root);
+        if (index >= packed >> _SIZE_SHIFT) revert CertificateLedgerInvalidIndex(root, index);
+        _registry.requireGovernance(msg.sender);
+        if (!MerkleProof.verifyCalldata(proof, root, _node(leaf, index))) {
+            revert CertificateLedgerInvalidProof(root, leaf);
+        }
+        _restoreEntry(agencyId, root, index, compromisedOfficer);
+        emit CertificateRestored(leaf, root, msg.sender, agencyId, index, compromisedOfficer);
     }
 
     /// @inheritdoc ICertificateLedger
-    function leafStatus(bytes32 root, uint256 index) external view returns (LeafStatus status, uint8 reason) {
-        Batch memory record = _toBatch(_batches[root].packed);
+    function batch(uint32 agencyId, bytes32 root) external view returns (Batch memory) {
+        return _toBatch(agencyId, _batches[agencyId][root].packed);
+    }
+
+    /// @inheritdoc ICertificateLedger
+    function batchRevocation(
+        uint32 agencyId,
+        bytes32 root
+    ) external view returns (uint40 revokedAt, uint8 reason, address actor) {
+        BatchRevocation storage revocation = _batchRevocations[agencyId][root];
+        return (revocation.revokedAt, revocation.reason, revocation.actor);
+    }
+
+    /// @inheritdoc ICertificateLedger
+    function leafStatus(
+        uint32 agencyId,
+        bytes32 root,
+        uint256 index
+    ) external view returns (LeafStatus status, uint8 reason) {
+        Batch memory record = _toBatch(agencyId, _batches[agencyId][root].packed);
         if (record.officer == address(0)) revert CertificateLedgerUnknownRoot(root);
         if (index >= record.size) revert CertificateLedgerInvalidIndex(root, index);
-        return _entry(root, index);
+        (status, reason, ) = _entry(agencyId, root, index);
     }
 
     /// @inheritdoc ICertificateLedger
     function verifyLeaf(
+        uint32 agencyId,
         bytes32 root,
         bytes32 leaf,
         uint256 index,
         bytes32[] calldata proof
     ) external view returns (LeafVerification memory result) {
         result.chainId = block.chainid;
-        Batch memory record = _toBatch(_batches[root].packed);
+        Batch memory record = _toBatch(agencyId, _batches[agencyId][root].packed);
         if (record.officer == address(0)) return result;
 
         result.anchored = true;
@@ -195,10 +252,13 @@ contract CertificateLedger is ICertificateLedger {
         result.proofValid =
             index < record.size &&
             MerkleProof.verifyCalldata(proof, root, _node(leaf, index));
-        if (result.proofValid) (result.status, result.reason) = _entry(root, index);
-        BatchRevocation memory revocation = _batchRevocations[root];
+        if (result.proofValid) {
+            (result.status, result.reason, result.statusByGovernance) = _entry(agencyId, root, index);
+        }
+        BatchRevocation memory revocation = _batchRevocations[agencyId][root];
         result.batchRevokedAt = revocation.revokedAt;
         result.batchRevocationReason = revocation.reason;
+        result.batchRevokedBy = revocation.actor;
 
         (IAgencyRegistry.Agency memory issuer, bytes32 metadataHash) = _registry.agency(record.agencyId);
         result.agencyStatus = issuer.status;
@@ -210,20 +270,21 @@ contract CertificateLedger is ICertificateLedger {
     }
 
     /// @dev The clock, virtual so that tests can move it without touching production code.
-    function _now() internal view virtual returns (uint64) {
-        return uint64(block.timestamp);
+    function _now() internal view virtual returns (uint40) {
+        return uint40(block.timestamp);
     }
 
     /// @dev Known, not batch-revoked, index in range, caller authorised, leaf proven: in that order.
     function _requireProvenLeaf(
+        uint32 agencyId,
         bytes32 root,
         bytes32 leaf,
         uint256 index,
         bytes32[] calldata proof
-    ) private view {
-        uint256 packed = _liveBatch(root);
+    ) private view returns (bool governance) {
+        uint256 packed = _liveBatch(agencyId, root);
         if (index >= packed >> _SIZE_SHIFT) revert CertificateLedgerInvalidIndex(root, index);
-        _requireStatusAuthority(uint32(packed >> _AGENCY_SHIFT));
+        governance = _requireStatusAuthority(agencyId);
         if (!MerkleProof.verifyCalldata(proof, root, _node(leaf, index))) {
             revert CertificateLedgerInvalidProof(root, leaf);
         }
@@ -231,18 +292,17 @@ contract CertificateLedger is ICertificateLedger {
 
     /// @dev As `_requireProvenLeaf`, for many leaves proven by one multiproof.
     function _requireProvenLeaves(
+        uint32 agencyId,
         bytes32 root,
-        bytes32[] calldata leaves,
-        uint256[] calldata indices,
-        bytes32[] calldata proof,
-        bool[] calldata proofFlags
-    ) private view {
-        if (leaves.length != indices.length) revert CertificateLedgerLengthMismatch();
+        Multiproof calldata certificates
+    ) private view returns (bool governance) {
+        bytes32[] calldata leaves = certificates.leaves;
+        if (leaves.length != certificates.indices.length) revert CertificateLedgerLengthMismatch();
         if (leaves.length == 0) revert CertificateLedgerNoLeaves();
-        uint256 packed = _liveBatch(root);
-        bytes32[] memory nodes = _nodes(root, leaves, indices, packed >> _SIZE_SHIFT);
-        _requireStatusAuthority(uint32(packed >> _AGENCY_SHIFT));
-        if (!MerkleProof.multiProofVerifyCalldata(proof, proofFlags, root, nodes)) {
+        uint256 packed = _liveBatch(agencyId, root);
+        bytes32[] memory nodes = _nodes(root, leaves, certificates.indices, packed >> _SIZE_SHIFT);
+        governance = _requireStatusAuthority(agencyId);
+        if (!MerkleProof.multiProofVerifyCalldata(certificates.proof, certificates.proofFlags, root, nodes)) {
             revert CertificateLedgerInvalidProof(root, leaves[0]);
         }
     }
@@ -263,27 +323,72 @@ contract CertificateLedger is ICertificateLedger {
     }
 
     /// @dev Moves one certificate to `to` if its current status allows it, then emits the matching event.
-    function _transition(bytes32 root, bytes32 leaf, uint256 index, LeafStatus to, uint8 reason) private {
-        mapping(uint256 => uint256) storage words = _statusWords[root];
-        uint256 wordIndex = index >> 5;
+    function _transition(
+        uint32 agencyId,
+        bytes32 root,
+        bytes32 leaf,
+        uint256 index,
+        LeafStatus to,
+        uint8 reason,
+        bool governance
+    ) private {
+        mapping(uint256 => uint256) storage words = _statusWords[agencyId][root];
         uint256 shift = (index & 31) << 3;
-        uint256 word = words[wordIndex];
-        LeafStatus from = LeafStatus((word >> shift) & _STATUS_MASK);
+        uint256 word = words[index >> 5];
+        _requireTransition(leaf, word >> shift, to, governance);
+        uint256 entry = uint256(to) | (governance ? _BY_GOVERNANCE : 0) | (uint256(reason) << 4);
+        words[index >> 5] = (word & ~(_ENTRY_MASK << shift)) | (entry << shift);
+        _emitTransition(agencyId, root, leaf, index, to, reason);
+    }
+
+    /// @dev Revoked is final; suspend from Active only; reinstate from Suspended only, and a hold
+    /// governance placed only by governance.
+    function _requireTransition(bytes32 leaf, uint256 current, LeafStatus to, bool governance) private pure {
+        LeafStatus from = LeafStatus(current & _STATUS_MASK);
         bool allowed =
             to == LeafStatus.Revoked
                 ? from != LeafStatus.Revoked
                 : (to == LeafStatus.Suspended ? from == LeafStatus.Active : from == LeafStatus.Suspended);
         if (!allowed) revert CertificateLedgerInvalidTransition(leaf, from, to);
-
-        uint256 entry = uint256(to) | (uint256(reason) << 4);
-        words[wordIndex] = (word & ~(_ENTRY_MASK << shift)) | (entry << shift);
-        if (to == LeafStatus.Revoked) emit CertificateRevoked(leaf, root, msg.sender, index, reason);
-        else if (to == LeafStatus.Suspended) emit CertificateSuspended(leaf, root, msg.sender, index, reason);
-        else emit CertificateReinstated(leaf, root, msg.sender, index);
+        if (to == LeafStatus.Active && !governance && current & _BY_GOVERNANCE != 0) {
+            revert CertificateLedgerHeldByGovernance(leaf);
+        }
     }
 
-    function _liveBatch(bytes32 root) private view returns (uint256 packed) {
-        packed = _batches[root].packed;
+    function _emitTransition(
+        uint32 agencyId,
+        bytes32 root,
+        bytes32 leaf,
+        uint256 index,
+        LeafStatus to,
+        uint8 reason
+    ) private {
+        if (to == LeafStatus.Revoked)
+            emit CertificateRevoked(leaf, root, msg.sender, agencyId, index, reason);
+        else if (to == LeafStatus.Suspended) {
+            emit CertificateSuspended(leaf, root, msg.sender, agencyId, index, reason);
+        } else emit CertificateReinstated(leaf, root, msg.sender, agencyId, index);
+    }
+
+    /// @dev Clears the status of certificate `index` if an officer of the agency set it and
+    /// `compromisedOfficer`, of the same agency, is declared compromised.
+    function _restoreEntry(uint32 agencyId, bytes32 root, uint256 index, address compromisedOfficer) private {
+        IAgencyRegistry.Officer memory officer = _registry.officer(compromisedOfficer);
+        mapping(uint256 => uint256) storage words = _statusWords[agencyId][root];
+        uint256 shift = (index & 31) << 3;
+        uint256 word = words[index >> 5];
+        uint256 entry = (word >> shift) & _ENTRY_MASK;
+        if (
+            officer.agencyId != agencyId ||
+            officer.compromisedSince == 0 ||
+            entry & _STATUS_MASK == uint256(LeafStatus.Active) ||
+            entry & _BY_GOVERNANCE != 0
+        ) revert CertificateLedgerNotRestorable(root, compromisedOfficer);
+        words[index >> 5] = word & ~(_ENTRY_MASK << shift);
+    }
+
+    function _liveBatch(uint32 agencyId, bytes32 root) private view returns (uint256 packed) {
+        packed = _batches[agencyId][root].packed;
         if (packed == 0) revert CertificateLedgerUnknownRoot(root);
         if (packed & _BATCH_REVOKED != 0) revert CertificateLedgerBatchRevoked(root);
     }
@@ -312,10 +417,11 @@ contract CertificateLedger is ICertificateLedger {
 
     /// @dev `registry.requireStatusAuthority(msg.sender, agencyId)`, hand-encoded as `_requireIssuer`
     /// (the compiler adds an EXTCODESIZE check to calls that return nothing).
-    function _requireStatusAuthority(uint32 agencyId) private view {
+    function _requireStatusAuthority(uint32 agencyId) private view returns (bool governance) {
         address target = address(_registry);
         bytes4 selector = IAgencyRegistry.requireStatusAuthority.selector;
         bool ok;
+        uint256 returned;
         // solhint-disable-next-line no-inline-assembly
         assembly ("memory-safe") {
             let ptr := mload(0x40)
@@ -323,9 +429,12 @@ contract CertificateLedger is ICertificateLedger {
             mstore(add(ptr, 0x04), caller())
             // Short types may carry dirty high bits in assembly: clean before encoding.
             mstore(add(ptr, 0x24), and(agencyId, 0xffffffff))
-            ok := staticcall(gas(), target, ptr, 0x44, 0x00, 0x00)
+            ok := staticcall(gas(), target, ptr, 0x44, 0x00, 0x20)
+            ok := and(ok, gt(returndatasize(), 0x1f))
+            returned := mload(0x00)
         }
         if (!ok) _bubbleRevert();
+        return returned != 0;
     }
 
     /// @dev Re-raises a failed registry call's revert data (its custom error) unchanged.
@@ -338,9 +447,13 @@ contract CertificateLedger is ICertificateLedger {
         }
     }
 
-    function _entry(bytes32 root, uint256 index) private view returns (LeafStatus status, uint8 reason) {
-        uint256 entry = (_statusWords[root][index >> 5] >> ((index & 31) << 3)) & _ENTRY_MASK;
-        return (LeafStatus(entry & _STATUS_MASK), uint8(entry >> 4));
+    function _entry(
+        uint32 agencyId,
+        bytes32 root,
+        uint256 index
+    ) private view returns (LeafStatus status, uint8 reason, bool byGovernance) {
+        uint256 entry = (_statusWords[agencyId][root][index >> 5] >> ((index & 31) << 3)) & _ENTRY_MASK;
+        return (LeafStatus(entry & _STATUS_MASK), uint8(entry >> 4), entry & _BY_GOVERNANCE != 0);
     }
 
     function _requireReason(uint8 reason) private pure {
@@ -352,12 +465,13 @@ contract CertificateLedger is ICertificateLedger {
         return keccak256(bytes.concat(keccak256(abi.encode(leaf, index))));
     }
 
-    function _toBatch(uint256 packed) private pure returns (Batch memory) {
+    function _toBatch(uint32 agencyId, uint256 packed) private pure returns (Batch memory) {
+        if (packed == 0) agencyId = 0;
         return
             Batch({
                 officer: address(uint160(packed)),
-                agencyId: uint32(packed >> _AGENCY_SHIFT),
-                anchoredAt: uint32(packed >> _ANCHORED_AT_SHIFT),
+                agencyId: agencyId,
+                anchoredAt: uint40(packed >> _ANCHORED_AT_SHIFT),
                 typeId: uint8(packed >> _TYPE_SHIFT) & 0x7f,
                 size: uint24(packed >> _SIZE_SHIFT)
             });

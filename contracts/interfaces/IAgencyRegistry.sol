@@ -37,6 +37,12 @@ interface IAgencyRegistry {
         uint40 compromisedSince;
     }
 
+    /// @notice EIP-712 type an officer key signs to consent to being bound to one agency (finding 5:
+    /// no agency can bind, and so own, another agency's key). Domain: name "certledger AgencyRegistry",
+    /// version "2", the chain id and this registry's address.
+    /// `OfficerConsent(uint32 agencyId,address officer,uint256 deadline)`
+    function OFFICER_CONSENT_TYPEHASH() external view returns (bytes32);
+
     error AgencyRegistryInvalidAgencyId(uint32 agencyId);
     error AgencyRegistryAgencyExists(uint32 agencyId);
     error AgencyRegistryUnknownAgency(uint32 agencyId);
@@ -56,6 +62,12 @@ interface IAgencyRegistry {
     error AgencyRegistryInvalidGovernance(address governance);
     error AgencyRegistryInvalidAdmin(address admin);
     error AgencyRegistryNotStatusAuthority(address account, uint32 agencyId);
+    /// @dev the compromise time lies further back than an agency admin may declare on its own
+    error AgencyRegistryCompromiseBeyondWindow(address officer, uint40 since, uint40 earliest);
+    error AgencyRegistryInvalidCompromiseWindow(uint40 window);
+    /// @dev the officer key did not sign (or no longer may sign) its consent to join the agency
+    error AgencyRegistryInvalidConsent(address officer);
+    error AgencyRegistryConsentExpired(address officer, uint256 deadline);
 
     event CertificateTypeDefined(uint8 indexed typeId, bytes32 schemaHash, address indexed by);
     event AgencyRegistered(
@@ -88,8 +100,14 @@ interface IAgencyRegistry {
     );
 
     /// @notice Role of the platform authority: registers agencies and types, may act in emergencies.
-    /// It is `keccak256("certledger.governance")` and administers itself.
+    /// It is AccessControl's DEFAULT_ADMIN_ROLE (zero), held by one account at a time and moved in two
+    /// steps after a delay (OpenZeppelin AccessControlDefaultAdminRules): a multisig or a timelock
+    /// takes it with `beginDefaultAdminTransfer` then `acceptDefaultAdminTransfer`.
     function GOVERNANCE_ROLE() external view returns (bytes32);
+
+    /// @notice How far back (seconds) an agency admin may declare one of its keys compromised;
+    /// earlier times need governance. Fixed at deployment.
+    function compromiseWindow() external view returns (uint40);
 
     /// @notice The AccessControl role of one agency's admins (its role admin is GOVERNANCE_ROLE):
     /// `keccak256(abi.encode("certledger.agency.admin", agencyId))`.
@@ -117,14 +135,23 @@ interface IAgencyRegistry {
     /// @notice Replaces the hash of an agency's off-chain metadata (name, address, contact).
     function setAgencyMetadata(uint32 agencyId, bytes32 metadataHash) external;
 
-    /// @notice Adds an officer key to an agency; only that agency's admins or governance.
-    function addOfficer(uint32 agencyId, address officer) external;
+    /// @notice Adds an officer key to an agency; only that agency's admins or governance, and only
+    /// with the key's own consent: `signature` is its EIP-712 signature of
+    /// `OfficerConsent(agencyId, officer, deadline)`, valid until `deadline` (unix seconds).
+    function addOfficer(
+        uint32 agencyId,
+        address officer,
+        uint256 deadline,
+        bytes calldata signature
+    ) external;
 
     /// @notice Removes an officer key: it can no longer anchor or change statuses; its batches stand.
     function removeOfficer(address officer) external;
 
-    /// @notice Declares an officer key compromised since `since` (<= now): its batches anchored at or
-    /// after `since` fail verification. The time can only move earlier; the key is removed too.
+    /// @notice Declares an officer key compromised since `since` (<= now, >= the key's registration):
+    /// its batches anchored at or after `since` fail verification, and governance may undo the status
+    /// changes it made since. An agency admin may go back at most `compromiseWindow()`; earlier needs
+    /// governance. The time can only move earlier; the key is removed too.
     function declareOfficerCompromised(address officer, uint40 since) external;
 
     /// @notice The agency record, its metadata hash included.
@@ -144,6 +171,10 @@ interface IAgencyRegistry {
     function requireIssuer(address account, uint8 typeId) external view returns (uint32 agencyId);
 
     /// @notice Reverts unless `account` may change statuses of `agencyId`'s certificates: an active
-    /// officer of that agency (whatever the agency's status) or governance.
-    function requireStatusAuthority(address account, uint32 agencyId) external view;
+    /// officer of that agency while the agency is active, or governance. Returns whether `account` is
+    /// governance (a hold governance places, only governance lifts).
+    function requireStatusAuthority(address account, uint32 agencyId) external view returns (bool governance);
+
+    /// @notice Reverts unless `account` holds the governance role.
+    function requireGovernance(address account) external view;
 }

@@ -7,7 +7,8 @@ import {IAgencyRegistry} from "./IAgencyRegistry.sol";
 /// @notice A tree node is `keccak256(bytes.concat(keccak256(abi.encode(leaf, index))))` (the
 /// OpenZeppelin StandardMerkleTree leaf for `["bytes32", "uint256"]`), internal nodes hash sorted
 /// pairs. `leaf` is the certificate's hash, `index` its position label in the batch (< size), which
-/// addresses its status in the batch's bitmap.
+/// addresses its status in the batch's bitmap. A batch is keyed by its agency and its root: a root
+/// anchored by one agency never blocks, takes over or shadows another agency's batch of that root.
 interface ICertificateLedger {
     enum LeafStatus {
         Active,
@@ -15,13 +16,23 @@ interface ICertificateLedger {
         Revoked
     }
 
-    /// @dev Packed in one slot: anchoring costs a single storage write whatever the batch size.
+    /// @dev Stored in one slot (agencyId is part of the key, not the slot): anchoring costs a single
+    /// storage write whatever the batch size. Every time on chain is a uint40 of unix seconds.
     struct Batch {
         address officer;
         uint32 agencyId;
-        uint32 anchoredAt;
+        uint40 anchoredAt;
         uint8 typeId;
         uint24 size;
+    }
+
+    /// @notice Many certificates of one batch, proven together by one OpenZeppelin multiproof:
+    /// `leaves[i]`/`indices[i]` in the multiproof's leaf order.
+    struct Multiproof {
+        bytes32[] leaves;
+        uint256[] indices;
+        bytes32[] proof;
+        bool[] proofFlags;
     }
 
     /// @notice Everything a verifier needs about one certificate, from one eth_call.
@@ -32,13 +43,16 @@ interface ICertificateLedger {
         /// @dev `(leaf, index)` hashes up to the root through `proof` and `index < batch.size`
         bool proofValid;
         Batch batch;
-        /// @dev batch-wide revocation (0 = none) and its RFC 5280 reason code
-        uint64 batchRevokedAt;
+        /// @dev batch-wide revocation (0 = none), its RFC 5280 reason code and who revoked
+        uint40 batchRevokedAt;
         uint8 batchRevocationReason;
+        address batchRevokedBy;
         /// @dev the certificate's own status and reason code (Active and 0 unless the proof is valid);
         /// a batch revocation does not show here, only in batchRevokedAt
         LeafStatus status;
         uint8 reason;
+        /// @dev the status was set by governance (a governance hold is lifted by governance only)
+        bool statusByGovernance;
         /// @dev the issuing agency's current record and metadata hash
         IAgencyRegistry.AgencyStatus agencyStatus;
         uint32 jurisdiction;
@@ -60,6 +74,13 @@ interface ICertificateLedger {
     error CertificateLedgerLengthMismatch();
     error CertificateLedgerNoLeaves();
     error CertificateLedgerInvalidRegistry(address registry);
+    /// @dev a suspension governance placed: only governance lifts it
+    error CertificateLedgerHeldByGovernance(bytes32 leaf);
+    /// @dev restoration undoes only what a key declared compromised did at or after its compromise time
+    error CertificateLedgerNotRestorable(bytes32 root, address actor);
+    /// @dev raised by OpenZeppelin's MerkleProof in the bulk functions when a multiproof's lengths do
+    /// not fit together; declared here so that clients decoding this interface's errors recognise it
+    error MerkleProofInvalidMultiproof();
 
     event BatchAnchored(
         bytes32 indexed root,
@@ -69,10 +90,19 @@ interface ICertificateLedger {
         uint24 size
     );
     event BatchRevoked(bytes32 indexed root, uint32 indexed agencyId, address indexed actor, uint8 reason);
+    /// @notice Governance undid the revocation of a whole batch by `revokedBy`, a key declared
+    /// compromised at or before that revocation.
+    event BatchRestored(
+        bytes32 indexed root,
+        uint32 indexed agencyId,
+        address indexed actor,
+        address revokedBy
+    );
     event CertificateRevoked(
         bytes32 indexed leaf,
         bytes32 indexed root,
         address indexed actor,
+        uint32 agencyId,
         uint256 index,
         uint8 reason
     );
@@ -80,6 +110,7 @@ interface ICertificateLedger {
         bytes32 indexed leaf,
         bytes32 indexed root,
         address indexed actor,
+        uint32 agencyId,
         uint256 index,
         uint8 reason
     );
@@ -87,19 +118,31 @@ interface ICertificateLedger {
         bytes32 indexed leaf,
         bytes32 indexed root,
         address indexed actor,
+        uint32 agencyId,
         uint256 index
+    );
+    /// @notice Governance undid a status set by `compromisedOfficer` (a revocation included): the
+    /// certificate is active again.
+    event CertificateRestored(
+        bytes32 indexed leaf,
+        bytes32 indexed root,
+        address indexed actor,
+        uint32 agencyId,
+        uint256 index,
+        address compromisedOfficer
     );
 
     /// @notice The registry this ledger trusts for agencies, officers and types.
     function registry() external view returns (IAgencyRegistry);
 
     /// @notice Anchors the Merkle root of a batch of `size` certificates of type `typeId`, issued by the
-    /// caller's agency. Rejects unknown or removed officers, inactive agencies, unauthorised types,
-    /// zero and repeated roots.
+    /// caller's agency: the batch is keyed by (that agency, root). Rejects unknown or removed officers,
+    /// inactive agencies, unauthorised types, zero roots and a root the same agency anchored before.
     function anchor(bytes32 root, uint8 typeId, uint24 size) external;
 
     /// @notice Revokes one certificate for good (RFC 5280 reason code). Issuing agency officers or governance.
     function revoke(
+        uint32 agencyId,
         bytes32 root,
         bytes32 leaf,
         uint256 index,
@@ -109,6 +152,7 @@ interface ICertificateLedger {
 
     /// @notice Suspends one active certificate (RFC 5280 reason code, typically certificateHold = 6).
     function suspend(
+        uint32 agencyId,
         bytes32 root,
         bytes32 leaf,
         uint256 index,
@@ -117,53 +161,76 @@ interface ICertificateLedger {
     ) external;
 
     /// @notice Lifts the suspension of one certificate.
-    function reinstate(bytes32 root, bytes32 leaf, uint256 index, bytes32[] calldata proof) external;
+    function reinstate(
+        uint32 agencyId,
+        bytes32 root,
+        bytes32 leaf,
+        uint256 index,
+        bytes32[] calldata proof
+    ) external;
 
-    /// @notice Revokes many certificates of one batch, proven together by one OpenZeppelin multiproof;
-    /// `leaves[i]`/`indices[i]` in the multiproof's leaf order.
+    /// @notice Revokes many certificates of one batch, proven together by one multiproof.
     function revokeMany(
+        uint32 agencyId,
         bytes32 root,
-        bytes32[] calldata leaves,
-        uint256[] calldata indices,
-        bytes32[] calldata proof,
-        bool[] calldata proofFlags,
+        Multiproof calldata certificates,
         uint8 reason
     ) external;
 
-    /// @notice Suspends many active certificates of one batch (multiproof as in revokeMany).
+    /// @notice Suspends many active certificates of one batch (one multiproof).
     function suspendMany(
+        uint32 agencyId,
         bytes32 root,
-        bytes32[] calldata leaves,
-        uint256[] calldata indices,
-        bytes32[] calldata proof,
-        bool[] calldata proofFlags,
+        Multiproof calldata certificates,
         uint8 reason
     ) external;
 
-    /// @notice Lifts the suspension of many certificates of one batch (multiproof as in revokeMany).
-    function reinstateMany(
-        bytes32 root,
-        bytes32[] calldata leaves,
-        uint256[] calldata indices,
-        bytes32[] calldata proof,
-        bool[] calldata proofFlags
-    ) external;
+    /// @notice Lifts the suspension of many certificates of one batch (one multiproof).
+    function reinstateMany(uint32 agencyId, bytes32 root, Multiproof calldata certificates) external;
 
     /// @notice Revokes a whole batch at once, for emergencies (a batch issued in error, a stolen key).
-    function revokeBatch(bytes32 root, uint8 reason) external;
+    function revokeBatch(uint32 agencyId, bytes32 root, uint8 reason) external;
 
-    /// @notice The batch record of `root` (officer zero when unknown).
-    function batch(bytes32 root) external view returns (Batch memory);
+    /// @notice Governance only: undoes a whole-batch revocation made by a key declared compromised at or
+    /// before the revocation's time.
+    function restoreBatch(uint32 agencyId, bytes32 root) external;
 
-    /// @notice When batch `root` was revoked as a whole (0 = not revoked) and the reason code.
-    function batchRevocation(bytes32 root) external view returns (uint64 revokedAt, uint8 reason);
+    /// @notice Governance only: makes a revoked or suspended certificate active again when its status
+    /// was set by an officer of the batch's agency and `compromisedOfficer`, an officer of that agency,
+    /// is declared compromised. The contract keeps one bit of provenance per certificate (governance or
+    /// officer); which officer set the status, and when, is in the status events, which governance and
+    /// every auditor check (the service's reconciliation does) against the compromise time.
+    function restoreCertificate(
+        uint32 agencyId,
+        bytes32 root,
+        bytes32 leaf,
+        uint256 index,
+        bytes32[] calldata proof,
+        address compromisedOfficer
+    ) external;
 
-    /// @notice The status and reason code of the certificate at `index` of batch `root`.
-    function leafStatus(bytes32 root, uint256 index) external view returns (LeafStatus status, uint8 reason);
+    /// @notice The batch record of (`agencyId`, `root`) (officer zero when unknown).
+    function batch(uint32 agencyId, bytes32 root) external view returns (Batch memory);
 
-    /// @notice Answers, in one call, whether `leaf` at `index` is proven in batch `root` and everything
-    /// a verifier needs about it: batch, statuses, agency and officer. Never reverts on unknown input.
+    /// @notice When batch (`agencyId`, `root`) was revoked as a whole (0 = not revoked), the reason
+    /// code and who revoked it.
+    function batchRevocation(
+        uint32 agencyId,
+        bytes32 root
+    ) external view returns (uint40 revokedAt, uint8 reason, address actor);
+
+    /// @notice The status and reason code of the certificate at `index` of batch (`agencyId`, `root`).
+    function leafStatus(
+        uint32 agencyId,
+        bytes32 root,
+        uint256 index
+    ) external view returns (LeafStatus status, uint8 reason);
+
+    /// @notice Answers, in one call, whether `leaf` at `index` is proven in batch (`agencyId`, `root`)
+    /// and everything a verifier needs about it: batch, statuses, agency and officer. Never reverts on
+    /// unknown input.
     function verifyLeaf(
+        uint32 agencyId,
         bytes32 root,
         bytes32 leaf,
         uint256 index,

@@ -41,6 +41,7 @@ contract CertificateLedgerFuzzTest is CertledgerFixture {
         _change(actors[actorSeed % actors.length], to, index, _validReason(reasonSeed >> 8));
 
         ICertificateLedger.LeafVerification memory v = ledger.verifyLeaf(
+            AGENCY_A,
             _root,
             _leaf(_SALT, index),
             index,
@@ -58,12 +59,12 @@ contract CertificateLedgerFuzzTest is CertledgerFixture {
         bytes32[] calldata proof
     ) public {
         VM.assume(index >= SIZE || leaf != _leaf(_SALT, index));
-        ICertificateLedger.LeafVerification memory v = ledger.verifyLeaf(_root, leaf, index, proof);
+        ICertificateLedger.LeafVerification memory v = ledger.verifyLeaf(AGENCY_A, _root, leaf, index, proof);
         assertTrue(v.anchored, "the batch is anchored");
         assertTrue(!v.proofValid, "a leaf outside the batch verified");
 
         VM.prank(OFFICER_A1);
-        try ledger.revoke(_root, leaf, index, proof, 0) {
+        try ledger.revoke(AGENCY_A, _root, leaf, index, proof, 0) {
             assertTrue(false, "a leaf outside the batch was revoked");
         } catch {}
     }
@@ -74,12 +75,12 @@ contract CertificateLedgerFuzzTest is CertledgerFixture {
         VM.assume(claimed != index);
         bytes32 leaf = _leaf(_SALT, index);
         assertTrue(
-            !ledger.verifyLeaf(_root, leaf, claimed, _proof(_SALT, index)).proofValid,
+            !ledger.verifyLeaf(AGENCY_A, _root, leaf, claimed, _proof(_SALT, index)).proofValid,
             "wrong index verified"
         );
         bytes32 otherRoot = _rootOf(keccak256("elsewhere"));
         assertTrue(
-            !ledger.verifyLeaf(otherRoot, leaf, index, _proof(_SALT, index)).anchored,
+            !ledger.verifyLeaf(AGENCY_A, otherRoot, leaf, index, _proof(_SALT, index)).anchored,
             "an unknown root is anchored"
         );
     }
@@ -104,19 +105,19 @@ contract CertificateLedgerFuzzTest is CertledgerFixture {
             )
         );
         VM.prank(caller);
-        if (operation == 0) ledger.revoke(_root, leaf, index, proof, 1);
-        else if (operation == 1) ledger.suspend(_root, leaf, index, proof, 6);
-        else ledger.revokeBatch(_root, 1);
+        if (operation == 0) ledger.revoke(AGENCY_A, _root, leaf, index, proof, 1);
+        else if (operation == 1) ledger.suspend(AGENCY_A, _root, leaf, index, proof, 6);
+        else ledger.revokeBatch(AGENCY_A, _root, 1);
 
-        (ICertificateLedger.LeafStatus status, ) = ledger.leafStatus(_root, index);
+        (ICertificateLedger.LeafStatus status, ) = ledger.leafStatus(AGENCY_A, _root, index);
         assertTrue(status == ICertificateLedger.LeafStatus.Active, "an outsider changed a status");
-        (uint64 revokedAt, ) = ledger.batchRevocation(_root);
+        (uint40 revokedAt, , ) = ledger.batchRevocation(AGENCY_A, _root);
         assertEq(revokedAt, 0, "an outsider revoked the batch");
 
         address[2] memory insiders = [OFFICER_A2, GOVERNANCE];
         VM.prank(insiders[operationSeed % 2]);
-        ledger.suspend(_root, leaf, index, proof, 6);
-        (status, ) = ledger.leafStatus(_root, index);
+        ledger.suspend(AGENCY_A, _root, leaf, index, proof, 6);
+        (status, ) = ledger.leafStatus(AGENCY_A, _root, index);
         assertTrue(status == ICertificateLedger.LeafStatus.Suspended, "an insider could not suspend");
     }
 
@@ -125,10 +126,11 @@ contract CertificateLedgerFuzzTest is CertledgerFixture {
         bytes32 leaf = _leaf(_SALT, index);
         bytes32[] memory proof = _proof(_SALT, index);
         VM.prank(actor);
-        if (to == ICertificateLedger.LeafStatus.Revoked) ledger.revoke(_root, leaf, index, proof, reason);
+        if (to == ICertificateLedger.LeafStatus.Revoked)
+            ledger.revoke(AGENCY_A, _root, leaf, index, proof, reason);
         else if (to == ICertificateLedger.LeafStatus.Suspended)
-            ledger.suspend(_root, leaf, index, proof, reason);
-        else ledger.reinstate(_root, leaf, index, proof);
+            ledger.suspend(AGENCY_A, _root, leaf, index, proof, reason);
+        else ledger.reinstate(AGENCY_A, _root, leaf, index, proof);
     }
 
     /// @dev Declared compromised since T: batches anchored at or after T fail, earlier ones pass.
@@ -142,13 +144,16 @@ contract CertificateLedgerFuzzTest is CertledgerFixture {
         bytes32 laterRoot = _anchor(keccak256("later batch"), OFFICER_A1);
         uint256 secondAt = block.timestamp;
         VM.warp(secondAt + (secondGap % 365 days));
-        uint40 since = uint40(1 + (sinceSeed % block.timestamp));
+        // Any time from the key's registration on: governance may go back further than the admin window.
+        uint40 addedAt = registry.officer(OFFICER_A1).addedAt;
+        uint40 since = uint40(addedAt + (sinceSeed % (block.timestamp - addedAt + 1)));
 
-        VM.prank(ADMIN_A);
+        VM.prank(GOVERNANCE);
         registry.declareOfficerCompromised(OFFICER_A1, since);
 
         bytes32 leaf = _leaf(_SALT, 0);
         ICertificateLedger.LeafVerification memory first = ledger.verifyLeaf(
+            AGENCY_A,
             _root,
             leaf,
             0,
@@ -156,6 +161,7 @@ contract CertificateLedgerFuzzTest is CertledgerFixture {
         );
         bytes32 laterLeaf = _leaf(keccak256("later batch"), 0);
         ICertificateLedger.LeafVerification memory second = ledger.verifyLeaf(
+            AGENCY_A,
             laterRoot,
             laterLeaf,
             0,
@@ -184,7 +190,7 @@ contract CertificateLedgerInvariantTest is CertledgerFixture, InvariantTargets {
         bytes32 root = _handler.root();
         for (uint256 i = 0; i < SIZE; ++i) {
             if (!_handler.everRevoked(i)) continue;
-            (ICertificateLedger.LeafStatus status, ) = ledger.leafStatus(root, i);
+            (ICertificateLedger.LeafStatus status, ) = ledger.leafStatus(AGENCY_A, root, i);
             assertTrue(status == ICertificateLedger.LeafStatus.Revoked, "a revoked certificate came back");
         }
     }
@@ -192,7 +198,7 @@ contract CertificateLedgerInvariantTest is CertledgerFixture, InvariantTargets {
     function invariant_StatusFollowsPermittedChangesOnly() public view {
         bytes32 root = _handler.root();
         for (uint256 i = 0; i < SIZE; ++i) {
-            (ICertificateLedger.LeafStatus status, ) = ledger.leafStatus(root, i);
+            (ICertificateLedger.LeafStatus status, ) = ledger.leafStatus(AGENCY_A, root, i);
             assertTrue(status == _handler.expected(i), "status differs from the permitted history");
         }
     }
@@ -200,5 +206,26 @@ contract CertificateLedgerInvariantTest is CertledgerFixture, InvariantTargets {
     function invariant_OnlyAuthorisedActorsChangeStatus() public view {
         assertEq(_handler.unauthorisedChanges(), 0, "an outsider changed a status");
         assertEq(_handler.refusedPermittedChanges(), 0, "a permitted change was refused");
+    }
+
+    /// @dev Agency B's officer anchoring A's roots first never blocks A from anchoring them.
+    function invariant_NoAgencyBlocksAnotherAgencysAnchor() public view {
+        assertEq(_handler.blockedAnchors(), 0, "agency B blocked an anchor of agency A");
+    }
+
+    /// @dev An anchored batch's record never changes, except its revocation flag and record.
+    function invariant_AnchoredBatchRecordNeverChanges() public view {
+        ICertificateLedger.Batch memory record = ledger.batch(AGENCY_A, _handler.root());
+        assertTrue(record.officer == OFFICER_A1, "the batch changed hands");
+        assertEq(record.agencyId, AGENCY_A, "the batch changed agency");
+        assertEq(record.anchoredAt, _handler.anchoredAt(), "the anchoring time changed");
+        assertEq(record.typeId, TYPE_ID, "the type changed");
+        assertEq(record.size, SIZE, "the size changed");
+        for (uint256 k = 0; k < _handler.squattedCount(); ++k) {
+            bytes32 squatted = _handler.squatted(k);
+            ICertificateLedger.Batch memory mine = ledger.batch(AGENCY_A, squatted);
+            if (mine.officer != address(0))
+                assertTrue(mine.officer == OFFICER_A1, "A's batch names B's officer");
+        }
     }
 }

@@ -2,6 +2,7 @@
 pragma solidity 0.8.37;
 
 import {Hashes} from "@openzeppelin/contracts/utils/cryptography/Hashes.sol";
+import {MessageHashUtils} from "@openzeppelin/contracts/utils/cryptography/MessageHashUtils.sol";
 import {AgencyRegistry} from "../../../contracts/AgencyRegistry.sol";
 import {CertificateLedger} from "../../../contracts/CertificateLedger.sol";
 import {TestBase} from "./Vm.sol";
@@ -14,19 +15,21 @@ abstract contract CertledgerFixture is TestBase {
     uint32 internal constant AGENCY_B = 2;
     uint256 internal constant SIZE = 8;
 
+    uint40 internal constant COMPROMISE_WINDOW = 30 days;
     address internal constant GOVERNANCE = address(0x60);
     address internal constant ADMIN_A = address(0xA0);
-    address internal constant OFFICER_A1 = address(0xA1);
-    address internal constant OFFICER_A2 = address(0xA2);
     address internal constant ADMIN_B = address(0xB0);
-    address internal constant OFFICER_B1 = address(0xB1);
+    /// @dev Officer keys sign their consent to join an agency: addresses of known private keys.
+    address internal immutable OFFICER_A1 = VM.addr(0xA1);
+    address internal immutable OFFICER_A2 = VM.addr(0xA2);
+    address internal immutable OFFICER_B1 = VM.addr(0xB1);
 
     AgencyRegistry internal registry;
     CertificateLedger internal ledger;
 
     function _deploy() internal {
         VM.warp(1_800_000_000);
-        registry = new AgencyRegistry(GOVERNANCE);
+        registry = new AgencyRegistry(GOVERNANCE, 2 days, COMPROMISE_WINDOW);
         ledger = new CertificateLedger(registry);
         VM.prank(GOVERNANCE);
         registry.defineCertificateType(TYPE_ID, keccak256("schema"));
@@ -34,12 +37,50 @@ abstract contract CertledgerFixture is TestBase {
         registry.registerAgency(AGENCY_A, 110_000, keccak256("A"), ADMIN_A, uint128(1) << TYPE_ID);
         VM.prank(GOVERNANCE);
         registry.registerAgency(AGENCY_B, 120_000, keccak256("B"), ADMIN_B, uint128(1) << TYPE_ID);
-        VM.prank(ADMIN_A);
-        registry.addOfficer(AGENCY_A, OFFICER_A1);
-        VM.prank(ADMIN_A);
-        registry.addOfficer(AGENCY_A, OFFICER_A2);
-        VM.prank(ADMIN_B);
-        registry.addOfficer(AGENCY_B, OFFICER_B1);
+        _addOfficer(ADMIN_A, AGENCY_A, 0xA1);
+        _addOfficer(ADMIN_A, AGENCY_A, 0xA2);
+        _addOfficer(ADMIN_B, AGENCY_B, 0xB1);
+    }
+
+    /// @dev The officer key's EIP-712 consent to join `agencyId`, valid for an hour.
+    function _consent(
+        uint256 key,
+        uint32 agencyId
+    ) internal view returns (uint256 deadline, bytes memory signature) {
+        deadline = block.timestamp + 1 hours;
+        (
+            ,
+            string memory name,
+            string memory version,
+            uint256 chainId,
+            address verifyingContract,
+            ,
+
+        ) = registry.eip712Domain();
+        bytes32 domain = keccak256(
+            abi.encode(
+                keccak256(
+                    "EIP712Domain(string name,string version,uint256 chainId,address verifyingContract)"
+                ),
+                keccak256(bytes(name)),
+                keccak256(bytes(version)),
+                chainId,
+                verifyingContract
+            )
+        );
+        bytes32 digest = MessageHashUtils.toTypedDataHash(
+            domain,
+            keccak256(abi.encode(registry.OFFICER_CONSENT_TYPEHASH(), agencyId, VM.addr(key), deadline))
+        );
+        (uint8 v, bytes32 r, bytes32 s) = VM.sign(key, digest);
+        signature = abi.encodePacked(r, s, v);
+    }
+
+    function _addOfficer(address admin, uint32 agencyId, uint256 key) internal {
+        (uint256 deadline, bytes memory signature) = _consent(key, agencyId);
+        address officer = VM.addr(key);
+        VM.prank(admin);
+        registry.addOfficer(agencyId, officer, deadline, signature);
     }
 
     function _leaf(bytes32 salt, uint256 index) internal pure returns (bytes32) {

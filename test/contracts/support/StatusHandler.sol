@@ -20,11 +20,34 @@ contract StatusHandler is CertledgerFixture {
     /// @dev a permitted change by an authorised account that the ledger refused
     uint256 public refusedPermittedChanges;
     uint256 public changes;
+    /// @dev an anchor by agency A refused because agency B anchored the same root first
+    uint256 public blockedAnchors;
+    uint40 public immutable anchoredAt;
+    bytes32[] public squatted;
+    mapping(uint256 index => bool) private _heldByGovernance;
 
     constructor(AgencyRegistry registry_, CertificateLedger ledger_, bytes32 root_) {
         registry = registry_;
         ledger = ledger_;
         root = root_;
+        anchoredAt = ledger_.batch(AGENCY_A, root_).anchoredAt;
+    }
+
+    function squattedCount() external view returns (uint256) {
+        return squatted.length;
+    }
+
+    /// @dev B's officer anchors a root agency A is about to anchor (or already has); A then anchors it.
+    function squat(uint256 saltSeed, uint24 size) external {
+        bytes32 target = _rootOf(keccak256(abi.encode("squat", saltSeed % 4)));
+        squatted.push(target);
+        VM.prank(OFFICER_B1);
+        try ledger.anchor(target, TYPE_ID, size == 0 ? 1 : size) {} catch {}
+        if (ledger.batch(AGENCY_A, target).officer != address(0)) return;
+        VM.prank(OFFICER_A1);
+        try ledger.anchor(target, TYPE_ID, uint24(SIZE)) {} catch {
+            ++blockedAnchors;
+        }
     }
 
     function expected(uint256 index) external view returns (ICertificateLedger.LeafStatus) {
@@ -43,15 +66,15 @@ contract StatusHandler is CertledgerFixture {
         VM.prank(actor);
         bool ok;
         if (to == ICertificateLedger.LeafStatus.Revoked) {
-            try ledger.revoke(root, leaf, index, proof, reason) {
+            try ledger.revoke(AGENCY_A, root, leaf, index, proof, reason) {
                 ok = true;
             } catch {}
         } else if (to == ICertificateLedger.LeafStatus.Suspended) {
-            try ledger.suspend(root, leaf, index, proof, reason) {
+            try ledger.suspend(AGENCY_A, root, leaf, index, proof, reason) {
                 ok = true;
             } catch {}
         } else {
-            try ledger.reinstate(root, leaf, index, proof) {
+            try ledger.reinstate(AGENCY_A, root, leaf, index, proof) {
                 ok = true;
             } catch {}
         }
@@ -67,13 +90,15 @@ contract StatusHandler is CertledgerFixture {
                 : (
                     to == ICertificateLedger.LeafStatus.Suspended
                         ? from == ICertificateLedger.LeafStatus.Active
-                        : from == ICertificateLedger.LeafStatus.Suspended
+                        : from == ICertificateLedger.LeafStatus.Suspended &&
+                            (actor == GOVERNANCE || !_heldByGovernance[index])
                 );
         if (ok && !authorised) ++unauthorisedChanges;
         if (!ok && authorised && permitted) ++refusedPermittedChanges;
         if (!ok) return;
         ++changes;
         _expected[index] = to;
+        _heldByGovernance[index] = actor == GOVERNANCE;
         if (to == ICertificateLedger.LeafStatus.Revoked) everRevoked[index] = true;
     }
 }
