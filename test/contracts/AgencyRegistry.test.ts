@@ -11,6 +11,9 @@ import {
   OfficerStatus,
   TIANJIN,
   UNDEFINED_TYPE,
+  COMPROMISE_WINDOW,
+  GOVERNANCE_TRANSFER_DELAY,
+  addOfficer,
   deployContracts,
   deployWithAgencies,
   metadataHash,
@@ -19,7 +22,7 @@ import {
 } from "./fixtures.ts";
 
 const { ethers, networkHelpers } = await network.create();
-const GOVERNANCE_ROLE = id("certledger.governance");
+const GOVERNANCE_ROLE = ZeroHash;
 const statusName = (status: bigint): string => ["None", "Active", "Suspended", "Retired"][Number(status)] ?? "?";
 const adminRoleOf = (agencyId: number): string =>
   keccak256(AbiCoder.defaultAbiCoder().encode(["string", "uint32"], ["certledger.agency.admin", agencyId]));
@@ -36,24 +39,32 @@ async function withTypes() {
   return deployed;
 }
 
+/** Agencies whose officers joined a day ago: compromise times may lie before now. */
 async function agencies() {
-  return deployWithAgencies(ethers);
+  const deployed = await deployWithAgencies(ethers);
+  await networkHelpers.time.increase(24 * 3600);
+  return deployed;
 }
 
 describe("AgencyRegistry", () => {
   describe("deployment and roles", () => {
-    it("grants governance its role, which administers itself", async () => {
+    it("grants governance the default admin role, held by one account, with the deployment's settings", async () => {
       const { registry, governance } = await networkHelpers.loadFixture(bare);
       expect(await registry.GOVERNANCE_ROLE()).to.equal(GOVERNANCE_ROLE);
       expect(await registry.hasRole(GOVERNANCE_ROLE, governance.address)).to.be.true;
-      expect(await registry.getRoleAdmin(GOVERNANCE_ROLE)).to.equal(GOVERNANCE_ROLE);
+      expect(await registry.defaultAdmin()).to.equal(governance.address);
+      expect(await registry.defaultAdminDelay()).to.equal(BigInt(GOVERNANCE_TRANSFER_DELAY));
+      expect(await registry.compromiseWindow()).to.equal(BigInt(COMPROMISE_WINDOW));
     });
 
-    it("refuses a zero governance address", async () => {
-      const { registry } = await networkHelpers.loadFixture(bare);
-      await expect(ethers.deployContract("AgencyRegistry", [ZeroAddress]))
+    it("refuses a zero governance address and a zero compromise window", async () => {
+      const { registry, governance } = await networkHelpers.loadFixture(bare);
+      await expect(ethers.deployContract("AgencyRegistry", [ZeroAddress, GOVERNANCE_TRANSFER_DELAY, COMPROMISE_WINDOW]))
         .to.be.revertedWithCustomError(registry, "AgencyRegistryInvalidGovernance")
         .withArgs(ZeroAddress);
+      await expect(ethers.deployContract("AgencyRegistry", [governance.address, GOVERNANCE_TRANSFER_DELAY, 0]))
+        .to.be.revertedWithCustomError(registry, "AgencyRegistryInvalidCompromiseWindow")
+        .withArgs(0);
     });
 
     it("derives each agency's admin role from its id, administered by governance", async () => {
@@ -294,7 +305,7 @@ describe("AgencyRegistry", () => {
   describe("addOfficer", () => {
     it("lets the agency's admin add an officer and emits OfficerAdded", async () => {
       const { registry, adminA, stranger } = await networkHelpers.loadFixture(agencies);
-      await expect(registry.connect(adminA).addOfficer(AGENCY_A, stranger.address))
+      await expect(addOfficer(registry, adminA, AGENCY_A, stranger))
         .to.emit(registry, "OfficerAdded")
         .withArgs(AGENCY_A, stranger.address, adminA.address);
       const record = await registry.officer(stranger.address);
@@ -307,7 +318,7 @@ describe("AgencyRegistry", () => {
 
     it("lets governance add an officer", async () => {
       const { registry, governance, stranger } = await networkHelpers.loadFixture(agencies);
-      await expect(registry.addOfficer(AGENCY_B, stranger.address))
+      await expect(addOfficer(registry, null, AGENCY_B, stranger))
         .to.emit(registry, "OfficerAdded")
         .withArgs(AGENCY_B, stranger.address, governance.address);
     });
@@ -315,29 +326,29 @@ describe("AgencyRegistry", () => {
     it("adds officers to a suspended agency", async () => {
       const { registry, adminA, stranger } = await networkHelpers.loadFixture(agencies);
       await registry.setAgencyStatus(AGENCY_A, AgencyStatus.Suspended);
-      await expect(registry.connect(adminA).addOfficer(AGENCY_A, stranger.address)).to.emit(registry, "OfficerAdded");
+      await expect(addOfficer(registry, adminA, AGENCY_A, stranger)).to.emit(registry, "OfficerAdded");
     });
 
     it("refuses another agency's admin and strangers", async () => {
       const { registry, adminB, officerA, stranger } = await networkHelpers.loadFixture(agencies);
-      await expect(registry.connect(adminB).addOfficer(AGENCY_A, stranger.address))
+      await expect(addOfficer(registry, adminB, AGENCY_A, stranger))
         .to.be.revertedWithCustomError(registry, "AgencyRegistryNotAgencyAdmin")
         .withArgs(adminB.address, AGENCY_A);
-      await expect(registry.connect(officerA).addOfficer(AGENCY_A, stranger.address))
+      await expect(addOfficer(registry, officerA, AGENCY_A, stranger))
         .to.be.revertedWithCustomError(registry, "AgencyRegistryNotAgencyAdmin")
         .withArgs(officerA.address, AGENCY_A);
     });
 
     it("refuses the zero address", async () => {
       const { registry, adminA } = await networkHelpers.loadFixture(agencies);
-      await expect(registry.connect(adminA).addOfficer(AGENCY_A, ZeroAddress))
+      await expect(registry.connect(adminA).addOfficer(AGENCY_A, ZeroAddress, 0, "0x"))
         .to.be.revertedWithCustomError(registry, "AgencyRegistryInvalidOfficer")
         .withArgs(ZeroAddress);
     });
 
     it("refuses an unknown agency", async () => {
       const { registry, stranger } = await networkHelpers.loadFixture(agencies);
-      await expect(registry.addOfficer(99, stranger.address))
+      await expect(addOfficer(registry, null, 99, stranger))
         .to.be.revertedWithCustomError(registry, "AgencyRegistryUnknownAgency")
         .withArgs(99);
     });
@@ -345,21 +356,21 @@ describe("AgencyRegistry", () => {
     it("refuses a retired agency", async () => {
       const { registry, stranger } = await networkHelpers.loadFixture(agencies);
       await registry.setAgencyStatus(AGENCY_A, AgencyStatus.Retired);
-      await expect(registry.addOfficer(AGENCY_A, stranger.address))
+      await expect(addOfficer(registry, null, AGENCY_A, stranger))
         .to.be.revertedWithCustomError(registry, "AgencyRegistryAgencyNotActive")
         .withArgs(AGENCY_A, AgencyStatus.Retired);
     });
 
     it("keeps an address in one agency forever, removed or not", async () => {
       const { registry, adminA, adminB, officerA, officerB } = await networkHelpers.loadFixture(agencies);
-      await expect(registry.connect(adminA).addOfficer(AGENCY_A, officerB.address))
+      await expect(addOfficer(registry, adminA, AGENCY_A, officerB))
         .to.be.revertedWithCustomError(registry, "AgencyRegistryOfficerExists")
         .withArgs(officerB.address);
       await registry.connect(adminA).removeOfficer(officerA.address);
-      await expect(registry.connect(adminA).addOfficer(AGENCY_A, officerA.address))
+      await expect(addOfficer(registry, adminA, AGENCY_A, officerA))
         .to.be.revertedWithCustomError(registry, "AgencyRegistryOfficerExists")
         .withArgs(officerA.address);
-      await expect(registry.connect(adminB).addOfficer(AGENCY_B, officerA.address))
+      await expect(addOfficer(registry, adminB, AGENCY_B, officerA))
         .to.be.revertedWithCustomError(registry, "AgencyRegistryOfficerExists")
         .withArgs(officerA.address);
     });
@@ -510,19 +521,21 @@ describe("AgencyRegistry", () => {
   });
 
   describe("requireStatusAuthority", () => {
-    it("accepts the agency's active officers whatever the agency's status", async () => {
+    it("accepts the agency's active officers only while the agency is active", async () => {
       const { registry, officerA, officerA2 } = await networkHelpers.loadFixture(agencies);
-      await registry.requireStatusAuthority(officerA.address, AGENCY_A);
-      await registry.setAgencyStatus(AGENCY_A, AgencyStatus.Suspended);
-      await registry.requireStatusAuthority(officerA2.address, AGENCY_A);
-      await registry.setAgencyStatus(AGENCY_A, AgencyStatus.Retired);
-      await registry.requireStatusAuthority(officerA.address, AGENCY_A);
+      expect(await registry.requireStatusAuthority(officerA.address, AGENCY_A)).to.be.false;
+      for (const status of [AgencyStatus.Suspended, AgencyStatus.Retired]) {
+        await registry.setAgencyStatus(AGENCY_A, status);
+        await expect(registry.requireStatusAuthority(officerA2.address, AGENCY_A))
+          .to.be.revertedWithCustomError(registry, "AgencyRegistryAgencyNotActive")
+          .withArgs(AGENCY_A, status);
+      }
     });
 
     it("accepts governance for any agency", async () => {
       const { registry, governance } = await networkHelpers.loadFixture(agencies);
-      await registry.requireStatusAuthority(governance.address, AGENCY_A);
-      await registry.requireStatusAuthority(governance.address, 99);
+      expect(await registry.requireStatusAuthority(governance.address, AGENCY_A)).to.be.true;
+      expect(await registry.requireStatusAuthority(governance.address, 99)).to.be.true;
     });
 
     it("refuses other agencies' officers, removed officers, admins and strangers", async () => {

@@ -18,7 +18,7 @@ async function statuses(
 ): Promise<Map<number, [bigint, bigint]>> {
   const result = new Map<number, [bigint, bigint]>();
   for (let i = 0; i < batch.size; i++) {
-    const [status, reason] = await ledger.leafStatus(batch.root, i);
+    const [status, reason] = await ledger.leafStatus(AGENCY_A, batch.root, i);
     result.set(i, [status, reason]);
   }
   return result;
@@ -31,11 +31,11 @@ describe("CertificateLedger: bulk status changes by multiproof", () => {
       const many = batch.many(chosen);
       const sent = ledger
         .connect(officerA)
-        .revokeMany(batch.root, many.leaves, many.indices, many.proof, many.proofFlags, Reason.superseded);
+        .revokeMany(AGENCY_A, batch.root, many, Reason.superseded);
       for (const [i, leaf] of many.leaves.entries()) {
         await expect(sent)
           .to.emit(ledger, "CertificateRevoked")
-          .withArgs(leaf, batch.root, officerA.address, many.indices[i], Reason.superseded);
+          .withArgs(leaf, batch.root, officerA.address, AGENCY_A, many.indices[i], Reason.superseded);
       }
       const receipt = await (await sent).wait();
       expect(receipt!.logs).to.have.length(chosen.length);
@@ -51,32 +51,32 @@ describe("CertificateLedger: bulk status changes by multiproof", () => {
       await expect(
         ledger
           .connect(officerB)
-          .revokeMany(batch.root, many.leaves, many.indices, many.proof, many.proofFlags, Reason.superseded),
+          .revokeMany(AGENCY_A, batch.root, many, Reason.superseded),
       )
         .to.be.revertedWithCustomError(registry, "AgencyRegistryNotStatusAuthority")
         .withArgs(officerB.address, AGENCY_A);
       await expect(
         ledger
           .connect(governance)
-          .revokeMany(batch.root, many.leaves, many.indices, many.proof, many.proofFlags, Reason.superseded),
+          .revokeMany(AGENCY_A, batch.root, many, Reason.superseded),
       )
         .to.emit(ledger, "CertificateRevoked")
-        .withArgs(many.leaves[0], batch.root, governance.address, many.indices[0], Reason.superseded);
+        .withArgs(many.leaves[0], batch.root, governance.address, AGENCY_A, many.indices[0], Reason.superseded);
     });
 
     it("is all or nothing: one certificate already revoked reverts the whole call", async () => {
       const { ledger, officerA } = await networkHelpers.loadFixture(anchored);
       const single = batch.certificate(47);
-      await ledger.connect(officerA).revoke(batch.root, single.leaf, single.index, single.proof, Reason.keyCompromise);
+      await ledger.connect(officerA).revoke(AGENCY_A, batch.root, single.leaf, single.index, single.proof, Reason.keyCompromise);
       const many = batch.many(chosen);
       await expect(
         ledger
           .connect(officerA)
-          .revokeMany(batch.root, many.leaves, many.indices, many.proof, many.proofFlags, Reason.superseded),
+          .revokeMany(AGENCY_A, batch.root, many, Reason.superseded),
       )
         .to.be.revertedWithCustomError(ledger, "CertificateLedgerInvalidTransition")
         .withArgs(single.leaf, LeafStatus.Revoked, LeafStatus.Revoked);
-      expect(await ledger.leafStatus(batch.root, 0)).to.deep.equal([LeafStatus.Active, 0n]);
+      expect(await ledger.leafStatus(AGENCY_A, batch.root, 0)).to.deep.equal([LeafStatus.Active, 0n]);
     });
 
     it("refuses mismatched and empty lists", async () => {
@@ -84,9 +84,9 @@ describe("CertificateLedger: bulk status changes by multiproof", () => {
       const many = batch.many(chosen);
       const asA = ledger.connect(officerA);
       await expect(
-        asA.revokeMany(batch.root, many.leaves, many.indices.slice(1), many.proof, many.proofFlags, 0),
+        asA.revokeMany(AGENCY_A, batch.root, { leaves: many.leaves, indices: many.indices.slice(1), proof: many.proof, proofFlags: many.proofFlags }, 0),
       ).to.be.revertedWithCustomError(ledger, "CertificateLedgerLengthMismatch");
-      await expect(asA.revokeMany(batch.root, [], [], [batch.root], [], 0)).to.be.revertedWithCustomError(
+      await expect(asA.revokeMany(AGENCY_A, batch.root, { leaves: [], indices: [], proof: [batch.root], proofFlags: [] }, 0)).to.be.revertedWithCustomError(
         ledger,
         "CertificateLedgerNoLeaves",
       );
@@ -97,19 +97,19 @@ describe("CertificateLedger: bulk status changes by multiproof", () => {
       const many = batch.many(chosen);
       const asA = ledger.connect(officerA);
       const forged = [id("forged"), ...many.leaves.slice(1)];
-      await expect(asA.revokeMany(batch.root, forged, many.indices, many.proof, many.proofFlags, 0))
+      await expect(asA.revokeMany(AGENCY_A, batch.root, { leaves: forged, indices: many.indices, proof: many.proof, proofFlags: many.proofFlags }, 0))
         .to.be.revertedWithCustomError(ledger, "CertificateLedgerInvalidProof")
         .withArgs(batch.root, forged[0]);
       const shifted = [many.indices[0]! + 1n, ...many.indices.slice(1)];
       await expect(
-        asA.revokeMany(batch.root, many.leaves, shifted, many.proof, many.proofFlags, 0),
+        asA.revokeMany(AGENCY_A, batch.root, { leaves: many.leaves, indices: shifted, proof: many.proof, proofFlags: many.proofFlags }, 0),
       ).to.be.revertedWithCustomError(ledger, "CertificateLedgerInvalidProof");
       await expect(
-        asA.revokeMany(batch.root, many.leaves, many.indices, many.proof.slice(1), many.proofFlags, 0),
+        asA.revokeMany(AGENCY_A, batch.root, { leaves: many.leaves, indices: many.indices, proof: many.proof.slice(1), proofFlags: many.proofFlags }, 0),
       ).to.be.revertedWithCustomError(ledger, "MerkleProofInvalidMultiproof");
       const excess = [...many.proof, id("extra")];
       await expect(
-        asA.revokeMany(batch.root, many.leaves, many.indices, excess, [...many.proofFlags, false], 0),
+        asA.revokeMany(AGENCY_A, batch.root, { leaves: many.leaves, indices: many.indices, proof: excess, proofFlags: [...many.proofFlags, false] }, 0),
       ).to.be.revertedWithCustomError(ledger, "CertificateLedgerInvalidProof");
     });
 
@@ -117,14 +117,14 @@ describe("CertificateLedger: bulk status changes by multiproof", () => {
       const { ledger, officerA } = await networkHelpers.loadFixture(anchored);
       const many = batch.many(chosen);
       const asA = ledger.connect(officerA);
-      await expect(asA.revokeMany(id("unknown"), many.leaves, many.indices, many.proof, many.proofFlags, 0))
+      await expect(asA.revokeMany(AGENCY_A, id("unknown"), many, 0))
         .to.be.revertedWithCustomError(ledger, "CertificateLedgerUnknownRoot")
         .withArgs(id("unknown"));
       const outside = [...many.indices.slice(0, -1), 100n];
-      await expect(asA.revokeMany(batch.root, many.leaves, outside, many.proof, many.proofFlags, 0))
+      await expect(asA.revokeMany(AGENCY_A, batch.root, { leaves: many.leaves, indices: outside, proof: many.proof, proofFlags: many.proofFlags }, 0))
         .to.be.revertedWithCustomError(ledger, "CertificateLedgerInvalidIndex")
         .withArgs(batch.root, 100n);
-      await expect(asA.revokeMany(batch.root, many.leaves, many.indices, many.proof, many.proofFlags, 7))
+      await expect(asA.revokeMany(AGENCY_A, batch.root, many, 7))
         .to.be.revertedWithCustomError(ledger, "CertificateLedgerInvalidReason")
         .withArgs(7);
     });
@@ -135,7 +135,7 @@ describe("CertificateLedger: bulk status changes by multiproof", () => {
       expect(many.proof).to.deep.equal([]);
       await ledger
         .connect(officerA)
-        .revokeMany(batch.root, many.leaves, many.indices, many.proof, many.proofFlags, Reason.superseded);
+        .revokeMany(AGENCY_A, batch.root, many, Reason.superseded);
       for (const [, [status]] of await statuses(ledger)) expect(status).to.equal(LeafStatus.Revoked);
     });
   });
@@ -146,11 +146,11 @@ describe("CertificateLedger: bulk status changes by multiproof", () => {
       const many = batch.many(chosen);
       const suspended = ledger
         .connect(officerA)
-        .suspendMany(batch.root, many.leaves, many.indices, many.proof, many.proofFlags, Reason.certificateHold);
+        .suspendMany(AGENCY_A, batch.root, many, Reason.certificateHold);
       for (const [i, leaf] of many.leaves.entries()) {
         await expect(suspended)
           .to.emit(ledger, "CertificateSuspended")
-          .withArgs(leaf, batch.root, officerA.address, many.indices[i], Reason.certificateHold);
+          .withArgs(leaf, batch.root, officerA.address, AGENCY_A, many.indices[i], Reason.certificateHold);
       }
       for (const [i, [status, reason]] of await statuses(ledger)) {
         const expected = chosen.includes(i)
@@ -160,11 +160,11 @@ describe("CertificateLedger: bulk status changes by multiproof", () => {
       }
       const reinstated = ledger
         .connect(officerA2)
-        .reinstateMany(batch.root, many.leaves, many.indices, many.proof, many.proofFlags);
+        .reinstateMany(AGENCY_A, batch.root, many);
       for (const [i, leaf] of many.leaves.entries()) {
         await expect(reinstated)
           .to.emit(ledger, "CertificateReinstated")
-          .withArgs(leaf, batch.root, officerA2.address, many.indices[i]);
+          .withArgs(leaf, batch.root, officerA2.address, AGENCY_A, many.indices[i]);
       }
       for (const [, entry] of await statuses(ledger)) expect(entry).to.deep.equal([LeafStatus.Active, 0n]);
     });
@@ -173,11 +173,11 @@ describe("CertificateLedger: bulk status changes by multiproof", () => {
       const { ledger, officerA } = await networkHelpers.loadFixture(anchored);
       const many = batch.many(chosen);
       const asA = ledger.connect(officerA);
-      await expect(asA.reinstateMany(batch.root, many.leaves, many.indices, many.proof, many.proofFlags))
+      await expect(asA.reinstateMany(AGENCY_A, batch.root, many))
         .to.be.revertedWithCustomError(ledger, "CertificateLedgerInvalidTransition")
         .withArgs(many.leaves[0], LeafStatus.Active, LeafStatus.Active);
-      await asA.suspendMany(batch.root, many.leaves, many.indices, many.proof, many.proofFlags, Reason.certificateHold);
-      await expect(asA.suspendMany(batch.root, many.leaves, many.indices, many.proof, many.proofFlags, 6))
+      await asA.suspendMany(AGENCY_A, batch.root, many, Reason.certificateHold);
+      await expect(asA.suspendMany(AGENCY_A, batch.root, many, 6))
         .to.be.revertedWithCustomError(ledger, "CertificateLedgerInvalidTransition")
         .withArgs(many.leaves[0], LeafStatus.Suspended, LeafStatus.Suspended);
     });
@@ -187,18 +187,18 @@ describe("CertificateLedger: bulk status changes by multiproof", () => {
       const many = batch.many(chosen);
       const asA = ledger.connect(officerA);
       await expect(
-        asA.suspendMany(batch.root, many.leaves, many.indices, many.proof, many.proofFlags, 12),
+        asA.suspendMany(AGENCY_A, batch.root, many, 12),
       ).to.be.revertedWithCustomError(ledger, "CertificateLedgerInvalidReason");
-      await expect(asA.reinstateMany(batch.root, [], many.indices, many.proof, many.proofFlags)).to.be.revertedWithCustomError(
+      await expect(asA.reinstateMany(AGENCY_A, batch.root, { leaves: [], indices: many.indices, proof: many.proof, proofFlags: many.proofFlags })).to.be.revertedWithCustomError(
         ledger,
         "CertificateLedgerLengthMismatch",
       );
       await expect(
-        ledger.connect(officerB).reinstateMany(batch.root, many.leaves, many.indices, many.proof, many.proofFlags),
+        ledger.connect(officerB).reinstateMany(AGENCY_A, batch.root, many),
       ).to.be.revertedWithCustomError(registry, "AgencyRegistryNotStatusAuthority");
       const forged = [...many.leaves.slice(0, -1), id("forged")];
       await expect(
-        asA.suspendMany(batch.root, forged, many.indices, many.proof, many.proofFlags, 6),
+        asA.suspendMany(AGENCY_A, batch.root, { leaves: forged, indices: many.indices, proof: many.proof, proofFlags: many.proofFlags }, 6),
       ).to.be.revertedWithCustomError(ledger, "CertificateLedgerInvalidProof");
     });
   });

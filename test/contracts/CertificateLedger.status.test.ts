@@ -1,5 +1,5 @@
 import { expect } from "chai";
-import { id } from "ethers";
+import { ZeroAddress, id } from "ethers";
 import { network } from "hardhat";
 import {
   AGENCY_A,
@@ -31,10 +31,10 @@ describe("CertificateLedger: status of certificates", () => {
     it("revokes with a reason and emits CertificateRevoked", async () => {
       const { ledger, officerA } = await networkHelpers.loadFixture(anchored);
       const { leaf, index, proof } = batch.certificate(33);
-      await expect(ledger.connect(officerA).revoke(batch.root, leaf, index, proof, Reason.superseded))
+      await expect(ledger.connect(officerA).revoke(AGENCY_A, batch.root, leaf, index, proof, Reason.superseded))
         .to.emit(ledger, "CertificateRevoked")
-        .withArgs(leaf, batch.root, officerA.address, index, Reason.superseded);
-      expect(await ledger.leafStatus(batch.root, index)).to.deep.equal([LeafStatus.Revoked, BigInt(Reason.superseded)]);
+        .withArgs(leaf, batch.root, officerA.address, AGENCY_A, index, Reason.superseded);
+      expect(await ledger.leafStatus(AGENCY_A, batch.root, index)).to.deep.equal([LeafStatus.Revoked, BigInt(Reason.superseded)]);
     });
 
     it("leaves every other certificate's status alone, across word boundaries", async () => {
@@ -42,21 +42,21 @@ describe("CertificateLedger: status of certificates", () => {
       const touched = [0, 31, 32, 63, 64, 69];
       for (const i of touched) {
         const { leaf, index, proof } = batch.certificate(i);
-        await ledger.connect(officerA).revoke(batch.root, leaf, index, proof, Reason.aACompromise);
+        await ledger.connect(officerA).revoke(AGENCY_A, batch.root, leaf, index, proof, Reason.aACompromise);
       }
       for (let i = 0; i < batch.size; i++) {
         const expected = touched.includes(i) ? [LeafStatus.Revoked, BigInt(Reason.aACompromise)] : [LeafStatus.Active, 0n];
-        expect(await ledger.leafStatus(batch.root, i)).to.deep.equal(expected);
+        expect(await ledger.leafStatus(AGENCY_A, batch.root, i)).to.deep.equal(expected);
       }
-      expect(await ledger.leafStatus(other.root, 0)).to.deep.equal([LeafStatus.Active, 0n]);
+      expect(await ledger.leafStatus(AGENCY_A, other.root, 0)).to.deep.equal([LeafStatus.Active, 0n]);
     });
 
     it("accepts every RFC 5280 reason code", async () => {
       const { ledger, officerA } = await networkHelpers.loadFixture(anchored);
       for (const reason of VALID_REASONS) {
         const { leaf, index, proof } = batch.certificate(reason + 20);
-        await ledger.connect(officerA).revoke(batch.root, leaf, index, proof, reason);
-        expect(await ledger.leafStatus(batch.root, index)).to.deep.equal([LeafStatus.Revoked, BigInt(reason)]);
+        await ledger.connect(officerA).revoke(AGENCY_A, batch.root, leaf, index, proof, reason);
+        expect(await ledger.leafStatus(AGENCY_A, batch.root, index)).to.deep.equal([LeafStatus.Revoked, BigInt(reason)]);
       }
     });
 
@@ -64,7 +64,7 @@ describe("CertificateLedger: status of certificates", () => {
       it(`refuses reason code ${reason}`, async () => {
         const { ledger, officerA } = await networkHelpers.loadFixture(anchored);
         const { leaf, index, proof } = batch.certificate(1);
-        await expect(ledger.connect(officerA).revoke(batch.root, leaf, index, proof, reason))
+        await expect(ledger.connect(officerA).revoke(AGENCY_A, batch.root, leaf, index, proof, reason))
           .to.be.revertedWithCustomError(ledger, "CertificateLedgerInvalidReason")
           .withArgs(reason);
       });
@@ -73,29 +73,32 @@ describe("CertificateLedger: status of certificates", () => {
     it("lets any active officer of the issuing agency revoke", async () => {
       const { ledger, officerA2 } = await networkHelpers.loadFixture(anchored);
       const { leaf, index, proof } = batch.certificate(2);
-      await expect(ledger.connect(officerA2).revoke(batch.root, leaf, index, proof, Reason.keyCompromise))
+      await expect(ledger.connect(officerA2).revoke(AGENCY_A, batch.root, leaf, index, proof, Reason.keyCompromise))
         .to.emit(ledger, "CertificateRevoked")
-        .withArgs(leaf, batch.root, officerA2.address, index, Reason.keyCompromise);
+        .withArgs(leaf, batch.root, officerA2.address, AGENCY_A, index, Reason.keyCompromise);
     });
 
-    it("lets the agency's officers revoke while the agency is suspended or retired", async () => {
-      const { ledger, registry, officerA } = await networkHelpers.loadFixture(anchored);
-      await registry.setAgencyStatus(AGENCY_A, AgencyStatus.Suspended);
-      const first = batch.certificate(3);
-      await ledger.connect(officerA).revoke(batch.root, first.leaf, first.index, first.proof, Reason.unspecified);
-      await registry.setAgencyStatus(AGENCY_A, AgencyStatus.Retired);
-      const second = batch.certificate(4);
-      await expect(
-        ledger.connect(officerA).revoke(batch.root, second.leaf, second.index, second.proof, Reason.unspecified),
-      ).to.emit(ledger, "CertificateRevoked");
+    it("refuses the officers of a suspended or retired agency; governance still acts", async () => {
+      const { ledger, registry, officerA, governance } = await networkHelpers.loadFixture(anchored);
+      const { leaf, index, proof } = batch.certificate(3);
+      for (const status of [AgencyStatus.Suspended, AgencyStatus.Retired]) {
+        await registry.setAgencyStatus(AGENCY_A, status);
+        await expect(ledger.connect(officerA).revoke(AGENCY_A, batch.root, leaf, index, proof, Reason.unspecified))
+          .to.be.revertedWithCustomError(registry, "AgencyRegistryAgencyNotActive")
+          .withArgs(AGENCY_A, status);
+      }
+      await expect(ledger.connect(governance).revoke(AGENCY_A, batch.root, leaf, index, proof, Reason.unspecified)).to.emit(
+        ledger,
+        "CertificateRevoked",
+      );
     });
 
     it("lets governance revoke in an emergency", async () => {
       const { ledger, governance } = await networkHelpers.loadFixture(anchored);
       const { leaf, index, proof } = batch.certificate(5);
-      await expect(ledger.connect(governance).revoke(batch.root, leaf, index, proof, Reason.keyCompromise))
+      await expect(ledger.connect(governance).revoke(AGENCY_A, batch.root, leaf, index, proof, Reason.keyCompromise))
         .to.emit(ledger, "CertificateRevoked")
-        .withArgs(leaf, batch.root, governance.address, index, Reason.keyCompromise);
+        .withArgs(leaf, batch.root, governance.address, AGENCY_A, index, Reason.keyCompromise);
     });
 
     it("refuses another agency's officer, removed officers, admins and strangers", async () => {
@@ -103,7 +106,7 @@ describe("CertificateLedger: status of certificates", () => {
       await registry.connect(adminA).removeOfficer(officerA2.address);
       const { leaf, index, proof } = batch.certificate(6);
       for (const account of [officerB, officerA2, adminA, stranger]) {
-        await expect(ledger.connect(account).revoke(batch.root, leaf, index, proof, Reason.keyCompromise))
+        await expect(ledger.connect(account).revoke(AGENCY_A, batch.root, leaf, index, proof, Reason.keyCompromise))
           .to.be.revertedWithCustomError(registry, "AgencyRegistryNotStatusAuthority")
           .withArgs(account.address, AGENCY_A);
       }
@@ -112,7 +115,7 @@ describe("CertificateLedger: status of certificates", () => {
     it("refuses an unknown root", async () => {
       const { ledger, officerA } = await networkHelpers.loadFixture(anchored);
       const { leaf, index, proof } = batch.certificate(7);
-      await expect(ledger.connect(officerA).revoke(id("unknown"), leaf, index, proof, Reason.keyCompromise))
+      await expect(ledger.connect(officerA).revoke(AGENCY_A, id("unknown"), leaf, index, proof, Reason.keyCompromise))
         .to.be.revertedWithCustomError(ledger, "CertificateLedgerUnknownRoot")
         .withArgs(id("unknown"));
     });
@@ -121,7 +124,7 @@ describe("CertificateLedger: status of certificates", () => {
       const { ledger, officerA } = await networkHelpers.loadFixture(anchored);
       const { leaf, proof } = batch.certificate(8);
       for (const index of [BigInt(batch.size), 2n ** 255n]) {
-        await expect(ledger.connect(officerA).revoke(batch.root, leaf, index, proof, Reason.keyCompromise))
+        await expect(ledger.connect(officerA).revoke(AGENCY_A, batch.root, leaf, index, proof, Reason.keyCompromise))
           .to.be.revertedWithCustomError(ledger, "CertificateLedgerInvalidIndex")
           .withArgs(batch.root, index);
       }
@@ -138,7 +141,7 @@ describe("CertificateLedger: status of certificates", () => {
         [foreign.leaf, foreign.index, foreign.proof],
       ];
       for (const [leaf, index, proof] of attempts) {
-        await expect(ledger.connect(officerA).revoke(batch.root, leaf, index, proof, Reason.keyCompromise))
+        await expect(ledger.connect(officerA).revoke(AGENCY_A, batch.root, leaf, index, proof, Reason.keyCompromise))
           .to.be.revertedWithCustomError(ledger, "CertificateLedgerInvalidProof")
           .withArgs(batch.root, leaf);
       }
@@ -147,29 +150,29 @@ describe("CertificateLedger: status of certificates", () => {
     it("is final: revoked twice, suspended or reinstated, it stays revoked", async () => {
       const { ledger, officerA, governance } = await networkHelpers.loadFixture(anchored);
       const { leaf, index, proof } = batch.certificate(10);
-      await ledger.connect(officerA).revoke(batch.root, leaf, index, proof, Reason.keyCompromise);
+      await ledger.connect(officerA).revoke(AGENCY_A, batch.root, leaf, index, proof, Reason.keyCompromise);
       for (const actor of [officerA, governance]) {
-        await expect(ledger.connect(actor).revoke(batch.root, leaf, index, proof, Reason.superseded))
+        await expect(ledger.connect(actor).revoke(AGENCY_A, batch.root, leaf, index, proof, Reason.superseded))
           .to.be.revertedWithCustomError(ledger, "CertificateLedgerInvalidTransition")
           .withArgs(leaf, LeafStatus.Revoked, LeafStatus.Revoked);
-        await expect(ledger.connect(actor).suspend(batch.root, leaf, index, proof, Reason.certificateHold))
+        await expect(ledger.connect(actor).suspend(AGENCY_A, batch.root, leaf, index, proof, Reason.certificateHold))
           .to.be.revertedWithCustomError(ledger, "CertificateLedgerInvalidTransition")
           .withArgs(leaf, LeafStatus.Revoked, LeafStatus.Suspended);
-        await expect(ledger.connect(actor).reinstate(batch.root, leaf, index, proof))
+        await expect(ledger.connect(actor).reinstate(AGENCY_A, batch.root, leaf, index, proof))
           .to.be.revertedWithCustomError(ledger, "CertificateLedgerInvalidTransition")
           .withArgs(leaf, LeafStatus.Revoked, LeafStatus.Active);
       }
-      expect(await ledger.leafStatus(batch.root, index)).to.deep.equal([LeafStatus.Revoked, BigInt(Reason.keyCompromise)]);
+      expect(await ledger.leafStatus(AGENCY_A, batch.root, index)).to.deep.equal([LeafStatus.Revoked, BigInt(Reason.keyCompromise)]);
     });
 
     it("revokes a suspended certificate, replacing the reason", async () => {
       const { ledger, officerA } = await networkHelpers.loadFixture(anchored);
       const { leaf, index, proof } = batch.certificate(11);
-      await ledger.connect(officerA).suspend(batch.root, leaf, index, proof, Reason.certificateHold);
-      await expect(ledger.connect(officerA).revoke(batch.root, leaf, index, proof, Reason.affiliationChanged))
+      await ledger.connect(officerA).suspend(AGENCY_A, batch.root, leaf, index, proof, Reason.certificateHold);
+      await expect(ledger.connect(officerA).revoke(AGENCY_A, batch.root, leaf, index, proof, Reason.affiliationChanged))
         .to.emit(ledger, "CertificateRevoked")
-        .withArgs(leaf, batch.root, officerA.address, index, Reason.affiliationChanged);
-      expect(await ledger.leafStatus(batch.root, index)).to.deep.equal([
+        .withArgs(leaf, batch.root, officerA.address, AGENCY_A, index, Reason.affiliationChanged);
+      expect(await ledger.leafStatus(AGENCY_A, batch.root, index)).to.deep.equal([
         LeafStatus.Revoked,
         BigInt(Reason.affiliationChanged),
       ]);
@@ -181,7 +184,7 @@ describe("CertificateLedger: status of certificates", () => {
       await ledger.connect(officerA).anchor(single.root, DIPLOMA, 1);
       const { leaf, index, proof } = single.certificate(0);
       expect(proof).to.deep.equal([]);
-      await expect(ledger.connect(officerA).revoke(single.root, leaf, index, proof, Reason.superseded)).to.emit(
+      await expect(ledger.connect(officerA).revoke(AGENCY_A, single.root, leaf, index, proof, Reason.superseded)).to.emit(
         ledger,
         "CertificateRevoked",
       );
@@ -192,10 +195,10 @@ describe("CertificateLedger: status of certificates", () => {
     it("suspends an active certificate and emits CertificateSuspended", async () => {
       const { ledger, officerA } = await networkHelpers.loadFixture(anchored);
       const { leaf, index, proof } = batch.certificate(12);
-      await expect(ledger.connect(officerA).suspend(batch.root, leaf, index, proof, Reason.certificateHold))
+      await expect(ledger.connect(officerA).suspend(AGENCY_A, batch.root, leaf, index, proof, Reason.certificateHold))
         .to.emit(ledger, "CertificateSuspended")
-        .withArgs(leaf, batch.root, officerA.address, index, Reason.certificateHold);
-      expect(await ledger.leafStatus(batch.root, index)).to.deep.equal([
+        .withArgs(leaf, batch.root, officerA.address, AGENCY_A, index, Reason.certificateHold);
+      expect(await ledger.leafStatus(AGENCY_A, batch.root, index)).to.deep.equal([
         LeafStatus.Suspended,
         BigInt(Reason.certificateHold),
       ]);
@@ -204,8 +207,8 @@ describe("CertificateLedger: status of certificates", () => {
     it("refuses a suspended certificate", async () => {
       const { ledger, officerA } = await networkHelpers.loadFixture(anchored);
       const { leaf, index, proof } = batch.certificate(13);
-      await ledger.connect(officerA).suspend(batch.root, leaf, index, proof, Reason.certificateHold);
-      await expect(ledger.connect(officerA).suspend(batch.root, leaf, index, proof, Reason.certificateHold))
+      await ledger.connect(officerA).suspend(AGENCY_A, batch.root, leaf, index, proof, Reason.certificateHold);
+      await expect(ledger.connect(officerA).suspend(AGENCY_A, batch.root, leaf, index, proof, Reason.certificateHold))
         .to.be.revertedWithCustomError(ledger, "CertificateLedgerInvalidTransition")
         .withArgs(leaf, LeafStatus.Suspended, LeafStatus.Suspended);
     });
@@ -214,23 +217,23 @@ describe("CertificateLedger: status of certificates", () => {
       const { ledger, registry, officerA, officerB } = await networkHelpers.loadFixture(anchored);
       const { leaf, index, proof } = batch.certificate(14);
       const asA = ledger.connect(officerA);
-      await expect(asA.suspend(batch.root, leaf, index, proof, 7)).to.be.revertedWithCustomError(
+      await expect(asA.suspend(AGENCY_A, batch.root, leaf, index, proof, 7)).to.be.revertedWithCustomError(
         ledger,
         "CertificateLedgerInvalidReason",
       );
-      await expect(asA.suspend(id("unknown"), leaf, index, proof, 6)).to.be.revertedWithCustomError(
+      await expect(asA.suspend(AGENCY_A, id("unknown"), leaf, index, proof, 6)).to.be.revertedWithCustomError(
         ledger,
         "CertificateLedgerUnknownRoot",
       );
-      await expect(asA.suspend(batch.root, leaf, 70, proof, 6)).to.be.revertedWithCustomError(
+      await expect(asA.suspend(AGENCY_A, batch.root, leaf, 70, proof, 6)).to.be.revertedWithCustomError(
         ledger,
         "CertificateLedgerInvalidIndex",
       );
-      await expect(ledger.connect(officerB).suspend(batch.root, leaf, index, proof, 6)).to.be.revertedWithCustomError(
+      await expect(ledger.connect(officerB).suspend(AGENCY_A, batch.root, leaf, index, proof, 6)).to.be.revertedWithCustomError(
         registry,
         "AgencyRegistryNotStatusAuthority",
       );
-      await expect(asA.suspend(batch.root, id("forged"), index, proof, 6)).to.be.revertedWithCustomError(
+      await expect(asA.suspend(AGENCY_A, batch.root, id("forged"), index, proof, 6)).to.be.revertedWithCustomError(
         ledger,
         "CertificateLedgerInvalidProof",
       );
@@ -241,17 +244,17 @@ describe("CertificateLedger: status of certificates", () => {
     it("lifts a suspension and emits CertificateReinstated", async () => {
       const { ledger, officerA, officerA2 } = await networkHelpers.loadFixture(anchored);
       const { leaf, index, proof } = batch.certificate(15);
-      await ledger.connect(officerA).suspend(batch.root, leaf, index, proof, Reason.certificateHold);
-      await expect(ledger.connect(officerA2).reinstate(batch.root, leaf, index, proof))
+      await ledger.connect(officerA).suspend(AGENCY_A, batch.root, leaf, index, proof, Reason.certificateHold);
+      await expect(ledger.connect(officerA2).reinstate(AGENCY_A, batch.root, leaf, index, proof))
         .to.emit(ledger, "CertificateReinstated")
-        .withArgs(leaf, batch.root, officerA2.address, index);
-      expect(await ledger.leafStatus(batch.root, index)).to.deep.equal([LeafStatus.Active, 0n]);
+        .withArgs(leaf, batch.root, officerA2.address, AGENCY_A, index);
+      expect(await ledger.leafStatus(AGENCY_A, batch.root, index)).to.deep.equal([LeafStatus.Active, 0n]);
     });
 
     it("refuses an active certificate", async () => {
       const { ledger, officerA } = await networkHelpers.loadFixture(anchored);
       const { leaf, index, proof } = batch.certificate(16);
-      await expect(ledger.connect(officerA).reinstate(batch.root, leaf, index, proof))
+      await expect(ledger.connect(officerA).reinstate(AGENCY_A, batch.root, leaf, index, proof))
         .to.be.revertedWithCustomError(ledger, "CertificateLedgerInvalidTransition")
         .withArgs(leaf, LeafStatus.Active, LeafStatus.Active);
     });
@@ -259,23 +262,23 @@ describe("CertificateLedger: status of certificates", () => {
     it("refuses another agency's officer; governance may", async () => {
       const { ledger, registry, officerA, officerB, governance } = await networkHelpers.loadFixture(anchored);
       const { leaf, index, proof } = batch.certificate(17);
-      await ledger.connect(officerA).suspend(batch.root, leaf, index, proof, Reason.certificateHold);
-      await expect(ledger.connect(officerB).reinstate(batch.root, leaf, index, proof))
+      await ledger.connect(officerA).suspend(AGENCY_A, batch.root, leaf, index, proof, Reason.certificateHold);
+      await expect(ledger.connect(officerB).reinstate(AGENCY_A, batch.root, leaf, index, proof))
         .to.be.revertedWithCustomError(registry, "AgencyRegistryNotStatusAuthority")
         .withArgs(officerB.address, AGENCY_A);
-      await expect(ledger.connect(governance).reinstate(batch.root, leaf, index, proof))
+      await expect(ledger.connect(governance).reinstate(AGENCY_A, batch.root, leaf, index, proof))
         .to.emit(ledger, "CertificateReinstated")
-        .withArgs(leaf, batch.root, governance.address, index);
+        .withArgs(leaf, batch.root, governance.address, AGENCY_A, index);
     });
   });
 
   describe("leafStatus", () => {
     it("refuses unknown roots and indices outside the batch", async () => {
       const { ledger } = await networkHelpers.loadFixture(anchored);
-      await expect(ledger.leafStatus(id("unknown"), 0))
+      await expect(ledger.leafStatus(AGENCY_A, id("unknown"), 0))
         .to.be.revertedWithCustomError(ledger, "CertificateLedgerUnknownRoot")
         .withArgs(id("unknown"));
-      await expect(ledger.leafStatus(batch.root, batch.size))
+      await expect(ledger.leafStatus(AGENCY_A, batch.root, batch.size))
         .to.be.revertedWithCustomError(ledger, "CertificateLedgerInvalidIndex")
         .withArgs(batch.root, batch.size);
     });
@@ -284,21 +287,21 @@ describe("CertificateLedger: status of certificates", () => {
   describe("revokeBatch", () => {
     it("revokes the whole batch and emits BatchRevoked", async () => {
       const { ledger, officerA } = await networkHelpers.loadFixture(anchored);
-      await expect(ledger.connect(officerA).revokeBatch(batch.root, Reason.keyCompromise))
+      await expect(ledger.connect(officerA).revokeBatch(AGENCY_A, batch.root, Reason.keyCompromise))
         .to.emit(ledger, "BatchRevoked")
         .withArgs(batch.root, AGENCY_A, officerA.address, Reason.keyCompromise);
       const at = BigInt(await networkHelpers.time.latest());
-      expect(await ledger.batchRevocation(batch.root)).to.deep.equal([at, BigInt(Reason.keyCompromise)]);
+      expect(await ledger.batchRevocation(AGENCY_A, batch.root)).to.deep.equal([at, BigInt(Reason.keyCompromise), officerA.address]);
       // The batch record itself is unchanged: the revocation flag never shows in the type id.
-      const record = await ledger.batch(batch.root);
+      const record = await ledger.batch(AGENCY_A, batch.root);
       expect(record.typeId).to.equal(BigInt(LICENCE));
       expect(record.size).to.equal(BigInt(batch.size));
-      expect(await ledger.batchRevocation(other.root)).to.deep.equal([0n, 0n]);
+      expect(await ledger.batchRevocation(AGENCY_A, other.root)).to.deep.equal([0n, 0n, ZeroAddress]);
     });
 
     it("lets governance revoke a batch in an emergency", async () => {
       const { ledger, governance } = await networkHelpers.loadFixture(anchored);
-      await expect(ledger.connect(governance).revokeBatch(batch.root, Reason.unspecified))
+      await expect(ledger.connect(governance).revokeBatch(AGENCY_A, batch.root, Reason.unspecified))
         .to.emit(ledger, "BatchRevoked")
         .withArgs(batch.root, AGENCY_A, governance.address, Reason.unspecified);
     });
@@ -306,23 +309,23 @@ describe("CertificateLedger: status of certificates", () => {
     it("is final: no second batch revocation, no per-certificate change afterwards", async () => {
       const { ledger, officerA, governance } = await networkHelpers.loadFixture(anchored);
       const { leaf, index, proof } = batch.certificate(18);
-      await ledger.connect(officerA).suspend(batch.root, leaf, index, proof, Reason.certificateHold);
-      await ledger.connect(officerA).revokeBatch(batch.root, Reason.keyCompromise);
+      await ledger.connect(officerA).suspend(AGENCY_A, batch.root, leaf, index, proof, Reason.certificateHold);
+      await ledger.connect(officerA).revokeBatch(AGENCY_A, batch.root, Reason.keyCompromise);
       const many = batch.many([19, 20]);
       const asA = ledger.connect(officerA);
       const attempts = [
-        () => ledger.connect(governance).revokeBatch(batch.root, Reason.superseded),
-        () => asA.revoke(batch.root, leaf, index, proof, Reason.superseded),
-        () => asA.suspend(batch.root, leaf, index, proof, Reason.certificateHold),
-        () => asA.reinstate(batch.root, leaf, index, proof),
-        () => asA.revokeMany(batch.root, many.leaves, many.indices, many.proof, many.proofFlags, Reason.superseded),
-        () => asA.suspendMany(batch.root, many.leaves, many.indices, many.proof, many.proofFlags, 6),
-        () => asA.reinstateMany(batch.root, many.leaves, many.indices, many.proof, many.proofFlags),
+        () => ledger.connect(governance).revokeBatch(AGENCY_A, batch.root, Reason.superseded),
+        () => asA.revoke(AGENCY_A, batch.root, leaf, index, proof, Reason.superseded),
+        () => asA.suspend(AGENCY_A, batch.root, leaf, index, proof, Reason.certificateHold),
+        () => asA.reinstate(AGENCY_A, batch.root, leaf, index, proof),
+        () => asA.revokeMany(AGENCY_A, batch.root, many, Reason.superseded),
+        () => asA.suspendMany(AGENCY_A, batch.root, many, 6),
+        () => asA.reinstateMany(AGENCY_A, batch.root, many),
       ];
       for (const attempt of attempts) {
         await expect(attempt()).to.be.revertedWithCustomError(ledger, "CertificateLedgerBatchRevoked").withArgs(batch.root);
       }
-      expect(await ledger.leafStatus(batch.root, index)).to.deep.equal([
+      expect(await ledger.leafStatus(AGENCY_A, batch.root, index)).to.deep.equal([
         LeafStatus.Suspended,
         BigInt(Reason.certificateHold),
       ]);
@@ -330,13 +333,13 @@ describe("CertificateLedger: status of certificates", () => {
 
     it("refuses invalid reasons, unknown roots and other agencies", async () => {
       const { ledger, registry, officerA, officerB } = await networkHelpers.loadFixture(anchored);
-      await expect(ledger.connect(officerA).revokeBatch(batch.root, 7))
+      await expect(ledger.connect(officerA).revokeBatch(AGENCY_A, batch.root, 7))
         .to.be.revertedWithCustomError(ledger, "CertificateLedgerInvalidReason")
         .withArgs(7);
-      await expect(ledger.connect(officerA).revokeBatch(id("unknown"), Reason.keyCompromise))
+      await expect(ledger.connect(officerA).revokeBatch(AGENCY_A, id("unknown"), Reason.keyCompromise))
         .to.be.revertedWithCustomError(ledger, "CertificateLedgerUnknownRoot")
         .withArgs(id("unknown"));
-      await expect(ledger.connect(officerB).revokeBatch(batch.root, Reason.keyCompromise))
+      await expect(ledger.connect(officerB).revokeBatch(AGENCY_A, batch.root, Reason.keyCompromise))
         .to.be.revertedWithCustomError(registry, "AgencyRegistryNotStatusAuthority")
         .withArgs(officerB.address, AGENCY_A);
     });

@@ -35,7 +35,7 @@ describe("CertificateLedger: verifyLeaf", () => {
   it("answers everything a verifier needs about a valid certificate", async () => {
     const { ledger, officerA, earlyAt } = await networkHelpers.loadFixture(twoBatches);
     const { leaf, index, proof } = early.certificate(4);
-    const v = await ledger.verifyLeaf(early.root, leaf, index, proof);
+    const v = await ledger.verifyLeaf(AGENCY_A, early.root, leaf, index, proof);
     expect(v.chainId).to.equal((await ethers.provider.getNetwork()).chainId);
     expect(v.anchored).to.be.true;
     expect(v.proofValid).to.be.true;
@@ -58,14 +58,14 @@ describe("CertificateLedger: verifyLeaf", () => {
   it("answers, without reverting, that an unknown root is not anchored", async () => {
     const { ledger } = await networkHelpers.loadFixture(twoBatches);
     const { leaf, index, proof } = early.certificate(4);
-    const v = await ledger.verifyLeaf(id("unknown"), leaf, index, proof);
+    const v = await ledger.verifyLeaf(AGENCY_A, id("unknown"), leaf, index, proof);
     expect(v.chainId).to.equal((await ethers.provider.getNetwork()).chainId);
     expect(v.anchored).to.be.false;
     expect(v.proofValid).to.be.false;
     expect(v.batch.officer).to.equal(ZeroAddress);
     expect(v.agencyStatus).to.equal(AgencyStatus.None);
     expect(v.issuerAuthorized).to.be.false;
-    expect((await ledger.verifyLeaf(ZeroHash, ZeroHash, 0, [])).anchored).to.be.false;
+    expect((await ledger.verifyLeaf(AGENCY_A, ZeroHash, ZeroHash, 0, [])).anchored).to.be.false;
   });
 
   it("answers proofValid false for a forged leaf, a wrong index, a foreign proof or an index outside the batch", async () => {
@@ -80,7 +80,7 @@ describe("CertificateLedger: verifyLeaf", () => {
       [genuine.leaf, 2n ** 256n - 1n, genuine.proof],
     ];
     for (const [leaf, index, proof] of attempts) {
-      const v = await ledger.verifyLeaf(early.root, leaf, index, proof);
+      const v = await ledger.verifyLeaf(AGENCY_A, early.root, leaf, index, proof);
       expect(v.anchored).to.be.true;
       expect(v.proofValid).to.be.false;
       expect(v.status).to.equal(LeafStatus.Active);
@@ -91,21 +91,21 @@ describe("CertificateLedger: verifyLeaf", () => {
     const { ledger, officerA } = await networkHelpers.loadFixture(twoBatches);
     const held = early.certificate(1);
     const gone = early.certificate(2);
-    await ledger.connect(officerA).suspend(early.root, held.leaf, held.index, held.proof, Reason.certificateHold);
-    await ledger.connect(officerA).revoke(early.root, gone.leaf, gone.index, gone.proof, Reason.keyCompromise);
-    const suspended = await ledger.verifyLeaf(early.root, held.leaf, held.index, held.proof);
+    await ledger.connect(officerA).suspend(AGENCY_A, early.root, held.leaf, held.index, held.proof, Reason.certificateHold);
+    await ledger.connect(officerA).revoke(AGENCY_A, early.root, gone.leaf, gone.index, gone.proof, Reason.keyCompromise);
+    const suspended = await ledger.verifyLeaf(AGENCY_A, early.root, held.leaf, held.index, held.proof);
     expect([suspended.status, suspended.reason]).to.deep.equal([LeafStatus.Suspended, BigInt(Reason.certificateHold)]);
-    const revoked = await ledger.verifyLeaf(early.root, gone.leaf, gone.index, gone.proof);
+    const revoked = await ledger.verifyLeaf(AGENCY_A, early.root, gone.leaf, gone.index, gone.proof);
     expect([revoked.status, revoked.reason]).to.deep.equal([LeafStatus.Revoked, BigInt(Reason.keyCompromise)]);
     expect(revoked.proofValid).to.be.true;
   });
 
   it("reports a batch revocation with its time and reason", async () => {
     const { ledger, governance } = await networkHelpers.loadFixture(twoBatches);
-    await ledger.connect(governance).revokeBatch(late.root, Reason.aACompromise);
+    await ledger.connect(governance).revokeBatch(AGENCY_A, late.root, Reason.aACompromise);
     const at = BigInt(await networkHelpers.time.latest());
     const { leaf, index, proof } = late.certificate(0);
-    const v = await ledger.verifyLeaf(late.root, leaf, index, proof);
+    const v = await ledger.verifyLeaf(AGENCY_A, late.root, leaf, index, proof);
     expect(v.batchRevokedAt).to.equal(at);
     expect(v.batchRevocationReason).to.equal(BigInt(Reason.aACompromise));
     expect(v.batch.typeId).to.equal(BigInt(DIPLOMA));
@@ -117,7 +117,7 @@ describe("CertificateLedger: verifyLeaf", () => {
     await registry.setAgencyStatus(AGENCY_A, AgencyStatus.Suspended);
     await registry.setAgencyMetadata(AGENCY_A, id("moved"));
     const { leaf, index, proof } = early.certificate(0);
-    const v = await ledger.verifyLeaf(early.root, leaf, index, proof);
+    const v = await ledger.verifyLeaf(AGENCY_A, early.root, leaf, index, proof);
     expect(v.agencyStatus).to.equal(AgencyStatus.Suspended);
     expect(v.agencyMetadataHash).to.equal(id("moved"));
   });
@@ -126,7 +126,7 @@ describe("CertificateLedger: verifyLeaf", () => {
     const { ledger, registry, adminA, officerA } = await networkHelpers.loadFixture(twoBatches);
     await registry.connect(adminA).removeOfficer(officerA.address);
     const { leaf, index, proof } = late.certificate(0);
-    expect((await ledger.verifyLeaf(late.root, leaf, index, proof)).issuerAuthorized).to.be.true;
+    expect((await ledger.verifyLeaf(AGENCY_A, late.root, leaf, index, proof)).issuerAuthorized).to.be.true;
   });
 
   describe("officer compromised since T", () => {
@@ -135,8 +135,8 @@ describe("CertificateLedger: verifyLeaf", () => {
       await registry.connect(adminA).declareOfficerCompromised(officerA.address, lateAt - HOUR / 2);
       const before = early.certificate(3);
       const after = late.certificate(3);
-      const earlier = await ledger.verifyLeaf(early.root, before.leaf, before.index, before.proof);
-      const later = await ledger.verifyLeaf(late.root, after.leaf, after.index, after.proof);
+      const earlier = await ledger.verifyLeaf(AGENCY_A, early.root, before.leaf, before.index, before.proof);
+      const later = await ledger.verifyLeaf(AGENCY_A, late.root, after.leaf, after.index, after.proof);
       expect(earlier.issuerAuthorized).to.be.true;
       expect(later.issuerAuthorized).to.be.false;
       for (const v of [earlier, later]) expect(v.officerCompromisedSince).to.equal(BigInt(lateAt - HOUR / 2));
@@ -147,9 +147,9 @@ describe("CertificateLedger: verifyLeaf", () => {
       const { ledger, registry, officerA, lateAt } = await networkHelpers.loadFixture(twoBatches);
       await registry.declareOfficerCompromised(officerA.address, lateAt);
       const { leaf, index, proof } = late.certificate(0);
-      expect((await ledger.verifyLeaf(late.root, leaf, index, proof)).issuerAuthorized).to.be.false;
+      expect((await ledger.verifyLeaf(AGENCY_A, late.root, leaf, index, proof)).issuerAuthorized).to.be.false;
       const first = early.certificate(0);
-      expect((await ledger.verifyLeaf(early.root, first.leaf, first.index, first.proof)).issuerAuthorized).to.be.true;
+      expect((await ledger.verifyLeaf(AGENCY_A, early.root, first.leaf, first.index, first.proof)).issuerAuthorized).to.be.true;
     });
 
     it("voids earlier batches too once T moves earlier", async () => {
@@ -157,7 +157,7 @@ describe("CertificateLedger: verifyLeaf", () => {
       await registry.declareOfficerCompromised(officerA.address, lateAt);
       await registry.declareOfficerCompromised(officerA.address, earlyAt);
       const { leaf, index, proof } = early.certificate(0);
-      expect((await ledger.verifyLeaf(early.root, leaf, index, proof)).issuerAuthorized).to.be.false;
+      expect((await ledger.verifyLeaf(AGENCY_A, early.root, leaf, index, proof)).issuerAuthorized).to.be.false;
     });
 
     it("leaves other officers' batches alone", async () => {
@@ -166,7 +166,7 @@ describe("CertificateLedger: verifyLeaf", () => {
       await ledger.connect(officerA2).anchor(third.root, DIPLOMA, third.size);
       await registry.declareOfficerCompromised(officerA.address, lateAt);
       const { leaf, index, proof } = third.certificate(1);
-      const v = await ledger.verifyLeaf(third.root, leaf, index, proof);
+      const v = await ledger.verifyLeaf(AGENCY_A, third.root, leaf, index, proof);
       expect(v.issuerAuthorized).to.be.true;
       expect(v.officerCompromisedSince).to.equal(0n);
     });

@@ -2,7 +2,7 @@
 // admins, certificate types, and OpenZeppelin StandardMerkleTree batches as the service builds them.
 import { StandardMerkleTree } from "@openzeppelin/merkle-tree";
 import type { HardhatEthers, HardhatEthersSigner } from "@nomicfoundation/hardhat-ethers/types";
-import { id } from "ethers";
+import { id, type ContractTransactionResponse, type Signer } from "ethers";
 import type { AgencyRegistry, CertificateLedger } from "../../types/ethers-contracts/index.ts";
 
 export const DIPLOMA = 1;
@@ -28,6 +28,11 @@ export const VALID_REASONS = [0, 1, 2, 3, 4, 5, 6, 8, 9, 10];
 export const AgencyStatus = { None: 0n, Active: 1n, Suspended: 2n, Retired: 3n } as const;
 export const OfficerStatus = { None: 0n, Active: 1n, Removed: 2n } as const;
 export const LeafStatus = { Active: 0n, Suspended: 1n, Revoked: 2n } as const;
+
+/** How far back an agency admin may declare a key compromised (governance may go further). */
+export const COMPROMISE_WINDOW = 30 * 24 * 3600;
+/** Delay before a new governance holder may accept the role. */
+export const GOVERNANCE_TRANSFER_DELAY = 2 * 24 * 3600;
 
 export const typeBit = (typeId: number): bigint => 1n << BigInt(typeId);
 export const schemaHash = (typeId: number): string => id(`schema-${typeId}`);
@@ -106,7 +111,11 @@ function signerAt(signers: HardhatEthersSigner[], index: number): HardhatEthersS
 /** Contracts only: governance holds the role, nothing else is registered. */
 export async function deployContracts(ethers: HardhatEthers): Promise<Pick<Deployment, "registry" | "ledger">> {
   const governance = signerAt(await ethers.getSigners(), 0);
-  const registry = await ethers.deployContract("AgencyRegistry", [governance.address]);
+  const registry = await ethers.deployContract("AgencyRegistry", [
+    governance.address,
+    GOVERNANCE_TRANSFER_DELAY,
+    COMPROMISE_WINDOW,
+  ]);
   const ledger = await ethers.deployContract("CertificateLedger", [await registry.getAddress()]);
   return { registry, ledger };
 }
@@ -134,8 +143,42 @@ export async function deployWithAgencies(ethers: HardhatEthers): Promise<Deploym
   const both = typeBit(DIPLOMA) | typeBit(LICENCE);
   await registry.registerAgency(AGENCY_A, BEIJING, metadataHash(AGENCY_A), adminA.address, both);
   await registry.registerAgency(AGENCY_B, TIANJIN, metadataHash(AGENCY_B), adminB.address, typeBit(DIPLOMA));
-  await registry.connect(adminA).addOfficer(AGENCY_A, officerA.address);
-  await registry.connect(adminA).addOfficer(AGENCY_A, officerA2.address);
-  await registry.connect(adminB).addOfficer(AGENCY_B, officerB.address);
+  await addOfficer(registry, adminA, AGENCY_A, officerA);
+  await addOfficer(registry, adminA, AGENCY_A, officerA2);
+  await addOfficer(registry, adminB, AGENCY_B, officerB);
   return { registry, ledger, governance, adminA, officerA, officerA2, adminB, officerB, stranger };
+}
+
+/** The officer key's EIP-712 consent to join `agencyId` (OfficerConsent), valid for an hour from `now`. */
+export async function officerConsent(
+  registry: AgencyRegistry,
+  officer: Signer,
+  agencyId: number,
+  now: number,
+): Promise<{ deadline: number; signature: string }> {
+  const deadline = now + 3600;
+  const { chainId } = (await officer.provider?.getNetwork()) ?? { chainId: 31337n };
+  const signature = await officer.signTypedData(
+    { name: "certledger AgencyRegistry", version: "2", chainId, verifyingContract: await registry.getAddress() },
+    { OfficerConsent: [
+      { name: "agencyId", type: "uint32" },
+      { name: "officer", type: "address" },
+      { name: "deadline", type: "uint256" },
+    ] },
+    { agencyId, officer: await officer.getAddress(), deadline },
+  );
+  return { deadline, signature };
+}
+
+/** `admin` (else the registry's own runner) binds `officer` to `agencyId` with the officer's own consent. */
+export async function addOfficer(
+  registry: AgencyRegistry,
+  admin: Signer | null,
+  agencyId: number,
+  officer: Signer,
+): Promise<ContractTransactionResponse> {
+  const latest = await officer.provider?.getBlock("latest");
+  const { deadline, signature } = await officerConsent(registry, officer, agencyId, latest?.timestamp ?? 0);
+  const sender = admin === null ? registry : registry.connect(admin);
+  return sender.addOfficer(agencyId, await officer.getAddress(), deadline, signature);
 }
