@@ -59,7 +59,7 @@ export async function startService(config: Config, io: { logger: Logger; print: 
         registry: deployment.registry,
         governance,
         agencyAdmin: new Wallet(dev.agencyAdmin, provider),
-        officer: new Wallet(dev.serviceSigner).address,
+        officer: new Wallet(dev.serviceSigner),
         types,
         keccak,
         logger,

@@ -79,6 +79,7 @@ export function assembleRuntime(options: RuntimeOptions): Runtime {
       provider: options.provider,
       ledger: options.deployment.ledger,
       chainId: options.chainId,
+      deploymentBlock: options.deployment.deploymentBlock,
       signerFor,
       buildTree,
       onChainChange,

@@ -19,6 +19,7 @@ import { createProvider } from "../../server/chain/provider.ts";
 import { attachAnchor, wrapBatch } from "../../server/core/batch/wrap.ts";
 import { verifyDocument, type VerifyDeps } from "../../server/core/verification/verifyDocument.ts";
 import { RESULTS_FILE, benchInputs, createBenchContext, mergeResults, runCoreOfflineBench, type CoreBenchContext } from "./core-offline.ts";
+import { bindOfficer } from "../../server/chain/officerConsent.ts";
 
 const BATCH_SIZE = 1_000;
 const DURATION_MS = 10_000;
@@ -85,7 +86,7 @@ async function anchoredDocuments(provider: JsonRpcProvider, context: CoreBenchCo
   const registry = AgencyRegistry__factory.connect(deployed.registry, governance);
   const metadata = agencyMetadataHash(context.keccak, { name: AGENCY.name, nameEn: null, jurisdiction: AGENCY.jurisdiction });
   await (await registry.registerAgency(AGENCY.agencyId, Number(AGENCY.jurisdiction), metadata, admin.address, typesMask(context.types))).wait();
-  await (await registry.connect(admin).addOfficer(AGENCY.agencyId, officer.address)).wait();
+  await bindOfficer(registry.connect(admin), officer, AGENCY.agencyId);
 
   const batch = wrapBatch(benchInputs(BATCH_SIZE), context);
   const typeId = context.types.list()[0]?.typeId ?? 0;

@@ -3,12 +3,16 @@ import { join } from "node:path";
 import type { Command } from "commander";
 import { parseEther, Wallet } from "ethers";
 import { AgencyRegistry__factory } from "../../types/ethers-contracts/index.ts";
+import { signOfficerConsent } from "../../server/chain/officerConsent.ts";
 import { createApiKey } from "../../server/auth/apiKeys.ts";
 import { agencyMetadataHash } from "../../server/bootstrap/demoAgency.ts";
 import { Keccak256 } from "../../server/core/hashing/keccak.ts";
 import { builtinTypes } from "../../server/core/registry/builtin.ts";
 import { builtinJurisdictions } from "../../server/core/validation/jurisdictions.ts";
 import { withAdmin } from "./adminContext.ts";
+
+/** How long the consent of a key the admin CLI creates stays valid on an external chain. */
+const CONSENT_DAYS = 7;
 
 const AGENCY_STATUS = ["none", "active", "suspended", "retired"] as const;
 const OFFICER_STATUS = ["none", "active", "removed"] as const;
@@ -56,10 +60,19 @@ export function registerAdmin(program: Command): void {
         const keysDir = join(ctx.config.dataDir, "keys");
         mkdirSync(keysDir, { recursive: true, mode: 0o700 });
         writeFileSync(join(keysDir, `${officer.address}.key`), `${officer.privateKey}\n`, { mode: 0o600 });
+        // The service holds the key it just made, so it signs the key's consent to join this agency.
+        const latest = await ctx.provider.getBlock("latest");
+        const devChain = devAdmin !== null && admin === devAdmin.address;
+        const consent = await signOfficerConsent(officer, {
+          registry: ctx.deployment.registry,
+          chainId: (await ctx.provider.getNetwork()).chainId,
+          agencyId,
+          deadline: (latest?.timestamp ?? Math.floor(Date.now() / 1000)) + (devChain ? 3600 : CONSENT_DAYS * 24 * 3600),
+        });
         let officerAdded = false;
-        if (devAdmin && admin === devAdmin.address) {
+        if (devChain) {
           await (await governance.sendTransaction({ to: officer.address, value: parseEther("10") })).wait();
-          await (await registry.connect(devAdmin).addOfficer(agencyId, officer.address)).wait();
+          await (await registry.connect(devAdmin).addOfficer(agencyId, officer.address, consent.deadline, consent.signature)).wait();
           officerAdded = true;
         }
         await ctx.store.upsertAgency({
@@ -74,9 +87,10 @@ export function registerAdmin(program: Command): void {
           agencyId,
           officer: officer.address,
           officerAdded,
+          ...(officerAdded ? {} : { consent }),
           next: officerAdded
             ? "create an issuer API key: certledger apikey create --role issuer --agency " + String(agencyId)
-            : `fund ${officer.address} with gas and have the agency admin call addOfficer(${agencyId}, ${officer.address})`,
+            : `fund ${officer.address} with gas and have the agency admin call addOfficer(${agencyId}, ${officer.address}, ${consent.deadline}, ${consent.signature}) within ${CONSENT_DAYS} days`,
         });
       });
     });

@@ -16,6 +16,8 @@ export interface AnchorServiceDeps {
   provider: Provider;
   ledger: string;
   chainId: number;
+  /** the block the contracts were deployed in: no anchor can be older */
+  deploymentBlock: number;
   /** the signing queue of an agency's officer key */
   signerFor(agencyId: number): Promise<SignerQueue>;
   buildTree(leaves: readonly string[]): BatchTree;
@@ -34,6 +36,21 @@ export interface AnchorServiceOptions {
   confirmations: number;
   /** how long to wait for a receipt before looking again (the chain may be slow or down) */
   receiptTimeoutMs: number;
+  /** blocks per eth_getLogs request when looking for an anchor (providers cap block ranges) */
+  logBlockRange?: number;
+}
+
+/** As the audit indexer's default: what public providers accept per eth_getLogs request. */
+const DEFAULT_LOG_BLOCK_RANGE = 2000;
+
+/** A batch the chain holds for our agency, but anchored by a key that is not the batch's signer. */
+export class ForeignAnchorError extends Error {
+  readonly code = "FOREIGN_ANCHOR";
+
+  constructor(message: string) {
+    super(message);
+    this.name = "ForeignAnchorError";
+  }
 }
 
 const ledgerInterface = ICertificateLedger__factory.createInterface();
@@ -50,8 +67,9 @@ function revertName(error: unknown): string | null {
 
 /**
  * Anchors prepared batches: one `anchor` transaction per batch, signed by the agency's officer key.
- * Anchoring nothing twice does not rest on this code alone: the ledger refuses a root it already has,
- * and that refusal is read as "already anchored".
+ * Anchoring nothing twice does not rest on this code alone: the ledger refuses a root the agency
+ * already has. That refusal is taken as "already anchored" only once the chain shows the batch was
+ * anchored by this agency with the batch's own officer key; anything else is an error, never success.
  */
 export class AnchorService {
   readonly #deps: AnchorServiceDeps;
@@ -96,13 +114,16 @@ export class AnchorService {
     const store = this.#deps.store;
     const signer = await this.#deps.signerFor(batch.agencyId);
     const data = ledgerInterface.encodeFunctionData("anchor", [batch.root, batch.typeId, batch.size]);
+    if (signer.address.toLowerCase() !== batch.signer.toLowerCase()) {
+      throw new ForeignAnchorError(`batch ${batch.id} was prepared for key ${batch.signer}, the agency now signs with ${signer.address}`);
+    }
     try {
       await signer.send({ to: this.#deps.ledger, data }, async ({ nonce, hash }) => {
         await store.markBatchSent(batch.id, nonce, hash);
       });
     } catch (error) {
       if (revertName(error) !== "CertificateLedgerRootExists") throw error;
-      this.#deps.logger.info({ batch: batch.id, root: batch.root }, "root already on chain; recording it");
+      this.#deps.logger.info({ batch: batch.id, root: batch.root }, "root already on chain for this agency; checking who anchored it");
     }
     return (await store.getBatch(batch.id)) ?? batch;
   }
@@ -150,17 +171,42 @@ export class AnchorService {
         return { txHash: receipt.hash, blockNumber: receipt.blockNumber, at: new Date(block.timestamp * 1000).toISOString() };
       }
     }
-    const logs = await this.#ledger.queryFilter(this.#ledger.filters.BatchAnchored(batch.root));
-    const log = logs[0];
+    const log = await this.#anchorLog(batch);
     if (!log) return null;
     const block = await log.getBlock();
     return { txHash: log.transactionHash, blockNumber: log.blockNumber, at: new Date(block.timestamp * 1000).toISOString() };
   }
 
-  /** Whether the ledger holds `root` now. */
-  async isOnChain(root: string): Promise<boolean> {
-    const record = await this.#ledger.batch(root);
-    return record.officer !== "0x0000000000000000000000000000000000000000";
+  /**
+   * The BatchAnchored event of (agency, root), searched from the deployment block in bounded ranges
+   * (providers refuse one eth_getLogs over the whole chain). Refuses one signed by another key.
+   */
+  async #anchorLog(batch: BatchRecord) {
+    const filter = this.#ledger.filters.BatchAnchored(batch.root, batch.agencyId);
+    const range = this.#options.logBlockRange ?? DEFAULT_LOG_BLOCK_RANGE;
+    const head = await this.#deps.provider.getBlockNumber();
+    for (let from = this.#deps.deploymentBlock; from <= head; from += range) {
+      const [log] = await this.#ledger.queryFilter(filter, from, Math.min(from + range - 1, head));
+      if (!log) continue;
+      this.#requireOwnOfficer(batch, log.args.officer);
+      return log;
+    }
+    return null;
+  }
+
+  #requireOwnOfficer(batch: BatchRecord, officer: string): void {
+    if (officer.toLowerCase() === batch.signer.toLowerCase()) return;
+    throw new ForeignAnchorError(
+      `batch ${batch.id}: agency ${batch.agencyId} holds root ${batch.root} anchored by ${officer}, not by this service's key ${batch.signer}`,
+    );
+  }
+
+  /** Whether the ledger holds the batch for its agency now, anchored by the batch's own key. */
+  async isOnChain(batch: BatchRecord): Promise<boolean> {
+    const record = await this.#ledger.batch(batch.agencyId, batch.root);
+    if (record.officer === "0x0000000000000000000000000000000000000000") return false;
+    this.#requireOwnOfficer(batch, record.officer);
+    return true;
   }
 
   /**
@@ -169,7 +215,7 @@ export class AnchorService {
    * otherwise sends it again.
    */
   async resume(batch: BatchRecord): Promise<BatchRecord> {
-    if (await this.isOnChain(batch.root)) return this.confirm(batch);
+    if (await this.isOnChain(batch)) return this.confirm(batch);
     if (batch.state === "sent" && batch.txHash && (await this.#deps.provider.getTransaction(batch.txHash))) {
       return this.confirm(batch);
     }
@@ -190,7 +236,7 @@ export class AnchorService {
   async recoverAnchored(): Promise<number> {
     let resent = 0;
     for (const batch of await this.#deps.store.listBatches(["anchored"])) {
-      if (await this.isOnChain(batch.root)) continue;
+      if (await this.isOnChain(batch)) continue;
       await this.resume(batch);
       resent++;
     }

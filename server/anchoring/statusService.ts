@@ -89,7 +89,7 @@ export class StatusService {
     const members = await store.batchMembers(batch.id);
     const proof = this.#deps.buildTree(members.map((m) => m.leaf)).proof(certificate.leafIndex);
     const reasonCode = REVOCATION_REASONS[(op.reason ?? (op.kind === "suspend" ? "certificateHold" : "unspecified")) as RevocationReason];
-    const args = [batch.root, certificate.leaf, certificate.leafIndex, proof] as const;
+    const args = [batch.agencyId, batch.root, certificate.leaf, certificate.leafIndex, proof] as const;
     const data =
       op.kind === "reinstate"
         ? ledgerInterface.encodeFunctionData("reinstate", [...args])
@@ -163,8 +163,8 @@ export class StatusService {
           if (certificate.batchId === null || certificate.leafIndex === null) continue;
           const batch = await this.#deps.store.getBatch(certificate.batchId);
           if (!batch) continue;
-          const [onChain] = await ledger.leafStatus(batch.root, certificate.leafIndex);
-          const [batchRevokedAt] = await ledger.batchRevocation(batch.root);
+          const [onChain] = await ledger.leafStatus(batch.agencyId, batch.root, certificate.leafIndex);
+          const [batchRevokedAt] = await ledger.batchRevocation(batch.agencyId, batch.root);
           if (chainName[Number(onChain)] === status || batchRevokedAt > 0n) continue;
           this.#deps.logger.warn({ certificate: certificate.id, status }, "the chain lost a status change; applying it again");
           const op = await this.#deps.store.createStatusOp({

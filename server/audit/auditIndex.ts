@@ -224,10 +224,6 @@ export class AuditIndex {
     this.#stmt("DELETE FROM blocks WHERE number < ? AND number < (SELECT MAX(number) FROM blocks)").run(through - keep);
   }
 
-  agencyOfRoot(root: string): number | null {
-    const row = this.#stmt("SELECT agency_id FROM events WHERE root = ? AND kind = 'BatchAnchored' LIMIT 1").get(root.toLowerCase());
-    return numOrNull(row?.agency_id);
-  }
 
   page(filter: EventFilter, limit: number): AuditEvent[] {
     const { sql, params } = where(filter);
@@ -247,14 +243,20 @@ export class AuditIndex {
     for (const r of rows as IterableIterator<Row>) yield toEvent(r);
   }
 
-  /** Events of one batch: its anchoring, batch revocation and the status changes of `leaf` (or all leaves). */
-  batchEvents(root: string, leaf?: string): AuditEvent[] {
+  /**
+   * Events of one batch, keyed like the ledger by agency and root (another agency may hold a batch
+   * of the same root): its anchoring, batch revocation and the status changes of `leaf` (or all leaves).
+   */
+  batchEvents(agencyId: number, root: string, leaf?: string): AuditEvent[] {
     const rows =
       leaf === undefined
-        ? this.#stmt(`SELECT ${COLUMNS} FROM events WHERE root = ? ORDER BY block_number, log_index`).all(root.toLowerCase())
+        ? this.#stmt(`SELECT ${COLUMNS} FROM events WHERE root = ? AND agency_id = ? ORDER BY block_number, log_index`).all(
+            root.toLowerCase(),
+            agencyId,
+          )
         : this.#stmt(
-            `SELECT ${COLUMNS} FROM events WHERE root = ? AND (leaf IS NULL OR leaf = ?) ORDER BY block_number, log_index`,
-          ).all(root.toLowerCase(), leaf.toLowerCase());
+            `SELECT ${COLUMNS} FROM events WHERE root = ? AND agency_id = ? AND (leaf IS NULL OR leaf = ?) ORDER BY block_number, log_index`,
+          ).all(root.toLowerCase(), agencyId, leaf.toLowerCase());
     return rows.map((r) => toEvent(r as Row));
   }
 

@@ -10,6 +10,8 @@ export const LEDGER_EVENT_KINDS = [
   "CertificateRevoked",
   "CertificateSuspended",
   "CertificateReinstated",
+  "CertificateRestored",
+  "BatchRestored",
 ] as const;
 
 export const REGISTRY_EVENT_KINDS = [

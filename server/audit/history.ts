@@ -3,7 +3,15 @@ import type { CertificateRecord } from "../store/records.ts";
 import type { AuditIndex } from "./auditIndex.ts";
 import { reasonName, type AuditEvent, type EventKind } from "./events.ts";
 
-export type HistoryEntryKind = "anchored" | "suspended" | "reinstated" | "revoked" | "batchRevoked" | "supersededBy";
+export type HistoryEntryKind =
+  | "anchored"
+  | "suspended"
+  | "reinstated"
+  | "revoked"
+  | "batchRevoked"
+  | "restored"
+  | "batchRestored"
+  | "supersededBy";
 
 export interface HistoryEntry {
   event: HistoryEntryKind;
@@ -22,6 +30,8 @@ export interface HistoryEntry {
   requestedBy: string | null;
   /** for `supersededBy`: the successor certificate */
   successorId?: string;
+  /** for `restored` and `batchRestored`: the compromised key whose change governance undid */
+  undid?: string;
 }
 
 export interface CertificateHistory {
@@ -42,6 +52,8 @@ const ENTRY: Partial<Record<EventKind, HistoryEntryKind>> = {
   CertificateSuspended: "suspended",
   CertificateReinstated: "reinstated",
   CertificateRevoked: "revoked",
+  CertificateRestored: "restored",
+  BatchRestored: "batchRestored",
 };
 
 function fromEvent(event: AuditEvent, kind: HistoryEntryKind, requestedBy: string | null): HistoryEntry {
@@ -56,6 +68,8 @@ function fromEvent(event: AuditEvent, kind: HistoryEntryKind, requestedBy: strin
     reason: reasonName(event.reasonCode),
     reasonCode: event.reasonCode,
     requestedBy,
+    ...(typeof event.details?.compromisedOfficer === "string" ? { undid: event.details.compromisedOfficer } : {}),
+    ...(typeof event.details?.revokedBy === "string" ? { undid: event.details.revokedBy } : {}),
   };
 }
 
@@ -63,7 +77,7 @@ async function anchoringOf(store: Store, index: AuditIndex, certificate: Certifi
   if (certificate.batchId === null) return null;
   const batch = await store.getBatch(certificate.batchId);
   if (!batch) return null;
-  return { root: batch.root, events: index.batchEvents(batch.root, certificate.leaf) };
+  return { root: batch.root, events: index.batchEvents(batch.agencyId, batch.root, certificate.leaf) };
 }
 
 /**

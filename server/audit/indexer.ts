@@ -1,10 +1,9 @@
 import type { Provider } from "ethers";
 import type { Logger } from "pino";
-import { ICertificateLedger__factory } from "../../types/ethers-contracts/index.ts";
 import { isChainUnavailable } from "../chain/provider.ts";
 import type { AuditIndex, BlockRef } from "./auditIndex.ts";
 import type { AuditEvent } from "./events.ts";
-import { decodeLog, type DecodedEvent } from "./logDecoder.ts";
+import { decodeLog } from "./logDecoder.ts";
 
 export interface IndexerDeployment {
   chainId: number;
@@ -51,7 +50,6 @@ export interface IndexRound {
 }
 
 const BLOCK_FETCH_CONCURRENCY = 8;
-const ROOT_CACHE_LIMIT = 10_000;
 
 /**
  * Reads every event of the registry and the ledger into the audit index: bounded ranges, a cursor
@@ -64,7 +62,6 @@ export class ChainIndexer {
   readonly #deployment: IndexerDeployment;
   readonly #options: IndexerOptions;
   readonly #logger: Logger | null;
-  readonly #rootAgency = new Map<string, number>();
   #tail: Promise<unknown> = Promise.resolve();
   #timer: NodeJS.Timeout | null = null;
   #running = false;
@@ -149,7 +146,6 @@ export class ChainIndexer {
     // deeper than the guard window: start over, the index is only a cache
     const keep = forkBlock ?? this.#deployment.deploymentBlock - 1;
     const removedEvents = this.#index.rollbackAbove(keep);
-    this.#rootAgency.clear();
     return { forkBlock: keep, removedEvents };
   }
 
@@ -167,7 +163,7 @@ export class ChainIndexer {
       if (block?.hash !== log.blockHash) {
         throw new IndexerError("REORG_DURING_SCAN", `block ${log.blockNumber} changed while it was read; the next round re-reads it`);
       }
-      events.push({ ...(await this.#withAgency(decoded, events)), blockTime: block.time });
+      events.push({ ...decoded, blockTime: block.time });
     }
     this.#index.commitRange({ events, blocks: [...blocks.values()], nextBlock: to + 1 });
     this.#index.pruneGuards(to, this.#options.guardWindow);
@@ -190,18 +186,4 @@ export class ChainIndexer {
     return found;
   }
 
-  /** Ledger status events name a root, not an agency: take it from the root's anchoring. */
-  async #withAgency(event: DecodedEvent, earlier: readonly AuditEvent[]): Promise<DecodedEvent> {
-    if (event.agencyId !== null || event.contract !== "ledger" || event.root === null) return event;
-    const root = event.root;
-    let agencyId =
-      this.#rootAgency.get(root) ??
-      earlier.find((e) => e.kind === "BatchAnchored" && e.root === root)?.agencyId ??
-      this.#index.agencyOfRoot(root);
-    // anchored before the first scanned block (a rebuild from a later block): ask the ledger
-    agencyId ??= Number((await ICertificateLedger__factory.connect(this.#deployment.ledger, this.#provider).batch(root)).agencyId);
-    if (this.#rootAgency.size >= ROOT_CACHE_LIMIT) this.#rootAgency.clear();
-    this.#rootAgency.set(root, agencyId);
-    return { ...event, agencyId };
-  }
 }

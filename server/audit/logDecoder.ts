@@ -12,7 +12,7 @@ export type DecodedEvent = Omit<AuditEvent, "blockTime">;
 
 /**
  * Decodes one log of the ledger or the registry into an index row, or null for a log that is not
- * one of their events. Ledger status events carry no agency: the indexer resolves it from the root.
+ * one of their events. Every ledger event names its agency: a root alone may be several agencies' batches.
  */
 export function decodeLog(log: Log, contracts: { ledger: string; registry: string }): DecodedEvent | null {
   const address = log.address.toLowerCase();
@@ -46,11 +46,23 @@ export function decodeLog(log: Log, contracts: { ledger: string; registry: strin
       return { ...base, actor: getAddress(String(a.officer)), agencyId: num(a.agencyId), root: hex(a.root), typeId: num(a.typeId), size: num(a.size) };
     case "BatchRevoked":
       return { ...base, actor: getAddress(String(a.actor)), agencyId: num(a.agencyId), root: hex(a.root), reasonCode: num(a.reason) };
+    case "BatchRestored":
+      return { ...base, actor: getAddress(String(a.actor)), agencyId: num(a.agencyId), root: hex(a.root), details: { revokedBy: getAddress(String(a.revokedBy)) } };
     case "CertificateRevoked":
     case "CertificateSuspended":
-      return { ...base, actor: getAddress(String(a.actor)), root: hex(a.root), leaf: hex(a.leaf), leafIndex: num(a.index), reasonCode: num(a.reason) };
+      return { ...base, actor: getAddress(String(a.actor)), agencyId: num(a.agencyId), root: hex(a.root), leaf: hex(a.leaf), leafIndex: num(a.index), reasonCode: num(a.reason) };
     case "CertificateReinstated":
-      return { ...base, actor: getAddress(String(a.actor)), root: hex(a.root), leaf: hex(a.leaf), leafIndex: num(a.index) };
+      return { ...base, actor: getAddress(String(a.actor)), agencyId: num(a.agencyId), root: hex(a.root), leaf: hex(a.leaf), leafIndex: num(a.index) };
+    case "CertificateRestored":
+      return {
+        ...base,
+        actor: getAddress(String(a.actor)),
+        agencyId: num(a.agencyId),
+        root: hex(a.root),
+        leaf: hex(a.leaf),
+        leafIndex: num(a.index),
+        details: { compromisedOfficer: getAddress(String(a.compromisedOfficer)) },
+      };
     case "CertificateTypeDefined":
       return { ...base, actor: getAddress(String(a.by)), typeId: num(a.typeId), details: { schemaHash: hex(a.schemaHash) } };
     case "AgencyRegistered":

@@ -161,7 +161,7 @@ export class Reconciler {
 
     const first = members[0];
     if (first) {
-      const view = await this.#deps.ledgerView.verifyLeaf(root, first.leaf, 0, rootRebuilt ? tree.proof(0) : proofOf(first));
+      const view = await this.#deps.ledgerView.verifyLeaf(batch.agencyId, root, first.leaf, 0, rootRebuilt ? tree.proof(0) : proofOf(first));
       if (!view.anchored) {
         findings.push({ severity: "critical", code: "ROOT_NOT_ON_CHAIN", root, detail: `batch ${batch.id} (${members.length} certificates) is anchored in the database but its root is not on chain` });
         return findings;
@@ -181,7 +181,7 @@ export class Reconciler {
       const problem = this.#documentProblem(m, root);
       if (problem) findings.push({ severity: "high", code: "DOCUMENT_MISMATCH", certificateId: m.id, root, detail: problem });
     }
-    findings.push(...(await this.#statusFindings(root, members, inFlight)));
+    findings.push(...(await this.#statusFindings(batch.agencyId, root, members, inFlight)));
     return findings;
   }
 
@@ -207,11 +207,13 @@ export class Reconciler {
   }
 
   /** Statuses by the index; each difference is read again from the chain before it counts. */
-  async #statusFindings(root: string, members: CertificateRecord[], inFlight: ReadonlySet<string>): Promise<Finding[]> {
+  async #statusFindings(agencyId: number, root: string, members: CertificateRecord[], inFlight: ReadonlySet<string>): Promise<Finding[]> {
     const byIndex = new Map<number, ChainStatus>();
     let batchRevoked: ChainStatus | null = null;
-    for (const e of this.#deps.index.batchEvents(root)) {
+    for (const e of this.#deps.index.batchEvents(agencyId, root)) {
       if (e.kind === "BatchRevoked") batchRevoked = { status: "revoked", reason: reasonName(e.reasonCode) };
+      else if (e.kind === "BatchRestored") batchRevoked = null;
+      else if (e.leafIndex !== null && e.kind === "CertificateRestored") byIndex.set(e.leafIndex, { status: "active", reason: null });
       else if (e.leafIndex !== null && e.kind === "CertificateRevoked") byIndex.set(e.leafIndex, { status: "revoked", reason: reasonName(e.reasonCode) });
       else if (e.leafIndex !== null && e.kind === "CertificateSuspended") byIndex.set(e.leafIndex, { status: "suspended", reason: reasonName(e.reasonCode) });
       else if (e.leafIndex !== null && e.kind === "CertificateReinstated") byIndex.set(e.leafIndex, { status: "active", reason: null });
@@ -223,7 +225,7 @@ export class Reconciler {
       const expected = indexed.status !== "revoked" && batchRevoked ? batchRevoked : indexed;
       const stored = dbStatus(m);
       if (same(stored, expected)) continue;
-      const onChain = await this.#chainStatus(root, m.leafIndex);
+      const onChain = await this.#chainStatus(agencyId, root, m.leafIndex);
       if (same(stored, onChain)) continue;
       findings.push({
         severity: "high",
@@ -236,8 +238,11 @@ export class Reconciler {
     return findings;
   }
 
-  async #chainStatus(root: string, index: number): Promise<ChainStatus> {
-    const [[status, reason], [revokedAt, batchReason]] = await Promise.all([this.#contract.leafStatus(root, index), this.#contract.batchRevocation(root)]);
+  async #chainStatus(agencyId: number, root: string, index: number): Promise<ChainStatus> {
+    const [[status, reason], [revokedAt, batchReason]] = await Promise.all([
+      this.#contract.leafStatus(agencyId, root, index),
+      this.#contract.batchRevocation(agencyId, root),
+    ]);
     const leaf: ChainStatus = { status: LEAF_STATUS[Number(status)] ?? "active", reason: Number(status) === 0 ? null : reasonName(Number(reason)) };
     return leaf.status !== "revoked" && revokedAt > 0n ? { status: "revoked", reason: reasonName(Number(batchReason)) } : leaf;
   }

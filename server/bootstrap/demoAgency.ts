@@ -4,6 +4,7 @@ import canonicalize from "canonicalize";
 import type { Signer } from "ethers";
 import type { Logger } from "pino";
 import { AgencyRegistry__factory } from "../../types/ethers-contracts/index.ts";
+import { signOfficerConsent } from "../chain/officerConsent.ts";
 import { createApiKey } from "../auth/apiKeys.ts";
 import { toHex32, type Keccak256 } from "../core/hashing/keccak.ts";
 import type { CertificateTypeRegistry } from "../core/registry/registry.ts";
@@ -40,7 +41,8 @@ export async function ensureDemoAgency(deps: {
   registry: string;
   governance: Signer;
   agencyAdmin: Signer;
-  officer: string;
+  /** the service's officer key: it signs its own consent to join the demo agency */
+  officer: Signer;
   types: CertificateTypeRegistry;
   keccak: Keccak256;
   logger: Logger;
@@ -54,15 +56,25 @@ export async function ensureDemoAgency(deps: {
     const admin = await deps.agencyAdmin.getAddress();
     await (await asGovernance.registerAgency(agencyId, Number(jurisdiction), metadata, admin, typesMask(deps.types))).wait();
   }
-  const officer = await asGovernance.officer(deps.officer);
+  const officerAddress = await deps.officer.getAddress();
+  const officer = await asGovernance.officer(officerAddress);
   if (officer.status === OFFICER_STATUS_NONE) {
     const asAdmin = AgencyRegistry__factory.connect(deps.registry, deps.agencyAdmin);
-    await (await asAdmin.addOfficer(agencyId, deps.officer)).wait();
+    const latest = await deps.governance.provider?.getBlock("latest");
+    const network = await deps.governance.provider?.getNetwork();
+    if (!latest || !network) throw new Error("the governance signer has no provider");
+    const consent = await signOfficerConsent(deps.officer, {
+      registry: deps.registry,
+      chainId: network.chainId,
+      agencyId,
+      deadline: latest.timestamp + 3600,
+    });
+    await (await asAdmin.addOfficer(agencyId, officerAddress, consent.deadline, consent.signature)).wait();
   }
 
   if (await deps.store.getAgency(agencyId)) return;
   const now = new Date();
-  await deps.store.upsertAgency({ ...DEMO_AGENCY, signer: deps.officer, createdAt: now.toISOString() });
+  await deps.store.upsertAgency({ ...DEMO_AGENCY, signer: officerAddress, createdAt: now.toISOString() });
   const issuer = await createApiKey(deps.store, { agencyId, role: "issuer", label: "demo officer", now });
   const auditor = await createApiKey(deps.store, { agencyId: null, role: "auditor", label: "demo auditor", now });
   const path = join(deps.dataDir, "dev-credentials.json");

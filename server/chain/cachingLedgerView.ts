@@ -1,5 +1,5 @@
 import type { Provider } from "ethers";
-import type { ChainEventRef, LeafView, LedgerView } from "../core/verification/ledgerView.ts";
+import type { ChainEventRef, LeafView, LedgerView, RestorationRef, StatusEventRef } from "../core/verification/ledgerView.ts";
 
 export interface CachingLedgerViewOptions {
   /** how often the chain head is read; an outside status change is seen within about this long */
@@ -60,13 +60,13 @@ export class CachingLedgerView implements LedgerView {
     this.#epoch++;
   }
 
-  async verifyLeaf(root: string, leaf: string, index: number, proof: readonly string[]): Promise<LeafView> {
-    if (this.#head === null) return this.#inner.verifyLeaf(root, leaf, index, proof);
-    const key = `${root}:${leaf}:${index}:${proof.join(",")}`;
+  async verifyLeaf(agencyId: number, root: string, leaf: string, index: number, proof: readonly string[]): Promise<LeafView> {
+    if (this.#head === null) return this.#inner.verifyLeaf(agencyId, root, leaf, index, proof);
+    const key = `${agencyId}:${root}:${leaf}:${index}:${proof.join(",")}`;
     const epoch = this.#epoch;
     const hit = this.#cache.get(key);
     if (hit?.epoch === epoch) return hit.view;
-    const entry = { epoch, view: this.#inner.verifyLeaf(root, leaf, index, proof) };
+    const entry = { epoch, view: this.#inner.verifyLeaf(agencyId, root, leaf, index, proof) };
     this.#cache.delete(key);
     this.#cache.set(key, entry);
     if (this.#cache.size > this.#options.maxEntries) {
@@ -82,11 +82,15 @@ export class CachingLedgerView implements LedgerView {
     }
   }
 
-  anchorEvent(root: string): Promise<ChainEventRef | null> {
-    return this.#inner.anchorEvent(root);
+  anchorEvent(agencyId: number, root: string): Promise<ChainEventRef | null> {
+    return this.#inner.anchorEvent(agencyId, root);
   }
 
-  statusEvent(root: string, leaf: string): Promise<ChainEventRef | null> {
-    return this.#inner.statusEvent(root, leaf);
+  statusEvent(agencyId: number, root: string, leaf: string): Promise<StatusEventRef | null> {
+    return this.#inner.statusEvent(agencyId, root, leaf);
+  }
+
+  restorationEvent(agencyId: number, root: string, leaf: string): Promise<RestorationRef | null> {
+    return this.#inner.restorationEvent(agencyId, root, leaf);
   }
 }

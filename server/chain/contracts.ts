@@ -52,6 +52,11 @@ export async function readArtifact(
   return { contractName: name, abi: parsed.data.abi as InterfaceAbi, bytecode: parsed.data.bytecode };
 }
 
+/** Two days between starting and accepting a move of the governance role. */
+export const DEFAULT_GOVERNANCE_TRANSFER_DELAY = 2 * 24 * 3600;
+/** How far back an agency admin may declare one of its keys compromised: 30 days. */
+export const DEFAULT_COMPROMISE_WINDOW = 30 * 24 * 3600;
+
 /**
  * Deploys the registry (governed by `governance`) and the ledger that trusts it from `deployer`,
  * waiting for each receipt. Nonces are taken once and set explicitly: a provider that caches
@@ -59,7 +64,7 @@ export async function readArtifact(
  */
 export async function deployCertledger(
   deployer: Signer,
-  options: { governance: string; artifactsDir?: URL },
+  options: { governance: string; artifactsDir?: URL; governanceTransferDelay?: number; compromiseWindow?: number },
 ): Promise<DeployedCertledger> {
   const [registryArtifact, ledgerArtifact] = await Promise.all([
     readArtifact("AgencyRegistry", options.artifactsDir),
@@ -68,7 +73,12 @@ export async function deployCertledger(
   const nonce = await deployer.getNonce("pending");
 
   const registryFactory = new ContractFactory(registryArtifact.abi, registryArtifact.bytecode, deployer);
-  const registry = (await registryFactory.deploy(options.governance, { nonce })) as unknown as AgencyRegistry;
+  const registry = (await registryFactory.deploy(
+    options.governance,
+    options.governanceTransferDelay ?? DEFAULT_GOVERNANCE_TRANSFER_DELAY,
+    options.compromiseWindow ?? DEFAULT_COMPROMISE_WINDOW,
+    { nonce },
+  )) as unknown as AgencyRegistry;
   const registryReceipt = await registry.deploymentTransaction()?.wait();
   if (!registryReceipt) throw new Error("the registry deployment has no receipt");
   const registryAddress = await registry.getAddress();

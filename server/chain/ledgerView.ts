@@ -1,6 +1,14 @@
 import { JsonRpcApiProvider, isError, makeError, type JsonRpcPayload, type Log, type Provider } from "ethers";
 import { ICertificateLedger__factory, type ICertificateLedger } from "../../types/ethers-contracts/index.ts";
-import { ChainUnavailableError, NoLedgerError, type ChainEventRef, type LeafView, type LedgerView } from "../core/verification/ledgerView.ts";
+import {
+  ChainUnavailableError,
+  NoLedgerError,
+  type ChainEventRef,
+  type LeafView,
+  type LedgerView,
+  type RestorationRef,
+  type StatusEventRef,
+} from "../core/verification/ledgerView.ts";
 import { isChainUnavailable } from "./provider.ts";
 import { decodeVerifyLeaf, encodeVerifyLeaf } from "./verifyLeafCodec.ts";
 
@@ -50,8 +58,8 @@ export class EthersLedgerView implements LedgerView {
     return response.result;
   }
 
-  verifyLeaf(root: string, leaf: string, index: number, proof: readonly string[]): Promise<LeafView> {
-    return this.#guard(async () => decodeVerifyLeaf(await this.#ethCall(encodeVerifyLeaf(root, leaf, index, proof))));
+  verifyLeaf(agencyId: number, root: string, leaf: string, index: number, proof: readonly string[]): Promise<LeafView> {
+    return this.#guard(async () => decodeVerifyLeaf(await this.#ethCall(encodeVerifyLeaf(agencyId, root, leaf, index, proof))));
   }
 
   async #ref(log: Pick<Log, "blockNumber" | "transactionHash"> | undefined): Promise<ChainEventRef | null> {
@@ -60,23 +68,50 @@ export class EthersLedgerView implements LedgerView {
     return { txHash: log.transactionHash, blockNumber: log.blockNumber, time: block?.timestamp ?? 0 };
   }
 
-  anchorEvent(root: string): Promise<ChainEventRef | null> {
+  anchorEvent(agencyId: number, root: string): Promise<ChainEventRef | null> {
     return this.#guard(async () => {
-      const logs = await this.#contract.queryFilter(this.#contract.filters.BatchAnchored(root), this.#fromBlock);
+      const logs = await this.#contract.queryFilter(this.#contract.filters.BatchAnchored(root, agencyId), this.#fromBlock);
       return this.#ref(logs[0]);
     });
   }
 
-  statusEvent(root: string, leaf: string): Promise<ChainEventRef | null> {
+  statusEvent(agencyId: number, root: string, leaf: string): Promise<StatusEventRef | null> {
     return this.#guard(async () => {
       const f = this.#contract.filters;
-      const found = await Promise.all([
+      const [revoked, suspended, batchRevoked] = await Promise.all([
         this.#contract.queryFilter(f.CertificateRevoked(leaf, root), this.#fromBlock),
         this.#contract.queryFilter(f.CertificateSuspended(leaf, root), this.#fromBlock),
-        this.#contract.queryFilter(f.BatchRevoked(root), this.#fromBlock),
+        this.#contract.queryFilter(f.BatchRevoked(root, agencyId), this.#fromBlock),
       ]);
-      const latest = found.flat().sort((a, b) => a.blockNumber - b.blockNumber || a.index - b.index).at(-1);
-      return this.#ref(latest);
+      // the same root may be another agency's batch too: only this agency's events count
+      const latest = latestOf([
+        ...[...revoked, ...suspended].filter((log) => Number(log.args.agencyId) === agencyId),
+        ...batchRevoked,
+      ]);
+      const ref = await this.#ref(latest);
+      return ref && latest ? { ...ref, actor: latest.args.actor } : null;
     });
   }
+
+  restorationEvent(agencyId: number, root: string, leaf: string): Promise<RestorationRef | null> {
+    return this.#guard(async () => {
+      const f = this.#contract.filters;
+      const [certificate, batch] = await Promise.all([
+        this.#contract.queryFilter(f.CertificateRestored(leaf, root), this.#fromBlock),
+        this.#contract.queryFilter(f.BatchRestored(root, agencyId), this.#fromBlock),
+      ]);
+      const ownCertificate = latestOf(certificate.filter((log) => Number(log.args.agencyId) === agencyId));
+      const ownBatch = latestOf(batch);
+      const latest = latestOf([ownCertificate, ownBatch].filter((log) => log !== undefined));
+      const ref = await this.#ref(latest);
+      if (!ref || !latest) return null;
+      if (ownBatch && latest === ownBatch) return { ...ref, actor: ownBatch.args.actor, scope: "batch", undid: ownBatch.args.revokedBy };
+      if (!ownCertificate) return null;
+      return { ...ref, actor: ownCertificate.args.actor, scope: "certificate", undid: ownCertificate.args.compromisedOfficer };
+    });
+  }
+}
+
+function latestOf<T extends Pick<Log, "blockNumber" | "index">>(logs: readonly T[]): T | undefined {
+  return [...logs].sort((a, b) => a.blockNumber - b.blockNumber || a.index - b.index).at(-1);
 }

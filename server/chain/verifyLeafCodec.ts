@@ -9,20 +9,22 @@ const VERIFY_LEAF = ICertificateLedger__factory.createInterface().getFunction("v
 
 /** The layout the hand-written codec below assumes, as `name:type`, nested tuples flattened. */
 const VERIFY_LEAF_LAYOUT = {
-  inputs: ["root:bytes32", "leaf:bytes32", "index:uint256", "proof:bytes32[]"],
+  inputs: ["agencyId:uint32", "root:bytes32", "leaf:bytes32", "index:uint256", "proof:bytes32[]"],
   outputs: [
     "chainId:uint256",
     "anchored:bool",
     "proofValid:bool",
     "batch.officer:address",
     "batch.agencyId:uint32",
-    "batch.anchoredAt:uint32",
+    "batch.anchoredAt:uint40",
     "batch.typeId:uint8",
     "batch.size:uint24",
-    "batchRevokedAt:uint64",
+    "batchRevokedAt:uint40",
     "batchRevocationReason:uint8",
+    "batchRevokedBy:address",
     "status:uint8",
     "reason:uint8",
+    "statusByGovernance:bool",
     "agencyStatus:uint8",
     "jurisdiction:uint32",
     "agencyMetadataHash:bytes32",
@@ -48,13 +50,16 @@ const VERIFY_LEAF_SELECTOR = VERIFY_LEAF.selector;
 const BYTES32 = /^0x[0-9a-fA-F]{64}$/;
 const word = (value: number): string => value.toString(16).padStart(64, "0");
 
-/** verifyLeaf's calldata: selector, root, leaf, index, then the proof as a dynamic array. */
-export function encodeVerifyLeaf(root: string, leaf: string, index: number, proof: readonly string[]): string {
+/** verifyLeaf's calldata: selector, agency id, root, leaf, index, then the proof as a dynamic array. */
+export function encodeVerifyLeaf(agencyId: number, root: string, leaf: string, index: number, proof: readonly string[]): string {
   for (const value of [root, leaf, ...proof]) {
     if (!BYTES32.test(value)) throw makeError("not a bytes32 hex string", "INVALID_ARGUMENT", { argument: "verifyLeaf", value });
   }
   if (!Number.isSafeInteger(index) || index < 0) throw makeError("bad leaf index", "INVALID_ARGUMENT", { argument: "index", value: index });
-  const head = VERIFY_LEAF_SELECTOR + root.slice(2) + leaf.slice(2) + word(index) + word(4 * 32) + word(proof.length);
+  if (!Number.isInteger(agencyId) || agencyId < 0 || agencyId > 0xffffffff) {
+    throw makeError("bad agency id", "INVALID_ARGUMENT", { argument: "agencyId", value: agencyId });
+  }
+  const head = VERIFY_LEAF_SELECTOR + word(agencyId) + root.slice(2) + leaf.slice(2) + word(index) + word(5 * 32) + word(proof.length);
   return head + proof.map((node) => node.slice(2)).join("");
 }
 
@@ -66,12 +71,13 @@ export function decodeVerifyLeaf(data: string): LeafView {
   }
   const at = (i: number): bigint => BigInt(`0x${data.slice(2 + 64 * i, 66 + 64 * i)}`);
   const n = (i: number): number => Number(at(i));
+  const address = (i: number): string => getAddress(`0x${data.slice(2 + 64 * i + 24, 2 + 64 * (i + 1))}`);
   return {
     chainId: n(0),
     anchored: at(1) !== 0n,
     proofValid: at(2) !== 0n,
     batch: {
-      officer: getAddress(`0x${data.slice(2 + 64 * 3 + 24, 2 + 64 * 4)}`),
+      officer: address(3),
       agencyId: n(4),
       anchoredAt: n(5),
       typeId: n(6),
@@ -79,11 +85,13 @@ export function decodeVerifyLeaf(data: string): LeafView {
     },
     batchRevokedAt: n(8),
     batchRevocationReason: n(9),
-    status: LEAF_STATUS[n(10)] ?? "active",
-    reason: n(11),
-    agencyStatus: AGENCY_STATUS[n(12)] ?? "none",
-    jurisdiction: n(13),
-    issuerAuthorized: at(15) !== 0n,
-    officerCompromisedSince: n(16),
+    batchRevokedBy: address(10),
+    status: LEAF_STATUS[n(11)] ?? "active",
+    reason: n(12),
+    statusByGovernance: at(13) !== 0n,
+    agencyStatus: AGENCY_STATUS[n(14)] ?? "none",
+    jurisdiction: n(15),
+    issuerAuthorized: at(17) !== 0n,
+    officerCompromisedSince: n(18),
   };
 }

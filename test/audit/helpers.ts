@@ -4,6 +4,7 @@ import { builtinTypes } from "../../server/core/registry/builtin.ts";
 import { sampleInputs } from "../core/support/samples.ts";
 import { call } from "../support/http.ts";
 import { devKey, type Harness } from "../support/serviceHarness.ts";
+import { bindOfficer } from "../../server/chain/officerConsent.ts";
 
 /** A food business permit request (valid for either harness agency); `n` varies the values. */
 export function permit(n: number) {
@@ -34,7 +35,7 @@ export async function outsideOfficer(h: Harness, agencyIndex: 0 | 1, account: nu
   const agency = h.agencies[agencyIndex];
   const officer = new Wallet(devKey(account), h.provider);
   const registry = AgencyRegistry__factory.connect(h.registry, agency.admin);
-  await (await registry.addOfficer(agency.agencyId, officer.address)).wait();
+  await bindOfficer(registry, officer, agency.agencyId);
   return officer;
 }
 

@@ -11,8 +11,10 @@ const view = (status: LeafView["status"]): LeafView => ({
   batch: { officer: "0x0000000000000000000000000000000000000001", agencyId: 1, anchoredAt: 1, typeId: 1, size: 1 },
   batchRevokedAt: 0,
   batchRevocationReason: 0,
+  batchRevokedBy: "0x0000000000000000000000000000000000000000",
   status,
   reason: 0,
+  statusByGovernance: false,
   agencyStatus: "active",
   jurisdiction: 110000,
   issuerAuthorized: true,
@@ -32,6 +34,7 @@ describe("CachingLedgerView", () => {
     },
     anchorEvent: () => Promise.resolve(null),
     statusEvent: () => Promise.resolve(null),
+    restorationEvent: () => Promise.resolve(null),
   };
   const provider = {
     getBlockNumber: () => {
@@ -40,7 +43,7 @@ describe("CachingLedgerView", () => {
     },
   } as unknown as Provider;
   let cache: CachingLedgerView;
-  const ask = () => cache.verifyLeaf("0xroot", "0xleaf", 0, ["0xsibling"]);
+  const ask = () => cache.verifyLeaf(1, "0xroot", "0xleaf", 0, ["0xsibling"]);
   const headRead = async () => {
     const seen = headReads;
     await waitFor("the next head read", () => Promise.resolve(headReads > seen + 1 ? true : undefined), 2_000, 5);
@@ -112,12 +115,12 @@ describe("CachingLedgerView", () => {
   it("keeps at most maxEntries answers", async () => {
     cache.start();
     await headRead();
-    await cache.verifyLeaf("0xa", "0xleaf", 0, []);
-    await cache.verifyLeaf("0xb", "0xleaf", 0, []);
-    await cache.verifyLeaf("0xc", "0xleaf", 0, []);
-    await cache.verifyLeaf("0xa", "0xleaf", 0, []);
+    await cache.verifyLeaf(1, "0xa", "0xleaf", 0, []);
+    await cache.verifyLeaf(1, "0xb", "0xleaf", 0, []);
+    await cache.verifyLeaf(1, "0xc", "0xleaf", 0, []);
+    await cache.verifyLeaf(1, "0xa", "0xleaf", 0, []);
     expect(calls).to.equal(4);
-    await cache.verifyLeaf("0xc", "0xleaf", 0, []);
+    await cache.verifyLeaf(1, "0xc", "0xleaf", 0, []);
     expect(calls).to.equal(4);
   });
 });

@@ -133,7 +133,7 @@ describe("certledger CLI against a local anvil", function () {
     it("gives REVOKED once the issuer revoked the certificate", async () => {
       const revoked = batch.documents[2]!;
       const p = revoked.proof;
-      await (await ledgerAs(chain, chain.officers[0]!).revoke(p.root, p.leaf, p.index, p.proof, 1)).wait();
+      await (await ledgerAs(chain, chain.officers[0]!).revoke(chain.agency.agencyId, p.root, p.leaf, p.index, p.proof, 1)).wait();
       const run = await runCli(["verify", await writeJson("revoked.json", revoked), "--rpc", localChain.rpcUrl]);
       expect(run.code).to.equal(EXIT.invalid);
       expect(run.stdout).to.match(/^✘ REVOKED$/m);

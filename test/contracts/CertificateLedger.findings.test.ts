@@ -236,7 +236,7 @@ describe("CertificateLedger: findings of the contracts review", () => {
     const data = await ledger
       .connect(officerA)
       .revokeMany.staticCall(AGENCY_A, batch.root, { ...many, proof: many.proof.slice(1) }, 0)
-      .catch((error: { data?: string }) => error.data);
+      .catch((error: unknown) => (error as { data?: string }).data);
     expect(ledgerErrors.parseError(data ?? "0x")?.name).to.equal("MerkleProofInvalidMultiproof");
     // The registry's errors reach ledger callers unchanged (bubbled): the registry interface names them.
     expect(registryErrors.getError("AgencyRegistryAgencyNotActive")).to.not.equal(null);

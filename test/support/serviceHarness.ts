@@ -18,6 +18,7 @@ import { Keccak256 } from "../../server/core/hashing/keccak.ts";
 import { builtinTypes } from "../../server/core/registry/builtin.ts";
 import { SqliteStore } from "../../server/store/sqlite/sqliteStore.ts";
 import { assembleRuntime, type Runtime } from "../../server/wiring.ts";
+import { bindOfficer } from "../../server/chain/officerConsent.ts";
 
 /** DEV-ONLY keys of the Hardhat network's default accounts (the public test mnemonic). */
 export const devKey = (index: number): string =>
@@ -86,7 +87,7 @@ export async function startHarness(
     const admin = new Wallet(devKey(a.admin), provider);
     const metadata = agencyMetadataHash(keccak, { name: a.name, nameEn: null, jurisdiction: a.jurisdiction });
     await (await registry.registerAgency(a.agencyId, Number(a.jurisdiction), metadata, admin.address, typesMask(types))).wait();
-    await (await registry.connect(admin).addOfficer(a.agencyId, officer.address)).wait();
+    await bindOfficer(registry.connect(admin), officer, a.agencyId);
     await store.upsertAgency({ agencyId: a.agencyId, name: a.name, nameEn: null, jurisdiction: a.jurisdiction, signer: officer.address, createdAt: now.toISOString() });
     const key = await createApiKey(store, { agencyId: a.agencyId, role: "issuer", label: "test officer", now });
     agencies.push({ agencyId: a.agencyId, jurisdiction: a.jurisdiction, name: a.name, officer, admin, issuerKey: key.apiKey });

@@ -41,13 +41,13 @@ describe("TypeScript proofs against the ledger contract", function () {
       for (let index = 0; index < size; index++) {
         const proof = tree.proof(index);
         expect(batch.documents[index]!.proof.proof).to.deep.equal(proof);
-        const accepted = await view.verifyLeaf(batch.root, batch.leaves[index]!, index, proof);
+        const accepted = await view.verifyLeaf(chain.agency.agencyId, batch.root, batch.leaves[index]!, index, proof);
         expect(accepted, `size ${size} index ${index}`).to.include({ anchored: true, proofValid: true });
       }
-      const wrongIndex = await view.verifyLeaf(batch.root, batch.leaves[0]!, size, tree.proof(0));
+      const wrongIndex = await view.verifyLeaf(chain.agency.agencyId, batch.root, batch.leaves[0]!, size, tree.proof(0));
       expect(wrongIndex.proofValid).to.equal(false);
       if (size > 1) {
-        const swapped = await view.verifyLeaf(batch.root, batch.leaves[0]!, 0, tree.proof(1));
+        const swapped = await view.verifyLeaf(chain.agency.agencyId, batch.root, batch.leaves[0]!, 0, tree.proof(1));
         expect(swapped.proofValid).to.equal(false);
       }
     }
@@ -59,7 +59,7 @@ describe("TypeScript proofs against the ledger contract", function () {
     const multi = batch.tree.multiProof(chosen);
     expect(multi.indices).to.have.members(chosen);
     await (
-      await ledgerAs(chain, chain.officers[0]!).revokeMany(batch.root, multi.leaves, multi.indices, multi.proof, multi.proofFlags, KEY_COMPROMISE)
+      await ledgerAs(chain, chain.officers[0]!).revokeMany(chain.agency.agencyId, batch.root, multi, KEY_COMPROMISE)
     ).wait();
     for (const [index, document] of batch.documents.entries()) {
       const result = await verifyDocument(document, { keccak: chain.keccak, types: chain.types, ledger: view }, { now: NOW });
@@ -80,10 +80,10 @@ describe("TypeScript proofs against the ledger contract", function () {
     const statusOf = async (index: number) =>
       (await verifyDocument(batch.documents[index]!, { keccak: chain.keccak, types: chain.types, ledger: view }, { now: NOW })).status;
 
-    await (await ledger.suspendMany(batch.root, multi.leaves, multi.indices, multi.proof, multi.proofFlags, CERTIFICATE_HOLD)).wait();
+    await (await ledger.suspendMany(chain.agency.agencyId, batch.root, multi, CERTIFICATE_HOLD)).wait();
     for (let index = 0; index < 9; index++) expect(await statusOf(index), `index ${index}`).to.equal(chosen.includes(index) ? "SUSPENDED" : "VALID");
 
-    await (await ledger.reinstateMany(batch.root, multi.leaves, multi.indices, multi.proof, multi.proofFlags)).wait();
+    await (await ledger.reinstateMany(chain.agency.agencyId, batch.root, multi)).wait();
     for (let index = 0; index < 9; index++) expect(await statusOf(index), `index ${index}`).to.equal("VALID");
   });
 });

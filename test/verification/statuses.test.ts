@@ -261,6 +261,7 @@ describe("verification against a real chain: every status", function () {
         verifyLeaf: () => Promise.reject(new Error("the chain was asked")),
         anchorEvent: () => Promise.reject(new Error("the chain was asked")),
         statusEvent: () => Promise.reject(new Error("the chain was asked")),
+        restorationEvent: () => Promise.reject(new Error("the chain was asked")),
       };
       const result = await verify(wrapped.documents[1]!, {}, untouchable);
       expectStatus(result, "NOT_ANCHORED", "network");
@@ -341,7 +342,7 @@ describe("verification against a real chain: every status", function () {
       const [revoked, untouched] = batch.documents as [BatchedDocument, BatchedDocument];
       const ledger = ledgerAs(chain, chain.officers[0]!);
       const p = revoked.proof;
-      const receipt = await (await ledger.revoke(p.root, p.leaf, p.index, p.proof, REASON.keyCompromise)).wait();
+      const receipt = await (await ledger.revoke(chain.agency.agencyId, p.root, p.leaf, p.index, p.proof, REASON.keyCompromise)).wait();
       const at = new Date((await provider.getBlock(receipt!.blockNumber))!.timestamp * 1000).toISOString();
 
       const result = await verify(revoked);
@@ -359,7 +360,7 @@ describe("verification against a real chain: every status", function () {
 
     it("every certificate of a batch revoked as a whole", async () => {
       const batch = await issue(chain, inputsOf("driving-licence", 3));
-      await (await ledgerAs(chain, chain.officers[0]!).revokeBatch(batch.root, REASON.cessationOfOperation)).wait();
+      await (await ledgerAs(chain, chain.officers[0]!).revokeBatch(chain.agency.agencyId, batch.root, REASON.cessationOfOperation)).wait();
       for (const document of batch.documents) {
         const result = await verify(document);
         expectStatus(result, "REVOKED", "status");
@@ -373,12 +374,12 @@ describe("verification against a real chain: every status", function () {
       const document = first(batch);
       const p = document.proof;
       const ledger = ledgerAs(chain, chain.officers[0]!);
-      await (await ledger.suspend(p.root, p.leaf, p.index, p.proof, REASON.certificateHold)).wait();
+      await (await ledger.suspend(chain.agency.agencyId, p.root, p.leaf, p.index, p.proof, REASON.certificateHold)).wait();
       const suspended = await verify(document);
       expectStatus(suspended, "SUSPENDED", "status");
       expect(suspended.revocation).to.include({ state: "suspended", scope: "certificate", reason: "certificateHold", reasonCode: 6 });
 
-      await (await ledger.reinstate(p.root, p.leaf, p.index, p.proof)).wait();
+      await (await ledger.reinstate(chain.agency.agencyId, p.root, p.leaf, p.index, p.proof)).wait();
       const reinstated = await verify(document);
       expectStatus(reinstated, "VALID");
       expect(reinstated.revocation).to.equal(undefined);
@@ -440,7 +441,7 @@ describe("verification against a real chain: every status", function () {
       const unreachable = createProvider(`http://127.0.0.1:${port}`, { chainId: chain.chainId, timeoutMs: 5_000 });
       const view = new EthersLedgerView(unreachable, chain.ledger);
       const revokedBatch = await issue(chain, inputsOf("food-business-permit", 1));
-      await (await ledgerAs(chain, chain.officers[0]!).revokeBatch(revokedBatch.root, REASON.keyCompromise)).wait();
+      await (await ledgerAs(chain, chain.officers[0]!).revokeBatch(chain.agency.agencyId, revokedBatch.root, REASON.keyCompromise)).wait();
       for (const document of [first(batchOf("business-licence")), first(revokedBatch)]) {
         for (const options of [{}, { lookupAnchorEvent: true }]) {
           const result = await verify(document, options, view);

@@ -1,9 +1,10 @@
-import type { ChainEventRef, LeafView, LedgerView } from "./ledgerView.ts";
+import type { ChainEventRef, LeafView, LedgerView, RestorationRef, StatusEventRef } from "./ledgerView.ts";
 import { ChainUnavailableError, NoLedgerError } from "./ledgerView.ts";
 import {
   REVOCATION_REASONS,
   type AnchorInfo,
   type Check,
+  type RestorationInfo,
   type RevocationInfo,
   type RevocationReason,
   type VerificationResult,
@@ -55,6 +56,7 @@ function result(
   anchor: AnchorInfo | null,
   warnings: string[],
   revocation?: RevocationInfo,
+  restoration?: RestorationInfo,
 ): VerificationResult {
   return {
     valid: status === "VALID",
@@ -63,6 +65,7 @@ function result(
     certificate,
     anchor,
     ...(revocation ? { revocation } : {}),
+    ...(restoration ? { restoration } : {}),
     warnings,
   };
 }
@@ -102,13 +105,19 @@ function anchorInfo(view: LeafView, ledger: string, root: string, event: ChainEv
   };
 }
 
-async function revocationInfo(view: LeafView, ledgerView: LedgerView, root: string, leaf: string): Promise<RevocationInfo | null> {
+async function revocationInfo(
+  view: LeafView,
+  ledgerView: LedgerView,
+  agencyId: number,
+  root: string,
+  leaf: string,
+): Promise<RevocationInfo | null> {
   const batchRevoked = view.batchRevokedAt > 0;
   if (!batchRevoked && view.status === "active") return null;
   const code = batchRevoked ? view.batchRevocationReason : view.reason;
-  let event: ChainEventRef | null = null;
+  let event: StatusEventRef | null = null;
   try {
-    event = await ledgerView.statusEvent(root, leaf);
+    event = await ledgerView.statusEvent(agencyId, root, leaf);
   } catch {
     // the verdict stands on the status the contract returned; the time is a detail the logs may not give
   }
@@ -120,7 +129,21 @@ async function revocationInfo(view: LeafView, ledgerView: LedgerView, root: stri
     reasonCode: code,
     ...(at ? { at } : {}),
     ...(event ? { txHash: event.txHash } : {}),
+    ...(batchRevoked ? { actor: view.batchRevokedBy } : event ? { actor: event.actor } : {}),
+    ...(batchRevoked ? {} : { byGovernance: view.statusByGovernance }),
   };
+}
+
+/** The latest restoration by governance, when the logs can be read; a detail, never part of the verdict. */
+async function restorationInfo(ledgerView: LedgerView, agencyId: number, root: string, leaf: string): Promise<RestorationInfo | undefined> {
+  let event: RestorationRef | null;
+  try {
+    event = await ledgerView.restorationEvent(agencyId, root, leaf);
+  } catch {
+    return undefined;
+  }
+  if (!event) return undefined;
+  return { scope: event.scope, at: iso(event.time), txHash: event.txHash, actor: event.actor, undid: event.undid };
 }
 
 const supersessionWarnings = (options: ChainCheckOptions): string[] => (options.supersededBy ?? []).map((id) => `superseded by ${id}`);
@@ -169,9 +192,12 @@ export async function checkAgainstChain(
     return result("WRONG_NETWORK", checks, certificate, null, warnings);
   }
 
+  // Batches are keyed by (agency, root) on chain: look up the batch of the agency the document names.
+  // 0 is no agency's id, so a document without one finds no batch.
+  const agencyId = certificate.issuer.agencyId ?? 0;
   let view: LeafView;
   try {
-    view = await ledgerView.verifyLeaf(proof.root, proof.leaf, proof.index, proof.proof);
+    view = await ledgerView.verifyLeaf(agencyId, proof.root, proof.leaf, proof.index, proof.proof);
   } catch (error) {
     if (error instanceof ChainUnavailableError) return unavailableResult(offline, error.message);
     if (error instanceof NoLedgerError) {
@@ -192,7 +218,7 @@ export async function checkAgainstChain(
     anchorEvent = { txHash: options.knownAnchor.txHash, blockNumber: options.knownAnchor.blockNumber, time: view.batch.anchoredAt };
   } else if (options.lookupAnchorEvent && view.anchored) {
     try {
-      anchorEvent = await ledgerView.anchorEvent(proof.root);
+      anchorEvent = await ledgerView.anchorEvent(agencyId, proof.root);
     } catch {
       // the anchoring transaction is a detail for people who check by hand, not part of the verdict
     }
@@ -233,7 +259,7 @@ export async function checkAgainstChain(
 
   let revocation: RevocationInfo | null;
   try {
-    revocation = await revocationInfo(view, ledgerView, proof.root, proof.leaf);
+    revocation = await revocationInfo(view, ledgerView, agencyId, proof.root, proof.leaf);
   } catch (error) {
     if (error instanceof ChainUnavailableError) return unavailableResult(offline, error.message);
     throw error;
@@ -243,21 +269,28 @@ export async function checkAgainstChain(
     checks.push({ name: "status", passed: false, detail: `${what} (reason: ${revocation.reason})` });
     return result(revocation.state === "revoked" ? "REVOKED" : "SUSPENDED", checks, certificate, anchor, warnings, revocation);
   }
-  checks.push({ name: "status", passed: true, detail: "neither revoked nor suspended" });
+  const restoration = options.lookupAnchorEvent ? await restorationInfo(ledgerView, agencyId, proof.root, proof.leaf) : undefined;
+  checks.push({
+    name: "status",
+    passed: true,
+    detail: restoration
+      ? `neither revoked nor suspended: governance (${restoration.actor}) restored it on ${restoration.at}, undoing a change by compromised key ${restoration.undid}`
+      : "neither revoked nor suspended",
+  });
 
   const now = options.now.getTime();
   if (certificate.validFrom && now < Date.parse(certificate.validFrom)) {
     checks.push({ name: "validity", passed: false, detail: `valid from ${certificate.validFrom}` });
-    return result("NOT_YET_VALID", checks, certificate, anchor, warnings);
+    return result("NOT_YET_VALID", checks, certificate, anchor, warnings, undefined, restoration);
   }
   if (certificate.validUntil && now > Date.parse(certificate.validUntil)) {
     checks.push({ name: "validity", passed: false, detail: `expired on ${certificate.validUntil}` });
-    return result("EXPIRED", checks, certificate, anchor, warnings);
+    return result("EXPIRED", checks, certificate, anchor, warnings, undefined, restoration);
   }
   checks.push({
     name: "validity",
     passed: true,
     detail: certificate.validUntil ? `valid until ${certificate.validUntil}` : "valid with no expiry date",
   });
-  return result("VALID", checks, certificate, anchor, warnings);
+  return result("VALID", checks, certificate, anchor, warnings, undefined, restoration);
 }

@@ -90,6 +90,22 @@ export interface RevocationInfo {
   /** ISO 8601, when the chain's event log could be read */
   at?: string;
   txHash?: string;
+  /** the account that made the change (an officer key or governance), from the chain's event log */
+  actor?: string;
+  /** the certificate's status was set by governance, not by the issuing agency (certificate scope only) */
+  byGovernance?: boolean;
+}
+
+/** Governance undid what a key declared compromised did to this certificate (or its whole batch). */
+export interface RestorationInfo {
+  scope: "certificate" | "batch";
+  /** ISO 8601 time of the restoration */
+  at: string;
+  txHash: string;
+  /** the governance account that restored */
+  actor: string;
+  /** the compromised key whose change was undone */
+  undid: string;
 }
 
 export interface VerificationResult {
@@ -100,6 +116,8 @@ export interface VerificationResult {
   certificate: VerifiedCertificate | null;
   anchor: AnchorInfo | null;
   revocation?: RevocationInfo;
+  /** present when the certificate's status was restored after a compromised key changed it */
+  restoration?: RestorationInfo;
   /** e.g. "superseded by <id>", "agency now suspended" */
   warnings: string[];
 }

@@ -91,7 +91,14 @@ export function openApiDocument(): Record<string, unknown> {
             },
             certificate: { type: ["object", "null"] },
             anchor: { type: ["object", "null"] },
-            revocation: { type: "object" },
+            revocation: {
+              type: "object",
+              description: "present when revoked or suspended: state, scope, reason, time and the actor (officer key or governance) that made the change",
+            },
+            restoration: {
+              type: "object",
+              description: "present when governance restored the certificate (or its batch) after a compromised key changed it: scope, at, txHash, actor, undid",
+            },
             warnings: { type: "array", items: { type: "string" } },
           },
         },

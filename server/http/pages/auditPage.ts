@@ -5,7 +5,15 @@ import { apiKeySection } from "./apiKeySection.ts";
 import { renderPageShell } from "./shell.ts";
 import { wordsFor } from "./words.ts";
 
-const LEDGER_KINDS = ["BatchAnchored", "BatchRevoked", "CertificateRevoked", "CertificateSuspended", "CertificateReinstated"] as const;
+const LEDGER_KINDS = [
+  "BatchAnchored",
+  "BatchRevoked",
+  "BatchRestored",
+  "CertificateRevoked",
+  "CertificateSuspended",
+  "CertificateReinstated",
+  "CertificateRestored",
+] as const;
 
 /** The auditor's view: a certificate's timeline, an agency's activity and export, reconciliation. */
 export function renderAuditPage(locale: Locale, langUrls: Readonly<Record<Locale, string>>, data: PageData): string {

@@ -11,6 +11,7 @@ import { attachAnchor, wrapBatch, type WrappedBatch } from "../../../server/core
 import type { BatchedDocument, CertificateInput } from "../../../server/core/document/model.ts";
 import { Keccak256 } from "../../../server/core/hashing/keccak.ts";
 import type { CertificateTypeRegistry } from "../../../server/core/registry/registry.ts";
+import { bindOfficer } from "../../../server/chain/officerConsent.ts";
 
 export interface OnChainAgency {
   agencyId: number;
@@ -76,7 +77,7 @@ export async function deployOnChain(
   const metadata = agencyMetadataHash(keccak, { name: agency.name, nameEn: null, jurisdiction: agency.jurisdiction });
   await (await registry.registerAgency(agency.agencyId, Number(agency.jurisdiction), metadata, admin.address, typesMask(types))).wait();
   for (const officer of officers) {
-    await (await registry.connect(admin).addOfficer(agency.agencyId, officer.address)).wait();
+    await bindOfficer(registry.connect(admin), officer, agency.agencyId);
   }
   return {
     provider,
