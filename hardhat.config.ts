@@ -6,16 +6,41 @@ import { defineConfig } from "hardhat/config";
 const require = createRequire(import.meta.url);
 const solc = require("solc/package.json") as { version: string };
 
+/**
+ * The EVM the contracts are compiled for: CERTLEDGER_EVM_VERSION, default `prague`. Consortium chains
+ * (Besu QBFT, FISCO BCOS, Quorum) often lag mainnet and reject PUSH0 (shanghai), MCOPY and transient
+ * storage (cancun): compile for `london` there. solc 0.8.37 is newer than Hardhat's EVM table, so
+ * the target is always named explicitly.
+ */
+const EVM_VERSIONS = ["london", "paris", "shanghai", "cancun", "prague"] as const;
+const DEFAULT_EVM_VERSION = "prague";
+const evmVersion = process.env.CERTLEDGER_EVM_VERSION ?? DEFAULT_EVM_VERSION;
+if (!(EVM_VERSIONS as readonly string[]).includes(evmVersion)) {
+  throw new Error(`CERTLEDGER_EVM_VERSION=${evmVersion}: expected one of ${EVM_VERSIONS.join(", ")}`);
+}
+// Another target builds beside the default one, never over it: the service and the typechain
+// bindings keep reading the default build.
+const otherTarget = evmVersion !== DEFAULT_EVM_VERSION;
+
 export default defineConfig({
   plugins: [hardhatToolboxMochaEthers],
   solidity: {
     version: solc.version,
     path: require.resolve("solc/soljson.js"),
     settings: {
-      // solc 0.8.37 is newer than Hardhat's EVM table: name the target explicitly.
-      evmVersion: "prague",
+      evmVersion,
       optimizer: { enabled: true, runs: 10_000 },
     },
+  },
+  ...(otherTarget
+    ? {
+        paths: { artifacts: `artifacts-${evmVersion}`, cache: `cache-${evmVersion}` },
+        typechain: { dontOverrideCompile: true },
+      }
+    : {}),
+  networks: {
+    // An anvil started by scripts/test/contractsOnFork.ts (e.g. `--hardfork london`).
+    anvil: { type: "http", url: process.env.CERTLEDGER_ANVIL_URL ?? "http://127.0.0.1:8545" },
   },
   test: {
     solidity: {

@@ -13,6 +13,7 @@ contract AgencyRegistry is IAgencyRegistry, AccessControlDefaultAdminRules, EIP7
     /// @inheritdoc IAgencyRegistry
     bytes32 public constant GOVERNANCE_ROLE = DEFAULT_ADMIN_ROLE;
     /// @inheritdoc IAgencyRegistry
+    // solhint-disable-next-line gas-small-strings
     bytes32 public constant OFFICER_CONSENT_TYPEHASH = keccak256(
         "OfficerConsent(uint32 agencyId,address officer,uint256 deadline)"
     );

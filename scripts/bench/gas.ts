@@ -1,110 +1,12 @@
 // Gas benchmark of the contracts on Hardhat's in-process network: prints a table and writes
-// bench/results/gas.json ({ metric: gasUsed }). A script, not a test: figures are measured, not asserted.
+// bench/results/gas.json ({ metric: gasUsed }), the figures the budget check in `npm test` holds
+// every change to. A script, not a test: figures are measured here, asserted by checkGasBudget.ts.
 import { mkdir, writeFile } from "node:fs/promises";
-import { StandardMerkleTree } from "@openzeppelin/merkle-tree";
-import type { ContractTransactionResponse } from "ethers";
-import { network } from "hardhat";
+import { measureGas } from "./gasOperations.ts";
 
-const TYPE_ID = 1;
-const AGENCY_ID = 1;
-const BEIJING = 110_000;
-const KEY_COMPROMISE = 1;
-const CERTIFICATE_HOLD = 6;
-const BATCH_SIZE = 1_000;
-const BULK_COUNT = 100;
 const RESULTS = new URL("../../bench/results/gas.json", import.meta.url);
 
-const { ethers } = await network.create();
-const [governance, admin, officer] = await ethers.getSigners();
-if (governance === undefined || admin === undefined || officer === undefined) {
-  throw new Error("the in-process network has too few accounts");
-}
-
-const results: Record<string, number> = {};
-
-async function gasOf(
-  metric: string,
-  sent: Promise<ContractTransactionResponse | null> | ContractTransactionResponse | null,
-  per = 1,
-): Promise<void> {
-  const receipt = await (await sent)?.wait();
-  if (receipt == null) throw new Error(`${metric}: no receipt`);
-  results[metric] = Math.round(Number(receipt.gasUsed) / per);
-}
-
-function certificateTree(label: string, size: number): StandardMerkleTree<[string, bigint]> {
-  const values = Array.from({ length: size }, (_, i): [string, bigint] => [
-    ethers.id(`${label}-${i}`),
-    BigInt(i),
-  ]);
-  return StandardMerkleTree.of(values, ["bytes32", "uint256"]);
-}
-
-/** The leaf and proof of the certificate labelled `index` (its position in the tree differs). */
-function proofFor(tree: StandardMerkleTree<[string, bigint]>, index: number): { leaf: string; proof: string[] } {
-  for (const [position, [leaf, label]] of tree.entries()) {
-    if (label === BigInt(index)) return { leaf, proof: tree.getProof(position) };
-  }
-  throw new Error(`no certificate ${index}`);
-}
-
-const registry = await ethers.deployContract("AgencyRegistry", [governance.address]);
-await gasOf("deploy AgencyRegistry", registry.deploymentTransaction());
-const ledger = await ethers.deployContract("CertificateLedger", [await registry.getAddress()]);
-await gasOf("deploy CertificateLedger", ledger.deploymentTransaction());
-
-await gasOf("defineCertificateType", registry.defineCertificateType(TYPE_ID, ethers.id("schema")));
-await gasOf(
-  "registerAgency",
-  registry.registerAgency(AGENCY_ID, BEIJING, ethers.id("metadata"), admin.address, 1n << BigInt(TYPE_ID)),
-);
-await gasOf("addOfficer", registry.connect(admin).addOfficer(AGENCY_ID, officer.address));
-const asOfficer = ledger.connect(officer);
-
-const single = certificateTree("single", BATCH_SIZE);
-await gasOf(`anchor (size ${BATCH_SIZE})`, asOfficer.anchor(single.root, TYPE_ID, BATCH_SIZE));
-await gasOf("anchor (size 100000)", asOfficer.anchor(ethers.id("large batch"), TYPE_ID, 100_000));
-
-// Each certificate sits in a status word no earlier operation touched: the first write to a word.
-const revoked = proofFor(single, 500);
-await gasOf(
-  `revoke (1 of ${BATCH_SIZE}, proof included)`,
-  asOfficer.revoke(single.root, revoked.leaf, 500, revoked.proof, KEY_COMPROMISE),
-);
-// The same status word as certificate 500: what most revocations of a batch cost once a word is in use.
-const neighbour = proofFor(single, 501);
-await gasOf(
-  "revoke (1, status word already written)",
-  asOfficer.revoke(single.root, neighbour.leaf, 501, neighbour.proof, KEY_COMPROMISE),
-);
-const held = proofFor(single, 700);
-await gasOf("suspend (1, proof included)", asOfficer.suspend(single.root, held.leaf, 700, held.proof, CERTIFICATE_HOLD));
-await gasOf("reinstate (1, proof included)", asOfficer.reinstate(single.root, held.leaf, 700, held.proof));
-
-const { leaf: probeLeaf, proof: probeProof } = proofFor(single, 900);
-results["verifyLeaf (eth_estimateGas)"] = Number(
-  await ledger.verifyLeaf.estimateGas(single.root, probeLeaf, 900, probeProof),
-);
-
-// Every tenth certificate: spread over all 32 status words, the costly case for bulk operations.
-async function bulk(label: string, operation: "revokeMany" | "suspendMany"): Promise<void> {
-  const tree = certificateTree(label, BATCH_SIZE);
-  await (await asOfficer.anchor(tree.root, TYPE_ID, BATCH_SIZE)).wait();
-  const positions = [...tree.entries()].filter(([, [, index]]) => index % 10n === 0n).map(([position]) => position);
-  const multi = tree.getMultiProof(positions);
-  const leaves = multi.leaves.map(([leaf]) => leaf);
-  const indices = multi.leaves.map(([, index]) => index);
-  const reason = operation === "revokeMany" ? KEY_COMPROMISE : CERTIFICATE_HOLD;
-  const sent = asOfficer[operation](tree.root, leaves, indices, multi.proof, multi.proofFlags, reason);
-  await gasOf(`${operation} (${BULK_COUNT} of ${BATCH_SIZE}, per certificate)`, sent, BULK_COUNT);
-}
-await bulk("bulk-revoke", "revokeMany");
-await bulk("bulk-suspend", "suspendMany");
-
-const condemned = certificateTree("condemned", BATCH_SIZE);
-await (await asOfficer.anchor(condemned.root, TYPE_ID, BATCH_SIZE)).wait();
-await gasOf("revokeBatch", asOfficer.revokeBatch(condemned.root, KEY_COMPROMISE));
-
+const results = await measureGas();
 console.table(Object.entries(results).map(([metric, gas]) => ({ metric, gas })));
 await mkdir(new URL(".", RESULTS), { recursive: true });
 await writeFile(RESULTS, `${JSON.stringify(results, null, 2)}\n`);

@@ -81,6 +81,14 @@ describe("core: batch Merkle tree", () => {
     expect(() => tree.multiProof([1, 1])).to.throw().that.satisfies((e: unknown) => isCoreError(e, "INVALID_BATCH"));
   });
 
+  it("refuses a certificate twice in one batch (its second label would outlive a revocation of the first)", () => {
+    const leaf = `0x${"ab".repeat(32)}`;
+    const other = `0x${"cd".repeat(32)}`;
+    expect(() => CertificateBatchTree.of([leaf, other, leaf.toUpperCase().replace("0X", "0x")], keccak))
+      .to.throw()
+      .that.satisfies((e: unknown) => isCoreError(e, "INVALID_BATCH"));
+  });
+
   it("the cost of a proof does not grow with the batch (no search through the leaves)", () => {
     const small = CertificateBatchTree.of(leavesOf(64), keccak);
     const large = CertificateBatchTree.of(leavesOf(16_384), keccak);

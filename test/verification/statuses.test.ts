@@ -2,6 +2,7 @@ import { expect } from "chai";
 import { BrowserProvider, Wallet, type Eip1193Provider } from "ethers";
 import { network } from "hardhat";
 import { AgencyRegistry__factory } from "../../types/ethers-contracts/index.ts";
+import { bindOfficer } from "../../server/chain/officerConsent.ts";
 import { EthersLedgerView } from "../../server/chain/ledgerView.ts";
 import { createProvider } from "../../server/chain/provider.ts";
 import { attachAnchor } from "../../server/core/batch/wrap.ts";
@@ -26,6 +27,7 @@ import {
   wrapInputs,
   type AnchoredBatch,
   type OnChainCertledger,
+  devKey,
 } from "./support/onChain.ts";
 import {
   changedValue,
@@ -313,15 +315,11 @@ describe("verification against a real chain: every status", function () {
       expectStatus(await verify(first(early)), "VALID");
     });
 
-    it("a document claiming another agency id, or another jurisdiction, than the chain records for the anchoring agency", async () => {
-      const otherAgency = await issue(chain, inputsOf("business-licence", 1, { issuer: { agencyId: 2, name: "天津市市场监督管理委员会", jurisdiction: "120000" } }));
+    it("a document claiming another jurisdiction than the chain records for the anchoring agency", async () => {
       const otherJurisdiction = await issue(
         chain,
         inputsOf("business-licence", 1, { issuer: { agencyId: chain.agency.agencyId, name: chain.agency.name, jurisdiction: "120000" } }),
       );
-      const byAgencyId = await verify(first(otherAgency));
-      expectStatus(byAgencyId, "ISSUER_UNAUTHORIZED", "issuer");
-      expect(byAgencyId.checks.at(-1)?.detail).to.include("agency 1").and.to.include("agency 2");
       const byJurisdiction = await verify(first(otherJurisdiction));
       expectStatus(byJurisdiction, "ISSUER_UNAUTHORIZED", "issuer");
       expect(byJurisdiction.checks.at(-1)?.detail).to.include("110000").and.to.include("120000");
@@ -333,6 +331,38 @@ describe("verification against a real chain: every status", function () {
       const receipt = await (await ledgerAs(chain, chain.officers[0]!).anchor(wrapped.root, diploma, 1)).wait();
       const document = attachAnchor(wrapped.documents[0]!, { chainId: chain.chainId, ledger: chain.ledger, txHash: receipt!.hash });
       expectStatus(await verify(document), "ISSUER_UNAUTHORIZED", "issuer");
+    });
+  });
+
+  /** Agency 2 (Tianjin), registered on chain with one officer (DEV-ONLY key 5), unknown to the documents' agency. */
+  async function deployedRival(): Promise<Wallet> {
+    const governed = AgencyRegistry__factory.connect(chain.registry, chain.governance);
+    const rival = new Wallet(devKey(5), provider);
+    if ((await governed.officer(rival.address)).status === 0n) {
+      const mask = chain.types.list().reduce((bits, type) => bits | (1n << BigInt(type.typeId)), 0n);
+      await (await governed.registerAgency(2, 120000, "0x" + "22".repeat(32), chain.admin.address, mask)).wait();
+      await bindOfficer(governed.connect(chain.admin), rival, 2);
+    }
+    return rival;
+  }
+
+  describe("batches keyed by agency and root", () => {
+    it("a document naming another agency than the one that anchored its root finds no batch of that agency", async () => {
+      const otherAgency = await issue(chain, inputsOf("business-licence", 1, { issuer: { agencyId: 2, name: "天津市市场监督管理委员会", jurisdiction: "120000" } }));
+      const result = await verify(first(otherAgency));
+      expectStatus(result, "NOT_ANCHORED", "anchored");
+    });
+
+    it("a rival agency anchoring the same root (first or later) changes nothing for the issuing agency's documents", async () => {
+      const rival = await deployedRival();
+      const wrapped = wrapInputs(chain, inputsOf("diploma", 3));
+      const diploma = chain.types.get("diploma").typeId;
+      await (await ledgerAs(chain, rival).anchor(wrapped.root, diploma, 1)).wait();
+      const receipt = await (await ledgerAs(chain, chain.officers[0]!).anchor(wrapped.root, diploma, 3)).wait();
+      const document = attachAnchor(wrapped.documents[2]!, { chainId: chain.chainId, ledger: chain.ledger, txHash: receipt!.hash });
+      const result = await verify(document, { lookupAnchorEvent: true });
+      expectStatus(result, "VALID");
+      expect(result.anchor).to.include({ officer: chain.officers[0]!.address, agencyId: chain.agency.agencyId, txHash: receipt!.hash });
     });
   });
 
@@ -354,6 +384,8 @@ describe("verification against a real chain: every status", function () {
         reasonCode: REASON.keyCompromise,
         at,
         txHash: receipt!.hash,
+        actor: chain.officers[0]!.address,
+        byGovernance: false,
       });
       expectStatus(await verify(untouched), "VALID");
     });
@@ -367,6 +399,30 @@ describe("verification against a real chain: every status", function () {
         expect(result.revocation).to.include({ state: "revoked", scope: "batch", reason: "cessationOfOperation", reasonCode: 5 });
         expect(result.revocation?.at).to.be.a("string");
       }
+    });
+
+    it("a certificate a stolen key revoked, restored by governance: VALID, and the result shows the restoration", async () => {
+      // a key of the agency (DEV-ONLY key 6) that is later declared compromised
+      const thief = new Wallet(devKey(6), provider);
+      await bindOfficer(AgencyRegistry__factory.connect(chain.registry, chain.admin), thief, chain.agency.agencyId);
+      const batch = await issue(chain, inputsOf("diploma", 2));
+      const document = first(batch);
+      const p = document.proof;
+      const revokedAt = (await provider.getBlock("latest"))!.timestamp + 1;
+      await (await ledgerAs(chain, thief).revoke(chain.agency.agencyId, p.root, p.leaf, p.index, p.proof, REASON.keyCompromise)).wait();
+      const revoked = await verify(document);
+      expectStatus(revoked, "REVOKED", "status");
+      expect(revoked.revocation).to.include({ actor: thief.address, byGovernance: false });
+
+      const registry = AgencyRegistry__factory.connect(chain.registry, chain.governance);
+      await (await registry.declareOfficerCompromised(thief.address, revokedAt)).wait();
+      const restored = await (
+        await ledgerAs(chain, chain.governance).restoreCertificate(chain.agency.agencyId, p.root, p.leaf, p.index, p.proof, thief.address)
+      ).wait();
+      const result = await verify(document, { lookupAnchorEvent: true });
+      expectStatus(result, "VALID");
+      expect(result.restoration).to.deep.include({ scope: "certificate", actor: chain.governance.address, undid: thief.address, txHash: restored!.hash });
+      expect(result.checks.find((c) => c.name === "status")?.detail).to.include(thief.address);
     });
 
     it("a suspended certificate, valid again once reinstated", async () => {

@@ -97,6 +97,14 @@ export class CertificateBatchTree {
     if (n === 0 || n > 0xffffff) {
       throw new CoreError("INVALID_BATCH", `a batch holds 1 to 16777215 certificates, not ${n}`);
     }
+    // One certificate, one label: with (X, 0) and (X, 1) in one tree, revoking X at 0 would leave it
+    // valid at 1. Labels are 0..n-1 by construction, so only a repeated leaf can cause that.
+    const seen = new Set<string>();
+    for (const leaf of leaves) {
+      const key = leaf.toLowerCase();
+      if (seen.has(key)) throw new CoreError("INVALID_BATCH", `certificate ${leaf} appears twice in the batch`);
+      seen.add(key);
+    }
     const scratch = Buffer.allocUnsafe(2 * NODE);
     const unsorted = Buffer.allocUnsafe(n * NODE);
     leaves.forEach((leaf, index) => {
