@@ -3,13 +3,12 @@ pragma solidity 0.8.37;
 
 import {AccessControlDefaultAdminRules} from "@openzeppelin/contracts/access/extensions/AccessControlDefaultAdminRules.sol";
 import {ECDSA} from "@openzeppelin/contracts/utils/cryptography/ECDSA.sol";
-import {EIP712} from "@openzeppelin/contracts/utils/cryptography/EIP712.sol";
 import {IAgencyRegistry} from "./interfaces/IAgencyRegistry.sol";
 
 /// @title Agency registry: who may issue which certificates, in which jurisdiction
 /// @notice Governance registers agencies and certificate types; each agency's admins manage its officers.
 /// @dev Checks run in a fixed order, one error each: input, existence, authority, state.
-contract AgencyRegistry is IAgencyRegistry, AccessControlDefaultAdminRules, EIP712 {
+contract AgencyRegistry is IAgencyRegistry, AccessControlDefaultAdminRules {
     /// @inheritdoc IAgencyRegistry
     bytes32 public constant GOVERNANCE_ROLE = DEFAULT_ADMIN_ROLE;
     /// @inheritdoc IAgencyRegistry
@@ -20,6 +19,17 @@ contract AgencyRegistry is IAgencyRegistry, AccessControlDefaultAdminRules, EIP7
 
     /// @inheritdoc IAgencyRegistry
     uint40 public immutable compromiseWindow;
+
+    // The EIP-712 domain by hand: OpenZeppelin 5.7's EIP712 imports Strings and Bytes, whose MCOPY
+    // a london target refuses to compile, and consortium chains run london.
+    // solhint-disable-next-line gas-small-strings
+    bytes32 private constant _DOMAIN_TYPEHASH = keccak256(
+        "EIP712Domain(string name,string version,uint256 chainId,address verifyingContract)"
+    );
+    bytes32 private constant _NAME_HASH = keccak256("certledger AgencyRegistry");
+    bytes32 private constant _VERSION_HASH = keccak256("2");
+    bytes32 private immutable _cachedDomainSeparator;
+    uint256 private immutable _cachedChainId;
 
     uint32 private constant _MIN_JURISDICTION = 100_000;
     uint32 private constant _MAX_JURISDICTION = 999_999;
@@ -43,12 +53,17 @@ contract AgencyRegistry is IAgencyRegistry, AccessControlDefaultAdminRules, EIP7
         address governance,
         uint48 governanceTransferDelay,
         uint40 compromiseWindow_
-    )
-        AccessControlDefaultAdminRules(governanceTransferDelay, _validGovernance(governance))
-        EIP712("certledger AgencyRegistry", "2")
-    {
+    ) AccessControlDefaultAdminRules(governanceTransferDelay, _validGovernance(governance)) {
         if (compromiseWindow_ == 0) revert AgencyRegistryInvalidCompromiseWindow(compromiseWindow_);
         compromiseWindow = compromiseWindow_;
+        _cachedChainId = block.chainid;
+        _cachedDomainSeparator = _buildDomainSeparator();
+    }
+
+    /// @inheritdoc IAgencyRegistry
+    function DOMAIN_SEPARATOR() public view returns (bytes32) {
+        // A fork that changes the chain id must not accept signatures made for the other chain.
+        return block.chainid == _cachedChainId ? _cachedDomainSeparator : _buildDomainSeparator();
     }
 
     /// @inheritdoc IAgencyRegistry
@@ -271,12 +286,16 @@ contract AgencyRegistry is IAgencyRegistry, AccessControlDefaultAdminRules, EIP7
         bytes calldata signature
     ) private view {
         if (deadline < block.timestamp) revert AgencyRegistryConsentExpired(account, deadline);
-        bytes32 digest = _hashTypedDataV4(
-            keccak256(abi.encode(OFFICER_CONSENT_TYPEHASH, agencyId, account, deadline))
-        );
+        bytes32 structHash = keccak256(abi.encode(OFFICER_CONSENT_TYPEHASH, agencyId, account, deadline));
+        bytes32 digest = keccak256(abi.encodePacked(hex"1901", DOMAIN_SEPARATOR(), structHash));
         (address signer, ECDSA.RecoverError failure, ) = ECDSA.tryRecover(digest, signature);
         if (failure != ECDSA.RecoverError.NoError || signer != account)
             revert AgencyRegistryInvalidConsent(account);
+    }
+
+    function _buildDomainSeparator() private view returns (bytes32) {
+        return
+            keccak256(abi.encode(_DOMAIN_TYPEHASH, _NAME_HASH, _VERSION_HASH, block.chainid, address(this)));
     }
 
     /// @dev Checked before AccessControlDefaultAdminRules' constructor, which names its own error.

@@ -43,6 +43,9 @@ interface IAgencyRegistry {
     /// `OfficerConsent(uint32 agencyId,address officer,uint256 deadline)`
     function OFFICER_CONSENT_TYPEHASH() external view returns (bytes32);
 
+    /// @notice The EIP-712 domain separator of this registry on the current chain.
+    function DOMAIN_SEPARATOR() external view returns (bytes32);
+
     error AgencyRegistryInvalidAgencyId(uint32 agencyId);
     error AgencyRegistryAgencyExists(uint32 agencyId);
     error AgencyRegistryUnknownAgency(uint32 agencyId);

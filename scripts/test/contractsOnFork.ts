@@ -3,12 +3,17 @@
 // Usage: tsx scripts/test/contractsOnFork.ts [hardfork]   (default london)
 import { spawn, type ChildProcess } from "node:child_process";
 import { once } from "node:events";
+import { readdirSync } from "node:fs";
+import { createServer as createHttpServer, type Server } from "node:http";
 import { createServer } from "node:net";
 import { resolveAnvilBinary } from "../../server/chain/anvilBinary.ts";
 
 const hardfork = process.argv[2] ?? "london";
 /** The suites of the contracts themselves; deployCertledger.test.ts checks the service's default build. */
-const SUITES = ["test/contracts/AgencyRegistry.test.ts", "test/contracts/CertificateLedger.*.test.ts"];
+const SUITES = readdirSync(new URL("../../test/contracts/", import.meta.url))
+  .filter((name) => name.endsWith(".test.ts") && name !== "deployCertledger.test.ts")
+  .sort()
+  .map((name) => `test/contracts/${name}`);
 
 function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
@@ -49,16 +54,74 @@ async function waitForRpc(url: string, anvil: ChildProcess): Promise<void> {
   throw new Error("anvil did not answer within 30 s");
 }
 
+interface RpcMessage {
+  id?: unknown;
+  method?: string;
+  result?: unknown;
+}
+
+async function rpc(url: string, body: unknown): Promise<unknown> {
+  const response = await fetch(url, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(body) });
+  return response.json();
+}
+
+/**
+ * anvil answers eth_sendTransaction before its automine task has mined the transaction, so a test
+ * that reads state right after a send can see the block before it. In front of anvil, this proxy
+ * answers a send only once its receipt exists: the suites see the chain as Hardhat's in-process
+ * network shows it, where a sent transaction is mined when the call returns.
+ */
+function minedOnSendProxy(anvilUrl: string, port: number): Promise<Server> {
+  const server = createHttpServer((request, response) => {
+    const chunks: Buffer[] = [];
+    request.on("data", (chunk: Buffer) => chunks.push(chunk));
+    request.on("end", () => {
+      void (async () => {
+        const body = JSON.parse(Buffer.concat(chunks).toString("utf8")) as RpcMessage | RpcMessage[];
+        const answer = (await rpc(anvilUrl, body)) as RpcMessage | RpcMessage[];
+        const sends = (Array.isArray(answer) ? answer : [answer]).filter((message, i) => {
+          const asked = Array.isArray(body) ? body[i] : body;
+          return (asked?.method === "eth_sendTransaction" || asked?.method === "eth_sendRawTransaction") && typeof message.result === "string";
+        });
+        for (const sent of sends) {
+          for (let tries = 0; tries < 500; tries++) {
+            const receipt = (await rpc(anvilUrl, { jsonrpc: "2.0", id: 0, method: "eth_getTransactionReceipt", params: [sent.result] })) as RpcMessage;
+            if (receipt.result) break;
+            await new Promise((resolve) => setTimeout(resolve, 10));
+          }
+        }
+        response.setHeader("content-type", "application/json");
+        response.end(JSON.stringify(answer));
+      })().catch((error: unknown) => {
+        response.statusCode = 502;
+        response.end(String(error));
+      });
+    });
+  });
+  return new Promise((resolve) => server.listen(port, "127.0.0.1", () => resolve(server)));
+}
+
 const env = { CERTLEDGER_EVM_VERSION: hardfork };
 await run("npx", ["hardhat", "build", "--quiet"], env);
-const port = await freePort();
-const url = `http://127.0.0.1:${port}`;
-const anvil = spawn(resolveAnvilBinary(), ["--hardfork", hardfork, "--port", String(port), "--silent"], { stdio: "inherit" });
-try {
-  await waitForRpc(url, anvil);
-  await run("npx", ["hardhat", "test", "mocha", "--network", "anvil", ...SUITES], { ...env, CERTLEDGER_ANVIL_URL: url });
-  console.log(`contracts compiled for ${hardfork}: the contract suite passed on anvil --hardfork ${hardfork}`);
-} finally {
-  anvil.kill("SIGTERM");
-  if (anvil.exitCode === null) await once(anvil, "exit");
+// One fresh chain per suite: fixtures revert to snapshots, and one suite's snapshots must not
+// rewind another's chain.
+for (const suite of SUITES) {
+  const port = await freePort();
+  const url = `http://127.0.0.1:${port}`;
+  const anvil = spawn(resolveAnvilBinary(), ["--hardfork", hardfork, "--port", String(port), "--silent"], { stdio: "inherit" });
+  let proxy: Server | null = null;
+  try {
+    await waitForRpc(url, anvil);
+    const proxyPort = await freePort();
+    proxy = await minedOnSendProxy(url, proxyPort);
+    await run("npx", ["hardhat", "test", "mocha", "--network", "anvil", suite], {
+      ...env,
+      CERTLEDGER_ANVIL_URL: `http://127.0.0.1:${proxyPort}`,
+    });
+  } finally {
+    proxy?.close();
+    anvil.kill("SIGTERM");
+    if (anvil.exitCode === null) await once(anvil, "exit");
+  }
 }
+console.log(`contracts compiled for ${hardfork}: the contract suites passed on anvil --hardfork ${hardfork}`);

@@ -133,9 +133,8 @@ describe("CertificateLedger: bulk status changes by multiproof", () => {
       const { ledger, officerA } = await networkHelpers.loadFixture(anchored);
       const many = batch.many(Array.from({ length: batch.size }, (_, i) => i));
       expect(many.proof).to.deep.equal([]);
-      await ledger
-        .connect(officerA)
-        .revokeMany(AGENCY_A, batch.root, many, Reason.superseded);
+      // waited for: a node may answer the send before the block that holds it is queryable
+      await (await ledger.connect(officerA).revokeMany(AGENCY_A, batch.root, many, Reason.superseded)).wait();
       for (const [, [status]] of await statuses(ledger)) expect(status).to.equal(LeafStatus.Revoked);
     });
   });

@@ -408,7 +408,7 @@ describe("verification against a real chain: every status", function () {
       const batch = await issue(chain, inputsOf("diploma", 2));
       const document = first(batch);
       const p = document.proof;
-      const revokedAt = (await provider.getBlock("latest"))!.timestamp + 1;
+      const revokedAt = (await provider.getBlock("latest"))!.timestamp;
       await (await ledgerAs(chain, thief).revoke(chain.agency.agencyId, p.root, p.leaf, p.index, p.proof, REASON.keyCompromise)).wait();
       const revoked = await verify(document);
       expectStatus(revoked, "REVOKED", "status");
