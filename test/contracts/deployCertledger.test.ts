@@ -5,7 +5,13 @@ import { pathToFileURL } from "node:url";
 import { expect } from "chai";
 import { Interface, id } from "ethers";
 import { network } from "hardhat";
-import { ArtifactError, deployCertledger, readArtifact } from "../../server/chain/contracts.ts";
+import {
+  ArtifactError,
+  DEFAULT_COMPROMISE_WINDOW,
+  DEFAULT_GOVERNANCE_TRANSFER_DELAY,
+  deployCertledger,
+  readArtifact,
+} from "../../server/chain/contracts.ts";
 import { AgencyRegistry__factory, CertificateLedger__factory } from "../../types/ethers-contracts/index.ts";
 
 const { ethers } = await network.create();
@@ -55,8 +61,11 @@ describe("server/chain/contracts", () => {
       const registry = AgencyRegistry__factory.connect(deployed.registry, ethers.provider);
       const ledger = CertificateLedger__factory.connect(deployed.ledger, ethers.provider);
       expect(await ledger.registry()).to.equal(deployed.registry);
-      expect(await registry.hasRole(id("certledger.governance"), governance!.address)).to.be.true;
-      expect(await registry.hasRole(id("certledger.governance"), deployer!.address)).to.be.false;
+      const role = await registry.GOVERNANCE_ROLE();
+      expect(await registry.hasRole(role, governance!.address)).to.be.true;
+      expect(await registry.hasRole(role, deployer!.address)).to.be.false;
+      expect(await registry.defaultAdminDelay()).to.equal(BigInt(DEFAULT_GOVERNANCE_TRANSFER_DELAY));
+      expect(await registry.compromiseWindow()).to.equal(BigInt(DEFAULT_COMPROMISE_WINDOW));
 
       expect(deployed.deploymentBlock).to.be.greaterThan(before);
       const code = await ethers.provider.getCode(deployed.registry, deployed.deploymentBlock);
