@@ -3,7 +3,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { pathToFileURL } from "node:url";
 import { expect } from "chai";
-import { Interface, id } from "ethers";
+import { Interface } from "ethers";
 import { network } from "hardhat";
 import {
   ArtifactError,
