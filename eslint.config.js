@@ -2,7 +2,7 @@ import js from "@eslint/js";
 import tseslint from "typescript-eslint";
 
 export default tseslint.config(
-  { ignores: ["node_modules/", "artifacts/", "cache/", "types/", "coverage/", "data/", "test-artifacts/", "server/http/static/vendor/"] },
+  { ignores: ["node_modules/", "artifacts/", "artifacts-*/", "cache/", "cache-*/", "types/", "coverage/", "data/", "test-artifacts/", "server/http/static/vendor/"] },
   js.configs.recommended,
   ...tseslint.configs.strictTypeChecked,
   {

@@ -61,6 +61,7 @@ contract AgencyRegistry is IAgencyRegistry, AccessControlDefaultAdminRules {
     }
 
     /// @inheritdoc IAgencyRegistry
+    // solhint-disable-next-line func-name-mixedcase
     function DOMAIN_SEPARATOR() public view returns (bytes32) {
         // A fork that changes the chain id must not accept signatures made for the other chain.
         return block.chainid == _cachedChainId ? _cachedDomainSeparator : _buildDomainSeparator();

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 pragma solidity 0.8.37;
 
+import {ECDSA} from "@openzeppelin/contracts/utils/cryptography/ECDSA.sol";
 import {MerkleProof} from "@openzeppelin/contracts/utils/cryptography/MerkleProof.sol";
 import {IAgencyRegistry} from "./interfaces/IAgencyRegistry.sol";
 import {ICertificateLedger} from "./interfaces/ICertificateLedger.sol";
@@ -38,7 +39,32 @@ contract CertificateLedger is ICertificateLedger {
     uint256 private constant _STATUS_MASK = 0x03;
     uint256 private constant _BY_GOVERNANCE = 0x04;
 
+    /// @dev `_transition` gets its actor as one word: the address, and this bit when it is governance.
+    uint256 private constant _GOVERNANCE_ACTOR = uint256(1) << 160;
+
+    // solhint-disable gas-small-strings
+    /// @inheritdoc ICertificateLedger
+    bytes32 public constant ANCHOR_TYPEHASH = keccak256(
+        "Anchor(address officer,bytes32 root,uint8 typeId,uint24 size,uint256 nonce,uint256 deadline)"
+    );
+    /// @inheritdoc ICertificateLedger
+    bytes32 public constant STATUS_CHANGE_TYPEHASH = keccak256(
+        "StatusChange(address officer,uint32 agencyId,bytes32 root,bytes32 leaf,uint256 index,uint8 status,uint8 reason,uint256 nonce,uint256 deadline)"
+    );
+    // The EIP-712 domain by hand, as in AgencyRegistry: OpenZeppelin's EIP712 does not compile for london.
+    bytes32 private constant _DOMAIN_TYPEHASH = keccak256(
+        "EIP712Domain(string name,string version,uint256 chainId,address verifyingContract)"
+    );
+    bytes32 private constant _NAME_HASH = keccak256("certledger CertificateLedger");
+    // solhint-enable gas-small-strings
+    bytes32 private constant _VERSION_HASH = keccak256("2");
+    bytes32 private immutable _cachedDomainSeparator;
+    uint256 private immutable _cachedChainId;
+
     IAgencyRegistry private immutable _registry;
+
+    /// @dev the next nonce each officer's delegated signature must carry
+    mapping(address officer => uint256) private _nonces;
 
     mapping(uint32 agencyId => mapping(bytes32 root => PackedBatch)) private _batches;
     mapping(uint32 agencyId => mapping(bytes32 root => BatchRevocation)) private _batchRevocations;
@@ -50,6 +76,20 @@ contract CertificateLedger is ICertificateLedger {
     constructor(IAgencyRegistry registry_) {
         if (address(registry_).code.length == 0) revert CertificateLedgerInvalidRegistry(address(registry_));
         _registry = registry_;
+        _cachedChainId = block.chainid;
+        _cachedDomainSeparator = _buildDomainSeparator();
+    }
+
+    /// @inheritdoc ICertificateLedger
+    // solhint-disable-next-line func-name-mixedcase
+    function DOMAIN_SEPARATOR() public view returns (bytes32) {
+        // A fork that changes the chain id must not accept signatures made for the other chain.
+        return block.chainid == _cachedChainId ? _cachedDomainSeparator : _buildDomainSeparator();
+    }
+
+    /// @inheritdoc ICertificateLedger
+    function nonces(address officer) external view returns (uint256) {
+        return _nonces[officer];
     }
 
     /// @inheritdoc ICertificateLedger
@@ -59,18 +99,43 @@ contract CertificateLedger is ICertificateLedger {
 
     /// @inheritdoc ICertificateLedger
     function anchor(bytes32 root, uint8 typeId, uint24 size) external {
-        if (root == bytes32(0)) revert CertificateLedgerZeroRoot();
-        if (size == 0) revert CertificateLedgerInvalidSize(size);
-        uint32 agencyId = _requireIssuer(typeId);
-        PackedBatch storage record = _batches[agencyId][root];
-        if (record.packed != 0) revert CertificateLedgerRootExists(root);
+        _anchor(msg.sender, root, typeId, size);
+    }
 
-        record.packed =
-            uint256(uint160(msg.sender)) |
-            (uint256(_now()) << _ANCHORED_AT_SHIFT) |
-            (uint256(typeId) << _TYPE_SHIFT) |
-            (uint256(size) << _SIZE_SHIFT);
-        emit BatchAnchored(root, agencyId, msg.sender, typeId, size);
+    /// @inheritdoc ICertificateLedger
+    function anchorBySig(
+        address officer,
+        bytes32 root,
+        uint8 typeId,
+        uint24 size,
+        uint256 deadline,
+        bytes calldata signature
+    ) external {
+        bytes32 structHash = keccak256(
+            abi.encode(ANCHOR_TYPEHASH, officer, root, typeId, size, _nonces[officer], deadline)
+        );
+        _useSignature(officer, structHash, deadline, signature);
+        _anchor(officer, root, typeId, size);
+    }
+
+    /// @inheritdoc ICertificateLedger
+    function changeStatusBySig(
+        StatusChange calldata change,
+        bytes32[] calldata proof,
+        bytes calldata signature
+    ) external {
+        _useSignature(change.officer, _statusChangeHash(change), change.deadline, signature);
+        uint8 reason = change.status == LeafStatus.Active ? 0 : change.reason;
+        if (change.status != LeafStatus.Active) _requireReason(reason);
+        uint256 actor = _requireProvenLeaf(
+            change.officer,
+            change.agencyId,
+            change.root,
+            change.leaf,
+            change.index,
+            proof
+        );
+        _transition(change.agencyId, change.root, change.leaf, change.index, change.status, reason, actor);
     }
 
     /// @inheritdoc ICertificateLedger
@@ -83,8 +148,8 @@ contract CertificateLedger is ICertificateLedger {
         uint8 reason
     ) external {
         _requireReason(reason);
-        bool governance = _requireProvenLeaf(agencyId, root, leaf, index, proof);
-        _transition(agencyId, root, leaf, index, LeafStatus.Revoked, reason, governance);
+        uint256 actor = _requireProvenLeaf(msg.sender, agencyId, root, leaf, index, proof);
+        _transition(agencyId, root, leaf, index, LeafStatus.Revoked, reason, actor);
     }
 
     /// @inheritdoc ICertificateLedger
@@ -97,8 +162,8 @@ contract CertificateLedger is ICertificateLedger {
         uint8 reason
     ) external {
         _requireReason(reason);
-        bool governance = _requireProvenLeaf(agencyId, root, leaf, index, proof);
-        _transition(agencyId, root, leaf, index, LeafStatus.Suspended, reason, governance);
+        uint256 actor = _requireProvenLeaf(msg.sender, agencyId, root, leaf, index, proof);
+        _transition(agencyId, root, leaf, index, LeafStatus.Suspended, reason, actor);
     }
 
     /// @inheritdoc ICertificateLedger
@@ -109,8 +174,8 @@ contract CertificateLedger is ICertificateLedger {
         uint256 index,
         bytes32[] calldata proof
     ) external {
-        bool governance = _requireProvenLeaf(agencyId, root, leaf, index, proof);
-        _transition(agencyId, root, leaf, index, LeafStatus.Active, 0, governance);
+        uint256 actor = _requireProvenLeaf(msg.sender, agencyId, root, leaf, index, proof);
+        _transition(agencyId, root, leaf, index, LeafStatus.Active, 0, actor);
     }
 
     /// @inheritdoc ICertificateLedger
@@ -121,11 +186,11 @@ contract CertificateLedger is ICertificateLedger {
         uint8 reason
     ) external {
         _requireReason(reason);
-        bool governance = _requireProvenLeaves(agencyId, root, certificates);
+        uint256 actor = _requireProvenLeaves(agencyId, root, certificates);
         bytes32[] calldata leaves = certificates.leaves;
         uint256[] calldata indices = certificates.indices;
         for (uint256 i = 0; i < leaves.length; ++i) {
-            _transition(agencyId, root, leaves[i], indices[i], LeafStatus.Revoked, reason, governance);
+            _transition(agencyId, root, leaves[i], indices[i], LeafStatus.Revoked, reason, actor);
         }
     }
 
@@ -137,21 +202,21 @@ contract CertificateLedger is ICertificateLedger {
         uint8 reason
     ) external {
         _requireReason(reason);
-        bool governance = _requireProvenLeaves(agencyId, root, certificates);
+        uint256 actor = _requireProvenLeaves(agencyId, root, certificates);
         bytes32[] calldata leaves = certificates.leaves;
         uint256[] calldata indices = certificates.indices;
         for (uint256 i = 0; i < leaves.length; ++i) {
-            _transition(agencyId, root, leaves[i], indices[i], LeafStatus.Suspended, reason, governance);
+            _transition(agencyId, root, leaves[i], indices[i], LeafStatus.Suspended, reason, actor);
         }
     }
 
     /// @inheritdoc ICertificateLedger
     function reinstateMany(uint32 agencyId, bytes32 root, Multiproof calldata certificates) external {
-        bool governance = _requireProvenLeaves(agencyId, root, certificates);
+        uint256 actor = _requireProvenLeaves(agencyId, root, certificates);
         bytes32[] calldata leaves = certificates.leaves;
         uint256[] calldata indices = certificates.indices;
         for (uint256 i = 0; i < leaves.length; ++i) {
-            _transition(agencyId, root, leaves[i], indices[i], LeafStatus.Active, 0, governance);
+            _transition(agencyId, root, leaves[i], indices[i], LeafStatus.Active, 0, actor);
         }
     }
 
@@ -159,7 +224,7 @@ contract CertificateLedger is ICertificateLedger {
     function revokeBatch(uint32 agencyId, bytes32 root, uint8 reason) external {
         _requireReason(reason);
         uint256 packed = _liveBatch(agencyId, root);
-        _requireStatusAuthority(agencyId);
+        _requireStatusAuthority(msg.sender, agencyId);
 
         _batches[agencyId][root].packed = packed | _BATCH_REVOKED;
         _batchRevocations[agencyId][root] = BatchRevocation({
@@ -274,17 +339,18 @@ contract CertificateLedger is ICertificateLedger {
         return uint40(block.timestamp);
     }
 
-    /// @dev Known, not batch-revoked, index in range, caller authorised, leaf proven: in that order.
+    /// @dev Known, not batch-revoked, index in range, `account` authorised, leaf proven: in that order.
     function _requireProvenLeaf(
+        address account,
         uint32 agencyId,
         bytes32 root,
         bytes32 leaf,
         uint256 index,
         bytes32[] calldata proof
-    ) private view returns (bool governance) {
+    ) private view returns (uint256 actor) {
         uint256 packed = _liveBatch(agencyId, root);
         if (index >= packed >> _SIZE_SHIFT) revert CertificateLedgerInvalidIndex(root, index);
-        governance = _requireStatusAuthority(agencyId);
+        actor = _requireStatusAuthority(account, agencyId);
         if (!MerkleProof.verifyCalldata(proof, root, _node(leaf, index))) {
             revert CertificateLedgerInvalidProof(root, leaf);
         }
@@ -295,13 +361,13 @@ contract CertificateLedger is ICertificateLedger {
         uint32 agencyId,
         bytes32 root,
         Multiproof calldata certificates
-    ) private view returns (bool governance) {
+    ) private view returns (uint256 actor) {
         bytes32[] calldata leaves = certificates.leaves;
         if (leaves.length != certificates.indices.length) revert CertificateLedgerLengthMismatch();
         if (leaves.length == 0) revert CertificateLedgerNoLeaves();
         uint256 packed = _liveBatch(agencyId, root);
         bytes32[] memory nodes = _nodes(root, leaves, certificates.indices, packed >> _SIZE_SHIFT);
-        governance = _requireStatusAuthority(agencyId);
+        actor = _requireStatusAuthority(msg.sender, agencyId);
         if (!MerkleProof.multiProofVerifyCalldata(certificates.proof, certificates.proofFlags, root, nodes)) {
             revert CertificateLedgerInvalidProof(root, leaves[0]);
         }
@@ -330,15 +396,16 @@ contract CertificateLedger is ICertificateLedger {
         uint256 index,
         LeafStatus to,
         uint8 reason,
-        bool governance
+        uint256 actor
     ) private {
         mapping(uint256 => uint256) storage words = _statusWords[agencyId][root];
         uint256 shift = (index & 31) << 3;
         uint256 word = words[index >> 5];
+        bool governance = actor & _GOVERNANCE_ACTOR != 0;
         _requireTransition(leaf, word >> shift, to, governance);
         uint256 entry = uint256(to) | (governance ? _BY_GOVERNANCE : 0) | (uint256(reason) << 4);
         words[index >> 5] = (word & ~(_ENTRY_MASK << shift)) | (entry << shift);
-        _emitTransition(agencyId, root, leaf, index, to, reason);
+        _emitTransition(agencyId, root, leaf, index, to, reason, address(uint160(actor)));
     }
 
     /// @dev Revoked is final; suspend from Active only; reinstate from Suspended only, and a hold
@@ -361,13 +428,71 @@ contract CertificateLedger is ICertificateLedger {
         bytes32 leaf,
         uint256 index,
         LeafStatus to,
-        uint8 reason
+        uint8 reason,
+        address actor
     ) private {
-        if (to == LeafStatus.Revoked)
-            emit CertificateRevoked(leaf, root, msg.sender, agencyId, index, reason);
+        if (to == LeafStatus.Revoked) emit CertificateRevoked(leaf, root, actor, agencyId, index, reason);
         else if (to == LeafStatus.Suspended) {
-            emit CertificateSuspended(leaf, root, msg.sender, agencyId, index, reason);
-        } else emit CertificateReinstated(leaf, root, msg.sender, agencyId, index);
+            emit CertificateSuspended(leaf, root, actor, agencyId, index, reason);
+        } else emit CertificateReinstated(leaf, root, actor, agencyId, index);
+    }
+
+    /// @dev Anchors batch (`officer`'s agency, `root`) for `officer`, the caller or a delegated signer.
+    function _anchor(address officer, bytes32 root, uint8 typeId, uint24 size) private {
+        if (root == bytes32(0)) revert CertificateLedgerZeroRoot();
+        if (size == 0) revert CertificateLedgerInvalidSize(size);
+        uint32 agencyId = _requireIssuer(officer, typeId);
+        PackedBatch storage record = _batches[agencyId][root];
+        if (record.packed != 0) revert CertificateLedgerRootExists(root);
+
+        record.packed =
+            uint256(uint160(officer)) |
+            (uint256(_now()) << _ANCHORED_AT_SHIFT) |
+            (uint256(typeId) << _TYPE_SHIFT) |
+            (uint256(size) << _SIZE_SHIFT);
+        emit BatchAnchored(root, agencyId, officer, typeId, size);
+    }
+
+    /// @dev Checks `officer`'s EIP-712 signature of `structHash` (which carries its current nonce) and
+    /// the deadline, then consumes the nonce: a signature is good for one call, in order.
+    function _useSignature(
+        address officer,
+        bytes32 structHash,
+        uint256 deadline,
+        bytes calldata signature
+    ) private {
+        if (deadline < block.timestamp) revert CertificateLedgerSignatureExpired(officer, deadline);
+        bytes32 digest = keccak256(abi.encodePacked(hex"1901", DOMAIN_SEPARATOR(), structHash));
+        (address signer, ECDSA.RecoverError failure, ) = ECDSA.tryRecover(digest, signature);
+        if (failure != ECDSA.RecoverError.NoError || signer != officer || officer == address(0)) {
+            revert CertificateLedgerInvalidSignature(officer);
+        }
+        unchecked {
+            ++_nonces[officer];
+        }
+    }
+
+    function _statusChangeHash(StatusChange calldata change) private view returns (bytes32) {
+        return
+            keccak256(
+                abi.encode(
+                    STATUS_CHANGE_TYPEHASH,
+                    change.officer,
+                    change.agencyId,
+                    change.root,
+                    change.leaf,
+                    change.index,
+                    change.status,
+                    change.reason,
+                    _nonces[change.officer],
+                    change.deadline
+                )
+            );
+    }
+
+    function _buildDomainSeparator() private view returns (bytes32) {
+        return
+            keccak256(abi.encode(_DOMAIN_TYPEHASH, _NAME_HASH, _VERSION_HASH, block.chainid, address(this)));
     }
 
     /// @dev Clears the status of certificate `index` if an officer of the agency set it and
@@ -393,9 +518,9 @@ contract CertificateLedger is ICertificateLedger {
         if (packed & _BATCH_REVOKED != 0) revert CertificateLedgerBatchRevoked(root);
     }
 
-    /// @dev `registry.requireIssuer(msg.sender, typeId)`, hand-encoded: on every anchor, the compiler's
+    /// @dev `registry.requireIssuer(account, typeId)`, hand-encoded: on every anchor, the compiler's
     /// encoding and decoding cost more than the target leaves room for. Bubbles the registry's error.
-    function _requireIssuer(uint8 typeId) private view returns (uint32 agencyId) {
+    function _requireIssuer(address account, uint8 typeId) private view returns (uint32 agencyId) {
         address target = address(_registry);
         bytes4 selector = IAgencyRegistry.requireIssuer.selector;
         bool ok;
@@ -404,7 +529,7 @@ contract CertificateLedger is ICertificateLedger {
         assembly ("memory-safe") {
             let ptr := mload(0x40)
             mstore(ptr, selector)
-            mstore(add(ptr, 0x04), caller())
+            mstore(add(ptr, 0x04), and(account, 0xffffffffffffffffffffffffffffffffffffffff))
             mstore(add(ptr, 0x24), and(typeId, 0xff))
             ok := staticcall(gas(), target, ptr, 0x44, 0x00, 0x20)
             // Yul evaluates arguments right to left: read the size only once the call has returned.
@@ -415,9 +540,9 @@ contract CertificateLedger is ICertificateLedger {
         return uint32(returned);
     }
 
-    /// @dev `registry.requireStatusAuthority(msg.sender, agencyId)`, hand-encoded as `_requireIssuer`
-    /// (the compiler adds an EXTCODESIZE check to calls that return nothing).
-    function _requireStatusAuthority(uint32 agencyId) private view returns (bool governance) {
+    /// @dev `registry.requireStatusAuthority(account, agencyId)`, hand-encoded as `_requireIssuer`;
+    /// returns `account` with the `_GOVERNANCE_ACTOR` bit when it is governance.
+    function _requireStatusAuthority(address account, uint32 agencyId) private view returns (uint256 actor) {
         address target = address(_registry);
         bytes4 selector = IAgencyRegistry.requireStatusAuthority.selector;
         bool ok;
@@ -426,15 +551,15 @@ contract CertificateLedger is ICertificateLedger {
         assembly ("memory-safe") {
             let ptr := mload(0x40)
             mstore(ptr, selector)
-            mstore(add(ptr, 0x04), caller())
             // Short types may carry dirty high bits in assembly: clean before encoding.
+            mstore(add(ptr, 0x04), and(account, 0xffffffffffffffffffffffffffffffffffffffff))
             mstore(add(ptr, 0x24), and(agencyId, 0xffffffff))
             ok := staticcall(gas(), target, ptr, 0x44, 0x00, 0x20)
             ok := and(ok, gt(returndatasize(), 0x1f))
             returned := mload(0x00)
         }
         if (!ok) _bubbleRevert();
-        return returned != 0;
+        return uint256(uint160(account)) | (returned != 0 ? _GOVERNANCE_ACTOR : 0);
     }
 
     /// @dev Re-raises a failed registry call's revert data (its custom error) unchanged.

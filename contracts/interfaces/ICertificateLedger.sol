@@ -35,6 +35,22 @@ interface ICertificateLedger {
         bool[] proofFlags;
     }
 
+    /// @notice A status change an officer signs for anyone to relay (`changeStatusBySig`). EIP-712
+    /// domain: name "certledger CertificateLedger", version "2", the chain id and this ledger. Type:
+    /// `StatusChange(address officer,uint32 agencyId,bytes32 root,bytes32 leaf,uint256 index,uint8 status,uint8 reason,uint256 nonce,uint256 deadline)`
+    /// with `nonce` = `nonces(officer)` when it is sent; `status` is the LeafStatus to move to
+    /// (Revoked, Suspended, or Active to reinstate; `reason` is ignored then).
+    struct StatusChange {
+        address officer;
+        uint32 agencyId;
+        bytes32 root;
+        bytes32 leaf;
+        uint256 index;
+        LeafStatus status;
+        uint8 reason;
+        uint256 deadline;
+    }
+
     /// @notice Everything a verifier needs about one certificate, from one eth_call.
     struct LeafVerification {
         uint256 chainId;
@@ -81,6 +97,9 @@ interface ICertificateLedger {
     /// @dev raised by OpenZeppelin's MerkleProof in the bulk functions when a multiproof's lengths do
     /// not fit together; declared here so that clients decoding this interface's errors recognise it
     error MerkleProofInvalidMultiproof();
+    /// @dev a delegated call's signature is not the named officer's for this message and nonce
+    error CertificateLedgerInvalidSignature(address officer);
+    error CertificateLedgerSignatureExpired(address officer, uint256 deadline);
 
     event BatchAnchored(
         bytes32 indexed root,
@@ -134,6 +153,41 @@ interface ICertificateLedger {
 
     /// @notice The registry this ledger trusts for agencies, officers and types.
     function registry() external view returns (IAgencyRegistry);
+
+    /// @notice EIP-712 type of a delegated anchor (`anchorBySig`):
+    /// `Anchor(address officer,bytes32 root,uint8 typeId,uint24 size,uint256 nonce,uint256 deadline)`.
+    function ANCHOR_TYPEHASH() external view returns (bytes32);
+
+    /// @notice EIP-712 type of a delegated status change (`changeStatusBySig`), see StatusChange.
+    function STATUS_CHANGE_TYPEHASH() external view returns (bytes32);
+
+    /// @notice The EIP-712 domain separator of this ledger on the current chain
+    /// (name "certledger CertificateLedger", version "2").
+    function DOMAIN_SEPARATOR() external view returns (bytes32);
+
+    /// @notice The nonce the next delegated signature of `officer` must carry (one per call, in order).
+    function nonces(address officer) external view returns (uint256);
+
+    /// @notice `anchor` on behalf of `officer`, sent by anyone (a relayer) with the officer's EIP-712
+    /// signature of Anchor(officer, root, typeId, size, nonces(officer), deadline). Checked exactly as
+    /// the officer's own call; the batch and its event name the officer.
+    function anchorBySig(
+        address officer,
+        bytes32 root,
+        uint8 typeId,
+        uint24 size,
+        uint256 deadline,
+        bytes calldata signature
+    ) external;
+
+    /// @notice `revoke`, `suspend` or `reinstate` on behalf of `change.officer`, sent by anyone with
+    /// its EIP-712 signature of the StatusChange (nonce included). Checked exactly as the officer's
+    /// own call; the event names the officer.
+    function changeStatusBySig(
+        StatusChange calldata change,
+        bytes32[] calldata proof,
+        bytes calldata signature
+    ) external;
 
     /// @notice Anchors the Merkle root of a batch of `size` certificates of type `typeId`, issued by the
     /// caller's agency: the batch is keyed by (that agency, root). Rejects unknown or removed officers,

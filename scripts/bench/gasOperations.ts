@@ -4,6 +4,7 @@ import { StandardMerkleTree } from "@openzeppelin/merkle-tree";
 import type { ContractTransactionResponse } from "ethers";
 import { network } from "hardhat";
 import { DEFAULT_COMPROMISE_WINDOW, DEFAULT_GOVERNANCE_TRANSFER_DELAY } from "../../server/chain/contracts.ts";
+import { LEAF_STATUS, signAnchor, signStatusChange } from "../../server/chain/delegatedSigning.ts";
 import { signOfficerConsent } from "../../server/chain/officerConsent.ts";
 
 const TYPE_ID = 1;
@@ -17,10 +18,11 @@ const BULK_COUNT = 100;
 /** Gas used by each benchmarked operation, by metric name (bulk operations per certificate). */
 export async function measureGas(): Promise<Record<string, number>> {
   const { ethers } = await network.create();
-  const [governance, admin, officer] = await ethers.getSigners();
-  if (governance === undefined || admin === undefined || officer === undefined) {
+  const [governance, admin, signer] = await ethers.getSigners();
+  if (governance === undefined || admin === undefined || signer === undefined) {
     throw new Error("the in-process network has too few accounts");
   }
+  const officer = signer;
 
   const results: Record<string, number> = {};
 
@@ -93,6 +95,37 @@ export async function measureGas(): Promise<Record<string, number>> {
   const held = proofFor(single, 700);
   await gasOf("suspend (1, proof included)", asOfficer.suspend(AGENCY_ID, single.root, held.leaf, 700, held.proof, CERTIFICATE_HOLD));
   await gasOf("reinstate (1, proof included)", asOfficer.reinstate(AGENCY_ID, single.root, held.leaf, 700, held.proof));
+
+  // Delegated: a relayer (governance's account here) sends the officer's signature. The officer's
+  // first signature also writes its nonce slot for the first time; later ones update it.
+  const relayer = ledger.connect(governance);
+  const ref = { address: await ledger.getAddress(), chainId: (await ethers.provider.getNetwork()).chainId };
+  const deadline = (latest?.timestamp ?? 0) + 365 * 24 * 3600;
+  async function anchorBySig(metric: string, label: string): Promise<StandardMerkleTree<[string, bigint]>> {
+    const tree = certificateTree(label, BATCH_SIZE);
+    const nonce = await ledger.nonces(officer.address);
+    const signature = await signAnchor(officer, ref, { root: tree.root, typeId: TYPE_ID, size: BATCH_SIZE, nonce, deadline });
+    await gasOf(metric, relayer.anchorBySig(officer.address, tree.root, TYPE_ID, BATCH_SIZE, deadline, signature));
+    return tree;
+  }
+  await anchorBySig(`anchorBySig (size ${BATCH_SIZE}, officer's first signature)`, "delegated-first");
+  const delegated = await anchorBySig(`anchorBySig (size ${BATCH_SIZE})`, "delegated");
+  const target = proofFor(delegated, 500);
+  const change = {
+    officer: officer.address,
+    agencyId: AGENCY_ID,
+    root: delegated.root,
+    leaf: target.leaf,
+    index: 500,
+    status: LEAF_STATUS.revoked,
+    reason: KEY_COMPROMISE,
+    deadline,
+  };
+  const changeSignature = await signStatusChange(officer, ref, { ...change, nonce: await ledger.nonces(officer.address) });
+  await gasOf(
+    `changeStatusBySig revoke (1 of ${BATCH_SIZE}, proof included)`,
+    relayer.changeStatusBySig(change, target.proof, changeSignature),
+  );
 
   const { leaf: probeLeaf, proof: probeProof } = proofFor(single, 900);
   results["verifyLeaf (eth_estimateGas)"] = Number(

@@ -98,7 +98,11 @@ function minedOnSendProxy(anvilUrl: string, port: number): Promise<Server> {
       });
     });
   });
-  return new Promise((resolve) => server.listen(port, "127.0.0.1", () => resolve(server)));
+  return new Promise((resolve) => {
+    server.listen(port, "127.0.0.1", () => {
+      resolve(server);
+    });
+  });
 }
 
 const env = { CERTLEDGER_EVM_VERSION: hardfork };

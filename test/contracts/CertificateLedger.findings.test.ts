@@ -112,6 +112,26 @@ describe("CertificateLedger: findings of the contracts review", () => {
     });
   });
 
+  it("2. restoration refuses unknown batches, batches not revoked, indices outside the batch and forged proofs", async () => {
+    const { ledger, registry, governance, adminA, officerA2 } = await networkHelpers.loadFixture(anchored);
+    const { leaf, index, proof } = batch.certificate(1);
+    await ledger.connect(officerA2).revoke(AGENCY_A, batch.root, leaf, index, proof, Reason.keyCompromise);
+    await registry.connect(adminA).declareOfficerCompromised(officerA2.address, await networkHelpers.time.latest());
+    const asGovernance = ledger.connect(governance);
+    const unknown = new Batch("never anchored", 2).root;
+    await expect(asGovernance.restoreBatch(AGENCY_A, unknown)).to.be.revertedWithCustomError(ledger, "CertificateLedgerUnknownRoot").withArgs(unknown);
+    await expect(asGovernance.restoreBatch(AGENCY_A, batch.root))
+      .to.be.revertedWithCustomError(ledger, "CertificateLedgerNotRestorable")
+      .withArgs(batch.root, ZeroAddress);
+    await expect(asGovernance.restoreCertificate(AGENCY_A, batch.root, leaf, batch.size, proof, officerA2.address))
+      .to.be.revertedWithCustomError(ledger, "CertificateLedgerInvalidIndex")
+      .withArgs(batch.root, batch.size);
+    const forged = batch.certificate(2).leaf;
+    await expect(asGovernance.restoreCertificate(AGENCY_A, batch.root, forged, index, proof, officerA2.address))
+      .to.be.revertedWithCustomError(ledger, "CertificateLedgerInvalidProof")
+      .withArgs(batch.root, forged);
+  });
+
   describe("3. one admin key cannot void a whole history", () => {
     it("refuses a compromise time before the key's registration, from governance too", async () => {
       const { registry, adminA, officerA } = await networkHelpers.loadFixture(anchored);

@@ -1,0 +1,77 @@
+import type { Signer, TypedDataDomain, TypedDataField } from "ethers";
+
+/**
+ * EIP-712 messages an officer key signs so that anyone (a relayer holding no officer key) can send
+ * the call for it: CertificateLedger.anchorBySig and changeStatusBySig. The ledger checks the
+ * signature, the deadline and the officer's rights exactly as for the officer's own call, and takes
+ * `nonce` = nonces(officer): each signature is good for one call, in nonce order.
+ *
+ * Domain: name "certledger CertificateLedger", version "2", the chain id and the ledger's address.
+ */
+export const DELEGATED_TYPES = {
+  Anchor: [
+    { name: "officer", type: "address" },
+    { name: "root", type: "bytes32" },
+    { name: "typeId", type: "uint8" },
+    { name: "size", type: "uint24" },
+    { name: "nonce", type: "uint256" },
+    { name: "deadline", type: "uint256" },
+  ],
+  StatusChange: [
+    { name: "officer", type: "address" },
+    { name: "agencyId", type: "uint32" },
+    { name: "root", type: "bytes32" },
+    { name: "leaf", type: "bytes32" },
+    { name: "index", type: "uint256" },
+    { name: "status", type: "uint8" },
+    { name: "reason", type: "uint8" },
+    { name: "nonce", type: "uint256" },
+    { name: "deadline", type: "uint256" },
+  ],
+} as const satisfies Record<string, readonly TypedDataField[]>;
+
+/** The LeafStatus a StatusChange moves a certificate to. */
+export const LEAF_STATUS = { active: 0, suspended: 1, revoked: 2 } as const;
+
+export function ledgerDomain(chainId: bigint | number, ledger: string): TypedDataDomain {
+  return { name: "certledger CertificateLedger", version: "2", chainId, verifyingContract: ledger };
+}
+
+export interface AnchorMessage {
+  root: string;
+  typeId: number;
+  size: number;
+  nonce: bigint | number;
+  deadline: number;
+}
+
+export interface StatusChangeMessage {
+  agencyId: number;
+  root: string;
+  leaf: string;
+  index: number | bigint;
+  status: (typeof LEAF_STATUS)[keyof typeof LEAF_STATUS];
+  reason: number;
+  nonce: bigint | number;
+  deadline: number;
+}
+
+/** The officer's signature of an Anchor message for `ledger` on `chainId`. */
+export async function signAnchor(officer: Signer, ledger: { address: string; chainId: bigint | number }, message: AnchorMessage): Promise<string> {
+  const { Anchor } = DELEGATED_TYPES;
+  return officer.signTypedData(ledgerDomain(ledger.chainId, ledger.address), { Anchor: [...Anchor] }, { officer: await officer.getAddress(), ...message });
+}
+
+/** The officer's signature of a StatusChange message for `ledger` on `chainId`. */
+export async function signStatusChange(
+  officer: Signer,
+  ledger: { address: string; chainId: bigint | number },
+  message: StatusChangeMessage,
+): Promise<string> {
+  const { StatusChange } = DELEGATED_TYPES;
+  return officer.signTypedData(
+    ledgerDomain(ledger.chainId, ledger.address),
+    { StatusChange: [...StatusChange] },
+    { officer: await officer.getAddress(), ...message },
+  );
+}

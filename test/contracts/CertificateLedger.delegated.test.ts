@@ -1,0 +1,127 @@
+// Delegated signing: an officer signs an EIP-712 message, anyone relays it, and the ledger checks it
+// exactly as the officer's own call. A relayer can forge nothing: not another message, not a replay,
+// not another officer's rights.
+import { expect } from "chai";
+import { network } from "hardhat";
+import { LEAF_STATUS, signAnchor, signStatusChange } from "../../server/chain/delegatedSigning.ts";
+import { AGENCY_A, AGENCY_B, AgencyStatus, Batch, DIPLOMA, LeafStatus, Reason, deployWithAgencies } from "./fixtures.ts";
+
+const { ethers, networkHelpers } = await network.create();
+const batch = new Batch("delegated", 8);
+
+async function agencies() {
+  return deployWithAgencies(ethers);
+}
+
+async function anchoredByA() {
+  const deployed = await deployWithAgencies(ethers);
+  await deployed.ledger.connect(deployed.officerA).anchor(batch.root, DIPLOMA, batch.size);
+  return deployed;
+}
+
+describe("CertificateLedger: delegated signing (EIP-712, relayed)", () => {
+  async function ledgerRef(ledger: { getAddress(): Promise<string> }) {
+    return { address: await ledger.getAddress(), chainId: (await ethers.provider.getNetwork()).chainId };
+  }
+  const later = async () => (await networkHelpers.time.latest()) + 3600;
+
+  describe("anchorBySig", () => {
+    it("anchors for the officer when a relayer sends its signature, and consumes the nonce", async () => {
+      const { ledger, officerA, stranger } = await networkHelpers.loadFixture(agencies);
+      const deadline = await later();
+      const signature = await signAnchor(officerA, await ledgerRef(ledger), { root: batch.root, typeId: DIPLOMA, size: batch.size, nonce: 0, deadline });
+      await expect(ledger.connect(stranger).anchorBySig(officerA.address, batch.root, DIPLOMA, batch.size, deadline, signature))
+        .to.emit(ledger, "BatchAnchored")
+        .withArgs(batch.root, AGENCY_A, officerA.address, DIPLOMA, batch.size);
+      expect((await ledger.batch(AGENCY_A, batch.root)).officer).to.equal(officerA.address);
+      expect(await ledger.nonces(officerA.address)).to.equal(1n);
+      // the same signature again: its nonce is spent
+      await expect(
+        ledger.connect(stranger).anchorBySig(officerA.address, batch.root, DIPLOMA, batch.size, deadline, signature),
+      ).to.be.revertedWithCustomError(ledger, "CertificateLedgerInvalidSignature");
+    });
+
+    it("refuses a changed message, another officer's name, an expired signature and a non-officer signer", async () => {
+      const { ledger, registry, officerA, officerB, stranger } = await networkHelpers.loadFixture(agencies);
+      const deadline = await later();
+      const ref = await ledgerRef(ledger);
+      const signature = await signAnchor(officerA, ref, { root: batch.root, typeId: DIPLOMA, size: batch.size, nonce: 0, deadline });
+      const relayer = ledger.connect(stranger);
+      await expect(relayer.anchorBySig(officerA.address, batch.root, DIPLOMA, 1, deadline, signature))
+        .to.be.revertedWithCustomError(ledger, "CertificateLedgerInvalidSignature")
+        .withArgs(officerA.address);
+      await expect(relayer.anchorBySig(officerB.address, batch.root, DIPLOMA, batch.size, deadline, signature))
+        .to.be.revertedWithCustomError(ledger, "CertificateLedgerInvalidSignature")
+        .withArgs(officerB.address);
+      const past = (await networkHelpers.time.latest()) - 1;
+      const stale = await signAnchor(officerA, ref, { root: batch.root, typeId: DIPLOMA, size: batch.size, nonce: 0, deadline: past });
+      await expect(relayer.anchorBySig(officerA.address, batch.root, DIPLOMA, batch.size, past, stale))
+        .to.be.revertedWithCustomError(ledger, "CertificateLedgerSignatureExpired")
+        .withArgs(officerA.address, past);
+      const byStranger = await signAnchor(stranger, ref, { root: batch.root, typeId: DIPLOMA, size: batch.size, nonce: 0, deadline });
+      await expect(relayer.anchorBySig(stranger.address, batch.root, DIPLOMA, batch.size, deadline, byStranger))
+        .to.be.revertedWithCustomError(registry, "AgencyRegistryUnknownOfficer")
+        .withArgs(stranger.address);
+    });
+
+    it("checks the officer's rights as for its own call: a suspended agency's officer anchors nothing", async () => {
+      const { ledger, registry, officerA, stranger } = await networkHelpers.loadFixture(agencies);
+      await registry.setAgencyStatus(AGENCY_A, AgencyStatus.Suspended);
+      const deadline = await later();
+      const signature = await signAnchor(officerA, await ledgerRef(ledger), { root: batch.root, typeId: DIPLOMA, size: batch.size, nonce: 0, deadline });
+      await expect(ledger.connect(stranger).anchorBySig(officerA.address, batch.root, DIPLOMA, batch.size, deadline, signature))
+        .to.be.revertedWithCustomError(registry, "AgencyRegistryAgencyNotActive")
+        .withArgs(AGENCY_A, AgencyStatus.Suspended);
+    });
+  });
+
+  describe("changeStatusBySig", () => {
+    it("revokes, suspends and reinstates for the officer; the events name the officer, not the relayer", async () => {
+      const { ledger, officerA, stranger } = await networkHelpers.loadFixture(anchoredByA);
+      const ref = await ledgerRef(ledger);
+      const { leaf, index, proof } = batch.certificate(5);
+      const deadline = await later();
+      const change = (status: 0 | 1 | 2, reason: number) => ({ officer: officerA.address, agencyId: AGENCY_A, root: batch.root, leaf, index, status, reason, deadline });
+      const send = async (status: 0 | 1 | 2, reason: number) => {
+        const nonce = await ledger.nonces(officerA.address);
+        const signature = await signStatusChange(officerA, ref, { ...change(status, reason), nonce });
+        return ledger.connect(stranger).changeStatusBySig(change(status, reason), proof, signature);
+      };
+      await expect(send(LEAF_STATUS.suspended, Reason.certificateHold))
+        .to.emit(ledger, "CertificateSuspended")
+        .withArgs(leaf, batch.root, officerA.address, AGENCY_A, index, Reason.certificateHold);
+      await expect(send(LEAF_STATUS.active, 0)).to.emit(ledger, "CertificateReinstated").withArgs(leaf, batch.root, officerA.address, AGENCY_A, index);
+      await expect(send(LEAF_STATUS.revoked, Reason.keyCompromise))
+        .to.emit(ledger, "CertificateRevoked")
+        .withArgs(leaf, batch.root, officerA.address, AGENCY_A, index, Reason.keyCompromise);
+      expect(await ledger.leafStatus(AGENCY_A, batch.root, index)).to.deep.equal([LeafStatus.Revoked, BigInt(Reason.keyCompromise)]);
+    });
+
+    it("refuses a replay, a changed certificate and another agency's officer", async () => {
+      const { ledger, registry, officerA, officerB, stranger } = await networkHelpers.loadFixture(anchoredByA);
+      const ref = await ledgerRef(ledger);
+      const { leaf, index, proof } = batch.certificate(2);
+      const deadline = await later();
+      const change = { officer: officerA.address, agencyId: AGENCY_A, root: batch.root, leaf, index, status: LEAF_STATUS.suspended, reason: Reason.certificateHold, deadline };
+      const signature = await signStatusChange(officerA, ref, { ...change, nonce: 0 });
+      const relayer = ledger.connect(stranger);
+      const other = batch.certificate(3);
+      await expect(relayer.changeStatusBySig({ ...change, leaf: other.leaf, index: other.index }, other.proof, signature))
+        .to.be.revertedWithCustomError(ledger, "CertificateLedgerInvalidSignature")
+        .withArgs(officerA.address);
+      await relayer.changeStatusBySig(change, proof, signature);
+      await expect(relayer.changeStatusBySig(change, proof, signature)).to.be.revertedWithCustomError(ledger, "CertificateLedgerInvalidSignature");
+
+      const byB = { ...change, officer: officerB.address, status: LEAF_STATUS.revoked, reason: Reason.keyCompromise };
+      const signatureB = await signStatusChange(officerB, ref, { ...byB, nonce: 0 });
+      await expect(relayer.changeStatusBySig(byB, proof, signatureB))
+        .to.be.revertedWithCustomError(registry, "AgencyRegistryNotStatusAuthority")
+        .withArgs(officerB.address, AGENCY_A);
+      // B's signature for its own agency names B's batch key, never A's
+      const forB = { ...byB, agencyId: AGENCY_B };
+      await expect(relayer.changeStatusBySig(forB, proof, await signStatusChange(officerB, ref, { ...forB, nonce: 0 })))
+        .to.be.revertedWithCustomError(ledger, "CertificateLedgerUnknownRoot")
+        .withArgs(batch.root);
+    });
+  });
+});
