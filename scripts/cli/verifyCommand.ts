@@ -27,7 +27,11 @@ function render(result: VerificationResult): string {
   }
   if (result.revocation) {
     const r = result.revocation;
-    lines.push(`  ${r.state}     ${r.scope}, reason ${r.reason}${r.at ? ` at ${r.at}` : ""}`);
+    lines.push(`  ${r.state}     ${r.scope}, reason ${r.reason}${r.at ? ` at ${r.at}` : ""}${r.actor ? ` by ${r.actor}` : ""}`);
+  }
+  if (result.restoration) {
+    const r = result.restoration;
+    lines.push(`  restored    ${r.scope} at ${r.at} by governance ${r.actor}, undoing compromised key ${r.undid}`);
   }
   for (const w of result.warnings) lines.push(`  warning     ${w}`);
   lines.push("  checks:");

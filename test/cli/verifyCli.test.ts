@@ -137,7 +137,7 @@ describe("certledger CLI against a local anvil", function () {
       const run = await runCli(["verify", await writeJson("revoked.json", revoked), "--rpc", localChain.rpcUrl]);
       expect(run.code).to.equal(EXIT.invalid);
       expect(run.stdout).to.match(/^✘ REVOKED$/m);
-      expect(run.stdout).to.match(/revoked +certificate, reason keyCompromise at \d{4}-/);
+      expect(run.stdout).to.match(/revoked +certificate, reason keyCompromise at \d{4}-\S+ by 0x[0-9a-fA-F]{40}/);
     });
 
     it("exits 2 for a file it cannot read, or a --ledger that is not an address", async () => {
