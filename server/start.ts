@@ -1,3 +1,4 @@
+import { readFile } from "node:fs/promises";
 import { createServer, type Server } from "node:http";
 import { join } from "node:path";
 import { Wallet } from "ethers";
@@ -11,6 +12,8 @@ import { createProvider, readChainId } from "./chain/provider.ts";
 import type { Config } from "./config.ts";
 import { Keccak256 } from "./core/hashing/keccak.ts";
 import { builtinTypes } from "./core/registry/builtin.ts";
+import type { TrustedDeployment } from "./core/trust/deployments.ts";
+import { verifyTrustList } from "./core/trust/trustList.ts";
 import { SqliteStore } from "./store/sqlite/sqliteStore.ts";
 import { assembleRuntime, type Runtime } from "./wiring.ts";
 
@@ -30,6 +33,7 @@ export async function startService(config: Config, io: { logger: Logger; print: 
   const { logger } = io;
   const keccak = await Keccak256.create();
   const types = builtinTypes();
+  const trustedDeployments = config.trustList ? await loadTrustList(config.trustList, logger) : [];
   let localChain: LocalChain | null = null;
   let rpcUrl: string;
   let chainId: number;
@@ -87,6 +91,7 @@ export async function startService(config: Config, io: { logger: Logger; print: 
       publicUrl: config.publicUrl,
       http: config.http,
       anchoring: config.anchoring,
+      trustedDeployments,
       // the embedded chain never reorganises: index to its head; elsewhere wait as anchoring does
       audit: {
         indexPath: join(config.dataDir, "audit-index.db"),
@@ -138,5 +143,22 @@ export async function startService(config: Config, io: { logger: Logger; print: 
     provider.destroy();
     await localChain?.stop();
     throw error;
+  }
+}
+
+/** The deployments of the configured trust list; refuses to start, naming the problem, on any doubt. */
+async function loadTrustList(trustList: NonNullable<Config["trustList"]>, logger: Logger): Promise<TrustedDeployment[]> {
+  let file: unknown;
+  try {
+    file = JSON.parse(await readFile(trustList.file, "utf8")) as unknown;
+  } catch (error) {
+    throw new Error(`TRUST_LIST ${trustList.file} cannot be read as JSON: ${(error as Error).message}`, { cause: error });
+  }
+  try {
+    const verified = verifyTrustList(file, { signer: trustList.signer, now: new Date() });
+    logger.info({ deployments: verified.deployments.length, expiresAt: verified.expiresAt, signer: verified.signer }, "trust list loaded");
+    return verified.deployments;
+  } catch (error) {
+    throw new Error(`TRUST_LIST ${trustList.file} is refused: ${(error as Error).message}`, { cause: error });
   }
 }

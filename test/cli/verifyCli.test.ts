@@ -13,6 +13,7 @@ import { computeLeaf } from "../../server/core/hashing/fields.ts";
 import { builtinTypes } from "../../server/core/registry/builtin.ts";
 import { CHECK_NAMES, type VerificationResult } from "../../server/core/verification/result.ts";
 import { verifyOffline } from "../../server/core/verification/offline.ts";
+import { trustOnly } from "../../server/core/verification/trust.ts";
 import { verifyDocument } from "../../server/core/verification/verifyDocument.ts";
 import { freePort, tempDir } from "../chain/helpers.ts";
 import { sampleInputs } from "../core/support/samples.ts";
@@ -160,7 +161,7 @@ describe("certledger CLI against a local anvil", function () {
         methods.push(...[payload].flat().map((p) => p.method));
         return send(payload);
       };
-      const deps = { keccak: chain.keccak, types: chain.types, ledger: new EthersLedgerView(rpc, chain.ledger) };
+      const deps = { keccak: chain.keccak, types: chain.types, trust: trustOnly(new EthersLedgerView(rpc, chain.ledger), chain.chainId) };
       for (const verified of batch.documents.slice(0, 2)) {
         const result = await verifyDocument(verified, deps, { now: new Date(), knownAnchor: { txHash: batch.txHash, blockNumber: batch.blockNumber } });
         expect(result.status).to.equal("VALID");
@@ -212,13 +213,13 @@ describe("certledger CLI against a local anvil", function () {
       const written = JSON.parse(await readFile(join(out, "batch.json"), "utf8")) as { root: string; size: number; typeIds: number[]; leaves: string[] };
       expect(written.root).to.equal(CertificateBatchTree.of(leaves, chain.keccak).root);
       expect(written).to.deep.include({ size: rows.length, typeIds: [chain.types.get("business-licence").typeId], leaves });
-      for (const d of documents) expect(verifyOffline(d, chain.keccak).passed, d.id).to.equal(true);
+      for (const d of documents) expect(verifyOffline(d, chain.keccak, chain.types).passed, d.id).to.equal(true);
 
       const receipt = await (await ledgerAs(chain, chain.officers[0]!).anchor(written.root, written.typeIds[0]!, written.size)).wait();
       const anchored = attachAnchor(documents[3]!, { chainId: chain.chainId, ledger: chain.ledger, txHash: receipt!.hash });
       const result = await verifyDocument(
         anchored,
-        { keccak: chain.keccak, types: chain.types, ledger: new EthersLedgerView(provider, chain.ledger) },
+        { keccak: chain.keccak, types: chain.types, trust: trustOnly(new EthersLedgerView(provider, chain.ledger), chain.chainId) },
         { now: new Date() },
       );
       expect(result.status).to.equal("VALID");

@@ -13,6 +13,7 @@ import type { ChainCheckOptions } from "../../server/core/verification/engine.ts
 import { unknownCertificateResult } from "../../server/core/verification/engine.ts";
 import type { LedgerView } from "../../server/core/verification/ledgerView.ts";
 import { VERIFICATION_STATUSES, type VerificationResult, type VerificationStatus } from "../../server/core/verification/result.ts";
+import { trustOnly } from "../../server/core/verification/trust.ts";
 import { verifyDocument } from "../../server/core/verification/verifyDocument.ts";
 import { freePort } from "../chain/helpers.ts";
 import { sampleInputs } from "../core/support/samples.ts";
@@ -87,7 +88,7 @@ describe("verification against a real chain: every status", function () {
     ledger: LedgerView = ledgerView,
     types = chain.types,
   ): Promise<VerificationResult> {
-    const result = await verifyDocument(input, { keccak: chain.keccak, types, ledger }, { now: NOW, ...options });
+    const result = await verifyDocument(input, { keccak: chain.keccak, types, trust: trustOnly(ledger, chain.chainId) }, { now: NOW, ...options });
     expectWellFormed(result);
     seen.add(result.status);
     return result;

@@ -1,22 +1,34 @@
+import type { CertificateType } from "../registry/definition.ts";
 import type { CertificateDocument, FieldValue } from "./model.ts";
 
-/** Fields every verifier needs: they can never be hidden. */
+/**
+ * Fields a verifier relies on: they can never be hidden. With them it finds the batch, checks the
+ * issuer's authority and the validity window, and tells whoever checks who issued the certificate.
+ */
 export const REQUIRED_VISIBLE_PATHS = [
   "id",
   "type",
   "issuer.agencyId",
+  "issuer.name",
   "issuer.jurisdiction",
   "validFrom",
   "validUntil",
 ] as const;
 
-/** Envelope fields a holder may hide; every `subject.<name>` may be hidden too. */
-export const HIDEABLE_ENVELOPE_PATHS = ["issuer.name", "issuedAt", "supersedes"] as const;
+/** Envelope fields a holder may hide; the `subject.<name>` fields of the type may be hidden too. */
+export const HIDEABLE_ENVELOPE_PATHS = ["issuedAt", "supersedes"] as const;
+
+/** Every field path the format knows outside `subject`. */
+export const ENVELOPE_PATHS = [...REQUIRED_VISIBLE_PATHS, ...HIDEABLE_ENVELOPE_PATHS] as const;
+
+/** A syntactically valid field path: an envelope path or `subject.<camelCase name>`. ASCII, at most 72 characters. */
+export const FIELD_PATH = /^(id|type|issuer\.agencyId|issuer\.name|issuer\.jurisdiction|validFrom|validUntil|issuedAt|supersedes|subject\.[a-z][A-Za-z0-9]{0,63})$/;
 
 const SUBJECT_PATH = /^subject\.([a-z][A-Za-z0-9]{0,63})$/;
 const HIDEABLE = new Set<string>(HIDEABLE_ENVELOPE_PATHS);
 const REQUIRED = new Set<string>(REQUIRED_VISIBLE_PATHS);
 
+/** Whether a holder may hide `path` at all (whatever the type); see hideablePathsOf for the type's own. */
 export function isHideablePath(path: string): boolean {
   return HIDEABLE.has(path) || SUBJECT_PATH.test(path);
 }
@@ -30,6 +42,31 @@ export function subjectFieldName(path: string): string | null {
   return SUBJECT_PATH.exec(path)?.[1] ?? null;
 }
 
+/**
+ * What a document of `type` must satisfy beyond its shape, given the paths it shows and hides:
+ * every path is one the type defines, none hidden that may not be, every required field present
+ * (shown or hidden). Returns the first problem found, naming paths only (never values), or null.
+ */
+export function typeRuleProblem(type: CertificateType, shown: ReadonlySet<string>, hidden: ReadonlySet<string>): string | null {
+  const fields = new Map(type.fields.map((field) => [field.name, field]));
+  for (const path of hidden) {
+    if (REQUIRED.has(path)) return `${path} is hidden, and it may never be hidden`;
+    const name = subjectFieldName(path);
+    if (name !== null ? !fields.has(name) : !HIDEABLE.has(path)) return `${path} is hidden, and a ${type.name} has no such field`;
+  }
+  for (const path of shown) {
+    const name = subjectFieldName(path);
+    if (name !== null && !fields.has(name)) return `${path} is shown, and a ${type.name} has no such field`;
+  }
+  const present = (path: string): boolean => shown.has(path) || hidden.has(path);
+  if (type.validUntilRequired && !shown.has("validUntil")) return `validUntil is missing, and every ${type.name} must have one`;
+  if (!present("issuedAt")) return "issuedAt is missing";
+  for (const field of type.fields) {
+    if (field.required && !present(`subject.${field.name}`)) return `subject.${field.name} is missing, and every ${type.name} has one`;
+  }
+  return null;
+}
+
 /** Calls `visit` for every field shown in the document, in a fixed order (envelope, then subject). */
 export function forEachShownField(
   document: Pick<CertificateDocument, "id" | "type" | "issuer" | "subject" | "validFrom" | "validUntil" | "issuedAt" | "supersedes">,
@@ -38,7 +75,7 @@ export function forEachShownField(
   visit("id", document.id);
   visit("type", document.type);
   visit("issuer.agencyId", document.issuer.agencyId);
-  if (document.issuer.name !== undefined) visit("issuer.name", document.issuer.name);
+  visit("issuer.name", document.issuer.name);
   visit("issuer.jurisdiction", document.issuer.jurisdiction);
   visit("validFrom", document.validFrom);
   if (document.validUntil !== undefined) visit("validUntil", document.validUntil);
