@@ -1,4 +1,3 @@
-import { readFile } from "node:fs/promises";
 import { createServer, type Server } from "node:http";
 import { join } from "node:path";
 import { Wallet } from "ethers";
@@ -12,8 +11,7 @@ import { createProvider, readChainId } from "./chain/provider.ts";
 import type { Config } from "./config.ts";
 import { Keccak256 } from "./core/hashing/keccak.ts";
 import { builtinTypes } from "./core/registry/builtin.ts";
-import type { TrustedDeployment } from "./core/trust/deployments.ts";
-import { verifyTrustList } from "./core/trust/trustList.ts";
+import { loadTrustListFile } from "./services/trustListFile.ts";
 import { SqliteStore } from "./store/sqlite/sqliteStore.ts";
 import { assembleRuntime, type Runtime } from "./wiring.ts";
 
@@ -33,7 +31,7 @@ export async function startService(config: Config, io: { logger: Logger; print: 
   const { logger } = io;
   const keccak = await Keccak256.create();
   const types = builtinTypes();
-  const trustedDeployments = config.trustList ? await loadTrustList(config.trustList, logger) : [];
+  const trustedDeployments = config.trustList ? (await loadTrustListFile(config.trustList, { now: new Date(), logger })).deployments : [];
   let localChain: LocalChain | null = null;
   let rpcUrl: string;
   let chainId: number;
@@ -146,19 +144,3 @@ export async function startService(config: Config, io: { logger: Logger; print: 
   }
 }
 
-/** The deployments of the configured trust list; refuses to start, naming the problem, on any doubt. */
-async function loadTrustList(trustList: NonNullable<Config["trustList"]>, logger: Logger): Promise<TrustedDeployment[]> {
-  let file: unknown;
-  try {
-    file = JSON.parse(await readFile(trustList.file, "utf8")) as unknown;
-  } catch (error) {
-    throw new Error(`TRUST_LIST ${trustList.file} cannot be read as JSON: ${(error as Error).message}`, { cause: error });
-  }
-  try {
-    const verified = verifyTrustList(file, { signer: trustList.signer, now: new Date() });
-    logger.info({ deployments: verified.deployments.length, expiresAt: verified.expiresAt, signer: verified.signer }, "trust list loaded");
-    return verified.deployments;
-  } catch (error) {
-    throw new Error(`TRUST_LIST ${trustList.file} is refused: ${(error as Error).message}`, { cause: error });
-  }
-}
