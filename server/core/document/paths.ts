@@ -43,26 +43,28 @@ export function subjectFieldName(path: string): string | null {
 }
 
 /**
- * What a document of `type` must satisfy beyond its shape, given the paths it shows and hides:
- * every path is one the type defines, none hidden that may not be, every required field present
- * (shown or hidden). Returns the first problem found, naming paths only (never values), or null.
+ * What a document of `type` must satisfy beyond its shape: every path, shown or hidden, is one the
+ * type defines, none hidden that may not be, every required field present (shown or hidden).
+ * Returns the first problem found, naming paths only (never values), or null. Runs on every
+ * verification, so it walks the document's own maps instead of building sets.
  */
-export function typeRuleProblem(type: CertificateType, shown: ReadonlySet<string>, hidden: ReadonlySet<string>): string | null {
-  const fields = new Map(type.fields.map((field) => [field.name, field]));
-  for (const path of hidden) {
+export function typeRuleProblem(type: CertificateType, document: CertificateDocument): string | null {
+  const defines = (name: string): boolean => type.fields.some((field) => field.name === name);
+  const hidden = document.hidden ?? {};
+  for (const path of Object.keys(hidden)) {
     if (REQUIRED.has(path)) return `${path} is hidden, and it may never be hidden`;
     const name = subjectFieldName(path);
-    if (name !== null ? !fields.has(name) : !HIDEABLE.has(path)) return `${path} is hidden, and a ${type.name} has no such field`;
+    if (name !== null ? !defines(name) : !HIDEABLE.has(path)) return `${path} is hidden, and a ${type.name} has no such field`;
   }
-  for (const path of shown) {
-    const name = subjectFieldName(path);
-    if (name !== null && !fields.has(name)) return `${path} is shown, and a ${type.name} has no such field`;
+  for (const name of Object.keys(document.subject)) {
+    if (!defines(name)) return `subject.${name} is shown, and a ${type.name} has no such field`;
   }
-  const present = (path: string): boolean => shown.has(path) || hidden.has(path);
-  if (type.validUntilRequired && !shown.has("validUntil")) return `validUntil is missing, and every ${type.name} must have one`;
-  if (!present("issuedAt")) return "issuedAt is missing";
+  if (type.validUntilRequired && document.validUntil === undefined) return `validUntil is missing, and every ${type.name} must have one`;
+  if (document.issuedAt === undefined && !Object.hasOwn(hidden, "issuedAt")) return "issuedAt is missing";
   for (const field of type.fields) {
-    if (field.required && !present(`subject.${field.name}`)) return `subject.${field.name} is missing, and every ${type.name} has one`;
+    if (field.required && !Object.hasOwn(document.subject, field.name) && !Object.hasOwn(hidden, `subject.${field.name}`)) {
+      return `subject.${field.name} is missing, and every ${type.name} has one`;
+    }
   }
   return null;
 }

@@ -1,7 +1,7 @@
 import { processProof, treeNode } from "../batch/merkle.ts";
 import { LEGACY_DOCUMENT_VERSION } from "../document/model.ts";
 import type { BatchedDocument } from "../document/model.ts";
-import { forEachShownField, typeRuleProblem } from "../document/paths.ts";
+import { typeRuleProblem } from "../document/paths.ts";
 import { batchedDocumentSchema } from "../document/schema.ts";
 import { trustedLeaf } from "../hashing/fields.ts";
 import { equalBytes, fromHex32 } from "../hashing/keccak.ts";
@@ -80,9 +80,7 @@ export function verifyOffline(input: unknown, keccak: Keccak256, types: Certific
   const type = types.find(document.type);
   const hiddenPaths = Object.keys(document.hidden ?? {});
   if (type) {
-    const shown = new Set<string>();
-    forEachShownField(document, (path) => shown.add(path));
-    const problem = typeRuleProblem(type, shown, new Set(hiddenPaths));
+    const problem = typeRuleProblem(type, document);
     if (problem !== null) {
       return fail("TAMPERED", { name: "integrity", passed: false, detail: `The document breaks the rules of its type: ${problem}.` }, document);
     }
