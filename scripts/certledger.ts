@@ -3,6 +3,7 @@ import { Command } from "commander";
 import { registerAdmin } from "./cli/adminCommands.ts";
 import { registerAudit } from "./cli/auditCommand.ts";
 import { registerDisclose } from "./cli/discloseCommand.ts";
+import { registerTrustList } from "./cli/trustListCommand.ts";
 import { registerVerify } from "./cli/verifyCommand.ts";
 import { registerWrap } from "./cli/wrapCommand.ts";
 
@@ -12,6 +13,7 @@ const program = new Command("certledger")
 registerVerify(program);
 registerDisclose(program);
 registerWrap(program);
+registerTrustList(program);
 registerAdmin(program);
 registerAudit(program);
 

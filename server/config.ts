@@ -66,6 +66,15 @@ export interface Config {
     readonly rateLimitPerMinute: number;
     readonly bodyLimitBytes: number;
   };
+  /** Undefined: the service trusts its own deployment only. */
+  readonly trustList: TrustListConfig | undefined;
+}
+
+/** A signed list of other deployments this service recognises, and the key it must be signed with. */
+export interface TrustListConfig {
+  /** Absolute path of the signed list. */
+  readonly file: string;
+  readonly signer: string;
 }
 
 export interface ConfigIssue {
@@ -147,6 +156,13 @@ function crossFieldIssues(isSet: (name: EnvVariable) => boolean, env: Env | unde
       message: "is only used by the embedded local chain, which does not start when CHAIN_RPC_URL is set",
     });
   }
+  if (isSet("TRUST_LIST") !== isSet("TRUST_LIST_SIGNER")) {
+    const missing = isSet("TRUST_LIST") ? "TRUST_LIST_SIGNER" : "TRUST_LIST";
+    issues.push({
+      variable: missing,
+      message: "is missing: a trust list is only accepted with the signer address it must be signed by (set TRUST_LIST and TRUST_LIST_SIGNER together)",
+    });
+  }
   if (env === undefined) return issues;
   if (present.length === 0 && (env.PORT ?? CONFIG_DEFAULTS.PORT) === (env.LOCAL_CHAIN_PORT ?? CONFIG_DEFAULTS.LOCAL_CHAIN_PORT)) {
     issues.push({ variable: "LOCAL_CHAIN_PORT", message: "must differ from PORT" });
@@ -193,6 +209,10 @@ function buildConfig(env: Env, cwd: string): Config {
       rateLimitPerMinute: env.RATE_LIMIT_PER_MINUTE ?? CONFIG_DEFAULTS.RATE_LIMIT_PER_MINUTE,
       bodyLimitBytes: env.BODY_LIMIT ?? CONFIG_DEFAULTS.BODY_LIMIT,
     },
+    trustList:
+      env.TRUST_LIST !== undefined && env.TRUST_LIST_SIGNER !== undefined
+        ? { file: resolve(cwd, env.TRUST_LIST), signer: env.TRUST_LIST_SIGNER }
+        : undefined,
   });
 }
 

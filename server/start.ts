@@ -11,6 +11,7 @@ import { createProvider, readChainId } from "./chain/provider.ts";
 import type { Config } from "./config.ts";
 import { Keccak256 } from "./core/hashing/keccak.ts";
 import { builtinTypes } from "./core/registry/builtin.ts";
+import { loadTrustListFile } from "./services/trustListFile.ts";
 import { SqliteStore } from "./store/sqlite/sqliteStore.ts";
 import { assembleRuntime, type Runtime } from "./wiring.ts";
 
@@ -30,6 +31,7 @@ export async function startService(config: Config, io: { logger: Logger; print: 
   const { logger } = io;
   const keccak = await Keccak256.create();
   const types = builtinTypes();
+  const trustedDeployments = config.trustList ? (await loadTrustListFile(config.trustList, { now: new Date(), logger })).deployments : [];
   let localChain: LocalChain | null = null;
   let rpcUrl: string;
   let chainId: number;
@@ -87,6 +89,7 @@ export async function startService(config: Config, io: { logger: Logger; print: 
       publicUrl: config.publicUrl,
       http: config.http,
       anchoring: config.anchoring,
+      trustedDeployments,
       // the embedded chain never reorganises: index to its head; elsewhere wait as anchoring does
       audit: {
         indexPath: join(config.dataDir, "audit-index.db"),
@@ -140,3 +143,4 @@ export async function startService(config: Config, io: { logger: Logger; print: 
     throw error;
   }
 }
+

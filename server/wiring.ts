@@ -17,7 +17,9 @@ import { createApp } from "./http/app.ts";
 import type { ReadinessReport } from "./http/routes/health.ts";
 import { builtinJurisdictions } from "./core/validation/jurisdictions.ts";
 import { Metrics } from "./observability/metrics.ts";
+import type { TrustedDeployment } from "./core/trust/deployments.ts";
 import { IssuanceService } from "./services/issuance.ts";
+import { serviceTrustPolicy } from "./services/trustPolicy.ts";
 import { Verifier } from "./services/verifier.ts";
 import type { Store } from "./store/port.ts";
 
@@ -35,6 +37,8 @@ export interface RuntimeOptions {
   anchoring: { batchSize: number; batchMaxAgeMs: number; confirmations: number; pollMs?: number; receiptTimeoutMs?: number };
   /** the chain-event index; default: in memory, polling every second, confirmation depth 0 */
   audit?: Partial<AuditTrailOptions>;
+  /** other deployments whose certificates this service verifies (its signed trust list); it always trusts its own */
+  trustedDeployments?: readonly TrustedDeployment[];
   clock?: () => Date;
 }
 
@@ -109,7 +113,13 @@ export function assembleRuntime(options: RuntimeOptions): Runtime {
       batcher.wake();
     },
   });
-  const verifier = new Verifier({ keccak, types, ledger: verificationCache, store, ...(options.clock ? { clock: options.clock } : {}) });
+  const trust = serviceTrustPolicy({
+    provider: options.provider,
+    own: { chainId: options.chainId, ledger: options.deployment.ledger, registry: options.deployment.registry },
+    ownView: verificationCache,
+    others: options.trustedDeployments ?? [],
+  });
+  const verifier = new Verifier({ keccak, types, trust, store, ...(options.clock ? { clock: options.clock } : {}) });
   const audit = new AuditTrail(
     {
       provider: options.provider,

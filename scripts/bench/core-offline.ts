@@ -118,7 +118,7 @@ export function measureOfflineVerification(context: CoreBenchContext, documents:
   const received = documents.map((document) => JSON.parse(JSON.stringify(document)) as unknown);
   const timing = best(runs, () => {
     for (const document of received) {
-      if (!verifyOffline(document, context.keccak).passed) throw new Error("a benchmark document failed verification");
+      if (!verifyOffline(document, context.keccak, context.types).passed) throw new Error("a benchmark document failed verification");
     }
   });
   return throughput(received.length, timing);

@@ -13,6 +13,7 @@ import { ensureCertificateTypes } from "../../server/bootstrap/deployment.ts";
 import { agencyMetadataHash, typesMask } from "../../server/bootstrap/demoAgency.ts";
 import { deployCertledger } from "../../server/chain/contracts.ts";
 import { devAccountKeys } from "../../server/chain/devAccounts.ts";
+import { trustOnly } from "../../server/core/verification/trust.ts";
 import { EthersLedgerView } from "../../server/chain/ledgerView.ts";
 import { startLocalChain } from "../../server/chain/localChain.ts";
 import { createProvider } from "../../server/chain/provider.ts";
@@ -116,7 +117,7 @@ export async function measureChainVerification(log: (line: string) => void = con
   try {
     const { ledger, txHash, blockNumber, documents } = await anchoredDocuments(provider, context);
     log(`chain   anchored a batch of ${documents.length} on anvil at ${chain.rpcUrl}`);
-    const deps: VerifyDeps = { keccak: context.keccak, types: context.types, ledger: new EthersLedgerView(provider, ledger) };
+    const deps: VerifyDeps = { keccak: context.keccak, types: context.types, trust: trustOnly(new EthersLedgerView(provider, ledger), chain.chainId) };
     const options = { knownAnchor: { txHash, blockNumber } };
     const verifyOne = async (i: number): Promise<void> => {
       const result = await verifyDocument(documents[i % documents.length], deps, { now: new Date(), ...options });

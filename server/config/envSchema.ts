@@ -37,6 +37,8 @@ export const EnvSchema = z.object({
   CORS_ORIGINS: optional(corsOrigins),
   RATE_LIMIT_PER_MINUTE: optional(integer(0, 1_000_000)),
   BODY_LIMIT: optional(byteSize(1024, 100 * 1024 ** 2)),
+  TRUST_LIST: optional(z.string()),
+  TRUST_LIST_SIGNER: optional(ethAddress),
 });
 
 export type Env = z.output<typeof EnvSchema>;

@@ -7,9 +7,10 @@ export { CoreError, CertificateValidationError, isCoreError } from "./errors.ts"
 export type { CoreErrorCode, FieldIssue, FieldIssueCode } from "./errors.ts";
 
 export { Keccak256, toHex32 } from "./hashing/keccak.ts";
-export { fieldPreimage, fieldHash, fieldHashes, computeLeaf } from "./hashing/fields.ts";
+export { fieldPreimage, fieldHash, fieldHashes, computeLeaf, leafFromFields, LEAF_DOMAIN } from "./hashing/fields.ts";
+export type { BoundField } from "./hashing/fields.ts";
 
-export { DOCUMENT_VERSION } from "./document/model.ts";
+export { DOCUMENT_VERSION, LEGACY_DOCUMENT_VERSION } from "./document/model.ts";
 export type {
   BatchedDocument,
   CertificateDocument,
@@ -19,7 +20,7 @@ export type {
   ProofBlock,
 } from "./document/model.ts";
 export { certificateDocumentSchema, batchedDocumentSchema, proofBlockSchema } from "./document/schema.ts";
-export { REQUIRED_VISIBLE_PATHS, HIDEABLE_ENVELOPE_PATHS, isHideablePath } from "./document/paths.ts";
+export { REQUIRED_VISIBLE_PATHS, HIDEABLE_ENVELOPE_PATHS, isHideablePath, typeRuleProblem } from "./document/paths.ts";
 export { createDocument, createDocuments, SALT_BYTES } from "./document/create.ts";
 export type { CreateOptions, CreatedDocuments } from "./document/create.ts";
 export { disclose, hideFields } from "./document/disclose.ts";
@@ -42,7 +43,12 @@ export { createSubjectValidator } from "./validation/subject.ts";
 export type { SubjectValidator, SubjectValidationContext } from "./validation/subject.ts";
 export { isCalendarDate, isDateTime } from "./validation/dates.ts";
 
-export { verifyOffline, certificateOf } from "./verification/offline.ts";
+export { verifyOffline, certificateOf, LEGACY_REFUSAL } from "./verification/offline.ts";
 export type { OfflineVerification } from "./verification/offline.ts";
 
 export { DOCUMENT_JSON_SCHEMA } from "./schema/jsonSchema.ts";
+
+export { TrustAnchors, describeDeployment } from "./trust/deployments.ts";
+export type { TrustedDeployment, DeploymentName } from "./trust/deployments.ts";
+export { TRUST_LIST_FORMAT, TrustListError, parseTrustList, signTrustList, trustListPayload, verifyTrustList } from "./trust/trustList.ts";
+export type { SignedTrustList, TrustListContent, TrustListErrorCode, VerifiedTrustList } from "./trust/trustList.ts";

@@ -1,6 +1,6 @@
-import { checkAgainstChain, unknownCertificateResult, type OfflineOutcome } from "../core/verification/engine.ts";
+import { unknownCertificateResult, type OfflineOutcome } from "../core/verification/engine.ts";
 import type { VerificationResult } from "../core/verification/result.ts";
-import { offlineOutcome, verifyDocument, type VerifyDeps } from "../core/verification/verifyDocument.ts";
+import { offlineOutcome, verifyDocument, verifyOutcome, type VerifyDeps } from "../core/verification/verifyDocument.ts";
 import type { Store } from "../store/port.ts";
 import type { CertificateRecord } from "../store/records.ts";
 
@@ -69,7 +69,7 @@ export class Verifier {
     const offline = this.#offlineOf(record);
     const batch = record.batchId === null ? null : await store.getBatch(record.batchId);
     const supersededBy = await store.findSuccessors(record.id);
-    const result = await checkAgainstChain(offline, this.#deps.ledger, {
+    const result = await verifyOutcome(offline, this.#deps.trust, {
       now: this.#now(),
       supersededBy,
       ...(batch?.txHash && batch.blockNumber !== null ? { knownAnchor: { txHash: batch.txHash, blockNumber: batch.blockNumber } } : {}),

@@ -11,15 +11,17 @@ import { attachAnchor } from "../../server/core/batch/wrap.ts";
 import type { BatchedDocument, CertificateDocument } from "../../server/core/document/model.ts";
 import { computeLeaf } from "../../server/core/hashing/fields.ts";
 import { builtinTypes } from "../../server/core/registry/builtin.ts";
+import { signTrustList } from "../../server/core/trust/trustList.ts";
 import { CHECK_NAMES, type VerificationResult } from "../../server/core/verification/result.ts";
 import { verifyOffline } from "../../server/core/verification/offline.ts";
+import { trustOnly } from "../../server/core/verification/trust.ts";
 import { verifyDocument } from "../../server/core/verification/verifyDocument.ts";
 import { freePort, tempDir } from "../chain/helpers.ts";
 import { sampleInputs } from "../core/support/samples.ts";
 import { byAgency, deployOnChain, issue, ledgerAs, type AnchoredBatch, type OnChainCertledger } from "../verification/support/onChain.ts";
 import { runCli } from "./support/runCli.ts";
 
-const EXIT = { valid: 0, invalid: 1, usage: 2, unavailable: 3 };
+const EXIT = { valid: 0, invalid: 1, usage: 2, unavailable: 3, unpinned: 4 };
 
 /** Business licence rows as a registry clerk would export them (the samples' made-up values). */
 const CSV_COLUMNS = [
@@ -81,7 +83,7 @@ describe("certledger CLI against a local anvil", function () {
 
   describe("verify", () => {
     it("prints VALID and exits 0 for an anchored document", async () => {
-      const run = await runCli(["verify", documentFile, "--rpc", localChain.rpcUrl]);
+      const run = await runCli(["verify", documentFile, "--rpc", localChain.rpcUrl, "--ledger", chain.ledger]);
       expect(run.code, run.stderr).to.equal(EXIT.valid);
       expect(run.stdout).to.match(/^✔ VALID$/m);
       expect(run.stdout).to.include(document().id);
@@ -90,7 +92,7 @@ describe("certledger CLI against a local anvil", function () {
     });
 
     it("prints a parseable result with --json", async () => {
-      const run = await runCli(["verify", documentFile, "--rpc", localChain.rpcUrl, "--json"]);
+      const run = await runCli(["verify", documentFile, "--rpc", localChain.rpcUrl, "--ledger", chain.ledger, "--json"]);
       expect(run.code, run.stderr).to.equal(EXIT.valid);
       const result = JSON.parse(run.stdout) as VerificationResult;
       expect(result).to.include({ valid: true, status: "VALID" });
@@ -102,52 +104,130 @@ describe("certledger CLI against a local anvil", function () {
     it("exits 1 with TAMPERED for an altered document", async () => {
       const altered = structuredClone(document());
       altered.subject.companyName = `${String(altered.subject.companyName)}集团`;
-      const run = await runCli(["verify", await writeJson("tampered.json", altered), "--rpc", localChain.rpcUrl]);
+      const run = await runCli(["verify", await writeJson("tampered.json", altered), "--rpc", localChain.rpcUrl, "--ledger", chain.ledger]);
       expect(run.code).to.equal(EXIT.invalid);
       expect(run.stdout).to.match(/^✘ TAMPERED$/m);
       expect(run.stdout).to.include("✘ integrity");
     });
 
     it("exits 3 with UNAVAILABLE when the RPC endpoint cannot be reached", async () => {
-      const run = await runCli(["verify", documentFile, "--rpc", `http://127.0.0.1:${await freePort()}`, "--json"]);
+      const run = await runCli(["verify", documentFile, "--rpc", `http://127.0.0.1:${await freePort()}`, "--ledger", chain.ledger, "--json"]);
       expect(run.code, run.stderr).to.equal(EXIT.unavailable);
       const result = JSON.parse(run.stdout) as VerificationResult;
       expect(result).to.include({ valid: false, status: "UNAVAILABLE" });
       expect(result.checks.at(-1)).to.include({ name: "anchored", passed: false });
     });
 
-    it("gives WRONG_NETWORK when told to trust another ledger, or when the named ledger is no contract", async () => {
+    it("gives UNTRUSTED_LEDGER when the document names another ledger than the pinned one, whatever that ledger says", async () => {
       const other = Wallet.createRandom().address;
       const trustingOther = await runCli(["verify", documentFile, "--rpc", localChain.rpcUrl, "--ledger", other]);
       expect(trustingOther.code).to.equal(EXIT.invalid);
-      expect(trustingOther.stdout).to.match(/^✘ WRONG_NETWORK$/m);
-      expect(trustingOther.stdout).to.include(other);
+      expect(trustingOther.stdout).to.match(/^✘ UNTRUSTED_LEDGER$/m);
+      expect(trustingOther.stdout).to.include(`anchored on ledger ${chain.ledger} on chain ${chain.chainId}, which this verifier does not recognise`);
 
       const elsewhere = structuredClone(document());
       elsewhere.proof.ledger = other;
-      const namingOther = await runCli(["verify", await writeJson("elsewhere.json", elsewhere), "--rpc", localChain.rpcUrl]);
+      const namingOther = await runCli(["verify", await writeJson("elsewhere.json", elsewhere), "--rpc", localChain.rpcUrl, "--ledger", chain.ledger]);
       expect(namingOther.code).to.equal(EXIT.invalid);
-      expect(namingOther.stdout).to.match(/^✘ WRONG_NETWORK$/m);
+      expect(namingOther.stdout).to.match(/^✘ UNTRUSTED_LEDGER$/m);
+    });
+
+    it("gives WRONG_NETWORK when the pinned ledger is no contract on the RPC's chain", async () => {
+      const pinnedNothing = structuredClone(document());
+      const nothing = Wallet.createRandom().address;
+      pinnedNothing.proof.ledger = nothing;
+      const run = await runCli(["verify", await writeJson("nothing.json", pinnedNothing), "--rpc", localChain.rpcUrl, "--ledger", nothing]);
+      expect(run.code).to.equal(EXIT.invalid);
+      expect(run.stdout).to.match(/^✘ WRONG_NETWORK$/m);
+    });
+
+    it("never says VALID without a pin: it names the document's ledger, says how to pin it, and exits 4", async () => {
+      const run = await runCli(["verify", documentFile, "--rpc", localChain.rpcUrl, "--json"]);
+      expect(run.code, run.stderr).to.equal(EXIT.unpinned);
+      const result = JSON.parse(run.stdout) as VerificationResult;
+      expect(result).to.include({ valid: false, status: "UNTRUSTED_LEDGER" });
+      expect(result.checks.at(-1)?.detail).to.include(`The document names ledger ${chain.ledger} on chain ${chain.chainId}`);
+      expect(run.stderr).to.include("--ledger ADDRESS").and.to.include("--trust-list FILE --trust-list-signer ADDRESS");
     });
 
     it("gives REVOKED once the issuer revoked the certificate", async () => {
       const revoked = batch.documents[2]!;
       const p = revoked.proof;
       await (await ledgerAs(chain, chain.officers[0]!).revoke(chain.agency.agencyId, p.root, p.leaf, p.index, p.proof, 1)).wait();
-      const run = await runCli(["verify", await writeJson("revoked.json", revoked), "--rpc", localChain.rpcUrl]);
+      const run = await runCli(["verify", await writeJson("revoked.json", revoked), "--rpc", localChain.rpcUrl, "--ledger", chain.ledger]);
       expect(run.code).to.equal(EXIT.invalid);
       expect(run.stdout).to.match(/^✘ REVOKED$/m);
       expect(run.stdout).to.match(/revoked +certificate, reason keyCompromise at \d{4}-\S+ by 0x[0-9a-fA-F]{40}/);
     });
 
     it("exits 2 for a file it cannot read, or a --ledger that is not an address", async () => {
-      const missing = await runCli(["verify", file("missing.json"), "--rpc", localChain.rpcUrl]);
+      const missing = await runCli(["verify", file("missing.json"), "--rpc", localChain.rpcUrl, "--ledger", chain.ledger]);
       expect(missing.code).to.equal(EXIT.usage);
       expect(missing.stderr).to.include("cannot read");
       const notAddress = await runCli(["verify", documentFile, "--rpc", localChain.rpcUrl, "--ledger", "ledger.eth"]);
       expect(notAddress.code).to.equal(EXIT.usage);
       expect(notAddress.stderr).to.include("not an address");
       expect(notAddress.stdout).to.equal("");
+    });
+  });
+
+  describe("trust lists", () => {
+    const signer = Wallet.createRandom();
+    const listOf = (ledger: string, days = 30) => ({
+      format: "certledger-trust-list/1",
+      issuedAt: new Date(Date.now() - 86_400_000).toISOString(),
+      expiresAt: new Date(Date.now() + days * 86_400_000).toISOString(),
+      deployments: [
+        { chainId: chain.chainId, registry: chain.registry, ledger, name: { zh: "北京市证照服务", en: "Beijing certificates" }, origins: ["https://cert.beijing.example"] },
+      ],
+    });
+    const verifyWith = async (listFile: string, pinned: string) =>
+      runCli(["verify", documentFile, "--rpc", localChain.rpcUrl, "--trust-list", listFile, "--trust-list-signer", pinned]);
+
+    it("trust-list sign, verify and show make and check a list; verify with the signed list says VALID", async () => {
+      const keyFile = file("trust.key");
+      await writeFile(keyFile, `${signer.privateKey}\n`, { mode: 0o600 });
+      const signed = file("trust-list.json");
+      const sign = await runCli(["trust-list", "sign", await writeJson("unsigned.json", listOf(chain.ledger)), "--key-file", keyFile, "-o", signed]);
+      expect(sign.code, sign.stderr).to.equal(0);
+      expect(sign.stdout).to.include(signer.address);
+
+      const checked = await runCli(["trust-list", "verify", signed, "--signer", signer.address]);
+      expect(checked.code, checked.stderr).to.equal(0);
+      const shown = await runCli(["trust-list", "show", signed, "--signer", signer.address]);
+      expect(shown.stdout).to.include("北京市证照服务 / Beijing certificates").and.to.include(chain.ledger).and.to.include("https://cert.beijing.example");
+      const foreign = await runCli(["trust-list", "verify", signed, "--signer", Wallet.createRandom().address]);
+      expect(foreign.code).to.equal(1);
+      expect(foreign.stderr).to.include("WRONG_SIGNER");
+
+      const run = await verifyWith(signed, signer.address);
+      expect(run.code, run.stderr).to.equal(EXIT.valid);
+      expect(run.stdout).to.match(/^✔ VALID$/m);
+    });
+
+    it("refuses a list signed by another key, altered after signing, or expired, and says nothing about the document", async () => {
+      const attacker = Wallet.createRandom();
+      const byAttacker = await writeJson("attacker-list.json", await signTrustList(listOf(chain.ledger), attacker));
+      const altered = await signTrustList(listOf(chain.ledger), signer);
+      (altered.list as { deployments: { ledger: string }[] }).deployments[0]!.ledger = Wallet.createRandom().address;
+      const expired = await signTrustList({ ...listOf(chain.ledger), issuedAt: "2020-01-01T00:00:00Z", expiresAt: "2020-02-01T00:00:00Z" }, signer);
+      for (const [listFile, code] of [
+        [byAttacker, "WRONG_SIGNER"],
+        [await writeJson("altered-list.json", altered), "WRONG_SIGNER"],
+        [await writeJson("expired-list.json", expired), "EXPIRED"],
+      ] as const) {
+        const run = await verifyWith(listFile, signer.address);
+        expect(run.code, listFile).to.equal(EXIT.usage);
+        expect(run.stderr, listFile).to.include(`trust list refused (${code})`);
+        expect(run.stdout, listFile).to.equal("");
+      }
+    });
+
+    it("gives UNTRUSTED_LEDGER for a document whose ledger the list does not name", async () => {
+      const other = await writeJson("other-list.json", await signTrustList(listOf(Wallet.createRandom().address), signer));
+      const run = await verifyWith(other, signer.address);
+      expect(run.code).to.equal(EXIT.invalid);
+      expect(run.stdout).to.match(/^✘ UNTRUSTED_LEDGER$/m);
     });
   });
 
@@ -160,7 +240,7 @@ describe("certledger CLI against a local anvil", function () {
         methods.push(...[payload].flat().map((p) => p.method));
         return send(payload);
       };
-      const deps = { keccak: chain.keccak, types: chain.types, ledger: new EthersLedgerView(rpc, chain.ledger) };
+      const deps = { keccak: chain.keccak, types: chain.types, trust: trustOnly(new EthersLedgerView(rpc, chain.ledger), chain.chainId) };
       for (const verified of batch.documents.slice(0, 2)) {
         const result = await verifyDocument(verified, deps, { now: new Date(), knownAnchor: { txHash: batch.txHash, blockNumber: batch.blockNumber } });
         expect(result.status).to.equal("VALID");
@@ -183,9 +263,9 @@ describe("certledger CLI against a local anvil", function () {
         expect(disclosed.hidden, name).to.have.property(`subject.${name}`);
         if (typeof value === "string") expect(text, name).to.not.include(value);
       }
-      expect(text).to.not.include(chain.agency.name);
+      expect(disclosed.issuer.name, "the issuer is never hidden").to.equal(chain.agency.name);
 
-      const verified = await runCli(["verify", out, "--rpc", localChain.rpcUrl, "--json"]);
+      const verified = await runCli(["verify", out, "--rpc", localChain.rpcUrl, "--ledger", chain.ledger, "--json"]);
       expect(verified.code, verified.stderr).to.equal(EXIT.valid);
       const result = JSON.parse(verified.stdout) as VerificationResult;
       expect(result.status).to.equal("VALID");
@@ -212,13 +292,13 @@ describe("certledger CLI against a local anvil", function () {
       const written = JSON.parse(await readFile(join(out, "batch.json"), "utf8")) as { root: string; size: number; typeIds: number[]; leaves: string[] };
       expect(written.root).to.equal(CertificateBatchTree.of(leaves, chain.keccak).root);
       expect(written).to.deep.include({ size: rows.length, typeIds: [chain.types.get("business-licence").typeId], leaves });
-      for (const d of documents) expect(verifyOffline(d, chain.keccak).passed, d.id).to.equal(true);
+      for (const d of documents) expect(verifyOffline(d, chain.keccak, chain.types).passed, d.id).to.equal(true);
 
       const receipt = await (await ledgerAs(chain, chain.officers[0]!).anchor(written.root, written.typeIds[0]!, written.size)).wait();
       const anchored = attachAnchor(documents[3]!, { chainId: chain.chainId, ledger: chain.ledger, txHash: receipt!.hash });
       const result = await verifyDocument(
         anchored,
-        { keccak: chain.keccak, types: chain.types, ledger: new EthersLedgerView(provider, chain.ledger) },
+        { keccak: chain.keccak, types: chain.types, trust: trustOnly(new EthersLedgerView(provider, chain.ledger), chain.chainId) },
         { now: new Date() },
       );
       expect(result.status).to.equal("VALID");

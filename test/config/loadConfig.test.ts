@@ -46,6 +46,7 @@ describe("loadConfig", () => {
       chain: { mode: "embedded", localChainPort: 8545 },
       anchoring: { batchSize: 1000, batchMaxAgeMs: 1000, confirmations: 1 },
       http: { trustProxy: false, corsOrigins: [], rateLimitPerMinute: 600, bodyLimitBytes: 32 * 1024 * 1024 },
+      trustList: undefined,
     });
   });
 

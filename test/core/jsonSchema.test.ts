@@ -9,7 +9,7 @@ const vectors = JSON.parse(readFileSync(new URL("../fixtures/vectors.json", impo
   disclosed: { document: BatchedDocument };
 };
 
-describe("core: published JSON Schema of certledger/1", () => {
+describe("core: published JSON Schema of certledger/2", () => {
   // zod reads JSON Schema 2020-12 itself: no second validator library needed for this check
   const published = z.fromJSONSchema(DOCUMENT_JSON_SCHEMA);
 
@@ -24,7 +24,8 @@ describe("core: published JSON Schema of certledger/1", () => {
   it("refuses what the core's own schema refuses (shape rules)", () => {
     const base = vectors.documents[1]!;
     const bad: Record<string, unknown>[] = [
-      { ...base, version: "certledger/2" },
+      { ...base, version: "certledger/1" },
+      { ...base, issuer: { agencyId: base.issuer.agencyId, jurisdiction: base.issuer.jurisdiction } },
       { ...base, extra: true },
       { ...base, id: "01jc7z0000aaaaaaaaaaaaaaa1" },
       { ...base, validFrom: "2024-01-01" },

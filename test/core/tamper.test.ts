@@ -45,6 +45,8 @@ function reversedKeys(value: unknown): unknown {
   return value;
 }
 
+const types = builtinTypes();
+
 describe("core: offline verification detects every change", () => {
   let keccak: Keccak256;
   let documents: BatchedDocument[];
@@ -56,7 +58,7 @@ describe("core: offline verification detects every change", () => {
   it("untouched documents of every shipped type pass format, integrity and merkleProof", () => {
     expect(documents.map((d) => d.type)).to.have.members(builtinTypes().list().map((t) => t.name));
     for (const document of documents) {
-      const result = verifyOffline(document, keccak);
+      const result = verifyOffline(document, keccak, types);
       expect(result.passed).to.equal(true);
       expect(result.status).to.equal(null);
       expect(result.checks.map((c) => [c.name, c.passed])).to.deep.equal([
@@ -73,7 +75,7 @@ describe("core: offline verification detects every change", () => {
       for (const path of shownPaths(document)) {
         const tampered = clone(document);
         setField(tampered, path, changed(valueAt(document, path)));
-        const result = verifyOffline(tampered, keccak);
+        const result = verifyOffline(tampered, keccak, types);
         expect(result.status, `${document.type} ${path}`).to.equal("TAMPERED");
         expect(result.checks.at(-1)).to.include({ name: "integrity", passed: false });
         tried++;
@@ -101,7 +103,7 @@ describe("core: offline verification detects every change", () => {
     for (const [label, edit] of edits) {
       const tampered = clone(document);
       edit(tampered);
-      expect(verifyOffline(tampered, keccak).status, label).to.equal("TAMPERED");
+      expect(verifyOffline(tampered, keccak, types).status, label).to.equal("TAMPERED");
     }
   });
 
@@ -109,11 +111,11 @@ describe("core: offline verification detects every change", () => {
     const removed = clone(documents[0]!);
     delete removed.subject.registeredCapital;
     delete removed.salts["subject.registeredCapital"];
-    expect(verifyOffline(removed, keccak).status).to.equal("TAMPERED");
+    expect(verifyOffline(removed, keccak, types).status).to.equal("TAMPERED");
     const added = clone(documents[2]!);
     added.subject.remark = "补充";
     added.salts["subject.remark"] = "ab".repeat(16);
-    expect(verifyOffline(added, keccak).status).to.equal("TAMPERED");
+    expect(verifyOffline(added, keccak, types).status).to.equal("TAMPERED");
   });
 
   it("re-ordering keys and changing whitespace changes nothing", () => {
@@ -124,19 +126,19 @@ describe("core: offline verification detects every change", () => {
         JSON.stringify(document, null, "\t").replace(/\n/g, "\r\n"),
         ` \n${JSON.stringify(document)}\n\n`,
       ]) {
-        const result = verifyOffline(text, keccak);
+        const result = verifyOffline(text, keccak, types);
         expect(result.status).to.equal(null);
         expect(computeLeaf(JSON.parse(text) as BatchedDocument, keccak)).to.equal(document.proof.leaf);
       }
     }
   });
 
-  it("reports MALFORMED for what is not a certledger/1 document, naming where", () => {
+  it("reports MALFORMED for what is not a certledger/2 document, naming where", () => {
     const document = documents[1]!;
     const cases: [string, unknown][] = [
       ["not JSON", "{not json"],
       ["null", null],
-      ["wrong version", { ...clone(document), version: "certledger/2" }],
+      ["wrong version", { ...clone(document), version: "certledger/3" }],
       ["no proof block", (({ proof: _proof, ...rest }) => rest)(clone(document))],
       ["salt missing", { ...clone(document), salts: {} }],
       ["upper-case hash", { ...clone(document), proof: { ...document.proof, leaf: document.proof.leaf.toUpperCase().replace("0X", "0x") } }],
@@ -147,7 +149,7 @@ describe("core: offline verification detects every change", () => {
       ["date without offset", { ...clone(document), validFrom: "2024-01-01T00:00:00" }],
     ];
     for (const [label, input] of cases) {
-      const result = verifyOffline(input, keccak);
+      const result = verifyOffline(input, keccak, types);
       expect(result.status, label).to.equal("MALFORMED");
       expect(result.checks).to.have.length(1);
       expect(result.checks[0]).to.include({ name: "format", passed: false });
@@ -158,7 +160,7 @@ describe("core: offline verification detects every change", () => {
   it("never quotes field values in check details", () => {
     const tampered = clone(documents[2]!);
     tampered.subject.holderName = "王示例改";
-    const details = verifyOffline(tampered, keccak).checks.map((c) => c.detail).join(" ");
+    const details = verifyOffline(tampered, keccak, types).checks.map((c) => c.detail).join(" ");
     expect(details).to.not.include("王示例");
   });
 });

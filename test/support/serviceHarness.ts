@@ -15,6 +15,7 @@ import { deployCertledger } from "../../server/chain/contracts.ts";
 import { DEV_MNEMONIC } from "../../server/chain/devAccounts.ts";
 import { Keyring } from "../../server/chain/keyring.ts";
 import { Keccak256 } from "../../server/core/hashing/keccak.ts";
+import type { TrustedDeployment } from "../../server/core/trust/deployments.ts";
 import { builtinTypes } from "../../server/core/registry/builtin.ts";
 import { SqliteStore } from "../../server/store/sqlite/sqliteStore.ts";
 import { assembleRuntime, type Runtime } from "../../server/wiring.ts";
@@ -66,7 +67,7 @@ const AGENCIES = [
  * auditor key, served on an ephemeral port. The batcher is not started: tests flush explicitly.
  */
 export async function startHarness(
-  options: { clock?: () => Date; publicUrl?: string; logLines?: string[]; storeOnDisk?: boolean } = {},
+  options: { clock?: () => Date; publicUrl?: string; logLines?: string[]; storeOnDisk?: boolean; trustedDeployments?: readonly TrustedDeployment[] } = {},
 ): Promise<Harness> {
   const connection = await network.create();
   const provider = connection.ethers.provider;
@@ -114,6 +115,7 @@ export async function startHarness(
     http: { bodyLimitBytes: 32 * 1024 * 1024, rateLimitPerMinute: 0, corsOrigins: [], trustProxy: false },
     anchoring: { batchSize: 1000, batchMaxAgeMs: 60_000, confirmations: 1, receiptTimeoutMs: 5_000 },
     ...(options.clock ? { clock: options.clock } : {}),
+    ...(options.trustedDeployments ? { trustedDeployments: options.trustedDeployments } : {}),
   });
   await runtime.recover();
   server.on("request", runtime.app);

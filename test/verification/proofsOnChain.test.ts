@@ -4,6 +4,7 @@ import { EthersLedgerView } from "../../server/chain/ledgerView.ts";
 import { CertificateBatchTree } from "../../server/core/batch/merkle.ts";
 import type { CertificateInput } from "../../server/core/document/model.ts";
 import { builtinTypes } from "../../server/core/registry/builtin.ts";
+import { trustOnly } from "../../server/core/verification/trust.ts";
 import { verifyDocument } from "../../server/core/verification/verifyDocument.ts";
 import { sampleInputs } from "../core/support/samples.ts";
 import { DEV_ROLE_KEYS, byAgency, deployOnChain, issue, ledgerAs, type OnChainCertledger } from "./support/onChain.ts";
@@ -62,7 +63,7 @@ describe("TypeScript proofs against the ledger contract", function () {
       await ledgerAs(chain, chain.officers[0]!).revokeMany(chain.agency.agencyId, batch.root, multi, KEY_COMPROMISE)
     ).wait();
     for (const [index, document] of batch.documents.entries()) {
-      const result = await verifyDocument(document, { keccak: chain.keccak, types: chain.types, ledger: view }, { now: NOW });
+      const result = await verifyDocument(document, { keccak: chain.keccak, types: chain.types, trust: trustOnly(view, chain.chainId) }, { now: NOW });
       if (chosen.includes(index)) {
         expectStatus(result, "REVOKED", "status");
         expect(result.revocation).to.include({ scope: "certificate", reason: "keyCompromise" });
@@ -78,7 +79,7 @@ describe("TypeScript proofs against the ledger contract", function () {
     const multi = batch.tree.multiProof(chosen);
     const ledger = ledgerAs(chain, chain.officers[0]!);
     const statusOf = async (index: number) =>
-      (await verifyDocument(batch.documents[index]!, { keccak: chain.keccak, types: chain.types, ledger: view }, { now: NOW })).status;
+      (await verifyDocument(batch.documents[index]!, { keccak: chain.keccak, types: chain.types, trust: trustOnly(view, chain.chainId) }, { now: NOW })).status;
 
     await (await ledger.suspendMany(chain.agency.agencyId, batch.root, multi, CERTIFICATE_HOLD)).wait();
     for (let index = 0; index < 9; index++) expect(await statusOf(index), `index ${index}`).to.equal(chosen.includes(index) ? "SUSPENDED" : "VALID");

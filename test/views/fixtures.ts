@@ -24,6 +24,7 @@ const FAILED_CHECK: Readonly<Record<VerificationStatus, (typeof CHECK_NAMES)[num
   NOT_YET_VALID: "validity",
   UNKNOWN_CERTIFICATE: "anchored",
   UNAVAILABLE: "network",
+  UNTRUSTED_LEDGER: "network",
 };
 
 /** A plausible engine result for `status` about a fictitious business licence. */

@@ -3,7 +3,7 @@ import { ulid } from "ulid";
 import { z } from "zod";
 import { CertificateValidationError } from "../errors.ts";
 import type { FieldIssue } from "../errors.ts";
-import { leafFromFieldHashes, trustedFieldHash } from "../hashing/fields.ts";
+import { leafFromFields, trustedFieldHash, type BoundField } from "../hashing/fields.ts";
 import { toHex32 } from "../hashing/keccak.ts";
 import type { Keccak256 } from "../hashing/keccak.ts";
 import type { CertificateTypeRegistry } from "../registry/registry.ts";
@@ -86,15 +86,15 @@ export function createDocuments(inputs: readonly unknown[], options: CreateOptio
   let offset = 0;
   const leaves: string[] = [];
   for (const document of unsalted) {
-    const hashes: Uint8Array[] = [];
+    const fields: BoundField[] = [];
     forEachShownField(document, (path, value) => {
       const salt = saltHex.slice(offset, offset + SALT_BYTES * 2);
       offset += SALT_BYTES * 2;
       document.salts[path] = salt;
       // paths come from validated field names, salts from our own hex
-      hashes.push(trustedFieldHash(options.keccak, path, salt, value));
+      fields.push({ path, hash: trustedFieldHash(options.keccak, path, salt, value) });
     });
-    leaves.push(toHex32(leafFromFieldHashes(options.keccak, hashes)));
+    leaves.push(toHex32(leafFromFields(options.keccak, fields)));
   }
   return { documents: unsalted, leaves };
 }

@@ -50,7 +50,6 @@ function hide<T extends CertificateDocument>(document: T, paths: readonly string
   }
   const result: T = {
     ...document,
-    issuer: without(document.issuer, (key) => key === "name" && hiding.has("issuer.name")),
     subject: without(document.subject, (name) => hiding.has(`subject.${name}`)),
     salts: without(document.salts, (path) => hiding.has(path)),
     hidden,

@@ -1,14 +1,20 @@
-/** The certificate document format `certledger/1` (see docs/document-format.md). */
-export const DOCUMENT_VERSION = "certledger/1";
+/** The certificate document format `certledger/2` (see docs/document-format.md). */
+export const DOCUMENT_VERSION = "certledger/2";
 
-/** Values a field may hold; nested arrays and objects are not part of `certledger/1`. */
+/**
+ * The first format, refused by verifiers: its certificate hash did not bind a hidden field's name
+ * to its hash, so a holder could relabel or drop any hidden field (validUntil included).
+ */
+export const LEGACY_DOCUMENT_VERSION = "certledger/1";
+
+/** Values a field may hold; nested arrays and objects are not part of `certledger/2`. */
 export type FieldValue = string | number | boolean;
 
 export interface Issuer {
   /** the agency's uint32 id in the on-chain registry */
   agencyId: number;
-  /** absent when the holder hid it */
-  name?: string;
+  /** never hidden: the verifier shows who issued the certificate */
+  name: string;
   /** six-digit GB/T 2260 administrative division code */
   jurisdiction: string;
 }

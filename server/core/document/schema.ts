@@ -2,7 +2,7 @@ import { z } from "zod";
 import { isDateTime } from "../validation/dates.ts";
 import { DOCUMENT_VERSION } from "./model.ts";
 import type { CertificateDocument, FieldValue } from "./model.ts";
-import { forEachShownField, isHideablePath } from "./paths.ts";
+import { FIELD_PATH, forEachShownField } from "./paths.ts";
 
 // A lone UTF-16 surrogate has no UTF-8 form, so RFC 8785 refuses it: refuse it at the edge.
 const LONE_SURROGATE = /\p{Cs}/u;
@@ -76,7 +76,7 @@ const documentShape = {
   type: z.string().regex(/^[a-z][a-z0-9-]{0,63}$/, "not a type name"),
   issuer: z.strictObject({
     agencyId: z.int().min(1).max(0xffffffff),
-    name: text.optional(),
+    name: text,
     jurisdiction: z.string().regex(/^\d{6}$/, "not a six-digit division code"),
   }),
   subject,
@@ -88,7 +88,10 @@ const documentShape = {
   hidden: hidden.optional(),
 };
 
-/** Salts exactly for the fields shown, hidden hashes only for hideable fields not shown. */
+/**
+ * Salts exactly for the fields shown; hidden hashes under field paths, never for a field shown.
+ * Which paths a type lets a holder hide is a rule of the type, checked after the hash (offline.ts).
+ */
 function checkFieldSets(document: CertificateDocument, ctx: z.RefinementCtx): void {
   const shown = new Set<string>();
   forEachShownField(document, (path) => {
@@ -101,8 +104,8 @@ function checkFieldSets(document: CertificateDocument, ctx: z.RefinementCtx): vo
     if (!shown.has(path)) ctx.addIssue({ code: "custom", path: ["salts", path], message: "salt for no shown field" });
   }
   for (const path of Object.keys(document.hidden ?? {})) {
-    if (!isHideablePath(path)) {
-      ctx.addIssue({ code: "custom", path: ["hidden", path], message: "this field cannot be hidden" });
+    if (!FIELD_PATH.test(path)) {
+      ctx.addIssue({ code: "custom", path: ["hidden", path], message: "not a field path" });
     } else if (shown.has(path)) {
       ctx.addIssue({ code: "custom", path: ["hidden", path], message: "field both shown and hidden" });
     }

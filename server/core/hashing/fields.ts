@@ -8,6 +8,9 @@ import type { Keccak256 } from "./keccak.ts";
 const PLAIN_PATH = /^[A-Za-z][A-Za-z0-9.]*$/;
 const PLAIN_SALT = /^[0-9a-f]{32}$/;
 
+/** The first bytes of every certificate hash preimage: the format, so no other format's hash can pass for one. */
+export const LEAF_DOMAIN = "certledger/2";
+
 /**
  * The RFC 8785 canonical JSON of `{"path": path, "salt": salt, "value": value}`. The three keys
  * are already in canonical order, and a path (letters, digits, dots) and a salt (hex) serialise
@@ -38,15 +41,35 @@ export function trustedFieldHash(keccak: Keccak256, path: string, salt: string, 
   return keccak.digest(trustedPreimage(path, salt, value));
 }
 
-/** The certificate hash: keccak256 of the field hashes sorted as bytes, concatenated. Sorts in place. */
-export function leafFromFieldHashes(keccak: Keccak256, hashes: Uint8Array[]): Uint8Array {
-  hashes.sort((a, b) => Buffer.compare(a, b));
+/** One field as the certificate hash binds it: its path and its field hash. */
+export interface BoundField {
+  path: string;
+  hash: Uint8Array;
+}
+
+const byPath = (a: BoundField, b: BoundField): number => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0);
+
+/**
+ * The certificate hash: keccak256 of `"certledger/2"` followed, for every field in ascending path
+ * order, by the path's length (one byte), the path (ASCII) and the field hash (32 bytes). The path
+ * of a hidden field is bound as firmly as a shown one's: renaming, dropping or moving any field
+ * changes the hash. Sorts `fields` in place.
+ */
+export function leafFromFields(keccak: Keccak256, fields: BoundField[]): Uint8Array {
+  fields.sort(byPath);
+  let size = LEAF_DOMAIN.length;
+  for (const field of fields) size += 1 + field.path.length + 32;
   // one contiguous input: one pass through WebAssembly instead of one per field
-  const concatenated = Buffer.allocUnsafe(hashes.length * 32);
-  hashes.forEach((hash, i) => {
-    concatenated.set(hash, i * 32);
-  });
-  return keccak.digest(concatenated);
+  const preimage = Buffer.allocUnsafe(size);
+  let offset = preimage.write(LEAF_DOMAIN, 0, "latin1");
+  for (const { path, hash } of fields) {
+    if (path.length > 255) throw new CoreError("INVALID_DOCUMENT", "a field path is longer than 255 characters");
+    preimage[offset++] = path.length;
+    offset += preimage.write(path, offset, "latin1");
+    preimage.set(hash, offset);
+    offset += 32;
+  }
+  return keccak.digest(preimage);
 }
 
 /** The hash of every field, shown (from value and salt) or hidden (as carried), by path. */
@@ -73,12 +96,12 @@ export function trustedLeaf(document: CertificateDocument, keccak: Keccak256): U
 }
 
 function leafOf(document: CertificateDocument, keccak: Keccak256, hash: typeof fieldHash): Uint8Array {
-  const hashes: Uint8Array[] = [];
+  const fields: BoundField[] = [];
   forEachShownField(document, (path, value) => {
-    hashes.push(hash(keccak, path, saltOf(document, path), value));
+    fields.push({ path, hash: hash(keccak, path, saltOf(document, path), value) });
   });
-  for (const hidden of Object.values(document.hidden ?? {})) hashes.push(fromHex32(hidden));
-  return leafFromFieldHashes(keccak, hashes);
+  for (const [path, hidden] of Object.entries(document.hidden ?? {})) fields.push({ path, hash: fromHex32(hidden) });
+  return leafFromFields(keccak, fields);
 }
 
 function saltOf(document: CertificateDocument, path: string): string {

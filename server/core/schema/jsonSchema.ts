@@ -1,4 +1,4 @@
-import documentJsonSchema from "./certledger-1.schema.json" with { type: "json" };
+import documentJsonSchema from "./certledger-2.schema.json" with { type: "json" };
 
-/** The published JSON Schema (draft 2020-12) of `certledger/1` documents, for the service to serve. */
+/** The published JSON Schema (draft 2020-12) of `certledger/2` documents, for the service to serve. */
 export const DOCUMENT_JSON_SCHEMA: Readonly<Record<string, unknown>> = documentJsonSchema;

@@ -1,9 +1,12 @@
 import { processProof, treeNode } from "../batch/merkle.ts";
+import { LEGACY_DOCUMENT_VERSION } from "../document/model.ts";
 import type { BatchedDocument } from "../document/model.ts";
+import { typeRuleProblem } from "../document/paths.ts";
 import { batchedDocumentSchema } from "../document/schema.ts";
 import { trustedLeaf } from "../hashing/fields.ts";
 import { equalBytes, fromHex32 } from "../hashing/keccak.ts";
 import type { Keccak256 } from "../hashing/keccak.ts";
+import type { CertificateTypeRegistry } from "../registry/registry.ts";
 import type { Check, VerificationStatus, VerifiedCertificate } from "./result.ts";
 
 export interface OfflineVerification {
@@ -18,13 +21,20 @@ export interface OfflineVerification {
   certificate: VerifiedCertificate | null;
 }
 
+/** Why `certledger/1` documents are refused, in the words a holder can act on. */
+export const LEGACY_REFUSAL =
+  "This is a certledger/1 document. certledger/1 is no longer accepted: its certificate hash does not bind the names of hidden fields, so a holder could relabel or drop one (even validUntil) without changing the hash. Ask the issuing agency for the certledger/2 document.";
+
 /**
- * Everything that can be checked without a chain: the document is well formed (`certledger/1`,
- * with a proof block), its fields (shown and hidden) hash to the certificate hash in the proof,
- * and the proof leads from that certificate hash and index to the root. Accepts the JSON text or
- * the parsed value. Details never quote field values.
+ * Everything that can be checked without a chain: the document is well formed (`certledger/2`,
+ * with a proof block), its fields (shown and hidden, each bound to its path) hash to the
+ * certificate hash in the proof, it keeps the rules of its type (no hidden path the type does not
+ * define or lets a holder hide, no required field missing), and the proof leads from that
+ * certificate hash and index to the root. A type the verifier does not know skips the type rules
+ * (the verdict is then UNKNOWN_CERTIFICATE, see verifyDocument). Accepts the JSON text or the
+ * parsed value. Details never quote field values.
  */
-export function verifyOffline(input: unknown, keccak: Keccak256): OfflineVerification {
+export function verifyOffline(input: unknown, keccak: Keccak256, types: CertificateTypeRegistry): OfflineVerification {
   const checks: Check[] = [];
   const fail = (
     status: "MALFORMED" | "TAMPERED",
@@ -43,6 +53,9 @@ export function verifyOffline(input: unknown, keccak: Keccak256): OfflineVerific
       return fail("MALFORMED", { name: "format", passed: false, detail: "The document is not JSON." });
     }
   }
+  if ((value as { version?: unknown } | null)?.version === LEGACY_DOCUMENT_VERSION) {
+    return fail("MALFORMED", { name: "format", passed: false, detail: LEGACY_REFUSAL });
+  }
   const parsed = batchedDocumentSchema.safeParse(value);
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
@@ -50,28 +63,35 @@ export function verifyOffline(input: unknown, keccak: Keccak256): OfflineVerific
     return fail("MALFORMED", {
       name: "format",
       passed: false,
-      detail: `The document is not a certledger/1 document: ${where}: ${issue?.message ?? "invalid"}.`,
+      detail: `The document is not a certledger/2 document: ${where}: ${issue?.message ?? "invalid"}.`,
     });
   }
   const document = parsed.data as BatchedDocument;
-  checks.push({ name: "format", passed: true, detail: "The document is a well-formed certledger/1 document." });
+  checks.push({ name: "format", passed: true, detail: "The document is a well-formed certledger/2 document." });
 
   const leaf = trustedLeaf(document, keccak);
   if (!equalBytes(leaf, fromHex32(document.proof.leaf))) {
     return fail(
       "TAMPERED",
-      { name: "integrity", passed: false, detail: "The fields do not hash to the certificate hash in the proof: the document was altered." },
+      { name: "integrity", passed: false, detail: "The fields and their names do not hash to the certificate hash in the proof: the document was altered." },
       document,
     );
   }
-  const hiddenCount = Object.keys(document.hidden ?? {}).length;
+  const type = types.find(document.type);
+  const hiddenPaths = Object.keys(document.hidden ?? {});
+  if (type) {
+    const problem = typeRuleProblem(type, document);
+    if (problem !== null) {
+      return fail("TAMPERED", { name: "integrity", passed: false, detail: `The document breaks the rules of its type: ${problem}.` }, document);
+    }
+  }
   checks.push({
     name: "integrity",
     passed: true,
     detail:
-      hiddenCount === 0
+      hiddenPaths.length === 0
         ? "Every field hashes to the certificate hash."
-        : `Every shown field and ${hiddenCount} hidden field hash(es) combine to the certificate hash.`,
+        : `Every shown field and ${hiddenPaths.length} hidden field hash(es), each under its name, combine to the certificate hash.`,
   });
 
   const root = processProof(keccak, treeNode(keccak, leaf, document.proof.index), document.proof.proof);

@@ -15,6 +15,7 @@ export const VERIFICATION_STATUSES = [
   "NOT_YET_VALID",
   "UNKNOWN_CERTIFICATE",
   "UNAVAILABLE",
+  "UNTRUSTED_LEDGER",
 ] as const;
 
 export type VerificationStatus = (typeof VERIFICATION_STATUSES)[number];

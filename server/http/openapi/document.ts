@@ -81,7 +81,11 @@ export function openApiDocument(): Record<string, unknown> {
           required: ["valid", "status", "checks", "certificate", "anchor", "warnings"],
           properties: {
             valid: { type: "boolean" },
-            status: { enum: [...VERIFICATION_STATUSES] },
+            status: {
+              enum: [...VERIFICATION_STATUSES],
+              description:
+                "UNTRUSTED_LEDGER: anchored on a ledger (or chain) this service does not recognise: neither its own deployment nor one on its signed trust list. Never VALID, whatever that ledger says; the `network` check names the ledger. WRONG_NETWORK: a recognised deployment on a chain this service does not read, or no ledger at the address.",
+            },
             checks: {
               type: "array",
               items: {
@@ -173,7 +177,7 @@ export function openApiDocument(): Record<string, unknown> {
           security: auth,
           parameters: [idParam],
           responses: {
-            "200": { description: "certledger/1 document" },
+            "200": { description: "certledger/2 document" },
             "404": errorResponse("Not found for this key"),
             "409": errorResponse("Not anchored yet"),
           },
@@ -201,6 +205,8 @@ export function openApiDocument(): Record<string, unknown> {
       "/api/v1/verify": {
         post: {
           summary: "Verify a certificate document (full or disclosed) against the chain",
+          description:
+            "The ledger is never taken from the document: only this service's own deployment and those on its signed trust list (TRUST_LIST) are trusted, anything else is UNTRUSTED_LEDGER. certledger/1 documents are refused (400 MALFORMED, with a message saying why).",
           requestBody: { required: true, content: json({ type: "object" }) },
           responses: {
             "200": { description: "A verdict, valid or not", content: json(ref("VerificationResult")) },

@@ -15,6 +15,7 @@ const TONES: Readonly<Record<VerificationStatus, StatusTone>> = {
   ISSUER_UNAUTHORIZED: "invalid",
   REVOKED: "invalid",
   UNKNOWN_CERTIFICATE: "invalid",
+  UNTRUSTED_LEDGER: "invalid",
   SUSPENDED: "caution",
   EXPIRED: "caution",
   NOT_YET_VALID: "caution",

@@ -21,6 +21,9 @@ export const en = {
   "status.WRONG_NETWORK.headline": "Recorded on a different ledger",
   "status.WRONG_NETWORK.explanation":
     "This certificate points to another ledger than the one this service checks, so it cannot be confirmed here. Do not rely on it before asking the issuing agency.",
+  "status.UNTRUSTED_LEDGER.headline": "Recorded on a ledger not recognised here",
+  "status.UNTRUSTED_LEDGER.explanation":
+    "This certificate is anchored on a ledger this service does not recognise (its address is in the checks performed, below). Anyone can set up a look-alike ledger, so whatever that ledger says, do not rely on the certificate before asking the issuing agency.",
   "status.ISSUER_UNAUTHORIZED.headline": "Issuer not authorised",
   "status.ISSUER_UNAUTHORIZED.explanation":
     "The agency named on this certificate was not allowed to issue it when it was recorded. Do not rely on it.",

@@ -13,6 +13,8 @@ export const zh: Readonly<Record<MessageKey, string>> = {
   "status.NOT_ANCHORED.explanation": "账本上没有此证书的签发记录。如证书是几分钟内刚签发的，请稍后再试；否则请勿采信。",
   "status.WRONG_NETWORK.headline": "登记在其他账本上",
   "status.WRONG_NETWORK.explanation": "此证书指向的账本不是本服务核验的账本，无法在此确认。请先向签发机关核实，再决定是否采信。",
+  "status.UNTRUSTED_LEDGER.headline": "登记账本未获认可",
+  "status.UNTRUSTED_LEDGER.explanation": "此证书登记在本服务不认可的账本上（账本地址见下方核验步骤）。任何人都可以搭建仿冒账本，因此无论该账本显示什么，请先向签发机关核实，切勿采信。",
   "status.ISSUER_UNAUTHORIZED.headline": "签发机关无权签发",
   "status.ISSUER_UNAUTHORIZED.explanation": "证书上所列机关在登记时无权签发此证书。请勿采信。",
   "status.REVOKED.headline": "已撤销——本证书已失效",

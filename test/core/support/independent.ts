@@ -11,8 +11,10 @@ export function referenceFieldHash(path: string, salt: string, value: FieldValue
   return keccak256(toUtf8Bytes(json));
 }
 
-export function referenceLeaf(fieldHashes: readonly string[]): string {
-  return keccak256(concat([...fieldHashes].sort()));
+/** The certledger/2 certificate hash from `[path, field hash]` pairs: "certledger/2", then per path in ascending order its length byte, the path and the hash. */
+export function referenceLeaf(fields: readonly (readonly [string, string])[]): string {
+  const sorted = [...fields].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+  return keccak256(concat([toUtf8Bytes("certledger/2"), ...sorted.flatMap(([path, hash]) => [new Uint8Array([path.length]), toUtf8Bytes(path), hash])]));
 }
 
 export function referenceTree(leaves: readonly string[]): StandardMerkleTree<[string, number]> {

@@ -1,0 +1,35 @@
+import type { Provider } from "ethers";
+import { EthersLedgerView } from "../chain/ledgerView.ts";
+import { TrustAnchors, type TrustedDeployment } from "../core/trust/deployments.ts";
+import type { LedgerView } from "../core/verification/ledgerView.ts";
+import type { TrustPolicy } from "../core/verification/trust.ts";
+
+/**
+ * The service's trust: its own deployment, read through `ownView`, and the deployments of its
+ * signed trust list. Those on the service's chain are read through the same provider (one view
+ * each, made on first use); those on other chains are recognised but not readable here.
+ */
+export function serviceTrustPolicy(options: {
+  provider: Provider;
+  own: TrustedDeployment;
+  ownView: LedgerView;
+  others: readonly TrustedDeployment[];
+}): TrustPolicy {
+  const { own, ownView, provider } = options;
+  const anchors = TrustAnchors.of([...options.others, own]);
+  const views = new Map<string, LedgerView>();
+  return {
+    anchors,
+    ledgerFor(deployment) {
+      if (deployment.chainId !== own.chainId) return null;
+      const key = deployment.ledger.toLowerCase();
+      if (key === own.ledger.toLowerCase()) return ownView;
+      let view = views.get(key);
+      if (!view) {
+        view = new EthersLedgerView(provider, deployment.ledger);
+        views.set(key, view);
+      }
+      return view;
+    },
+  };
+}
