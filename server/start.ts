@@ -87,6 +87,7 @@ export async function startService(config: Config, io: { logger: Logger; print: 
       publicUrl: config.publicUrl,
       http: config.http,
       anchoring: config.anchoring,
+      chainReadTimeoutMs: config.chainReadTimeoutMs,
       // the embedded chain never reorganises: index to its head; elsewhere wait as anchoring does
       audit: {
         indexPath: join(config.dataDir, "audit-index.db"),

@@ -40,7 +40,5 @@ export const listQuerySchema = z.strictObject({
   limit: z.coerce.number().int().min(1).max(500).default(50),
 });
 
-export const leafHashQuerySchema = z.strictObject({
-  h: z.string().regex(/^0x[0-9a-fA-F]{64}$/).optional(),
-  lang: z.enum(["zh", "en"]).optional(),
-});
+/** The fingerprint of a QR link; other query parameters (a scanner's own) are ignored. */
+export const leafHashSchema = z.string().regex(/^0x[0-9a-fA-F]{64}$/);
