@@ -1,4 +1,5 @@
 import { Router, type Request } from "express";
+import { unencodableJson } from "../../core/validation/unsafeText.ts";
 import type { VerificationResult } from "../../core/verification/result.ts";
 import type { CertificateTypeRegistry } from "../../core/registry/registry.ts";
 import { negotiateLocale, type DivisionName } from "../../i18n/index.ts";
@@ -34,6 +35,8 @@ export function verifyRoutes(deps: VerifyRouteDeps): { api: Router; pages: Route
     if (typeof req.body !== "object" || req.body === null || Array.isArray(req.body)) {
       throw new HttpError("MALFORMED", "Send a certificate document (a JSON object) as the request body");
     }
+    const unencodable = unencodableJson(req.body);
+    if (unencodable !== null) throw new HttpError("MALFORMED", `Not a certificate document: ${unencodable}`);
     const result = await deps.verifier.verifyDocument(req.body);
     deps.metrics.verifications.inc({ status: result.status });
     if (result.status === "MALFORMED") {
