@@ -1,5 +1,6 @@
 import { pino } from "pino";
 import { ConfigError, loadConfig } from "./config.ts";
+import { requestIdMixin } from "./observability/requestContext.ts";
 import { startService } from "./start.ts";
 
 let config;
@@ -13,7 +14,7 @@ try {
   throw error;
 }
 
-const logger = pino({ level: config.logLevel, base: { service: "certledger" } });
+const logger = pino({ level: config.logLevel, base: { service: "certledger" }, mixin: requestIdMixin });
 const service = await startService(config, {
   logger,
   print: (text) => {
