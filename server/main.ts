@@ -1,4 +1,5 @@
 import { pino } from "pino";
+import { armCrashPoint, CrashHookRefused } from "./anchoring/crashPoints.ts";
 import { ConfigError, loadConfig } from "./config.ts";
 import { requestIdMixin } from "./observability/requestContext.ts";
 import { startService } from "./start.ts";
@@ -6,8 +7,9 @@ import { startService } from "./start.ts";
 let config;
 try {
   config = loadConfig(process.env);
+  armCrashPoint(process.env);
 } catch (error) {
-  if (error instanceof ConfigError) {
+  if (error instanceof ConfigError || error instanceof CrashHookRefused) {
     process.stderr.write(`${error.message}\n`);
     process.exit(2);
   }
