@@ -65,7 +65,7 @@ export interface Config {
     readonly trustProxy: TrustProxy;
     /** Empty: CORS off. `["*"]`: any origin. */
     readonly corsOrigins: readonly string[];
-    /** Per client address on public endpoints; 0 turns the limit off. */
+    /** Per client address on public routes; authenticated routes and assets get ten times it; 0 turns every limit off. */
     readonly rateLimitPerMinute: number;
     readonly bodyLimitBytes: number;
   };

@@ -59,7 +59,7 @@ export interface Runtime {
   recover(): Promise<void>;
 }
 
-/** Builds every component from explicit dependencies: main.ts and the tests share it. */
+/** Builds every component from explicit dependencies: `start.ts` and the tests share it. */
 export function assembleRuntime(options: RuntimeOptions): Runtime {
   const { store, keyring, logger, keccak, types } = options;
   // Agencies added by the admin CLI while the service runs are picked up here, keys included.

@@ -50,7 +50,7 @@ export interface AppDeps {
 const SMALL_BODY_LIMIT = 1024 * 1024;
 const BATCH_PATH = "/api/v1/certificates/batch";
 
-/** The whole HTTP surface, without listening: `main.ts` listens, tests use port 0. */
+/** The whole HTTP surface, without listening: `start.ts` listens, tests use port 0. */
 export function createApp(deps: AppDeps): Express {
   const app = express();
   app.disable("x-powered-by");
