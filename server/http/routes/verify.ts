@@ -5,7 +5,7 @@ import type { CertificateTypeRegistry } from "../../core/registry/registry.ts";
 import { negotiateLocale, type DivisionName } from "../../i18n/index.ts";
 import type { Metrics } from "../../observability/metrics.ts";
 import type { Verifier } from "../../services/verifier.ts";
-import { HttpError } from "../errors.ts";
+import { HTTP_ERROR_STATUS, HttpError } from "../errors.ts";
 import type { RouteLimits } from "../rateLimits.ts";
 import { certificateIdSchema, leafHashSchema } from "../schemas.ts";
 import { buildLangUrls, renderErrorPage, renderVerifyPage } from "../views/index.ts";
@@ -23,7 +23,7 @@ export interface VerifyRouteDeps {
 
 /** HTTP status of a verification answer: a verdict is 200 whatever it says; no verdict is not. */
 function httpStatusOf(result: VerificationResult): number {
-  if (result.status === "UNAVAILABLE") return 503;
+  if (result.status === "UNAVAILABLE") return HTTP_ERROR_STATUS.UNAVAILABLE;
   return 200;
 }
 
@@ -40,7 +40,7 @@ export function verifyRoutes(deps: VerifyRouteDeps): { api: Router; pages: Route
     const result = await deps.verifier.verifyDocument(req.body);
     deps.metrics.verifications.inc({ status: result.status });
     if (result.status === "MALFORMED") {
-      res.status(400).json({ error: { code: "MALFORMED", message: result.checks.at(-1)?.detail ?? "Not a certificate document" }, result });
+      res.status(HTTP_ERROR_STATUS.MALFORMED).json({ error: { code: "MALFORMED", message: result.checks.at(-1)?.detail ?? "Not a certificate document" }, result });
       return;
     }
     res.status(httpStatusOf(result)).json(result);
