@@ -275,7 +275,7 @@ contract AgencyRegistry is IAgencyRegistry, AccessControlDefaultAdminRules {
             revert AccessControlUnauthorizedAccount(account, GOVERNANCE_ROLE);
     }
 
-    /// @dev The clock, virtual so that tests can move it without touching production code.
+    /// @dev The clock: the block time, in the width the records store.
     function _now() internal view virtual returns (uint40) {
         return uint40(block.timestamp);
     }

@@ -334,7 +334,7 @@ contract CertificateLedger is ICertificateLedger {
         result.issuerAuthorized = compromisedSince == 0 || record.anchoredAt < compromisedSince;
     }
 
-    /// @dev The clock, virtual so that tests can move it without touching production code.
+    /// @dev The clock: the block time, in the width the records store.
     function _now() internal view virtual returns (uint40) {
         return uint40(block.timestamp);
     }

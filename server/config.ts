@@ -15,6 +15,7 @@ export const CONFIG_DEFAULTS = Object.freeze({
   DATA_DIR: "./data",
   LOG_LEVEL: "info",
   CONFIRMATIONS: 1,
+  CHAIN_READ_TIMEOUT_MS: 2000,
   BATCH_SIZE: 1000,
   BATCH_MAX_AGE_MS: 1000,
   LOCAL_CHAIN_PORT: 8545,
@@ -58,11 +59,13 @@ export interface Config {
     readonly batchMaxAgeMs: number;
     readonly confirmations: number;
   };
+  /** How long a verification or readiness read waits for the chain before answering UNAVAILABLE. */
+  readonly chainReadTimeoutMs: number;
   readonly http: {
     readonly trustProxy: TrustProxy;
     /** Empty: CORS off. `["*"]`: any origin. */
     readonly corsOrigins: readonly string[];
-    /** Per client address on public endpoints; 0 turns the limit off. */
+    /** Per client address on public routes; authenticated routes and assets get ten times it; 0 turns every limit off. */
     readonly rateLimitPerMinute: number;
     readonly bodyLimitBytes: number;
   };
@@ -203,6 +206,7 @@ function buildConfig(env: Env, cwd: string): Config {
       batchMaxAgeMs: env.BATCH_MAX_AGE_MS ?? CONFIG_DEFAULTS.BATCH_MAX_AGE_MS,
       confirmations: env.CONFIRMATIONS ?? CONFIG_DEFAULTS.CONFIRMATIONS,
     },
+    chainReadTimeoutMs: env.CHAIN_READ_TIMEOUT_MS ?? CONFIG_DEFAULTS.CHAIN_READ_TIMEOUT_MS,
     http: {
       trustProxy: env.TRUST_PROXY ?? CONFIG_DEFAULTS.TRUST_PROXY,
       corsOrigins: env.CORS_ORIGINS ?? [],

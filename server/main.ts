@@ -1,19 +1,22 @@
 import { pino } from "pino";
+import { armCrashPoint, CrashHookRefused } from "./anchoring/crashPoints.ts";
 import { ConfigError, loadConfig } from "./config.ts";
+import { requestIdMixin } from "./observability/requestContext.ts";
 import { startService } from "./start.ts";
 
 let config;
 try {
   config = loadConfig(process.env);
+  armCrashPoint(process.env);
 } catch (error) {
-  if (error instanceof ConfigError) {
+  if (error instanceof ConfigError || error instanceof CrashHookRefused) {
     process.stderr.write(`${error.message}\n`);
     process.exit(2);
   }
   throw error;
 }
 
-const logger = pino({ level: config.logLevel, base: { service: "certledger" } });
+const logger = pino({ level: config.logLevel, base: { service: "certledger" }, mixin: requestIdMixin });
 const service = await startService(config, {
   logger,
   print: (text) => {

@@ -90,6 +90,7 @@ export async function startService(config: Config, io: { logger: Logger; print: 
       http: config.http,
       anchoring: config.anchoring,
       trustedDeployments,
+      chainReadTimeoutMs: config.chainReadTimeoutMs,
       // the embedded chain never reorganises: index to its head; elsewhere wait as anchoring does
       audit: {
         indexPath: join(config.dataDir, "audit-index.db"),

@@ -6,7 +6,9 @@ import { Batcher } from "./anchoring/batcher.ts";
 import { StatusService } from "./anchoring/statusService.ts";
 import { AuditTrail, type AuditTrailOptions } from "./audit/auditTrail.ts";
 import type { Keyring } from "./chain/keyring.ts";
+import { BreakingLedgerView } from "./chain/breakingLedgerView.ts";
 import { CachingLedgerView } from "./chain/cachingLedgerView.ts";
+import { ChainBreaker } from "./chain/chainBreaker.ts";
 import { EthersLedgerView } from "./chain/ledgerView.ts";
 import { CertificateBatchTree } from "./core/batch/merkle.ts";
 import { withProof } from "./core/batch/wrap.ts";
@@ -18,6 +20,8 @@ import type { ReadinessReport } from "./http/routes/health.ts";
 import { builtinJurisdictions } from "./core/validation/jurisdictions.ts";
 import { Metrics } from "./observability/metrics.ts";
 import type { TrustedDeployment } from "./core/trust/deployments.ts";
+import type { LedgerView } from "./core/verification/ledgerView.ts";
+import { runOutsideRequest } from "./observability/requestContext.ts";
 import { IssuanceService } from "./services/issuance.ts";
 import { serviceTrustPolicy } from "./services/trustPolicy.ts";
 import { Verifier } from "./services/verifier.ts";
@@ -35,6 +39,8 @@ export interface RuntimeOptions {
   publicUrl: string;
   http: { bodyLimitBytes: number; rateLimitPerMinute: number; corsOrigins: readonly string[]; trustProxy: boolean | number | readonly string[] };
   anchoring: { batchSize: number; batchMaxAgeMs: number; confirmations: number; pollMs?: number; receiptTimeoutMs?: number };
+  /** how long a verification or readiness read waits for the chain; default 2 s */
+  chainReadTimeoutMs?: number;
   /** the chain-event index; default: in memory, polling every second, confirmation depth 0 */
   audit?: Partial<AuditTrailOptions>;
   /** other deployments whose certificates this service verifies (its signed trust list); it always trusts its own */
@@ -58,7 +64,7 @@ export interface Runtime {
   recover(): Promise<void>;
 }
 
-/** Builds every component from explicit dependencies: main.ts and the tests share it. */
+/** Builds every component from explicit dependencies: `start.ts` and the tests share it. */
 export function assembleRuntime(options: RuntimeOptions): Runtime {
   const { store, keyring, logger, keccak, types } = options;
   // Agencies added by the admin CLI while the service runs are picked up here, keys included.
@@ -73,7 +79,13 @@ export function assembleRuntime(options: RuntimeOptions): Runtime {
   const receiptTimeoutMs = options.anchoring.receiptTimeoutMs ?? 30_000;
 
   const ledgerView = new EthersLedgerView(options.provider, options.deployment.ledger, { fromBlock: options.deployment.deploymentBlock });
-  const verificationCache = new CachingLedgerView(ledgerView, options.provider, { pollMs: 100, maxEntries: 100_000 });
+  // Someone waits on every verification and readiness read: they go through one breaker, so a
+  // stalled node answers UNAVAILABLE within the read timeout and at once while it stays down. The
+  // cache follows the head through it too, which keeps the breaker's view current between scans.
+  const readTimeoutMs = options.chainReadTimeoutMs ?? 2000;
+  const breaker = new ChainBreaker({ timeoutMs: readTimeoutMs, cooldownMs: Math.max(250, readTimeoutMs / 2) });
+  const headReader = { getBlockNumber: () => breaker.run(() => options.provider.getBlockNumber()) };
+  const verificationCache = new CachingLedgerView(ledgerView, headReader, { pollMs: 100, maxEntries: 100_000 });
   const onChainChange = (): void => {
     verificationCache.invalidate();
   };
@@ -110,14 +122,18 @@ export function assembleRuntime(options: RuntimeOptions): Runtime {
     ...(options.clock ? { clock: options.clock } : {}),
     onIssued: (count) => {
       metrics.issued.inc(count);
-      batcher.wake();
+      runOutsideRequest(() => {
+        batcher.wake();
+      });
     },
   });
+  const guardedView = (view: LedgerView): LedgerView => new BreakingLedgerView(view, breaker);
   const trust = serviceTrustPolicy({
     provider: options.provider,
     own: { chainId: options.chainId, ledger: options.deployment.ledger, registry: options.deployment.registry },
-    ownView: verificationCache,
+    ownView: guardedView(verificationCache),
     others: options.trustedDeployments ?? [],
+    guard: guardedView,
   });
   const verifier = new Verifier({ keccak, types, trust, store, ...(options.clock ? { clock: options.clock } : {}) });
   const audit = new AuditTrail(
@@ -133,23 +149,46 @@ export function assembleRuntime(options: RuntimeOptions): Runtime {
     { indexPath: options.audit?.indexPath ?? ":memory:", ...(options.audit?.indexer ? { indexer: options.audit.indexer } : {}) },
   );
 
-  const readiness = async (): Promise<ReadinessReport> => {
-    const checks: ReadinessReport["checks"] = {};
+  // Each check has the read deadline and may fail in any way (a store adapter throwing
+  // synchronously, a promise that never settles): the report is always sent, as 503 if need be.
+  const check = async (name: string, probe: () => Promise<string>): Promise<[string, { ok: boolean; detail: string }]> => {
+    let timer: NodeJS.Timeout | undefined;
+    const deadline = new Promise<never>((_resolve, reject) => {
+      timer = setTimeout(() => {
+        reject(new Error(`no answer within ${readTimeoutMs} ms`));
+      }, readTimeoutMs);
+    });
     try {
-      await store.ping();
-      checks.database = { ok: true, detail: "reachable" };
+      return [name, { ok: true, detail: await Promise.race([Promise.resolve().then(probe), deadline]) }];
     } catch (error) {
-      checks.database = { ok: false, detail: (error as Error).message };
+      return [name, { ok: false, detail: error instanceof Error ? error.message : String(error) }];
+    } finally {
+      clearTimeout(timer);
     }
-    try {
-      const block = await options.provider.getBlockNumber();
-      checks.chain = { ok: true, detail: `block ${block}` };
-    } catch {
-      checks.chain = { ok: false, detail: "the chain cannot be reached; anchoring waits and verification answers UNAVAILABLE" };
-    }
-    const counts = await store.countCertificates().catch(() => null);
-    if (counts) checks.anchoring = { ok: true, detail: `${counts.pending} pending, ${counts.anchored} anchored` };
-    return { ready: Object.values(checks).every((c) => c.ok), checks };
+  };
+  const readiness = async (): Promise<ReadinessReport> => {
+    const results = await Promise.all([
+      check("database", async () => {
+        await store.ping();
+        return "reachable";
+      }),
+      check("chain", async () => {
+        try {
+          return `block ${await breaker.run(() => options.provider.getBlockNumber())}`;
+        } catch {
+          const since = breaker.downSince;
+          throw new Error(
+            `the chain cannot be reached${since ? ` since ${since.toISOString()}` : ""}; anchoring waits and verification answers UNAVAILABLE`,
+          );
+        }
+      }),
+      check("anchoring", async () => {
+        const counts = await store.countCertificates();
+        return `${counts.pending} pending, ${counts.anchored} anchored`;
+      }),
+    ]);
+    const checks: ReadinessReport["checks"] = Object.fromEntries(results);
+    return { ready: results.every(([, c]) => c.ok), checks };
   };
 
   const app = createApp({

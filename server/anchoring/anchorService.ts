@@ -2,6 +2,7 @@ import { isError, type Provider } from "ethers";
 import type { Logger } from "pino";
 import { ICertificateLedger__factory } from "../../types/ethers-contracts/index.ts";
 import type { SignerQueue } from "../chain/signerQueue.ts";
+import { crashPoint } from "./crashPoints.ts";
 import type { Store } from "../store/port.ts";
 import type { BatchRecord, CertificateRecord } from "../store/records.ts";
 
@@ -120,7 +121,9 @@ export class AnchorService {
     try {
       await signer.send({ to: this.#deps.ledger, data }, async ({ nonce, hash }) => {
         await store.markBatchSent(batch.id, nonce, hash);
+        crashPoint("anchor:signed");
       });
+      crashPoint("anchor:broadcast");
     } catch (error) {
       if (revertName(error) !== "CertificateLedgerRootExists") throw error;
       this.#deps.logger.info({ batch: batch.id, root: batch.root }, "root already on chain for this agency; checking who anchored it");
@@ -133,6 +136,7 @@ export class AnchorService {
     const store = this.#deps.store;
     const anchored = await this.#findAnchor(batch);
     if (!anchored) throw new Error(`batch ${batch.id} is not on chain yet`);
+    crashPoint("anchor:receipt");
     const members = await store.batchMembers(batch.id);
     // after a restart the tree is rebuilt from the stored leaves, which must still give the root
     const tree = this.#prepared.get(batch.root) ?? this.#deps.buildTree(members.map((m) => m.leaf));

@@ -6,6 +6,7 @@ import { REVOCATION_REASONS, type RevocationReason } from "../core/verification/
 import type { Store } from "../store/port.ts";
 import type { CertificateRecord, CertificateStatus, StatusOpKind, StatusOpRecord } from "../store/records.ts";
 import type { BatchTree } from "./anchorService.ts";
+import { crashPoint } from "./crashPoints.ts";
 
 export class StatusChangeError extends Error {
   readonly code: "CERTIFICATE_PENDING" | "INVALID_TRANSITION" | "CHAIN_REJECTED";
@@ -105,12 +106,21 @@ export class StatusService {
     const { data, certificate } = await this.#calldata(op);
     const signer = await this.#deps.signerFor(certificate.agencyId);
     let txHash = op.state === "sent" ? op.txHash : null;
+    if (txHash && !(await signer.isKnown(txHash))) {
+      // signed and recorded but never broadcast (a crash in between), or lost with the chain's last
+      // blocks: nothing of it is on chain, so it is sent again instead of waited for
+      await store.markStatusOpUnsent(op.id);
+      signer.resync();
+      txHash = null;
+    }
     if (!txHash) {
       try {
         await signer.send({ to: this.#deps.ledger, data }, async ({ nonce, hash }) => {
           txHash = hash;
           await store.markStatusOpSent(op.id, nonce, hash);
+          crashPoint("status:signed");
         });
+        crashPoint("status:broadcast");
       } catch (error) {
         const decoded = decodeRevert(error);
         if (decoded) {
@@ -133,6 +143,7 @@ export class StatusService {
       await store.failStatusOp(op.id, "the transaction reverted");
       throw new StatusChangeError("CHAIN_REJECTED", "The ledger refused the change");
     }
+    crashPoint("status:receipt");
     await store.completeStatusOp(op.id, {
       txHash,
       blockNumber: receipt.blockNumber,
@@ -182,6 +193,28 @@ export class StatusService {
         if (page.length < 200) break;
         after = page.at(-1)?.id;
       }
+    }
+    // a lost reinstatement leaves the chain saying "suspended" of a certificate recorded active
+    const reinstated = new Set((await this.#deps.store.listStatusOps(["done"])).filter((op) => op.kind === "reinstate").map((op) => op.certificateId));
+    for (const id of reinstated) {
+      const certificate = await this.#deps.store.getCertificate(id);
+      if (certificate?.status !== "active" || certificate.batchId === null || certificate.leafIndex === null) continue;
+      const batch = await this.#deps.store.getBatch(certificate.batchId);
+      if (!batch) continue;
+      const [onChain] = await ledger.leafStatus(batch.agencyId, batch.root, certificate.leafIndex);
+      if (chainName[Number(onChain)] !== "suspended") continue;
+      this.#deps.logger.warn({ certificate: certificate.id, status: "active" }, "the chain lost a reinstatement; applying it again");
+      const op = await this.#deps.store.createStatusOp({
+        certificateId: certificate.id,
+        kind: "reinstate",
+        reason: null,
+        note: certificate.statusNote,
+        signer: (await this.#deps.signerFor(certificate.agencyId)).address,
+        requestedBy: "recovery",
+        createdAt: this.#now(),
+      });
+      await this.carryOut(op);
+      reapplied++;
     }
     return reapplied;
   }

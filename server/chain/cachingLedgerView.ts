@@ -7,6 +7,9 @@ export interface CachingLedgerViewOptions {
   maxEntries: number;
 }
 
+/** What the cache needs of a provider: the head block number. */
+export type HeadReader = Pick<Provider, "getBlockNumber">;
+
 /**
  * Answers repeated verifications of the same certificate without an eth_call while the chain has
  * not moved: a status can only change in a new block, so every cached answer is dropped when the
@@ -17,7 +20,7 @@ export interface CachingLedgerViewOptions {
 export class CachingLedgerView implements LedgerView {
   readonly ledger: string;
   readonly #inner: LedgerView;
-  readonly #provider: Provider;
+  readonly #provider: HeadReader;
   readonly #options: CachingLedgerViewOptions;
   /** answers by certificate, as promises: concurrent scans of one certificate share one eth_call */
   readonly #cache = new Map<string, { epoch: number; view: Promise<LeafView> }>();
@@ -25,7 +28,7 @@ export class CachingLedgerView implements LedgerView {
   #head: number | null = null;
   #timer: NodeJS.Timeout | null = null;
 
-  constructor(inner: LedgerView, provider: Provider, options: CachingLedgerViewOptions) {
+  constructor(inner: LedgerView, provider: HeadReader, options: CachingLedgerViewOptions) {
     this.ledger = inner.ledger;
     this.#inner = inner;
     this.#provider = provider;

@@ -30,6 +30,7 @@ export const EnvSchema = z.object({
   SIGNER_KEY: optional(privateKey),
   DEPLOYMENT_BLOCK: optional(integer(0, Number.MAX_SAFE_INTEGER)),
   CONFIRMATIONS: optional(integer(1, 100)),
+  CHAIN_READ_TIMEOUT_MS: optional(integer(100, 60_000)),
   BATCH_SIZE: optional(integer(1, 100_000)),
   BATCH_MAX_AGE_MS: optional(integer(10, 600_000)),
   LOCAL_CHAIN_PORT: optional(integer(1, 65_535)),

@@ -45,7 +45,8 @@ export type FieldIssueCode =
   | "INVALID_BIRTH_DATE"
   | "UNKNOWN_JURISDICTION"
   | "INVALID_ID"
-  | "VALIDITY_WINDOW";
+  | "VALIDITY_WINDOW"
+  | "INVALID_CHARACTER";
 
 /** A certificate input that does not fit its type: one issue per offending field. */
 export class CertificateValidationError extends CoreError {

@@ -1,5 +1,4 @@
 import express, { type Express } from "express";
-import { rateLimit } from "express-rate-limit";
 import helmet from "helmet";
 import type { Logger } from "pino";
 import type { StatusService } from "../anchoring/statusService.ts";
@@ -15,6 +14,7 @@ import { HttpError } from "./errors.ts";
 import { cors } from "./middleware/cors.ts";
 import { errorHandler } from "./middleware/errorHandler.ts";
 import { observe } from "./middleware/observe.ts";
+import { createRouteLimits } from "./rateLimits.ts";
 import { pageRoutes } from "./pages/routes.ts";
 import { auditRoutes } from "./routes/audit.ts";
 import { certificateRoutes } from "./routes/certificates.ts";
@@ -50,7 +50,7 @@ export interface AppDeps {
 const SMALL_BODY_LIMIT = 1024 * 1024;
 const BATCH_PATH = "/api/v1/certificates/batch";
 
-/** The whole HTTP surface, without listening: `main.ts` listens, tests use port 0. */
+/** The whole HTTP surface, without listening: `start.ts` listens, tests use port 0. */
 export function createApp(deps: AppDeps): Express {
   const app = express();
   app.disable("x-powered-by");
@@ -61,20 +61,7 @@ export function createApp(deps: AppDeps): Express {
   app.set("trust proxy", typeof trustProxy === "object" ? trustProxy.join(",") : trustProxy);
   app.set("query parser", "simple");
 
-  const publicLimit =
-    deps.http.rateLimitPerMinute > 0
-      ? rateLimit({
-          windowMs: 60_000,
-          limit: deps.http.rateLimitPerMinute,
-          standardHeaders: "draft-8",
-          legacyHeaders: false,
-          handler: (_req, _res, next) => {
-            next(new HttpError(429, "RATE_LIMITED", "Too many requests; slow down and try again in a minute"));
-          },
-        })
-      : (_req: unknown, _res: unknown, next: () => void) => {
-          next();
-        };
+  const limits = createRouteLimits(deps.http.rateLimitPerMinute);
 
   app.use(observe(deps.metrics, deps.logger));
   app.use(
@@ -100,12 +87,12 @@ export function createApp(deps: AppDeps): Express {
     }),
   );
 
-  app.use(healthRoutes({ readiness: deps.readiness, metrics: deps.metrics }));
+  app.use(healthRoutes({ readiness: deps.readiness, metrics: deps.metrics, limits }));
   // browsers ask for it on every page; there is no icon, and a 404 would fill the logs
-  app.get("/favicon.ico", (_req, res) => {
+  app.get("/favicon.ico", limits.unlimited, (_req, res) => {
     res.set("Cache-Control", "public, max-age=86400").status(204).end();
   });
-  app.use(STATIC_URL_PREFIX, express.static(STATIC_DIR, { maxAge: "1h", index: false, fallthrough: true }));
+  app.use(STATIC_URL_PREFIX, limits.assets, express.static(STATIC_DIR, { maxAge: "1h", index: false, fallthrough: true }));
 
   const verify = verifyRoutes({
     verifier: deps.verifier,
@@ -114,15 +101,14 @@ export function createApp(deps: AppDeps): Express {
     publicUrl: deps.http.publicUrl,
     timeZone: deps.http.timeZone ?? "Asia/Shanghai",
     metrics: deps.metrics,
+    limits,
   });
-  app.use("/v", publicLimit);
   app.use(verify.pages);
-  app.use(pageRoutes({ types: deps.types, publicUrl: deps.http.publicUrl }));
-  app.use("/api/v1/verify", publicLimit);
+  app.use(pageRoutes({ types: deps.types, publicUrl: deps.http.publicUrl, limits }));
   app.use("/api/v1", verify.api);
-  app.use("/api/v1", typeRoutes(deps.types));
-  app.use("/api/v1", openApiRoutes());
-  app.use(auditRoutes({ store: deps.store, types: deps.types, ...deps.audit }));
+  app.use("/api/v1", typeRoutes(deps.types, limits));
+  app.use("/api/v1", openApiRoutes(limits));
+  app.use(auditRoutes({ store: deps.store, types: deps.types, ...deps.audit, limits }));
   app.use(
     "/api/v1",
     certificateRoutes({
@@ -131,12 +117,13 @@ export function createApp(deps: AppDeps): Express {
       statuses: deps.statuses,
       publicUrl: deps.http.publicUrl,
       batchBodyLimitBytes: deps.http.bodyLimitBytes,
+      limits,
     }),
   );
 
-  app.use(publicLimit, (_req, _res, next) => {
-    next(new HttpError(404, "NOT_FOUND", "No such endpoint"));
+  app.use(limits.public, (_req, _res, next) => {
+    next(new HttpError("NOT_FOUND", "No such endpoint"));
   });
-  app.use(errorHandler(deps.logger));
+  app.use(limits.errors, errorHandler(deps.logger));
   return app;
 }

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { firstUnsafeCharacter } from "../core/validation/unsafeText.ts";
 import { REVOCATION_REASONS } from "../core/verification/result.ts";
 
 const subjectValue = z.union([z.string().max(4000), z.number(), z.boolean()]);
@@ -19,7 +20,13 @@ export const batchRequestSchema = z.strictObject({
 });
 
 const reasonNames = Object.keys(REVOCATION_REASONS) as [keyof typeof REVOCATION_REASONS, ...(keyof typeof REVOCATION_REASONS)[]];
-const note = z.string().trim().min(1).max(1000).optional();
+const note = z
+  .string()
+  .trim()
+  .min(1)
+  .max(1000)
+  .refine((text) => firstUnsafeCharacter(text) === null, "must not contain control, invisible or bidirectional characters")
+  .optional();
 
 export const revokeSchema = z.strictObject({ reason: z.enum(reasonNames), note });
 export const suspendSchema = z.strictObject({ reason: z.enum(reasonNames).optional(), note });
@@ -40,7 +47,5 @@ export const listQuerySchema = z.strictObject({
   limit: z.coerce.number().int().min(1).max(500).default(50),
 });
 
-export const leafHashQuerySchema = z.strictObject({
-  h: z.string().regex(/^0x[0-9a-fA-F]{64}$/).optional(),
-  lang: z.enum(["zh", "en"]).optional(),
-});
+/** The fingerprint of a QR link; other query parameters (a scanner's own) are ignored. */
+export const leafHashSchema = z.string().regex(/^0x[0-9a-fA-F]{64}$/);

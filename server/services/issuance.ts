@@ -5,6 +5,7 @@ import { createDocuments } from "../core/document/create.ts";
 import { CertificateValidationError, type FieldIssue } from "../core/errors.ts";
 import type { Keccak256 } from "../core/hashing/keccak.ts";
 import type { CertificateTypeRegistry } from "../core/registry/registry.ts";
+import { firstUnsafeCharacter } from "../core/validation/unsafeText.ts";
 import { verificationUrl } from "../qr/index.ts";
 import type { Store } from "../store/port.ts";
 import type { ApiKeyRecord, NewCertificate } from "../store/records.ts";
@@ -60,6 +61,41 @@ export interface IssuanceDeps {
   onIssued?: (count: number) => void;
 }
 
+/** Every text an officer sent, by the field path an error names. */
+function* texts(request: IssueRequest): Generator<[string, string]> {
+  yield ["type", request.type];
+  for (const [name, value] of Object.entries(request.subject)) {
+    yield [`subject.${name}`, name];
+    if (typeof value === "string") yield [`subject.${name}`, value];
+  }
+  for (const name of ["validFrom", "validUntil", "supersedes"] as const) {
+    const value = request[name];
+    if (value !== undefined) yield [name, value];
+  }
+}
+
+/** Control, invisible and bidirectional characters would let a value look like another on screen. */
+function refuseUnsafeText(requests: readonly IssueRequest[]): void {
+  const items: ItemIssues[] = [];
+  requests.forEach((request, index) => {
+    const issues: FieldIssue[] = [];
+    for (const [path, text] of texts(request)) {
+      const found = firstUnsafeCharacter(text);
+      if (found !== null && !issues.some((i) => i.path === path)) {
+        issues.push({ path, code: "INVALID_CHARACTER", message: `contains ${found}, a control, invisible or bidirectional character` });
+      }
+    }
+    if (issues.length > 0) items.push({ index, issues });
+  });
+  if (items.length > 0) {
+    throw new IssuanceError(
+      "INVALID_CERTIFICATE",
+      requests.length === 1 ? "The certificate is not valid" : `${items.length} of ${requests.length} certificates are not valid; none was issued`,
+      items,
+    );
+  }
+}
+
 const requestHash = (body: unknown): string => createHash("sha256").update(canonicalize(body) ?? "").digest("hex");
 
 /**
@@ -75,6 +111,8 @@ export class IssuanceService {
 
   async issue(key: ApiKeyRecord, requests: readonly IssueRequest[], idempotencyKey: string | null): Promise<IssueOutcome> {
     const { store } = this.#deps;
+    // first: nothing below (request hash, canonical JSON, hashing) can take a lone surrogate
+    refuseUnsafeText(requests);
     const hash = idempotencyKey === null ? null : requestHash(requests);
     if (idempotencyKey !== null) {
       const seen = await store.getIdempotency(key.id, idempotencyKey);

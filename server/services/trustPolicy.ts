@@ -14,6 +14,8 @@ export function serviceTrustPolicy(options: {
   own: TrustedDeployment;
   ownView: LedgerView;
   others: readonly TrustedDeployment[];
+  /** wraps each view of another deployment the way `ownView` is wrapped (the service's chain breaker) */
+  guard?: (view: LedgerView) => LedgerView;
 }): TrustPolicy {
   const { own, ownView, provider } = options;
   const anchors = TrustAnchors.of([...options.others, own]);
@@ -26,7 +28,8 @@ export function serviceTrustPolicy(options: {
       if (key === own.ledger.toLowerCase()) return ownView;
       let view = views.get(key);
       if (!view) {
-        view = new EthersLedgerView(provider, deployment.ledger);
+        const plain = new EthersLedgerView(provider, deployment.ledger);
+        view = options.guard ? options.guard(plain) : plain;
         views.set(key, view);
       }
       return view;

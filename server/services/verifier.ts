@@ -4,13 +4,13 @@ import { offlineOutcome, verifyDocument, verifyOutcome, type VerifyDeps } from "
 import type { Store } from "../store/port.ts";
 import type { CertificateRecord } from "../store/records.ts";
 
+/** How many stored certificates' offline checks are remembered (about 2 KB each). */
+const OFFLINE_CACHE_ENTRIES = 50_000;
+
 /**
  * Verification as the service offers it: documents sent to `POST /verify`, and certificates it
  * stores, looked up by the id in a QR link. Either way the chain decides, never the database.
  */
-/** How many stored certificates' offline checks are remembered (about 2 KB each). */
-const OFFLINE_CACHE_ENTRIES = 50_000;
-
 export class Verifier {
   readonly #deps: VerifyDeps & { store: Store; clock?: () => Date };
   /**

@@ -10,6 +10,7 @@ import type { Reconciler } from "../../server/audit/reconcile.ts";
 import { createApiKey } from "../../server/auth/apiKeys.ts";
 import { builtinTypes } from "../../server/core/registry/builtin.ts";
 import { errorHandler } from "../../server/http/middleware/errorHandler.ts";
+import { createRouteLimits } from "../../server/http/rateLimits.ts";
 import { auditRoutes } from "../../server/http/routes/audit.ts";
 import { SqliteStore } from "../../server/store/sqlite/sqliteStore.ts";
 
@@ -55,7 +56,7 @@ describe("Audit: large exports stream", function () {
     key = (await createApiKey(store, { agencyId: null, role: "auditor", label: "test", now: new Date() })).apiKey;
     const app = express();
     // reconciliation is not exercised here
-    app.use(auditRoutes({ store, types: builtinTypes(), index, reconciler: null as unknown as Reconciler }));
+    app.use(auditRoutes({ store, types: builtinTypes(), index, reconciler: null as unknown as Reconciler, limits: createRouteLimits(0) }));
     app.use(errorHandler(pino({ level: "silent" })));
     server = createServer(app);
     await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));

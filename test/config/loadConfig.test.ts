@@ -45,6 +45,7 @@ describe("loadConfig", () => {
       logLevel: "info",
       chain: { mode: "embedded", localChainPort: 8545 },
       anchoring: { batchSize: 1000, batchMaxAgeMs: 1000, confirmations: 1 },
+      chainReadTimeoutMs: 2000,
       http: { trustProxy: false, corsOrigins: [], rateLimitPerMinute: 600, bodyLimitBytes: 32 * 1024 * 1024 },
       trustList: undefined,
     });

@@ -43,9 +43,13 @@ export interface ServiceProcess {
   stop(): Promise<void>;
 }
 
-/** Runs the service exactly as a user does, `npm start`, in its own process group. */
-export async function startServiceProcess(env: Record<string, string>, cwd: string): Promise<ServiceProcess> {
-  const child = spawn("npm", ["start", "--silent"], {
+/**
+ * Runs the service exactly as a user does, `npm start`, in its own process group; `direct` runs
+ * `server/main.ts` without npm and the contract build (built already), for tests that start it often.
+ */
+export async function startServiceProcess(env: Record<string, string>, cwd: string, options: { direct?: boolean } = {}): Promise<ServiceProcess> {
+  const [command, args] = options.direct ? [process.execPath, ["--import", "tsx", "server/main.ts"]] : ["npm", ["start", "--silent"]];
+  const child = spawn(command, args, {
     cwd,
     env: { ...process.env, LOG_LEVEL: "warn", ...env },
     detached: true,

@@ -17,6 +17,7 @@ import { Keyring } from "../../server/chain/keyring.ts";
 import { Keccak256 } from "../../server/core/hashing/keccak.ts";
 import type { TrustedDeployment } from "../../server/core/trust/deployments.ts";
 import { builtinTypes } from "../../server/core/registry/builtin.ts";
+import { requestIdMixin } from "../../server/observability/requestContext.ts";
 import { SqliteStore } from "../../server/store/sqlite/sqliteStore.ts";
 import { assembleRuntime, type Runtime } from "../../server/wiring.ts";
 import { bindOfficer } from "../../server/chain/officerConsent.ts";
@@ -67,7 +68,15 @@ const AGENCIES = [
  * auditor key, served on an ephemeral port. The batcher is not started: tests flush explicitly.
  */
 export async function startHarness(
-  options: { clock?: () => Date; publicUrl?: string; logLines?: string[]; storeOnDisk?: boolean; trustedDeployments?: readonly TrustedDeployment[] } = {},
+  options: {
+    clock?: () => Date;
+    publicUrl?: string;
+    logLines?: string[];
+    storeOnDisk?: boolean;
+    rateLimitPerMinute?: number;
+    chainReadTimeoutMs?: number;
+    trustedDeployments?: readonly TrustedDeployment[];
+  } = {},
 ): Promise<Harness> {
   const connection = await network.create();
   const provider = connection.ethers.provider;
@@ -96,7 +105,9 @@ export async function startHarness(
   const auditor = await createApiKey(store, { agencyId: null, role: "auditor", label: "test auditor", now });
   const keyring = new Keyring(provider, AGENCIES.map((a) => devKey(a.officer)));
   const lines = options.logLines;
-  const logger = lines ? pino({ level: "trace" }, { write: (line: string) => void lines.push(line) }) : pino({ level: "silent" });
+  const logger = lines
+    ? pino({ level: "trace", mixin: requestIdMixin }, { write: (line: string) => void lines.push(line) })
+    : pino({ level: "silent" });
 
   const server: Server = createServer();
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
@@ -112,7 +123,8 @@ export async function startHarness(
     keccak,
     logger,
     publicUrl,
-    http: { bodyLimitBytes: 32 * 1024 * 1024, rateLimitPerMinute: 0, corsOrigins: [], trustProxy: false },
+    http: { bodyLimitBytes: 32 * 1024 * 1024, rateLimitPerMinute: options.rateLimitPerMinute ?? 0, corsOrigins: [], trustProxy: false },
+    ...(options.chainReadTimeoutMs === undefined ? {} : { chainReadTimeoutMs: options.chainReadTimeoutMs }),
     anchoring: { batchSize: 1000, batchMaxAgeMs: 60_000, confirmations: 1, receiptTimeoutMs: 5_000 },
     ...(options.clock ? { clock: options.clock } : {}),
     ...(options.trustedDeployments ? { trustedDeployments: options.trustedDeployments } : {}),

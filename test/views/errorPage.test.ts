@@ -43,16 +43,17 @@ describe("renderErrorPage", () => {
     expect(page).to.not.include("<script>");
   });
 
-  it("maps kinds to HTTP statuses, and infrastructure trouble to a grey banner", () => {
+  it("maps kinds to HTTP statuses, and infrastructure trouble and incomplete links to a grey banner", () => {
     expect(kinds.map((kind) => [kind, errorPageStatus(kind)])).to.deep.equal([
       ["certificateNotFound", 404],
       ["notFound", 404],
       ["badRequest", 400],
+      ["incompleteLink", 400],
       ["rateLimited", 429],
       ["unavailable", 503],
       ["internal", 500],
     ]);
-    for (const kind of ["unavailable", "internal", "rateLimited"] as const) {
+    for (const kind of ["unavailable", "internal", "rateLimited", "incompleteLink"] as const) {
       expect(renderErrorPage({ kind, locale: "en", langUrls: buildLangUrls("/", {}) })).to.include("banner--unavailable");
     }
   });

@@ -4,23 +4,28 @@ import type { Store } from "../../store/port.ts";
 import type { ApiKeyRecord, ApiKeyRole } from "../../store/records.ts";
 import { HttpError } from "../errors.ts";
 
-/** Requires `Authorization: Bearer <api key>` of one of `roles`; the record lands in `res.locals.apiKey`. */
+/**
+ * Requires `Authorization: Bearer <api key>` of one of `roles`; the record lands in `res.locals.apiKey`.
+ * What a key reads may hold personal data (subject fields, the holder's document): no cache keeps
+ * it unless the route says otherwise (a QR code holds only the public link).
+ */
 export function requireApiKey(store: Store, roles: readonly ApiKeyRole[]): RequestHandler {
   return (req, res, next) => {
+    res.set("Cache-Control", "no-store");
     const header = req.get("authorization") ?? "";
     const match = /^Bearer\s+(\S+)$/i.exec(header);
     if (!match?.[1]) {
-      next(new HttpError(401, "UNAUTHENTICATED", "An API key is required: Authorization: Bearer <key>"));
+      next(new HttpError("UNAUTHENTICATED", "An API key is required: Authorization: Bearer <key>"));
       return;
     }
     authenticateApiKey(store, match[1]).then(
       (record) => {
         if (!record) {
-          next(new HttpError(401, "UNAUTHENTICATED", "The API key is not valid"));
+          next(new HttpError("UNAUTHENTICATED", "The API key is not valid"));
           return;
         }
         if (!roles.includes(record.role)) {
-          next(new HttpError(403, "FORBIDDEN", `This endpoint needs a key with role ${roles.join(" or ")}`));
+          next(new HttpError("FORBIDDEN", `This endpoint needs a key with role ${roles.join(" or ")}`));
           return;
         }
         res.locals.apiKey = record;
@@ -35,7 +40,7 @@ export function requireApiKey(store: Store, roles: readonly ApiKeyRole[]): Reque
 
 export function apiKeyOf(res: Response): ApiKeyRecord {
   const key = res.locals.apiKey as ApiKeyRecord | undefined;
-  if (!key) throw new HttpError(401, "UNAUTHENTICATED", "An API key is required");
+  if (!key) throw new HttpError("UNAUTHENTICATED", "An API key is required");
   return key;
 }
 

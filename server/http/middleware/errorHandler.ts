@@ -1,53 +1,55 @@
-import type { ErrorRequestHandler } from "express";
+import type { ErrorRequestHandler, Request } from "express";
 import type { Logger } from "pino";
-import { ZodError } from "zod";
-import { HttpError } from "../errors.ts";
+import { negotiateLocale } from "../../i18n/index.ts";
+import { HttpError, type HttpErrorCode } from "../errors.ts";
+import { toHttpError } from "../errorMapping.ts";
+import { buildLangUrls, renderErrorPage, type ErrorPageKind } from "../views/index.ts";
 
-interface BodyParserError {
-  type: string;
-  status: number;
-}
+/** Which error page a browser sees for an error code; codes not listed fall back by status. */
+const PAGE_OF_CODE: Partial<Record<HttpErrorCode, ErrorPageKind>> = {
+  RATE_LIMITED: "rateLimited",
+  INCOMPLETE_LINK: "incompleteLink",
+  UNKNOWN_CERTIFICATE: "certificateNotFound",
+  NOT_FOUND: "notFound",
+  CHAIN_UNAVAILABLE: "unavailable",
+  UNAVAILABLE: "unavailable",
+  INTERNAL: "internal",
+};
 
-const isBodyParserError = (e: unknown): e is BodyParserError =>
-  typeof e === "object" && e !== null && "type" in e && "status" in e && typeof (e as { type: unknown }).type === "string";
+const pageOf = (error: HttpError): ErrorPageKind => PAGE_OF_CODE[error.code] ?? (error.status >= 500 ? "internal" : "badRequest");
+
+/** A browser navigating to a page (not a script calling the API) gets a page, not JSON. */
+const wantsPage = (req: Request): boolean =>
+  (req.method === "GET" || req.method === "HEAD") && !req.path.startsWith("/api/") && req.accepts(["json", "html"]) === "html";
 
 /**
- * Maps every failure to `{ error: { code, message } }`. Messages of 5xx errors are not shown:
+ * Maps every failure to `{ error: { code, message } }` through the one table (`toHttpError`), or
+ * to the matching error page for a browser. Client errors are not logged beyond the request line
+ * (`observe`): nothing a stranger sends can fill the log. Messages of 5xx errors are not shown:
  * they may carry internals; the log keeps them (without request bodies, which may hold personal data).
  */
 export function errorHandler(logger: Logger): ErrorRequestHandler {
   return (error: unknown, req, res, _next) => {
-    if (error instanceof HttpError) {
-      res.status(error.status).json({
-        error: { code: error.code, message: error.message, ...(error.details === undefined ? {} : { details: error.details }) },
-      });
+    const mapped = toHttpError(error);
+    if (!mapped) {
+      logger.error({ err: error, method: req.method, route: req.route ? String((req.route as { path: unknown }).path) : undefined }, "request failed");
+    }
+    const answer = mapped ?? new HttpError("INTERNAL", "Something went wrong on our side; try again later");
+    if (res.headersSent) {
+      res.destroy();
       return;
     }
-    if (error instanceof ZodError) {
-      res.status(400).json({
-        error: {
-          code: "VALIDATION_ERROR",
-          message: "The request is not valid",
-          details: error.issues.map((i) => ({ path: i.path.join("."), code: i.code, message: i.message })),
-        },
-      });
+    if (wantsPage(req)) {
+      const locale = negotiateLocale(req.get("accept-language"), req.query.lang);
+      res
+        .status(answer.status)
+        .type("html")
+        .set("Cache-Control", "no-store")
+        .send(renderErrorPage({ kind: pageOf(answer), locale, langUrls: buildLangUrls(req.path, req.query) }));
       return;
     }
-    if (isBodyParserError(error)) {
-      if (error.type === "entity.too.large") {
-        res.status(413).json({ error: { code: "PAYLOAD_TOO_LARGE", message: "The request body is too large" } });
-        return;
-      }
-      if (error.type === "entity.parse.failed") {
-        res.status(400).json({ error: { code: "INVALID_JSON", message: "The request body is not valid JSON" } });
-        return;
-      }
-      if (error.status >= 400 && error.status < 500) {
-        res.status(error.status).json({ error: { code: "BAD_REQUEST", message: "The request body could not be read" } });
-        return;
-      }
-    }
-    logger.error({ err: error, method: req.method, route: req.route ? String((req.route as { path: unknown }).path) : undefined }, "request failed");
-    res.status(500).json({ error: { code: "INTERNAL", message: "Something went wrong on our side; try again later" } });
+    res.status(answer.status).json({
+      error: { code: answer.code, message: answer.message, ...(answer.details === undefined ? {} : { details: answer.details }) },
+    });
   };
 }

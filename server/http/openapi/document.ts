@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { VERIFICATION_STATUSES } from "../../core/verification/result.ts";
+import { HTTP_ERROR_STATUS } from "../errors.ts";
 import { batchRequestSchema, issueRequestSchema, reinstateSchema, revokeSchema, suspendSchema } from "../schemas.ts";
 
 const json = (schema: object) => ({ "application/json": { schema } });
@@ -51,7 +52,11 @@ export function openApiDocument(): Record<string, unknown> {
             error: {
               type: "object",
               required: ["code", "message"],
-              properties: { code: { type: "string" }, message: { type: "string" }, details: {} },
+              properties: {
+                code: { enum: Object.keys(HTTP_ERROR_STATUS), description: "one closed list; each code always comes with the same HTTP status" },
+                message: { type: "string" },
+                details: {},
+              },
             },
           },
         },
@@ -302,9 +307,11 @@ export function openApiDocument(): Record<string, unknown> {
       "/v/{id}": {
         get: {
           summary: "QR target: verification page (HTML), or the result as JSON with Accept: application/json",
-          parameters: [idParam, { name: "h", in: "query", required: true, schema: { type: "string" } }],
+          parameters: [idParam, { name: "h", in: "query", required: true, schema: { type: "string", pattern: "^0x[0-9a-fA-F]{64}$" } }],
           responses: {
             "200": { description: "A verdict", content: { "text/html": {}, ...json(ref("VerificationResult")) } },
+            "400": { description: "INCOMPLETE_LINK: `h` missing or damaged (a scanning problem, not a forgery)", content: { "text/html": {}, ...json(ref("Error")) } },
+            "429": { description: "Rate limited (the rate-limited page for browsers)", content: { "text/html": {}, ...json(ref("Error")) } },
             "404": { description: "Unknown certificate" },
             "503": { description: "The chain cannot be reached" },
           },

@@ -1,6 +1,7 @@
 import { Router, type Request, type Response } from "express";
 import type { CertificateTypeRegistry } from "../../core/registry/registry.ts";
 import { negotiateLocale, type Locale } from "../../i18n/index.ts";
+import type { RouteLimits } from "../rateLimits.ts";
 import { buildLangUrls } from "../views/langUrls.ts";
 import { renderAuditPage } from "./auditPage.ts";
 import { renderConsolePage } from "./consolePage.ts";
@@ -13,6 +14,7 @@ import { VENDOR_URL_PREFIX, vendorAssets } from "./vendorAssets.ts";
 export interface PageRouteDeps {
   types: CertificateTypeRegistry;
   publicUrl: string;
+  limits: RouteLimits;
 }
 
 type Renderer = (locale: Locale, langUrls: Readonly<Record<Locale, string>>, data: PageData) => string;
@@ -22,12 +24,13 @@ const RESULT_MESSAGES = ["status.", "check.", "reason.", "revocation.", "agencyS
 const CONSOLE_MESSAGES = ["console.", "issue.", "field.", "reason.", "print."];
 
 /**
- * The scripted pages (scan, console, print, audit) and the vendor scripts they load. Each page is
- * rendered once per language at start: it depends only on the type registry and the locale.
+ * The scripted pages (scan, console, print, audit) and the vendor scripts they load. What a page
+ * embeds (messages, types, divisions) depends only on the registry and the locale: it is built on
+ * the first request in each language and kept; the page itself is rendered per request.
  */
 export function pageRoutes(deps: PageRouteDeps): Router {
   const router = Router();
-  router.use(VENDOR_URL_PREFIX, vendorAssets());
+  router.use(VENDOR_URL_PREFIX, deps.limits.assets, vendorAssets());
 
   const dataFor = (locale: Locale, prefixes: readonly string[]): PageData => ({
     locale,
@@ -39,7 +42,7 @@ export function pageRoutes(deps: PageRouteDeps): Router {
 
   const page = (path: string, render: Renderer, prefixes: readonly string[]) => {
     const data = new Map<Locale, PageData>();
-    router.get(path, (req: Request, res: Response) => {
+    router.get(path, deps.limits.public, (req: Request, res: Response) => {
       const locale = negotiateLocale(req.get("accept-language"), req.query.lang);
       let pageData = data.get(locale);
       if (!pageData) {
@@ -50,7 +53,7 @@ export function pageRoutes(deps: PageRouteDeps): Router {
     });
   };
 
-  router.get("/", (_req, res) => {
+  router.get("/", deps.limits.public, (_req, res) => {
     res.redirect(302, PAGE_PATHS.scan);
   });
   page(PAGE_PATHS.scan, renderScanPage, RESULT_MESSAGES.concat("scan."));

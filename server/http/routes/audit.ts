@@ -6,12 +6,11 @@ import { eventView, streamExport, type TypeName } from "../../audit/exportFormat
 import { certificateHistory } from "../../audit/history.ts";
 import type { Reconciler } from "../../audit/reconcile.ts";
 import { agencySummary } from "../../audit/summary.ts";
-import { isChainUnavailable } from "../../chain/provider.ts";
 import type { CertificateTypeRegistry } from "../../core/registry/registry.ts";
-import { ChainUnavailableError } from "../../core/verification/ledgerView.ts";
 import type { Store } from "../../store/port.ts";
-import { HttpError, notFound } from "../errors.ts";
+import { notFound } from "../errors.ts";
 import { apiKeyOf, canRead, requireApiKey } from "../middleware/auth.ts";
+import type { RouteLimits } from "../rateLimits.ts";
 import { certificateIdSchema } from "../schemas.ts";
 
 export interface AuditRouteDeps {
@@ -19,6 +18,7 @@ export interface AuditRouteDeps {
   types: CertificateTypeRegistry;
   index: AuditIndex;
   reconciler: Reconciler;
+  limits: RouteLimits;
 }
 
 /** Mounted at the root with full paths, like the surface test lists them: `/api/v1/audit/...`. */
@@ -52,13 +52,6 @@ const eventsQuerySchema = z.strictObject({
 
 const CONTENT_TYPES = { csv: "text/csv; charset=utf-8", ndjson: "application/x-ndjson; charset=utf-8" } as const;
 
-function chainHttpError(error: unknown): unknown {
-  if (error instanceof ChainUnavailableError || isChainUnavailable(error)) {
-    return new HttpError(503, "CHAIN_UNAVAILABLE", "The chain cannot be reached right now; try again later");
-  }
-  return error;
-}
-
 /** Auditors read every agency; an officer key only its own agency, and gets 404 for the others. */
 function readableAgency(res: Response, raw: unknown): number {
   const parsed = agencyIdSchema.safeParse(raw);
@@ -70,16 +63,17 @@ export function auditRoutes(deps: AuditRouteDeps): Router {
   const router = Router();
   const readers = requireApiKey(deps.store, ["issuer", "auditor"]);
   const auditors = requireApiKey(deps.store, ["auditor"]);
+  const limit = deps.limits.api;
   const typeName: TypeName = (typeId) => deps.types.byTypeId(typeId)?.name;
 
-  router.get(`${AUDIT_PREFIX}/certificates/:id/history`, readers, async (req, res) => {
+  router.get(`${AUDIT_PREFIX}/certificates/:id/history`, limit, readers, async (req, res) => {
     const id = certificateIdSchema.safeParse(req.params.id);
     const record = id.success ? await deps.store.getCertificate(id.data) : null;
     if (!record || !canRead(apiKeyOf(res), record.agencyId)) throw notFound("Certificate");
     res.json(await certificateHistory({ store: deps.store, index: deps.index }, record));
   });
 
-  router.get(`${AUDIT_PREFIX}/agencies/:agencyId/events`, readers, async (req, res) => {
+  router.get(`${AUDIT_PREFIX}/agencies/:agencyId/events`, limit, readers, async (req, res) => {
     const agencyId = readableAgency(res, req.params.agencyId);
     const q = eventsQuerySchema.parse(req.query);
     const filter: EventFilter = {
@@ -118,16 +112,13 @@ export function auditRoutes(deps: AuditRouteDeps): Router {
     }
   });
 
-  router.get(`${AUDIT_PREFIX}/agencies/:agencyId/summary`, readers, (req, res) => {
+  router.get(`${AUDIT_PREFIX}/agencies/:agencyId/summary`, limit, readers, (req, res) => {
     const agencyId = readableAgency(res, req.params.agencyId);
     res.json(agencySummary(deps.index, agencyId, typeName));
   });
 
-  router.get(`${AUDIT_PREFIX}/reconcile`, auditors, async (_req, res) => {
-    const report = await deps.reconciler.run().catch((error: unknown) => {
-      throw chainHttpError(error);
-    });
-    res.json(report);
+  router.get(`${AUDIT_PREFIX}/reconcile`, limit, auditors, async (_req, res) => {
+    res.json(await deps.reconciler.run());
   });
 
   return router;

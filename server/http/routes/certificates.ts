@@ -1,13 +1,12 @@
 import express, { Router, type Response } from "express";
 import type { StatusService } from "../../anchoring/statusService.ts";
-import { StatusChangeError } from "../../anchoring/statusService.ts";
 import { qrPng, qrSvg, verificationUrl } from "../../qr/index.ts";
 import type { IssuanceService } from "../../services/issuance.ts";
-import { IssuanceError } from "../../services/issuance.ts";
 import type { Store } from "../../store/port.ts";
 import type { ApiKeyRecord, CertificateRecord, StatusOpKind } from "../../store/records.ts";
 import { HttpError, notFound } from "../errors.ts";
 import { apiKeyOf, canRead, requireApiKey } from "../middleware/auth.ts";
+import type { RouteLimits } from "../rateLimits.ts";
 import {
   batchRequestSchema,
   certificateIdSchema,
@@ -25,18 +24,7 @@ export interface CertificateRouteDeps {
   statuses: StatusService;
   publicUrl: string;
   batchBodyLimitBytes: number;
-}
-
-function issuanceHttpError(error: unknown): unknown {
-  if (!(error instanceof IssuanceError)) return error;
-  const status = error.code === "IDEMPOTENCY_KEY_REUSED" ? 422 : error.code === "UNKNOWN_AGENCY" ? 403 : 422;
-  const details = error.items.length > 0 ? error.items : undefined;
-  return new HttpError(status, error.code, error.message, details);
-}
-
-function statusHttpError(error: unknown): unknown {
-  if (!(error instanceof StatusChangeError)) return error;
-  return new HttpError(409, error.code, error.message);
+  limits: RouteLimits;
 }
 
 /** Officers see their own agency's certificates only; others get 404, not 403, so ids leak nothing. */
@@ -85,34 +73,31 @@ export function certificateRoutes(deps: CertificateRouteDeps): Router {
   const router = Router();
   const issuers = requireApiKey(deps.store, ["issuer"]);
   const readers = requireApiKey(deps.store, ["issuer", "auditor"]);
+  const limit = deps.limits.api;
 
   const idempotencyKey = (raw: string | undefined): string | null => {
     if (raw === undefined) return null;
     const parsed = idempotencyKeySchema.safeParse(raw);
-    if (!parsed.success) throw new HttpError(400, "INVALID_IDEMPOTENCY_KEY", "Idempotency-Key must be 1-200 printable characters");
+    if (!parsed.success) throw new HttpError("INVALID_IDEMPOTENCY_KEY", "Idempotency-Key must be 1-200 printable characters");
     return parsed.data;
   };
 
-  router.post("/certificates", issuers, async (req, res) => {
+  router.post("/certificates", limit, issuers, async (req, res) => {
     const body = issueRequestSchema.parse(req.body);
-    const outcome = await deps.issuance.issue(apiKeyOf(res), [body], idempotencyKey(req.get("idempotency-key"))).catch((e: unknown) => {
-      throw issuanceHttpError(e);
-    });
+    const outcome = await deps.issuance.issue(apiKeyOf(res), [body], idempotencyKey(req.get("idempotency-key")));
     const ack = outcome.acks[0];
     if (outcome.replayed) res.set("Idempotent-Replayed", "true");
     res.status(202).location(`/api/v1/certificates/${ack?.id ?? ""}`).json(ack);
   });
 
-  router.post("/certificates/batch", issuers, express.json({ limit: deps.batchBodyLimitBytes, strict: true }), async (req, res) => {
+  router.post("/certificates/batch", limit, issuers, express.json({ limit: deps.batchBodyLimitBytes, strict: true }), async (req, res) => {
     const body = batchRequestSchema.parse(req.body);
-    const outcome = await deps.issuance.issue(apiKeyOf(res), body.items, idempotencyKey(req.get("idempotency-key"))).catch((e: unknown) => {
-      throw issuanceHttpError(e);
-    });
+    const outcome = await deps.issuance.issue(apiKeyOf(res), body.items, idempotencyKey(req.get("idempotency-key")));
     if (outcome.replayed) res.set("Idempotent-Replayed", "true");
     res.status(202).json({ count: outcome.acks.length, items: outcome.acks });
   });
 
-  router.get("/certificates", readers, async (req, res) => {
+  router.get("/certificates", limit, readers, async (req, res) => {
     const q = listQuerySchema.parse(req.query);
     const key = apiKeyOf(res);
     if (key.role === "issuer" && q.agencyId !== undefined && q.agencyId !== key.agencyId) {
@@ -145,16 +130,16 @@ export function certificateRoutes(deps: CertificateRouteDeps): Router {
     });
   });
 
-  router.get("/certificates/:id", readers, async (req, res) => {
+  router.get("/certificates/:id", limit, readers, async (req, res) => {
     const record = await readable(deps.store, apiKeyOf(res), req.params.id);
     const batch = record.batchId === null ? null : await deps.store.getBatch(record.batchId);
     res.json(view(record, deps.publicUrl, batch));
   });
 
-  router.get("/certificates/:id/document", readers, async (req, res) => {
+  router.get("/certificates/:id/document", limit, readers, async (req, res) => {
     const record = await readable(deps.store, apiKeyOf(res), req.params.id);
     if (record.state !== "anchored") {
-      throw new HttpError(409, "CERTIFICATE_PENDING", "The certificate is not anchored yet; its document has no proof until it is");
+      throw new HttpError("CERTIFICATE_PENDING", "The certificate is not anchored yet; its document has no proof until it is");
     }
     res.set("Content-Disposition", `attachment; filename="${record.id}.json"`).json(record.document);
   });
@@ -167,15 +152,15 @@ export function certificateRoutes(deps: CertificateRouteDeps): Router {
     if (format === "png") res.type("image/png").send(await qrPng(url));
     else res.type("image/svg+xml").send(await qrSvg(url));
   };
-  router.get("/certificates/:id/qr.png", readers, async (req, res) => {
+  router.get("/certificates/:id/qr.png", limit, readers, async (req, res) => {
     await sendQr(res, req.params.id, "png");
   });
-  router.get("/certificates/:id/qr.svg", readers, async (req, res) => {
+  router.get("/certificates/:id/qr.svg", limit, readers, async (req, res) => {
     await sendQr(res, req.params.id, "svg");
   });
 
   const change = (kind: StatusOpKind, parse: (body: unknown) => { reason?: string | undefined; note?: string | undefined }) =>
-    router.post(`/certificates/:id/${kind}`, issuers, async (req, res) => {
+    router.post(`/certificates/:id/${kind}`, limit, issuers, async (req, res) => {
       const body = parse(req.body ?? {});
       const key = apiKeyOf(res);
       const record = await readable(deps.store, key, req.params.id);
@@ -185,9 +170,6 @@ export function certificateRoutes(deps: CertificateRouteDeps): Router {
           reason: (body.reason ?? null) as Parameters<StatusService["request"]>[1]["reason"],
           note: body.note ?? null,
           requestedBy: key.id,
-        })
-        .catch((e: unknown) => {
-          throw statusHttpError(e);
         });
       const updated = await deps.store.getCertificate(record.id);
       res.json({

@@ -9,6 +9,8 @@ export const ERROR_PAGE_KINDS = {
   certificateNotFound: { httpStatus: 404, tone: "invalid" },
   notFound: { httpStatus: 404, tone: "unavailable" },
   badRequest: { httpStatus: 400, tone: "invalid" },
+  /** a QR link without its fingerprint (`h`), or with a damaged one: a scanning problem, not a forgery */
+  incompleteLink: { httpStatus: 400, tone: "unavailable" },
   rateLimited: { httpStatus: 429, tone: "unavailable" },
   unavailable: { httpStatus: 503, tone: "unavailable" },
   internal: { httpStatus: 500, tone: "unavailable" },

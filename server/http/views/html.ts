@@ -1,3 +1,5 @@
+import { showUnsafeCharacters } from "../../core/validation/unsafeText.ts";
+
 /** Markup that is already safe to emit as is: only `html` and `raw` create it. */
 export class SafeHtml {
   constructor(readonly value: string) {}
@@ -17,9 +19,13 @@ const ESCAPES: Readonly<Record<string, string>> = {
   "'": "&#39;",
 };
 
-/** Escapes text for element content and for double- or single-quoted attribute values. */
+/**
+ * Escapes text for element content and for double- or single-quoted attribute values. Control,
+ * invisible and bidirectional characters, refused at issuance but possible in a document someone
+ * else made, are shown as `⟨U+202E⟩`: no value can reorder or hide what the page shows around it.
+ */
 export function escapeHtml(text: string): string {
-  return text.replace(/[&<>"']/g, (char) => ESCAPES[char] ?? char);
+  return showUnsafeCharacters(text).replace(/[&<>"']/g, (char) => ESCAPES[char] ?? char);
 }
 
 function render(value: HtmlValue): string {

@@ -149,6 +149,9 @@ export const en = {
     "No certificate with this number is known here. Check that you scanned the right code, and do not rely on the document until it is confirmed.",
   "error.badRequest.headline": "This link is not valid",
   "error.badRequest.explanation": "The link or QR code is incomplete or damaged. Please scan the code again.",
+  "error.incompleteLink.headline": "This link is incomplete",
+  "error.incompleteLink.explanation":
+    "The link lacks part of the certificate's fingerprint, so nothing can be checked yet. This is not a sign of forgery: please scan the code again.",
   "error.rateLimited.headline": "Too many requests",
   "error.rateLimited.explanation": "Please wait a minute, then try again.",
   "error.unavailable.headline": "Service unavailable — try again later",

@@ -135,6 +135,8 @@ export const zh: Readonly<Record<MessageKey, string>> = {
   "error.certificateNotFound.explanation": "本服务中没有此编号的证书。请确认扫描的二维码是否正确；核实之前，请勿采信该证书。",
   "error.badRequest.headline": "链接无效",
   "error.badRequest.explanation": "链接或二维码不完整或已损坏。请重新扫描。",
+  "error.incompleteLink.headline": "链接不完整",
+  "error.incompleteLink.explanation": "链接缺少证书指纹的一部分，暂时无法核验。这并不表示证书是伪造的：请重新扫描二维码。",
   "error.rateLimited.headline": "请求过于频繁",
   "error.rateLimited.explanation": "请稍等一分钟后再试。",
   "error.unavailable.headline": "服务暂时不可用——请稍后再试",

@@ -1,4 +1,4 @@
-import { mkdirSync } from "node:fs";
+import { chmodSync, closeSync, existsSync, mkdirSync, openSync } from "node:fs";
 import { dirname } from "node:path";
 import { DatabaseSync, type StatementSync } from "node:sqlite";
 
@@ -16,7 +16,7 @@ export class SqliteDatabase {
 
   /** `synchronous`: FULL when a commit must survive a machine crash, NORMAL when it may be redone. */
   static open(path: string, options: { synchronous: "FULL" | "NORMAL"; foreignKeys?: boolean }): SqliteDatabase {
-    if (path !== ":memory:") mkdirSync(dirname(path), { recursive: true });
+    if (path !== ":memory:") ownerOnly(path);
     const db = new DatabaseSync(path, { timeout: 5000 });
     db.exec(`PRAGMA journal_mode = WAL; PRAGMA synchronous = ${options.synchronous};`);
     if (options.foreignKeys) db.exec("PRAGMA foreign_keys = ON;");
@@ -47,5 +47,18 @@ export class SqliteDatabase {
   close(): void {
     this.#statements.clear();
     if (this.db.isOpen) this.db.close();
+  }
+}
+
+/**
+ * The database holds personal data: owner-only, like the keys. SQLite gives its -wal and -shm
+ * files the database file's mode, so creating the file 0600 first covers them; a file an older
+ * version created with the umask's mode is tightened too.
+ */
+function ownerOnly(path: string): void {
+  mkdirSync(dirname(path), { recursive: true, mode: 0o700 });
+  if (!existsSync(path)) closeSync(openSync(path, "a", 0o600));
+  for (const file of [path, `${path}-wal`, `${path}-shm`]) {
+    if (existsSync(file)) chmodSync(file, 0o600);
   }
 }

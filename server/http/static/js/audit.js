@@ -8,7 +8,7 @@ import { localDateTime } from "./dates.js";
 import { byId, download, el, replace } from "./dom.js";
 import { formatDate, t, typeByName } from "./i18n.js";
 import { banner } from "./resultView.js";
-import { forgetKey, keyLabel, storeKey, storedKey } from "./session.js";
+import { keySignIn } from "./signIn.js";
 
 /**
  * @typedef {{ event: string, blockNumber: number | null, txHash: string | null, time: string | null, actor: string | null,
@@ -26,14 +26,9 @@ import { forgetKey, keyLabel, storeKey, storedKey } from "./session.js";
 const PAGE_SIZE = 50;
 const SEVERITY_ORDER = ["critical", "high", "medium"];
 
+const session = keySignIn("auditor");
+
 const ui = {
-  keyForm: byId("key-form", HTMLFormElement),
-  keyInput: byId("key-input", HTMLInputElement),
-  keyError: byId("key-error", HTMLParagraphElement),
-  keyStatus: byId("key-status", HTMLDivElement),
-  keySummary: byId("key-summary", HTMLParagraphElement),
-  keyForget: byId("key-forget", HTMLButtonElement),
-  workspace: byId("workspace", HTMLDivElement),
   timelineForm: byId("timeline-form", HTMLFormElement),
   timelineId: byId("timeline-id", HTMLInputElement),
   timelineError: byId("timeline-error", HTMLParagraphElement),
@@ -56,60 +51,16 @@ const ui = {
   reconcileResult: byId("reconcile-result", HTMLDivElement),
 };
 
-function auditorKey() {
-  const key = storedKey("auditor");
-  if (!key) throw new ApiError(401, "UNAUTHENTICATED", "no key");
-  return key;
-}
-
-function showSignedIn() {
-  const key = storedKey("auditor");
-  ui.keyForm.hidden = Boolean(key);
-  ui.keyStatus.hidden = !key;
-  ui.workspace.hidden = !key;
-  ui.keySummary.textContent = key ? t("console.key.using", { key: keyLabel(key) }) : "";
-}
-
-function signOut(message = "") {
-  forgetKey("auditor");
-  showSignedIn();
-  ui.keyError.textContent = message;
-}
-
 /** @param {unknown} error */
 function errorText(error) {
-  if (error instanceof ApiError && error.status === 401) {
-    signOut(t("console.key.expired"));
-    return "";
-  }
+  if (session.expired(error)) return "";
   if (error instanceof ApiError && error.status === 404) return t("audit.notFound");
   if (error instanceof ApiError && error.status === 403) return t("console.error.forbidden");
   if (error instanceof ApiError && error.status > 0) return t("console.error.api", { code: error.code, message: error.message });
   return t("console.error.network");
 }
 
-ui.keyForm.addEventListener("submit", (event) => {
-  event.preventDefault();
-  const key = ui.keyInput.value.trim();
-  ui.keyError.textContent = "";
-  if (!key) {
-    ui.keyError.textContent = t("console.key.missing");
-    return;
-  }
-  api("/api/v1/certificates?limit=1", { key }).then(
-    () => {
-      storeKey("auditor", key);
-      ui.keyInput.value = "";
-      showSignedIn();
-    },
-    (/** @type {unknown} */ error) => {
-      ui.keyError.textContent = error instanceof ApiError && error.status === 401 ? t("console.key.rejected") : t("console.error.network");
-    },
-  );
-});
-ui.keyForget.addEventListener("click", () => {
-  signOut();
-});
+
 
 /** @param {string} label @param {Node | string | number} value */
 const entry = (label, value) => el("div", { class: "field" }, el("dt", {}, label), el("dd", {}, value));
@@ -161,7 +112,7 @@ ui.timelineForm.addEventListener("submit", (event) => {
   ui.timelineError.textContent = "";
   const id = ui.timelineId.value.trim();
   if (!id) return;
-  api(`/api/v1/audit/certificates/${encodeURIComponent(id)}/history`, { key: auditorKey() }).then(
+  api(`/api/v1/audit/certificates/${encodeURIComponent(id)}/history`, { key: session.key() }).then(
     (history) => {
       replace(ui.timelineResult, renderTimeline(/** @type {History} */ (history)));
     },
@@ -261,7 +212,7 @@ async function loadActivity(more) {
   ui.activityError.textContent = "";
   const agency = agencyId();
   if (agency === null) return;
-  const key = auditorKey();
+  const key = session.key();
   const params = activityParams();
   params.set("limit", String(PAGE_SIZE));
   if (more && nextCursor) params.set("after", nextCursor);
@@ -294,7 +245,7 @@ ui.activityExport.addEventListener("click", () => {
   const params = activityParams();
   params.set("format", "csv");
   ui.activityExport.disabled = true;
-  fetch(`/api/v1/audit/agencies/${agency}/events?${params.toString()}`, { headers: { authorization: `Bearer ${auditorKey()}` }, credentials: "omit" })
+  fetch(`/api/v1/audit/agencies/${agency}/events?${params.toString()}`, { headers: { authorization: `Bearer ${session.key()}` }, credentials: "omit" })
     .then(async (response) => {
       if (!response.ok) throw new ApiError(response.status, `HTTP_${response.status}`, response.statusText);
       download(await response.blob(), `agency-${agency}-events.csv`);
@@ -353,7 +304,7 @@ ui.reconcileRun.addEventListener("click", () => {
   ui.reconcileError.textContent = "";
   ui.reconcileRun.disabled = true;
   replace(ui.reconcileResult, el("p", { class: "hint" }, t("audit.reconcile.running")));
-  api("/api/v1/audit/reconcile", { key: auditorKey() })
+  api("/api/v1/audit/reconcile", { key: session.key() })
     .then(
       (report) => {
         replace(ui.reconcileResult, renderReport(/** @type {Report} */ (report)));
@@ -367,5 +318,3 @@ ui.reconcileRun.addEventListener("click", () => {
       ui.reconcileRun.disabled = false;
     });
 });
-
-showSignedIn();

@@ -1,8 +1,9 @@
 /* global document, setTimeout */
 /**
  * Element building without innerHTML: every text goes in as a text node, so values from the
- * API or from a file can never become markup.
+ * API or from a file can never become markup, with control and bidirectional characters shown.
  */
+import { visible } from "./visibleText.js";
 
 /** @typedef {string | number | boolean | null | undefined} AttrValue */
 /** @typedef {Node | string | number | null | undefined | false} Child */
@@ -31,7 +32,7 @@ export function el(tag, attrs = {}, ...children) {
 export function append(node, children) {
   for (const child of children.flat()) {
     if (child === null || child === undefined || child === false) continue;
-    node.append(typeof child === "number" ? String(child) : child);
+    node.append(typeof child === "number" ? String(child) : typeof child === "string" ? visible(child) : child);
   }
 }
 
