@@ -46,3 +46,10 @@ export { verifyOffline, certificateOf } from "./verification/offline.ts";
 export type { OfflineVerification } from "./verification/offline.ts";
 
 export { DOCUMENT_JSON_SCHEMA } from "./schema/jsonSchema.ts";
+
+export { maskValue } from "./disclosure/mask.ts";
+export { publicView, presentedView, withView } from "./disclosure/views.ts";
+export { DISCLOSURE_CLASSES, DISCLOSURE_MEANINGS, MASK_KINDS, maskKindOf } from "./registry/definition.ts";
+export type { DisclosureClass, MaskKind } from "./registry/definition.ts";
+export { isPresentationLive, presentationExpiredResult, presentedResult } from "./verification/presentation.ts";
+export type { PresentationWindow } from "./verification/presentation.ts";

@@ -1,7 +1,7 @@
 import { readFileSync, statSync } from "node:fs";
 import { join } from "node:path";
 import { expect } from "chai";
-import { VERIFICATION_STATUSES, type VerificationResult } from "../../server/core/verification/result.ts";
+import { VERIFICATION_STATUSES, agencyNotActiveWarning, supersededWarning, type VerificationResult } from "../../server/core/verification/result.ts";
 import { dictionary, LOCALES, t, type Locale } from "../../server/i18n/index.ts";
 import {
   buildLangUrls,
@@ -87,7 +87,7 @@ describe("renderVerifyPage", () => {
     certificate.type = XSS;
     certificate.hiddenFields = [`subject.<u>hidden</u>`];
     certificate.supersededBy = `<s>next</s>`;
-    result.warnings = [XSS];
+    result.warnings = [{ code: "SUPERSEDED", params: { id: XSS }, message: XSS }];
     result.checks[0]!.detail = XSS;
     const page = render(result, "en", {
       typeLabels: { en: { fields: { companyName: `<em>Company</em>` } } },
@@ -214,14 +214,17 @@ describe("renderVerifyPage", () => {
     expect(batchPage).to.include(t("en", "reason.unknown"));
   });
 
-  it("warns about a successor in the reader's language without repeating the engine's sentence", () => {
+  it("says every warning in the reader's language from its code and parameters, never the engine's English", () => {
     const result = resultFor("VALID");
-    result.certificate!.supersededBy = "01JE00000000000000000000AB";
-    result.warnings = ["superseded by 01JE00000000000000000000AB", "agency now suspended"];
-    const zh = render(result, "zh");
-    expect(zh).to.include(t("zh", "page.supersededBy", { id: "01JE00000000000000000000AB" }));
-    expect(zh).to.not.include("superseded by 01JE");
-    expect(zh).to.include(`<li lang="en">agency now suspended</li>`);
+    result.warnings = [supersededWarning("01JE00000000000000000000AB"), agencyNotActiveWarning("suspended")];
+    for (const locale of ["zh", "en"] as const) {
+      const page = render(result, locale);
+      expect(page).to.include(t(locale, "warning.SUPERSEDED", { id: "01JE00000000000000000000AB" }));
+      expect(page).to.include(t(locale, "warning.AGENCY_NOT_ACTIVE", { agencyStatus: t(locale, "agencyStatus.suspended") }));
+      expect(page).to.not.include("superseded by 01JE");
+      expect(page).to.not.include("the issuing agency is now");
+      expect(page).to.not.include(`lang="en">`);
+    }
     expect(render(resultFor("VALID"), "en")).to.not.include(t("en", "page.warningsHeading"));
   });
 

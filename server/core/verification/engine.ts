@@ -2,12 +2,15 @@ import type { ChainEventRef, LeafView, LedgerView } from "./ledgerView.ts";
 import { ChainUnavailableError, NoLedgerError } from "./ledgerView.ts";
 import {
   REVOCATION_REASONS,
+  agencyNotActiveWarning,
+  supersededWarning,
   type AnchorInfo,
   type Check,
   type RevocationInfo,
   type RevocationReason,
   type VerificationResult,
   type VerificationStatus,
+  type VerificationWarning,
   type VerifiedCertificate,
 } from "./result.ts";
 
@@ -53,7 +56,7 @@ function result(
   checks: Check[],
   certificate: VerifiedCertificate | null,
   anchor: AnchorInfo | null,
-  warnings: string[],
+  warnings: VerificationWarning[],
   revocation?: RevocationInfo,
 ): VerificationResult {
   return {
@@ -123,7 +126,7 @@ async function revocationInfo(view: LeafView, ledgerView: LedgerView, root: stri
   };
 }
 
-const supersessionWarnings = (options: ChainCheckOptions): string[] => (options.supersededBy ?? []).map((id) => `superseded by ${id}`);
+const supersessionWarnings = (options: ChainCheckOptions): VerificationWarning[] => (options.supersededBy ?? []).map(supersededWarning);
 
 /**
  * The verdict when the chain need not be asked: an offline check failed, or the document was
@@ -228,7 +231,7 @@ export async function checkAgainstChain(
     checks.push({ name: "issuer", passed: false, detail: issuerProblems.join("; ") });
     return result("ISSUER_UNAUTHORIZED", checks, certificate, anchor, warnings);
   }
-  if (view.agencyStatus !== "active") warnings.push(`the issuing agency is now ${view.agencyStatus}`);
+  if (view.agencyStatus !== "active") warnings.push(agencyNotActiveWarning(view.agencyStatus));
   checks.push({ name: "issuer", passed: true, detail: `agency ${view.batch.agencyId} (jurisdiction ${view.jurisdiction}) was authorised when it anchored` });
 
   let revocation: RevocationInfo | null;
