@@ -26,6 +26,9 @@ export const CONFIG_DEFAULTS = Object.freeze({
   // holds 10,000 items of up to 3.3 KB. Only their 2,000-character free-text fields filled to the
   // brim (7.5 KB an item) need more: raise BODY_LIMIT or split the batch (413 says so).
   BODY_LIMIT: 32 * 1024 ** 2,
+  // the e-business-licence code's five minutes
+  PRESENTATION_TTL_SECONDS: 300,
+  USAGE_TRACE_RETENTION_DAYS: 180,
 });
 
 export type ChainConfig =
@@ -65,6 +68,12 @@ export interface Config {
     /** Per client address on public endpoints; 0 turns the limit off. */
     readonly rateLimitPerMinute: number;
     readonly bodyLimitBytes: number;
+  };
+  readonly holder: {
+    /** how long a holder's live presentation (QR and 8-digit code) may be used */
+    readonly presentationTtlSeconds: number;
+    /** how long usage traces are kept */
+    readonly usageTraceRetentionDays: number;
   };
 }
 
@@ -192,6 +201,10 @@ function buildConfig(env: Env, cwd: string): Config {
       corsOrigins: env.CORS_ORIGINS ?? [],
       rateLimitPerMinute: env.RATE_LIMIT_PER_MINUTE ?? CONFIG_DEFAULTS.RATE_LIMIT_PER_MINUTE,
       bodyLimitBytes: env.BODY_LIMIT ?? CONFIG_DEFAULTS.BODY_LIMIT,
+    },
+    holder: {
+      presentationTtlSeconds: env.PRESENTATION_TTL_SECONDS ?? CONFIG_DEFAULTS.PRESENTATION_TTL_SECONDS,
+      usageTraceRetentionDays: env.USAGE_TRACE_RETENTION_DAYS ?? CONFIG_DEFAULTS.USAGE_TRACE_RETENTION_DAYS,
     },
   });
 }

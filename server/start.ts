@@ -14,6 +14,8 @@ import { builtinTypes } from "./core/registry/builtin.ts";
 import { SqliteStore } from "./store/sqlite/sqliteStore.ts";
 import { assembleRuntime, type Runtime } from "./wiring.ts";
 
+const HOLDER_PRUNE_INTERVAL_MS = 3_600_000;
+
 export interface RunningService {
   url: string;
   runtime: Runtime;
@@ -81,10 +83,12 @@ export async function startService(config: Config, io: { logger: Logger; print: 
       deployment,
       keyring,
       store,
+      holderStore: store.holder,
       types,
       keccak,
       logger,
       publicUrl: config.publicUrl,
+      holder: config.holder,
       http: config.http,
       anchoring: config.anchoring,
       // the embedded chain never reorganises: index to its head; elsewhere wait as anchoring does
@@ -97,6 +101,13 @@ export async function startService(config: Config, io: { logger: Logger; print: 
     runtime.batcher.start();
     runtime.verificationCache.start();
     runtime.audit.start();
+    // usage traces past retention go within the hour, not only at the next start
+    const pruning = setInterval(() => {
+      runtime.holder.traces.prune().catch((error: unknown) => {
+        logger.warn({ err: error }, "pruning usage traces failed");
+      });
+    }, HOLDER_PRUNE_INTERVAL_MS);
+    pruning.unref();
 
     const server: Server = createServer(runtime.app);
     await new Promise<void>((resolve, reject) => {
@@ -123,6 +134,7 @@ export async function startService(config: Config, io: { logger: Logger; print: 
             });
             server.closeAllConnections();
           });
+          clearInterval(pruning);
           await runtime.batcher.stop();
           runtime.verificationCache.stop();
           await runtime.audit.stop();

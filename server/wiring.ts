@@ -17,8 +17,12 @@ import { createApp } from "./http/app.ts";
 import type { ReadinessReport } from "./http/routes/health.ts";
 import { builtinJurisdictions } from "./core/validation/jurisdictions.ts";
 import { Metrics } from "./observability/metrics.ts";
+import { HolderAccess } from "./services/holder/holderAccess.ts";
+import { Presentations } from "./services/holder/presentations.ts";
+import { UsageTraces } from "./services/holder/usageTraces.ts";
 import { IssuanceService } from "./services/issuance.ts";
 import { Verifier } from "./services/verifier.ts";
+import type { HolderStore } from "./store/holderPort.ts";
 import type { Store } from "./store/port.ts";
 
 export interface RuntimeOptions {
@@ -27,12 +31,16 @@ export interface RuntimeOptions {
   deployment: { ledger: string; registry: string; deploymentBlock: number };
   keyring: Keyring;
   store: Store;
+  /** the holder's secrets, presentations and usage traces (SqliteStore: `store.holder`) */
+  holderStore: HolderStore;
   types: CertificateTypeRegistry;
   keccak: Keccak256;
   logger: Logger;
   publicUrl: string;
   http: { bodyLimitBytes: number; rateLimitPerMinute: number; corsOrigins: readonly string[]; trustProxy: boolean | number | readonly string[] };
   anchoring: { batchSize: number; batchMaxAgeMs: number; confirmations: number; pollMs?: number; receiptTimeoutMs?: number };
+  /** live presentation lifetime and usage-trace retention; default 300 s and 180 days */
+  holder?: { presentationTtlSeconds: number; usageTraceRetentionDays: number };
   /** the chain-event index; default: in memory, polling every second, confirmation depth 0 */
   audit?: Partial<AuditTrailOptions>;
   clock?: () => Date;
@@ -50,6 +58,7 @@ export interface Runtime {
   verificationCache: CachingLedgerView;
   /** chain-event index (start/stop its polling with the batcher) and reconciliation */
   audit: AuditTrail;
+  holder: { access: HolderAccess; presentations: Presentations; traces: UsageTraces };
   /** finishes what a crash or an outage left undone; call once before `batcher.start()` */
   recover(): Promise<void>;
 }
@@ -109,6 +118,21 @@ export function assembleRuntime(options: RuntimeOptions): Runtime {
     },
   });
   const verifier = new Verifier({ keccak, types, ledger: verificationCache, store, ...(options.clock ? { clock: options.clock } : {}) });
+  const now = options.clock ?? (() => new Date());
+  const holderOptions = options.holder ?? { presentationTtlSeconds: 300, usageTraceRetentionDays: 180 };
+  const traces = new UsageTraces({ holderStore: options.holderStore, now, retentionDays: holderOptions.usageTraceRetentionDays });
+  const holder = {
+    access: new HolderAccess({ holderStore: options.holderStore, publicUrl: options.publicUrl, now }),
+    presentations: new Presentations({
+      holderStore: options.holderStore,
+      verifier,
+      traces,
+      publicUrl: options.publicUrl,
+      now,
+      ttlSeconds: holderOptions.presentationTtlSeconds,
+    }),
+    traces,
+  };
   const audit = new AuditTrail(
     {
       provider: options.provider,
@@ -153,6 +177,8 @@ export function assembleRuntime(options: RuntimeOptions): Runtime {
     metrics,
     logger,
     audit: { index: audit.index, reconciler: audit.reconciler },
+    holder,
+    now,
   });
 
   const checkSigners = async (): Promise<void> => {
@@ -173,7 +199,9 @@ export function assembleRuntime(options: RuntimeOptions): Runtime {
     verificationCache,
     metrics,
     audit,
+    holder,
     async recover() {
+      await traces.prune();
       await checkSigners();
       const resent = await anchors.recoverAnchored();
       if (resent > 0) logger.warn({ resent }, "batches the chain had lost were anchored again");

@@ -29,7 +29,7 @@ function render(result: VerificationResult): string {
     const r = result.revocation;
     lines.push(`  ${r.state}     ${r.scope}, reason ${r.reason}${r.at ? ` at ${r.at}` : ""}`);
   }
-  for (const w of result.warnings) lines.push(`  warning     ${w}`);
+  for (const w of result.warnings) lines.push(`  warning     ${w.message}`);
   lines.push("  checks:");
   for (const check of result.checks) lines.push(`    ${check.passed ? "✔" : "✘"} ${check.name}: ${check.detail}`);
   return lines.join("\n");

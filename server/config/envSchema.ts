@@ -37,6 +37,8 @@ export const EnvSchema = z.object({
   CORS_ORIGINS: optional(corsOrigins),
   RATE_LIMIT_PER_MINUTE: optional(integer(0, 1_000_000)),
   BODY_LIMIT: optional(byteSize(1024, 100 * 1024 ** 2)),
+  PRESENTATION_TTL_SECONDS: optional(integer(30, 3600)),
+  USAGE_TRACE_RETENTION_DAYS: optional(integer(1, 3650)),
 });
 
 export type Env = z.output<typeof EnvSchema>;

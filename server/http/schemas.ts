@@ -43,4 +43,6 @@ export const listQuerySchema = z.strictObject({
 export const leafHashQuerySchema = z.strictObject({
   h: z.string().regex(/^0x[0-9a-fA-F]{64}$/).optional(),
   lang: z.enum(["zh", "en"]).optional(),
+  /** `result`: only the result section, as an HTML fragment for the scan page */
+  part: z.literal("result").optional(),
 });

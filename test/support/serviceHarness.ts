@@ -106,6 +106,7 @@ export async function startHarness(
     deployment: deployed,
     keyring,
     store,
+    holderStore: store.holder,
     types,
     keccak,
     logger,

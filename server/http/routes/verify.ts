@@ -1,30 +1,21 @@
-import { Router, type Request } from "express";
-import type { VerificationResult } from "../../core/verification/result.ts";
-import type { CertificateTypeRegistry } from "../../core/registry/registry.ts";
-import { negotiateLocale, type DivisionName } from "../../i18n/index.ts";
+import { Router } from "express";
+import { publicView, withView } from "../../core/disclosure/views.ts";
 import type { Metrics } from "../../observability/metrics.ts";
+import type { UsageTraces } from "../../services/holder/usageTraces.ts";
 import type { Verifier } from "../../services/verifier.ts";
+import type { Store } from "../../store/port.ts";
 import { HttpError } from "../errors.ts";
 import { certificateIdSchema, leafHashQuerySchema } from "../schemas.ts";
-import { buildLangUrls, renderErrorPage, renderVerifyPage } from "../views/index.ts";
+import { buildLangUrls, renderErrorPage } from "../views/index.ts";
+import { negotiateLocale } from "../../i18n/index.ts";
+import { sendResult, wantsFragment, wantsJson, type ResultRenderDeps } from "./resultResponses.ts";
 
-export interface VerifyRouteDeps {
+export interface VerifyRouteDeps extends ResultRenderDeps {
   verifier: Verifier;
-  types: CertificateTypeRegistry;
-  divisionName: DivisionName;
-  publicUrl: string;
-  /** IANA zone for instants on pages (anchoring and revocation times) */
-  timeZone: string;
+  store: Store;
+  traces: UsageTraces;
   metrics: Metrics;
 }
-
-/** HTTP status of a verification answer: a verdict is 200 whatever it says; no verdict is not. */
-function httpStatusOf(result: VerificationResult): number {
-  if (result.status === "UNAVAILABLE") return 503;
-  return 200;
-}
-
-const wantsJson = (req: Request): boolean => req.accepts(["html", "json"]) === "json";
 
 export function verifyRoutes(deps: VerifyRouteDeps): { api: Router; pages: Router } {
   const api = Router();
@@ -34,51 +25,43 @@ export function verifyRoutes(deps: VerifyRouteDeps): { api: Router; pages: Route
     }
     const result = await deps.verifier.verifyDocument(req.body);
     deps.metrics.verifications.inc({ status: result.status });
-    if (result.status === "MALFORMED") {
+    const id = result.certificate?.id;
+    if (id !== undefined && (await deps.store.getCertificate(id))) await deps.traces.record(id, "document", result.status);
+    if (result.status === "MALFORMED" && !wantsFragment(req)) {
       res.status(400).json({ error: { code: "MALFORMED", message: result.checks.at(-1)?.detail ?? "Not a certificate document" }, result });
       return;
     }
-    res.status(httpStatusOf(result)).json(result);
+    // the holder's own document: it shows what the holder chose to disclose in it
+    sendResult(req, res, deps, { result, requestedId: id ?? "", ...(result.status === "MALFORMED" ? { status: 400 } : {}) });
   });
 
   const pages = Router();
   pages.get("/v/:id", async (req, res) => {
     const query = leafHashQuerySchema.safeParse(req.query);
     const id = certificateIdSchema.safeParse(req.params.id);
-    const json = wantsJson(req);
+    const json = wantsJson(req) || wantsFragment(req);
     res.vary("Accept").vary("Accept-Language").set("Cache-Control", "no-store");
     if (json && (!id.success || !query.success)) throw new HttpError(404, "UNKNOWN_CERTIFICATE", "No certificate has this id");
     const outcome = id.success && query.success ? await deps.verifier.verifyStored(id.data, query.data.h ?? "") : null;
     if (outcome) deps.metrics.verifications.inc({ status: outcome.result.status });
-    if (json && outcome) {
-      res.status(outcome.record ? httpStatusOf(outcome.result) : 404).json(outcome.result);
-      return;
-    }
-    const locale = negotiateLocale(req.get("accept-language"), req.query.lang);
-    const langUrls = buildLangUrls(req.path, req.query);
     if (!outcome?.record) {
-      res.status(404).type("html").send(renderErrorPage({ kind: "certificateNotFound", locale, langUrls, requestedId: req.params.id }));
+      if (outcome && wantsFragment(req)) {
+        sendResult(req, res, deps, { result: outcome.result, requestedId: req.params.id, status: 404 });
+        return;
+      }
+      if (json) {
+        res.status(404).json(outcome?.result);
+        return;
+      }
+      const locale = negotiateLocale(req.get("accept-language"), req.query.lang);
+      res.status(404).type("html").send(renderErrorPage({ kind: "certificateNotFound", locale, langUrls: buildLangUrls(req.path, req.query), requestedId: req.params.id }));
       return;
     }
-    const { result } = outcome;
-    const certificateType = result.certificate ? deps.types.find(result.certificate.type) : undefined;
-    res
-      .status(httpStatusOf(result))
-      .type("html")
-      .send(
-        renderVerifyPage({
-          result,
-          locale,
-          langUrls,
-          publicUrl: deps.publicUrl,
-          requestedId: outcome.record.id,
-          ...(query.data?.h ? { leafHash: query.data.h } : {}),
-          ...(certificateType ? { certificateType } : {}),
-          divisionName: deps.divisionName,
-          timeZone: deps.timeZone,
-          checkedAt: new Date(),
-        }),
-      );
+    await deps.traces.record(outcome.record.id, "static-qr", outcome.result.status);
+    // The verdict is reached on the whole certificate; anyone with the printed code sees only the
+    // public minimum of it.
+    const result = withView(outcome.result, (certificate) => publicView(certificate, deps.types.find(certificate.type)));
+    sendResult(req, res, deps, { result, requestedId: outcome.record.id, ...(query.data?.h ? { leafHash: query.data.h } : {}) });
   });
   return { api, pages };
 }

@@ -348,6 +348,7 @@ ${link ? entry(t(ctx.locale, "page.verificationLink"), code(link)) : ""}
 }
 
 function requestedSection(requestedId: string, ctx: Context): SafeHtml {
+  if (requestedId === "") return html``;
   return html`<section class="card" aria-label="${t(ctx.locale, "page.requestedId")}">
 <dl class="fields">${entry(t(ctx.locale, "page.requestedId"), code(requestedId))}</dl>
 </section>`;
