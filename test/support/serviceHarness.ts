@@ -65,7 +65,7 @@ const AGENCIES = [
  * auditor key, served on an ephemeral port. The batcher is not started: tests flush explicitly.
  */
 export async function startHarness(
-  options: { clock?: () => Date; publicUrl?: string; logLines?: string[]; storeOnDisk?: boolean } = {},
+  options: { clock?: () => Date; publicUrl?: string; logLines?: string[]; storeOnDisk?: boolean; trustProxy?: boolean } = {},
 ): Promise<Harness> {
   const connection = await network.create();
   const provider = connection.ethers.provider;
@@ -111,7 +111,7 @@ export async function startHarness(
     keccak,
     logger,
     publicUrl,
-    http: { bodyLimitBytes: 32 * 1024 * 1024, rateLimitPerMinute: 0, corsOrigins: [], trustProxy: false },
+    http: { bodyLimitBytes: 32 * 1024 * 1024, rateLimitPerMinute: 0, corsOrigins: [], trustProxy: options.trustProxy ?? false },
     anchoring: { batchSize: 1000, batchMaxAgeMs: 60_000, confirmations: 1, receiptTimeoutMs: 5_000 },
     ...(options.clock ? { clock: options.clock } : {}),
   });

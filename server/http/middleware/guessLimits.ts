@@ -23,8 +23,16 @@ export const DEFAULT_HOLDER_SECRET_LIMITS: GuessLimits = { perClient: 10, global
 
 const missCounts = (_req: Request, res: { statusCode: number }): boolean => res.statusCode !== 404;
 
-function limiter(limit: number, windowMs: number, key: (req: Request) => string, onlyMisses: boolean, message: string): RequestHandler {
+function limiter(
+  limit: number,
+  windowMs: number,
+  key: (req: Request) => string,
+  onlyMisses: boolean,
+  message: string,
+  skip: (req: Request) => boolean = () => false,
+): RequestHandler {
   return rateLimit({
+    skip,
     windowMs,
     limit,
     keyGenerator: key,
@@ -44,9 +52,11 @@ const clientKey = (req: Request): string => `client:${req.ip ?? "unknown"}`;
 
 /**
  * The three limits in the order they apply: per code (the route parameter named `param`), per
- * client, then for everyone.
+ * client, then for everyone. `guessable` says which values are short enough for the limit for
+ * everyone: a botnet exhausting it blocks typed codes for a window, so it must not also block
+ * what cannot be guessed (a QR token of 128 bits).
  */
-export function guessLimiters(limits: GuessLimits, param: string, what: string): RequestHandler[] {
+export function guessLimiters(limits: GuessLimits, param: string, what: string, guessable: (value: string) => boolean = () => true): RequestHandler[] {
   const message = `Too many ${what} that match nothing; wait a few minutes and try again`;
   const codeKey = (req: Request): string => {
     const value = req.params[param];
@@ -55,6 +65,6 @@ export function guessLimiters(limits: GuessLimits, param: string, what: string):
   return [
     limiter(limits.perCode, limits.windowMs, codeKey, false, `Too many lookups of this ${what.replace(/s$/, "")}; wait a few minutes`),
     limiter(limits.perClient, limits.windowMs, clientKey, true, message),
-    limiter(limits.global, limits.windowMs, () => "global", true, message),
+    limiter(limits.global, limits.windowMs, () => "global", true, message, (req) => !guessable(codeKey(req).slice("code:".length))),
   ];
 }

@@ -1,5 +1,6 @@
 import { Router } from "express";
 import type { Presentations } from "../../services/holder/presentations.ts";
+import { PRESENTATION_CODE_PATTERN } from "../../services/holder/secrets.ts";
 import { HttpError } from "../errors.ts";
 import { guessLimiters, type GuessLimits } from "../middleware/guessLimits.ts";
 import { renderErrorPage } from "../views/index.ts";
@@ -19,7 +20,7 @@ export interface PresentationRouteDeps extends ResultRenderDeps {
  */
 export function presentationRoutes(deps: PresentationRouteDeps): Router {
   const router = Router();
-  router.get("/p/:ref", ...guessLimiters(deps.limits, "ref", "codes"), async (req, res) => {
+  router.get("/p/:ref", ...guessLimiters(deps.limits, "ref", "codes", (ref) => PRESENTATION_CODE_PATTERN.test(ref)), async (req, res) => {
     const ref = req.params.ref;
     const lookup = await deps.presentations.lookup(typeof ref === "string" ? ref : "");
     if (!lookup.found) {
