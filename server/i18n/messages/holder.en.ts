@@ -56,6 +56,13 @@ export const holderEn = {
   "holder.revokeConfirm": "Switch off this holder link for good?",
   "holder.revoked": "This holder link is switched off. Ask the issuing agency for a new one.",
 
+  "console.holder.heading": "Holder link.",
+  "console.holder.once": "Shown only now: give it to the holder and print it on the holder's copy. Only the holder should have it.",
+  "console.holder.code": "Holder code",
+  "console.holder.link": "Holder's page",
+  "console.holder.print": "Print the holder's copy",
+  "console.holder.none": "No holder link in this answer (a repeated request): give the holder a new one with POST /api/v1/certificates/:id/holder-link.",
+
   "scan.code.heading": "Type a code or use a barcode scanner",
   "scan.code.label": "8-digit code from the holder, or a scanned link",
   "scan.code.hint": "A barcode scanner types the link and presses Enter here by itself. Counter mode keeps this box ready for the next one.",

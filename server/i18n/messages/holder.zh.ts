@@ -53,6 +53,13 @@ export const holderZh: Readonly<Record<keyof typeof holderEn, string>> = {
   "holder.revokeConfirm": "确定永久停用此持证人链接吗？",
   "holder.revoked": "此持证人链接已停用。请向签发机关申请新的链接。",
 
+  "console.holder.heading": "持证人链接。",
+  "console.holder.once": "仅此一次显示：请交给持证人，并打印在持证人联上。只应由持证人本人持有。",
+  "console.holder.code": "持证人码",
+  "console.holder.link": "持证人页面",
+  "console.holder.print": "打印持证人联",
+  "console.holder.none": "本次应答没有持证人链接（重复请求）：可通过 POST /api/v1/certificates/:id/holder-link 为持证人重新发放。",
+
   "scan.code.heading": "输入数字码或使用扫码枪",
   "scan.code.label": "持证人出示的 8 位数字码，或扫码枪扫入的链接",
   "scan.code.hint": "扫码枪会自动在此输入链接并回车。柜台模式下，此输入框会保持就绪，等待下一次扫码。",

@@ -159,7 +159,24 @@ function showIssueErrors(issues) {
 }
 
 /**
- * @param {{ id: string, verifyUrl: string }} ack
+ * The holder link, shown to the officer this once (only its hash is kept): to hand over and to
+ * print on the holder's copy, whose print link carries it in the fragment, never to a server.
+ * @param {{ id: string, holder?: { code: string, url: string } | null }} ack
+ */
+function holderSection(ack) {
+  if (!ack.holder) return el("p", { class: "hint" }, t("console.holder.none"));
+  return el(
+    "div",
+    { class: "notice notice--disclosure", "data-holder-link": "" },
+    el("p", {}, el("strong", {}, t("console.holder.heading")), " ", t("console.holder.once")),
+    el("dl", { class: "fields" }, el("div", { class: "field" }, el("dt", {}, t("console.holder.code")), el("dd", {}, el("code", { class: "mono" }, ack.holder.code)))),
+    el("p", {}, el("a", { href: ack.holder.url }, ack.holder.url)),
+    el("p", {}, el("a", { class: "button button--secondary", href: `/console/print?id=${ack.id}#holder=${encodeURIComponent(ack.holder.url)}` }, t("console.holder.print"))),
+  );
+}
+
+/**
+ * @param {{ id: string, verifyUrl: string, holder?: { code: string, url: string } | null }} ack
  */
 function showIssued(ack) {
   const state = el("p", { role: "status" }, t("console.issue.pending"));
@@ -173,6 +190,7 @@ function showIssued(ack) {
       el("dl", { class: "fields" }, el("div", { class: "field" }, el("dt", {}, t("field.id")), el("dd", {}, el("code", { class: "mono", "data-issued-id": ack.id }, ack.id)))),
       state,
       qr,
+      holderSection(ack),
       el(
         "p",
         { class: "actions" },
@@ -226,7 +244,7 @@ ui.issueForm.addEventListener("submit", (event) => {
   api("/api/v1/certificates", { method: "POST", key: officerKey(), body, idempotencyKey: crypto.randomUUID() })
     .then(
       (ack) => {
-        showIssued(/** @type {{ id: string, verifyUrl: string }} */ (ack));
+        showIssued(/** @type {{ id: string, verifyUrl: string, holder?: { code: string, url: string } | null }} */ (ack));
         ui.issueForm.reset();
         renderIssueFields();
       },
