@@ -262,6 +262,14 @@ describe("holder: masked public page, holder link, live presentations, usage tra
     expect((await call(h.url, "GET", `/api/v1/holder/${id}`, { headers: holderHeader(old) })).status).to.equal(404);
   });
 
+  it("answers one live code at most 30 times in its window, whoever asks", async () => {
+    const created = await present("diploma", ["major"]);
+    const statuses: number[] = [];
+    for (let i = 0; i < 32; i++) statuses.push((await call(h.url, "GET", `/p/${created.code}`, { headers: client() })).status);
+    expect(statuses.slice(0, 30)).to.deep.equal(Array(30).fill(200));
+    expect(statuses.slice(30)).to.deep.equal([429, 429]);
+  });
+
   it("refuses fields the certificate does not have", async () => {
     const reply = await call<{ error: { code: string } }>(h.url, "POST", `/api/v1/holder/${issued.get("diploma")!.id}/presentations`, {
       headers: holderHeader(secretOf("diploma")),

@@ -11,15 +11,21 @@ import { HttpError } from "../errors.ts";
 export interface GuessLimits {
   /** misses one client may make per window */
   perClient: number;
-  /** misses all clients together may make per window: a botnet gets no further than one */
-  global: number;
-  /** lookups of any one code per window, hit or miss */
-  perCode: number;
+  /**
+   * misses all clients together may make per window, so a botnet gets no further than one; none
+   * for secrets too long to guess, where it would only let strangers lock everyone out
+   */
+  global?: number;
+  /**
+   * lookups of any one code per window, hit or miss; none for secrets too long to guess, where a
+   * limit per certificate would only let strangers lock its holder out
+   */
+  perCode?: number;
   windowMs: number;
 }
 
 export const DEFAULT_CODE_LIMITS: GuessLimits = { perClient: 10, global: 1000, perCode: 30, windowMs: 10 * 60_000 };
-export const DEFAULT_HOLDER_SECRET_LIMITS: GuessLimits = { perClient: 10, global: 1000, perCode: 60, windowMs: 15 * 60_000 };
+export const DEFAULT_HOLDER_SECRET_LIMITS: GuessLimits = { perClient: 10, windowMs: 15 * 60_000 };
 
 const missCounts = (_req: Request, res: { statusCode: number }): boolean => res.statusCode !== 404;
 
@@ -51,10 +57,10 @@ function limiter(
 const clientKey = (req: Request): string => `client:${req.ip ?? "unknown"}`;
 
 /**
- * The three limits in the order they apply: per code (the route parameter named `param`), per
- * client, then for everyone. `guessable` says which values are short enough for the limit for
- * everyone: a botnet exhausting it blocks typed codes for a window, so it must not also block
- * what cannot be guessed (a QR token of 128 bits).
+ * The limits in the order they apply: per code (the route parameter named `param`), per client,
+ * then for everyone. `guessable` says which values are short enough for the limit for everyone:
+ * a botnet exhausting it blocks typed codes for a window, so it must not also block what cannot
+ * be guessed (a QR token of 128 bits).
  */
 export function guessLimiters(limits: GuessLimits, param: string, what: string, guessable: (value: string) => boolean = () => true): RequestHandler[] {
   const message = `Too many ${what} that match nothing; wait a few minutes and try again`;
@@ -62,9 +68,11 @@ export function guessLimiters(limits: GuessLimits, param: string, what: string, 
     const value = req.params[param];
     return `code:${typeof value === "string" ? value : ""}`;
   };
-  return [
-    limiter(limits.perCode, limits.windowMs, codeKey, false, `Too many lookups of this ${what.replace(/s$/, "")}; wait a few minutes`),
-    limiter(limits.perClient, limits.windowMs, clientKey, true, message),
-    limiter(limits.global, limits.windowMs, () => "global", true, message, (req) => !guessable(codeKey(req).slice("code:".length))),
-  ];
+  const perCode =
+    limits.perCode === undefined ? [] : [limiter(limits.perCode, limits.windowMs, codeKey, false, `Too many lookups of this ${what.replace(/s$/, "")}; wait a few minutes`)];
+  const global =
+    limits.global === undefined
+      ? []
+      : [limiter(limits.global, limits.windowMs, () => "global", true, message, (req) => !guessable(codeKey(req).slice("code:".length)))];
+  return [...perCode, limiter(limits.perClient, limits.windowMs, clientKey, true, message), ...global];
 }

@@ -123,7 +123,6 @@ export const en = {
   "page.issuerHeading": "Issued by",
   "page.validityHeading": "Validity",
   "page.warningsHeading": "Please note",
-  "page.supersededBy": "A newer certificate replaces this one, number {id}",
   "page.checksHeading": "Checks performed ({count})",
   "page.anchorHeading": "Ledger record",
   "page.anchorIntro": "For those who want to check the record on the ledger themselves.",

@@ -110,7 +110,6 @@ export const zh: Readonly<Record<MessageKey, string>> = {
   "page.issuerHeading": "签发机关",
   "page.validityHeading": "有效期",
   "page.warningsHeading": "请注意",
-  "page.supersededBy": "此证书已被新证书取代，新证书编号：{id}",
   "page.checksHeading": "核验步骤（{count} 项）",
   "page.anchorHeading": "账本记录",
   "page.anchorIntro": "供希望自行在账本上核对记录的人参考。",
