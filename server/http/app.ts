@@ -135,7 +135,7 @@ export function createApp(deps: AppDeps): Express {
   app.use("/v", publicLimit);
   app.use(verify.pages);
   app.use("/p", publicLimit);
-  app.use(presentationRoutes({ ...rendering, presentations: deps.holder.presentations, limits: deps.holder.codeLimits ?? DEFAULT_CODE_LIMITS }));
+  app.use(presentationRoutes({ ...rendering, presentations: deps.holder.presentations, metrics: deps.metrics, limits: deps.holder.codeLimits ?? DEFAULT_CODE_LIMITS }));
   app.use(pageRoutes({ types: deps.types, publicUrl: deps.http.publicUrl }));
   app.use("/api/v1/holder", publicLimit);
   app.use(

@@ -27,6 +27,8 @@ describe("holder: masked public page, holder link, live presentations, usage tra
   this.timeout(120_000);
   let h: Harness;
   let offset = 0;
+  const logLines: string[] = [];
+  const shownSecrets: string[] = [];
   let nextClient = 1;
   /** a fresh client address for each test, so one test's guesses do not limit another's */
   const client = (): Record<string, string> => ({ "x-forwarded-for": `10.1.${Math.floor(nextClient / 250)}.${(nextClient++ % 250) + 1}` });
@@ -40,7 +42,7 @@ describe("holder: masked public page, holder link, live presentations, usage tra
   };
 
   before(async () => {
-    h = await startHarness({ clock: () => new Date(Date.now() + offset), storeOnDisk: true, trustProxy: true });
+    h = await startHarness({ clock: () => new Date(Date.now() + offset), storeOnDisk: true, trustProxy: true, logLines });
     const items = Object.values(inputs).map(({ type, subject, validFrom, validUntil }) => ({ type, subject, validFrom, ...(validUntil ? { validUntil } : {}) }));
     const reply = await call<{ items: Issued[] }>(h.url, "POST", "/api/v1/certificates/batch", { key: h.agencies[0].issuerKey, body: { items } });
     expect(reply.status, JSON.stringify(reply.body)).to.equal(202);
@@ -60,6 +62,7 @@ describe("holder: masked public page, holder link, live presentations, usage tra
       body: { fields },
     });
     expect(reply.status, JSON.stringify(reply.body)).to.equal(201);
+    shownSecrets.push(reply.body.code, new URL(reply.body.url).pathname.slice(3));
     return reply.body;
   };
 
@@ -268,6 +271,14 @@ describe("holder: masked public page, holder link, live presentations, usage tra
     for (let i = 0; i < 32; i++) statuses.push((await call(h.url, "GET", `/p/${created.code}`, { headers: client() })).status);
     expect(statuses.slice(0, 30)).to.deep.equal(Array(30).fill(200));
     expect(statuses.slice(30)).to.deep.equal([429, 429]);
+  });
+
+  it("writes no holder secret, presentation code or token to any log line", () => {
+    const secrets = [...shownSecrets, ...[...issued.values()].map((item) => new URL(item.holder!.url).hash.slice(1))];
+    expect(secrets.length).to.be.greaterThan(10);
+    expect(logLines.length).to.be.greaterThan(20);
+    const logs = logLines.join("\n");
+    for (const secret of secrets) expect(logs, secret).to.not.include(secret);
   });
 
   it("refuses fields the certificate does not have", async () => {

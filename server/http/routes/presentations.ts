@@ -1,4 +1,5 @@
 import { Router } from "express";
+import type { Metrics } from "../../observability/metrics.ts";
 import type { Presentations } from "../../services/holder/presentations.ts";
 import { PRESENTATION_CODE_PATTERN } from "../../services/holder/secrets.ts";
 import { HttpError } from "../errors.ts";
@@ -10,6 +11,7 @@ import { sendResult, wantsFragment, wantsJson, type ResultRenderDeps } from "./r
 
 export interface PresentationRouteDeps extends ResultRenderDeps {
   presentations: Presentations;
+  metrics: Metrics;
   limits: GuessLimits;
 }
 
@@ -31,6 +33,7 @@ export function presentationRoutes(deps: PresentationRouteDeps): Router {
       );
       return;
     }
+    deps.metrics.verifications.inc({ status: lookup.result.status });
     // an expired code names no certificate: whoever holds an old code learns nothing from it
     const requestedId = lookup.result.certificate ? lookup.presentation.certificateId : "";
     sendResult(req, res, deps, { result: lookup.result, requestedId });
