@@ -138,6 +138,7 @@ export async function startService(config: Config, io: { logger: Logger; print: 
           await runtime.batcher.stop();
           runtime.verificationCache.stop();
           await runtime.audit.stop();
+          await runtime.holder.traces.stop();
           await store.close();
           provider.destroy();
           await localChain?.stop();

@@ -61,7 +61,8 @@ export interface HolderStore {
   /** deletes presentations that ended before `before` */
   prunePresentations(before: string): Promise<number>;
 
-  insertUsageTrace(trace: UsageTraceRecord): Promise<void>;
+  /** inserts traces in one transaction */
+  insertUsageTraces(traces: readonly UsageTraceRecord[]): Promise<void>;
   /** a certificate's traces at or after `since`, newest first */
   listUsageTraces(certificateId: string, since: string, limit: number): Promise<UsageTraceRecord[]>;
   /** deletes traces older than `before` */

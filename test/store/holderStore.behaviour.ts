@@ -73,10 +73,17 @@ export function holderStoreBehaviour(setup: () => Promise<{ store: HolderStore; 
   });
 
   it("lists usage traces newest first from a time on, and prunes those before a time", async () => {
-    for (const [i, channel] of (["static-qr", "live-qr", "live-code", "document"] as const).entries()) {
-      await store.insertUsageTrace({ id: `u${i}`, certificateId: A, at: at(i), channel, status: "VALID", presentationId: i === 1 ? "p1" : null });
-    }
-    await store.insertUsageTrace({ id: "u9", certificateId: B, at: at(0), channel: "static-qr", status: "REVOKED", presentationId: null });
+    await store.insertUsageTraces(
+      (["static-qr", "live-qr", "live-code", "document"] as const).map((channel, i) => ({
+        id: `u${i}`,
+        certificateId: A,
+        at: at(i),
+        channel,
+        status: "VALID",
+        presentationId: i === 1 ? "p1" : null,
+      })),
+    );
+    await store.insertUsageTraces([{ id: "u9", certificateId: B, at: at(0), channel: "static-qr", status: "REVOKED", presentationId: null }]);
     expect((await store.listUsageTraces(A, at(1), 10)).map((t) => t.channel)).to.deep.equal(["document", "live-code", "live-qr"]);
     expect((await store.listUsageTraces(A, at(0), 2)).map((t) => t.id)).to.deep.equal(["u3", "u2"]);
     expect((await store.listUsageTraces(A, at(0), 10))[2]).to.deep.equal({ id: "u1", certificateId: A, at: at(1), channel: "live-qr", status: "VALID", presentationId: "p1" });

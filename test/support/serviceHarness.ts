@@ -154,6 +154,7 @@ export async function startHarness(
         server.closeAllConnections();
       });
       await runtime.audit.stop();
+      await runtime.holder.traces.stop();
       await store.close();
       await connection.close();
       if (storeDir) rmSync(storeDir, { recursive: true, force: true });

@@ -129,11 +129,15 @@ export class SqliteHolderStore implements HolderStore {
     return Promise.resolve(this.#run("DELETE FROM presentations WHERE expires_at < ?", before));
   }
 
-  insertUsageTrace(trace: UsageTraceRecord): Promise<void> {
-    this.#run(
-      "INSERT INTO usage_traces (id, certificate_id, at, channel, status, presentation_id) VALUES (?, ?, ?, ?, ?, ?)",
-      trace.id, trace.certificateId, trace.at, trace.channel, trace.status, trace.presentationId,
-    );
+  insertUsageTraces(traces: readonly UsageTraceRecord[]): Promise<void> {
+    this.#sqlite.transaction(() => {
+      for (const trace of traces) {
+        this.#run(
+          "INSERT INTO usage_traces (id, certificate_id, at, channel, status, presentation_id) VALUES (?, ?, ?, ?, ?, ?)",
+          trace.id, trace.certificateId, trace.at, trace.channel, trace.status, trace.presentationId,
+        );
+      }
+    });
     return Promise.resolve();
   }
 
