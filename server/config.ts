@@ -27,6 +27,9 @@ export const CONFIG_DEFAULTS = Object.freeze({
   // holds 10,000 items of up to 3.3 KB. Only their 2,000-character free-text fields filled to the
   // brim (7.5 KB an item) need more: raise BODY_LIMIT or split the batch (413 says so).
   BODY_LIMIT: 32 * 1024 ** 2,
+  // the e-business-licence code's five minutes
+  PRESENTATION_TTL_SECONDS: 300,
+  USAGE_TRACE_RETENTION_DAYS: 180,
 });
 
 export type ChainConfig =
@@ -68,6 +71,12 @@ export interface Config {
     /** Per client address on public routes; authenticated routes and assets get ten times it; 0 turns every limit off. */
     readonly rateLimitPerMinute: number;
     readonly bodyLimitBytes: number;
+  };
+  readonly holder: {
+    /** how long a holder's live presentation (QR and 8-digit code) may be used */
+    readonly presentationTtlSeconds: number;
+    /** how long usage traces are kept */
+    readonly usageTraceRetentionDays: number;
   };
   /** Undefined: the service trusts its own deployment only. */
   readonly trustList: TrustListConfig | undefined;
@@ -217,6 +226,10 @@ function buildConfig(env: Env, cwd: string): Config {
       env.TRUST_LIST !== undefined && env.TRUST_LIST_SIGNER !== undefined
         ? { file: resolve(cwd, env.TRUST_LIST), signer: env.TRUST_LIST_SIGNER }
         : undefined,
+    holder: {
+      presentationTtlSeconds: env.PRESENTATION_TTL_SECONDS ?? CONFIG_DEFAULTS.PRESENTATION_TTL_SECONDS,
+      usageTraceRetentionDays: env.USAGE_TRACE_RETENTION_DAYS ?? CONFIG_DEFAULTS.USAGE_TRACE_RETENTION_DAYS,
+    },
   });
 }
 

@@ -15,6 +15,8 @@ import { loadTrustListFile } from "./services/trustListFile.ts";
 import { SqliteStore } from "./store/sqlite/sqliteStore.ts";
 import { assembleRuntime, type Runtime } from "./wiring.ts";
 
+const HOLDER_PRUNE_INTERVAL_MS = 3_600_000;
+
 export interface RunningService {
   url: string;
   runtime: Runtime;
@@ -83,10 +85,12 @@ export async function startService(config: Config, io: { logger: Logger; print: 
       deployment,
       keyring,
       store,
+      holderStore: store.holder,
       types,
       keccak,
       logger,
       publicUrl: config.publicUrl,
+      holder: config.holder,
       http: config.http,
       anchoring: config.anchoring,
       trustedDeployments,
@@ -101,6 +105,13 @@ export async function startService(config: Config, io: { logger: Logger; print: 
     runtime.batcher.start();
     runtime.verificationCache.start();
     runtime.audit.start();
+    // usage traces past retention go within the hour, not only at the next start
+    const pruning = setInterval(() => {
+      runtime.holder.traces.prune().catch((error: unknown) => {
+        logger.warn({ err: error }, "pruning usage traces failed");
+      });
+    }, HOLDER_PRUNE_INTERVAL_MS);
+    pruning.unref();
 
     const server: Server = createServer(runtime.app);
     await new Promise<void>((resolve, reject) => {
@@ -127,9 +138,11 @@ export async function startService(config: Config, io: { logger: Logger; print: 
             });
             server.closeAllConnections();
           });
+          clearInterval(pruning);
           await runtime.batcher.stop();
           runtime.verificationCache.stop();
           await runtime.audit.stop();
+          await runtime.holder.traces.stop();
           await store.close();
           provider.destroy();
           await localChain?.stop();

@@ -22,9 +22,13 @@ import { Metrics } from "./observability/metrics.ts";
 import type { TrustedDeployment } from "./core/trust/deployments.ts";
 import type { LedgerView } from "./core/verification/ledgerView.ts";
 import { runOutsideRequest } from "./observability/requestContext.ts";
+import { HolderAccess } from "./services/holder/holderAccess.ts";
+import { Presentations } from "./services/holder/presentations.ts";
+import { UsageTraces } from "./services/holder/usageTraces.ts";
 import { IssuanceService } from "./services/issuance.ts";
 import { serviceTrustPolicy } from "./services/trustPolicy.ts";
 import { Verifier } from "./services/verifier.ts";
+import type { HolderStore } from "./store/holderPort.ts";
 import type { Store } from "./store/port.ts";
 
 export interface RuntimeOptions {
@@ -33,6 +37,8 @@ export interface RuntimeOptions {
   deployment: { ledger: string; registry: string; deploymentBlock: number };
   keyring: Keyring;
   store: Store;
+  /** the holder's secrets, presentations and usage traces (SqliteStore: `store.holder`) */
+  holderStore: HolderStore;
   types: CertificateTypeRegistry;
   keccak: Keccak256;
   logger: Logger;
@@ -41,6 +47,8 @@ export interface RuntimeOptions {
   anchoring: { batchSize: number; batchMaxAgeMs: number; confirmations: number; pollMs?: number; receiptTimeoutMs?: number };
   /** how long a verification or readiness read waits for the chain; default 2 s */
   chainReadTimeoutMs?: number;
+  /** live presentation lifetime and usage-trace retention; default 300 s and 180 days */
+  holder?: { presentationTtlSeconds: number; usageTraceRetentionDays: number };
   /** the chain-event index; default: in memory, polling every second, confirmation depth 0 */
   audit?: Partial<AuditTrailOptions>;
   /** other deployments whose certificates this service verifies (its signed trust list); it always trusts its own */
@@ -60,6 +68,7 @@ export interface Runtime {
   verificationCache: CachingLedgerView;
   /** chain-event index (start/stop its polling with the batcher) and reconciliation */
   audit: AuditTrail;
+  holder: { access: HolderAccess; presentations: Presentations; traces: UsageTraces };
   /** finishes what a crash or an outage left undone; call once before `batcher.start()` */
   recover(): Promise<void>;
 }
@@ -136,6 +145,21 @@ export function assembleRuntime(options: RuntimeOptions): Runtime {
     guard: guardedView,
   });
   const verifier = new Verifier({ keccak, types, trust, store, ...(options.clock ? { clock: options.clock } : {}) });
+  const now = options.clock ?? (() => new Date());
+  const holderOptions = options.holder ?? { presentationTtlSeconds: 300, usageTraceRetentionDays: 180 };
+  const traces = new UsageTraces({ holderStore: options.holderStore, now, retentionDays: holderOptions.usageTraceRetentionDays });
+  const holder = {
+    access: new HolderAccess({ holderStore: options.holderStore, publicUrl: options.publicUrl, now }),
+    presentations: new Presentations({
+      holderStore: options.holderStore,
+      verifier,
+      traces,
+      publicUrl: options.publicUrl,
+      now,
+      ttlSeconds: holderOptions.presentationTtlSeconds,
+    }),
+    traces,
+  };
   const audit = new AuditTrail(
     {
       provider: options.provider,
@@ -203,6 +227,8 @@ export function assembleRuntime(options: RuntimeOptions): Runtime {
     metrics,
     logger,
     audit: { index: audit.index, reconciler: audit.reconciler },
+    holder,
+    now,
   });
 
   const checkSigners = async (): Promise<void> => {
@@ -223,7 +249,9 @@ export function assembleRuntime(options: RuntimeOptions): Runtime {
     verificationCache,
     metrics,
     audit,
+    holder,
     async recover() {
+      await traces.prune();
       await checkSigners();
       const resent = await anchors.recoverAnchored();
       if (resent > 0) logger.warn({ resent }, "batches the chain had lost were anchored again");

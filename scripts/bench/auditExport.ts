@@ -66,6 +66,7 @@ try {
     deployment,
     keyring: new Keyring(provider, []),
     store,
+    holderStore: store.holder,
     types: builtinTypes(),
     keccak: await Keccak256.create(),
     logger: pino({ level: "silent" }),

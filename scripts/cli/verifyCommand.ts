@@ -42,7 +42,7 @@ function render(result: VerificationResult): string {
     const r = result.restoration;
     lines.push(`  restored    ${r.scope} at ${r.at} by governance ${r.actor}, undoing compromised key ${r.undid}`);
   }
-  for (const w of result.warnings) lines.push(`  warning     ${w}`);
+  for (const w of result.warnings) lines.push(`  warning     ${w.message}`);
   lines.push("  checks:");
   for (const check of result.checks) lines.push(`    ${check.passed ? "✔" : "✘"} ${check.name}: ${check.detail}`);
   return lines.join("\n");

@@ -40,6 +40,8 @@ export const EnvSchema = z.object({
   BODY_LIMIT: optional(byteSize(1024, 100 * 1024 ** 2)),
   TRUST_LIST: optional(z.string()),
   TRUST_LIST_SIGNER: optional(ethAddress),
+  PRESENTATION_TTL_SECONDS: optional(integer(30, 3600)),
+  USAGE_TRACE_RETENTION_DAYS: optional(integer(1, 3650)),
 });
 
 export type Env = z.output<typeof EnvSchema>;

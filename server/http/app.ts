@@ -7,18 +7,24 @@ import type { Reconciler } from "../audit/reconcile.ts";
 import type { CertificateTypeRegistry } from "../core/registry/registry.ts";
 import type { DivisionName } from "../i18n/index.ts";
 import type { Metrics } from "../observability/metrics.ts";
+import type { HolderAccess } from "../services/holder/holderAccess.ts";
+import type { Presentations } from "../services/holder/presentations.ts";
+import type { UsageTraces } from "../services/holder/usageTraces.ts";
 import type { IssuanceService } from "../services/issuance.ts";
 import type { Verifier } from "../services/verifier.ts";
 import type { Store } from "../store/port.ts";
 import { HttpError } from "./errors.ts";
 import { cors } from "./middleware/cors.ts";
 import { errorHandler } from "./middleware/errorHandler.ts";
+import { DEFAULT_CODE_LIMITS, DEFAULT_HOLDER_SECRET_LIMITS, type GuessLimits } from "./middleware/guessLimits.ts";
 import { observe } from "./middleware/observe.ts";
 import { createRouteLimits } from "./rateLimits.ts";
 import { pageRoutes } from "./pages/routes.ts";
 import { auditRoutes } from "./routes/audit.ts";
 import { certificateRoutes } from "./routes/certificates.ts";
 import { healthRoutes, type ReadinessReport } from "./routes/health.ts";
+import { holderRoutes } from "./routes/holder.ts";
+import { presentationRoutes } from "./routes/presentations.ts";
 import { openApiRoutes } from "./routes/openapi.ts";
 import { typeRoutes } from "./routes/types.ts";
 import { verifyRoutes } from "./routes/verify.ts";
@@ -45,6 +51,17 @@ export interface AppDeps {
   logger: Logger;
   /** the chain-event index and reconciliation behind `/api/v1/audit/...` */
   audit: { index: AuditIndex; reconciler: Reconciler };
+  /** what the holder controls: their secret link, live presentations, usage traces */
+  holder: {
+    access: HolderAccess;
+    presentations: Presentations;
+    traces: UsageTraces;
+    /** guessing limits on 8-digit codes and holder secrets (defaults in guessLimits.ts) */
+    codeLimits?: GuessLimits;
+    secretLimits?: GuessLimits;
+  };
+  /** the clock of the pages ("checked on"); default the system clock */
+  now?: () => Date;
 }
 
 const SMALL_BODY_LIMIT = 1024 * 1024;
@@ -94,17 +111,38 @@ export function createApp(deps: AppDeps): Express {
   });
   app.use(STATIC_URL_PREFIX, limits.assets, express.static(STATIC_DIR, { maxAge: "1h", index: false, fallthrough: true }));
 
-  const verify = verifyRoutes({
-    verifier: deps.verifier,
+  const rendering = {
     types: deps.types,
     divisionName: deps.divisionName,
     publicUrl: deps.http.publicUrl,
     timeZone: deps.http.timeZone ?? "Asia/Shanghai",
-    metrics: deps.metrics,
-    limits,
-  });
+    now: deps.now ?? (() => new Date()),
+  };
+  const verify = verifyRoutes({ ...rendering, verifier: deps.verifier, store: deps.store, traces: deps.holder.traces, metrics: deps.metrics, limits });
   app.use(verify.pages);
+  app.use(
+    presentationRoutes({
+      ...rendering,
+      presentations: deps.holder.presentations,
+      metrics: deps.metrics,
+      guessLimits: deps.holder.codeLimits ?? DEFAULT_CODE_LIMITS,
+      limits,
+    }),
+  );
   app.use(pageRoutes({ types: deps.types, publicUrl: deps.http.publicUrl, limits }));
+  app.use(
+    "/api/v1",
+    holderRoutes({
+      ...rendering,
+      store: deps.store,
+      verifier: deps.verifier,
+      holderAccess: deps.holder.access,
+      presentations: deps.holder.presentations,
+      traces: deps.holder.traces,
+      guessLimits: deps.holder.secretLimits ?? DEFAULT_HOLDER_SECRET_LIMITS,
+      limits,
+    }),
+  );
   app.use("/api/v1", verify.api);
   app.use("/api/v1", typeRoutes(deps.types, limits));
   app.use("/api/v1", openApiRoutes(limits));
@@ -115,6 +153,7 @@ export function createApp(deps: AppDeps): Express {
       store: deps.store,
       issuance: deps.issuance,
       statuses: deps.statuses,
+      holderAccess: deps.holder.access,
       publicUrl: deps.http.publicUrl,
       batchBodyLimitBytes: deps.http.bodyLimitBytes,
       limits,

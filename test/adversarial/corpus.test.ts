@@ -78,6 +78,7 @@ describe("adversarial corpus: every doctored document gets its verdict from the 
       chainId: trusted.chainId,
       deployment: { ledger: trusted.ledger, registry: trusted.registry, deploymentBlock: trusted.deploymentBlock },
       keyring: new Keyring(provider, []),
+      holderStore: store.holder,
       store,
       types: trusted.types,
       keccak: trusted.keccak,

@@ -48,6 +48,7 @@ describe("loadConfig", () => {
       chainReadTimeoutMs: 2000,
       http: { trustProxy: false, corsOrigins: [], rateLimitPerMinute: 600, bodyLimitBytes: 32 * 1024 * 1024 },
       trustList: undefined,
+      holder: { presentationTtlSeconds: 300, usageTraceRetentionDays: 180 },
     });
   });
 
@@ -81,6 +82,8 @@ describe("loadConfig", () => {
       CORS_ORIGINS: "https://a.example,http://localhost:5173",
       RATE_LIMIT_PER_MINUTE: "0",
       BODY_LIMIT: "2mb",
+      PRESENTATION_TTL_SECONDS: "120",
+      USAGE_TRACE_RETENTION_DAYS: "30",
     });
     expect(config.port).to.equal(8080);
     expect(config.dataDir).to.equal("/var/lib/certledger");
@@ -93,6 +96,7 @@ describe("loadConfig", () => {
       rateLimitPerMinute: 0,
       bodyLimitBytes: 2 * 1024 * 1024,
     });
+    expect(config.holder).to.deep.equal({ presentationTtlSeconds: 120, usageTraceRetentionDays: 30 });
     if (config.chain.mode !== "external") expect.fail("expected the external mode");
     expect(config.chain.rpcUrl).to.equal("https://rpc.example.org/v1");
     expect(config.chain.ledgerAddress).to.equal(LEDGER);

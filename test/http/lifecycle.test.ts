@@ -9,7 +9,7 @@ interface Result {
   valid: boolean;
   status: string;
   revocation?: { state: string; reason: string; txHash?: string };
-  warnings: string[];
+  warnings: { code: string; params: Record<string, string>; message: string }[];
 }
 
 const permit = (n: number) => {
@@ -147,7 +147,7 @@ describe("HTTP: issue → anchor → QR → verify → suspend → reinstate →
     const url = new URL(original.body.verifyUrl);
     const v = await call<Result>(h.url, "GET", url.pathname + url.search);
     expect(v.body.status).to.equal("VALID");
-    expect(v.body.warnings).to.deep.equal([`superseded by ${renewal.body.id}`]);
+    expect(v.body.warnings).to.deep.equal([{ code: "SUPERSEDED", params: { id: renewal.body.id }, message: `superseded by ${renewal.body.id}` }]);
     const stranger = await call<{ error: { code: string } }>(h.url, "POST", "/api/v1/certificates", {
       key: h.agencies[0].issuerKey,
       body: { ...permit(10), supersedes: original.body.id },

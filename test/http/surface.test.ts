@@ -39,6 +39,21 @@ describe("HTTP: health, metrics, types, OpenAPI, errors", function () {
     ]);
   });
 
+  it("says for every field how the public page shows it, and what each class means", async () => {
+    const r = await call<{
+      items: { name: string; fields: { name: string; disclosure: string; mask?: string }[] }[];
+      disclosureClasses: Record<string, string>;
+      definitionSchema: { $schema: string };
+    }>(h.url, "GET", "/api/v1/types");
+    expect(Object.keys(r.body.disclosureClasses)).to.deep.equal(["public", "masked", "private"]);
+    expect(r.body.definitionSchema.$schema).to.include("2020-12");
+    expect(JSON.stringify(r.body.definitionSchema)).to.include("how the public page shows the field");
+    for (const type of r.body.items) for (const field of type.fields) expect(["public", "masked", "private"], `${type.name}.${field.name}`).to.include(field.disclosure);
+    const licence = r.body.items.find((t) => t.name === "driving-licence")!;
+    expect(licence.fields.find((f) => f.name === "address")).to.include({ disclosure: "masked", mask: "address" });
+    expect(licence.fields.find((f) => f.name === "dateOfBirth")).to.include({ disclosure: "private" });
+  });
+
   it("describes every route in its OpenAPI 3.1 document, and serves a docs page", async () => {
     const doc = await call<{ openapi: string; paths: Record<string, Record<string, unknown>> }>(h.url, "GET", "/api/v1/openapi.json");
     expect(doc.body.openapi).to.equal("3.1.0");
@@ -86,5 +101,5 @@ function listRoutes(app: unknown): string[] {
   };
   const router = (app as { router: { stack: unknown[] } }).router;
   walk(router.stack, "");
-  return found.map((r) => r.replace(/^(\w+) \/(certificates|verify|types|openapi\.json|docs)/, "$1 /api/v1/$2"));
+  return found.map((r) => r.replace(/^(\w+) \/(certificates|verify|types|openapi\.json|docs|holder)/, "$1 /api/v1/$2"));
 }

@@ -76,6 +76,7 @@ export async function startHarness(
     rateLimitPerMinute?: number;
     chainReadTimeoutMs?: number;
     trustedDeployments?: readonly TrustedDeployment[];
+    trustProxy?: boolean;
   } = {},
 ): Promise<Harness> {
   const connection = await network.create();
@@ -119,11 +120,12 @@ export async function startHarness(
     deployment: deployed,
     keyring,
     store,
+    holderStore: store.holder,
     types,
     keccak,
     logger,
     publicUrl,
-    http: { bodyLimitBytes: 32 * 1024 * 1024, rateLimitPerMinute: options.rateLimitPerMinute ?? 0, corsOrigins: [], trustProxy: false },
+    http: { bodyLimitBytes: 32 * 1024 * 1024, rateLimitPerMinute: options.rateLimitPerMinute ?? 0, corsOrigins: [], trustProxy: options.trustProxy ?? false },
     ...(options.chainReadTimeoutMs === undefined ? {} : { chainReadTimeoutMs: options.chainReadTimeoutMs }),
     anchoring: { batchSize: 1000, batchMaxAgeMs: 60_000, confirmations: 1, receiptTimeoutMs: 5_000 },
     ...(options.clock ? { clock: options.clock } : {}),
@@ -168,6 +170,7 @@ export async function startHarness(
         server.closeAllConnections();
       });
       await runtime.audit.stop();
+      await runtime.holder.traces.stop();
       await store.close();
       await connection.close();
       if (storeDir) rmSync(storeDir, { recursive: true, force: true });

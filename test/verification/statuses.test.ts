@@ -16,6 +16,7 @@ import type { LedgerView } from "../../server/core/verification/ledgerView.ts";
 import { VERIFICATION_STATUSES, type VerificationResult, type VerificationStatus } from "../../server/core/verification/result.ts";
 import { TrustAnchors } from "../../server/core/trust/deployments.ts";
 import { trustOnly, type TrustPolicy } from "../../server/core/verification/trust.ts";
+import { isPresentationLive, presentationExpiredResult, presentedResult } from "../../server/core/verification/presentation.ts";
 import { verifyDocument } from "../../server/core/verification/verifyDocument.ts";
 import { freePort } from "../chain/helpers.ts";
 import { sampleInputs } from "../core/support/samples.ts";
@@ -164,7 +165,7 @@ describe("verification against a real chain: every status", function () {
       const successor = first(batchOf("food-business-permit")).id;
       const result = await verify(first(batchOf("business-licence")), { supersededBy: [successor] });
       expectStatus(result, "VALID");
-      expect(result.warnings).to.deep.equal([`superseded by ${successor}`]);
+      expect(result.warnings).to.deep.equal([{ code: "SUPERSEDED", params: { id: successor }, message: `superseded by ${successor}` }]);
     });
 
     it("disclosed documents of every type verify, and their hidden values appear nowhere in them or in the result", async () => {
@@ -529,6 +530,26 @@ describe("verification against a real chain: every status", function () {
         }
       }
       unreachable.destroy();
+    });
+  });
+
+  describe("PRESENTATION_EXPIRED", () => {
+    it("a live presentation carries the chain's verdict on the chosen fields; past its time or withdrawn it shows nothing", async () => {
+      const now = Date.now();
+      const window = { presentedAt: new Date(now).toISOString(), expiresAt: new Date(now + 300_000).toISOString(), fields: ["holderName"], withdrawnAt: null };
+      const live = presentedResult(await verify(first(batchOf("driving-licence")), {}), window);
+      expectStatus(live, "VALID");
+      expect(Object.keys(live.certificate!.subject)).to.deep.equal(["holderName"]);
+      expect(isPresentationLive(window, new Date(now + 299_999))).to.equal(true);
+      expect(isPresentationLive(window, new Date(now + 300_000))).to.equal(false);
+      const withdrawn = { ...window, withdrawnAt: new Date(now + 1000).toISOString() };
+      expect(isPresentationLive(withdrawn, new Date(now + 2000))).to.equal(false);
+      for (const ended of [window, withdrawn]) {
+        const result = presentationExpiredResult(ended);
+        expectStatus(result, "PRESENTATION_EXPIRED", "validity");
+        expect(result.certificate).to.equal(null);
+        seen.add(result.status);
+      }
     });
   });
 

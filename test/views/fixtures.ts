@@ -25,6 +25,7 @@ const FAILED_CHECK: Readonly<Record<VerificationStatus, (typeof CHECK_NAMES)[num
   UNKNOWN_CERTIFICATE: "anchored",
   UNAVAILABLE: "network",
   UNTRUSTED_LEDGER: "network",
+  PRESENTATION_EXPIRED: "validity",
 };
 
 /** A plausible engine result for `status` about a fictitious business licence. */
@@ -116,24 +117,24 @@ export const BUSINESS_LICENCE: CertificateType = {
   labels: { zh: "营业执照", en: "Business licence" },
   validUntilRequired: false,
   fields: [
-    { name: "companyName", type: "string", maxLength: 100, required: true, labels: { zh: "名称", en: "Name" } },
+    { name: "companyName", type: "string", maxLength: 100, required: true, disclosure: "public", labels: { zh: "名称", en: "Name" } },
     {
       name: "entityType",
       type: "enum",
-      required: true,
+      required: true, disclosure: "public",
       labels: { zh: "类型", en: "Type of entity" },
       options: [{ value: "limited-liability-company", labels: { zh: "有限责任公司", en: "Limited liability company" } }],
     },
-    { name: "legalRepresentative", type: "string", maxLength: 50, required: true, labels: { zh: "法定代表人", en: "Legal representative" } },
+    { name: "legalRepresentative", type: "string", maxLength: 50, required: true, disclosure: "public", labels: { zh: "法定代表人", en: "Legal representative" } },
     {
       name: "registeredCapital",
       type: "integer",
       minimum: 0,
-      required: false,
+      required: false, disclosure: "public",
       labels: { zh: "注册资本", en: "Registered capital" },
       unit: { zh: "元", en: "CNY" },
     },
-    { name: "establishmentDate", type: "date", required: true, labels: { zh: "成立日期", en: "Date of establishment" } },
-    { name: "registrationAuthority", type: "jurisdiction", required: false, labels: { zh: "登记地", en: "Registered in" } },
+    { name: "establishmentDate", type: "date", required: true, disclosure: "public", labels: { zh: "成立日期", en: "Date of establishment" } },
+    { name: "registrationAuthority", type: "jurisdiction", required: false, disclosure: "public", labels: { zh: "登记地", en: "Registered in" } },
   ],
 };

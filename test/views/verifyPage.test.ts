@@ -1,12 +1,13 @@
 import { readFileSync, statSync } from "node:fs";
 import { join } from "node:path";
 import { expect } from "chai";
-import { VERIFICATION_STATUSES, type VerificationResult } from "../../server/core/verification/result.ts";
+import { VERIFICATION_STATUSES, agencyNotActiveWarning, supersededWarning, type VerificationResult } from "../../server/core/verification/result.ts";
 import { dictionary, LOCALES, t, type Locale } from "../../server/i18n/index.ts";
 import {
   buildLangUrls,
   escapeHtml,
   html,
+  renderResultFragment,
   renderVerifyPage,
   STATIC_DIR,
   STYLESHEET_PATH,
@@ -57,6 +58,41 @@ describe("renderVerifyPage", () => {
     }
   });
 
+  it("says what the public page shortens and leaves out, field by field, in both languages", () => {
+    const result = resultFor("VALID");
+    result.certificate!.subject = { companyName: "Example Trading Co., Ltd.", legalRepresentative: "孙*例" };
+    result.certificate!.disclosure = { view: "public", masked: ["legalRepresentative"], withheld: ["registeredCapital"] };
+    for (const locale of LOCALES) {
+      const page = render(result, locale, { certificateType: BUSINESS_LICENCE });
+      expect(page).to.include(escapeHtml(t(locale, "disclosure.publicNote")));
+      expect(page).to.match(/<dd class="is-masked"><span class="masked">孙\*例<\/span>/);
+      expect(page).to.include(`<dd class="is-withheld"><span class="muted">${escapeHtml(t(locale, "disclosure.withheld"))}</span></dd>`);
+      expect(unbalancedTags(page)).to.deep.equal([]);
+    }
+  });
+
+  it("shows a live presentation's window in the banner, and an ended one's end", () => {
+    const live = resultFor("VALID");
+    live.presentation = { presentedAt: "2026-12-01T06:05:00Z", expiresAt: "2026-12-01T06:10:00Z", fields: ["companyName"] };
+    expect(render(live, "en")).to.include("Presented live by the holder at 14:05, valid until 14:10");
+    expect(render(live, "zh")).to.include("持证人于 14:05 亮证，有效至 14:10");
+    const ended = resultFor("PRESENTATION_EXPIRED");
+    ended.presentation = { ...live.presentation, withdrawnAt: "2026-12-01T06:07:00Z" };
+    expect(render(ended, "en")).to.include("The holder withdrew this code at 14:07");
+  });
+
+  it("renders the same result section as a fragment for the scripted pages, one heading level down", () => {
+    const result = resultFor("REVOKED");
+    const fragment = renderResultFragment({ result, locale: "en", publicUrl: PUBLIC_URL, requestedId: CERT_ID, certificateType: BUSINESS_LICENCE, timeZone: "Asia/Shanghai" });
+    expect(fragment).to.match(/^<div class="result__body" data-status="REVOKED" data-certificate-id="[0-9A-Z]{26}" data-headline="[^"]+">/);
+    expect(fragment).to.include(`<h2 id="verdict" class="banner__headline">${escapeHtml(t("en", "status.REVOKED.headline"))}</h2>`);
+    expect(fragment).to.include(`<h3 id="certificate-heading">`);
+    expect(fragment).to.not.include("<html");
+    const page = render(result, "en", { certificateType: BUSINESS_LICENCE });
+    expect(page).to.include(`<h1 id="verdict" class="banner__headline">`);
+    expect(unbalancedTags(fragment)).to.deep.equal([]);
+  });
+
   it("groups statuses into the four banner tones", () => {
     expect(statusTone("VALID")).to.equal("valid");
     for (const status of ["REVOKED", "TAMPERED", "ISSUER_UNAUTHORIZED", "NOT_ANCHORED", "WRONG_NETWORK", "MALFORMED", "UNKNOWN_CERTIFICATE"] as const) {
@@ -87,7 +123,7 @@ describe("renderVerifyPage", () => {
     certificate.type = XSS;
     certificate.hiddenFields = [`subject.<u>hidden</u>`];
     certificate.supersededBy = `<s>next</s>`;
-    result.warnings = [XSS];
+    result.warnings = [{ code: "SUPERSEDED", params: { id: XSS }, message: XSS }];
     result.checks[0]!.detail = XSS;
     const page = render(result, "en", {
       typeLabels: { en: { fields: { companyName: `<em>Company</em>` } } },
@@ -214,14 +250,17 @@ describe("renderVerifyPage", () => {
     expect(batchPage).to.include(t("en", "reason.unknown"));
   });
 
-  it("warns about a successor in the reader's language without repeating the engine's sentence", () => {
+  it("says every warning in the reader's language from its code and parameters, never the engine's English", () => {
     const result = resultFor("VALID");
-    result.certificate!.supersededBy = "01JE00000000000000000000AB";
-    result.warnings = ["superseded by 01JE00000000000000000000AB", "agency now suspended"];
-    const zh = render(result, "zh");
-    expect(zh).to.include(t("zh", "page.supersededBy", { id: "01JE00000000000000000000AB" }));
-    expect(zh).to.not.include("superseded by 01JE");
-    expect(zh).to.include(`<li lang="en">agency now suspended</li>`);
+    result.warnings = [supersededWarning("01JE00000000000000000000AB"), agencyNotActiveWarning("suspended")];
+    for (const locale of ["zh", "en"] as const) {
+      const page = render(result, locale);
+      expect(page).to.include(t(locale, "warning.SUPERSEDED", { id: "01JE00000000000000000000AB" }));
+      expect(page).to.include(t(locale, "warning.AGENCY_NOT_ACTIVE", { agencyStatus: t(locale, "agencyStatus.suspended") }));
+      expect(page).to.not.include("superseded by 01JE");
+      expect(page).to.not.include("the issuing agency is now");
+      expect(page).to.not.match(/<li[^>]* lang="en"/);
+    }
     expect(render(resultFor("VALID"), "en")).to.not.include(t("en", "page.warningsHeading"));
   });
 

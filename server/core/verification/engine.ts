@@ -2,6 +2,8 @@ import type { ChainEventRef, LeafView, LedgerView, RestorationRef, StatusEventRe
 import { ChainUnavailableError, NoLedgerError } from "./ledgerView.ts";
 import {
   REVOCATION_REASONS,
+  agencyNotActiveWarning,
+  supersessionWarnings,
   type AnchorInfo,
   type Check,
   type RestorationInfo,
@@ -9,6 +11,7 @@ import {
   type RevocationReason,
   type VerificationResult,
   type VerificationStatus,
+  type VerificationWarning,
   type VerifiedCertificate,
 } from "./result.ts";
 
@@ -54,7 +57,7 @@ function result(
   checks: Check[],
   certificate: VerifiedCertificate | null,
   anchor: AnchorInfo | null,
-  warnings: string[],
+  warnings: VerificationWarning[],
   revocation?: RevocationInfo,
   restoration?: RestorationInfo,
 ): VerificationResult {
@@ -146,7 +149,6 @@ async function restorationInfo(ledgerView: LedgerView, agencyId: number, root: s
   return { scope: event.scope, at: iso(event.time), txHash: event.txHash, actor: event.actor, undid: event.undid };
 }
 
-const supersessionWarnings = (options: ChainCheckOptions): string[] => (options.supersededBy ?? []).map((id) => `superseded by ${id}`);
 
 /**
  * The verdict when the chain need not be asked: an offline check failed, or the document was
@@ -162,7 +164,7 @@ export function verdictWithoutChain(offline: OfflineOutcome, options: ChainCheck
   }
   if (proof.chainId === undefined || !proof.ledger) {
     checks.push({ name: "network", passed: false, detail: "the document has not been anchored yet (no chain id or ledger in its proof)" });
-    return result("NOT_ANCHORED", checks, certificate, null, supersessionWarnings(options));
+    return result("NOT_ANCHORED", checks, certificate, null, supersessionWarnings(options.supersededBy));
   }
   return null;
 }
@@ -182,7 +184,7 @@ export async function checkAgainstChain(
   const certificate = offline.certificate;
   const proof = offline.proof;
   if (!certificate || proof?.chainId === undefined || !proof.ledger) throw new Error("unreachable: checked by verdictWithoutChain");
-  const warnings = supersessionWarnings(options);
+  const warnings = supersessionWarnings(options.supersededBy);
   if (proof.ledger.toLowerCase() !== ledgerView.ledger.toLowerCase()) {
     checks.push({
       name: "network",
@@ -254,7 +256,7 @@ export async function checkAgainstChain(
     checks.push({ name: "issuer", passed: false, detail: issuerProblems.join("; ") });
     return result("ISSUER_UNAUTHORIZED", checks, certificate, anchor, warnings);
   }
-  if (view.agencyStatus !== "active") warnings.push(`the issuing agency is now ${view.agencyStatus}`);
+  if (view.agencyStatus !== "active") warnings.push(agencyNotActiveWarning(view.agencyStatus));
   checks.push({ name: "issuer", passed: true, detail: `agency ${view.batch.agencyId} (jurisdiction ${view.jurisdiction}) was authorised when it anchored` });
 
   let revocation: RevocationInfo | null;

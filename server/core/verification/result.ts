@@ -16,6 +16,7 @@ export const VERIFICATION_STATUSES = [
   "UNKNOWN_CERTIFICATE",
   "UNAVAILABLE",
   "UNTRUSTED_LEDGER",
+  "PRESENTATION_EXPIRED",
 ] as const;
 
 export type VerificationStatus = (typeof VERIFICATION_STATUSES)[number];
@@ -109,6 +110,40 @@ export interface RestorationInfo {
   undid: string;
 }
 
+/**
+ * A warning as a code with parameters, which every page translates; `message` is the same in
+ * English for API users and logs. One place lists the codes: add a code here and its words in
+ * `server/i18n/messages` (`warning.<CODE>`).
+ */
+export type VerificationWarning =
+  | { code: "SUPERSEDED"; params: { id: string }; message: string }
+  | { code: "AGENCY_NOT_ACTIVE"; params: { agencyStatus: string }; message: string };
+
+export type WarningCode = VerificationWarning["code"];
+
+export const supersededWarning = (id: string): VerificationWarning => ({ code: "SUPERSEDED", params: { id }, message: `superseded by ${id}` });
+
+/** One SUPERSEDED warning per successor. */
+export const supersessionWarnings = (supersededBy: readonly string[] | undefined): VerificationWarning[] => (supersededBy ?? []).map(supersededWarning);
+
+export const agencyNotActiveWarning = (agencyStatus: string): VerificationWarning => ({
+  code: "AGENCY_NOT_ACTIVE",
+  params: { agencyStatus },
+  message: `the issuing agency is now ${agencyStatus}`,
+});
+
+/** A holder's live presentation: who decided what this answer shows, and until when it may be used. */
+export interface PresentationInfo {
+  /** ISO 8601 */
+  presentedAt: string;
+  /** ISO 8601 */
+  expiresAt: string;
+  /** the subject fields the holder chose to show */
+  fields: string[];
+  /** ISO 8601, for a presentation the holder withdrew */
+  withdrawnAt?: string;
+}
+
 export interface VerificationResult {
   valid: boolean;
   status: VerificationStatus;
@@ -119,8 +154,19 @@ export interface VerificationResult {
   revocation?: RevocationInfo;
   /** present when the certificate's status was restored after a compromised key changed it */
   restoration?: RestorationInfo;
-  /** e.g. "superseded by <id>", "agency now suspended" */
-  warnings: string[];
+  warnings: VerificationWarning[];
+  /** present when the answer is a holder's live presentation (or one that expired) */
+  presentation?: PresentationInfo;
+}
+
+/** Which view of the certificate an answer shows, when it is not everything the document disclosed. */
+export interface DisclosureInfo {
+  /** `public`: the static QR page's minimum; `presentation`: the fields the holder chose */
+  view: "public" | "presentation";
+  /** subject fields whose values are shortened (e.g. 110101********105X) */
+  masked: string[];
+  /** subject fields this view leaves out */
+  withheld: string[];
 }
 
 export interface VerifiedCertificate {
@@ -135,4 +181,5 @@ export interface VerifiedCertificate {
   supersededBy?: string;
   /** names of fields the holder hid (selective disclosure) */
   hiddenFields: string[];
+  disclosure?: DisclosureInfo;
 }

@@ -1,7 +1,7 @@
 import { describeDeployment, TrustAnchors, type TrustedDeployment } from "../trust/deployments.ts";
 import type { ChainCheckOptions, OfflineOutcome } from "./engine.ts";
 import type { LedgerView } from "./ledgerView.ts";
-import type { VerificationResult } from "./result.ts";
+import { supersessionWarnings, type VerificationResult } from "./result.ts";
 
 /**
  * Whom a verifier trusts: the deployments it pinned (its own, a `--ledger`, a signed trust list),
@@ -20,7 +20,6 @@ export function trustOnly(view: LedgerView, chainId: number): TrustPolicy {
   return { anchors, ledgerFor: (deployment) => (deployment.chainId === chainId ? view : null) };
 }
 
-const supersessionWarnings = (options: ChainCheckOptions): string[] => (options.supersededBy ?? []).map((id) => `superseded by ${id}`);
 
 function refusal(offline: OfflineOutcome, status: "UNTRUSTED_LEDGER" | "WRONG_NETWORK", detail: string, options: ChainCheckOptions): VerificationResult {
   return {
@@ -29,7 +28,7 @@ function refusal(offline: OfflineOutcome, status: "UNTRUSTED_LEDGER" | "WRONG_NE
     checks: [...offline.checks, { name: "network", passed: false, detail }],
     certificate: offline.certificate,
     anchor: null,
-    warnings: supersessionWarnings(options),
+    warnings: supersessionWarnings(options.supersededBy),
   };
 }
 

@@ -108,8 +108,35 @@ export function openApiDocument(): Record<string, unknown> {
               type: "object",
               description: "present when governance restored the certificate (or its batch) after a compromised key changed it: scope, at, txHash, actor, undid",
             },
-            warnings: { type: "array", items: { type: "string" } },
+            warnings: {
+              type: "array",
+              description: "Codes with parameters, which pages translate; `message` says the same in English.",
+              items: {
+                type: "object",
+                required: ["code", "params", "message"],
+                properties: {
+                  code: { enum: ["SUPERSEDED", "AGENCY_NOT_ACTIVE"] },
+                  params: { type: "object", additionalProperties: { type: "string" } },
+                  message: { type: "string" },
+                },
+              },
+            },
+            presentation: {
+              type: "object",
+              description: "Present when the answer is a holder's live presentation (or one that ended: PRESENTATION_EXPIRED).",
+              properties: {
+                presentedAt: { type: "string", format: "date-time" },
+                expiresAt: { type: "string", format: "date-time" },
+                fields: { type: "array", items: { type: "string" } },
+                withdrawnAt: { type: "string", format: "date-time" },
+              },
+            },
           },
+        },
+        HolderLink: {
+          type: "object",
+          description: "Shown once: the secret is stored only as its hash. `url` carries it in the fragment (`/h/<id>#<secret>`), which browsers never send.",
+          properties: { code: { type: "string", description: "the secret grouped by four, for the paper copy" }, url: { type: "string", format: "uri" } },
         },
       },
     },
@@ -126,7 +153,10 @@ export function openApiDocument(): Record<string, unknown> {
       "/api/v1/openapi.json": { get: { summary: "This document", responses: { "200": { description: "OpenAPI 3.1" } } } },
       "/api/v1/docs": { get: { summary: "This document as a page", responses: { "200": { description: "HTML" } } } },
       "/api/v1/types": {
-        get: { summary: "Certificate types and their field schemas", responses: { "200": { description: "The type registry" } } },
+        get: {
+          summary: "Certificate types and their field schemas; each field names its disclosure class (public, masked, private) for the public QR page",
+          responses: { "200": { description: "`{ items, disclosureClasses, maskKinds, definitionSchema }`: the type registry, what each class means, and the JSON Schema of a type definition" } },
+        },
       },
       "/api/v1/certificates": {
         get: {
@@ -278,7 +308,7 @@ export function openApiDocument(): Record<string, unknown> {
       "/": { get: { summary: "Redirects to the scan page", responses: { "302": { description: "Location: /scan" } } } },
       "/scan": {
         get: {
-          summary: "Web page: verify by camera, photo of a QR code, or certificate file (public)",
+          summary: "Web page: verify by camera, photo of a QR code, keyboard-wedge scanner, typed 8-digit presentation code, or certificate file (public)",
           parameters: [langParam],
           responses: { "200": { description: "HTML" } },
         },
@@ -304,9 +334,88 @@ export function openApiDocument(): Record<string, unknown> {
           responses: { "200": { description: "HTML" } },
         },
       },
+      "/api/v1/certificates/{id}/holder-link": {
+        post: {
+          summary: "A new holder link for a certificate of the officer's agency; the old link and its live codes stop working",
+          security: auth,
+          parameters: [idParam],
+          responses: {
+            "201": { description: "`{ id, holder }` (shown once)", content: json({ type: "object", properties: { id: { type: "string" }, holder: ref("HolderLink") } }) },
+            "404": errorResponse("Not found for this key"),
+          },
+        },
+      },
+      "/api/v1/holder/{id}": {
+        get: {
+          summary: "Holder: the whole certificate and its status (`Authorization: Holder <secret>`); `?part=result` gives the rendered result section (HTML)",
+          parameters: [idParam, query("part", { const: "result" }, "the result section as an HTML fragment"), langParam],
+          responses: {
+            "200": { description: "`{ id, type, state, status, result, fields, presentationTtlSeconds, usageTraceRetentionDays }`" },
+            "404": errorResponse("Unknown certificate or wrong holder secret (the same answer)"),
+            "429": errorResponse("Too many wrong holder secrets from this client"),
+          },
+        },
+      },
+      "/api/v1/holder/{id}/presentations": {
+        get: {
+          summary: "Holder: live presentations (fields, times; never their codes again)",
+          parameters: [idParam],
+          responses: { "200": { description: "`{ items }`" }, "404": errorResponse("Unknown certificate or wrong holder secret") },
+        },
+        post: {
+          summary: "Holder: present chosen subject fields live: a QR link and an 8-digit code, valid PRESENTATION_TTL_SECONDS (default 300)",
+          parameters: [idParam],
+          requestBody: { required: true, content: json({ type: "object", required: ["fields"], properties: { fields: { type: "array", items: { type: "string" }, minItems: 1 } } }) },
+          responses: {
+            "201": { description: "`{ id, fields, createdAt, expiresAt, code, url, qrSvg }` (code and url shown once)" },
+            "400": errorResponse("INVALID_FIELDS: not fields of this certificate"),
+            "404": errorResponse("Unknown certificate or wrong holder secret"),
+          },
+        },
+      },
+      "/api/v1/holder/{id}/presentations/{presentationId}": {
+        delete: {
+          summary: "Holder: withdraw a live presentation (it then answers PRESENTATION_EXPIRED)",
+          parameters: [idParam, { name: "presentationId", in: "path", required: true, schema: { type: "string" } }],
+          responses: { "204": { description: "Withdrawn" }, "409": errorResponse("PRESENTATION_NOT_LIVE") },
+        },
+      },
+      "/api/v1/holder/{id}/traces": {
+        get: {
+          summary: "Holder: when and how the certificate was verified (static-qr, live-qr, live-code, document) within the retention period; no verifier address or user agent is kept",
+          parameters: [idParam],
+          responses: { "200": { description: "`{ retentionDays, items: [{ at, channel, status }] }`, newest first" }, "404": errorResponse("Unknown certificate or wrong holder secret") },
+        },
+      },
+      "/api/v1/holder/{id}/revoke": {
+        post: {
+          summary: "Holder: switch the holder link off for good (live codes end); the issuing agency can give a new one",
+          parameters: [idParam],
+          responses: { "204": { description: "Switched off" }, "404": errorResponse("Unknown certificate or wrong holder secret") },
+        },
+      },
+      "/p/{ref}": {
+        get: {
+          summary: "A holder's live presentation by QR token or typed 8-digit code: the chosen fields, verified against the chain (HTML, JSON with Accept: application/json, or the result section with ?part=result)",
+          parameters: [{ name: "ref", in: "path", required: true, schema: { type: "string" } }, langParam],
+          responses: {
+            "200": { description: "A verdict; PRESENTATION_EXPIRED once past its time or withdrawn", content: { "text/html": {}, ...json(ref("VerificationResult")) } },
+            "404": errorResponse("UNKNOWN_PRESENTATION (counts towards the guessing limits)"),
+            "429": errorResponse("Too many unknown codes from this client, or from everyone"),
+            "503": { description: "The chain cannot be reached" },
+          },
+        },
+      },
+      "/h/{id}": {
+        get: {
+          summary: "Web page: the holder's page (the holder secret travels in the URL fragment, never to the server's logs)",
+          parameters: [idParam, langParam],
+          responses: { "200": { description: "HTML" } },
+        },
+      },
       "/v/{id}": {
         get: {
-          summary: "QR target: verification page (HTML), or the result as JSON with Accept: application/json",
+          summary: "QR target: verification page (HTML), or the result as JSON with Accept: application/json; shows public fields, masked ones shortened, private ones left out (the verdict covers the whole certificate)",
           parameters: [idParam, { name: "h", in: "query", required: true, schema: { type: "string", pattern: "^0x[0-9a-fA-F]{64}$" } }],
           responses: {
             "200": { description: "A verdict", content: { "text/html": {}, ...json(ref("VerificationResult")) } },

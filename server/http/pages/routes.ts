@@ -5,6 +5,7 @@ import type { RouteLimits } from "../rateLimits.ts";
 import { buildLangUrls } from "../views/langUrls.ts";
 import { renderAuditPage } from "./auditPage.ts";
 import { renderConsolePage } from "./consolePage.ts";
+import { renderHolderPage } from "./holderPage.ts";
 import { clientDivisions, clientMessages, clientTypes, type PageData } from "./pageData.ts";
 import { renderPrintPage } from "./printPage.ts";
 import { renderScanPage } from "./scanPage.ts";
@@ -59,6 +60,7 @@ export function pageRoutes(deps: PageRouteDeps): Router {
   page(PAGE_PATHS.scan, renderScanPage, RESULT_MESSAGES.concat("scan."));
   page(PAGE_PATHS.console, renderConsolePage, CONSOLE_MESSAGES);
   page(PAGE_PATHS.print, renderPrintPage, CONSOLE_MESSAGES);
+  page(PAGE_PATHS.holder, renderHolderPage, ["holder.", "status.", "scan.error.network"]);
   page(PAGE_PATHS.audit, renderAuditPage, ["audit.", "console.", "field.", "reason.", "anchor.", "revocation."]);
   return router;
 }

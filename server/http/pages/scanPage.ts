@@ -15,7 +15,19 @@ export function renderScanPage(locale: Locale, langUrls: Readonly<Record<Locale,
   const main = html`<h1>${m("scan.title")}</h1>
 <p class="lead">${m("scan.intro")}</p>
 <noscript><p class="notice notice--unavailable">${m("scan.noscript")}</p></noscript>
+<div class="option option--display"><input type="checkbox" id="large-text"><label for="large-text">${m("scan.largeText")}</label></div>
 <div class="scan-layout">
+<section class="card scan-layout__code" aria-labelledby="code-heading">
+<h2 id="code-heading">${m("scan.code.heading")}</h2>
+<form id="code-form" class="code-form" autocomplete="off">
+<label for="code-input">${m("scan.code.label")}</label>
+<div class="code-form__row">
+<input type="text" id="code-input" name="code" inputmode="text" autocapitalize="off" spellcheck="false" enterkeyhint="go" aria-describedby="code-hint">
+<button type="submit">${m("scan.code.submit")}</button>
+</div>
+<p class="hint" id="code-hint">${m("scan.code.hint")}</p>
+</form>
+</section>
 <section class="card scan-layout__camera" aria-labelledby="camera-heading">
 <h2 id="camera-heading">${m("scan.camera.heading")}</h2>
 <div class="scanner" id="scanner" hidden><video id="camera-video" class="scanner__video" muted playsinline aria-label="${m("scan.camera.preview")}"></video><span class="scanner__frame" aria-hidden="true"></span></div>

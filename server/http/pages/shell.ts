@@ -12,6 +12,7 @@ export const PAGE_PATHS = {
   console: "/console",
   print: "/console/print",
   audit: "/audit",
+  holder: "/h/:id",
 } as const;
 
 export type PageName = keyof typeof PAGE_PATHS;

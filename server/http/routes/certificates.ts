@@ -1,7 +1,8 @@
 import express, { Router, type Response } from "express";
 import type { StatusService } from "../../anchoring/statusService.ts";
 import { qrPng, qrSvg, verificationUrl } from "../../qr/index.ts";
-import type { IssuanceService } from "../../services/issuance.ts";
+import type { HolderAccess, HolderLink } from "../../services/holder/holderAccess.ts";
+import type { IssuanceService, IssueAck } from "../../services/issuance.ts";
 import type { Store } from "../../store/port.ts";
 import type { ApiKeyRecord, CertificateRecord, StatusOpKind } from "../../store/records.ts";
 import { HttpError, notFound } from "../errors.ts";
@@ -22,6 +23,7 @@ export interface CertificateRouteDeps {
   store: Store;
   issuance: IssuanceService;
   statuses: StatusService;
+  holderAccess: HolderAccess;
   publicUrl: string;
   batchBodyLimitBytes: number;
   limits: RouteLimits;
@@ -69,6 +71,16 @@ function view(record: CertificateRecord, publicUrl: string, batch: { root: strin
   };
 }
 
+/**
+ * The holder links of newly issued certificates, shown to the officer in this answer only. A
+ * replayed request gets `holder: null`: the secrets were never stored, so an officer who lost the
+ * first answer gives the holder a new link (`POST /certificates/:id/holder-link`).
+ */
+async function withHolderLinks(holderAccess: HolderAccess, acks: IssueAck[], replayed: boolean): Promise<(IssueAck & { holder: HolderLink | null })[]> {
+  const links = replayed ? new Map<string, HolderLink>() : await holderAccess.grant(acks.map((ack) => ack.id));
+  return acks.map((ack) => ({ ...ack, holder: links.get(ack.id) ?? null }));
+}
+
 export function certificateRoutes(deps: CertificateRouteDeps): Router {
   const router = Router();
   const issuers = requireApiKey(deps.store, ["issuer"]);
@@ -85,7 +97,7 @@ export function certificateRoutes(deps: CertificateRouteDeps): Router {
   router.post("/certificates", limit, issuers, async (req, res) => {
     const body = issueRequestSchema.parse(req.body);
     const outcome = await deps.issuance.issue(apiKeyOf(res), [body], idempotencyKey(req.get("idempotency-key")));
-    const ack = outcome.acks[0];
+    const [ack] = await withHolderLinks(deps.holderAccess, outcome.acks, outcome.replayed);
     if (outcome.replayed) res.set("Idempotent-Replayed", "true");
     res.status(202).location(`/api/v1/certificates/${ack?.id ?? ""}`).json(ack);
   });
@@ -94,7 +106,7 @@ export function certificateRoutes(deps: CertificateRouteDeps): Router {
     const body = batchRequestSchema.parse(req.body);
     const outcome = await deps.issuance.issue(apiKeyOf(res), body.items, idempotencyKey(req.get("idempotency-key")));
     if (outcome.replayed) res.set("Idempotent-Replayed", "true");
-    res.status(202).json({ count: outcome.acks.length, items: outcome.acks });
+    res.status(202).json({ count: outcome.acks.length, items: await withHolderLinks(deps.holderAccess, outcome.acks, outcome.replayed) });
   });
 
   router.get("/certificates", limit, readers, async (req, res) => {
@@ -157,6 +169,13 @@ export function certificateRoutes(deps: CertificateRouteDeps): Router {
   });
   router.get("/certificates/:id/qr.svg", limit, readers, async (req, res) => {
     await sendQr(res, req.params.id, "svg");
+  });
+
+  router.post("/certificates/:id/holder-link", limit, issuers, async (req, res) => {
+    const key = apiKeyOf(res);
+    const record = await readable(deps.store, key, req.params.id);
+    if (key.agencyId !== record.agencyId) throw notFound("Certificate");
+    res.status(201).set("Cache-Control", "no-store").json({ id: record.id, holder: await deps.holderAccess.replace(record.id) });
   });
 
   const change = (kind: StatusOpKind, parse: (body: unknown) => { reason?: string | undefined; note?: string | undefined }) =>

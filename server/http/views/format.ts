@@ -46,3 +46,10 @@ export function formatDateTime(value: string, locale: Locale, timeZone: string):
   const clock = formatter(locale, timeZone, "clock").format(time);
   return `${date} ${clock} (${offsetName(time, timeZone)})`;
 }
+
+/** An instant as "hh:mm" in `timeZone`, for times within the next minutes (a live presentation's window). */
+export function formatClock(value: string, locale: Locale, timeZone: string): string {
+  const time = Date.parse(value);
+  if (Number.isNaN(time)) return value;
+  return formatter(locale, timeZone, "clock").format(time);
+}

@@ -4,4 +4,4 @@ export { escapeHtml, html, raw, SafeHtml, type HtmlValue } from "./html.ts";
 export { buildLangUrls, type QueryInput } from "./langUrls.ts";
 export { renderLayout, type LayoutOptions } from "./layout.ts";
 export { isContentConfirmed, statusTone, type StatusTone } from "./statusTone.ts";
-export { renderVerifyPage, type TypeLabels, type VerifyPageOptions } from "./verifyPage.ts";
+export { renderResultFragment, renderVerifyPage, type ResultSectionOptions, type TypeLabels, type VerifyPageOptions } from "./verifyPage.ts";

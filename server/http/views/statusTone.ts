@@ -20,6 +20,8 @@ const TONES: Readonly<Record<VerificationStatus, StatusTone>> = {
   EXPIRED: "caution",
   NOT_YET_VALID: "caution",
   UNAVAILABLE: "unavailable",
+  // a genuine holder's code past its minutes: ask again, never "forged"
+  PRESENTATION_EXPIRED: "caution",
 };
 
 export function statusTone(status: VerificationStatus): StatusTone {

@@ -4,12 +4,13 @@ import type {
   Check,
   VerificationResult,
   VerificationStatus,
+  VerificationWarning,
   VerifiedCertificate,
 } from "../../core/verification/result.ts";
 import { t, type DivisionName, type Locale, type MessageKey } from "../../i18n/index.ts";
 import { QrError, verificationUrl } from "../../qr/index.ts";
-import { formatDateTime } from "./format.ts";
-import { html, type HtmlValue, type SafeHtml } from "./html.ts";
+import { formatClock, formatDateTime } from "./format.ts";
+import { html, raw, type HtmlValue, type SafeHtml } from "./html.ts";
 import { checkIcon, toneIcon } from "./icons.ts";
 import { renderLayout } from "./layout.ts";
 import { isContentConfirmed, statusTone } from "./statusTone.ts";
@@ -47,6 +48,14 @@ interface Context {
   locale: Locale;
   timeZone: string;
   display: SubjectDisplay;
+  /** heading level of the verdict: 1 on the page, 2 inside another page (scan, holder) */
+  level: 1 | 2;
+}
+
+/** A heading `depth` levels below the verdict's. */
+function heading(ctx: Context, depth: 0 | 1, id: string, text: string, className?: string): SafeHtml {
+  const level = ctx.level + depth;
+  return html`${raw(`<h${level} id="${id}"`)}${className ? html` class="${className}"` : ""}>${text}${raw(`</h${level}>`)}`;
 }
 
 /** Document-level fields with a generic label, kept out of the subject list. */
@@ -102,11 +111,24 @@ function valueText(value: unknown, ctx: Context): HtmlValue {
   return code(JSON.stringify(value));
 }
 
+/** "Presented live by the holder at hh:mm, valid until hh:mm", or when an expired code ended. */
+function presentationLine(result: VerificationResult, ctx: Context): SafeHtml {
+  const presentation = result.presentation;
+  if (!presentation) return html``;
+  const clock = (value: string) => formatClock(value, ctx.locale, ctx.timeZone);
+  if (result.status !== "PRESENTATION_EXPIRED") {
+    return html`<p class="banner__live" data-live="true">${t(ctx.locale, "presentation.banner", { from: clock(presentation.presentedAt), until: clock(presentation.expiresAt) })}</p>`;
+  }
+  return presentation.withdrawnAt
+    ? html`<p class="banner__live">${t(ctx.locale, "presentation.withdrawnAt", { time: clock(presentation.withdrawnAt) })}</p>`
+    : html`<p class="banner__live">${t(ctx.locale, "presentation.expiredAt", { time: clock(presentation.expiresAt) })}</p>`;
+}
+
 function banner(result: VerificationResult, ctx: Context): SafeHtml {
   const { status, revocation } = result;
   const tone = statusTone(status);
   const facts = revocation
-    ? html`<h2 class="banner__subhead">${t(ctx.locale, revocation.state === "revoked" ? "revocation.heading.revoked" : "revocation.heading.suspended")}</h2>
+    ? html`${heading(ctx, 1, "revocation-heading", t(ctx.locale, revocation.state === "revoked" ? "revocation.heading.revoked" : "revocation.heading.suspended"), "banner__subhead")}
 <dl class="fields banner__facts">
 ${entry(t(ctx.locale, "revocation.reason"), t(ctx.locale, `reason.${revocation.reason}`))}
 ${revocation.at ? entry(t(ctx.locale, "revocation.at"), time(revocation.at, ctx)) : ""}
@@ -117,8 +139,9 @@ ${revocation.scope === "batch" ? html`<p>${t(ctx.locale, "revocation.batch")}</p
 ${toneIcon(tone)}
 <div class="banner__text">
 <p class="banner__label">${t(ctx.locale, "page.resultLabel")}</p>
-<h1 id="verdict" class="banner__headline">${t(ctx.locale, `status.${status}.headline`)}</h1>
+${heading(ctx, 0, "verdict", t(ctx.locale, `status.${status}.headline`), "banner__headline")}
 <p class="banner__explanation">${t(ctx.locale, `status.${status}.explanation`)}</p>
+${presentationLine(result, ctx)}
 ${facts}
 </div>
 </section>`;
@@ -129,7 +152,7 @@ function orderedSubjectFields(certificate: VerifiedCertificate, display: Subject
   const hidden = certificate.hiddenFields
     .map(subjectFieldName)
     .filter((name) => !isDocumentField(name) && !isIssuerField(name));
-  const present = new Set([...Object.keys(certificate.subject), ...hidden]);
+  const present = new Set([...Object.keys(certificate.subject), ...hidden, ...(certificate.disclosure?.withheld ?? [])]);
   const schemaOrder = [...display.fields.keys()].filter((name) => present.has(name));
   return [...new Set([...schemaOrder, ...present])];
 }
@@ -140,19 +163,40 @@ function contentNotice(status: VerificationStatus, ctx: Context): SafeHtml {
   return html`<p class="notice notice--invalid">${t(ctx.locale, "page.unconfirmed")}</p>`;
 }
 
+/** What the public page or a live presentation leaves out or shortens, said once above the fields. */
+function disclosureNotice(certificate: VerifiedCertificate, ctx: Context): SafeHtml {
+  const disclosure = certificate.disclosure;
+  if (disclosure?.view === "public" && disclosure.masked.length + disclosure.withheld.length > 0) {
+    return html`<p class="notice notice--disclosure">${t(ctx.locale, "disclosure.publicNote")}</p>`;
+  }
+  if (disclosure?.view === "presentation") return html`<p class="hint">${t(ctx.locale, "presentation.fieldsNote")}</p>`;
+  return html``;
+}
+
+function subjectEntry(certificate: VerifiedCertificate, name: string, ctx: Context): SafeHtml {
+  const field = ctx.display.fields.get(name);
+  const label = field?.label ?? name;
+  const disclosure = certificate.disclosure;
+  if (disclosure?.withheld.includes(name)) {
+    const why = disclosure.view === "public" ? "disclosure.withheld" : "disclosure.notPresented";
+    return entry(label, html`<span class="muted">${t(ctx.locale, why)}</span>`, "is-withheld");
+  }
+  if (!Object.hasOwn(certificate.subject, name)) return entry(label, hiddenValue(ctx), "is-hidden");
+  const value = certificate.subject[name];
+  if (disclosure?.masked.includes(name)) {
+    return entry(label, html`<span class="masked">${valueText(value, ctx)}</span> <span class="muted">(${t(ctx.locale, "disclosure.masked")})</span>`, "is-masked");
+  }
+  if (field?.isDate && typeof value === "string") return entry(label, time(value, ctx));
+  return entry(label, field?.text(value) ?? valueText(value, ctx));
+}
+
 function certificateSection(certificate: VerifiedCertificate, status: VerificationStatus, ctx: Context): SafeHtml {
-  const subjectEntries = orderedSubjectFields(certificate, ctx.display).map((name) => {
-    const field = ctx.display.fields.get(name);
-    const label = field?.label ?? name;
-    if (!Object.hasOwn(certificate.subject, name)) return entry(label, hiddenValue(ctx), "is-hidden");
-    const value = certificate.subject[name];
-    if (field?.isDate && typeof value === "string") return entry(label, time(value, ctx));
-    return entry(label, field?.text(value) ?? valueText(value, ctx));
-  });
+  const subjectEntries = orderedSubjectFields(certificate, ctx.display).map((name) => subjectEntry(certificate, name, ctx));
   const typeName = ctx.display.typeName ?? certificate.type;
   return html`<section class="card" aria-labelledby="certificate-heading">
-<h2 id="certificate-heading">${t(ctx.locale, "page.certificateHeading")}</h2>
+${heading(ctx, 1, "certificate-heading", t(ctx.locale, "page.certificateHeading"))}
 ${contentNotice(status, ctx)}
+${disclosureNotice(certificate, ctx)}
 <dl class="fields">
 ${entry(t(ctx.locale, "field.type"), typeName)}
 ${entry(t(ctx.locale, "field.id"), code(certificate.id))}
@@ -185,7 +229,7 @@ function issuerSection(
   ].filter((item) => item !== "");
   if (entries.length === 0) return html``;
   return html`<section class="card" aria-labelledby="issuer-heading">
-<h2 id="issuer-heading">${t(ctx.locale, "page.issuerHeading")}</h2>
+${heading(ctx, 1, "issuer-heading", t(ctx.locale, "page.issuerHeading"))}
 <dl class="fields">${entries}</dl>
 </section>`;
 }
@@ -204,7 +248,7 @@ function dateEntry(
 
 function validitySection(certificate: VerifiedCertificate, ctx: Context): SafeHtml {
   return html`<section class="card" aria-labelledby="validity-heading">
-<h2 id="validity-heading">${t(ctx.locale, "page.validityHeading")}</h2>
+${heading(ctx, 1, "validity-heading", t(ctx.locale, "page.validityHeading"))}
 <dl class="fields">
 ${dateEntry(certificate, "validFrom", "field.notGiven", ctx)}
 ${dateEntry(certificate, "validUntil", "field.noEnd", ctx)}
@@ -214,21 +258,24 @@ ${certificate.supersedes ? entry(t(ctx.locale, "field.supersedes"), code(certifi
 </section>`;
 }
 
-/**
- * The engine's warnings are English sentences; the successor, which the certificate names as a
- * field, is said in the reader's language instead of repeating the engine's sentence about it.
- */
-function warningsSection(result: VerificationResult, ctx: Context): SafeHtml {
-  const successor = result.certificate?.supersededBy;
-  const items: SafeHtml[] = [];
-  if (successor) items.push(html`<li>${t(ctx.locale, "page.supersededBy", { id: successor })}</li>`);
-  for (const warning of result.warnings) {
-    if (successor && warning.includes(successor)) continue;
-    items.push(ctx.locale === "en" ? html`<li>${warning}</li>` : html`<li lang="en">${warning}</li>`);
+/** A warning in the reader's language, from its code and parameters (never the engine's English). */
+function warningText(warning: VerificationWarning, ctx: Context): string {
+  switch (warning.code) {
+    case "SUPERSEDED":
+      return t(ctx.locale, "warning.SUPERSEDED", { id: warning.params.id });
+    case "AGENCY_NOT_ACTIVE": {
+      const known = ["active", "suspended", "retired", "unknown"] as const;
+      const status = known.find((name) => name === warning.params.agencyStatus) ?? "unknown";
+      return t(ctx.locale, "warning.AGENCY_NOT_ACTIVE", { agencyStatus: t(ctx.locale, `agencyStatus.${status}`) });
+    }
   }
-  if (items.length === 0) return html``;
+}
+
+function warningsSection(result: VerificationResult, ctx: Context): SafeHtml {
+  if (result.warnings.length === 0) return html``;
+  const items = result.warnings.map((warning) => html`<li data-warning="${warning.code}">${warningText(warning, ctx)}</li>`);
   return html`<section class="card card--caution" aria-labelledby="warnings-heading">
-<h2 id="warnings-heading">${t(ctx.locale, "page.warningsHeading")}</h2>
+${heading(ctx, 1, "warnings-heading", t(ctx.locale, "page.warningsHeading"))}
 <ul class="warnings">${items}</ul>
 </section>`;
 }
@@ -263,7 +310,7 @@ function checksSection(result: VerificationResult, ctx: Context): SafeHtml {
 }
 
 /** The link and fingerprint are shown only once proven to be this certificate's, never echoed. */
-function canonicalLink(options: VerifyPageOptions): string | undefined {
+function canonicalLink(options: ResultSectionOptions): string | undefined {
   if (!options.leafHash || !isContentConfirmed(options.result.status)) return undefined;
   try {
     return verificationUrl(options.publicUrl, options.requestedId, options.leafHash);
@@ -273,7 +320,7 @@ function canonicalLink(options: VerifyPageOptions): string | undefined {
   }
 }
 
-function anchorSection(options: VerifyPageOptions, ctx: Context): SafeHtml {
+function anchorSection(options: ResultSectionOptions, ctx: Context): SafeHtml {
   const { anchor, revocation } = options.result;
   const link = canonicalLink(options);
   const leaf = link ? options.leafHash : undefined;
@@ -301,27 +348,57 @@ ${link ? entry(t(ctx.locale, "page.verificationLink"), code(link)) : ""}
 }
 
 function requestedSection(requestedId: string, ctx: Context): SafeHtml {
+  if (requestedId === "") return html``;
   return html`<section class="card" aria-label="${t(ctx.locale, "page.requestedId")}">
 <dl class="fields">${entry(t(ctx.locale, "page.requestedId"), code(requestedId))}</dl>
 </section>`;
 }
 
-/** The public verification page behind the QR code: complete without JavaScript. */
-export function renderVerifyPage(options: VerifyPageOptions): string {
-  const { result, locale } = options;
-  const ctx: Context = {
-    locale,
+export type ResultSectionOptions = Omit<VerifyPageOptions, "langUrls" | "checkedAt">;
+
+function contextOf(options: ResultSectionOptions, level: 1 | 2): Context {
+  return {
+    locale: options.locale,
     timeZone: options.timeZone ?? "UTC",
-    display: subjectDisplay(locale, options.certificateType, options.typeLabels, options.divisionName),
+    display: subjectDisplay(options.locale, options.certificateType, options.typeLabels, options.divisionName),
+    level,
   };
+}
+
+/**
+ * Everything said about one verification result: verdict, warnings, fields, issuer, validity,
+ * checks, ledger record. The one renderer of results: the /v/ and /p/ pages wrap it in the page
+ * layout, the scan and holder pages fetch it as a fragment (`?part=result`) and insert it.
+ */
+function resultSection(options: ResultSectionOptions, ctx: Context): SafeHtml {
+  const { result } = options;
   const certificate = result.certificate;
-  const main = html`${banner(result, ctx)}
+  return html`${banner(result, ctx)}
 ${warningsSection(result, ctx)}
 ${certificate ? certificateSection(certificate, result.status, ctx) : requestedSection(options.requestedId, ctx)}
 ${issuerSection(certificate, result.anchor, ctx, options.divisionName)}
 ${certificate ? validitySection(certificate, ctx) : ""}
 ${checksSection(result, ctx)}
 ${anchorSection(options, ctx)}`;
+}
+
+/**
+ * The result as an HTML fragment for a scripted page to insert: its root names the verdict and
+ * the certificate, so the page can keep its history without a second request.
+ */
+export function renderResultFragment(options: ResultSectionOptions): string {
+  const { result } = options;
+  const ctx = contextOf(options, 2);
+  return html`<div class="result__body" data-status="${result.status}" data-certificate-id="${result.certificate?.id ?? options.requestedId}" data-headline="${t(options.locale, `status.${result.status}.headline`)}">
+${resultSection(options, ctx)}
+</div>`.value;
+}
+
+/** The public verification page behind the QR code: complete without JavaScript. */
+export function renderVerifyPage(options: VerifyPageOptions): string {
+  const { result, locale } = options;
+  const ctx = contextOf(options, 1);
+  const main = resultSection(options, ctx);
   const footer = options.checkedAt
     ? html`<p>${t(locale, "page.checkedAt", { time: formatDateTime(options.checkedAt.toISOString(), locale, ctx.timeZone) })}</p>`
     : undefined;

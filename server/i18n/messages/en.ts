@@ -1,3 +1,4 @@
+import { holderEn } from "./holder.en.ts";
 import { pagesEn } from "./pages.en.ts";
 import type { RequiredKey } from "./requiredKeys.ts";
 
@@ -42,6 +43,9 @@ export const en = {
   "status.UNAVAILABLE.headline": "Cannot check right now — try again later",
   "status.UNAVAILABLE.explanation":
     "The service could not reach the ledger. This says nothing about the certificate itself: please try again in a few minutes.",
+  "status.PRESENTATION_EXPIRED.headline": "Code expired — ask the holder for a fresh one",
+  "status.PRESENTATION_EXPIRED.explanation":
+    "This live code from the holder is past its time or was withdrawn. This is not a sign of forgery: the holder can make a new code in a few seconds.",
 
   "check.format.name": "Document format",
   "check.format.passed": "The document is complete and well formed.",
@@ -122,7 +126,6 @@ export const en = {
   "page.issuerHeading": "Issued by",
   "page.validityHeading": "Validity",
   "page.warningsHeading": "Please note",
-  "page.supersededBy": "A newer certificate replaces this one, number {id}",
   "page.checksHeading": "Checks performed ({count})",
   "page.anchorHeading": "Ledger record",
   "page.anchorIntro": "For those who want to check the record on the ledger themselves.",
@@ -164,4 +167,5 @@ export const en = {
 
   // --- scripted pages (scan, console, print, audit): see pages.en.ts ---
   ...pagesEn,
+  ...holderEn,
 } as const satisfies Record<RequiredKey, string> & Record<string, string>;

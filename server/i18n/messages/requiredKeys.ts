@@ -1,4 +1,4 @@
-import type { CheckName, RevocationReason, VerificationStatus } from "../../core/verification/result.ts";
+import type { CheckName, RevocationReason, VerificationStatus, WarningCode } from "../../core/verification/result.ts";
 
 type AgencyStatus = "active" | "suspended" | "retired" | "unknown";
 
@@ -13,4 +13,5 @@ export type RequiredKey =
   | `check.${CheckName}.passed`
   | `check.${CheckName}.failed`
   | `reason.${RevocationReason | "unknown"}`
-  | `agencyStatus.${AgencyStatus}`;
+  | `agencyStatus.${AgencyStatus}`
+  | `warning.${WarningCode}`;

@@ -1,4 +1,5 @@
 import type { MessageKey } from "./keys.ts";
+import { holderZh } from "./holder.zh.ts";
 import { pagesZh } from "./pages.zh.ts";
 
 /** Simplified Chinese messages: exactly the keys of the English dictionary, no more, no fewer. */
@@ -29,6 +30,8 @@ export const zh: Readonly<Record<MessageKey, string>> = {
   "status.UNKNOWN_CERTIFICATE.explanation": "本服务中没有此编号的证书。请确认扫描的二维码是否正确；核实之前，请勿采信该证书。",
   "status.UNAVAILABLE.headline": "暂时无法核验——请稍后再试",
   "status.UNAVAILABLE.explanation": "服务暂时无法连接账本。这与证书本身的真伪无关，请过几分钟再试。",
+  "status.PRESENTATION_EXPIRED.headline": "亮证码已失效——请持证人重新生成",
+  "status.PRESENTATION_EXPIRED.explanation": "持证人的亮证码已过期或已被撤回。这并不表示证书是伪造的：持证人几秒钟即可生成新的亮证码。",
 
   "check.format.name": "文件格式",
   "check.format.passed": "文件完整，格式正确。",
@@ -109,7 +112,6 @@ export const zh: Readonly<Record<MessageKey, string>> = {
   "page.issuerHeading": "签发机关",
   "page.validityHeading": "有效期",
   "page.warningsHeading": "请注意",
-  "page.supersededBy": "此证书已被新证书取代，新证书编号：{id}",
   "page.checksHeading": "核验步骤（{count} 项）",
   "page.anchorHeading": "账本记录",
   "page.anchorIntro": "供希望自行在账本上核对记录的人参考。",
@@ -147,4 +149,5 @@ export const zh: Readonly<Record<MessageKey, string>> = {
 
   // --- scripted pages (scan, console, print, audit): see pages.zh.ts ---
   ...pagesZh,
+  ...holderZh,
 };

@@ -1,3 +1,5 @@
+import { HOLDER_MIGRATION } from "./holderSchema.ts";
+
 /**
  * Schema migrations, applied in order; `PRAGMA user_version` records how many ran.
  * Append new migrations, never edit a released one.
@@ -93,4 +95,5 @@ export const MIGRATIONS: readonly string[] = [
     PRIMARY KEY (api_key_id, key)
   );
   `,
+  HOLDER_MIGRATION,
 ];

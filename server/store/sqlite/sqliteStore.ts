@@ -13,7 +13,9 @@ import type {
   StatusOpRecord,
   StatusOpState,
 } from "../records.ts";
+import type { HolderStore } from "../holderPort.ts";
 import { SqliteDatabase } from "./database.ts";
+import { SqliteHolderStore } from "./sqliteHolderStore.ts";
 import { MIGRATIONS } from "./schema.ts";
 
 type Row = Record<string, SQLInputValue>;
@@ -122,9 +124,12 @@ const placeholders = (n: number): string => Array.from({ length: n }, () => "?")
  */
 export class SqliteStore implements Store {
   readonly #sqlite: SqliteDatabase;
+  /** the holder's secrets, presentations and usage traces, in the same file */
+  readonly holder: HolderStore;
 
   private constructor(sqlite: SqliteDatabase) {
     this.#sqlite = sqlite;
+    this.holder = new SqliteHolderStore(sqlite);
   }
 
   static open(path: string): SqliteStore {

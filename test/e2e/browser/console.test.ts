@@ -98,6 +98,9 @@ describe("browser: agency console", function () {
     expect(id).to.match(/^[0-9A-HJKMNP-TV-Z]{26}$/);
     const record = await call<{ document: { subject: { uscc: string } } }>(service.url, "GET", `/api/v1/certificates/${id}`, { key: service.apiKey });
     expect(record.body.document.subject.uscc).to.equal(sampleUscc(7));
+    // the holder link, shown this once, opens the holder's page for this certificate
+    const holderLink = await page.locator("[data-holder-link] a[href*='/h/']").first().getAttribute("href");
+    expect(holderLink).to.match(new RegExp(`/h/${id ?? ""}#[0-9A-HJKMNP-TV-Z]{20}$`));
     await page.locator("text=Recorded on the ledger").waitFor({ timeout: 30_000 });
     expect(problems.errors).to.deep.equal([]);
     await context.close();

@@ -56,7 +56,24 @@ export function setUpIssueOne(session) {
   }
 
   /**
-   * @param {{ id: string, verifyUrl: string }} ack
+   * The holder link, shown to the officer this once (only its hash is kept): to hand over and to
+   * print on the holder's copy, whose print link carries it in the fragment, never to a server.
+   * @param {{ id: string, holder?: { code: string, url: string } | null }} ack
+   */
+  function holderSection(ack) {
+    if (!ack.holder) return el("p", { class: "hint" }, t("console.holder.none"));
+    return el(
+      "div",
+      { class: "notice notice--disclosure", "data-holder-link": "" },
+      el("p", {}, el("strong", {}, t("console.holder.heading")), " ", t("console.holder.once")),
+      el("dl", { class: "fields" }, el("div", { class: "field" }, el("dt", {}, t("console.holder.code")), el("dd", {}, el("code", { class: "mono" }, ack.holder.code)))),
+      el("p", {}, el("a", { href: ack.holder.url }, ack.holder.url)),
+      el("p", {}, el("a", { class: "button button--secondary", href: `/console/print?id=${ack.id}#holder=${encodeURIComponent(ack.holder.url)}` }, t("console.holder.print"))),
+    );
+  }
+
+  /**
+   * @param {{ id: string, verifyUrl: string, holder?: { code: string, url: string } | null }} ack
    */
   function showIssued(ack) {
     const state = el("p", { role: "status" }, t("console.issue.pending"));
@@ -70,6 +87,7 @@ export function setUpIssueOne(session) {
         el("dl", { class: "fields" }, el("div", { class: "field" }, el("dt", {}, t("field.id")), el("dd", {}, el("code", { class: "mono", "data-issued-id": ack.id }, ack.id)))),
         state,
         qr,
+        holderSection(ack),
         el(
           "p",
           { class: "actions" },
@@ -123,7 +141,7 @@ export function setUpIssueOne(session) {
     api("/api/v1/certificates", { method: "POST", key: session.key(), body, idempotencyKey: crypto.randomUUID() })
       .then(
         (ack) => {
-          showIssued(/** @type {{ id: string, verifyUrl: string }} */ (ack));
+          showIssued(/** @type {{ id: string, verifyUrl: string, holder?: { code: string, url: string } | null }} */ (ack));
           ui.issueForm.reset();
           renderIssueFields();
         },

@@ -56,6 +56,12 @@ async function load() {
       entry(t("field.validUntil"), doc.validUntil ? formatDate(doc.validUntil) : t("field.noEnd")),
     );
     ui.url.textContent = view.verifyUrl;
+    // the holder's copy: the link arrives in this page's fragment, straight from the issuing answer
+    const holderUrl = new URLSearchParams(location.hash.slice(1)).get("holder");
+    if (holderUrl) {
+      const code = new URL(holderUrl).hash.slice(1).replace(/(.{4})(?=.)/g, "$1-");
+      ui.meta.append(entry(t("console.holder.code"), el("span", { class: "mono" }, code)), entry(t("console.holder.link"), el("span", { class: "mono" }, holderUrl)));
+    }
     ui.qr.alt = t("print.qrAlt");
     ui.qr.src = URL.createObjectURL(await fetchBlob(`/api/v1/certificates/${encodeURIComponent(id)}/qr.png`, key));
     await ui.qr.decode().catch(() => undefined);

@@ -1,21 +1,25 @@
-/* global location, document, console, setTimeout, navigator */
+/* global location, document, console, setTimeout, navigator, fetch */
 /**
- * The scan page: QR codes from the camera or a photo, or a certificate file, each verified by
- * the service. In counter mode the camera keeps going and every new code gets its own result.
+ * The scan page: QR codes from the camera, a photo or a keyboard-wedge scanner, a holder's
+ * 8-digit code, or a certificate file, each verified by the service, which also renders the
+ * result (the /v/ page's renderer, as a fragment). In counter mode the camera keeps going, every
+ * new code gets its own result, and the code box keeps the focus for the next scan.
  */
-import { ApiError, api } from "./api.js";
 import { byId, el, replace } from "./dom.js";
+import { bindLargeText } from "./display.js";
 import { pageData, t } from "./i18n.js";
 import { createDecoder, decodeImageFile, drawScaled } from "./qrDecoder.js";
-import { banner, isVerificationResult, renderResult, toneOf } from "./resultView.js";
+import { banner, parseResultFragment } from "./resultView.js";
 
 const ID_PATTERN = /^[0-9A-HJKMNP-TV-Z]{26}$/;
+const TOKEN_PATTERN = /^[A-Za-z0-9_-]{22}$/;
+const CODE_PATTERN = /^\d{8}$/;
 /** The same code seen again within this time, in counter mode, is the same card still in view. */
 const REPEAT_WINDOW_MS = 4000;
 const FRAME_INTERVAL_MS = 150;
 const HISTORY_LENGTH = 20;
 
-/** @typedef {import("./resultView.js").VerificationResult} VerificationResult */
+/** @typedef {import("./resultView.js").ResultFragment} ResultFragment */
 /** @typedef {import("./qrDecoder.js").Decode} Decode */
 
 const ui = {
@@ -33,6 +37,9 @@ const ui = {
   announce: byId("result-announce", HTMLParagraphElement),
   history: byId("history", HTMLElement),
   historyList: byId("history-list", HTMLOListElement),
+  codeForm: byId("code-form", HTMLFormElement),
+  codeInput: byId("code-input", HTMLInputElement),
+  largeText: byId("large-text", HTMLInputElement),
 };
 
 /** @type {Promise<Decode> | null} */
@@ -68,50 +75,68 @@ function showNotice(headline, explanation, tone = "unavailable") {
   ui.announce.textContent = headline;
 }
 
+/** In counter mode the clerk's next scan or code goes straight into the code box. */
+function refocus() {
+  if (ui.continuous.checked) ui.codeInput.focus();
+}
+
 /**
- * @param {VerificationResult} result
- * @param {{ source: string, pageUrl?: string, requestedId?: string }} context
+ * @param {ResultFragment} fragment
+ * @param {{ source: string, pageUrl?: string }} context
  */
-function showResult(result, context) {
-  replace(ui.resultBody, renderResult(result, context));
-  const headline = t(`status.${result.status}.headline`);
-  ui.announce.textContent = headline;
-  const id = result.certificate?.id ?? context.requestedId ?? "";
+function showResult(fragment, context) {
+  const extra = context.pageUrl ? el("p", {}, el("a", { href: context.pageUrl }, t("scan.result.openPage"))) : null;
+  replace(ui.resultBody, fragment.node, extra);
+  ui.announce.textContent = fragment.headline;
   const time = new Date().toLocaleTimeString(pageData.locale === "zh" ? "zh-CN" : "en", { hour12: false });
   ui.historyList.prepend(
     el(
       "li",
-      { class: `history__item history__item--${toneOf(result.status)}`, "data-status": result.status },
+      { class: `history__item history__item--${fragment.tone}`, "data-status": fragment.status },
       el("span", { class: "history__time" }, time),
-      el("strong", {}, headline),
-      id ? el("code", { class: "mono" }, id) : null,
+      el("strong", {}, fragment.headline),
+      fragment.certificateId ? el("code", { class: "mono" }, fragment.certificateId) : null,
       el("span", { class: "muted" }, t(`scan.source.${context.source}`)),
     ),
   );
   while (ui.historyList.children.length > HISTORY_LENGTH) ui.historyList.lastElementChild?.remove();
   ui.history.hidden = false;
-  if (context.source !== "camera" || !ui.continuous.checked) ui.result.focus({ preventScroll: false });
+  if (ui.continuous.checked) refocus();
+  else if (context.source !== "camera") ui.result.focus({ preventScroll: false });
 }
 
 /**
- * @param {unknown} error
- * @param {{ source: string, requestedId?: string, pageUrl?: string }} context
+ * Asks the service for a result fragment and shows it, or says why there is none.
+ * @param {string} path same-origin path; `part=result` and the language are added
+ * @param {{ source: string, pageUrl?: string }} context
+ * @param {RequestInit} [init]
  */
-function showFailure(error, context) {
-  if (error instanceof ApiError && isVerificationResult(error.body)) {
-    showResult(error.body, context);
-  } else if (error instanceof ApiError && error.code === "UNKNOWN_CERTIFICATE") {
-    showResult({ valid: false, status: "UNKNOWN_CERTIFICATE", checks: [], certificate: null, anchor: null, warnings: [] }, context);
-  } else if (error instanceof ApiError && error.status === 429) {
-    showNotice(t("scan.error.rateLimited"), t("scan.error.rateLimitedHint"));
-  } else {
+async function fetchResult(path, context, init = {}) {
+  replace(ui.resultBody, el("p", { class: "hint" }, t("scan.checking")));
+  const url = `${path}${path.includes("?") ? "&" : "?"}part=result&lang=${pageData.locale}`;
+  /** @type {Response} */
+  let response;
+  try {
+    response = await fetch(url, { ...init, credentials: "omit", cache: "no-store" });
+  } catch {
     showNotice(t("status.UNAVAILABLE.headline"), t("scan.error.network"));
+    return;
   }
+  const type = response.headers.get("content-type") ?? "";
+  const fragment = type.includes("html") ? parseResultFragment(await response.text()) : null;
+  if (fragment) showResult(fragment, context);
+  else if (response.status === 429) {
+    const coded = /^\/p\//.test(path);
+    showNotice(t(coded ? "scan.error.codeLimited" : "scan.error.rateLimited"), t(coded ? "scan.error.codeLimitedHint" : "scan.error.rateLimitedHint"));
+  } else if (response.status === 404 && /^\/p\//.test(path)) {
+    showNotice(t("scan.error.unknownCode"), t("scan.error.unknownCodeHint"), "invalid");
+  } else showNotice(t("status.UNAVAILABLE.headline"), t("scan.error.network"));
+  if (!fragment) refocus();
 }
 
 /**
- * A decoded QR text: only verification links of this service are followed, and always on this
- * service (a code pointing elsewhere is named, not opened).
+ * A decoded or typed link: only verification and presentation links of this service are
+ * followed, and always on this service (a code pointing elsewhere is named, not opened).
  * @param {string} text
  * @param {string} source
  */
@@ -124,10 +149,11 @@ async function verifyLink(text, source) {
     showNotice(t("scan.error.notLink"), t("scan.error.notLinkHint"), "invalid");
     return;
   }
-  const match = /\/v\/([^/]+)$/.exec(url.pathname);
-  const id = match?.[1] ?? "";
+  const certificate = /\/v\/([^/]+)$/.exec(url.pathname)?.[1] ?? "";
+  const presentation = /\/p\/([^/]+)$/.exec(url.pathname)?.[1] ?? "";
   const hash = url.searchParams.get("h") ?? "";
-  if (!ID_PATTERN.test(id) || !/^0x[0-9a-fA-F]{64}$/.test(hash)) {
+  const isCertificate = ID_PATTERN.test(certificate) && /^0x[0-9a-fA-F]{64}$/.test(hash);
+  if (!isCertificate && !TOKEN_PATTERN.test(presentation)) {
     showNotice(t("scan.error.notLink"), t("scan.error.notLinkHint"), "invalid");
     return;
   }
@@ -135,15 +161,27 @@ async function verifyLink(text, source) {
     showNotice(t("scan.error.foreign"), t("scan.error.foreignHint", { host: url.host }), "invalid");
     return;
   }
-  const path = `/v/${id}?h=${hash}`;
-  const context = { source, requestedId: id, pageUrl: `${path}&lang=${pageData.locale}` };
-  replace(ui.resultBody, el("p", { class: "hint" }, t("scan.checking")));
-  try {
-    const result = await api(path);
-    if (!isVerificationResult(result)) throw new ApiError(0, "MALFORMED_ANSWER", "not a verification result");
-    showResult(result, context);
-  } catch (error) {
-    showFailure(error, context);
+  if (isCertificate) {
+    const path = `/v/${certificate}?h=${hash}`;
+    await fetchResult(path, { source, pageUrl: `${path}&lang=${pageData.locale}` });
+  } else {
+    // a live presentation is looked up once: a second request would count as a second check
+    await fetchResult(`/p/${presentation}`, { source });
+  }
+}
+
+/**
+ * What the clerk typed, or what a keyboard-wedge scanner typed before its Enter.
+ * @param {string} typed
+ */
+async function onCodeInput(typed) {
+  const value = typed.trim();
+  const digits = value.replace(/[\s-]/g, "");
+  if (CODE_PATTERN.test(digits)) await fetchResult(`/p/${digits}`, { source: "code" });
+  else if (/^https?:\/\//i.test(value)) await verifyLink(value, "scanner");
+  else {
+    showNotice(t("scan.error.notLink"), t("scan.code.invalid"), "invalid");
+    refocus();
   }
 }
 
@@ -231,27 +269,15 @@ async function onPhoto(file) {
 
 /** @param {File} file */
 async function onDocument(file) {
-  /** @type {unknown} */
+  /** @type {string} */
   let body;
   try {
-    body = JSON.parse(await file.text());
+    body = JSON.stringify(JSON.parse(await file.text()));
   } catch {
     showNotice(t("scan.error.notJson"), t("scan.error.notJsonHint"), "invalid");
     return;
   }
-  replace(ui.resultBody, el("p", { class: "hint" }, t("scan.checking")));
-  const context = { source: "document" };
-  try {
-    const result = await api("/api/v1/verify", { method: "POST", body });
-    if (!isVerificationResult(result)) throw new ApiError(0, "MALFORMED_ANSWER", "not a verification result");
-    showResult(result, context);
-  } catch (error) {
-    const inner = error instanceof ApiError ? /** @type {{ result?: unknown } | null} */ (error.body)?.result : undefined;
-    if (isVerificationResult(inner)) showResult(inner, context);
-    else if (error instanceof ApiError && error.code === "MALFORMED") {
-      showResult({ valid: false, status: "MALFORMED", checks: [], certificate: null, anchor: null, warnings: [] }, context);
-    } else showFailure(error, context);
-  }
+  await fetchResult("/api/v1/verify", { source: "document" }, { method: "POST", headers: { "content-type": "application/json" }, body });
 }
 
 ui.start.addEventListener("click", () => void startCamera());
@@ -279,6 +305,14 @@ ui.drop.addEventListener("drop", (event) => {
   const file = event.dataTransfer?.files[0];
   if (file) void onDocument(file);
 });
+ui.codeForm.addEventListener("submit", (event) => {
+  event.preventDefault();
+  const value = ui.codeInput.value;
+  ui.codeInput.value = "";
+  void onCodeInput(value);
+});
+ui.continuous.addEventListener("change", refocus);
+bindLargeText(ui.largeText);
 document.addEventListener("visibilitychange", () => {
   if (document.hidden && stream) stopCamera();
 });
