@@ -2,7 +2,8 @@ import type { Express } from "express";
 import type { Provider } from "ethers";
 import type { Logger } from "pino";
 import { AnchorService } from "./anchoring/anchorService.ts";
-import { Batcher } from "./anchoring/batcher.ts";
+import { Batcher, type AnchoringGate } from "./anchoring/batcher.ts";
+import { DEFAULT_LEASE_OPTIONS, SignerLeases, type SignerLeasesOptions } from "./anchoring/leases.ts";
 import { StatusService } from "./anchoring/statusService.ts";
 import { AuditTrail, type AuditTrailOptions } from "./audit/auditTrail.ts";
 import type { Keyring } from "./chain/keyring.ts";
@@ -33,6 +34,12 @@ export interface RuntimeOptions {
   publicUrl: string;
   http: { bodyLimitBytes: number; rateLimitPerMinute: number; corsOrigins: readonly string[]; trustProxy: boolean | number | readonly string[] };
   anchoring: { batchSize: number; batchMaxAgeMs: number; confirmations: number; pollMs?: number; receiptTimeoutMs?: number };
+  /**
+   * This process among replicas sharing the store: its lease holder id (unique per process with
+   * PostgreSQL; a fixed one with SQLite, whose single service process reclaims its leases at once
+   * after a restart) and lease timing. Default: "local", 5 s leases.
+   */
+  replica?: { holder: string; leases?: SignerLeasesOptions };
   /** the chain-event index; default: in memory, polling every second, confirmation depth 0 */
   audit?: Partial<AuditTrailOptions>;
   clock?: () => Date;
@@ -50,6 +57,8 @@ export interface Runtime {
   verificationCache: CachingLedgerView;
   /** chain-event index (start/stop its polling with the batcher) and reconciliation */
   audit: AuditTrail;
+  /** the officer keys this replica may use (start/stop with the batcher; stop releases them) */
+  leases: SignerLeases;
   /** finishes what a crash or an outage left undone; call once before `batcher.start()` */
   recover(): Promise<void>;
 }
@@ -73,6 +82,28 @@ export function assembleRuntime(options: RuntimeOptions): Runtime {
   const onChainChange = (): void => {
     verificationCache.invalidate();
   };
+  let wakeBatcher = (): void => undefined;
+  const leases = new SignerLeases(
+    {
+      store,
+      holder: options.replica?.holder ?? "local",
+      logger,
+      onAcquired: (signer) => {
+        // a key taken over from another replica: its nonce sequence moved on elsewhere
+        if (keyring.has(signer)) keyring.queue(signer).resync();
+        wakeBatcher();
+      },
+    },
+    options.replica?.leases ?? DEFAULT_LEASE_OPTIONS,
+  );
+  const mayUseSigner = async (signer: string): Promise<boolean> => keyring.has(signer) && (await leases.mayUse(signer));
+  const gate: AnchoringGate = {
+    mayUseSigner,
+    async mayAnchorFor(agencyId) {
+      const agency = await store.getAgency(agencyId);
+      return agency !== null && (await mayUseSigner(agency.signer));
+    },
+  };
   const anchors = new AnchorService(
     {
       store,
@@ -90,13 +121,16 @@ export function assembleRuntime(options: RuntimeOptions): Runtime {
     { confirmations: options.anchoring.confirmations, receiptTimeoutMs },
   );
   const statuses = new StatusService(
-    { store, provider: options.provider, ledger: options.deployment.ledger, signerFor, buildTree, onChainChange, logger, ...(options.clock ? { clock: options.clock } : {}) },
+    { store, provider: options.provider, ledger: options.deployment.ledger, signerFor, buildTree, onChainChange, mayUseSigner, logger, ...(options.clock ? { clock: options.clock } : {}) },
     { confirmations: options.anchoring.confirmations, receiptTimeoutMs },
   );
   const batcher = new Batcher(
-    { store, anchors, logger, ...(options.clock ? { clock: options.clock } : {}), metrics },
+    { store, anchors, logger, ...(options.clock ? { clock: options.clock } : {}), metrics, gate, afterRound: () => statuses.resumeOwned() },
     { batchSize: options.anchoring.batchSize, maxAgeMs: options.anchoring.batchMaxAgeMs, pollMs: options.anchoring.pollMs ?? 200 },
   );
+  wakeBatcher = () => {
+    batcher.wake();
+  };
   const issuance = new IssuanceService({
     store,
     types,
@@ -108,7 +142,14 @@ export function assembleRuntime(options: RuntimeOptions): Runtime {
       batcher.wake();
     },
   });
-  const verifier = new Verifier({ keccak, types, ledger: verificationCache, store, ...(options.clock ? { clock: options.clock } : {}) });
+  const verifier = new Verifier({
+    keccak,
+    types,
+    ledger: verificationCache,
+    ledgerAt: (version) => verificationCache.atVersion(version),
+    store,
+    ...(options.clock ? { clock: options.clock } : {}),
+  });
   const audit = new AuditTrail(
     {
       provider: options.provider,
@@ -121,6 +162,18 @@ export function assembleRuntime(options: RuntimeOptions): Runtime {
     },
     { indexPath: options.audit?.indexPath ?? ":memory:", ...(options.audit?.indexer ? { indexer: options.audit.indexer } : {}) },
   );
+
+  /** Whether this replica's officer keys can sign (a remote signer may be down): anchoring waits if not. */
+  const signerHealth = async (): Promise<{ ok: boolean; detail: string } | null> => {
+    const agencies = await store.listAgencies().catch(() => []);
+    const used = agencies.filter((a) => keyring.has(a.signer)).map((a) => keyring.queue(a.signer).signer);
+    if (used.length === 0) return null;
+    const reports = await Promise.all(used.map(async (signer) => ({ signer, health: await signer.health() })));
+    const down = reports.filter((r) => !r.health.ok);
+    return down.length === 0
+      ? { ok: true, detail: `${reports.length} officer key(s) ready (${[...new Set(used.map((s) => s.origin))].join(", ")})` }
+      : { ok: false, detail: down.map((r) => `${r.signer.address}: ${r.health.detail}`).join("; ") };
+  };
 
   const readiness = async (): Promise<ReadinessReport> => {
     const checks: ReadinessReport["checks"] = {};
@@ -136,6 +189,8 @@ export function assembleRuntime(options: RuntimeOptions): Runtime {
     } catch {
       checks.chain = { ok: false, detail: "the chain cannot be reached; anchoring waits and verification answers UNAVAILABLE" };
     }
+    const signers = await signerHealth();
+    if (signers) checks.signers = signers;
     const counts = await store.countCertificates().catch(() => null);
     if (counts) checks.anchoring = { ok: true, detail: `${counts.pending} pending, ${counts.anchored} anchored` };
     return { ready: Object.values(checks).every((c) => c.ok), checks };
@@ -173,9 +228,10 @@ export function assembleRuntime(options: RuntimeOptions): Runtime {
     verificationCache,
     metrics,
     audit,
+    leases,
     async recover() {
       await checkSigners();
-      const resent = await anchors.recoverAnchored();
+      const resent = await anchors.recoverAnchored(mayUseSigner);
       if (resent > 0) logger.warn({ resent }, "batches the chain had lost were anchored again");
       await statuses.resumeUnfinished();
       const reapplied = await statuses.reapplyLostStatuses();

@@ -13,6 +13,12 @@ export interface CachingLedgerViewOptions {
  * head block changes, when this service changes something on chain itself (`invalidate`, called
  * before it reports the change), or when the chain cannot be read (then every call goes through,
  * and fails as UNAVAILABLE).
+ *
+ * The head is polled, so on its own a change made by another replica (or anyone) is seen up to
+ * `pollMs` late, and a replica's `invalidate` reaches no other replica. Where the caller knows the
+ * certificate's status as the shared database records it, `atVersion` keys the answer by that
+ * version too: a status change confirmed by any replica is recorded before it is reported, so the
+ * next verification anywhere asks the chain again.
  */
 export class CachingLedgerView implements LedgerView {
   readonly ledger: string;
@@ -60,9 +66,22 @@ export class CachingLedgerView implements LedgerView {
     this.#epoch++;
   }
 
-  async verifyLeaf(root: string, leaf: string, index: number, proof: readonly string[]): Promise<LeafView> {
+  /** This view with answers keyed by `version` as well (the certificate's recorded status and anchoring). */
+  atVersion(version: string): LedgerView {
+    return {
+      ledger: this.ledger,
+      verifyLeaf: (root, leaf, index, proof) => this.#verifyLeaf(`${root}:${leaf}:${index}:${proof.join(",")}|${version}`, root, leaf, index, proof),
+      anchorEvent: (root) => this.anchorEvent(root),
+      statusEvent: (root, leaf) => this.statusEvent(root, leaf),
+    };
+  }
+
+  verifyLeaf(root: string, leaf: string, index: number, proof: readonly string[]): Promise<LeafView> {
+    return this.#verifyLeaf(`${root}:${leaf}:${index}:${proof.join(",")}`, root, leaf, index, proof);
+  }
+
+  async #verifyLeaf(key: string, root: string, leaf: string, index: number, proof: readonly string[]): Promise<LeafView> {
     if (this.#head === null) return this.#inner.verifyLeaf(root, leaf, index, proof);
-    const key = `${root}:${leaf}:${index}:${proof.join(",")}`;
     const epoch = this.#epoch;
     const hit = this.#cache.get(key);
     if (hit?.epoch === epoch) return hit.view;

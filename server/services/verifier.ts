@@ -1,4 +1,5 @@
 import { checkAgainstChain, unknownCertificateResult, type OfflineOutcome } from "../core/verification/engine.ts";
+import type { LedgerView } from "../core/verification/ledgerView.ts";
 import type { VerificationResult } from "../core/verification/result.ts";
 import { offlineOutcome, verifyDocument, type VerifyDeps } from "../core/verification/verifyDocument.ts";
 import type { Store } from "../store/port.ts";
@@ -11,8 +12,20 @@ import type { CertificateRecord } from "../store/records.ts";
 /** How many stored certificates' offline checks are remembered (about 2 KB each). */
 const OFFLINE_CACHE_ENTRIES = 50_000;
 
+/** What the shared database knows of a certificate's chain state: a change here means "ask the chain again". */
+function recordedVersion(record: CertificateRecord): string {
+  return `${record.status}|${record.statusUpdatedAt ?? ""}|${record.anchoredAt ?? ""}`;
+}
+
+type VerifierDeps = VerifyDeps & {
+  store: Store;
+  clock?: () => Date;
+  /** the ledger view keyed by a certificate's recorded version (see CachingLedgerView.atVersion) */
+  ledgerAt?: (version: string) => LedgerView;
+};
+
 export class Verifier {
-  readonly #deps: VerifyDeps & { store: Store; clock?: () => Date };
+  readonly #deps: VerifierDeps;
   /**
    * The offline checks of stored, anchored documents, by id: their fields, salts and proof no
    * longer change once anchored (re-anchoring after a chain loss changes `anchoredAt`), so a QR
@@ -21,7 +34,7 @@ export class Verifier {
    */
   readonly #offline = new Map<string, { leaf: string; anchoredAt: string | null; outcome: OfflineOutcome }>();
 
-  constructor(deps: VerifyDeps & { store: Store; clock?: () => Date }) {
+  constructor(deps: VerifierDeps) {
     this.#deps = deps;
   }
 
@@ -31,8 +44,10 @@ export class Verifier {
 
   async verifyDocument(document: unknown): Promise<VerificationResult> {
     const id = (document as { id?: unknown } | null)?.id;
-    const supersededBy = typeof id === "string" ? await this.#deps.store.findSuccessors(id) : [];
-    return verifyDocument(document, this.#deps, { now: this.#now(), supersededBy, lookupAnchorEvent: false });
+    const [supersededBy, record] =
+      typeof id === "string" ? await Promise.all([this.#deps.store.findSuccessors(id), this.#deps.store.getCertificate(id)]) : [[], null];
+    const ledger = record && this.#deps.ledgerAt ? this.#deps.ledgerAt(recordedVersion(record)) : this.#deps.ledger;
+    return verifyDocument(document, { ...this.#deps, ledger }, { now: this.#now(), supersededBy, lookupAnchorEvent: false });
   }
 
   /** A stored certificate by id; `presentedLeaf` is the `h` of the QR link, which must match. */
@@ -69,7 +84,8 @@ export class Verifier {
     const offline = this.#offlineOf(record);
     const batch = record.batchId === null ? null : await store.getBatch(record.batchId);
     const supersededBy = await store.findSuccessors(record.id);
-    const result = await checkAgainstChain(offline, this.#deps.ledger, {
+    const ledger = this.#deps.ledgerAt ? this.#deps.ledgerAt(recordedVersion(record)) : this.#deps.ledger;
+    const result = await checkAgainstChain(offline, ledger, {
       now: this.#now(),
       supersededBy,
       ...(batch?.txHash && batch.blockNumber !== null ? { knownAnchor: { txHash: batch.txHash, blockNumber: batch.blockNumber } } : {}),
