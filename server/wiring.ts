@@ -191,6 +191,12 @@ export function assembleRuntime(options: RuntimeOptions): Runtime {
     }
     const signers = await signerHealth();
     if (signers) checks.signers = signers;
+    const held = leases.heldSigners();
+    // informational (always ok): which replica anchors for which officer key
+    checks.leases = {
+      ok: true,
+      detail: held.length > 0 ? `replica ${leases.holder} anchors for ${held.join(", ")}` : `replica ${leases.holder} holds no officer key lease`,
+    };
     const counts = await store.countCertificates().catch(() => null);
     if (counts) checks.anchoring = { ok: true, detail: `${counts.pending} pending, ${counts.anchored} anchored` };
     return { ready: Object.values(checks).every((c) => c.ok), checks };

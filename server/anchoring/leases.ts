@@ -65,6 +65,11 @@ export class SignerLeases {
     return true;
   }
 
+  /** The officer keys whose lease this replica holds now. */
+  heldSigners(): string[] {
+    return [...this.#held.values()].map((h) => h.signer);
+  }
+
   /** Renews held leases in the background until `stop`. */
   start(): void {
     if (this.#timer) return;
