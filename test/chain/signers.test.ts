@@ -37,7 +37,7 @@ describe("officer signers", function () {
       dir = mkdtempSync(join(tmpdir(), "certledger-keystore-"));
       // a low scrypt cost keeps the test fast; the format is the standard one geth and ethers write
       for (const [i, officer] of officers.entries()) {
-        writeFileSync(join(dir, `officer-${i}.json`), await encryptKeystoreJson(officer, "correct horse battery", { scrypt: { N: 1 << 10 } }));
+        writeFileSync(join(dir, `officer-${i}.json`), await encryptKeystoreJson({ address: officer.address, privateKey: officer.privateKey }, "correct horse battery", { scrypt: { N: 1 << 10 } }));
       }
       writeFileSync(join(dir, "passphrase"), "correct horse battery\n", { mode: 0o600 });
     });
