@@ -252,24 +252,28 @@ export class PgStore implements Store {
   }
 
   async insertCertificates(certificates: NewCertificate[], idempotency?: IdempotencyRecord): Promise<void> {
-    // One statement for the whole request, however many certificates: arrays, not a row per round trip.
+    // One statement for the whole request, however many certificates. The rows travel as one JSON
+    // parameter: Node encodes JSON natively, where pg's array literals are escaped in JavaScript.
+    const rows = JSON.stringify(
+      certificates.map((c) => ({
+        id: c.id,
+        agency_id: c.agencyId,
+        type: c.type,
+        type_id: c.typeId,
+        leaf: c.leaf,
+        document: JSON.stringify(c.document),
+        supersedes: c.supersedes,
+        issued_by_key: c.issuedByKey,
+        created_at: c.createdAt,
+      })),
+    );
     const insert = async (on: Queryable): Promise<void> => {
       await this.#run(
         `INSERT INTO certificates (id, agency_id, type, type_id, leaf, document, state, supersedes, issued_by_key, created_at)
          SELECT id, agency_id, type, type_id, leaf, document, 'pending', supersedes, issued_by_key, created_at
-         FROM unnest($1::text[], $2::int[], $3::text[], $4::int[], $5::text[], $6::text[], $7::text[], $8::text[], $9::text[])
-           AS t (id, agency_id, type, type_id, leaf, document, supersedes, issued_by_key, created_at)`,
-        [
-          certificates.map((c) => c.id),
-          certificates.map((c) => c.agencyId),
-          certificates.map((c) => c.type),
-          certificates.map((c) => c.typeId),
-          certificates.map((c) => c.leaf),
-          certificates.map((c) => JSON.stringify(c.document)),
-          certificates.map((c) => c.supersedes),
-          certificates.map((c) => c.issuedByKey),
-          certificates.map((c) => c.createdAt),
-        ],
+         FROM json_to_recordset($1::json)
+           AS t (id text, agency_id int, type text, type_id int, leaf text, document text, supersedes text, issued_by_key text, created_at text)`,
+        [rows],
         on,
       );
     };
@@ -390,8 +394,8 @@ export class PgStore implements Store {
       );
       await this.#run(
         `UPDATE certificates c SET state = 'anchored', document = d.document, anchored_at = $1
-         FROM unnest($2::text[], $3::text[]) AS d (id, document) WHERE c.id = d.id AND c.batch_id = $4`,
-        [a.anchoredAt, a.documents.map((d) => d.id), a.documents.map((d) => JSON.stringify(d.document)), batchId],
+         FROM json_to_recordset($2::json) AS d (id text, document text) WHERE c.id = d.id AND c.batch_id = $3`,
+        [a.anchoredAt, JSON.stringify(a.documents.map((d) => ({ id: d.id, document: JSON.stringify(d.document) }))), batchId],
         client,
       );
     });
