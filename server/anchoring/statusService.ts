@@ -209,11 +209,11 @@ export class StatusService {
           if (certificate.batchId === null || certificate.leafIndex === null) continue;
           const batch = await this.#deps.store.getBatch(certificate.batchId);
           if (!batch) continue;
+          if (this.#deps.mayUseSigner && !(await this.#deps.mayUseSigner(batch.signer))) continue;
           const [onChain] = await ledger.leafStatus(batch.root, certificate.leafIndex);
           const [batchRevokedAt] = await ledger.batchRevocation(batch.root);
           if (chainName[Number(onChain)] === status || batchRevokedAt > 0n) continue;
           const signer = (await this.#deps.signerFor(certificate.agencyId)).address;
-          if (this.#deps.mayUseSigner && !(await this.#deps.mayUseSigner(signer))) continue;
           this.#deps.logger.warn({ certificate: certificate.id, status }, "the chain lost a status change; applying it again");
           const op = await this.#deps.store.createStatusOp({
             certificateId: certificate.id,
