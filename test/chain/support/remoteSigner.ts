@@ -8,7 +8,7 @@ export interface SignerProcess {
 }
 
 const tsx = createRequire(import.meta.url).resolve("tsx/cli");
-const script = new URL("./remoteSignerProcess.ts", import.meta.url).pathname;
+const script = new URL("../../../scripts/dev/remoteSigner.ts", import.meta.url).pathname;
 
 /** Starts the stand-in remote signer as its own process, holding `key`; resolves once it listens. */
 export async function startSignerProcess(key: string, port: number, options: { tamper?: boolean } = {}): Promise<SignerProcess> {

@@ -1,7 +1,10 @@
 /**
- * A stand-in for Web3Signer or Clef in tests: a separate process holding one key, answering JSON-RPC
- * `eth_accounts` and `eth_signTransaction` on 127.0.0.1:$SIGNER_PORT. DEV-ONLY: it signs whatever
- * it is asked to. With SIGNER_TAMPER=1 it signs other calldata than asked (a misbehaving signer).
+ * DEV-ONLY stand-in for Web3Signer or Clef, for trying REMOTE_SIGNER_URL and for the tests: a
+ * process of its own holding one key, answering JSON-RPC `eth_accounts` and `eth_signTransaction`
+ * on 127.0.0.1:$SIGNER_PORT. It signs whatever it is asked to, with no policy and no HSM: never
+ * use it for a real key. With SIGNER_TAMPER=1 (tests) it signs other calldata than asked.
+ *
+ *   SIGNER_TEST_KEY=0x… SIGNER_PORT=9000 npx tsx scripts/dev/remoteSigner.ts
  */
 import { createServer } from "node:http";
 import { Wallet } from "ethers";
