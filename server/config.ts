@@ -2,7 +2,7 @@ import { existsSync, readFileSync } from "node:fs";
 import { isIP } from "node:net";
 import { resolve } from "node:path";
 import { parse as parseDotenv } from "dotenv";
-import { EnvSchema, EXTERNAL_CHAIN_VARIABLES, type Env, type EnvVariable } from "./config/envSchema.ts";
+import { EnvSchema, EXTERNAL_CHAIN_VARIABLES, SIGNER_VARIABLES, type Env, type EnvVariable } from "./config/envSchema.ts";
 import type { LogLevel, TrustProxy } from "./config/parsers.ts";
 import { Secret } from "./config/secret.ts";
 
@@ -43,10 +43,20 @@ export type ChainConfig =
       readonly rpcUrl: string;
       readonly ledgerAddress: string;
       readonly registryAddress: string;
-      readonly signerKey: Secret;
+      readonly signers: SignerSources;
       /** Where event scans start; undefined means from block 0. */
       readonly deploymentBlock: number | undefined;
     };
+
+/** The officer keys of an external chain; at least one source is set. */
+export interface SignerSources {
+  /** a plaintext key in the environment */
+  readonly key: Secret | null;
+  /** an encrypted JSON keystore file, or a folder of them (one per officer) */
+  readonly keystore: { readonly path: string; readonly passphrase: { readonly value: Secret } | { readonly file: string } } | null;
+  /** a remote signer's JSON-RPC endpoint (eth_accounts, eth_signTransaction) */
+  readonly remoteUrl: string | null;
+}
 
 export interface Config {
   readonly port: number;
@@ -56,6 +66,8 @@ export interface Config {
   /** No trailing slash: verification links are `${publicUrl}/v/<id>?h=<leafHash>`. */
   readonly publicUrl: string;
   readonly logLevel: LogLevel;
+  /** `DATABASE_URL`: the shared PostgreSQL store; null: SQLite in `dataDir` */
+  readonly databaseUrl: Secret | null;
   readonly chain: ChainConfig;
   readonly anchoring: {
     readonly batchSize: number;
@@ -146,15 +158,25 @@ function definedOnly(env: NodeJS.ProcessEnv): Record<string, string> {
 
 function crossFieldIssues(isSet: (name: EnvVariable) => boolean, env: Env | undefined): ConfigIssue[] {
   const issues: ConfigIssue[] = [];
-  const present = EXTERNAL_CHAIN_VARIABLES.filter(isSet);
-  const external = present.length === EXTERNAL_CHAIN_VARIABLES.length;
+  const present = [...EXTERNAL_CHAIN_VARIABLES, ...SIGNER_VARIABLES].filter(isSet);
+  const hasSigner = SIGNER_VARIABLES.some(isSet);
+  const external = EXTERNAL_CHAIN_VARIABLES.every(isSet) && hasSigner;
   if (present.length > 0 && !external) {
+    const needs = `an external chain needs all of ${EXTERNAL_CHAIN_VARIABLES.join(", ")} and a signer (${SIGNER_VARIABLES.join(", ")}); set none of them for the embedded local chain`;
+    const said = `${present.join(", ")} ${present.length === 1 ? "is" : "are"} set`;
     for (const missing of EXTERNAL_CHAIN_VARIABLES.filter((name) => !isSet(name))) {
-      issues.push({
-        variable: missing,
-        message: `is missing: ${present.join(", ")} ${present.length === 1 ? "is" : "are"} set, and an external chain needs all of ${EXTERNAL_CHAIN_VARIABLES.join(", ")} (set none of them for the embedded local chain)`,
-      });
+      issues.push({ variable: missing, message: `is missing: ${said}, and ${needs}` });
     }
+    if (!hasSigner) issues.push({ variable: "SIGNER_KEY", message: `(or SIGNER_KEYSTORE or REMOTE_SIGNER_URL) is missing: ${said}, and ${needs}` });
+  }
+  if (isSet("SIGNER_KEYSTORE") && isSet("SIGNER_KEYSTORE_PASSPHRASE") === isSet("SIGNER_KEYSTORE_PASSPHRASE_FILE")) {
+    issues.push({
+      variable: "SIGNER_KEYSTORE_PASSPHRASE",
+      message: "set exactly one of SIGNER_KEYSTORE_PASSPHRASE and SIGNER_KEYSTORE_PASSPHRASE_FILE with SIGNER_KEYSTORE",
+    });
+  }
+  if (!isSet("SIGNER_KEYSTORE") && (isSet("SIGNER_KEYSTORE_PASSPHRASE") || isSet("SIGNER_KEYSTORE_PASSPHRASE_FILE"))) {
+    issues.push({ variable: "SIGNER_KEYSTORE", message: "is missing: a keystore passphrase is set without a keystore" });
   }
   if (present.length === 0 && isSet("DEPLOYMENT_BLOCK")) {
     issues.push({
@@ -189,16 +211,26 @@ function buildConfig(env: Env, cwd: string): Config {
   const port = env.PORT ?? CONFIG_DEFAULTS.PORT;
   const host = env.HOST ?? CONFIG_DEFAULTS.HOST;
   const chain: ChainConfig =
-    env.CHAIN_RPC_URL !== undefined &&
-    env.LEDGER_ADDRESS !== undefined &&
-    env.REGISTRY_ADDRESS !== undefined &&
-    env.SIGNER_KEY !== undefined
+    env.CHAIN_RPC_URL !== undefined && env.LEDGER_ADDRESS !== undefined && env.REGISTRY_ADDRESS !== undefined
       ? {
           mode: "external",
           rpcUrl: env.CHAIN_RPC_URL,
           ledgerAddress: env.LEDGER_ADDRESS,
           registryAddress: env.REGISTRY_ADDRESS,
-          signerKey: new Secret(env.SIGNER_KEY),
+          signers: {
+            key: env.SIGNER_KEY === undefined ? null : new Secret(env.SIGNER_KEY),
+            keystore:
+              env.SIGNER_KEYSTORE === undefined
+                ? null
+                : {
+                    path: resolve(cwd, env.SIGNER_KEYSTORE),
+                    passphrase:
+                      env.SIGNER_KEYSTORE_PASSPHRASE !== undefined
+                        ? { value: new Secret(env.SIGNER_KEYSTORE_PASSPHRASE) }
+                        : { file: resolve(cwd, env.SIGNER_KEYSTORE_PASSPHRASE_FILE ?? "") },
+                  },
+            remoteUrl: env.REMOTE_SIGNER_URL ?? null,
+          },
           deploymentBlock: env.DEPLOYMENT_BLOCK,
         }
       : { mode: "embedded", localChainPort: env.LOCAL_CHAIN_PORT ?? CONFIG_DEFAULTS.LOCAL_CHAIN_PORT };
@@ -209,6 +241,7 @@ function buildConfig(env: Env, cwd: string): Config {
     dataDir: resolve(cwd, env.DATA_DIR ?? CONFIG_DEFAULTS.DATA_DIR),
     publicUrl: env.PUBLIC_URL ?? `http://${hostForUrl(host)}:${port}`,
     logLevel: env.LOG_LEVEL ?? CONFIG_DEFAULTS.LOG_LEVEL,
+    databaseUrl: env.DATABASE_URL === undefined ? null : new Secret(env.DATABASE_URL),
     chain,
     anchoring: {
       batchSize: env.BATCH_SIZE ?? CONFIG_DEFAULTS.BATCH_SIZE,

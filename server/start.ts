@@ -1,4 +1,6 @@
+import { randomUUID } from "node:crypto";
 import { createServer, type Server } from "node:http";
+import { hostname } from "node:os";
 import { join } from "node:path";
 import { Wallet } from "ethers";
 import type { Logger } from "pino";
@@ -8,11 +10,12 @@ import { devAccountKeys } from "./chain/devAccounts.ts";
 import { Keyring } from "./chain/keyring.ts";
 import { startLocalChain, type LocalChain } from "./chain/localChain.ts";
 import { createProvider, readChainId } from "./chain/provider.ts";
+import { loadSigners } from "./chain/signers/loadSigners.ts";
 import type { Config } from "./config.ts";
 import { Keccak256 } from "./core/hashing/keccak.ts";
 import { builtinTypes } from "./core/registry/builtin.ts";
 import { loadTrustListFile } from "./services/trustListFile.ts";
-import { SqliteStore } from "./store/sqlite/sqliteStore.ts";
+import { openStore } from "./store/open.ts";
 import { assembleRuntime, type Runtime } from "./wiring.ts";
 
 const HOLDER_PRUNE_INTERVAL_MS = 3_600_000;
@@ -46,7 +49,17 @@ export async function startService(config: Config, io: { logger: Logger; print: 
     chainId = await readChainId(rpcUrl);
   }
   const provider = createProvider(rpcUrl, { chainId });
-  const store = SqliteStore.open(join(config.dataDir, "certledger.db"));
+  let opened;
+  try {
+    opened = await openStore({ databaseUrl: config.databaseUrl, dataDir: config.dataDir });
+  } catch (error) {
+    provider.destroy();
+    await localChain?.stop();
+    throw error;
+  }
+  const { store, holder: holderStore, shared } = opened;
+  // Replicas sharing PostgreSQL each need their own lease identity; a lone SQLite service reclaims its own at once.
+  const holder = shared ? `${hostname()}:${process.pid}:${randomUUID().slice(0, 8)}` : "local";
   try {
     let deployment: Deployment;
     const keysDir = join(config.dataDir, "keys");
@@ -76,7 +89,16 @@ export async function startService(config: Config, io: { logger: Logger; print: 
         ledger: config.chain.ledgerAddress,
         deploymentBlock: config.chain.deploymentBlock ?? 0,
       };
-      keyring = new Keyring(provider, [config.chain.signerKey.reveal()], keysDir);
+      const signers = await loadSigners(config.chain.signers);
+      keyring = new Keyring(provider, signers, keysDir, {
+        onKeyFile: (path, address) => {
+          logger.warn(
+            { path, signer: address },
+            "PLAINTEXT OFFICER KEY FILE IN USE OUTSIDE THE EMBEDDED DEFAULT: anyone who can read this file can issue for the agency; move the key into an encrypted keystore (SIGNER_KEYSTORE) or a remote signer (REMOTE_SIGNER_URL) and delete the file",
+          );
+        },
+      });
+      for (const signer of signers) logger.info({ signer: signer.address, origin: signer.origin }, "officer key available");
     }
 
     const runtime = assembleRuntime({
@@ -85,7 +107,7 @@ export async function startService(config: Config, io: { logger: Logger; print: 
       deployment,
       keyring,
       store,
-      holderStore: store.holder,
+      holderStore,
       types,
       keccak,
       logger,
@@ -95,6 +117,7 @@ export async function startService(config: Config, io: { logger: Logger; print: 
       anchoring: config.anchoring,
       trustedDeployments,
       chainReadTimeoutMs: config.chainReadTimeoutMs,
+      replica: { holder },
       // the embedded chain never reorganises: index to its head; elsewhere wait as anchoring does
       audit: {
         indexPath: join(config.dataDir, "audit-index.db"),
@@ -102,6 +125,7 @@ export async function startService(config: Config, io: { logger: Logger; print: 
       },
     });
     await runtime.recover();
+    runtime.leases.start();
     runtime.batcher.start();
     runtime.verificationCache.start();
     runtime.audit.start();
@@ -123,7 +147,10 @@ export async function startService(config: Config, io: { logger: Logger; print: 
     const address = server.address();
     const port = typeof address === "object" && address ? address.port : config.port;
     const url = `http://${config.host.includes(":") ? `[${config.host}]` : config.host}:${port}`;
-    logger.info({ url, publicUrl: config.publicUrl, mode: config.chain.mode, ledger: deployment.ledger }, "certledger listening");
+    logger.info(
+      { url, publicUrl: config.publicUrl, mode: config.chain.mode, store: shared ? "postgresql" : "sqlite", replica: holder, ledger: deployment.ledger },
+      "certledger listening",
+    );
 
     let stopping: Promise<void> | null = null;
     return {
@@ -140,6 +167,7 @@ export async function startService(config: Config, io: { logger: Logger; print: 
           });
           clearInterval(pruning);
           await runtime.batcher.stop();
+          await runtime.leases.stop();
           runtime.verificationCache.stop();
           await runtime.audit.stop();
           await runtime.holder.traces.stop();

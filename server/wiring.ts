@@ -2,7 +2,8 @@ import type { Express } from "express";
 import type { Provider } from "ethers";
 import type { Logger } from "pino";
 import { AnchorService } from "./anchoring/anchorService.ts";
-import { Batcher } from "./anchoring/batcher.ts";
+import { Batcher, type AnchoringGate } from "./anchoring/batcher.ts";
+import { DEFAULT_LEASE_OPTIONS, SignerLeases, type SignerLeasesOptions } from "./anchoring/leases.ts";
 import { StatusService } from "./anchoring/statusService.ts";
 import { AuditTrail, type AuditTrailOptions } from "./audit/auditTrail.ts";
 import type { Keyring } from "./chain/keyring.ts";
@@ -49,6 +50,12 @@ export interface RuntimeOptions {
   chainReadTimeoutMs?: number;
   /** live presentation lifetime and usage-trace retention; default 300 s and 180 days */
   holder?: { presentationTtlSeconds: number; usageTraceRetentionDays: number };
+  /**
+   * This process among replicas sharing the store: its lease holder id (unique per process with
+   * PostgreSQL; a fixed one with SQLite, whose single service process reclaims its leases at once
+   * after a restart) and lease timing. Default: "local", 5 s leases.
+   */
+  replica?: { holder: string; leases?: SignerLeasesOptions };
   /** the chain-event index; default: in memory, polling every second, confirmation depth 0 */
   audit?: Partial<AuditTrailOptions>;
   /** other deployments whose certificates this service verifies (its signed trust list); it always trusts its own */
@@ -69,6 +76,8 @@ export interface Runtime {
   /** chain-event index (start/stop its polling with the batcher) and reconciliation */
   audit: AuditTrail;
   holder: { access: HolderAccess; presentations: Presentations; traces: UsageTraces };
+  /** the officer keys this replica may use (start/stop with the batcher; stop releases them) */
+  leases: SignerLeases;
   /** finishes what a crash or an outage left undone; call once before `batcher.start()` */
   recover(): Promise<void>;
 }
@@ -98,6 +107,28 @@ export function assembleRuntime(options: RuntimeOptions): Runtime {
   const onChainChange = (): void => {
     verificationCache.invalidate();
   };
+  let wakeBatcher = (): void => undefined;
+  const leases = new SignerLeases(
+    {
+      store,
+      holder: options.replica?.holder ?? "local",
+      logger,
+      onAcquired: (signer) => {
+        // a key taken over from another replica: its nonce sequence moved on elsewhere
+        if (keyring.has(signer)) keyring.queue(signer).resync();
+        wakeBatcher();
+      },
+    },
+    options.replica?.leases ?? DEFAULT_LEASE_OPTIONS,
+  );
+  const mayUseSigner = async (signer: string): Promise<boolean> => keyring.has(signer) && (await leases.mayUse(signer));
+  const gate: AnchoringGate = {
+    mayUseSigner,
+    async mayAnchorFor(agencyId) {
+      const agency = await store.getAgency(agencyId);
+      return agency !== null && (await mayUseSigner(agency.signer));
+    },
+  };
   const anchors = new AnchorService(
     {
       store,
@@ -116,13 +147,16 @@ export function assembleRuntime(options: RuntimeOptions): Runtime {
     { confirmations: options.anchoring.confirmations, receiptTimeoutMs },
   );
   const statuses = new StatusService(
-    { store, provider: options.provider, ledger: options.deployment.ledger, signerFor, buildTree, onChainChange, logger, ...(options.clock ? { clock: options.clock } : {}) },
+    { store, provider: options.provider, ledger: options.deployment.ledger, signerFor, buildTree, onChainChange, mayUseSigner, logger, ...(options.clock ? { clock: options.clock } : {}) },
     { confirmations: options.anchoring.confirmations, receiptTimeoutMs },
   );
   const batcher = new Batcher(
-    { store, anchors, logger, ...(options.clock ? { clock: options.clock } : {}), metrics },
+    { store, anchors, logger, ...(options.clock ? { clock: options.clock } : {}), metrics, gate, afterRound: () => statuses.resumeOwned() },
     { batchSize: options.anchoring.batchSize, maxAgeMs: options.anchoring.batchMaxAgeMs, pollMs: options.anchoring.pollMs ?? 200 },
   );
+  wakeBatcher = () => {
+    batcher.wake();
+  };
   const issuance = new IssuanceService({
     store,
     types,
@@ -144,7 +178,14 @@ export function assembleRuntime(options: RuntimeOptions): Runtime {
     others: options.trustedDeployments ?? [],
     guard: guardedView,
   });
-  const verifier = new Verifier({ keccak, types, trust, store, ...(options.clock ? { clock: options.clock } : {}) });
+  const verifier = new Verifier({
+    keccak,
+    types,
+    trust,
+    trustAt: (version) => trust.withOwnView(guardedView(verificationCache.atVersion(version))),
+    store,
+    ...(options.clock ? { clock: options.clock } : {}),
+  });
   const now = options.clock ?? (() => new Date());
   const holderOptions = options.holder ?? { presentationTtlSeconds: 300, usageTraceRetentionDays: 180 };
   const traces = new UsageTraces({ holderStore: options.holderStore, now, retentionDays: holderOptions.usageTraceRetentionDays });
@@ -190,6 +231,19 @@ export function assembleRuntime(options: RuntimeOptions): Runtime {
       clearTimeout(timer);
     }
   };
+
+  /** Whether this replica's officer keys can sign (a remote signer may be down): anchoring waits if not. */
+  const signerHealth = async (): Promise<{ ok: boolean; detail: string } | null> => {
+    const agencies = await store.listAgencies().catch(() => []);
+    const used = agencies.filter((a) => keyring.has(a.signer)).map((a) => keyring.queue(a.signer).signer);
+    if (used.length === 0) return null;
+    const reports = await Promise.all(used.map(async (signer) => ({ signer, health: await signer.health() })));
+    const down = reports.filter((r) => !r.health.ok);
+    return down.length === 0
+      ? { ok: true, detail: `${reports.length} officer key(s) ready (${[...new Set(used.map((s) => s.origin))].join(", ")})` }
+      : { ok: false, detail: down.map((r) => `${r.signer.address}: ${r.health.detail}`).join("; ") };
+  };
+
   const readiness = async (): Promise<ReadinessReport> => {
     const results = await Promise.all([
       check("database", async () => {
@@ -210,9 +264,22 @@ export function assembleRuntime(options: RuntimeOptions): Runtime {
         const counts = await store.countCertificates();
         return `${counts.pending} pending, ${counts.anchored} anchored`;
       }),
+      check("signers", async () => {
+        const health = await signerHealth();
+        if (health && !health.ok) throw new Error(health.detail);
+        return health?.detail ?? "";
+      }),
     ]);
-    const checks: ReadinessReport["checks"] = Object.fromEntries(results);
-    return { ready: results.every(([, c]) => c.ok), checks };
+    const checks: ReadinessReport["checks"] = Object.fromEntries(results.filter(([name, c]) => name !== "signers" || !c.ok || c.detail !== ""));
+    const held = leases.heldSigners();
+    // informational (always ok): which replica anchors for which officer key
+    checks.leases = {
+      ok: true,
+      detail: held.length > 0 ? `replica ${leases.holder} anchors for ${held.join(", ")}` : `replica ${leases.holder} holds no officer key lease`,
+    };
+    // An officer signer that is down only delays anchoring: this replica still issues and verifies,
+    // so it stays in rotation (taking every replica out would stop verification too); the check says so.
+    return { ready: Object.entries(checks).every(([name, c]) => c.ok || name === "signers"), checks };
   };
 
   const app = createApp({
@@ -250,10 +317,11 @@ export function assembleRuntime(options: RuntimeOptions): Runtime {
     metrics,
     audit,
     holder,
+    leases,
     async recover() {
       await traces.prune();
       await checkSigners();
-      const resent = await anchors.recoverAnchored();
+      const resent = await anchors.recoverAnchored(mayUseSigner);
       if (resent > 0) logger.warn({ resent }, "batches the chain had lost were anchored again");
       await statuses.resumeUnfinished();
       const reapplied = await statuses.reapplyLostStatuses();

@@ -6,6 +6,13 @@
  *   --issue-seconds N    sustained issuance phase (default 60)
  *   --rate N             certificates per second offered (default 2000)
  *   --verify-seconds N   each autocannon phase (default 15)
+ *
+ * Then the store comparison, in the same run so the machine's load weighs on each alike: SQLite
+ * (one service), PostgreSQL with one replica and with three behind round-robin, each `npm start`
+ * on one external anvil, offered more than they can take so the figures are their ceilings:
+ *
+ *   --compare-seconds N  each store's issuance phase (default 20; 0 skips the comparison)
+ *   --compare-rate N     certificates per second offered there (default 6000)
  */
 import { mkdtemp, readFile, rm, writeFile, mkdir } from "node:fs/promises";
 import { createRequire } from "node:module";
@@ -16,6 +23,8 @@ import { parseArgs } from "node:util";
 import { spawn } from "node:child_process";
 import { sampleInputs } from "../../test/core/support/samples.ts";
 import { freePort, startServiceProcess, waitFor } from "../../test/e2e/serviceProcess.ts";
+import { histogramQuantile } from "./prometheus.ts";
+import { compareStores } from "./storeComparison.ts";
 
 interface AutocannonResult {
   requests: { average: number; total: number };
@@ -31,8 +40,12 @@ const { values: args } = parseArgs({
     "issue-seconds": { type: "string", default: "60" },
     rate: { type: "string", default: "2000" },
     "verify-seconds": { type: "string", default: "15" },
+    "compare-seconds": { type: "string", default: "20" },
+    "compare-rate": { type: "string", default: "6000" },
   },
 });
+const COMPARE_SECONDS = Number(args["compare-seconds"]);
+const COMPARE_RATE = Number(args["compare-rate"]);
 const ISSUE_SECONDS = Number(args["issue-seconds"]);
 const RATE = Number(args.rate);
 const VERIFY_SECONDS = Number(args["verify-seconds"]);
@@ -51,27 +64,6 @@ async function post(url: string, key: string, body: unknown): Promise<{ status: 
     body: JSON.stringify(body),
   });
   return { status: response.status, json: await response.json() };
-}
-
-/** The p-quantile of a Prometheus histogram, by linear interpolation inside the bucket. */
-function histogramQuantile(metrics: string, name: string, q: number): number | null {
-  const buckets = [...metrics.matchAll(new RegExp(`^${name}_bucket\\{le="([^"]+)"\\} (\\d+)`, "gm"))].map((m) => ({
-    le: m[1] === "+Inf" ? Infinity : Number(m[1]),
-    count: Number(m[2]),
-  }));
-  const total = buckets.at(-1)?.count ?? 0;
-  if (total === 0) return null;
-  const rank = q * total;
-  let previous = { le: 0, count: 0 };
-  for (const bucket of buckets) {
-    if (bucket.count >= rank) {
-      if (bucket.le === Infinity) return previous.le;
-      const share = (rank - previous.count) / Math.max(1, bucket.count - previous.count);
-      return previous.le + share * (bucket.le - previous.le);
-    }
-    previous = bucket;
-  }
-  return null;
 }
 
 async function main(): Promise<void> {
@@ -185,10 +177,12 @@ async function main(): Promise<void> {
       revocationSeenByNextVerification: true,
     };
     process.stdout.write(`${JSON.stringify(verification, null, 2)}\n`);
+    await service.stop();
+    const stores = COMPARE_SECONDS > 0 ? await compareStores({ root: ROOT, seconds: COMPARE_SECONDS, rate: COMPARE_RATE, requestItems: REQUEST_ITEMS }) : null;
     await mkdir(join(ROOT, "bench/results"), { recursive: true });
     await writeFile(
       join(ROOT, "bench/results/service.json"),
-      `${JSON.stringify({ measuredAt: new Date().toISOString(), node: process.version, cores: (await import("node:os")).cpus().length, issuance, verification }, null, 2)}\n`,
+      `${JSON.stringify({ measuredAt: new Date().toISOString(), node: process.version, cores: (await import("node:os")).cpus().length, issuance, verification, stores }, null, 2)}\n`,
     );
   } finally {
     await service.stop();

@@ -1,9 +1,9 @@
 import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import type { Command } from "commander";
-import { parseEther, Wallet } from "ethers";
+import { getAddress, isAddress, parseEther, Wallet } from "ethers";
 import { AgencyRegistry__factory } from "../../types/ethers-contracts/index.ts";
-import { signOfficerConsent } from "../../server/chain/officerConsent.ts";
+import { signOfficerConsent, type OfficerConsent } from "../../server/chain/officerConsent.ts";
 import { createApiKey } from "../../server/auth/apiKeys.ts";
 import { agencyMetadataHash } from "../../server/bootstrap/demoAgency.ts";
 import { Keccak256 } from "../../server/core/hashing/keccak.ts";
@@ -41,8 +41,9 @@ export function registerAdmin(program: Command): void {
     .requiredOption("--jurisdiction <code>", "six-digit administrative division code")
     .option("--types <names>", "certificate types it may issue, comma-separated, or all", "all")
     .option("--admin <address>", "the agency's own admin account (default on the embedded chain: the dev admin)")
+    .option("--officer <address>", "an officer key held outside this service (keystore or remote signer): no key file is written")
     .option(keyFile, keyFileHelp)
-    .action(async (o: { id: string; name: string; nameEn?: string; jurisdiction: string; types: string; admin?: string; keyFile?: string }) => {
+    .action(async (o: { id: string; name: string; nameEn?: string; jurisdiction: string; types: string; admin?: string; officer?: string; keyFile?: string }) => {
       const agencyId = Number(o.id);
       if (!Number.isInteger(agencyId) || agencyId < 1 || agencyId > 0xffffffff) throw new Error("--id must be an integer 1..4294967295");
       if (!builtinJurisdictions().has(o.jurisdiction)) throw new Error(`--jurisdiction ${o.jurisdiction} is not a known division code`);
@@ -56,21 +57,30 @@ export function registerAdmin(program: Command): void {
         const metadata = agencyMetadataHash(keccak, { name: o.name, nameEn: o.nameEn ?? null, jurisdiction: o.jurisdiction });
         await (await registry.registerAgency(agencyId, Number(o.jurisdiction), metadata, admin, typeMask(o.types))).wait();
 
-        const officer = Wallet.createRandom();
-        const keysDir = join(ctx.config.dataDir, "keys");
-        mkdirSync(keysDir, { recursive: true, mode: 0o700 });
-        writeFileSync(join(keysDir, `${officer.address}.key`), `${officer.privateKey}\n`, { mode: 0o600 });
-        // The service holds the key it just made, so it signs the key's consent to join this agency.
-        const latest = await ctx.provider.getBlock("latest");
         const devChain = devAdmin !== null && admin === devAdmin.address;
-        const consent = await signOfficerConsent(officer, {
-          registry: ctx.deployment.registry,
-          chainId: (await ctx.provider.getNetwork()).chainId,
-          agencyId,
-          deadline: (latest?.timestamp ?? Math.floor(Date.now() / 1000)) + (devChain ? 3600 : CONSENT_DAYS * 24 * 3600),
-        });
+        let officer: { address: string };
+        let consent: OfficerConsent | null = null;
+        if (o.officer) {
+          if (!isAddress(o.officer)) throw new Error("--officer must be a 0x address");
+          officer = { address: getAddress(o.officer) };
+        } else {
+          const created = Wallet.createRandom();
+          const keysDir = join(ctx.config.dataDir, "keys");
+          mkdirSync(keysDir, { recursive: true, mode: 0o700 });
+          writeFileSync(join(keysDir, `${created.address}.key`), `${created.privateKey}\n`, { mode: 0o600 });
+          if (!devAdmin) process.stderr.write("warning: a plaintext officer key file was written; on an external chain prefer --officer with a keystore or a remote signer\n");
+          officer = created;
+          // The service holds the key it just made, so it signs the key's consent to join this agency.
+          const latest = await ctx.provider.getBlock("latest");
+          consent = await signOfficerConsent(created, {
+            registry: ctx.deployment.registry,
+            chainId: (await ctx.provider.getNetwork()).chainId,
+            agencyId,
+            deadline: (latest?.timestamp ?? Math.floor(Date.now() / 1000)) + (devChain ? 3600 : CONSENT_DAYS * 24 * 3600),
+          });
+        }
         let officerAdded = false;
-        if (devChain) {
+        if (devChain && consent) {
           await (await governance.sendTransaction({ to: officer.address, value: parseEther("10") })).wait();
           await (await registry.connect(devAdmin).addOfficer(agencyId, officer.address, consent.deadline, consent.signature)).wait();
           officerAdded = true;
@@ -87,10 +97,12 @@ export function registerAdmin(program: Command): void {
           agencyId,
           officer: officer.address,
           officerAdded,
-          ...(officerAdded ? {} : { consent }),
+          ...(officerAdded || !consent ? {} : { consent }),
           next: officerAdded
             ? "create an issuer API key: certledger apikey create --role issuer --agency " + String(agencyId)
-            : `fund ${officer.address} with gas and have the agency admin call addOfficer(${agencyId}, ${officer.address}, ${consent.deadline}, ${consent.signature}) within ${CONSENT_DAYS} days`,
+            : consent
+              ? `fund ${officer.address} with gas and have the agency admin call addOfficer(${agencyId}, ${officer.address}, ${consent.deadline}, ${consent.signature}) within ${CONSENT_DAYS} days`
+              : `have the key ${officer.address} sign its EIP-712 OfficerConsent to agency ${agencyId} (docs/contracts.md), then the agency admin calls addOfficer(${agencyId}, ${officer.address}, deadline, signature)`,
         });
       });
     });

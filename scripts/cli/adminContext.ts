@@ -1,5 +1,4 @@
 import { readFileSync } from "node:fs";
-import { join } from "node:path";
 import { Wallet, type JsonRpcProvider } from "ethers";
 import { z } from "zod";
 import { deploymentFile, DeploymentSchema, type Deployment } from "../../server/bootstrap/deployment.ts";
@@ -7,11 +6,12 @@ import { devAccountKeys } from "../../server/chain/devAccounts.ts";
 import { startLocalChain, type LocalChain } from "../../server/chain/localChain.ts";
 import { createProvider, readChainId } from "../../server/chain/provider.ts";
 import { loadConfig, type Config } from "../../server/config.ts";
-import { SqliteStore } from "../../server/store/sqlite/sqliteStore.ts";
+import { openStore } from "../../server/store/open.ts";
+import type { Store } from "../../server/store/port.ts";
 
 export interface AdminContext {
   config: Config;
-  store: SqliteStore;
+  store: Store;
   provider: JsonRpcProvider;
   deployment: Deployment;
   /** the platform authority's key: the dev key on the embedded chain, --key-file otherwise */
@@ -59,7 +59,14 @@ export async function openAdminContext(options: { keyFile?: string | undefined }
     };
   }
   const provider = createProvider(rpcUrl, { chainId: deployment.chainId });
-  const store = SqliteStore.open(join(config.dataDir, "certledger.db"));
+  let store: Store;
+  try {
+    ({ store } = await openStore({ databaseUrl: config.databaseUrl, dataDir: config.dataDir }, { applicationName: "certledger-cli" }));
+  } catch (error) {
+    provider.destroy();
+    await local?.stop();
+    throw error;
+  }
   const embedded = config.chain.mode === "embedded";
   return {
     config,

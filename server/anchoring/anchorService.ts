@@ -235,11 +235,12 @@ export class AnchorService {
   /**
    * On start, beyond what `resume` does for unfinished batches: never assume the chain kept what it
    * once confirmed (a local chain killed hard loses its last blocks). Anchored batches whose root is
-   * gone are sent again; the same root cannot be anchored twice.
+   * gone are sent again (by the replica holding their officer key); the same root cannot be anchored twice.
    */
-  async recoverAnchored(): Promise<number> {
+  async recoverAnchored(mayUseSigner: (signer: string) => Promise<boolean> = () => Promise.resolve(true)): Promise<number> {
     let resent = 0;
     for (const batch of await this.#deps.store.listBatches(["anchored"])) {
+      if (!(await mayUseSigner(batch.signer))) continue;
       if (await this.isOnChain(batch)) continue;
       await this.resume(batch);
       resent++;

@@ -11,6 +11,12 @@ export interface BatcherOptions {
   pollMs: number;
 }
 
+/** Which batches this replica may anchor now: those of officer keys whose lease it holds. */
+export interface AnchoringGate {
+  mayAnchorFor(agencyId: number): Promise<boolean>;
+  mayUseSigner(signer: string): Promise<boolean>;
+}
+
 /**
  * Groups pending certificates per (agency, type) into batches: a group is cut when it reaches
  * `batchSize` or its oldest certificate is `maxAgeMs` old. One loop, so batches of a signer are
@@ -23,16 +29,30 @@ export class Batcher {
   readonly #logger: Logger;
   readonly #clock: () => Date;
   readonly #metrics: Metrics | undefined;
+  readonly #gate: AnchoringGate | undefined;
+  readonly #afterRound: (() => Promise<void>) | undefined;
   #timer: NodeJS.Timeout | null = null;
   #running: Promise<void> | null = null;
   #again = false;
   #stopped = true;
 
   constructor(
-    deps: { store: Store; anchors: AnchorService; logger: Logger; clock?: () => Date; metrics?: Metrics },
+    deps: {
+      store: Store;
+      anchors: AnchorService;
+      logger: Logger;
+      clock?: () => Date;
+      metrics?: Metrics;
+      /** replicas: only the batches of officer keys this replica holds; absent: every batch */
+      gate?: AnchoringGate;
+      /** more outbox work on the same loop (status changes recorded by other replicas) */
+      afterRound?: () => Promise<void>;
+    },
     options: BatcherOptions,
   ) {
     this.#metrics = deps.metrics;
+    this.#gate = deps.gate;
+    this.#afterRound = deps.afterRound;
     this.#store = deps.store;
     this.#anchors = deps.anchors;
     this.#logger = deps.logger;
@@ -88,11 +108,13 @@ export class Batcher {
   async runOnce(options: { flushAll?: boolean } = {}): Promise<BatchRecord[]> {
     const anchored: BatchRecord[] = [];
     for (const unfinished of await this.#store.listBatches(["prepared", "sent"])) {
+      if (this.#gate && !(await this.#gate.mayUseSigner(unfinished.signer))) continue;
       anchored.push(await this.#anchors.resume(unfinished));
       this.#metrics?.batchesAnchored.inc();
     }
     const now = this.#clock().getTime();
     for (const group of await this.#store.pendingGroups()) {
+      if (this.#gate && !(await this.#gate.mayAnchorFor(group.agencyId))) continue;
       let remaining = group.count;
       const due = options.flushAll === true || now - Date.parse(group.oldestCreatedAt) >= this.#options.maxAgeMs;
       while (remaining > 0 && (remaining >= this.#options.batchSize || due)) {
@@ -104,6 +126,7 @@ export class Batcher {
         remaining -= members.length;
       }
     }
+    await this.#afterRound?.();
     return anchored;
   }
 

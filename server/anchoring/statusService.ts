@@ -26,6 +26,10 @@ export interface StatusServiceDeps {
   buildTree(leaves: readonly string[]): BatchTree;
   /** told before a change is reported, so the next verification cannot see a stale answer */
   onChainChange?: () => void;
+  /** whether this replica may send with the officer key now (its lease); absent: always */
+  mayUseSigner?: (signer: string) => Promise<boolean>;
+  /** how often a change carried out by another replica is looked at while waiting for it */
+  pollMs?: number;
   logger: Logger;
   clock?: () => Date;
 }
@@ -47,6 +51,8 @@ const RESULT: Record<StatusOpKind, CertificateStatus> = { revoke: "revoked", sus
 export class StatusService {
   readonly #deps: StatusServiceDeps;
   readonly #options: { confirmations: number; receiptTimeoutMs: number };
+  /** operations being carried out by this process: a request and the outbox loop share one run */
+  readonly #inFlight = new Map<number, Promise<StatusOpRecord>>();
 
   constructor(deps: StatusServiceDeps, options: { confirmations: number; receiptTimeoutMs: number }) {
     this.#deps = deps;
@@ -78,7 +84,35 @@ export class StatusService {
       requestedBy: change.requestedBy,
       createdAt: this.#now(),
     });
+    if (this.#deps.mayUseSigner && !(await this.#deps.mayUseSigner(op.signer))) return this.#awaitElsewhere(op);
     return this.carryOut(op);
+  }
+
+  /** Another replica holds the officer key: it carries the recorded operation out; wait for the outcome. */
+  async #awaitElsewhere(op: StatusOpRecord): Promise<StatusOpRecord> {
+    const deadline = Date.now() + this.#options.receiptTimeoutMs * 2;
+    const pollMs = this.#deps.pollMs ?? 100;
+    while (Date.now() < deadline) {
+      const current = await this.#deps.store.getStatusOp(op.id);
+      if (current?.state === "done") {
+        this.#deps.onChainChange?.();
+        return current;
+      }
+      if (current?.state === "failed") throw new StatusChangeError("CHAIN_REJECTED", `The ledger refused the change: ${current.error ?? "no reason"}`);
+      await new Promise((resolve) => setTimeout(resolve, pollMs));
+    }
+    throw new Error(`status change ${op.id} is recorded but not confirmed yet; the replica holding the officer key will carry it out`);
+  }
+
+  /** Carries out the unfinished operations of the officer keys this replica holds (the outbox loop). */
+  async resumeOwned(): Promise<void> {
+    for (const op of await this.#deps.store.listStatusOps(["pending", "sent"])) {
+      if (this.#inFlight.has(op.id)) continue;
+      if (this.#deps.mayUseSigner && !(await this.#deps.mayUseSigner(op.signer))) continue;
+      await this.carryOut(op).catch((error: unknown) => {
+        this.#deps.logger.warn({ err: error, op: op.id }, "status change still unfinished");
+      });
+    }
   }
 
   async #calldata(op: StatusOpRecord): Promise<{ data: string; certificate: CertificateRecord }> {
@@ -101,8 +135,20 @@ export class StatusService {
   }
 
   /** Sends (or re-sends) an operation and waits for it; also used to resume after a crash. */
-  async carryOut(op: StatusOpRecord): Promise<StatusOpRecord> {
+  carryOut(op: StatusOpRecord): Promise<StatusOpRecord> {
+    const running = this.#inFlight.get(op.id);
+    if (running) return running;
+    const run = this.#carryOut(op).finally(() => this.#inFlight.delete(op.id));
+    this.#inFlight.set(op.id, run);
+    return run;
+  }
+
+  async #carryOut(listed: StatusOpRecord): Promise<StatusOpRecord> {
     const store = this.#deps.store;
+    // the listing may be older than a run that just finished: act on the operation as it is now
+    const op = (await store.getStatusOp(listed.id)) ?? listed;
+    if (op.state === "done") return op;
+    if (op.state === "failed") throw new StatusChangeError("CHAIN_REJECTED", `The ledger refused the change: ${op.error ?? "no reason"}`);
     const { data, certificate } = await this.#calldata(op);
     const signer = await this.#deps.signerFor(certificate.agencyId);
     let txHash = op.state === "sent" ? op.txHash : null;
@@ -174,16 +220,18 @@ export class StatusService {
           if (certificate.batchId === null || certificate.leafIndex === null) continue;
           const batch = await this.#deps.store.getBatch(certificate.batchId);
           if (!batch) continue;
+          if (this.#deps.mayUseSigner && !(await this.#deps.mayUseSigner(batch.signer))) continue;
           const [onChain] = await ledger.leafStatus(batch.agencyId, batch.root, certificate.leafIndex);
           const [batchRevokedAt] = await ledger.batchRevocation(batch.agencyId, batch.root);
           if (chainName[Number(onChain)] === status || batchRevokedAt > 0n) continue;
+          const signer = (await this.#deps.signerFor(certificate.agencyId)).address;
           this.#deps.logger.warn({ certificate: certificate.id, status }, "the chain lost a status change; applying it again");
           const op = await this.#deps.store.createStatusOp({
             certificateId: certificate.id,
             kind: status === "revoked" ? "revoke" : "suspend",
             reason: certificate.statusReason,
             note: certificate.statusNote,
-            signer: (await this.#deps.signerFor(certificate.agencyId)).address,
+            signer,
             requestedBy: "recovery",
             createdAt: this.#now(),
           });
@@ -223,6 +271,7 @@ export class StatusService {
   async resumeUnfinished(): Promise<number> {
     const unfinished = await this.#deps.store.listStatusOps(["pending", "sent"]);
     for (const op of unfinished) {
+      if (this.#deps.mayUseSigner && !(await this.#deps.mayUseSigner(op.signer))) continue;
       try {
         await this.carryOut(op);
       } catch (error) {

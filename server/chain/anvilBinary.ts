@@ -21,7 +21,7 @@ export function resolveAnvilBinary(platform: string = process.platform, arch: st
     throw new LocalChainError(
       "ANVIL_UNSUPPORTED_PLATFORM",
       `the embedded local chain (anvil) is not available for ${target}; supported: ${Object.keys(PLATFORM_PACKAGES).join(", ")}. ` +
-        "Point the service at a chain with CHAIN_RPC_URL, LEDGER_ADDRESS, REGISTRY_ADDRESS and SIGNER_KEY instead.",
+        "Point the service at a chain with CHAIN_RPC_URL, LEDGER_ADDRESS, REGISTRY_ADDRESS and an officer key (SIGNER_KEY, SIGNER_KEYSTORE or REMOTE_SIGNER_URL) instead.",
     );
   }
   const ownRequire = createRequire(import.meta.url);

@@ -16,6 +16,12 @@ export type HeadReader = Pick<Provider, "getBlockNumber">;
  * head block changes, when this service changes something on chain itself (`invalidate`, called
  * before it reports the change), or when the chain cannot be read (then every call goes through,
  * and fails as UNAVAILABLE).
+ *
+ * The head is polled, so on its own a change made by another replica (or anyone) is seen up to
+ * `pollMs` late, and a replica's `invalidate` reaches no other replica. Where the caller knows the
+ * certificate's status as the shared database records it, `atVersion` keys the answer by that
+ * version too: a status change confirmed by any replica is recorded before it is reported, so the
+ * next verification anywhere asks the chain again.
  */
 export class CachingLedgerView implements LedgerView {
   readonly ledger: string;
@@ -63,9 +69,24 @@ export class CachingLedgerView implements LedgerView {
     this.#epoch++;
   }
 
-  async verifyLeaf(agencyId: number, root: string, leaf: string, index: number, proof: readonly string[]): Promise<LeafView> {
+  /** This view with answers keyed by `version` as well (the certificate's recorded status and anchoring). */
+  atVersion(version: string): LedgerView {
+    return {
+      ledger: this.ledger,
+      verifyLeaf: (agencyId, root, leaf, index, proof) =>
+        this.#verifyLeaf(`${agencyId}:${root}:${leaf}:${index}:${proof.join(",")}|${version}`, agencyId, root, leaf, index, proof),
+      anchorEvent: (agencyId, root) => this.anchorEvent(agencyId, root),
+      statusEvent: (agencyId, root, leaf) => this.statusEvent(agencyId, root, leaf),
+      restorationEvent: (agencyId, root, leaf) => this.restorationEvent(agencyId, root, leaf),
+    };
+  }
+
+  verifyLeaf(agencyId: number, root: string, leaf: string, index: number, proof: readonly string[]): Promise<LeafView> {
+    return this.#verifyLeaf(`${agencyId}:${root}:${leaf}:${index}:${proof.join(",")}`, agencyId, root, leaf, index, proof);
+  }
+
+  async #verifyLeaf(key: string, agencyId: number, root: string, leaf: string, index: number, proof: readonly string[]): Promise<LeafView> {
     if (this.#head === null) return this.#inner.verifyLeaf(agencyId, root, leaf, index, proof);
-    const key = `${agencyId}:${root}:${leaf}:${index}:${proof.join(",")}`;
     const epoch = this.#epoch;
     const hit = this.#cache.get(key);
     if (hit?.epoch === epoch) return hit.view;

@@ -1,28 +1,42 @@
 import { readdirSync, readFileSync, statSync } from "node:fs";
 import { join } from "node:path";
-import { Wallet, type Provider } from "ethers";
+import type { Provider } from "ethers";
+import { isDevKey } from "./devAccounts.ts";
 import { SignerQueue } from "./signerQueue.ts";
+import type { TransactionSigner } from "./signers/transactionSigner.ts";
+import { WalletSigner } from "./signers/walletSigner.ts";
+
+export interface KeyringOptions {
+  /** told each time a plaintext key file is taken from `keysDir` (the service warns outside the embedded default) */
+  onKeyFile?: (path: string, address: string) => void;
+}
 
 /**
  * The officer keys this service signs with, by address, each with its one SignerQueue (one nonce
- * sequence per key). Keys come from the configuration (SIGNER_KEY, or the dev key of the embedded
- * chain) and from `<DATA_DIR>/keys/*.key` files (mode 0600) that the admin CLI writes for further
- * agencies. A deployment that needs an HSM or a KMS replaces this module.
+ * sequence per key). A key is any TransactionSigner: in memory (the embedded chain's dev key,
+ * SIGNER_KEY, a decrypted keystore) or remote (a signer over JSON-RPC, the key never here). The
+ * admin CLI of the embedded default writes further agencies' keys as `<DATA_DIR>/keys/*.key` files
+ * (mode 0600), read again when a key is missing.
  */
 export class Keyring {
   readonly #queues = new Map<string, SignerQueue>();
   readonly #provider: Provider;
   readonly #keysDir: string | null;
+  readonly #options: KeyringOptions;
 
-  /** `keysDir`: where the admin CLI writes keys of further agencies; read again when a key is missing. */
-  constructor(provider: Provider, privateKeys: readonly string[], keysDir: string | null = null) {
+  /** `keys`: signers, or plaintext private keys (hex). `keysDir`: where the admin CLI writes keys. */
+  constructor(provider: Provider, keys: readonly (string | TransactionSigner)[], keysDir: string | null = null, options: KeyringOptions = {}) {
     this.#provider = provider;
     this.#keysDir = keysDir;
-    for (const key of privateKeys) this.add(key);
-    if (keysDir) for (const key of Keyring.keysIn(keysDir)) this.add(key);
+    this.#options = options;
+    for (const key of keys) {
+      if (typeof key === "string") this.add(key);
+      else this.addSigner(key);
+    }
+    if (keysDir) this.#readKeysDir();
   }
 
-  static keysIn(dir: string): string[] {
+  static keysIn(dir: string): { path: string; key: string }[] {
     let names: string[];
     try {
       names = readdirSync(dir).filter((n) => n.endsWith(".key"));
@@ -32,21 +46,33 @@ export class Keyring {
     return names.map((name) => {
       const path = join(dir, name);
       if ((statSync(path).mode & 0o077) !== 0) throw new Error(`${path} must be readable by its owner only (chmod 600)`);
-      return readFileSync(path, "utf8").trim();
+      return { path, key: readFileSync(path, "utf8").trim() };
     });
   }
 
+  #readKeysDir(): void {
+    if (!this.#keysDir) return;
+    for (const { path, key } of Keyring.keysIn(this.#keysDir)) {
+      const signer = WalletSigner.fromPrivateKey(key, "key-file");
+      if (this.#queues.has(signer.address.toLowerCase())) continue;
+      this.addSigner(signer);
+      this.#options.onKeyFile?.(path, signer.address);
+    }
+  }
+
+  /** A plaintext private key (the dev key, SIGNER_KEY). */
   add(privateKey: string): string {
-    const wallet = new Wallet(privateKey, this.#provider);
-    const address = wallet.address.toLowerCase();
-    if (!this.#queues.has(address)) this.#queues.set(address, new SignerQueue(wallet));
-    return wallet.address;
+    return this.addSigner(WalletSigner.fromPrivateKey(privateKey, isDevKey(privateKey) ? "dev" : "environment"));
+  }
+
+  addSigner(signer: TransactionSigner): string {
+    const address = signer.address.toLowerCase();
+    if (!this.#queues.has(address)) this.#queues.set(address, new SignerQueue(signer, this.#provider));
+    return signer.address;
   }
 
   has(address: string): boolean {
-    if (!this.#queues.has(address.toLowerCase()) && this.#keysDir) {
-      for (const key of Keyring.keysIn(this.#keysDir)) this.add(key);
-    }
+    if (!this.#queues.has(address.toLowerCase())) this.#readKeysDir();
     return this.#queues.has(address.toLowerCase());
   }
 
@@ -55,5 +81,10 @@ export class Keyring {
     const queue = this.#queues.get(address.toLowerCase());
     if (!queue) throw new Error(`no signing key for ${address} in this service's keyring`);
     return queue;
+  }
+
+  /** Every signer held, for readiness. */
+  signers(): TransactionSigner[] {
+    return [...this.#queues.values()].map((q) => q.signer);
   }
 }

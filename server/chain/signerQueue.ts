@@ -1,4 +1,5 @@
-import { Transaction, isError, type TransactionReceipt, type TransactionResponse, type Wallet } from "ethers";
+import { Transaction, isError, type Provider, type TransactionReceipt, type TransactionResponse } from "ethers";
+import type { TransactionSigner } from "./signers/transactionSigner.ts";
 
 export interface SignedTransaction {
   nonce: number;
@@ -18,17 +19,22 @@ export interface TransactionCall {
  * sending still leaves its hash in the durable store.
  */
 export class SignerQueue {
-  readonly #wallet: Wallet;
+  readonly #signer: TransactionSigner;
+  readonly #provider: Provider;
   #nextNonce: number | null = null;
   #tail: Promise<unknown> = Promise.resolve();
 
-  constructor(wallet: Wallet) {
-    if (!wallet.provider) throw new TypeError("the signer must be connected to a provider");
-    this.#wallet = wallet;
+  constructor(signer: TransactionSigner, provider: Provider) {
+    this.#signer = signer;
+    this.#provider = provider;
   }
 
   get address(): string {
-    return this.#wallet.address;
+    return this.#signer.address;
+  }
+
+  get signer(): TransactionSigner {
+    return this.#signer;
   }
 
   /** Runs `job` after every job queued before it. */
@@ -44,20 +50,19 @@ export class SignerQueue {
    */
   send(call: TransactionCall, record: (signed: SignedTransaction) => Promise<void>): Promise<TransactionResponse> {
     return this.#serialise(async () => {
-      const provider = this.#wallet.provider;
-      if (!provider) throw new TypeError("the signer lost its provider");
-      const nonce = this.#nextNonce ?? (await provider.getTransactionCount(this.#wallet.address, "pending"));
+      const provider = this.#provider;
+      const nonce = this.#nextNonce ?? (await provider.getTransactionCount(this.#signer.address, "pending"));
       const [gasLimit, fees, network] = await Promise.all([
-        provider.estimateGas({ ...call, from: this.#wallet.address }),
+        provider.estimateGas({ ...call, from: this.#signer.address }),
         provider.getFeeData(),
         provider.getNetwork(),
       ]);
-      const signed = await this.#wallet.signTransaction({
+      if (fees.maxFeePerGas === null || fees.maxPriorityFeePerGas === null) throw new Error("the chain offers no EIP-1559 fee data");
+      const signed = await this.#signer.signTransaction({
         ...call,
         nonce,
         chainId: network.chainId,
         gasLimit: (gasLimit * 12n) / 10n,
-        type: 2,
         maxFeePerGas: fees.maxFeePerGas,
         maxPriorityFeePerGas: fees.maxPriorityFeePerGas,
       });
@@ -77,10 +82,8 @@ export class SignerQueue {
 
   /** Waits for `confirmations` blocks on top of the transaction; null if the chain does not know it. */
   async waitFor(hash: string, confirmations: number, timeoutMs: number): Promise<TransactionReceipt | null> {
-    const provider = this.#wallet.provider;
-    if (!provider) throw new TypeError("the signer lost its provider");
     try {
-      return await provider.waitForTransaction(hash, confirmations, timeoutMs);
+      return await this.#provider.waitForTransaction(hash, confirmations, timeoutMs);
     } catch (error) {
       if (isError(error, "TIMEOUT")) return null;
       throw error;
@@ -89,9 +92,7 @@ export class SignerQueue {
 
   /** Whether the chain knows the transaction, mined or pending. */
   async isKnown(hash: string): Promise<boolean> {
-    const provider = this.#wallet.provider;
-    if (!provider) throw new TypeError("the signer lost its provider");
-    return (await provider.getTransaction(hash)) !== null;
+    return (await this.#provider.getTransaction(hash)) !== null;
   }
 
   /** Forgets the nonce sequence: the next transaction reads it from the chain again. */

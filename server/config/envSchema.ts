@@ -3,6 +3,7 @@ import {
   blankToUndefined,
   byteSize,
   corsOrigins,
+  databaseUrl,
   ethAddress,
   host,
   httpUrl,
@@ -28,6 +29,11 @@ export const EnvSchema = z.object({
   LEDGER_ADDRESS: optional(ethAddress),
   REGISTRY_ADDRESS: optional(ethAddress),
   SIGNER_KEY: optional(privateKey),
+  SIGNER_KEYSTORE: optional(z.string()),
+  SIGNER_KEYSTORE_PASSPHRASE: optional(z.string()),
+  SIGNER_KEYSTORE_PASSPHRASE_FILE: optional(z.string()),
+  REMOTE_SIGNER_URL: optional(httpUrl("the JSON-RPC endpoint of a remote signer").transform((url) => url.href)),
+  DATABASE_URL: optional(databaseUrl),
   DEPLOYMENT_BLOCK: optional(integer(0, Number.MAX_SAFE_INTEGER)),
   CONFIRMATIONS: optional(integer(1, 100)),
   CHAIN_READ_TIMEOUT_MS: optional(integer(100, 60_000)),
@@ -49,10 +55,12 @@ export type EnvVariable = keyof z.input<typeof EnvSchema>;
 
 export const ENV_VARIABLES = Object.keys(EnvSchema.shape) as readonly EnvVariable[];
 
-/** The four variables that, all together, select an external chain instead of the embedded one. */
+/** The three variables that, all together and with a signer, select an external chain instead of the embedded one. */
 export const EXTERNAL_CHAIN_VARIABLES = [
   "CHAIN_RPC_URL",
   "LEDGER_ADDRESS",
   "REGISTRY_ADDRESS",
-  "SIGNER_KEY",
 ] as const satisfies readonly EnvVariable[];
+
+/** Where officer keys come from on an external chain: at least one of these. */
+export const SIGNER_VARIABLES = ["SIGNER_KEY", "SIGNER_KEYSTORE", "REMOTE_SIGNER_URL"] as const satisfies readonly EnvVariable[];

@@ -54,6 +54,16 @@ export function httpUrl(what: string) {
   });
 }
 
+/** `postgres://user:password@host:port/database`: never echoed (it carries a password). */
+export const databaseUrl = z.string().refine((raw) => {
+  try {
+    const url = new URL(raw);
+    return (url.protocol === "postgres:" || url.protocol === "postgresql:") && url.pathname.length > 1;
+  } catch {
+    return false;
+  }
+}, "must be a postgres:// or postgresql:// URL naming a database (postgres://user:password@host:5432/certledger)");
+
 export const publicUrl = httpUrl("the base of verification links in QR codes").transform((url, ctx) => {
   if (url.search !== "" || url.hash !== "" || url.username !== "" || url.password !== "") {
     ctx.addIssue({ code: "custom", message: "must have no query, fragment or credentials" });

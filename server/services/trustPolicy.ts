@@ -16,23 +16,26 @@ export function serviceTrustPolicy(options: {
   others: readonly TrustedDeployment[];
   /** wraps each view of another deployment the way `ownView` is wrapped (the service's chain breaker) */
   guard?: (view: LedgerView) => LedgerView;
-}): TrustPolicy {
-  const { own, ownView, provider } = options;
+}): TrustPolicy & { withOwnView(view: LedgerView): TrustPolicy } {
+  const { own, provider } = options;
   const anchors = TrustAnchors.of([...options.others, own]);
   const views = new Map<string, LedgerView>();
-  return {
+  const otherView = (ledger: string): LedgerView => {
+    const key = ledger.toLowerCase();
+    let view = views.get(key);
+    if (!view) {
+      const plain = new EthersLedgerView(provider, ledger);
+      view = options.guard ? options.guard(plain) : plain;
+      views.set(key, view);
+    }
+    return view;
+  };
+  const policy = (ownView: LedgerView): TrustPolicy => ({
     anchors,
     ledgerFor(deployment) {
       if (deployment.chainId !== own.chainId) return null;
-      const key = deployment.ledger.toLowerCase();
-      if (key === own.ledger.toLowerCase()) return ownView;
-      let view = views.get(key);
-      if (!view) {
-        const plain = new EthersLedgerView(provider, deployment.ledger);
-        view = options.guard ? options.guard(plain) : plain;
-        views.set(key, view);
-      }
-      return view;
+      return deployment.ledger.toLowerCase() === own.ledger.toLowerCase() ? ownView : otherView(deployment.ledger);
     },
-  };
+  });
+  return { ...policy(options.ownView), withOwnView: policy };
 }

@@ -1,5 +1,6 @@
 import { unknownCertificateResult, type OfflineOutcome } from "../core/verification/engine.ts";
 import type { VerificationResult } from "../core/verification/result.ts";
+import type { TrustPolicy } from "../core/verification/trust.ts";
 import { offlineOutcome, verifyDocument, verifyOutcome, type VerifyDeps } from "../core/verification/verifyDocument.ts";
 import type { Store } from "../store/port.ts";
 import type { CertificateRecord } from "../store/records.ts";
@@ -7,12 +8,24 @@ import type { CertificateRecord } from "../store/records.ts";
 /** How many stored certificates' offline checks are remembered (about 2 KB each). */
 const OFFLINE_CACHE_ENTRIES = 50_000;
 
+/** What the shared database knows of a certificate's chain state: a change here means "ask the chain again". */
+function recordedVersion(record: CertificateRecord): string {
+  return `${record.status}|${record.statusUpdatedAt ?? ""}|${record.anchoredAt ?? ""}`;
+}
+
+type VerifierDeps = VerifyDeps & {
+  store: Store;
+  clock?: () => Date;
+  /** the trust policy whose own ledger view keys its answers by a certificate's recorded version (see CachingLedgerView.atVersion) */
+  trustAt?: (version: string) => TrustPolicy;
+};
+
 /**
  * Verification as the service offers it: documents sent to `POST /verify`, and certificates it
  * stores, looked up by the id in a QR link. Either way the chain decides, never the database.
  */
 export class Verifier {
-  readonly #deps: VerifyDeps & { store: Store; clock?: () => Date };
+  readonly #deps: VerifierDeps;
   /**
    * The offline checks of stored, anchored documents, by id: their fields, salts and proof no
    * longer change once anchored (re-anchoring after a chain loss changes `anchoredAt`), so a QR
@@ -21,7 +34,7 @@ export class Verifier {
    */
   readonly #offline = new Map<string, { leaf: string; anchoredAt: string | null; outcome: OfflineOutcome }>();
 
-  constructor(deps: VerifyDeps & { store: Store; clock?: () => Date }) {
+  constructor(deps: VerifierDeps) {
     this.#deps = deps;
   }
 
@@ -31,8 +44,10 @@ export class Verifier {
 
   async verifyDocument(document: unknown): Promise<VerificationResult> {
     const id = (document as { id?: unknown } | null)?.id;
-    const supersededBy = typeof id === "string" ? await this.#deps.store.findSuccessors(id) : [];
-    return verifyDocument(document, this.#deps, { now: this.#now(), supersededBy, lookupAnchorEvent: false });
+    const [supersededBy, record] =
+      typeof id === "string" ? await Promise.all([this.#deps.store.findSuccessors(id), this.#deps.store.getCertificate(id)]) : [[], null];
+    const trust = record ? this.#trustOf(record) : this.#deps.trust;
+    return verifyDocument(document, { ...this.#deps, trust }, { now: this.#now(), supersededBy, lookupAnchorEvent: false });
   }
 
   /** A stored certificate by id; `presentedLeaf` is the `h` of the QR link, which must match. */
@@ -69,12 +84,16 @@ export class Verifier {
     const offline = this.#offlineOf(record);
     const batch = record.batchId === null ? null : await store.getBatch(record.batchId);
     const supersededBy = await store.findSuccessors(record.id);
-    const result = await verifyOutcome(offline, this.#deps.trust, {
+    const result = await verifyOutcome(offline, this.#trustOf(record), {
       now: this.#now(),
       supersededBy,
       ...(batch?.txHash && batch.blockNumber !== null ? { knownAnchor: { txHash: batch.txHash, blockNumber: batch.blockNumber } } : {}),
     });
     return { record, result };
+  }
+
+  #trustOf(record: CertificateRecord): TrustPolicy {
+    return this.#deps.trustAt ? this.#deps.trustAt(recordedVersion(record)) : this.#deps.trust;
   }
 
   #offlineOf(record: CertificateRecord): OfflineOutcome {

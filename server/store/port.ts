@@ -57,6 +57,11 @@ export interface CompletedStatusOp {
   statusReason: string | null;
 }
 
+/** The lease on an officer key: whoever holds it is the only writer for that key (one nonce sequence). */
+export function signerLeaseName(address: string): string {
+  return `signer:${address.toLowerCase()}`;
+}
+
 /**
  * The storage port. Every method that changes more than one row does it atomically, so a crash
  * between any two calls leaves a state the pipeline can resume from.
@@ -109,4 +114,19 @@ export interface Store {
   listStatusOps(states: StatusOpState[]): Promise<StatusOpRecord[]>;
   /** completed status operations of a certificate, oldest first */
   statusHistory(certificateId: string): Promise<StatusOpRecord[]>;
+
+  /**
+   * Leases (one holder per name at a time, timed by the database's clock where it has one). A grant
+   * carries a fencing token, unique and increasing across the database: once a lease on
+   * `signerLeaseName(s)` has ever been granted, the outbox writes of signer `s` (creating, sending,
+   * confirming or failing its batches and status operations) commit only through the store instance
+   * that holds its current token, and otherwise throw `FencedOutError`.
+   * `acquireLease` returns the token, or null while another holder's lease runs; the holder that
+   * already has it keeps its token.
+   */
+  acquireLease(name: string, holder: string, ttlMs: number): Promise<number | null>;
+  /** Extends a lease still held with this token; false when it expired or was taken. */
+  renewLease(name: string, holder: string, token: number, ttlMs: number): Promise<boolean>;
+  /** Lets the lease go at once (its token still fences until another holder takes it). */
+  releaseLease(name: string, holder: string, token: number): Promise<void>;
 }

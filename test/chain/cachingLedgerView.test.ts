@@ -66,6 +66,19 @@ describe("CachingLedgerView", () => {
     expect(calls).to.equal(2);
   });
 
+  it("asks the chain again when the recorded version changed, before this replica sees the new head", async () => {
+    cache.start();
+    await headRead();
+    const at = (version: string) => cache.atVersion(version).verifyLeaf(1, "0xroot", "0xleaf", 0, ["0xsibling"]);
+    expect((await at("active||t1")).status).to.equal("active");
+    expect((await at("active||t1")).status).to.equal("active");
+    expect(calls).to.equal(1);
+    // another replica revoked it: the shared database says so; this replica's head poll has not run yet
+    status = "revoked";
+    expect((await at("revoked|t2|t1")).status).to.equal("revoked");
+    expect(calls).to.equal(2);
+  });
+
   it("answers again from the cache while the head stands still", async () => {
     cache.start();
     await headRead();

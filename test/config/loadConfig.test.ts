@@ -43,6 +43,7 @@ describe("loadConfig", () => {
       dataDir: "/srv/certledger/data",
       publicUrl: "http://127.0.0.1:3000",
       logLevel: "info",
+      databaseUrl: null,
       chain: { mode: "embedded", localChainPort: 8545 },
       anchoring: { batchSize: 1000, batchMaxAgeMs: 1000, confirmations: 1 },
       chainReadTimeoutMs: 2000,
@@ -101,7 +102,7 @@ describe("loadConfig", () => {
     expect(config.chain.rpcUrl).to.equal("https://rpc.example.org/v1");
     expect(config.chain.ledgerAddress).to.equal(LEDGER);
     expect(config.chain.deploymentBlock).to.equal(123456);
-    expect(config.chain.signerKey.reveal()).to.equal(DEV_KEY);
+    expect(config.chain.signers.key?.reveal()).to.equal(DEV_KEY);
   });
 
   it("normalises addresses to their checksum form and keys to 0x lowercase", () => {
@@ -112,7 +113,7 @@ describe("loadConfig", () => {
     });
     if (config.chain.mode !== "external") expect.fail("expected the external mode");
     expect(config.chain.ledgerAddress).to.equal(LEDGER);
-    expect(config.chain.signerKey.reveal()).to.equal(DEV_KEY);
+    expect(config.chain.signers.key?.reveal()).to.equal(DEV_KEY);
   });
 
   it("never prints the signer key, whether logged, stringified or inspected", () => {
@@ -121,7 +122,7 @@ describe("loadConfig", () => {
     expect(JSON.stringify(config)).not.to.include(secretHex);
     expect(inspect(config, { depth: 10 })).not.to.include(secretHex);
     if (config.chain.mode !== "external") expect.fail("expected the external mode");
-    expect(String(config.chain.signerKey)).not.to.include(secretHex);
+    expect(String(config.chain.signers.key)).not.to.include(secretHex);
   });
 
   it("derives PUBLIC_URL from HOST and PORT, pointing wildcard binds at localhost", () => {
@@ -179,6 +180,40 @@ describe("loadConfig", () => {
     const issues = issuesOf({ CHAIN_RPC_URL: EXTERNAL.CHAIN_RPC_URL, SIGNER_KEY: DEV_KEY });
     expect(Object.keys(issues).sort()).to.deep.equal(["LEDGER_ADDRESS", "REGISTRY_ADDRESS"]);
     expect(issues.LEDGER_ADDRESS).to.match(/CHAIN_RPC_URL, SIGNER_KEY are set/);
+  });
+
+  it("selects PostgreSQL with DATABASE_URL, never echoing it, and refuses other URLs without echoing them", () => {
+    const url = "postgres://certledger:s3cret-pw@db.internal:5432/certledger";
+    const config = load({ DATABASE_URL: url });
+    expect(config.databaseUrl?.reveal()).to.equal(url);
+    expect(JSON.stringify(config)).not.to.include("s3cret-pw");
+    expect(inspect(config, { depth: 5 })).not.to.include("s3cret-pw");
+    const issues = issuesOf({ DATABASE_URL: "mysql://u:hunter2@db/x" });
+    expect(issues.DATABASE_URL).to.match(/postgres:\/\//);
+    expect(issues.DATABASE_URL).not.to.include("hunter2");
+    expect(issuesOf({ DATABASE_URL: "postgres://db.internal:5432" }).DATABASE_URL).to.match(/naming a database/);
+  });
+
+  it("takes officer keys from a keystore or a remote signer instead of SIGNER_KEY", () => {
+    const chain = { CHAIN_RPC_URL: EXTERNAL.CHAIN_RPC_URL, LEDGER_ADDRESS: LEDGER, REGISTRY_ADDRESS: REGISTRY };
+    const keystore = load({ ...chain, SIGNER_KEYSTORE: "keys/officer.json", SIGNER_KEYSTORE_PASSPHRASE_FILE: "/run/secrets/pass" });
+    expect(keystore.chain.mode === "external" && keystore.chain.signers).to.deep.equal({
+      key: null,
+      keystore: { path: "/srv/certledger/keys/officer.json", passphrase: { file: "/run/secrets/pass" } },
+      remoteUrl: null,
+    });
+    const withPassphrase = load({ ...chain, SIGNER_KEYSTORE: "/k", SIGNER_KEYSTORE_PASSPHRASE: "correct horse" });
+    expect(JSON.stringify(withPassphrase)).not.to.include("correct horse");
+    const remote = load({ ...chain, REMOTE_SIGNER_URL: "http://127.0.0.1:9000" });
+    expect(remote.chain.mode === "external" && remote.chain.signers.remoteUrl).to.equal("http://127.0.0.1:9000/");
+  });
+
+  it("refuses an external chain without a signer, and a keystore without exactly one passphrase source", () => {
+    const chain = { CHAIN_RPC_URL: EXTERNAL.CHAIN_RPC_URL, LEDGER_ADDRESS: LEDGER, REGISTRY_ADDRESS: REGISTRY };
+    expect(issuesOf(chain).SIGNER_KEY).to.match(/SIGNER_KEYSTORE or REMOTE_SIGNER_URL/);
+    expect(issuesOf({ ...chain, SIGNER_KEYSTORE: "/k" }).SIGNER_KEYSTORE_PASSPHRASE).to.match(/exactly one/);
+    expect(issuesOf({ ...chain, SIGNER_KEYSTORE: "/k", SIGNER_KEYSTORE_PASSPHRASE: "a", SIGNER_KEYSTORE_PASSPHRASE_FILE: "/p" }).SIGNER_KEYSTORE_PASSPHRASE).to.match(/exactly one/);
+    expect(issuesOf({ SIGNER_KEYSTORE_PASSPHRASE: "a" }).SIGNER_KEYSTORE).to.match(/without a keystore/);
   });
 
   it("refuses bad chain values without echoing them", () => {

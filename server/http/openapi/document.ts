@@ -144,7 +144,7 @@ export function openApiDocument(): Record<string, unknown> {
       "/healthz": { get: { summary: "Liveness", responses: { "200": { description: "The process is up" } } } },
       "/readyz": {
         get: {
-          summary: "Readiness: chain and database reachable",
+          summary: "Readiness: chain, database and officer signers reachable; which replica anchors for which officer key",
           responses: { "200": { description: "Ready" }, "503": { description: "Not ready (see checks)" } },
         },
       },

@@ -95,5 +95,13 @@ export const MIGRATIONS: readonly string[] = [
     PRIMARY KEY (api_key_id, key)
   );
   `,
+  `
+  CREATE TABLE leases (
+    name TEXT PRIMARY KEY,
+    holder TEXT NOT NULL,
+    token INTEGER NOT NULL UNIQUE,
+    expires_at INTEGER NOT NULL
+  );
+  `,
   HOLDER_MIGRATION,
 ];

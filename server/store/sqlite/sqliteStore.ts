@@ -1,5 +1,6 @@
 import type { SQLInputValue } from "node:sqlite";
-import type { AnchoredBatch, CompletedStatusOp, NewBatch, NewStatusOp, PendingGroup, Store } from "../port.ts";
+import { FencedOutError } from "../errors.ts";
+import { signerLeaseName, type AnchoredBatch, type CompletedStatusOp, type NewBatch, type NewStatusOp, type PendingGroup, type Store } from "../port.ts";
 import type {
   AgencyRecord,
   ApiKeyRecord,
@@ -116,6 +117,15 @@ function toAgency(r: Row): AgencyRecord {
   };
 }
 
+/** The port promises rejections, never synchronous throws, whatever the adapter does inside. */
+function attempt<T>(work: () => T): Promise<T> {
+  try {
+    return Promise.resolve(work());
+  } catch (error) {
+    return Promise.reject(error instanceof Error ? error : new Error(String(error)));
+  }
+}
+
 const placeholders = (n: number): string => Array.from({ length: n }, () => "?").join(", ");
 
 /**
@@ -126,6 +136,8 @@ export class SqliteStore implements Store {
   readonly #sqlite: SqliteDatabase;
   /** the holder's secrets, presentations and usage traces, in the same file */
   readonly holder: HolderStore;
+  /** fencing tokens of the leases this instance holds */
+  readonly #held = new Set<number>();
 
   private constructor(sqlite: SqliteDatabase) {
     this.#sqlite = sqlite;
@@ -171,6 +183,22 @@ export class SqliteStore implements Store {
 
   #run(sql: string, ...params: SQLInputValue[]): number {
     return Number(this.#stmt(sql).run(...params).changes);
+  }
+
+  /** Inside a write transaction: refuses the write when another instance holds the signer's lease. */
+  #fence(signer: string): void {
+    const row = this.#get("SELECT token FROM leases WHERE name = ?", signerLeaseName(signer));
+    if (row && !this.#held.has(num(row.token))) throw new FencedOutError(signer);
+  }
+
+  #fenceBatch(batchId: number): void {
+    const row = this.#get("SELECT signer FROM batches WHERE id = ?", batchId);
+    if (row) this.#fence(str(row.signer));
+  }
+
+  #fenceStatusOp(opId: number): void {
+    const row = this.#get("SELECT signer FROM status_ops WHERE id = ?", opId);
+    if (row) this.#fence(str(row.signer));
   }
 
   ping(): Promise<void> {
@@ -235,7 +263,8 @@ export class SqliteStore implements Store {
   insertCertificates(certificates: NewCertificate[], idempotency?: IdempotencyRecord): Promise<void> {
     const insert = `INSERT INTO certificates (id, agency_id, type, type_id, leaf, document, state, supersedes, issued_by_key, created_at)
                     VALUES (?, ?, ?, ?, ?, ?, 'pending', ?, ?, ?)`;
-    this.#transaction(() => {
+    return attempt(() => {
+      this.#transaction(() => {
       for (const c of certificates) {
         this.#run(insert, c.id, c.agencyId, c.type, c.typeId, c.leaf, JSON.stringify(c.document), c.supersedes, c.issuedByKey, c.createdAt);
       }
@@ -245,8 +274,8 @@ export class SqliteStore implements Store {
           idempotency.apiKeyId, idempotency.key, idempotency.requestHash, JSON.stringify(idempotency.response), idempotency.createdAt,
         );
       }
+      });
     });
-    return Promise.resolve();
   }
 
   getIdempotency(apiKeyId: string, key: string): Promise<IdempotencyRecord | null> {
@@ -314,7 +343,8 @@ export class SqliteStore implements Store {
   }
 
   createBatch(b: NewBatch): Promise<BatchRecord> {
-    const batch = this.#transaction(() => {
+    return attempt(() => this.#transaction(() => {
+      this.#fence(b.signer);
       const row = this.#get(
         `INSERT INTO batches (agency_id, type_id, root, size, state, signer, created_at)
          VALUES (?, ?, ?, ?, 'prepared', ?, ?) RETURNING *`,
@@ -330,37 +360,44 @@ export class SqliteStore implements Store {
         if (changed !== 1) throw new Error(`certificate ${id} is already in a batch`);
       });
       return created;
-    });
-    return Promise.resolve(batch);
+    }));
   }
 
   markBatchSent(batchId: number, nonce: number, txHash: string): Promise<void> {
-    this.#run("UPDATE batches SET state = 'sent', nonce = ?, tx_hash = ? WHERE id = ? AND state <> 'anchored'", nonce, txHash, batchId);
-    return Promise.resolve();
+    return attempt(() => {
+      this.#transaction(() => {
+        this.#fenceBatch(batchId);
+        this.#run("UPDATE batches SET state = 'sent', nonce = ?, tx_hash = ? WHERE id = ? AND state <> 'anchored'", nonce, txHash, batchId);
+      });
+    });
   }
 
   markBatchAnchored(batchId: number, a: AnchoredBatch): Promise<void> {
-    this.#transaction(() => {
-      this.#run(
-        "UPDATE batches SET state = 'anchored', tx_hash = ?, block_number = ?, anchored_at = ? WHERE id = ?",
-        a.txHash, a.blockNumber, a.anchoredAt, batchId,
-      );
-      for (const d of a.documents) {
+    return attempt(() => {
+      this.#transaction(() => {
+        this.#fenceBatch(batchId);
         this.#run(
-          "UPDATE certificates SET state = 'anchored', document = ?, anchored_at = ? WHERE id = ? AND batch_id = ?",
-          JSON.stringify(d.document), a.anchoredAt, d.id, batchId,
+          "UPDATE batches SET state = 'anchored', tx_hash = ?, block_number = ?, anchored_at = ? WHERE id = ?",
+          a.txHash, a.blockNumber, a.anchoredAt, batchId,
         );
-      }
+        for (const d of a.documents) {
+          this.#run(
+            "UPDATE certificates SET state = 'anchored', document = ?, anchored_at = ? WHERE id = ? AND batch_id = ?",
+            JSON.stringify(d.document), a.anchoredAt, d.id, batchId,
+          );
+        }
+      });
     });
-    return Promise.resolve();
   }
 
   markBatchUnsent(batchId: number): Promise<void> {
-    this.#transaction(() => {
-      this.#run("UPDATE batches SET state = 'prepared', nonce = NULL, tx_hash = NULL, block_number = NULL, anchored_at = NULL WHERE id = ?", batchId);
-      this.#run("UPDATE certificates SET state = 'pending', anchored_at = NULL WHERE batch_id = ?", batchId);
+    return attempt(() => {
+      this.#transaction(() => {
+        this.#fenceBatch(batchId);
+        this.#run("UPDATE batches SET state = 'prepared', nonce = NULL, tx_hash = NULL, block_number = NULL, anchored_at = NULL WHERE id = ?", batchId);
+        this.#run("UPDATE certificates SET state = 'pending', anchored_at = NULL WHERE batch_id = ?", batchId);
+      });
     });
-    return Promise.resolve();
   }
 
   getBatch(batchId: number): Promise<BatchRecord | null> {
@@ -393,33 +430,47 @@ export class SqliteStore implements Store {
   }
 
   markStatusOpSent(opId: number, nonce: number, txHash: string): Promise<void> {
-    this.#run("UPDATE status_ops SET state = 'sent', nonce = ?, tx_hash = ? WHERE id = ? AND state IN ('pending', 'sent')", nonce, txHash, opId);
-    return Promise.resolve();
+    return attempt(() => {
+      this.#transaction(() => {
+        this.#fenceStatusOp(opId);
+        this.#run("UPDATE status_ops SET state = 'sent', nonce = ?, tx_hash = ? WHERE id = ? AND state IN ('pending', 'sent')", nonce, txHash, opId);
+      });
+    });
   }
 
   completeStatusOp(opId: number, done: CompletedStatusOp): Promise<void> {
-    this.#transaction(() => {
-      const row = this.#get(
-        "UPDATE status_ops SET state = 'done', tx_hash = ?, block_number = ?, done_at = ?, error = NULL WHERE id = ? RETURNING certificate_id, note",
-        done.txHash, done.blockNumber, done.doneAt, opId,
-      );
-      if (!row) throw new Error(`status operation ${opId} not found`);
-      this.#run(
-        "UPDATE certificates SET status = ?, status_reason = ?, status_note = ?, status_updated_at = ? WHERE id = ?",
-        done.status, done.statusReason, row.note ?? null, done.doneAt, row.certificate_id ?? null,
-      );
+    return attempt(() => {
+      this.#transaction(() => {
+        this.#fenceStatusOp(opId);
+        const row = this.#get(
+          "UPDATE status_ops SET state = 'done', tx_hash = ?, block_number = ?, done_at = ?, error = NULL WHERE id = ? RETURNING certificate_id, note",
+          done.txHash, done.blockNumber, done.doneAt, opId,
+        );
+        if (!row) throw new Error(`status operation ${opId} not found`);
+        this.#run(
+          "UPDATE certificates SET status = ?, status_reason = ?, status_note = ?, status_updated_at = ? WHERE id = ?",
+          done.status, done.statusReason, row.note ?? null, done.doneAt, row.certificate_id ?? null,
+        );
+      });
     });
-    return Promise.resolve();
   }
 
   failStatusOp(opId: number, error: string): Promise<void> {
-    this.#run("UPDATE status_ops SET state = 'failed', error = ? WHERE id = ?", error, opId);
-    return Promise.resolve();
+    return attempt(() => {
+      this.#transaction(() => {
+        this.#fenceStatusOp(opId);
+        this.#run("UPDATE status_ops SET state = 'failed', error = ? WHERE id = ? AND state <> 'done'", error, opId);
+      });
+    });
   }
 
   markStatusOpUnsent(opId: number): Promise<void> {
-    this.#run("UPDATE status_ops SET state = 'pending', nonce = NULL, tx_hash = NULL WHERE id = ? AND state = 'sent'", opId);
-    return Promise.resolve();
+    return attempt(() => {
+      this.#transaction(() => {
+        this.#fenceStatusOp(opId);
+        this.#run("UPDATE status_ops SET state = 'pending', nonce = NULL, tx_hash = NULL WHERE id = ? AND state = 'sent'", opId);
+      });
+    });
   }
 
   getStatusOp(opId: number): Promise<StatusOpRecord | null> {
@@ -436,5 +487,42 @@ export class SqliteStore implements Store {
     return Promise.resolve(
       this.#all("SELECT * FROM status_ops WHERE certificate_id = ? AND state = 'done' ORDER BY id", certificateId).map(toStatusOp),
     );
+  }
+
+  acquireLease(name: string, holder: string, ttlMs: number): Promise<number | null> {
+    const token = this.#transaction(() => {
+      const now = Date.now();
+      const row = this.#get("SELECT holder, token, expires_at FROM leases WHERE name = ?", name);
+      if (row && num(row.expires_at) > now) {
+        if (str(row.holder) !== holder) return null;
+        this.#run("UPDATE leases SET expires_at = ? WHERE name = ?", now + ttlMs, name);
+        return num(row.token);
+      }
+      const next = num(this.#get("SELECT COALESCE(MAX(token), 0) + 1 AS next FROM leases")?.next);
+      this.#run(
+        `INSERT INTO leases (name, holder, token, expires_at) VALUES (?, ?, ?, ?)
+         ON CONFLICT (name) DO UPDATE SET holder = excluded.holder, token = excluded.token, expires_at = excluded.expires_at`,
+        name, holder, next, now + ttlMs,
+      );
+      return next;
+    });
+    if (token !== null) this.#held.add(token);
+    return Promise.resolve(token);
+  }
+
+  renewLease(name: string, holder: string, token: number, ttlMs: number): Promise<boolean> {
+    const now = Date.now();
+    const renewed = this.#run(
+      "UPDATE leases SET expires_at = ? WHERE name = ? AND holder = ? AND token = ? AND expires_at > ?",
+      now + ttlMs, name, holder, token, now,
+    ) === 1;
+    if (!renewed) this.#held.delete(token);
+    return Promise.resolve(renewed);
+  }
+
+  releaseLease(name: string, holder: string, token: number): Promise<void> {
+    this.#run("UPDATE leases SET expires_at = 0 WHERE name = ? AND holder = ? AND token = ?", name, holder, token);
+    this.#held.delete(token);
+    return Promise.resolve();
   }
 }

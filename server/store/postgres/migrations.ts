@@ -1,0 +1,149 @@
+/**
+ * Schema migrations of the PostgreSQL store, applied in order on start (one transaction each, under
+ * an advisory lock, so replicas starting together apply each exactly once); `schema_migrations`
+ * records which ran. Append new migrations, never edit a released one.
+ *
+ * Ids and times are TEXT with the "C" collation: the code pages by ULID and compares ISO 8601
+ * times as text, and must get byte order whatever locale the database was created with. Documents
+ * are TEXT rather than JSONB so they come back byte for byte as they were stored.
+ */
+export const PG_MIGRATIONS: readonly { version: number; sql: string }[] = [
+  {
+    version: 1,
+    sql: `
+  CREATE TABLE meta (key TEXT COLLATE "C" PRIMARY KEY, value TEXT NOT NULL);
+
+  CREATE TABLE agencies (
+    agency_id INTEGER PRIMARY KEY,
+    name TEXT NOT NULL,
+    name_en TEXT,
+    jurisdiction TEXT NOT NULL,
+    signer TEXT NOT NULL,
+    created_at TEXT COLLATE "C" NOT NULL
+  );
+
+  CREATE TABLE api_keys (
+    id TEXT COLLATE "C" PRIMARY KEY,
+    hash TEXT NOT NULL UNIQUE,
+    agency_id INTEGER,
+    role TEXT NOT NULL CHECK (role IN ('issuer', 'auditor')),
+    label TEXT NOT NULL,
+    created_at TEXT COLLATE "C" NOT NULL,
+    revoked_at TEXT COLLATE "C"
+  );
+
+  CREATE TABLE batches (
+    id BIGSERIAL PRIMARY KEY,
+    agency_id INTEGER NOT NULL,
+    type_id INTEGER NOT NULL,
+    root TEXT NOT NULL UNIQUE,
+    size INTEGER NOT NULL,
+    state TEXT NOT NULL CHECK (state IN ('prepared', 'sent', 'anchored')),
+    signer TEXT NOT NULL,
+    nonce BIGINT,
+    tx_hash TEXT,
+    block_number BIGINT,
+    created_at TEXT COLLATE "C" NOT NULL,
+    anchored_at TEXT COLLATE "C"
+  );
+  CREATE INDEX batches_state ON batches (state);
+
+  CREATE TABLE certificates (
+    id TEXT COLLATE "C" PRIMARY KEY,
+    agency_id INTEGER NOT NULL,
+    type TEXT NOT NULL,
+    type_id INTEGER NOT NULL,
+    leaf TEXT NOT NULL UNIQUE,
+    document TEXT NOT NULL,
+    state TEXT NOT NULL CHECK (state IN ('pending', 'anchored', 'failed')),
+    batch_id BIGINT REFERENCES batches (id),
+    leaf_index INTEGER,
+    status TEXT NOT NULL DEFAULT 'active' CHECK (status IN ('active', 'suspended', 'revoked')),
+    status_reason TEXT,
+    status_note TEXT,
+    status_updated_at TEXT COLLATE "C",
+    supersedes TEXT COLLATE "C",
+    issued_by_key TEXT NOT NULL,
+    created_at TEXT COLLATE "C" NOT NULL,
+    anchored_at TEXT COLLATE "C"
+  );
+  CREATE INDEX certificates_unbatched ON certificates (agency_id, type_id, id) WHERE batch_id IS NULL;
+  CREATE INDEX certificates_batch ON certificates (batch_id, leaf_index);
+  CREATE INDEX certificates_agency ON certificates (agency_id, id);
+  CREATE INDEX certificates_status ON certificates (status, id) WHERE status <> 'active';
+  CREATE INDEX certificates_supersedes ON certificates (supersedes) WHERE supersedes IS NOT NULL;
+
+  CREATE TABLE status_ops (
+    id BIGSERIAL PRIMARY KEY,
+    certificate_id TEXT COLLATE "C" NOT NULL REFERENCES certificates (id),
+    kind TEXT NOT NULL CHECK (kind IN ('revoke', 'suspend', 'reinstate')),
+    reason TEXT,
+    note TEXT,
+    state TEXT NOT NULL CHECK (state IN ('pending', 'sent', 'done', 'failed')),
+    signer TEXT NOT NULL,
+    nonce BIGINT,
+    tx_hash TEXT,
+    block_number BIGINT,
+    error TEXT,
+    requested_by TEXT NOT NULL,
+    created_at TEXT COLLATE "C" NOT NULL,
+    done_at TEXT COLLATE "C"
+  );
+  CREATE INDEX status_ops_state ON status_ops (state);
+  CREATE INDEX status_ops_certificate ON status_ops (certificate_id, id);
+
+  CREATE TABLE idempotency (
+    api_key_id TEXT NOT NULL,
+    key TEXT NOT NULL,
+    request_hash TEXT NOT NULL,
+    response TEXT NOT NULL,
+    created_at TEXT COLLATE "C" NOT NULL,
+    PRIMARY KEY (api_key_id, key)
+  );
+
+  CREATE SEQUENCE lease_tokens;
+  CREATE TABLE leases (
+    name TEXT PRIMARY KEY,
+    holder TEXT NOT NULL,
+    token BIGINT NOT NULL UNIQUE,
+    expires_at TIMESTAMPTZ NOT NULL
+  );
+  `,
+  },
+  {
+    version: 2,
+    sql: `
+  CREATE TABLE holder_access (
+    certificate_id TEXT COLLATE "C" PRIMARY KEY REFERENCES certificates (id),
+    secret_hash TEXT NOT NULL,
+    created_at TEXT COLLATE "C" NOT NULL,
+    revoked_at TEXT COLLATE "C"
+  );
+
+  CREATE TABLE presentations (
+    id TEXT COLLATE "C" PRIMARY KEY,
+    certificate_id TEXT COLLATE "C" NOT NULL REFERENCES certificates (id),
+    token_hash TEXT NOT NULL UNIQUE,
+    code_hash TEXT NOT NULL,
+    fields TEXT NOT NULL,
+    created_at TEXT COLLATE "C" NOT NULL,
+    expires_at TEXT COLLATE "C" NOT NULL,
+    withdrawn_at TEXT COLLATE "C"
+  );
+  CREATE INDEX presentations_code ON presentations (code_hash, created_at);
+  CREATE INDEX presentations_certificate ON presentations (certificate_id, created_at);
+  CREATE INDEX presentations_expiry ON presentations (expires_at);
+
+  CREATE TABLE usage_traces (
+    id TEXT COLLATE "C" PRIMARY KEY,
+    certificate_id TEXT COLLATE "C" NOT NULL REFERENCES certificates (id),
+    at TEXT COLLATE "C" NOT NULL,
+    channel TEXT NOT NULL CHECK (channel IN ('static-qr', 'live-qr', 'live-code', 'document')),
+    status TEXT NOT NULL,
+    presentation_id TEXT
+  );
+  CREATE INDEX usage_traces_certificate ON usage_traces (certificate_id, at);
+  CREATE INDEX usage_traces_at ON usage_traces (at);
+  `,
+  },
+];

@@ -1,0 +1,390 @@
+import { randomBytes } from "node:crypto";
+import { expect } from "chai";
+import { monotonicFactory } from "ulid";
+import { FencedOutError } from "../../server/store/errors.ts";
+import { signerLeaseName, type Store } from "../../server/store/port.ts";
+import type { NewCertificate } from "../../server/store/records.ts";
+
+/** A fresh, empty database per test, and further instances on that same database (other replicas). */
+export interface StoreFixture {
+  store: Store;
+  another(): Promise<Store>;
+  dispose(): Promise<void>;
+}
+
+const SIGNER = "0x70997970C51812dc3A010C7d01b50e0d17dc79C8";
+const OTHER_SIGNER = "0x3C44CdDdB6a900fa2b585dd299e03d12FA4293BC";
+const hex32 = (): string => `0x${randomBytes(32).toString("hex")}`;
+const nextUlid = monotonicFactory();
+
+function certificate(over: Partial<NewCertificate> = {}): NewCertificate {
+  const id = over.id ?? nextUlid();
+  return {
+    id,
+    agencyId: 1,
+    type: "business-licence",
+    typeId: 0,
+    leaf: hex32(),
+    document: { id, subject: { companyName: "示例有限公司", note: "ünïcødé ✓" }, zeta: 1, alpha: [2, 1.5] },
+    supersedes: null,
+    issuedByKey: "key1",
+    createdAt: new Date().toISOString(),
+    ...over,
+  };
+}
+
+async function waitUntil(condition: () => Promise<boolean>, timeoutMs: number): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await condition())) {
+    if (Date.now() > deadline) throw new Error("condition not met in time");
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+}
+
+/**
+ * The behaviour every Store adapter owes the service, including what the code relies on without
+ * saying so: ids (ULIDs) ordered as text, ISO times compared as text, all-or-nothing writes, and
+ * the lease and fencing rules replicas rely on.
+ */
+export function storeConformance(open: () => Promise<StoreFixture>): void {
+  let fx: StoreFixture;
+  let store: Store;
+  const extra: Store[] = [];
+
+  beforeEach(async () => {
+    fx = await open();
+    store = fx.store;
+  });
+
+  afterEach(async () => {
+    for (const s of extra.splice(0)) await s.close();
+    await fx.dispose();
+  });
+
+  const anotherReplica = async (): Promise<Store> => {
+    const s = await fx.another();
+    extra.push(s);
+    return s;
+  };
+
+  async function anchoredCertificate(): Promise<{ id: string; batchId: number }> {
+    const c = certificate();
+    await store.insertCertificates([c]);
+    const batch = await store.createBatch({ agencyId: 1, typeId: 0, root: hex32(), signer: SIGNER, createdAt: c.createdAt, members: [c.id] });
+    await store.markBatchAnchored(batch.id, { txHash: hex32(), blockNumber: 7, anchoredAt: c.createdAt, documents: [{ id: c.id, document: c.document }] });
+    return { id: c.id, batchId: batch.id };
+  }
+
+  describe("records", () => {
+    it("keeps meta values, replacing on a second write", async () => {
+      expect(await store.getMeta("k")).to.equal(null);
+      await store.setMeta("k", "one");
+      await store.setMeta("k", "two");
+      expect(await store.getMeta("k")).to.equal("two");
+    });
+
+    it("upserts agencies and lists them by id", async () => {
+      const base = { name: "局", nameEn: null, jurisdiction: "110000", signer: SIGNER, createdAt: "2026-01-01T00:00:00.000Z" };
+      await store.upsertAgency({ ...base, agencyId: 2 });
+      await store.upsertAgency({ ...base, agencyId: 1 });
+      await store.upsertAgency({ ...base, agencyId: 2, name: "新局", signer: OTHER_SIGNER });
+      const list = await store.listAgencies();
+      expect(list.map((a) => a.agencyId)).to.deep.equal([1, 2]);
+      expect(await store.getAgency(2)).to.deep.include({ name: "新局", signer: OTHER_SIGNER });
+      expect(await store.getAgency(3)).to.equal(null);
+    });
+
+    it("finds API keys by hash and revokes them once", async () => {
+      await store.insertApiKey({ id: "b", hash: "hb", agencyId: 1, role: "issuer", label: "x", createdAt: "2026-01-01T00:00:00.000Z", revokedAt: null });
+      await store.insertApiKey({ id: "a", hash: "ha", agencyId: null, role: "auditor", label: "y", createdAt: "2026-01-01T00:00:00.000Z", revokedAt: null });
+      expect((await store.listApiKeys()).map((k) => k.id)).to.deep.equal(["a", "b"]);
+      expect(await store.findApiKeyByHash("hb")).to.deep.include({ id: "b", agencyId: 1, role: "issuer" });
+      expect(await store.revokeApiKey("b", "2026-02-01T00:00:00.000Z")).to.equal(true);
+      expect(await store.revokeApiKey("b", "2026-03-01T00:00:00.000Z")).to.equal(false);
+      expect((await store.findApiKeyByHash("hb"))?.revokedAt).to.equal("2026-02-01T00:00:00.000Z");
+    });
+
+    it("gives documents back exactly as stored: key order, numbers and text intact", async () => {
+      const c = certificate();
+      await store.insertCertificates([c]);
+      const stored = await store.getCertificate(c.id);
+      expect(JSON.stringify(stored?.document)).to.equal(JSON.stringify(c.document));
+      expect(stored).to.deep.include({ id: c.id, agencyId: 1, typeId: 0, state: "pending", status: "active", batchId: null, leafIndex: null });
+    });
+
+    it("inserts a request's certificates and its idempotency record all or none", async () => {
+      const taken = certificate();
+      await store.insertCertificates([taken]);
+      const fresh = certificate();
+      const clash = certificate({ leaf: taken.leaf });
+      const idempotency = { apiKeyId: "key1", key: "req-1", requestHash: "h", response: { ok: true }, createdAt: fresh.createdAt };
+      let failed = false;
+      try {
+        await store.insertCertificates([fresh, clash], idempotency);
+      } catch {
+        failed = true;
+      }
+      expect(failed).to.equal(true);
+      expect(await store.getCertificate(fresh.id)).to.equal(null);
+      expect(await store.getIdempotency("key1", "req-1")).to.equal(null);
+      await store.insertCertificates([fresh], idempotency);
+      expect(await store.getIdempotency("key1", "req-1")).to.deep.include({ requestHash: "h", response: { ok: true } });
+    });
+
+    it("inserts thousands of certificates in one call", async () => {
+      const many = Array.from({ length: 3000 }, () => certificate());
+      await store.insertCertificates(many);
+      expect((await store.countCertificates()).pending).to.equal(3000);
+    });
+  });
+
+  describe("orderings the pipeline relies on", () => {
+    it("pages certificates by id as text (ULIDs sort by creation), whatever the insertion order", async () => {
+      const ids = Array.from({ length: 40 }, () => nextUlid());
+      // byte-order edge: digits sort before letters, and the last characters decide
+      ids.push("01ARZ3NDEKTSV4RRFFQ69G5FA0", "01ARZ3NDEKTSV4RRFFQ69G5FAZ", "01ARZ3NDEKTSV4RRFFQ69G5FA9");
+      const shuffled = [...ids].sort(() => Math.random() - 0.5);
+      for (const id of shuffled) await store.insertCertificates([certificate({ id })]);
+      const expected = [...ids].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
+      const seen: string[] = [];
+      let after: string | undefined;
+      for (;;) {
+        const page = await store.queryCertificates({ limit: 7, ...(after ? { after } : {}) });
+        seen.push(...page.map((c) => c.id));
+        if (page.length < 7) break;
+        after = page.at(-1)?.id;
+      }
+      expect(seen).to.deep.equal(expected);
+    });
+
+    it("filters by creation time compared as ISO text, both bounds inclusive", async () => {
+      const times = ["2026-01-01T00:00:00.000Z", "2026-01-01T00:00:00.001Z", "2026-01-02T09:30:00.000Z", "2026-02-01T00:00:00.000Z"];
+      for (const createdAt of times) await store.insertCertificates([certificate({ createdAt })]);
+      const within = await store.queryCertificates({ createdFrom: times[1], createdTo: times[2], limit: 10 });
+      expect(within.map((c) => c.createdAt)).to.deep.equal([times[1], times[2]]);
+    });
+
+    it("filters by agency, type, state and status together", async () => {
+      await store.insertCertificates([certificate({ agencyId: 2 }), certificate({ type: "diploma", typeId: 1 }), certificate()]);
+      expect(await store.queryCertificates({ agencyId: 2, limit: 10 })).to.have.length(1);
+      expect(await store.queryCertificates({ agencyId: 1, type: "business-licence", state: "pending", status: "active", limit: 10 })).to.have.length(1);
+      expect(await store.queryCertificates({ state: "anchored", limit: 10 })).to.have.length(0);
+    });
+
+    it("names successors newest first", async () => {
+      const first = certificate();
+      await store.insertCertificates([first]);
+      const a = certificate({ supersedes: first.id });
+      const b = certificate({ supersedes: first.id });
+      await store.insertCertificates([a]);
+      await store.insertCertificates([b]);
+      expect(await store.findSuccessors(first.id)).to.deep.equal([b.id, a.id]);
+    });
+
+    it("groups unbatched pending certificates per agency and type, oldest time first, and takes them oldest first", async () => {
+      const old = certificate({ createdAt: "2026-01-01T00:00:00.000Z" });
+      const newer = certificate({ createdAt: "2026-01-01T00:00:01.000Z" });
+      const other = certificate({ agencyId: 2 });
+      await store.insertCertificates([newer]);
+      await store.insertCertificates([old, other]);
+      const groups = await store.pendingGroups();
+      const mine = groups.find((g) => g.agencyId === 1 && g.typeId === 0);
+      expect(mine).to.deep.equal({ agencyId: 1, typeId: 0, count: 2, oldestCreatedAt: "2026-01-01T00:00:00.000Z" });
+      expect(groups).to.have.length(2);
+      // by id: the ULID made first sorts first, whatever the insertion order
+      const taken = await store.takePending(1, 0, 1);
+      expect(taken.map((c) => c.id)).to.deep.equal([old.id]);
+    });
+  });
+
+  describe("batches", () => {
+    it("records a batch with each member's leaf index in the given order", async () => {
+      const members = [certificate(), certificate(), certificate()];
+      await store.insertCertificates(members);
+      const order = [members[2]?.id ?? "", members[0]?.id ?? "", members[1]?.id ?? ""];
+      const batch = await store.createBatch({ agencyId: 1, typeId: 0, root: hex32(), signer: SIGNER, createdAt: new Date().toISOString(), members: order });
+      expect(batch).to.deep.include({ state: "prepared", size: 3, nonce: null, txHash: null });
+      expect((await store.batchMembers(batch.id)).map((m) => [m.id, m.leafIndex])).to.deep.equal(order.map((id, i) => [id, i]));
+      expect(await store.pendingGroups()).to.deep.equal([]);
+    });
+
+    it("creates a batch atomically: a member already batched leaves everything as it was", async () => {
+      const [a, b, c] = [certificate(), certificate(), certificate()];
+      await store.insertCertificates([a, b, c]);
+      await store.createBatch({ agencyId: 1, typeId: 0, root: hex32(), signer: SIGNER, createdAt: a.createdAt, members: [b.id] });
+      const root = hex32();
+      let failed = false;
+      try {
+        await store.createBatch({ agencyId: 1, typeId: 0, root, signer: SIGNER, createdAt: a.createdAt, members: [a.id, b.id, c.id] });
+      } catch {
+        failed = true;
+      }
+      expect(failed).to.equal(true);
+      expect(await store.getBatchByRoot(root)).to.equal(null);
+      expect((await store.getCertificate(a.id))?.batchId).to.equal(null);
+      expect((await store.getCertificate(c.id))?.batchId).to.equal(null);
+    });
+
+    it("refuses a repeated root", async () => {
+      const [a, b] = [certificate(), certificate()];
+      await store.insertCertificates([a, b]);
+      const root = hex32();
+      await store.createBatch({ agencyId: 1, typeId: 0, root, signer: SIGNER, createdAt: a.createdAt, members: [a.id] });
+      let failed = false;
+      await store.createBatch({ agencyId: 1, typeId: 0, root, signer: SIGNER, createdAt: a.createdAt, members: [b.id] }).catch(() => {
+        failed = true;
+      });
+      expect(failed).to.equal(true);
+      expect((await store.getCertificate(b.id))?.batchId).to.equal(null);
+    });
+
+    it("goes prepared → sent → anchored, storing proofs; never back to sent once anchored; unsent keeps leaf indices", async () => {
+      const c = certificate();
+      await store.insertCertificates([c]);
+      const batch = await store.createBatch({ agencyId: 1, typeId: 0, root: hex32(), signer: SIGNER, createdAt: c.createdAt, members: [c.id] });
+      await store.markBatchSent(batch.id, 4, "0xaa");
+      expect(await store.getBatch(batch.id)).to.deep.include({ state: "sent", nonce: 4, txHash: "0xaa" });
+      await store.markBatchUnsent(batch.id);
+      expect(await store.getBatch(batch.id)).to.deep.include({ state: "prepared", nonce: null, txHash: null });
+      expect((await store.getCertificate(c.id))?.leafIndex).to.equal(0);
+      await store.markBatchSent(batch.id, 5, "0xbb");
+      const proved = { ...c.document, proof: { root: batch.root, proof: [] } };
+      await store.markBatchAnchored(batch.id, { txHash: "0xbb", blockNumber: 9, anchoredAt: "2026-01-01T00:00:02.000Z", documents: [{ id: c.id, document: proved }] });
+      await store.markBatchSent(batch.id, 6, "0xcc");
+      expect(await store.getBatch(batch.id)).to.deep.include({ state: "anchored", txHash: "0xbb", blockNumber: 9 });
+      const stored = await store.getCertificate(c.id);
+      expect(stored).to.deep.include({ state: "anchored", anchoredAt: "2026-01-01T00:00:02.000Z" });
+      expect(stored?.document).to.deep.equal(proved);
+      expect((await store.listBatches(["anchored"])).map((b) => b.id)).to.deep.equal([batch.id]);
+      expect(await store.listBatches(["prepared", "sent"])).to.deep.equal([]);
+      expect(await store.countCertificates()).to.deep.equal({ pending: 0, anchored: 1, failed: 0 });
+    });
+  });
+
+  describe("status operations", () => {
+    it("completes an operation and the certificate's status together; a done one never turns failed", async () => {
+      const { id } = await anchoredCertificate();
+      const op = await store.createStatusOp({ certificateId: id, kind: "revoke", reason: "keyCompromise", note: "n", signer: SIGNER, requestedBy: "k", createdAt: "2026-01-01T00:00:00.000Z" });
+      expect(op.state).to.equal("pending");
+      await store.markStatusOpSent(op.id, 3, "0xdd");
+      await store.completeStatusOp(op.id, { txHash: "0xdd", blockNumber: 10, doneAt: "2026-01-01T00:00:01.000Z", status: "revoked", statusReason: "keyCompromise" });
+      await store.failStatusOp(op.id, "late failure");
+      await store.markStatusOpUnsent(op.id);
+      expect(await store.getStatusOp(op.id)).to.deep.include({ state: "done", txHash: "0xdd", error: null });
+      expect(await store.getCertificate(id)).to.deep.include({ status: "revoked", statusReason: "keyCompromise", statusNote: "n", statusUpdatedAt: "2026-01-01T00:00:01.000Z" });
+      expect((await store.statusHistory(id)).map((o) => o.id)).to.deep.equal([op.id]);
+      expect(await store.listStatusOps(["pending", "sent"])).to.deep.equal([]);
+    });
+
+    it("lists unfinished operations oldest first and puts a sent one back to pending", async () => {
+      const { id } = await anchoredCertificate();
+      const base = { certificateId: id, reason: null, note: null, signer: SIGNER, requestedBy: "k", createdAt: "2026-01-01T00:00:00.000Z" };
+      const first = await store.createStatusOp({ ...base, kind: "suspend" });
+      const second = await store.createStatusOp({ ...base, kind: "revoke" });
+      await store.markStatusOpSent(first.id, 1, "0x01");
+      expect((await store.listStatusOps(["pending", "sent"])).map((o) => [o.id, o.state])).to.deep.equal([[first.id, "sent"], [second.id, "pending"]]);
+      await store.markStatusOpUnsent(first.id);
+      expect(await store.getStatusOp(first.id)).to.deep.include({ state: "pending", nonce: null, txHash: null });
+      await store.failStatusOp(second.id, "CertificateLedgerInvalidProof");
+      expect(await store.getStatusOp(second.id)).to.deep.include({ state: "failed", error: "CertificateLedgerInvalidProof" });
+      expect(await store.statusHistory(id)).to.deep.equal([]);
+    });
+  });
+
+  describe("leases and fencing (replicas)", () => {
+    const name = signerLeaseName(SIGNER);
+
+    it("grants a lease to one holder at a time; the holder keeps its token; an expired lease passes on with a larger token", async () => {
+      const b = await anotherReplica();
+      const token = await store.acquireLease(name, "A", 300);
+      expect(token).to.be.a("number");
+      expect(await b.acquireLease(name, "B", 300)).to.equal(null);
+      expect(await store.acquireLease(name, "A", 300)).to.equal(token);
+      let taken: number | null = null;
+      await waitUntil(async () => (taken = await b.acquireLease(name, "B", 10_000)) !== null, 5_000);
+      expect(taken).to.be.greaterThan(token ?? Infinity);
+      expect(await store.renewLease(name, "A", token ?? 0, 10_000)).to.equal(false);
+      expect(await store.acquireLease(name, "A", 10_000)).to.equal(null);
+    });
+
+    it("renews only the current token, and a released lease is free at once", async () => {
+      const b = await anotherReplica();
+      const token = (await store.acquireLease(name, "A", 10_000)) ?? 0;
+      expect(await store.renewLease(name, "A", token, 10_000)).to.equal(true);
+      expect(await store.renewLease(name, "A", token + 1000, 10_000)).to.equal(false);
+      await store.releaseLease(name, "A", token);
+      expect(await b.acquireLease(name, "B", 10_000)).to.be.greaterThan(token);
+    });
+
+    it("gives a contested lease to exactly one of several replicas asking at once", async () => {
+      const replicas = [store, await anotherReplica(), await anotherReplica()];
+      const grants = await Promise.all(replicas.map((r, i) => r.acquireLease(name, `R${i}`, 10_000)));
+      expect(grants.filter((g) => g !== null)).to.have.length(1);
+    });
+
+    it("fences the outbox: once another replica holds the signer's lease, the old holder's writes are refused and change nothing", async () => {
+      const c = certificate();
+      const d = certificate();
+      await store.insertCertificates([c, d]);
+      const tokenA = (await store.acquireLease(name, "A", 200)) ?? 0;
+      const batch = await store.createBatch({ agencyId: 1, typeId: 0, root: hex32(), signer: SIGNER, createdAt: c.createdAt, members: [c.id] });
+      const b = await anotherReplica();
+      await waitUntil(async () => (await b.acquireLease(name, "B", 10_000)) !== null, 5_000);
+
+      const refused = async (write: () => Promise<unknown>): Promise<void> => {
+        let error: unknown = null;
+        await write().catch((e: unknown) => {
+          error = e;
+        });
+        expect(error).to.be.instanceOf(FencedOutError);
+      };
+      await refused(() => store.markBatchSent(batch.id, 1, "0xa1"));
+      await refused(() => store.markBatchUnsent(batch.id));
+      await refused(() => store.markBatchAnchored(batch.id, { txHash: "0xa1", blockNumber: 1, anchoredAt: c.createdAt, documents: [{ id: c.id, document: c.document }] }));
+      await refused(() => store.createBatch({ agencyId: 1, typeId: 0, root: hex32(), signer: SIGNER, createdAt: d.createdAt, members: [d.id] }));
+      expect(await store.getBatch(batch.id)).to.deep.include({ state: "prepared", txHash: null });
+      expect((await store.getCertificate(d.id))?.batchId).to.equal(null);
+      expect(await store.renewLease(name, "A", tokenA, 10_000)).to.equal(false);
+
+      await b.markBatchSent(batch.id, 1, "0xb1");
+      expect(await b.getBatch(batch.id)).to.deep.include({ state: "sent", txHash: "0xb1" });
+    });
+
+    it("fences status operations of the signer, and leaves other signers' writes alone", async () => {
+      const { id } = await anchoredCertificate();
+      const op = await store.createStatusOp({ certificateId: id, kind: "suspend", reason: null, note: null, signer: SIGNER, requestedBy: "k", createdAt: "2026-01-01T00:00:00.000Z" });
+      const b = await anotherReplica();
+      expect(await b.acquireLease(name, "B", 10_000)).to.be.a("number");
+      let error: unknown = null;
+      await store.markStatusOpSent(op.id, 1, "0x01").catch((e: unknown) => {
+        error = e;
+      });
+      expect(error).to.be.instanceOf(FencedOutError);
+      await store.completeStatusOp(op.id, { txHash: "0x01", blockNumber: 1, doneAt: "2026-01-01T00:00:01.000Z", status: "suspended", statusReason: "certificateHold" }).catch((e: unknown) => {
+        error = e;
+      });
+      expect((await store.getCertificate(id))?.status).to.equal("active");
+      await b.markStatusOpSent(op.id, 1, "0x02");
+      expect((await store.getStatusOp(op.id))?.txHash).to.equal("0x02");
+
+      const other = certificate();
+      await store.insertCertificates([other]);
+      const otherBatch = await store.createBatch({ agencyId: 2, typeId: 0, root: hex32(), signer: OTHER_SIGNER, createdAt: other.createdAt, members: [other.id] });
+      await store.markBatchSent(otherBatch.id, 1, "0x03");
+      expect((await store.getBatch(otherBatch.id))?.state).to.equal("sent");
+    });
+
+    it("lets exactly one of two replicas batch a contested certificate", async () => {
+      const b = await anotherReplica();
+      const shared = [certificate(), certificate()];
+      await store.insertCertificates(shared);
+      const ids = shared.map((c) => c.id);
+      const outcomes = await Promise.allSettled([
+        store.createBatch({ agencyId: 1, typeId: 0, root: hex32(), signer: SIGNER, createdAt: new Date().toISOString(), members: ids }),
+        b.createBatch({ agencyId: 1, typeId: 0, root: hex32(), signer: SIGNER, createdAt: new Date().toISOString(), members: [...ids].reverse() }),
+      ]);
+      expect(outcomes.filter((o) => o.status === "fulfilled")).to.have.length(1);
+      expect(await store.listBatches(["prepared"])).to.have.length(1);
+    });
+  });
+}

@@ -1,0 +1,77 @@
+import { expect } from "chai";
+import pg from "pg";
+import { PG_MIGRATIONS } from "../../server/store/postgres/migrations.ts";
+import { PgStore } from "../../server/store/postgres/pgStore.ts";
+import { requirePostgres, startPgCluster, type PgCluster } from "../support/postgres.ts";
+import { storeConformance } from "./conformance.ts";
+import { holderStoreBehaviour } from "./holderStore.behaviour.ts";
+
+describe("Store conformance: PostgreSQL", function () {
+  this.timeout(60_000);
+  let cluster: PgCluster;
+  let databases = 0;
+
+  before(async function () {
+    cluster = await startPgCluster(requirePostgres(this));
+  });
+
+  after(async () => {
+    await (cluster as PgCluster | undefined)?.stop();
+  });
+
+  storeConformance(async () => {
+    const url = await cluster.createDatabase(`conformance_${++databases}`);
+    const store = await PgStore.open(url, { maxConnections: 4 });
+    return {
+      store,
+      another: () => PgStore.open(url, { maxConnections: 4 }),
+      async dispose() {
+        await store.close();
+      },
+    };
+  });
+
+  describe("holder store", () => {
+    holderStoreBehaviour(async () => {
+      const store = await PgStore.open(await cluster.createDatabase(`holder_${++databases}`), { maxConnections: 4 });
+      return {
+        store: store.holder,
+        certificate: (id: string) =>
+          store.insertCertificates([
+            { id, agencyId: 1, type: "driving-licence", typeId: 5, leaf: `0x${id.padStart(64, "0")}`, document: {}, supersedes: null, issuedByKey: "k", createdAt: new Date(0).toISOString() },
+          ]),
+        close: () => store.close(),
+      };
+    });
+  });
+
+  describe("migrations", () => {
+    it("apply once when replicas start together, and are recorded by version", async () => {
+      const url = await cluster.createDatabase("migrations_race");
+      const stores = await Promise.all([PgStore.open(url), PgStore.open(url), PgStore.open(url)]);
+      for (const s of stores) await s.close();
+      const client = new pg.Client({ connectionString: url });
+      await client.connect();
+      try {
+        const { rows } = await client.query<{ version: number }>("SELECT version FROM schema_migrations ORDER BY version");
+        expect(rows.map((r) => r.version)).to.deep.equal(PG_MIGRATIONS.map((m) => m.version));
+      } finally {
+        await client.end();
+      }
+    });
+
+    it("refuses a database migrated by a newer release", async () => {
+      const url = await cluster.createDatabase("migrations_newer");
+      await (await PgStore.open(url)).close();
+      const client = new pg.Client({ connectionString: url });
+      await client.connect();
+      await client.query("INSERT INTO schema_migrations (version) VALUES (999)");
+      await client.end();
+      let message = "";
+      await PgStore.open(url).catch((error: unknown) => {
+        message = (error as Error).message;
+      });
+      expect(message).to.match(/newer than this release/);
+    });
+  });
+});
