@@ -70,7 +70,10 @@ export async function startServiceProcess(env: Record<string, string>, cwd: stri
   await waitFor(
     "the service to become ready",
     async () => {
-      if (child.exitCode !== null) throw new Error(`npm start exited with ${child.exitCode}:\n${output}`);
+      // a signal (a crash) leaves exitCode null: without npm in between the service's own exit shows
+      if (child.exitCode !== null || child.signalCode !== null) {
+        throw new Error(`the service exited with ${child.exitCode ?? child.signalCode ?? "?"}:\n${output}`);
+      }
       const response = await fetch(`${url}/readyz`);
       return response.ok ? true : undefined;
     },
