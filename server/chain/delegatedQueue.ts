@@ -17,9 +17,8 @@ export class DelegatedSignatureError extends Error {
 export interface DelegationOptions {
   ledger: string;
   chainId: bigint | number;
-  /** how long a signature stays good: the relayed transaction must be mined before (default 1 hour) */
+  /** how long a signature stays good, from the chain's latest block: the relayed transaction must be mined before (default 1 hour) */
   validitySeconds?: number;
-  clock?: () => Date;
 }
 
 const ledgerInterface = ICertificateLedger__factory.createInterface();
@@ -34,7 +33,7 @@ const STATUS_OF = { revoke: LEAF_STATUS.revoked, suspend: LEAF_STATUS.suspended,
  * acts only on the officer's signature, for the officer's rights.
  *
  * The message is signed inside the relayer queue's turn, just before sending, with the officer's
- * ledger nonce read from the pending state and a fresh deadline: a resend after a crash or a refusal
+ * ledger nonce read from the pending state and a fresh deadline (from the chain's time): a resend after a crash or a refusal
  * signs again, so no stored signature can expire or be replayed. The outbox records the relayer's
  * transaction before it is broadcast, as for a direct send. A signature that does not recover to
  * the officer is refused here, before anything is sent or spent.
@@ -43,12 +42,14 @@ export class DelegatedOfficerQueue implements OfficerQueue {
   readonly #officer: TypedDataSigner;
   readonly #relayer: SignerQueue;
   readonly #ledger;
+  readonly #provider: Provider;
   readonly #options: DelegationOptions;
 
   constructor(officer: TypedDataSigner, relayer: SignerQueue, provider: Provider, options: DelegationOptions) {
     this.#officer = officer;
     this.#relayer = relayer;
     this.#ledger = ICertificateLedger__factory.connect(options.ledger, provider);
+    this.#provider = provider;
     this.#options = options;
   }
 
@@ -76,8 +77,10 @@ export class DelegatedOfficerQueue implements OfficerQueue {
     const officer = this.#officer.address;
     // pending: a relayed transaction of this officer still in the mempool has taken its nonce
     const nonce = await this.#ledger.nonces(officer, { blockTag: "pending" });
-    const now = (this.#options.clock ?? (() => new Date()))().getTime();
-    const deadline = BigInt(Math.floor(now / 1000) + (this.#options.validitySeconds ?? 3600));
+    // the ledger compares the deadline with block time, which may run apart from this host's clock
+    const latest = await this.#provider.getBlock("latest");
+    if (!latest) throw new Error("the chain reports no latest block");
+    const deadline = BigInt(latest.timestamp + (this.#options.validitySeconds ?? 3600));
     if (parsed.name === "anchor") {
       const [root, typeId, size] = parsed.args as unknown as [string, bigint, bigint];
       const signature = await this.#sign({ Anchor: [...DELEGATED_TYPES.Anchor] }, { officer, root, typeId, size, nonce, deadline });

@@ -34,7 +34,7 @@ async function relayed() {
   const relayer = new SignerQueue(WalletSigner.fromPrivateKey(relayerWallet.privateKey, "environment"), provider);
   const ledger = await deployed.ledger.getAddress();
   const chainId = (await ethers.provider.getNetwork()).chainId;
-  const queueFor = (officer: TypedDataSigner, options: { clock?: () => Date } = {}) =>
+  const queueFor = (officer: TypedDataSigner, options: { validitySeconds?: number } = {}) =>
     new DelegatedOfficerQueue(officer, relayer, provider, { ledger, chainId, ...options });
   return { ...deployed, relayerWallet, ledgerAddress: ledger, queueFor };
 }
@@ -86,7 +86,7 @@ describe("DelegatedOfficerQueue (relayer mode)", () => {
 
   it("sends nothing the ledger refuses: a signature past its deadline fails the gas estimate", async () => {
     const { ledgerAddress, officerA, relayerWallet, queueFor } = await networkHelpers.loadFixture(relayed);
-    const queue = queueFor(officerSigner(officerA), { clock: () => new Date(0) });
+    const queue = queueFor(officerSigner(officerA), { validitySeconds: -60 });
     const batch = new Batch("expired", 4);
     let recorded = false;
     const sending = queue.send({ to: ledgerAddress, data: ledgerInterface.encodeFunctionData("anchor", [batch.root, DIPLOMA, batch.size]) }, () => {
