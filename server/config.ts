@@ -56,6 +56,11 @@ export interface SignerSources {
   readonly keystore: { readonly path: string; readonly passphrase: { readonly value: Secret } | { readonly file: string } } | null;
   /** a remote signer's JSON-RPC endpoint (eth_accounts, eth_signTransaction) */
   readonly remoteUrl: string | null;
+  /**
+   * the relayer mode: officers only sign EIP-712 messages (anchorBySig, changeStatusBySig) and this
+   * key sends them; it pays gas and can forge nothing
+   */
+  readonly relayerKey: Secret | null;
 }
 
 export interface Config {
@@ -178,6 +183,9 @@ function crossFieldIssues(isSet: (name: EnvVariable) => boolean, env: Env | unde
   if (!isSet("SIGNER_KEYSTORE") && (isSet("SIGNER_KEYSTORE_PASSPHRASE") || isSet("SIGNER_KEYSTORE_PASSPHRASE_FILE"))) {
     issues.push({ variable: "SIGNER_KEYSTORE", message: "is missing: a keystore passphrase is set without a keystore" });
   }
+  if (!external && isSet("RELAYER_KEY")) {
+    issues.push({ variable: "RELAYER_KEY", message: "is only used with an external chain and an officer signer (REMOTE_SIGNER_URL, SIGNER_KEYSTORE or SIGNER_KEY)" });
+  }
   if (present.length === 0 && isSet("DEPLOYMENT_BLOCK")) {
     issues.push({
       variable: "DEPLOYMENT_BLOCK",
@@ -230,6 +238,7 @@ function buildConfig(env: Env, cwd: string): Config {
                         : { file: resolve(cwd, env.SIGNER_KEYSTORE_PASSPHRASE_FILE ?? "") },
                   },
             remoteUrl: env.REMOTE_SIGNER_URL ?? null,
+            relayerKey: env.RELAYER_KEY === undefined ? null : new Secret(env.RELAYER_KEY),
           },
           deploymentBlock: env.DEPLOYMENT_BLOCK,
         }

@@ -11,6 +11,7 @@ import { Keyring } from "./chain/keyring.ts";
 import { startLocalChain, type LocalChain } from "./chain/localChain.ts";
 import { createProvider, readChainId } from "./chain/provider.ts";
 import { loadSigners } from "./chain/signers/loadSigners.ts";
+import { WalletSigner } from "./chain/signers/walletSigner.ts";
 import type { Config } from "./config.ts";
 import { Keccak256 } from "./core/hashing/keccak.ts";
 import { builtinTypes } from "./core/registry/builtin.ts";
@@ -90,7 +91,8 @@ export async function startService(config: Config, io: { logger: Logger; print: 
         deploymentBlock: config.chain.deploymentBlock ?? 0,
       };
       const signers = await loadSigners(config.chain.signers);
-      keyring = new Keyring(provider, signers, keysDir, {
+      const relayerKey = config.chain.signers.relayerKey;
+      keyring = new Keyring(provider, relayerKey ? [] : signers, keysDir, {
         onKeyFile: (path, address) => {
           logger.warn(
             { path, signer: address },
@@ -98,7 +100,13 @@ export async function startService(config: Config, io: { logger: Logger; print: 
           );
         },
       });
-      for (const signer of signers) logger.info({ signer: signer.address, origin: signer.origin }, "officer key available");
+      if (relayerKey) {
+        // relayer mode: the officers only sign EIP-712 messages; this key sends them and holds no right
+        const relayer = WalletSigner.fromPrivateKey(relayerKey.reveal(), "environment");
+        for (const signer of signers) keyring.addDelegated(signer, relayer, { ledger: deployment.ledger, chainId });
+        logger.info({ relayer: relayer.address }, "relayer mode: officer keys sign EIP-712 messages, the relayer key sends them");
+      }
+      for (const signer of signers) logger.info({ signer: signer.address, origin: signer.origin, relayed: relayerKey !== null }, "officer key available");
     }
 
     const runtime = assembleRuntime({

@@ -1,13 +1,14 @@
 /**
  * DEV-ONLY stand-in for Web3Signer or Clef, for trying REMOTE_SIGNER_URL and for the tests: a
- * process of its own holding one key, answering JSON-RPC `eth_accounts` and `eth_signTransaction`
- * on 127.0.0.1:$SIGNER_PORT. It signs whatever it is asked to, with no policy and no HSM: never
- * use it for a real key. With SIGNER_TAMPER=1 (tests) it signs other calldata than asked.
+ * process of its own holding one key, answering JSON-RPC `eth_accounts`, `eth_signTransaction` and
+ * `eth_signTypedData_v4` (the relayer mode) on 127.0.0.1:$SIGNER_PORT. It signs whatever it is
+ * asked to, with no policy and no HSM: never use it for a real key. With SIGNER_TAMPER=1 (tests) it
+ * signs other calldata than asked, and typed data with another key than its account's.
  *
  *   SIGNER_TEST_KEY=0x… SIGNER_PORT=9000 npx tsx scripts/dev/remoteSigner.ts
  */
 import { createServer } from "node:http";
-import { Wallet } from "ethers";
+import { Wallet, type TypedDataDomain, type TypedDataField } from "ethers";
 
 const key = process.env.SIGNER_TEST_KEY;
 const port = Number(process.env.SIGNER_PORT);
@@ -37,6 +38,14 @@ async function answer(request: Request): Promise<unknown> {
       maxPriorityFeePerGas: BigInt(tx.maxPriorityFeePerGas ?? "0x0"),
       chainId: BigInt(tx.chainId ?? "0x0"),
     });
+  }
+  if (request.method === "eth_signTypedData_v4") {
+    const [from, json] = request.params as [string, string];
+    if (from.toLowerCase() !== wallet.address.toLowerCase()) throw new Error("unknown account");
+    const payload = JSON.parse(json) as { domain: TypedDataDomain; types: Record<string, TypedDataField[]>; message: Record<string, unknown> };
+    // ethers derives EIP712Domain from the domain itself and refuses it among the types
+    const types = Object.fromEntries(Object.entries(payload.types).filter(([name]) => name !== "EIP712Domain"));
+    return (tamper ? Wallet.createRandom() : wallet).signTypedData(payload.domain, types, payload.message);
   }
   throw new Error(`method ${String(request.method)} not supported`);
 }

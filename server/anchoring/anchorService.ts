@@ -1,7 +1,7 @@
 import { isError, type Provider } from "ethers";
 import type { Logger } from "pino";
 import { ICertificateLedger__factory } from "../../types/ethers-contracts/index.ts";
-import type { SignerQueue } from "../chain/signerQueue.ts";
+import type { OfficerQueue } from "../chain/signerQueue.ts";
 import { crashPoint } from "./crashPoints.ts";
 import type { Store } from "../store/port.ts";
 import type { BatchRecord, CertificateRecord } from "../store/records.ts";
@@ -20,7 +20,7 @@ export interface AnchorServiceDeps {
   /** the block the contracts were deployed in: no anchor can be older */
   deploymentBlock: number;
   /** the signing queue of an agency's officer key */
-  signerFor(agencyId: number): Promise<SignerQueue>;
+  signerFor(agencyId: number): Promise<OfficerQueue>;
   buildTree(leaves: readonly string[]): BatchTree;
   /** the document with its proof block filled in */
   withProof(
@@ -168,14 +168,19 @@ export class AnchorService {
   /** The anchoring transaction of the batch: the one we sent if it was mined, else the chain's event. */
   async #findAnchor(batch: BatchRecord): Promise<{ txHash: string; blockNumber: number; at: string } | null> {
     const signer = await this.#deps.signerFor(batch.agencyId);
+    let reverted: string | null = null;
     if (batch.txHash) {
       const receipt = await signer.waitFor(batch.txHash, this.#options.confirmations, this.#options.receiptTimeoutMs);
       if (receipt?.status === 1) {
         const block = await receipt.getBlock();
         return { txHash: receipt.hash, blockNumber: receipt.blockNumber, at: new Date(block.timestamp * 1000).toISOString() };
       }
+      if (receipt?.status === 0) reverted = receipt.hash;
     }
     const log = await this.#anchorLog(batch);
+    if (!log && reverted) {
+      throw new Error(`batch ${batch.id}: its transaction ${reverted} was refused on chain (reverted); the next round signs and sends it again`);
+    }
     if (!log) return null;
     const block = await log.getBlock();
     return { txHash: log.transactionHash, blockNumber: log.blockNumber, at: new Date(block.timestamp * 1000).toISOString() };
@@ -220,8 +225,18 @@ export class AnchorService {
    */
   async resume(batch: BatchRecord): Promise<BatchRecord> {
     if (await this.isOnChain(batch)) return this.confirm(batch);
-    if (batch.state === "sent" && batch.txHash && (await this.#deps.provider.getTransaction(batch.txHash))) {
-      return this.confirm(batch);
+    if (batch.state === "sent" && batch.txHash) {
+      const receipt = await this.#deps.provider.getTransactionReceipt(batch.txHash);
+      if (receipt?.status === 0) {
+        // mined but refused (in the relayer mode: a delegated signature past its deadline or whose
+        // nonce was used meanwhile): waiting for it would loop for ever; a fresh send signs afresh
+        this.#deps.logger.error(
+          { batch: batch.id, root: batch.root, tx: batch.txHash },
+          "anchoring transaction refused on chain (reverted); signing and sending the batch again",
+        );
+      } else if (receipt || (await this.#deps.provider.getTransaction(batch.txHash))) {
+        return this.confirm(batch);
+      }
     }
     if (batch.state !== "prepared") {
       this.#deps.logger.warn({ batch: batch.id, root: batch.root, state: batch.state }, "batch root not on chain; sending it again");

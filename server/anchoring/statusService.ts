@@ -1,7 +1,7 @@
 import type { Provider } from "ethers";
 import type { Logger } from "pino";
 import { ICertificateLedger__factory } from "../../types/ethers-contracts/index.ts";
-import type { SignerQueue } from "../chain/signerQueue.ts";
+import type { OfficerQueue } from "../chain/signerQueue.ts";
 import { REVOCATION_REASONS, type RevocationReason } from "../core/verification/result.ts";
 import type { Store } from "../store/port.ts";
 import type { CertificateRecord, CertificateStatus, StatusOpKind, StatusOpRecord } from "../store/records.ts";
@@ -22,7 +22,7 @@ export interface StatusServiceDeps {
   store: Store;
   provider: Provider;
   ledger: string;
-  signerFor(agencyId: number): Promise<SignerQueue>;
+  signerFor(agencyId: number): Promise<OfficerQueue>;
   buildTree(leaves: readonly string[]): BatchTree;
   /** told before a change is reported, so the next verification cannot see a stale answer */
   onChainChange?: () => void;

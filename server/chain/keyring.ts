@@ -2,8 +2,9 @@ import { readdirSync, readFileSync, statSync } from "node:fs";
 import { join } from "node:path";
 import type { Provider } from "ethers";
 import { isDevKey } from "./devAccounts.ts";
-import { SignerQueue } from "./signerQueue.ts";
-import type { TransactionSigner } from "./signers/transactionSigner.ts";
+import { DelegatedOfficerQueue, type DelegationOptions } from "./delegatedQueue.ts";
+import { SignerQueue, type OfficerQueue } from "./signerQueue.ts";
+import type { TransactionSigner, TypedDataSigner } from "./signers/transactionSigner.ts";
 import { WalletSigner } from "./signers/walletSigner.ts";
 
 export interface KeyringOptions {
@@ -19,7 +20,9 @@ export interface KeyringOptions {
  * (mode 0600), read again when a key is missing.
  */
 export class Keyring {
-  readonly #queues = new Map<string, SignerQueue>();
+  readonly #queues = new Map<string, OfficerQueue>();
+  /** relayer keys' queues: one nonce sequence per relayer, shared by every officer it relays for */
+  readonly #relayers = new Map<string, SignerQueue>();
   readonly #provider: Provider;
   readonly #keysDir: string | null;
   readonly #options: KeyringOptions;
@@ -71,12 +74,28 @@ export class Keyring {
     return signer.address;
   }
 
+  /**
+   * An officer key the service never holds (relayer mode): the officer signs EIP-712 messages, the
+   * relayer key sends them; the officer's address is what agencies and batches name.
+   */
+  addDelegated(officer: TypedDataSigner, relayer: TransactionSigner, options: DelegationOptions): string {
+    const relayerAddress = relayer.address.toLowerCase();
+    let relayerQueue = this.#relayers.get(relayerAddress);
+    if (!relayerQueue) {
+      relayerQueue = new SignerQueue(relayer, this.#provider);
+      this.#relayers.set(relayerAddress, relayerQueue);
+    }
+    const address = officer.address.toLowerCase();
+    if (!this.#queues.has(address)) this.#queues.set(address, new DelegatedOfficerQueue(officer, relayerQueue, this.#provider, options));
+    return officer.address;
+  }
+
   has(address: string): boolean {
     if (!this.#queues.has(address.toLowerCase())) this.#readKeysDir();
     return this.#queues.has(address.toLowerCase());
   }
 
-  queue(address: string): SignerQueue {
+  queue(address: string): OfficerQueue {
     this.has(address);
     const queue = this.#queues.get(address.toLowerCase());
     if (!queue) throw new Error(`no signing key for ${address} in this service's keyring`);

@@ -12,13 +12,28 @@ export interface TransactionCall {
 }
 
 /**
+ * What the anchoring and status services need of an officer key's writer: the SignerQueue of a key
+ * the service signs with, or a DelegatedOfficerQueue (the officer signs EIP-712 messages, a relayer
+ * key sends them). `address` is always the officer's.
+ */
+export interface OfficerQueue {
+  readonly address: string;
+  /** the officer's signer (readiness asks it whether it can sign now) */
+  readonly signer: TransactionSigner;
+  send(call: TransactionCall, record: (signed: SignedTransaction) => Promise<void>): Promise<TransactionResponse>;
+  waitFor(hash: string, confirmations: number, timeoutMs: number): Promise<TransactionReceipt | null>;
+  isKnown(hash: string): Promise<boolean>;
+  resync(): void;
+}
+
+/**
  * The only writer for one signing key. Transactions are prepared one at a time, in order, so
  * nonces never collide or leave gaps; the nonce is read from the chain (pending) whenever the
  * sequence may have been broken (start, a failed broadcast), never trusted from memory alone.
  * Each signed transaction is handed to `record` before it is broadcast, so a crash right after
  * sending still leaves its hash in the durable store.
  */
-export class SignerQueue {
+export class SignerQueue implements OfficerQueue {
   readonly #signer: TransactionSigner;
   readonly #provider: Provider;
   #nextNonce: number | null = null;
@@ -49,8 +64,17 @@ export class SignerQueue {
    * records and broadcasts one transaction.
    */
   send(call: TransactionCall, record: (signed: SignedTransaction) => Promise<void>): Promise<TransactionResponse> {
+    return this.sendBuilt(() => Promise.resolve(call), record);
+  }
+
+  /**
+   * As `send`, with the call built inside the queue's turn: a relayed call carries an officer's
+   * signature over the officer's ledger nonce, which must be read and signed in sending order.
+   */
+  sendBuilt(build: () => Promise<TransactionCall>, record: (signed: SignedTransaction) => Promise<void>): Promise<TransactionResponse> {
     return this.#serialise(async () => {
       const provider = this.#provider;
+      const call = await build();
       const nonce = this.#nextNonce ?? (await provider.getTransactionCount(this.#signer.address, "pending"));
       const [gasLimit, fees, network] = await Promise.all([
         provider.estimateGas({ ...call, from: this.#signer.address }),

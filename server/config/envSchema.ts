@@ -33,6 +33,7 @@ export const EnvSchema = z.object({
   SIGNER_KEYSTORE_PASSPHRASE: optional(z.string()),
   SIGNER_KEYSTORE_PASSPHRASE_FILE: optional(z.string()),
   REMOTE_SIGNER_URL: optional(httpUrl("the JSON-RPC endpoint of a remote signer").transform((url) => url.href)),
+  RELAYER_KEY: optional(privateKey),
   DATABASE_URL: optional(databaseUrl),
   DEPLOYMENT_BLOCK: optional(integer(0, Number.MAX_SAFE_INTEGER)),
   CONFIRMATIONS: optional(integer(1, 100)),

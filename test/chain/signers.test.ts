@@ -2,7 +2,8 @@ import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { expect } from "chai";
-import { encryptKeystoreJson, Transaction, Wallet } from "ethers";
+import { encryptKeystoreJson, Transaction, verifyTypedData, Wallet } from "ethers";
+import { DELEGATED_TYPES, ledgerDomain } from "../../server/chain/delegatedSigning.ts";
 import { Secret } from "../../server/config/secret.ts";
 import { loadKeystoreSigners } from "../../server/chain/signers/keystore.ts";
 import { RemoteSigner } from "../../server/chain/signers/remoteSigner.ts";
@@ -114,6 +115,26 @@ describe("officer signers", function () {
           error = e;
         });
         expect(error).to.be.instanceOf(SignerUnavailableError);
+      } finally {
+        await process.stop();
+      }
+    });
+
+    it("signs EIP-712 typed data for the relayer mode (eth_signTypedData_v4)", async () => {
+      const process = await startSignerProcess(officer.privateKey, await freePort());
+      try {
+        const request = {
+          domain: ledgerDomain(31337, TX.to),
+          types: { Anchor: [...DELEGATED_TYPES.Anchor] },
+          message: { officer: officer.address, root: `0x${"11".repeat(32)}`, typeId: 1, size: 4, nonce: 0, deadline: 2_000_000_000 },
+        };
+        const signature = await new RemoteSigner(process.url, officer.address).signTypedData(request);
+        expect(verifyTypedData(request.domain, request.types, request.message, signature)).to.equal(officer.address);
+        let error: unknown = null;
+        await new RemoteSigner(process.url, Wallet.createRandom().address).signTypedData(request).catch((e: unknown) => {
+          error = e;
+        });
+        expect(error, "an account the signer does not hold").to.be.instanceOf(SignerUnavailableError);
       } finally {
         await process.stop();
       }

@@ -201,11 +201,21 @@ describe("loadConfig", () => {
       key: null,
       keystore: { path: "/srv/certledger/keys/officer.json", passphrase: { file: "/run/secrets/pass" } },
       remoteUrl: null,
+      relayerKey: null,
     });
     const withPassphrase = load({ ...chain, SIGNER_KEYSTORE: "/k", SIGNER_KEYSTORE_PASSPHRASE: "correct horse" });
     expect(JSON.stringify(withPassphrase)).not.to.include("correct horse");
     const remote = load({ ...chain, REMOTE_SIGNER_URL: "http://127.0.0.1:9000" });
     expect(remote.chain.mode === "external" && remote.chain.signers.remoteUrl).to.equal("http://127.0.0.1:9000/");
+  });
+
+  it("takes a relayer key only with an external chain and never shows it", () => {
+    const chain = { CHAIN_RPC_URL: EXTERNAL.CHAIN_RPC_URL, LEDGER_ADDRESS: LEDGER, REGISTRY_ADDRESS: REGISTRY };
+    const relayerKey = `0x${"ab".repeat(32)}`;
+    const relayed = load({ ...chain, REMOTE_SIGNER_URL: "http://127.0.0.1:9000", RELAYER_KEY: relayerKey });
+    expect(relayed.chain.mode === "external" && relayed.chain.signers.relayerKey?.reveal()).to.equal(relayerKey);
+    expect(JSON.stringify(relayed)).not.to.include("ab".repeat(32));
+    expect(() => load({ RELAYER_KEY: relayerKey })).to.throw(/RELAYER_KEY/);
   });
 
   it("refuses an external chain without a signer, and a keystore without exactly one passphrase source", () => {

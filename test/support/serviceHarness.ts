@@ -14,6 +14,7 @@ import { agencyMetadataHash, typesMask } from "../../server/bootstrap/demoAgency
 import { deployCertledger } from "../../server/chain/contracts.ts";
 import { DEV_MNEMONIC } from "../../server/chain/devAccounts.ts";
 import { Keyring } from "../../server/chain/keyring.ts";
+import { WalletSigner } from "../../server/chain/signers/walletSigner.ts";
 import { Keccak256 } from "../../server/core/hashing/keccak.ts";
 import type { TrustedDeployment } from "../../server/core/trust/deployments.ts";
 import { builtinTypes } from "../../server/core/registry/builtin.ts";
@@ -77,6 +78,8 @@ export async function startHarness(
     chainReadTimeoutMs?: number;
     trustedDeployments?: readonly TrustedDeployment[];
     trustProxy?: boolean;
+    /** relayer mode: the officers only sign EIP-712 messages, this key (DEV-ONLY) sends them */
+    relayerKey?: string;
   } = {},
 ): Promise<Harness> {
   const connection = await network.create();
@@ -104,7 +107,12 @@ export async function startHarness(
     agencies.push({ agencyId: a.agencyId, jurisdiction: a.jurisdiction, name: a.name, officer, admin, issuerKey: key.apiKey });
   }
   const auditor = await createApiKey(store, { agencyId: null, role: "auditor", label: "test auditor", now });
-  const keyring = new Keyring(provider, AGENCIES.map((a) => devKey(a.officer)));
+  const officerKeys = AGENCIES.map((a) => devKey(a.officer));
+  const keyring = new Keyring(provider, options.relayerKey ? [] : officerKeys);
+  if (options.relayerKey) {
+    const relayer = WalletSigner.fromPrivateKey(options.relayerKey, "environment");
+    for (const key of officerKeys) keyring.addDelegated(WalletSigner.fromPrivateKey(key, "dev"), relayer, { ledger: deployed.ledger, chainId });
+  }
   const lines = options.logLines;
   const logger = lines
     ? pino({ level: "trace", mixin: requestIdMixin }, { write: (line: string) => void lines.push(line) })

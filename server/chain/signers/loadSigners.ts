@@ -1,7 +1,7 @@
 import type { SignerSources } from "../../config.ts";
 import { loadKeystoreSigners } from "./keystore.ts";
 import { RemoteSigner } from "./remoteSigner.ts";
-import type { TransactionSigner } from "./transactionSigner.ts";
+import type { TypedDataSigner } from "./transactionSigner.ts";
 import { WalletSigner } from "./walletSigner.ts";
 
 /**
@@ -9,8 +9,8 @@ import { WalletSigner } from "./walletSigner.ts";
  * be reached at start fails the start (its accounts are not known yet); once known, an outage of
  * it only delays anchoring.
  */
-export async function loadSigners(sources: SignerSources): Promise<TransactionSigner[]> {
-  const signers: TransactionSigner[] = [];
+export async function loadSigners(sources: SignerSources): Promise<TypedDataSigner[]> {
+  const signers: TypedDataSigner[] = [];
   if (sources.key) signers.push(WalletSigner.fromPrivateKey(sources.key.reveal(), "environment"));
   if (sources.keystore) signers.push(...(await loadKeystoreSigners(sources.keystore.path, sources.keystore.passphrase)));
   if (sources.remoteUrl) {

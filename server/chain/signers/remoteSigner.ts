@@ -1,5 +1,5 @@
-import { getAddress, toQuantity, Transaction } from "ethers";
-import { SignerUnavailableError, type TransactionSigner, type UnsignedTransaction } from "./transactionSigner.ts";
+import { getAddress, toQuantity, Transaction, TypedDataEncoder } from "ethers";
+import { SignerUnavailableError, type TypedDataRequest, type TypedDataSigner, type UnsignedTransaction } from "./transactionSigner.ts";
 
 interface JsonRpcAnswer {
   result?: unknown;
@@ -38,7 +38,7 @@ export async function remoteAccounts(url: string, timeoutMs = 5_000): Promise<st
  * comes back is checked against what was asked (signer, recipient, calldata, nonce, chain, fees),
  * so a signer that signs something else, or for another chain, is caught before broadcast.
  */
-export class RemoteSigner implements TransactionSigner {
+export class RemoteSigner implements TypedDataSigner {
   readonly origin = "remote" as const;
   readonly address: string;
   readonly #url: string;
@@ -80,6 +80,17 @@ export class RemoteSigner implements TransactionSigner {
     if (typeof raw !== "string") throw new SignerUnavailableError("the remote signer returned no signed transaction");
     this.#check(raw, tx);
     return raw;
+  }
+
+  /**
+   * `eth_signTypedData_v4` (Web3Signer, Clef, MetaMask's shape: the address, then the typed data as
+   * JSON with its EIP712Domain). The caller checks whom the signature recovers to.
+   */
+  async signTypedData(request: TypedDataRequest): Promise<string> {
+    const payload: unknown = TypedDataEncoder.getPayload(request.domain, request.types, request.message);
+    const result = await call(this.#url, "eth_signTypedData_v4", [this.address, JSON.stringify(payload)], this.#timeoutMs);
+    if (typeof result !== "string") throw new SignerUnavailableError("the remote signer returned no typed-data signature");
+    return result;
   }
 
   #check(raw: string, asked: UnsignedTransaction): void {

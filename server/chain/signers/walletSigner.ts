@@ -1,8 +1,8 @@
 import { Wallet } from "ethers";
-import type { SignerOrigin, TransactionSigner, UnsignedTransaction } from "./transactionSigner.ts";
+import type { SignerOrigin, TypedDataRequest, TypedDataSigner, UnsignedTransaction } from "./transactionSigner.ts";
 
 /** A key held in this process's memory: the dev keys, SIGNER_KEY, a key file, a decrypted keystore. */
-export class WalletSigner implements TransactionSigner {
+export class WalletSigner implements TypedDataSigner {
   readonly origin: SignerOrigin;
   readonly #wallet: Wallet;
 
@@ -21,6 +21,10 @@ export class WalletSigner implements TransactionSigner {
 
   signTransaction(tx: UnsignedTransaction): Promise<string> {
     return this.#wallet.signTransaction({ ...tx, type: 2 });
+  }
+
+  signTypedData(request: TypedDataRequest): Promise<string> {
+    return this.#wallet.signTypedData(request.domain, request.types, request.message);
   }
 
   health(): Promise<{ ok: boolean; detail: string }> {
