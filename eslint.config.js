@@ -2,12 +2,28 @@ import js from "@eslint/js";
 import tseslint from "typescript-eslint";
 
 export default tseslint.config(
-  { ignores: ["node_modules/", "artifacts/", "artifacts-*/", "cache/", "cache-*/", "types/", "coverage/", "data/", "test-artifacts/", "server/http/static/vendor/"] },
+  {
+    ignores: [
+      "node_modules/",
+      "artifacts/",
+      "artifacts-*/",
+      "cache/",
+      "cache-*/",
+      "types/",
+      "coverage/",
+      "data/",
+      "test-artifacts/",
+      "server/http/static/vendor/",
+    ],
+  },
   js.configs.recommended,
   ...tseslint.configs.strictTypeChecked,
   {
     languageOptions: {
-      parserOptions: { projectService: { allowDefaultProject: ["eslint.config.js"] }, tsconfigRootDir: import.meta.dirname },
+      parserOptions: {
+        projectService: { allowDefaultProject: ["eslint.config.js"] },
+        tsconfigRootDir: import.meta.dirname,
+      },
     },
     rules: {
       "@typescript-eslint/restrict-template-expressions": ["error", { allowNumber: true, allowBoolean: true }],

@@ -44,14 +44,31 @@ async function main(): Promise<void> {
   const url = `http://127.0.0.1:${port}`;
   const child = spawn(process.execPath, ["--import", "tsx", "server/main.ts"], {
     cwd: ROOT,
-    env: { ...process.env, DATA_DIR: dataDir, PORT: String(port), LOCAL_CHAIN_PORT: String(await freePort()), RATE_LIMIT_PER_MINUTE: "0", BATCH_MAX_AGE_MS: "500", LOG_LEVEL: "warn" },
+    env: {
+      ...process.env,
+      DATA_DIR: dataDir,
+      PORT: String(port),
+      LOCAL_CHAIN_PORT: String(await freePort()),
+      RATE_LIMIT_PER_MINUTE: "0",
+      BATCH_MAX_AGE_MS: "500",
+      LOG_LEVEL: "warn",
+    },
     stdio: ["ignore", "ignore", "pipe"],
   });
   let serviceErrors = "";
   child.stderr.on("data", (chunk: Buffer) => (serviceErrors += chunk.toString()));
-  const exited = new Promise<void>((resolve) => child.once("exit", () => { resolve(); }));
+  const exited = new Promise<void>((resolve) =>
+    child.once("exit", () => {
+      resolve();
+    }),
+  );
   try {
-    await waitFor("the service to become ready", async () => ((await fetch(`${url}/readyz`)).ok ? true : undefined), 120_000, 250);
+    await waitFor(
+      "the service to become ready",
+      async () => ((await fetch(`${url}/readyz`)).ok ? true : undefined),
+      120_000,
+      250,
+    );
     const { apiKey } = JSON.parse(await readFile(join(dataDir, "dev-credentials.json"), "utf8")) as { apiKey: string };
     const anchored: { id: string; link: string; status: string }[] = [];
     let n = 0;
@@ -60,14 +77,22 @@ async function main(): Promise<void> {
       const input = sampleInputs(n++)["business-licence"];
       if (!input) throw new Error("no sample business licence");
       const { type, subject, validFrom } = input;
-      const r = await call<{ id: string; verifyUrl: string }>(url, "POST", "/api/v1/certificates", { key: apiKey, body: { type, subject, validFrom } });
+      const r = await call<{ id: string; verifyUrl: string }>(url, "POST", "/api/v1/certificates", {
+        key: apiKey,
+        body: { type, subject, validFrom },
+      });
       if (r.status !== 202) throw new Error(`issue answered ${r.status}`);
       count("issue");
       const link = new URL(r.body.verifyUrl);
-      void waitFor("anchoring", async () => {
-        const v = await call<{ status: string }>(url, "GET", link.pathname + link.search);
-        return v.body.status === "VALID" ? true : undefined;
-      }, 60_000, 500).then(
+      void waitFor(
+        "anchoring",
+        async () => {
+          const v = await call<{ status: string }>(url, "GET", link.pathname + link.search);
+          return v.body.status === "VALID" ? true : undefined;
+        },
+        60_000,
+        500,
+      ).then(
         () => anchored.push({ id: r.body.id, link: link.pathname + link.search, status: "active" }),
         (error: unknown) => errors.push(`certificate ${r.body.id} never anchored: ${String(error)}`),
       );
@@ -81,16 +106,27 @@ async function main(): Promise<void> {
       const r = await call<{ status: string }>(url, "GET", target.link);
       if (target.status !== status) return;
       const expected = { active: "VALID", suspended: "SUSPENDED", revoked: "REVOKED" }[status];
-      if (r.status !== 200 || r.body.status !== expected) throw new Error(`verification of ${target.id} answered ${r.status} ${r.body.status}, expected ${expected}`);
+      if (r.status !== 200 || r.body.status !== expected)
+        throw new Error(`verification of ${target.id} answered ${r.status} ${r.body.status}, expected ${expected}`);
       count("verify");
     };
     const changeStatus = async (): Promise<void> => {
       const target = anchored.find((c) => (c.status === "active" || c.status === "suspended") && Math.random() < 0.2);
       if (!target) return verify();
-      const kind = target.status === "suspended" ? (Math.random() < 0.5 ? "reinstate" : "revoke") : Math.random() < 0.7 ? "suspend" : "revoke";
+      const kind =
+        target.status === "suspended"
+          ? Math.random() < 0.5
+            ? "reinstate"
+            : "revoke"
+          : Math.random() < 0.7
+            ? "suspend"
+            : "revoke";
       const previous = target.status;
       target.status = "changing";
-      const r = await call(url, "POST", `/api/v1/certificates/${target.id}/${kind}`, { key: apiKey, body: kind === "revoke" ? { reason: "superseded" } : {} });
+      const r = await call(url, "POST", `/api/v1/certificates/${target.id}/${kind}`, {
+        key: apiKey,
+        body: kind === "revoke" ? { reason: "superseded" } : {},
+      });
       if (r.status !== 200) {
         target.status = previous;
         throw new Error(`${kind} answered ${r.status}: ${JSON.stringify(r.body)}`);
@@ -131,12 +167,23 @@ async function main(): Promise<void> {
       }
     };
     await Promise.all([sampler, ...Array.from({ length: WORKERS }, worker)]);
-    await waitFor("the last certificates to anchor", () => Promise.resolve(anchored.length + errors.length >= (counts.issue ?? 0) ? true : undefined), 90_000, 500);
+    await waitFor(
+      "the last certificates to anchor",
+      () => Promise.resolve(anchored.length + errors.length >= (counts.issue ?? 0) ? true : undefined),
+      90_000,
+      500,
+    );
 
     const report = summarise(samples, started);
     console.table(samples);
     console.table(report.growth);
-    console.log({ minutes: MINUTES, workers: WORKERS, requests: counts, requestsPerSecond: report.requestsPerSecond, errors: errors.length });
+    console.log({
+      minutes: MINUTES,
+      workers: WORKERS,
+      requests: counts,
+      requestsPerSecond: report.requestsPerSecond,
+      errors: errors.length,
+    });
     for (const error of errors.slice(0, 20)) console.log(`  error: ${error}`);
     await mkdir(join(ROOT, "bench", "results"), { recursive: true });
     await writeFile(
@@ -171,7 +218,13 @@ async function main(): Promise<void> {
     const growth = (Object.keys(allowance) as (keyof typeof allowance)[]).map((key) => {
       const before = mean(early, key);
       const after = mean(late, key);
-      return { figure: key, early: Math.round(before * 10) / 10, late: Math.round(after * 10) / 10, allowed: Math.round(allowance[key](before) * 10) / 10, flat: after - before <= allowance[key](before) };
+      return {
+        figure: key,
+        early: Math.round(before * 10) / 10,
+        late: Math.round(after * 10) / 10,
+        allowed: Math.round(allowance[key](before) * 10) / 10,
+        flat: after - before <= allowance[key](before),
+      };
     });
     const total = Object.values(counts).reduce((a, b) => a + b, 0);
     return { growth, requestsPerSecond: Math.round((total / ((Date.now() - started) / 1000)) * 10) / 10 };

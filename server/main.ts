@@ -1,8 +1,8 @@
 import { pino } from "pino";
 import { armCrashPoint, CrashHookRefused } from "./anchoring/crashPoints.ts";
-import { ConfigError, loadConfig } from "./config.ts";
+import { ConfigError, loadConfig } from "./config/loadConfig.ts";
 import { requestIdMixin } from "./observability/requestContext.ts";
-import { startService } from "./start.ts";
+import { startService } from "./serviceLifetime.ts";
 
 let config;
 try {

@@ -20,9 +20,11 @@ import { createProvider } from "../../server/chain/provider.ts";
 import { Keccak256 } from "../../server/core/hashing/keccak.ts";
 import { builtinTypes } from "../../server/core/registry/builtin.ts";
 import { SqliteStore } from "../../server/store/sqlite/sqliteStore.ts";
-import { assembleRuntime } from "../../server/wiring.ts";
+import { assembleRuntime } from "../../server/assembleRuntime.ts";
 
-const { values } = parseArgs({ options: { events: { type: "string", default: "100000" }, format: { type: "string", default: "csv" } } });
+const { values } = parseArgs({
+  options: { events: { type: "string", default: "100000" }, format: { type: "string", default: "csv" } },
+});
 const EVENTS = Number(values.events);
 const FORMAT = values.format === "ndjson" ? "ndjson" : "csv";
 const AGENCY = 1;
@@ -49,9 +51,16 @@ function syntheticEvent(i: number): AuditEvent {
     officer: null,
     details: null,
   };
-  if (i % 100 === 0) return { ...base, kind: "BatchAnchored", leaf: null, leafIndex: null, reasonCode: null, typeId: 2, size: 100 };
+  if (i % 100 === 0)
+    return { ...base, kind: "BatchAnchored", leaf: null, leafIndex: null, reasonCode: null, typeId: 2, size: 100 };
   const kind = i % 3 === 0 ? "CertificateRevoked" : i % 3 === 1 ? "CertificateSuspended" : "CertificateReinstated";
-  return { ...base, kind, leaf: hex(i + 5_000_000), leafIndex: i % 100, reasonCode: kind === "CertificateReinstated" ? null : kind === "CertificateRevoked" ? 1 : 6 };
+  return {
+    ...base,
+    kind,
+    leaf: hex(i + 5_000_000),
+    leafIndex: i % 100,
+    reasonCode: kind === "CertificateReinstated" ? null : kind === "CertificateRevoked" ? 1 : 6,
+  };
 }
 
 const dir = mkdtempSync(join(tmpdir(), "certledger-bench-audit-"));
@@ -100,7 +109,12 @@ try {
   const started = performance.now();
   const { bytes, status } = await new Promise<{ bytes: number; status: number }>((resolve, reject) => {
     get(
-      { host: "127.0.0.1", port, path: `/api/v1/audit/agencies/${AGENCY}/events?format=${FORMAT}`, headers: { authorization: `Bearer ${auditor.apiKey}` } },
+      {
+        host: "127.0.0.1",
+        port,
+        path: `/api/v1/audit/agencies/${AGENCY}/events?format=${FORMAT}`,
+        headers: { authorization: `Bearer ${auditor.apiKey}` },
+      },
       (res) => {
         let total = 0;
         res.on("data", (chunk: Buffer) => {

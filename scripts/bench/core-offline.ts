@@ -25,8 +25,20 @@ export const TEN_FIELD_TYPE = {
   validUntilRequired: false,
   fields: [
     { name: "holderName", type: "string", maxLength: 50, required: true, labels: { zh: "姓名", en: "Name" } },
-    { name: "residentId", type: "resident-id", required: true, labels: { zh: "公民身份号码", en: "Citizen identity number" } },
-    { name: "certificateNumber", type: "string", maxLength: 32, pattern: "^[0-9A-Z]{8,32}$", required: true, labels: { zh: "证书编号", en: "Certificate number" } },
+    {
+      name: "residentId",
+      type: "resident-id",
+      required: true,
+      labels: { zh: "公民身份号码", en: "Citizen identity number" },
+    },
+    {
+      name: "certificateNumber",
+      type: "string",
+      maxLength: 32,
+      pattern: "^[0-9A-Z]{8,32}$",
+      required: true,
+      labels: { zh: "证书编号", en: "Certificate number" },
+    },
   ],
 };
 
@@ -103,7 +115,11 @@ export async function createBenchContext(): Promise<CoreBenchContext> {
 }
 
 /** Wrapping `batchSize` ten-field certificates into one batch with every proof; best of `runs`. */
-export function measureWrap(context: CoreBenchContext, batchSize: number, runs = 3): Throughput & { batch: BatchedDocument[] } {
+export function measureWrap(
+  context: CoreBenchContext,
+  batchSize: number,
+  runs = 3,
+): Throughput & { batch: BatchedDocument[] } {
   const inputs = benchInputs(batchSize);
   let documents: BatchedDocument[] = [];
   const timing = best(runs, () => {
@@ -114,11 +130,16 @@ export function measureWrap(context: CoreBenchContext, batchSize: number, runs =
 }
 
 /** verifyOffline over documents as a verifier receives them (parsed from JSON); best of `runs`. */
-export function measureOfflineVerification(context: CoreBenchContext, documents: readonly BatchedDocument[], runs = 3): Throughput {
+export function measureOfflineVerification(
+  context: CoreBenchContext,
+  documents: readonly BatchedDocument[],
+  runs = 3,
+): Throughput {
   const received = documents.map((document) => JSON.parse(JSON.stringify(document)) as unknown);
   const timing = best(runs, () => {
     for (const document of received) {
-      if (!verifyOffline(document, context.keccak, context.types).passed) throw new Error("a benchmark document failed verification");
+      if (!verifyOffline(document, context.keccak, context.types).passed)
+        throw new Error("a benchmark document failed verification");
     }
   });
   return throughput(received.length, timing);
@@ -149,7 +170,11 @@ export async function mergeResults(key: string, figures: unknown, file = RESULTS
 }
 
 /** The wrap figures and up to `sampleSize` of the batch's documents; the rest of the batch can go. */
-function wrapAndSample(context: CoreBenchContext, size: number, sampleSize: number): { sample: BatchedDocument[]; figures: Throughput } {
+function wrapAndSample(
+  context: CoreBenchContext,
+  size: number,
+  sampleSize: number,
+): { sample: BatchedDocument[]; figures: Throughput } {
   const { batch, ...figures } = measureWrap(context, size, size >= 100_000 ? 2 : 3);
   return { sample: batch.slice(0, sampleSize), figures };
 }
@@ -163,10 +188,14 @@ export async function runCoreOfflineBench(log: (line: string) => void = console.
   for (const size of [1_000, 10_000, 100_000]) {
     const { sample, figures } = wrapAndSample(context, size, 20_000);
     wrap[String(size)] = figures;
-    log(`wrap    batch ${String(size).padStart(7)}: ${String(figures.perSecond).padStart(7)} /s  (${figures.microsecondsEach} µs each; by CPU time ${figures.cpuPerSecond} /s)`);
+    log(
+      `wrap    batch ${String(size).padStart(7)}: ${String(figures.perSecond).padStart(7)} /s  (${figures.microsecondsEach} µs each; by CPU time ${figures.cpuPerSecond} /s)`,
+    );
     const verified = measureOfflineVerification(context, sample, 5);
     verify[String(size)] = verified;
-    log(`verify  batch ${String(size).padStart(7)}: ${String(verified.perSecond).padStart(7)} /s  (${verified.microsecondsEach} µs each; by CPU time ${verified.cpuPerSecond} /s; proof depth ${sample[0]?.proof.proof.length ?? 0})`);
+    log(
+      `verify  batch ${String(size).padStart(7)}: ${String(verified.perSecond).padStart(7)} /s  (${verified.microsecondsEach} µs each; by CPU time ${verified.cpuPerSecond} /s; proof depth ${sample[0]?.proof.proof.length ?? 0})`,
+    );
   }
   const keccak64PerSecond = measureKeccak(context);
   log(`keccak256 of 64 bytes: ${keccak64PerSecond} /s`);

@@ -12,14 +12,21 @@ import { AgencyRegistry__factory, CertificateLedger__factory } from "../../types
 import { ensureCertificateTypes } from "../../server/bootstrap/deployment.ts";
 import { agencyMetadataHash, typesMask } from "../../server/bootstrap/demoAgency.ts";
 import { deployCertledger } from "../../server/chain/contracts.ts";
-import { devAccountKeys } from "../../server/chain/devAccounts.ts";
+import { devAccountKeys } from "../../server/chain/localChain/devAccounts.ts";
 import { trustOnly } from "../../server/core/verification/trust.ts";
 import { EthersLedgerView } from "../../server/chain/ledgerView.ts";
-import { startLocalChain } from "../../server/chain/localChain.ts";
+import { startLocalChain } from "../../server/chain/localChain/localChain.ts";
 import { createProvider } from "../../server/chain/provider.ts";
 import { attachAnchor, wrapBatch } from "../../server/core/batch/wrap.ts";
 import { verifyDocument, type VerifyDeps } from "../../server/core/verification/verifyDocument.ts";
-import { RESULTS_FILE, benchInputs, createBenchContext, mergeResults, runCoreOfflineBench, type CoreBenchContext } from "./core-offline.ts";
+import {
+  RESULTS_FILE,
+  benchInputs,
+  createBenchContext,
+  mergeResults,
+  runCoreOfflineBench,
+  type CoreBenchContext,
+} from "./core-offline.ts";
 import { bindOfficer } from "../../server/chain/officerConsent.ts";
 
 const BATCH_SIZE = 1_000;
@@ -49,7 +56,6 @@ export interface ChainVerificationFigures {
   note: string;
 }
 
-
 /**
  * JSON-RPC methods the provider sends, counted where every request leaves it (`_send`: the
  * ledger view's direct eth_call as well as ethers' queued requests).
@@ -77,16 +83,36 @@ async function processCpuMs(pid: number): Promise<number | null> {
 }
 
 /** Deploys, registers one agency for the benchmark type, anchors one batch: documents as holders get them. */
-async function anchoredDocuments(provider: JsonRpcProvider, context: CoreBenchContext): Promise<{ ledger: string; txHash: string; blockNumber: number; documents: unknown[] }> {
+async function anchoredDocuments(
+  provider: JsonRpcProvider,
+  context: CoreBenchContext,
+): Promise<{ ledger: string; txHash: string; blockNumber: number; documents: unknown[] }> {
   const keys = devAccountKeys();
   const governance = new Wallet(keys.governance, provider);
   const admin = new Wallet(keys.agencyAdmin, provider);
   const officer = new Wallet(keys.serviceSigner, provider);
   const deployed = await deployCertledger(governance, { governance: governance.address });
-  await ensureCertificateTypes({ registry: deployed.registry, governance, types: context.types, keccak: context.keccak });
+  await ensureCertificateTypes({
+    registry: deployed.registry,
+    governance,
+    types: context.types,
+    keccak: context.keccak,
+  });
   const registry = AgencyRegistry__factory.connect(deployed.registry, governance);
-  const metadata = agencyMetadataHash(context.keccak, { name: AGENCY.name, nameEn: null, jurisdiction: AGENCY.jurisdiction });
-  await (await registry.registerAgency(AGENCY.agencyId, Number(AGENCY.jurisdiction), metadata, admin.address, typesMask(context.types))).wait();
+  const metadata = agencyMetadataHash(context.keccak, {
+    name: AGENCY.name,
+    nameEn: null,
+    jurisdiction: AGENCY.jurisdiction,
+  });
+  await (
+    await registry.registerAgency(
+      AGENCY.agencyId,
+      Number(AGENCY.jurisdiction),
+      metadata,
+      admin.address,
+      typesMask(context.types),
+    )
+  ).wait();
   await bindOfficer(registry.connect(admin), officer, AGENCY.agencyId);
 
   const batch = wrapBatch(benchInputs(BATCH_SIZE), context);
@@ -97,19 +123,28 @@ async function anchoredDocuments(provider: JsonRpcProvider, context: CoreBenchCo
   const { chainId } = await provider.getNetwork();
   const documents = batch.documents.map(
     // as a verifier receives them: parsed from JSON
-    (document) => JSON.parse(JSON.stringify(attachAnchor(document, { chainId: Number(chainId), ledger: deployed.ledger, txHash: receipt.hash }))) as unknown,
+    (document) =>
+      JSON.parse(
+        JSON.stringify(
+          attachAnchor(document, { chainId: Number(chainId), ledger: deployed.ledger, txHash: receipt.hash }),
+        ),
+      ) as unknown,
   );
   return { ledger: deployed.ledger, txHash: receipt.hash, blockNumber: receipt.blockNumber, documents };
 }
 
-const percentile = (sorted: readonly number[], p: number): number => sorted[Math.min(sorted.length - 1, Math.floor(sorted.length * p))] ?? 0;
+const percentile = (sorted: readonly number[], p: number): number =>
+  sorted[Math.min(sorted.length - 1, Math.floor(sorted.length * p))] ?? 0;
 
 /**
  * Verification against a local anvil, one document after another, for about `durationMs`: the
  * whole verifyDocument (offline checks and the chain call), with the anchoring transaction known
  * as the service knows it from its database, so one eth_call per document.
  */
-export async function measureChainVerification(log: (line: string) => void = console.log, durationMs = DURATION_MS): Promise<ChainVerificationFigures> {
+export async function measureChainVerification(
+  log: (line: string) => void = console.log,
+  durationMs = DURATION_MS,
+): Promise<ChainVerificationFigures> {
   const context = await createBenchContext();
   const dataDir = await mkdtemp(join(tmpdir(), "certledger-bench-"));
   const chain = await startLocalChain({ dataDir, port: await freePort() });
@@ -117,7 +152,11 @@ export async function measureChainVerification(log: (line: string) => void = con
   try {
     const { ledger, txHash, blockNumber, documents } = await anchoredDocuments(provider, context);
     log(`chain   anchored a batch of ${documents.length} on anvil at ${chain.rpcUrl}`);
-    const deps: VerifyDeps = { keccak: context.keccak, types: context.types, trust: trustOnly(new EthersLedgerView(provider, ledger), chain.chainId) };
+    const deps: VerifyDeps = {
+      keccak: context.keccak,
+      types: context.types,
+      trust: trustOnly(new EthersLedgerView(provider, ledger), chain.chainId),
+    };
     const options = { knownAnchor: { txHash, blockNumber } };
     const verifyOne = async (i: number): Promise<void> => {
       const result = await verifyDocument(documents[i % documents.length], deps, { now: new Date(), ...options });
@@ -165,7 +204,10 @@ export async function measureChainVerification(log: (line: string) => void = con
       },
       cpuMsPerDocument: {
         verifier: Number(((cpu.user + cpu.system) / 1000 / count).toFixed(3)),
-        anvil: anvilCpuBefore === null || anvilCpuAfter === null ? null : Number(((anvilCpuAfter - anvilCpuBefore) / count).toFixed(3)),
+        anvil:
+          anvilCpuBefore === null || anvilCpuAfter === null
+            ? null
+            : Number(((anvilCpuAfter - anvilCpuBefore) / count).toFixed(3)),
       },
       note: "verifyDocument (format, integrity, Merkle proof, then one eth_call to CertificateLedger.verifyLeaf over HTTP) of documents parsed from JSON, sequentially, against anvil on this machine, anchoring transaction known (as the service verifies stored certificates)",
     };

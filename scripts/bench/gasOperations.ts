@@ -37,10 +37,7 @@ export async function measureGas(): Promise<Record<string, number>> {
   }
 
   function certificateTree(label: string, size: number): StandardMerkleTree<[string, bigint]> {
-    const values = Array.from({ length: size }, (_, i): [string, bigint] => [
-      ethers.id(`${label}-${i}`),
-      BigInt(i),
-    ]);
+    const values = Array.from({ length: size }, (_, i): [string, bigint] => [ethers.id(`${label}-${i}`), BigInt(i)]);
     return StandardMerkleTree.of(values, ["bytes32", "uint256"]);
   }
 
@@ -73,7 +70,10 @@ export async function measureGas(): Promise<Record<string, number>> {
     agencyId: AGENCY_ID,
     deadline: (latest?.timestamp ?? 0) + 3600,
   });
-  await gasOf("addOfficer", registry.connect(admin).addOfficer(AGENCY_ID, officer.address, consent.deadline, consent.signature));
+  await gasOf(
+    "addOfficer",
+    registry.connect(admin).addOfficer(AGENCY_ID, officer.address, consent.deadline, consent.signature),
+  );
   const asOfficer = ledger.connect(officer);
 
   const single = certificateTree("single", BATCH_SIZE);
@@ -93,7 +93,10 @@ export async function measureGas(): Promise<Record<string, number>> {
     asOfficer.revoke(AGENCY_ID, single.root, neighbour.leaf, 501, neighbour.proof, KEY_COMPROMISE),
   );
   const held = proofFor(single, 700);
-  await gasOf("suspend (1, proof included)", asOfficer.suspend(AGENCY_ID, single.root, held.leaf, 700, held.proof, CERTIFICATE_HOLD));
+  await gasOf(
+    "suspend (1, proof included)",
+    asOfficer.suspend(AGENCY_ID, single.root, held.leaf, 700, held.proof, CERTIFICATE_HOLD),
+  );
   await gasOf("reinstate (1, proof included)", asOfficer.reinstate(AGENCY_ID, single.root, held.leaf, 700, held.proof));
 
   // Delegated: a relayer (governance's account here) sends the officer's signature. The officer's
@@ -104,7 +107,13 @@ export async function measureGas(): Promise<Record<string, number>> {
   async function anchorBySig(metric: string, label: string): Promise<StandardMerkleTree<[string, bigint]>> {
     const tree = certificateTree(label, BATCH_SIZE);
     const nonce = await ledger.nonces(officer.address);
-    const signature = await signAnchor(officer, ref, { root: tree.root, typeId: TYPE_ID, size: BATCH_SIZE, nonce, deadline });
+    const signature = await signAnchor(officer, ref, {
+      root: tree.root,
+      typeId: TYPE_ID,
+      size: BATCH_SIZE,
+      nonce,
+      deadline,
+    });
     await gasOf(metric, relayer.anchorBySig(officer.address, tree.root, TYPE_ID, BATCH_SIZE, deadline, signature));
     return tree;
   }
@@ -121,7 +130,10 @@ export async function measureGas(): Promise<Record<string, number>> {
     reason: KEY_COMPROMISE,
     deadline,
   };
-  const changeSignature = await signStatusChange(officer, ref, { ...change, nonce: await ledger.nonces(officer.address) });
+  const changeSignature = await signStatusChange(officer, ref, {
+    ...change,
+    nonce: await ledger.nonces(officer.address),
+  });
   await gasOf(
     `changeStatusBySig revoke (1 of ${BATCH_SIZE}, proof included)`,
     relayer.changeStatusBySig(change, target.proof, changeSignature),

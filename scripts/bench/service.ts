@@ -70,7 +70,13 @@ async function main(): Promise<void> {
   const dataDir = await mkdtemp(join(tmpdir(), "certledger-bench-"));
   const port = await freePort();
   const service = await startServiceProcess(
-    { DATA_DIR: dataDir, PORT: String(port), LOCAL_CHAIN_PORT: String(await freePort()), RATE_LIMIT_PER_MINUTE: "0", LOG_LEVEL: "error" },
+    {
+      DATA_DIR: dataDir,
+      PORT: String(port),
+      LOCAL_CHAIN_PORT: String(await freePort()),
+      RATE_LIMIT_PER_MINUTE: "0",
+      LOG_LEVEL: "error",
+    },
     ROOT,
   );
   try {
@@ -88,7 +94,10 @@ async function main(): Promise<void> {
       const due = started + sent * interval;
       const wait = due - performance.now();
       if (wait > 0) await delay(wait);
-      const items = Array.from({ length: REQUEST_ITEMS }, (_, i) => templates[(sent * REQUEST_ITEMS + i) % templates.length]!);
+      const items = Array.from(
+        { length: REQUEST_ITEMS },
+        (_, i) => templates[(sent * REQUEST_ITEMS + i) % templates.length]!,
+      );
       const request = post(api, apiKey, { items }).then(({ status }) => {
         if (status === 202) acknowledged += REQUEST_ITEMS;
         else rejected += REQUEST_ITEMS;
@@ -127,10 +136,14 @@ async function main(): Promise<void> {
     // Verification by QR URL (JSON) over a set of anchored certificates, next to a trivial route.
     const sample = await post(api, apiKey, { items: templates.slice(0, 200) });
     const links = (sample.json as { items: { verifyUrl: string }[] }).items.map((i) => new URL(i.verifyUrl));
-    await waitFor("the sample to be anchored", async () => {
-      const r = await fetch(links.at(-1)!.href, { headers: { accept: "application/json" } });
-      return ((await r.json()) as { status: string }).status === "VALID" ? true : undefined;
-    }, 60_000);
+    await waitFor(
+      "the sample to be anchored",
+      async () => {
+        const r = await fetch(links.at(-1)!.href, { headers: { accept: "application/json" } });
+        return ((await r.json()) as { status: string }).status === "VALID" ? true : undefined;
+      },
+      60_000,
+    );
     // The trivial route runs in a process of its own, as the service does, so neither shares
     // autocannon's event loop.
     const trivialPort = await freePort();
@@ -143,7 +156,11 @@ async function main(): Promise<void> {
       ],
       { cwd: ROOT, stdio: "ignore" },
     );
-    await waitFor("the trivial server", async () => ((await fetch(`http://127.0.0.1:${trivialPort}/trivial`)).ok ? true : undefined), 10_000);
+    await waitFor(
+      "the trivial server",
+      async () => ((await fetch(`http://127.0.0.1:${trivialPort}/trivial`)).ok ? true : undefined),
+      10_000,
+    );
     const cannon = (url: string, requests?: { path: string }[]) =>
       autocannon({
         url,
@@ -153,14 +170,20 @@ async function main(): Promise<void> {
         ...(requests ? { requests: requests.map((r) => ({ method: "GET", path: r.path })) } : {}),
       });
     const baseline = await cannon(`http://127.0.0.1:${trivialPort}/trivial`);
-    const verify = await cannon(service.url, links.map((l) => ({ path: l.pathname + l.search })));
+    const verify = await cannon(
+      service.url,
+      links.map((l) => ({ path: l.pathname + l.search })),
+    );
     trivialServer.kill();
 
     const first = links[0]!;
     const id = first.pathname.split("/").at(-1)!;
     await post(`${service.url}/api/v1/certificates/${id}/revoke`, apiKey, { reason: "unspecified" });
-    const after = (await (await fetch(first.href, { headers: { accept: "application/json" } })).json()) as { status: string };
-    if (after.status !== "REVOKED") throw new Error(`a revocation was not seen by the next verification: ${after.status}`);
+    const after = (await (await fetch(first.href, { headers: { accept: "application/json" } })).json()) as {
+      status: string;
+    };
+    if (after.status !== "REVOKED")
+      throw new Error(`a revocation was not seen by the next verification: ${after.status}`);
 
     const verification = {
       connections: 32,
@@ -178,7 +201,10 @@ async function main(): Promise<void> {
     };
     process.stdout.write(`${JSON.stringify(verification, null, 2)}\n`);
     await service.stop();
-    const stores = COMPARE_SECONDS > 0 ? await compareStores({ root: ROOT, seconds: COMPARE_SECONDS, rate: COMPARE_RATE, requestItems: REQUEST_ITEMS }) : null;
+    const stores =
+      COMPARE_SECONDS > 0
+        ? await compareStores({ root: ROOT, seconds: COMPARE_SECONDS, rate: COMPARE_RATE, requestItems: REQUEST_ITEMS })
+        : null;
     await mkdir(join(ROOT, "bench/results"), { recursive: true });
     await writeFile(
       join(ROOT, "bench/results/service.json"),

@@ -28,7 +28,11 @@ const licence = (n: number) => {
 };
 
 /** Offers `rate` certificates a second for `seconds` round-robin over `urls`, then waits until all are anchored. */
-async function measure(urls: readonly string[], apiKey: string, options: { rate: number; seconds: number; requestItems: number }): Promise<StoreFigures> {
+async function measure(
+  urls: readonly string[],
+  apiKey: string,
+  options: { rate: number; seconds: number; requestItems: number },
+): Promise<StoreFigures> {
   const templates = Array.from({ length: 1000 }, (_, i) => licence(i));
   const interval = (options.requestItems / options.rate) * 1000;
   const latencies: number[] = [];
@@ -39,7 +43,10 @@ async function measure(urls: readonly string[], apiKey: string, options: { rate:
   for (let sent = 0; performance.now() - started < options.seconds * 1000; sent++) {
     const wait = started + sent * interval - performance.now();
     if (wait > 0) await delay(wait);
-    const items = Array.from({ length: options.requestItems }, (_, i) => templates[(sent * options.requestItems + i) % templates.length]!);
+    const items = Array.from(
+      { length: options.requestItems },
+      (_, i) => templates[(sent * options.requestItems + i) % templates.length]!,
+    );
     const begun = performance.now();
     const request = fetch(`${urls[sent % urls.length]!}/api/v1/certificates/batch`, {
       method: "POST",
@@ -83,8 +90,14 @@ async function measure(urls: readonly string[], apiKey: string, options: { rate:
     rejected,
     acknowledgedPerSecond: Math.round(acknowledged / ackSeconds),
     anchoredPerSecond: Math.round(acknowledged / ((anchoredAt - started) / 1000)),
-    p99AcknowledgeMs: latencies.length > 0 ? Math.round(latencies[Math.min(latencies.length - 1, Math.floor(latencies.length * 0.99))]!) : null,
-    p99AcceptedToAnchoredSeconds: bucketQuantile(mergeBuckets(metrics.map((m) => histogramBuckets(m, "certledger_anchor_latency_seconds"))), 0.99),
+    p99AcknowledgeMs:
+      latencies.length > 0
+        ? Math.round(latencies[Math.min(latencies.length - 1, Math.floor(latencies.length * 0.99))]!)
+        : null,
+    p99AcceptedToAnchoredSeconds: bucketQuantile(
+      mergeBuckets(metrics.map((m) => histogramBuckets(m, "certledger_anchor_latency_seconds"))),
+      0.99,
+    ),
   };
 }
 
@@ -92,7 +105,11 @@ async function measure(urls: readonly string[], apiKey: string, options: { rate:
 async function run(
   root: string,
   chain: ExternalChain,
-  store: { env: Record<string, string>; open: () => Promise<Store> | Store; dataDirFor: (i: number) => Promise<string> },
+  store: {
+    env: Record<string, string>;
+    open: () => Promise<Store> | Store;
+    dataDirFor: (i: number) => Promise<string>;
+  },
   count: number,
   options: { rate: number; seconds: number; requestItems: number },
 ): Promise<StoreFigures> {
@@ -107,7 +124,15 @@ async function run(
       dirs.push(dataDir);
       replicas.push(
         await startServiceProcess(
-          { ...chain.env, ...store.env, SIGNER_KEY: chain.officerKey, DATA_DIR: dataDir, PORT: String(await freePort()), RATE_LIMIT_PER_MINUTE: "0", LOG_LEVEL: "error" },
+          {
+            ...chain.env,
+            ...store.env,
+            SIGNER_KEY: chain.officerKey,
+            DATA_DIR: dataDir,
+            PORT: String(await freePort()),
+            RATE_LIMIT_PER_MINUTE: "0",
+            LOG_LEVEL: "error",
+          },
           root,
         ),
       );
@@ -127,7 +152,12 @@ async function run(
  * Issuance ceilings of the stores side by side, in one run: SQLite (one service), PostgreSQL with
  * one replica and with three, all `npm start` on one external anvil.
  */
-export async function compareStores(options: { root: string; seconds: number; rate: number; requestItems: number }): Promise<Record<string, StoreFigures | string | number>> {
+export async function compareStores(options: {
+  root: string;
+  seconds: number;
+  rate: number;
+  requestItems: number;
+}): Promise<Record<string, StoreFigures | string | number>> {
   const chain = await startExternalChain();
   const bin = postgresBinDir();
   let cluster: PgCluster | null = null;
@@ -140,7 +170,17 @@ export async function compareStores(options: { root: string; seconds: number; ra
     const sqliteDir = await mkdtemp(join(tmpdir(), "certledger-bench-sqlite-"));
     report(
       "sqlite",
-      await run(options.root, chain, { env: {}, open: () => SqliteStore.open(join(sqliteDir, "certledger.db")), dataDirFor: () => Promise.resolve(sqliteDir) }, 1, options),
+      await run(
+        options.root,
+        chain,
+        {
+          env: {},
+          open: () => SqliteStore.open(join(sqliteDir, "certledger.db")),
+          dataDirFor: () => Promise.resolve(sqliteDir),
+        },
+        1,
+        options,
+      ),
     );
     if (!bin) {
       report("postgresql", "skipped: PostgreSQL is not installed");
@@ -154,7 +194,11 @@ export async function compareStores(options: { root: string; seconds: number; ra
         await run(
           options.root,
           chain,
-          { env: { DATABASE_URL: url }, open: () => PgStore.open(url), dataDirFor: () => mkdtemp(join(tmpdir(), "certledger-bench-pg-")) },
+          {
+            env: { DATABASE_URL: url },
+            open: () => PgStore.open(url),
+            dataDirFor: () => mkdtemp(join(tmpdir(), "certledger-bench-pg-")),
+          },
           replicas,
           options,
         ),

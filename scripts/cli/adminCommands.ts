@@ -41,71 +41,101 @@ export function registerAdmin(program: Command): void {
     .requiredOption("--jurisdiction <code>", "six-digit administrative division code")
     .option("--types <names>", "certificate types it may issue, comma-separated, or all", "all")
     .option("--admin <address>", "the agency's own admin account (default on the embedded chain: the dev admin)")
-    .option("--officer <address>", "an officer key held outside this service (keystore or remote signer): no key file is written")
+    .option(
+      "--officer <address>",
+      "an officer key held outside this service (keystore or remote signer): no key file is written",
+    )
     .option(keyFile, keyFileHelp)
-    .action(async (o: { id: string; name: string; nameEn?: string; jurisdiction: string; types: string; admin?: string; officer?: string; keyFile?: string }) => {
-      const agencyId = Number(o.id);
-      if (!Number.isInteger(agencyId) || agencyId < 1 || agencyId > 0xffffffff) throw new Error("--id must be an integer 1..4294967295");
-      if (!builtinJurisdictions().has(o.jurisdiction)) throw new Error(`--jurisdiction ${o.jurisdiction} is not a known division code`);
-      await withAdmin({ keyFile: o.keyFile }, async (ctx) => {
-        const governance = ctx.governance();
-        const devAdmin = ctx.devAgencyAdmin();
-        const admin = o.admin ?? devAdmin?.address;
-        if (!admin) throw new Error("--admin <address> is required on an external chain");
-        const registry = AgencyRegistry__factory.connect(ctx.deployment.registry, governance);
-        const keccak = await Keccak256.create();
-        const metadata = agencyMetadataHash(keccak, { name: o.name, nameEn: o.nameEn ?? null, jurisdiction: o.jurisdiction });
-        await (await registry.registerAgency(agencyId, Number(o.jurisdiction), metadata, admin, typeMask(o.types))).wait();
-
-        const devChain = devAdmin !== null && admin === devAdmin.address;
-        let officer: { address: string };
-        let consent: OfficerConsent | null = null;
-        if (o.officer) {
-          if (!isAddress(o.officer)) throw new Error("--officer must be a 0x address");
-          officer = { address: getAddress(o.officer) };
-        } else {
-          const created = Wallet.createRandom();
-          const keysDir = join(ctx.config.dataDir, "keys");
-          mkdirSync(keysDir, { recursive: true, mode: 0o700 });
-          writeFileSync(join(keysDir, `${created.address}.key`), `${created.privateKey}\n`, { mode: 0o600 });
-          if (!devAdmin) process.stderr.write("warning: a plaintext officer key file was written; on an external chain prefer --officer with a keystore or a remote signer\n");
-          officer = created;
-          // The service holds the key it just made, so it signs the key's consent to join this agency.
-          const latest = await ctx.provider.getBlock("latest");
-          consent = await signOfficerConsent(created, {
-            registry: ctx.deployment.registry,
-            chainId: (await ctx.provider.getNetwork()).chainId,
-            agencyId,
-            deadline: (latest?.timestamp ?? Math.floor(Date.now() / 1000)) + (devChain ? 3600 : CONSENT_DAYS * 24 * 3600),
+    .action(
+      async (o: {
+        id: string;
+        name: string;
+        nameEn?: string;
+        jurisdiction: string;
+        types: string;
+        admin?: string;
+        officer?: string;
+        keyFile?: string;
+      }) => {
+        const agencyId = Number(o.id);
+        if (!Number.isInteger(agencyId) || agencyId < 1 || agencyId > 0xffffffff)
+          throw new Error("--id must be an integer 1..4294967295");
+        if (!builtinJurisdictions().has(o.jurisdiction))
+          throw new Error(`--jurisdiction ${o.jurisdiction} is not a known division code`);
+        await withAdmin({ keyFile: o.keyFile }, async (ctx) => {
+          const governance = ctx.governance();
+          const devAdmin = ctx.devAgencyAdmin();
+          const admin = o.admin ?? devAdmin?.address;
+          if (!admin) throw new Error("--admin <address> is required on an external chain");
+          const registry = AgencyRegistry__factory.connect(ctx.deployment.registry, governance);
+          const keccak = await Keccak256.create();
+          const metadata = agencyMetadataHash(keccak, {
+            name: o.name,
+            nameEn: o.nameEn ?? null,
+            jurisdiction: o.jurisdiction,
           });
-        }
-        let officerAdded = false;
-        if (devChain && consent) {
-          await (await governance.sendTransaction({ to: officer.address, value: parseEther("10") })).wait();
-          await (await registry.connect(devAdmin).addOfficer(agencyId, officer.address, consent.deadline, consent.signature)).wait();
-          officerAdded = true;
-        }
-        await ctx.store.upsertAgency({
-          agencyId,
-          name: o.name,
-          nameEn: o.nameEn ?? null,
-          jurisdiction: o.jurisdiction,
-          signer: officer.address,
-          createdAt: new Date().toISOString(),
+          await (
+            await registry.registerAgency(agencyId, Number(o.jurisdiction), metadata, admin, typeMask(o.types))
+          ).wait();
+
+          const devChain = devAdmin !== null && admin === devAdmin.address;
+          let officer: { address: string };
+          let consent: OfficerConsent | null = null;
+          if (o.officer) {
+            if (!isAddress(o.officer)) throw new Error("--officer must be a 0x address");
+            officer = { address: getAddress(o.officer) };
+          } else {
+            const created = Wallet.createRandom();
+            const keysDir = join(ctx.config.dataDir, "keys");
+            mkdirSync(keysDir, { recursive: true, mode: 0o700 });
+            writeFileSync(join(keysDir, `${created.address}.key`), `${created.privateKey}\n`, { mode: 0o600 });
+            if (!devAdmin)
+              process.stderr.write(
+                "warning: a plaintext officer key file was written; on an external chain prefer --officer with a keystore or a remote signer\n",
+              );
+            officer = created;
+            // The service holds the key it just made, so it signs the key's consent to join this agency.
+            const latest = await ctx.provider.getBlock("latest");
+            consent = await signOfficerConsent(created, {
+              registry: ctx.deployment.registry,
+              chainId: (await ctx.provider.getNetwork()).chainId,
+              agencyId,
+              deadline:
+                (latest?.timestamp ?? Math.floor(Date.now() / 1000)) + (devChain ? 3600 : CONSENT_DAYS * 24 * 3600),
+            });
+          }
+          let officerAdded = false;
+          if (devChain && consent) {
+            await (await governance.sendTransaction({ to: officer.address, value: parseEther("10") })).wait();
+            await (
+              await registry
+                .connect(devAdmin)
+                .addOfficer(agencyId, officer.address, consent.deadline, consent.signature)
+            ).wait();
+            officerAdded = true;
+          }
+          await ctx.store.upsertAgency({
+            agencyId,
+            name: o.name,
+            nameEn: o.nameEn ?? null,
+            jurisdiction: o.jurisdiction,
+            signer: officer.address,
+            createdAt: new Date().toISOString(),
+          });
+          out({
+            agencyId,
+            officer: officer.address,
+            officerAdded,
+            ...(officerAdded || !consent ? {} : { consent }),
+            next: officerAdded
+              ? "create an issuer API key: certledger apikey create --role issuer --agency " + String(agencyId)
+              : consent
+                ? `fund ${officer.address} with gas and have the agency admin call addOfficer(${agencyId}, ${officer.address}, ${consent.deadline}, ${consent.signature}) within ${CONSENT_DAYS} days`
+                : `have the key ${officer.address} sign its EIP-712 OfficerConsent to agency ${agencyId} (docs/contracts.md), then the agency admin calls addOfficer(${agencyId}, ${officer.address}, deadline, signature)`,
+          });
         });
-        out({
-          agencyId,
-          officer: officer.address,
-          officerAdded,
-          ...(officerAdded || !consent ? {} : { consent }),
-          next: officerAdded
-            ? "create an issuer API key: certledger apikey create --role issuer --agency " + String(agencyId)
-            : consent
-              ? `fund ${officer.address} with gas and have the agency admin call addOfficer(${agencyId}, ${officer.address}, ${consent.deadline}, ${consent.signature}) within ${CONSENT_DAYS} days`
-              : `have the key ${officer.address} sign its EIP-712 OfficerConsent to agency ${agencyId} (docs/contracts.md), then the agency admin calls addOfficer(${agencyId}, ${officer.address}, deadline, signature)`,
-        });
-      });
-    });
+      },
+    );
 
   agency
     .command("list")
@@ -116,7 +146,11 @@ export function registerAdmin(program: Command): void {
         const rows = [];
         for (const a of await ctx.store.listAgencies()) {
           const [record] = await registry.agency(a.agencyId);
-          rows.push({ ...a, status: AGENCY_STATUS[Number(record.status)], jurisdictionOnChain: String(record.jurisdiction) });
+          rows.push({
+            ...a,
+            status: AGENCY_STATUS[Number(record.status)],
+            jurisdictionOnChain: String(record.jurisdiction),
+          });
         }
         out(rows);
       });
@@ -149,7 +183,8 @@ export function registerAdmin(program: Command): void {
           address,
           status: OFFICER_STATUS[Number(record.status)],
           agencyId: Number(record.agencyId),
-          compromisedSince: record.compromisedSince === 0n ? null : new Date(Number(record.compromisedSince) * 1000).toISOString(),
+          compromisedSince:
+            record.compromisedSince === 0n ? null : new Date(Number(record.compromisedSince) * 1000).toISOString(),
         });
       });
     });
@@ -160,7 +195,9 @@ export function registerAdmin(program: Command): void {
     .option(keyFile, keyFileHelp)
     .action(async (address: string, o: { keyFile?: string }) => {
       await withAdmin({ keyFile: o.keyFile }, async (ctx) => {
-        await (await AgencyRegistry__factory.connect(ctx.deployment.registry, ctx.governance()).removeOfficer(address)).wait();
+        await (
+          await AgencyRegistry__factory.connect(ctx.deployment.registry, ctx.governance()).removeOfficer(address)
+        ).wait();
         out({ address, status: "removed" });
       });
     });
@@ -190,9 +227,21 @@ export function registerAdmin(program: Command): void {
       if (o.role !== "issuer" && o.role !== "auditor") throw new Error("--role must be issuer or auditor");
       await withAdmin({}, async (ctx) => {
         const agencyId = o.agency === undefined ? null : Number(o.agency);
-        if (agencyId !== null && !(await ctx.store.getAgency(agencyId))) throw new Error(`agency ${agencyId} is not served here`);
-        const key = await createApiKey(ctx.store, { agencyId, role: o.role as "issuer" | "auditor", label: o.label, now: new Date() });
-        out({ id: key.record.id, role: key.record.role, agencyId, apiKey: key.apiKey, note: "shown once: store it now" });
+        if (agencyId !== null && !(await ctx.store.getAgency(agencyId)))
+          throw new Error(`agency ${agencyId} is not served here`);
+        const key = await createApiKey(ctx.store, {
+          agencyId,
+          role: o.role as "issuer" | "auditor",
+          label: o.label,
+          now: new Date(),
+        });
+        out({
+          id: key.record.id,
+          role: key.record.role,
+          agencyId,
+          apiKey: key.apiKey,
+          note: "shown once: store it now",
+        });
       });
     });
   apikey.command("list").action(async () => {

@@ -2,10 +2,10 @@ import { readFileSync } from "node:fs";
 import { Wallet, type JsonRpcProvider } from "ethers";
 import { z } from "zod";
 import { deploymentFile, DeploymentSchema, type Deployment } from "../../server/bootstrap/deployment.ts";
-import { devAccountKeys } from "../../server/chain/devAccounts.ts";
-import { startLocalChain, type LocalChain } from "../../server/chain/localChain.ts";
+import { devAccountKeys } from "../../server/chain/localChain/devAccounts.ts";
+import { startLocalChain, type LocalChain } from "../../server/chain/localChain/localChain.ts";
 import { createProvider, readChainId } from "../../server/chain/provider.ts";
-import { loadConfig, type Config } from "../../server/config.ts";
+import { loadConfig, type Config } from "../../server/config/loadConfig.ts";
 import { openStore } from "../../server/store/open.ts";
 import type { Store } from "../../server/store/port.ts";
 
@@ -21,7 +21,10 @@ export interface AdminContext {
   close(): Promise<void>;
 }
 
-const privateKey = z.string().trim().regex(/^(0x)?[0-9a-fA-F]{64}$/, "a 32-byte hex private key");
+const privateKey = z
+  .string()
+  .trim()
+  .regex(/^(0x)?[0-9a-fA-F]{64}$/, "a 32-byte hex private key");
 
 /**
  * What the admin commands act on: the service's configuration (environment and .env), its
@@ -61,7 +64,10 @@ export async function openAdminContext(options: { keyFile?: string | undefined }
   const provider = createProvider(rpcUrl, { chainId: deployment.chainId });
   let store: Store;
   try {
-    ({ store } = await openStore({ databaseUrl: config.databaseUrl, dataDir: config.dataDir }, { applicationName: "certledger-cli" }));
+    ({ store } = await openStore(
+      { databaseUrl: config.databaseUrl, dataDir: config.dataDir },
+      { applicationName: "certledger-cli" },
+    ));
   } catch (error) {
     provider.destroy();
     await local?.stop();
@@ -90,7 +96,10 @@ export async function openAdminContext(options: { keyFile?: string | undefined }
 }
 
 /** Runs `work` with an admin context and always closes it. */
-export async function withAdmin<T>(options: { keyFile?: string | undefined }, work: (ctx: AdminContext) => Promise<T>): Promise<T> {
+export async function withAdmin<T>(
+  options: { keyFile?: string | undefined },
+  work: (ctx: AdminContext) => Promise<T>,
+): Promise<T> {
   const ctx = await openAdminContext(options);
   try {
     return await work(ctx);

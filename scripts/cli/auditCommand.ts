@@ -8,7 +8,7 @@ import { rebuildAgencyHistory } from "../../server/audit/rebuild.ts";
 import { Reconciler, type ReconcileReport } from "../../server/audit/reconcile.ts";
 import { EthersLedgerView } from "../../server/chain/ledgerView.ts";
 import { createProvider, isChainUnavailable, readChainId } from "../../server/chain/provider.ts";
-import { loadConfig } from "../../server/config.ts";
+import { loadConfig } from "../../server/config/loadConfig.ts";
 import { Keccak256 } from "../../server/core/hashing/keccak.ts";
 import { builtinTypes } from "../../server/core/registry/builtin.ts";
 import { ChainUnavailableError } from "../../server/core/verification/ledgerView.ts";
@@ -48,10 +48,13 @@ async function chainFromFlags(flags: ChainFlagInput): Promise<OpenChain> {
   };
 }
 
-const usesFlags = (flags: ChainFlagInput): boolean => [flags.rpc, flags.ledger, flags.registry].some((v) => v !== undefined);
+const usesFlags = (flags: ChainFlagInput): boolean =>
+  [flags.rpc, flags.ledger, flags.registry].some((v) => v !== undefined);
 
 function describeRound(round: IndexRound): string {
-  const reorg = round.reorg ? `; reorganisation: rolled back to block ${round.reorg.forkBlock} (${round.reorg.removedEvents} events dropped)` : "";
+  const reorg = round.reorg
+    ? `; reorganisation: rolled back to block ${round.reorg.forkBlock} (${round.reorg.removedEvents} events dropped)`
+    : "";
   return `indexed through block ${round.indexedThrough ?? "none"}, ${round.added} new events${reorg}\n`;
 }
 
@@ -59,7 +62,8 @@ function renderReport(report: ReconcileReport): string {
   const lines = [
     `${report.ok ? "✔ no findings" : `✘ ${report.findings.length} finding(s)`}: ${report.checked.certificates} certificates in ${report.checked.batches} batches, ${report.checked.chainRoots} roots on chain (through block ${report.indexedThrough ?? "none"})`,
   ];
-  if (report.skippedInFlight > 0) lines.push(`  ${report.skippedInFlight} certificate(s) skipped: a status change is under way`);
+  if (report.skippedInFlight > 0)
+    lines.push(`  ${report.skippedInFlight} certificate(s) skipped: a status change is under way`);
   for (const f of report.findings) {
     const subject = f.certificateId ? ` certificate ${f.certificateId}` : f.root ? ` root ${f.root}` : "";
     lines.push(`  [${f.severity}] ${f.code}${subject}: ${f.detail}`);
@@ -77,7 +81,9 @@ async function guarded(work: () => Promise<number>): Promise<void> {
       return;
     }
     if (error instanceof z.ZodError) {
-      process.stderr.write(`certledger: ${error.issues.map((i) => `--${i.path.join(".")}: ${i.message}`).join("; ")}\n`);
+      process.stderr.write(
+        `certledger: ${error.issues.map((i) => `--${i.path.join(".")}: ${i.message}`).join("; ")}\n`,
+      );
       process.exitCode = AUDIT_EXIT.usage;
       return;
     }
@@ -86,11 +92,15 @@ async function guarded(work: () => Promise<number>): Promise<void> {
 }
 
 export function registerAudit(program: Command): void {
-  const audit = program.command("audit").description("audit trail: chain-event index, reconciliation, history rebuilt from the chain alone");
+  const audit = program
+    .command("audit")
+    .description("audit trail: chain-event index, reconciliation, history rebuilt from the chain alone");
 
   audit
     .command("index")
-    .description("bring a chain-event index up to date (the service's, or one of your own with --rpc/--ledger/--registry)")
+    .description(
+      "bring a chain-event index up to date (the service's, or one of your own with --rpc/--ledger/--registry)",
+    )
     .option("--rpc <url>", "JSON-RPC endpoint (default: the configured chain)")
     .option("--ledger <address>", "CertificateLedger address")
     .option("--registry <address>", "AgencyRegistry address")
@@ -101,10 +111,16 @@ export function registerAudit(program: Command): void {
     .option("--follow", "keep polling for new blocks until interrupted")
     .action((options: ChainFlagInput & { index?: string; range: string; confirmations: string; follow?: boolean }) =>
       guarded(async () => {
-        const indexerOptions = { blockRange: count(1).parse(options.range), confirmations: count(0).parse(options.confirmations) };
+        const indexerOptions = {
+          blockRange: count(1).parse(options.range),
+          confirmations: count(0).parse(options.confirmations),
+        };
         const run = async (chain: OpenChain, indexPath: string): Promise<number> => {
           const index = AuditIndex.open(indexPath);
-          const indexer = new ChainIndexer({ provider: chain.provider, index, deployment: chain.deployment }, indexerOptions);
+          const indexer = new ChainIndexer(
+            { provider: chain.provider, index, deployment: chain.deployment },
+            indexerOptions,
+          );
           try {
             process.stdout.write(describeRound(await indexer.syncOnce()));
             while (options.follow) {
@@ -126,7 +142,12 @@ export function registerAudit(program: Command): void {
           }
         }
         const config = loadConfig(process.env);
-        return withAdmin({}, (ctx) => run({ provider: ctx.provider, deployment: ctx.deployment }, resolve(options.index ?? join(config.dataDir, "audit-index.db"))));
+        return withAdmin({}, (ctx) =>
+          run(
+            { provider: ctx.provider, deployment: ctx.deployment },
+            resolve(options.index ?? join(config.dataDir, "audit-index.db")),
+          ),
+        );
       }),
     );
 
@@ -146,7 +167,9 @@ export function registerAudit(program: Command): void {
               store: ctx.store,
               index,
               syncIndex: () => indexer.syncOnce(),
-              ledgerView: new EthersLedgerView(ctx.provider, ctx.deployment.ledger, { fromBlock: ctx.deployment.deploymentBlock }),
+              ledgerView: new EthersLedgerView(ctx.provider, ctx.deployment.ledger, {
+                fromBlock: ctx.deployment.deploymentBlock,
+              }),
               provider: ctx.provider,
               ledger: ctx.deployment.ledger,
               keccak,
@@ -181,7 +204,9 @@ export function registerAudit(program: Command): void {
             (line) => writeWithBackpressure(line),
             { blockRange: count(1).parse(options.range) },
           );
-          process.stderr.write(`${result.events} events of agency ${agencyId}, through block ${result.indexedThrough ?? "none"}\n`);
+          process.stderr.write(
+            `${result.events} events of agency ${agencyId}, through block ${result.indexedThrough ?? "none"}\n`,
+          );
           return AUDIT_EXIT.ok;
         } finally {
           chain.provider.destroy();

@@ -15,10 +15,15 @@ export function registerDisclose(program: Command): void {
     .action(async (file: string, options: { keep: string; out?: string }) => {
       const value = JSON.parse(await readFile(file, "utf8")) as unknown;
       if ((value as { version?: unknown } | null)?.version === LEGACY_DOCUMENT_VERSION) {
-        throw new Error(`${file} is a certledger/1 document: verifiers refuse that format, so a disclosure of it would not verify; ask the issuing agency for the certledger/2 document`);
+        throw new Error(
+          `${file} is a certledger/1 document: verifiers refuse that format, so a disclosure of it would not verify; ask the issuing agency for the certledger/2 document`,
+        );
       }
       const document = certificateDocumentSchema.parse(value);
-      const keep = options.keep.split(",").map((p) => p.trim()).filter((p) => p !== "");
+      const keep = options.keep
+        .split(",")
+        .map((p) => p.trim())
+        .filter((p) => p !== "");
       const disclosed = disclose(document, keep, await Keccak256.create());
       const text = `${JSON.stringify(disclosed, null, 2)}\n`;
       if (options.out) await writeFile(options.out, text);

@@ -26,17 +26,23 @@ function render(result: VerificationResult): string {
   const c = result.certificate;
   if (c) {
     lines.push(`  certificate ${c.id} (${c.type})`);
-    lines.push(`  issuer      agency ${String(c.issuer.agencyId)}${c.issuer.name ? ` ${c.issuer.name}` : ""}, jurisdiction ${c.issuer.jurisdiction ?? "?"}`);
+    lines.push(
+      `  issuer      agency ${String(c.issuer.agencyId)}${c.issuer.name ? ` ${c.issuer.name}` : ""}, jurisdiction ${c.issuer.jurisdiction ?? "?"}`,
+    );
     lines.push(`  valid       ${c.validFrom ?? "?"} → ${c.validUntil ?? "no expiry"}`);
     if (c.hiddenFields.length > 0) lines.push(`  hidden      ${c.hiddenFields.join(", ")}`);
   }
   if (result.anchor) {
     const a = result.anchor;
-    lines.push(`  anchored    chain ${a.chainId}, ledger ${a.ledger}${a.txHash ? `, tx ${a.txHash}` : ""}${a.blockNumber === undefined ? "" : `, block ${a.blockNumber}`}`);
+    lines.push(
+      `  anchored    chain ${a.chainId}, ledger ${a.ledger}${a.txHash ? `, tx ${a.txHash}` : ""}${a.blockNumber === undefined ? "" : `, block ${a.blockNumber}`}`,
+    );
   }
   if (result.revocation) {
     const r = result.revocation;
-    lines.push(`  ${r.state}     ${r.scope}, reason ${r.reason}${r.at ? ` at ${r.at}` : ""}${r.actor ? ` by ${r.actor}` : ""}`);
+    lines.push(
+      `  ${r.state}     ${r.scope}, reason ${r.reason}${r.at ? ` at ${r.at}` : ""}${r.actor ? ` by ${r.actor}` : ""}`,
+    );
   }
   if (result.restoration) {
     const r = result.restoration;
@@ -59,17 +65,25 @@ interface VerifyOptions {
 class UsageError extends Error {}
 
 /** The deployments the user pinned: one ledger on the RPC's chain, or a signed trust list's; null for none. */
-async function pinnedDeployments(options: VerifyOptions, now: Date): Promise<((rpcChainId: number) => TrustedDeployment[]) | null> {
-  if (options.ledger !== undefined && options.trustList !== undefined) throw new UsageError("give --ledger or --trust-list, not both");
+async function pinnedDeployments(
+  options: VerifyOptions,
+  now: Date,
+): Promise<((rpcChainId: number) => TrustedDeployment[]) | null> {
+  if (options.ledger !== undefined && options.trustList !== undefined)
+    throw new UsageError("give --ledger or --trust-list, not both");
   if (options.ledger !== undefined) {
-    if (!isAddress(options.ledger)) throw new UsageError("--ledger is not an address (0x and 40 hex digits, checksummed if mixed-case)");
+    if (!isAddress(options.ledger))
+      throw new UsageError("--ledger is not an address (0x and 40 hex digits, checksummed if mixed-case)");
     const ledger = options.ledger;
     return (chainId) => [{ chainId, ledger }];
   }
-  if (options.trustListSigner !== undefined && options.trustList === undefined) throw new UsageError("--trust-list-signer needs --trust-list");
+  if (options.trustListSigner !== undefined && options.trustList === undefined)
+    throw new UsageError("--trust-list-signer needs --trust-list");
   if (options.trustList === undefined) return null;
   if (options.trustListSigner === undefined || !isAddress(options.trustListSigner)) {
-    throw new UsageError("--trust-list needs --trust-list-signer ADDRESS: the key the list must be signed with (never taken from the list)");
+    throw new UsageError(
+      "--trust-list needs --trust-list-signer ADDRESS: the key the list must be signed with (never taken from the list)",
+    );
   }
   let file: unknown;
   try {
@@ -89,14 +103,17 @@ async function pinnedDeployments(options: VerifyOptions, now: Date): Promise<((r
 function policyFor(deployments: TrustedDeployment[], provider: JsonRpcProvider, rpcChainId: number): TrustPolicy {
   return {
     anchors: TrustAnchors.of(deployments),
-    ledgerFor: (deployment) => (deployment.chainId === rpcChainId ? new EthersLedgerView(provider, deployment.ledger) : null),
+    ledgerFor: (deployment) =>
+      deployment.chainId === rpcChainId ? new EthersLedgerView(provider, deployment.ledger) : null,
   };
 }
 
 export function registerVerify(program: Command): void {
   program
     .command("verify")
-    .description("verify a certificate document against the ledger you pinned, on any chain's RPC endpoint: no certledger server involved")
+    .description(
+      "verify a certificate document against the ledger you pinned, on any chain's RPC endpoint: no certledger server involved",
+    )
     .argument("<document>", "certificate document (JSON file), full or disclosed")
     .requiredOption("--rpc <url>", "JSON-RPC endpoint of the chain")
     .option("--ledger <address>", "the ledger you trust, on the RPC's chain (never taken from the document)")
@@ -132,7 +149,10 @@ export function registerVerify(program: Command): void {
         try {
           const chainId = await readChainId(options.rpc);
           provider = createProvider(options.rpc, { chainId });
-          result = await verifyOutcome(offline, policyFor(pinned(chainId), provider, chainId), { now, lookupAnchorEvent: true });
+          result = await verifyOutcome(offline, policyFor(pinned(chainId), provider, chainId), {
+            now,
+            lookupAnchorEvent: true,
+          });
         } catch (error) {
           if (!isChainUnavailable(error)) throw error;
           result = unavailableResult(offline, "the chain cannot be reached at the given RPC URL");
@@ -142,6 +162,7 @@ export function registerVerify(program: Command): void {
       }
       if (!result) throw new Error("unreachable: every path gives a result");
       process.stdout.write(`${options.json ? JSON.stringify(result, null, 2) : render(result)}\n`);
-      process.exitCode = exitCode ?? (result.valid ? EXIT.valid : result.status === "UNAVAILABLE" ? EXIT.unavailable : EXIT.invalid);
+      process.exitCode =
+        exitCode ?? (result.valid ? EXIT.valid : result.status === "UNAVAILABLE" ? EXIT.unavailable : EXIT.invalid);
     });
 }

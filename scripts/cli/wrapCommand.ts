@@ -13,7 +13,9 @@ import { rowToRequest } from "./rowInput.ts";
 
 async function* records(file: string): AsyncGenerator<Record<string, unknown>> {
   if (extname(file).toLowerCase() === ".csv") {
-    yield* createReadStream(file).pipe(parse({ columns: true, bom: true, skip_empty_lines: true })) as AsyncIterable<Record<string, string>>;
+    yield* createReadStream(file).pipe(parse({ columns: true, bom: true, skip_empty_lines: true })) as AsyncIterable<
+      Record<string, string>
+    >;
     return;
   }
   for await (const line of createInterface({ input: createReadStream(file), crlfDelay: Infinity })) {
@@ -42,25 +44,40 @@ export function registerWrap(program: Command): void {
     .action(async (input: string, options: WrapOptions) => {
       const types = builtinTypes();
       const keccak = await Keccak256.create();
-      const issuer = { agencyId: Number(options.agencyId), name: options.issuerName, jurisdiction: options.jurisdiction };
+      const issuer = {
+        agencyId: Number(options.agencyId),
+        name: options.issuerName,
+        jurisdiction: options.jurisdiction,
+      };
       const inputs: unknown[] = [];
       const typeNames = new Set<string>();
       for await (const record of records(input)) {
         const typeName = typeof record.type === "string" && record.type !== "" ? record.type : options.type;
         const type = typeName === undefined ? undefined : types.find(typeName);
-        if (!type) throw new Error(`row ${inputs.length + 1}: unknown or missing certificate type (use --type or a type column)`);
+        if (!type)
+          throw new Error(
+            `row ${inputs.length + 1}: unknown or missing certificate type (use --type or a type column)`,
+          );
         typeNames.add(type.name);
-        const request = extname(input).toLowerCase() === ".csv" ? rowToRequest(record as Record<string, string>, type) : { ...record, type: type.name };
+        const request =
+          extname(input).toLowerCase() === ".csv"
+            ? rowToRequest(record as Record<string, string>, type)
+            : { ...record, type: type.name };
         inputs.push({ ...request, issuer });
       }
       if (inputs.length === 0) throw new Error(`${input} holds no certificates`);
       if (typeNames.size > 1) {
         // the ledger anchors a batch under one certificate type: a mixed batch could never verify
-        process.stderr.write(`${input} mixes certificate types (${[...typeNames].join(", ")}): a batch holds one type; split the file by type\n`);
+        process.stderr.write(
+          `${input} mixes certificate types (${[...typeNames].join(", ")}): a batch holds one type; split the file by type\n`,
+        );
         process.exitCode = 1;
         return;
       }
-      const bar = inputs.length >= 1000 && process.stderr.isTTY ? new SingleBar({ clearOnComplete: true }, Presets.shades_classic) : null;
+      const bar =
+        inputs.length >= 1000 && process.stderr.isTTY
+          ? new SingleBar({ clearOnComplete: true }, Presets.shades_classic)
+          : null;
       let batch;
       try {
         batch = wrapBatch(inputs, { types, keccak });

@@ -42,7 +42,11 @@ async function answer(request: Request): Promise<unknown> {
   if (request.method === "eth_signTypedData_v4") {
     const [from, json] = request.params as [string, string];
     if (from.toLowerCase() !== wallet.address.toLowerCase()) throw new Error("unknown account");
-    const payload = JSON.parse(json) as { domain: TypedDataDomain; types: Record<string, TypedDataField[]>; message: Record<string, unknown> };
+    const payload = JSON.parse(json) as {
+      domain: TypedDataDomain;
+      types: Record<string, TypedDataField[]>;
+      message: Record<string, unknown>;
+    };
     // ethers derives EIP712Domain from the domain itself and refuses it among the types
     const types = Object.fromEntries(Object.entries(payload.types).filter(([name]) => name !== "EIP712Domain"));
     return (tamper ? Wallet.createRandom() : wallet).signTypedData(payload.domain, types, payload.message);
@@ -57,7 +61,14 @@ const server = createServer((req, res) => {
     const request = JSON.parse(body) as Request;
     answer(request).then(
       (result) => res.end(JSON.stringify({ jsonrpc: "2.0", id: request.id, result })),
-      (error: unknown) => res.end(JSON.stringify({ jsonrpc: "2.0", id: request.id, error: { code: -32000, message: (error as Error).message } })),
+      (error: unknown) =>
+        res.end(
+          JSON.stringify({
+            jsonrpc: "2.0",
+            id: request.id,
+            error: { code: -32000, message: (error as Error).message },
+          }),
+        ),
     );
   });
 });

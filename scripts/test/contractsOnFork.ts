@@ -6,7 +6,7 @@ import { once } from "node:events";
 import { readdirSync } from "node:fs";
 import { createServer as createHttpServer, type Server } from "node:http";
 import { createServer } from "node:net";
-import { resolveAnvilBinary } from "../../server/chain/anvilBinary.ts";
+import { resolveAnvilBinary } from "../../server/chain/localChain/anvilBinary.ts";
 
 const hardfork = process.argv[2] ?? "london";
 /** The suites of the contracts themselves; deployCertledger.test.ts checks the service's default build. */
@@ -61,7 +61,11 @@ interface RpcMessage {
 }
 
 async function rpc(url: string, body: unknown): Promise<unknown> {
-  const response = await fetch(url, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(body) });
+  const response = await fetch(url, {
+    method: "POST",
+    headers: { "content-type": "application/json" },
+    body: JSON.stringify(body),
+  });
   return response.json();
 }
 
@@ -81,11 +85,19 @@ function minedOnSendProxy(anvilUrl: string, port: number): Promise<Server> {
         const answer = (await rpc(anvilUrl, body)) as RpcMessage | RpcMessage[];
         const sends = (Array.isArray(answer) ? answer : [answer]).filter((message, i) => {
           const asked = Array.isArray(body) ? body[i] : body;
-          return (asked?.method === "eth_sendTransaction" || asked?.method === "eth_sendRawTransaction") && typeof message.result === "string";
+          return (
+            (asked?.method === "eth_sendTransaction" || asked?.method === "eth_sendRawTransaction") &&
+            typeof message.result === "string"
+          );
         });
         for (const sent of sends) {
           for (let tries = 0; tries < 500; tries++) {
-            const receipt = (await rpc(anvilUrl, { jsonrpc: "2.0", id: 0, method: "eth_getTransactionReceipt", params: [sent.result] })) as RpcMessage;
+            const receipt = (await rpc(anvilUrl, {
+              jsonrpc: "2.0",
+              id: 0,
+              method: "eth_getTransactionReceipt",
+              params: [sent.result],
+            })) as RpcMessage;
             if (receipt.result) break;
             await new Promise((resolve) => setTimeout(resolve, 10));
           }
@@ -112,7 +124,9 @@ await run("npx", ["hardhat", "build", "--quiet"], env);
 for (const suite of SUITES) {
   const port = await freePort();
   const url = `http://127.0.0.1:${port}`;
-  const anvil = spawn(resolveAnvilBinary(), ["--hardfork", hardfork, "--port", String(port), "--silent"], { stdio: "inherit" });
+  const anvil = spawn(resolveAnvilBinary(), ["--hardfork", hardfork, "--port", String(port), "--silent"], {
+    stdio: "inherit",
+  });
   let proxy: Server | null = null;
   try {
     await waitForRpc(url, anvil);

@@ -4,7 +4,7 @@
 import { mkdir, readdir, rm, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { readFileSync } from "node:fs";
-import { startLocalChain } from "../../server/chain/localChain.ts";
+import { startLocalChain } from "../../server/chain/localChain/localChain.ts";
 import { createProvider } from "../../server/chain/provider.ts";
 import { disclose } from "../../server/core/document/disclose.ts";
 import type { BatchedDocument } from "../../server/core/document/model.ts";
@@ -22,7 +22,8 @@ interface Entry {
 
 const OUT = new URL("../../test/fixtures/adversarial/", import.meta.url).pathname;
 const clone = <T>(value: T): T => structuredClone(value);
-const omit = <T extends object>(record: T, key: string): T => Object.fromEntries(Object.entries(record).filter(([k]) => k !== key)) as T;
+const omit = <T extends object>(record: T, key: string): T =>
+  Object.fromEntries(Object.entries(record).filter(([k]) => k !== key)) as T;
 
 const dir = await tempDir("certledger-corpus-");
 const chain = await startLocalChain({ dataDir: join(dir, "data"), port: await freePort() });
@@ -48,9 +49,15 @@ try {
   };
 
   const entries: Entry[] = [];
-  const add = (name: string, expect: VerificationStatus, why: string, document: unknown) => entries.push({ name, expect, why, document });
+  const add = (name: string, expect: VerificationStatus, why: string, document: unknown) =>
+    entries.push({ name, expect, why, document });
 
-  add("control", "VALID", "The untouched licence in force, anchored on the trusted ledger by an authorised officer: the only entry that may ever be VALID.", control);
+  add(
+    "control",
+    "VALID",
+    "The untouched licence in force, anchored on the trusted ledger by an authorised officer: the only entry that may ever be VALID.",
+    control,
+  );
   add(
     "expired-validuntil-hidden-under-invented-name",
     "TAMPERED",
@@ -69,7 +76,14 @@ try {
       "hidden-fields-relabelled",
       "TAMPERED",
       "A disclosed licence whose hidden address and holder name swapped labels: each hash is genuine, but bound to the other name.",
-      { ...disclosed, hidden: { ...disclosed.hidden, "subject.address": hashOf(control, "subject.holderName"), "subject.holderName": hashOf(control, "subject.address") } },
+      {
+        ...disclosed,
+        hidden: {
+          ...disclosed.hidden,
+          "subject.address": hashOf(control, "subject.holderName"),
+          "subject.holderName": hashOf(control, "subject.address"),
+        },
+      },
     );
   }
   add(
@@ -81,7 +95,12 @@ try {
   {
     const doctored = clone(control);
     doctored.subject.vehicleClasses = "A1B1";
-    add("value-changed-salt-kept", "TAMPERED", "Permitted vehicle classes raised from C1 to A1B1, the field's salt kept.", doctored);
+    add(
+      "value-changed-salt-kept",
+      "TAMPERED",
+      "Permitted vehicle classes raised from C1 to A1B1, the field's salt kept.",
+      doctored,
+    );
   }
   {
     const doctored = clone(control);
@@ -116,7 +135,10 @@ try {
     "proof-from-another-batch-of-the-same-agency",
     "TAMPERED",
     "The control licence with the root and path of another Beijing batch anchored on the trusted ledger.",
-    { ...clone(control), proof: { ...control.proof, root: b.moreLicences.root, proof: b.moreLicences.documents[0]?.proof.proof ?? [] } },
+    {
+      ...clone(control),
+      proof: { ...control.proof, root: b.moreLicences.root, proof: b.moreLicences.documents[0]?.proof.proof ?? [] },
+    },
   );
   add(
     "batch-of-another-agency",
@@ -152,7 +174,9 @@ try {
     b.copied.documents[1],
   );
   {
-    const legacy = JSON.parse(readFileSync(new URL("../../test/fixtures/certledger-1-document.json", import.meta.url), "utf8")) as BatchedDocument;
+    const legacy = JSON.parse(
+      readFileSync(new URL("../../test/fixtures/certledger-1-document.json", import.meta.url), "utf8"),
+    ) as BatchedDocument;
     add(
       "certledger-1-document",
       "MALFORMED",
@@ -165,9 +189,15 @@ try {
   for (const name of await readdir(OUT)) if (name.endsWith(".json") || name === "README.md") await rm(join(OUT, name));
   await writeFile(join(OUT, "scenario.json"), `${JSON.stringify(scenarioFacts(scenario), null, 2)}\n`);
   for (const [i, entry] of entries.entries()) {
-    await writeFile(join(OUT, `${String(i).padStart(2, "0")}-${entry.name}.json`), `${JSON.stringify(entry, null, 2)}\n`);
+    await writeFile(
+      join(OUT, `${String(i).padStart(2, "0")}-${entry.name}.json`),
+      `${JSON.stringify(entry, null, 2)}\n`,
+    );
   }
-  const rows = entries.map((entry, i) => `| \`${String(i).padStart(2, "0")}-${entry.name}.json\` | \`${entry.expect}\` | ${entry.why.replace(/\|/g, "\\|")} |`);
+  const rows = entries.map(
+    (entry, i) =>
+      `| \`${String(i).padStart(2, "0")}-${entry.name}.json\` | \`${entry.expect}\` | ${entry.why.replace(/\|/g, "\\|")} |`,
+  );
   await writeFile(
     join(OUT, "README.md"),
     [

@@ -1,7 +1,14 @@
 // Rewrites test/fixtures/vectors.json from its own inputs with the fixed salt source: run it only
 // when the document format changes on purpose (a change of the vectors is a change of the format).
 import { readFileSync, writeFileSync } from "node:fs";
-import { Keccak256, builtinTypes, disclose, fieldHashes, wrapBatch, DOCUMENT_VERSION } from "../../server/core/index.ts";
+import {
+  Keccak256,
+  builtinTypes,
+  disclose,
+  fieldHashes,
+  wrapBatch,
+  DOCUMENT_VERSION,
+} from "../../server/core/index.ts";
 import { fixedSaltSource } from "../../test/core/support/fixedSalts.ts";
 
 const file = new URL("../../test/fixtures/vectors.json", import.meta.url);

@@ -25,7 +25,15 @@ export interface AnchorServiceDeps {
   /** the document with its proof block filled in */
   withProof(
     document: Record<string, unknown>,
-    proof: { root: string; proof: string[]; leaf: string; index: number; chainId: number; ledger: string; txHash: string },
+    proof: {
+      root: string;
+      proof: string[];
+      leaf: string;
+      index: number;
+      chainId: number;
+      ledger: string;
+      txHash: string;
+    },
   ): Record<string, unknown>;
   /** told once the chain holds something new (verification caches drop their answers) */
   onChainChange?: () => void;
@@ -116,7 +124,9 @@ export class AnchorService {
     const signer = await this.#deps.signerFor(batch.agencyId);
     const data = ledgerInterface.encodeFunctionData("anchor", [batch.root, batch.typeId, batch.size]);
     if (signer.address.toLowerCase() !== batch.signer.toLowerCase()) {
-      throw new ForeignAnchorError(`batch ${batch.id} was prepared for key ${batch.signer}, the agency now signs with ${signer.address}`);
+      throw new ForeignAnchorError(
+        `batch ${batch.id} was prepared for key ${batch.signer}, the agency now signs with ${signer.address}`,
+      );
     }
     try {
       await signer.send({ to: this.#deps.ledger, data }, async ({ nonce, hash }) => {
@@ -126,7 +136,10 @@ export class AnchorService {
       crashPoint("anchor:broadcast");
     } catch (error) {
       if (revertName(error) !== "CertificateLedgerRootExists") throw error;
-      this.#deps.logger.info({ batch: batch.id, root: batch.root }, "root already on chain for this agency; checking who anchored it");
+      this.#deps.logger.info(
+        { batch: batch.id, root: batch.root },
+        "root already on chain for this agency; checking who anchored it",
+      );
     }
     return (await store.getBatch(batch.id)) ?? batch;
   }
@@ -173,17 +186,27 @@ export class AnchorService {
       const receipt = await signer.waitFor(batch.txHash, this.#options.confirmations, this.#options.receiptTimeoutMs);
       if (receipt?.status === 1) {
         const block = await receipt.getBlock();
-        return { txHash: receipt.hash, blockNumber: receipt.blockNumber, at: new Date(block.timestamp * 1000).toISOString() };
+        return {
+          txHash: receipt.hash,
+          blockNumber: receipt.blockNumber,
+          at: new Date(block.timestamp * 1000).toISOString(),
+        };
       }
       if (receipt?.status === 0) reverted = receipt.hash;
     }
     const log = await this.#anchorLog(batch);
     if (!log && reverted) {
-      throw new Error(`batch ${batch.id}: its transaction ${reverted} was refused on chain (reverted); the next round signs and sends it again`);
+      throw new Error(
+        `batch ${batch.id}: its transaction ${reverted} was refused on chain (reverted); the next round signs and sends it again`,
+      );
     }
     if (!log) return null;
     const block = await log.getBlock();
-    return { txHash: log.transactionHash, blockNumber: log.blockNumber, at: new Date(block.timestamp * 1000).toISOString() };
+    return {
+      txHash: log.transactionHash,
+      blockNumber: log.blockNumber,
+      at: new Date(block.timestamp * 1000).toISOString(),
+    };
   }
 
   /**
@@ -239,7 +262,10 @@ export class AnchorService {
       }
     }
     if (batch.state !== "prepared") {
-      this.#deps.logger.warn({ batch: batch.id, root: batch.root, state: batch.state }, "batch root not on chain; sending it again");
+      this.#deps.logger.warn(
+        { batch: batch.id, root: batch.root, state: batch.state },
+        "batch root not on chain; sending it again",
+      );
       await this.#deps.store.markBatchUnsent(batch.id);
       (await this.#deps.signerFor(batch.agencyId)).resync();
     }
@@ -252,7 +278,9 @@ export class AnchorService {
    * once confirmed (a local chain killed hard loses its last blocks). Anchored batches whose root is
    * gone are sent again (by the replica holding their officer key); the same root cannot be anchored twice.
    */
-  async recoverAnchored(mayUseSigner: (signer: string) => Promise<boolean> = () => Promise.resolve(true)): Promise<number> {
+  async recoverAnchored(
+    mayUseSigner: (signer: string) => Promise<boolean> = () => Promise.resolve(true),
+  ): Promise<number> {
     let resent = 0;
     for (const batch of await this.#deps.store.listBatches(["anchored"])) {
       if (!(await mayUseSigner(batch.signer))) continue;

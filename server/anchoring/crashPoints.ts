@@ -37,7 +37,9 @@ export function armCrashPoint(env: NodeJS.ProcessEnv): void {
   const wanted = env[CRASH_VARIABLE];
   if (wanted === undefined || wanted === "") return;
   if (env.NODE_ENV !== "test") {
-    throw new CrashHookRefused(`${CRASH_VARIABLE} is a test hook that kills the service; it is refused unless NODE_ENV=test`);
+    throw new CrashHookRefused(
+      `${CRASH_VARIABLE} is a test hook that kills the service; it is refused unless NODE_ENV=test`,
+    );
   }
   const point = CRASH_POINTS.find((p) => p === wanted);
   if (!point) throw new CrashHookRefused(`${CRASH_VARIABLE} must be one of ${CRASH_POINTS.join(", ")}`);

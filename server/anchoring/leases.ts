@@ -84,7 +84,12 @@ export class SignerLeases {
 
   async renewAll(): Promise<void> {
     for (const [key, held] of [...this.#held]) {
-      const renewed = await this.#store.renewLease(signerLeaseName(held.signer), this.#holder, held.token, this.#options.ttlMs);
+      const renewed = await this.#store.renewLease(
+        signerLeaseName(held.signer),
+        this.#holder,
+        held.token,
+        this.#options.ttlMs,
+      );
       if (renewed) held.confirmedAt = Date.now();
       else this.#lost(key, held.signer);
     }
@@ -92,7 +97,10 @@ export class SignerLeases {
 
   #lost(key: string, signer: string): void {
     this.#held.delete(key);
-    this.#logger.warn({ signer, holder: this.#holder }, "lost the lease on this officer key; another replica uses it now");
+    this.#logger.warn(
+      { signer, holder: this.#holder },
+      "lost the lease on this officer key; another replica uses it now",
+    );
   }
 
   /** Stops renewing and lets every lease go, so another replica takes over at once. */

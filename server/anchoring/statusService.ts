@@ -42,7 +42,11 @@ const ALLOWED: Record<StatusOpKind, readonly CertificateStatus[]> = {
   reinstate: ["suspended"],
 };
 
-const RESULT: Record<StatusOpKind, CertificateStatus> = { revoke: "revoked", suspend: "suspended", reinstate: "active" };
+const RESULT: Record<StatusOpKind, CertificateStatus> = {
+  revoke: "revoked",
+  suspend: "suspended",
+  reinstate: "active",
+};
 
 /**
  * Revokes, suspends and reinstates anchored certificates on chain, through the same durable outbox
@@ -69,10 +73,16 @@ export class StatusService {
     change: { kind: StatusOpKind; reason: RevocationReason | null; note: string | null; requestedBy: string },
   ): Promise<StatusOpRecord> {
     if (certificate.state !== "anchored" || certificate.batchId === null) {
-      throw new StatusChangeError("CERTIFICATE_PENDING", "The certificate is not anchored yet; try again in a few seconds");
+      throw new StatusChangeError(
+        "CERTIFICATE_PENDING",
+        "The certificate is not anchored yet; try again in a few seconds",
+      );
     }
     if (!ALLOWED[change.kind].includes(certificate.status)) {
-      throw new StatusChangeError("INVALID_TRANSITION", `A ${certificate.status} certificate cannot be given the action ${change.kind}`);
+      throw new StatusChangeError(
+        "INVALID_TRANSITION",
+        `A ${certificate.status} certificate cannot be given the action ${change.kind}`,
+      );
     }
     const signer = await this.#deps.signerFor(certificate.agencyId);
     const op = await this.#deps.store.createStatusOp({
@@ -98,10 +108,13 @@ export class StatusService {
         this.#deps.onChainChange?.();
         return current;
       }
-      if (current?.state === "failed") throw new StatusChangeError("CHAIN_REJECTED", `The ledger refused the change: ${current.error ?? "no reason"}`);
+      if (current?.state === "failed")
+        throw new StatusChangeError("CHAIN_REJECTED", `The ledger refused the change: ${current.error ?? "no reason"}`);
       await new Promise((resolve) => setTimeout(resolve, pollMs));
     }
-    throw new Error(`status change ${op.id} is recorded but not confirmed yet; the replica holding the officer key will carry it out`);
+    throw new Error(
+      `status change ${op.id} is recorded but not confirmed yet; the replica holding the officer key will carry it out`,
+    );
   }
 
   /** Carries out the unfinished operations of the officer keys this replica holds (the outbox loop). */
@@ -118,12 +131,16 @@ export class StatusService {
   async #calldata(op: StatusOpRecord): Promise<{ data: string; certificate: CertificateRecord }> {
     const store = this.#deps.store;
     const certificate = await store.getCertificate(op.certificateId);
-    if (certificate?.batchId == null || certificate.leafIndex === null) throw new Error(`certificate ${op.certificateId} is not in a batch`);
+    if (certificate?.batchId == null || certificate.leafIndex === null)
+      throw new Error(`certificate ${op.certificateId} is not in a batch`);
     const batch = await store.getBatch(certificate.batchId);
     if (!batch) throw new Error(`batch ${certificate.batchId} is missing`);
     const members = await store.batchMembers(batch.id);
     const proof = this.#deps.buildTree(members.map((m) => m.leaf)).proof(certificate.leafIndex);
-    const reasonCode = REVOCATION_REASONS[(op.reason ?? (op.kind === "suspend" ? "certificateHold" : "unspecified")) as RevocationReason];
+    const reasonCode =
+      REVOCATION_REASONS[
+        (op.reason ?? (op.kind === "suspend" ? "certificateHold" : "unspecified")) as RevocationReason
+      ];
     const args = [batch.agencyId, batch.root, certificate.leaf, certificate.leafIndex, proof] as const;
     const data =
       op.kind === "reinstate"
@@ -148,7 +165,8 @@ export class StatusService {
     // the listing may be older than a run that just finished: act on the operation as it is now
     const op = (await store.getStatusOp(listed.id)) ?? listed;
     if (op.state === "done") return op;
-    if (op.state === "failed") throw new StatusChangeError("CHAIN_REJECTED", `The ledger refused the change: ${op.error ?? "no reason"}`);
+    if (op.state === "failed")
+      throw new StatusChangeError("CHAIN_REJECTED", `The ledger refused the change: ${op.error ?? "no reason"}`);
     const { data, certificate } = await this.#calldata(op);
     const signer = await this.#deps.signerFor(certificate.agencyId);
     let txHash = op.state === "sent" ? op.txHash : null;
@@ -195,10 +213,14 @@ export class StatusService {
       blockNumber: receipt.blockNumber,
       doneAt: this.#now(),
       status: RESULT[op.kind],
-      statusReason: op.kind === "reinstate" ? null : (op.reason ?? (op.kind === "suspend" ? "certificateHold" : "unspecified")),
+      statusReason:
+        op.kind === "reinstate" ? null : (op.reason ?? (op.kind === "suspend" ? "certificateHold" : "unspecified")),
     });
     this.#deps.onChainChange?.();
-    this.#deps.logger.info({ op: op.id, kind: op.kind, certificate: op.certificateId, tx: txHash }, "status changed on chain");
+    this.#deps.logger.info(
+      { op: op.id, kind: op.kind, certificate: op.certificateId, tx: txHash },
+      "status changed on chain",
+    );
     const done = await store.getStatusOp(op.id);
     if (!done) throw new Error(`status change ${op.id} vanished`);
     return done;
@@ -225,7 +247,10 @@ export class StatusService {
           const [batchRevokedAt] = await ledger.batchRevocation(batch.agencyId, batch.root);
           if (chainName[Number(onChain)] === status || batchRevokedAt > 0n) continue;
           const signer = (await this.#deps.signerFor(certificate.agencyId)).address;
-          this.#deps.logger.warn({ certificate: certificate.id, status }, "the chain lost a status change; applying it again");
+          this.#deps.logger.warn(
+            { certificate: certificate.id, status },
+            "the chain lost a status change; applying it again",
+          );
           const op = await this.#deps.store.createStatusOp({
             certificateId: certificate.id,
             kind: status === "revoked" ? "revoke" : "suspend",
@@ -243,7 +268,11 @@ export class StatusService {
       }
     }
     // a lost reinstatement leaves the chain saying "suspended" of a certificate recorded active
-    const reinstated = new Set((await this.#deps.store.listStatusOps(["done"])).filter((op) => op.kind === "reinstate").map((op) => op.certificateId));
+    const reinstated = new Set(
+      (await this.#deps.store.listStatusOps(["done"]))
+        .filter((op) => op.kind === "reinstate")
+        .map((op) => op.certificateId),
+    );
     for (const id of reinstated) {
       const certificate = await this.#deps.store.getCertificate(id);
       if (certificate?.status !== "active" || certificate.batchId === null || certificate.leafIndex === null) continue;
@@ -251,7 +280,10 @@ export class StatusService {
       if (!batch) continue;
       const [onChain] = await ledger.leafStatus(batch.agencyId, batch.root, certificate.leafIndex);
       if (chainName[Number(onChain)] !== "suspended") continue;
-      this.#deps.logger.warn({ certificate: certificate.id, status: "active" }, "the chain lost a reinstatement; applying it again");
+      this.#deps.logger.warn(
+        { certificate: certificate.id, status: "active" },
+        "the chain lost a reinstatement; applying it again",
+      );
       const op = await this.#deps.store.createStatusOp({
         certificateId: certificate.id,
         kind: "reinstate",

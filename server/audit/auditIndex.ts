@@ -107,7 +107,8 @@ function where(filter: EventFilter): { sql: string; params: SQLInputValue[] } {
   };
   if (filter.agencyId !== undefined) add("agency_id = ?", filter.agencyId);
   if (filter.root !== undefined) add("root = ?", filter.root.toLowerCase());
-  if (filter.kinds && filter.kinds.length > 0) add(`kind IN (${filter.kinds.map(() => "?").join(", ")})`, ...filter.kinds);
+  if (filter.kinds && filter.kinds.length > 0)
+    add(`kind IN (${filter.kinds.map(() => "?").join(", ")})`, ...filter.kinds);
   if (filter.fromTime !== undefined) add("block_time >= ?", filter.fromTime);
   if (filter.toTime !== undefined) add("block_time <= ?", filter.toTime);
   if (filter.fromBlock !== undefined) add("block_number >= ?", filter.fromBlock);
@@ -155,7 +156,9 @@ export class AuditIndex {
   }
 
   #setMeta(key: string, value: string): void {
-    this.#stmt("INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value").run(key, value);
+    this.#stmt(
+      "INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+    ).run(key, value);
   }
 
   /**
@@ -190,11 +193,30 @@ export class AuditIndex {
   /** Stores one scanned range atomically: its events, the blocks whose hash guards it, the new cursor. */
   commitRange(range: { events: readonly AuditEvent[]; blocks: readonly BlockRef[]; nextBlock: number }): void {
     this.#transaction(() => {
-      const insert = this.#stmt(`INSERT OR REPLACE INTO events (${COLUMNS}) VALUES (${COLUMNS.split(",").map(() => "?").join(", ")})`);
+      const insert = this.#stmt(
+        `INSERT OR REPLACE INTO events (${COLUMNS}) VALUES (${COLUMNS.split(",")
+          .map(() => "?")
+          .join(", ")})`,
+      );
       for (const e of range.events) {
         insert.run(
-          e.blockNumber, e.logIndex, e.blockHash, e.blockTime, e.txHash, e.contract, e.kind, e.actor, e.agencyId,
-          e.root, e.leaf, e.leafIndex, e.reasonCode, e.typeId, e.size, e.officer, e.details === null ? null : JSON.stringify(e.details),
+          e.blockNumber,
+          e.logIndex,
+          e.blockHash,
+          e.blockTime,
+          e.txHash,
+          e.contract,
+          e.kind,
+          e.actor,
+          e.agencyId,
+          e.root,
+          e.leaf,
+          e.leafIndex,
+          e.reasonCode,
+          e.typeId,
+          e.size,
+          e.officer,
+          e.details === null ? null : JSON.stringify(e.details),
         );
       }
       const block = this.#stmt("INSERT OR REPLACE INTO blocks (number, hash, time) VALUES (?, ?, ?)");
@@ -206,7 +228,8 @@ export class AuditIndex {
   /** Guard blocks, newest first: the chain must still have these hashes for the index to stand. */
   *guardBlocks(): Generator<BlockRef> {
     const rows = this.#db.prepare("SELECT number, hash, time FROM blocks ORDER BY number DESC").iterate();
-    for (const r of rows as IterableIterator<Row>) yield { number: Number(r.number), hash: text(r.hash), time: Number(r.time) };
+    for (const r of rows as IterableIterator<Row>)
+      yield { number: Number(r.number), hash: text(r.hash), time: Number(r.time) };
   }
 
   /** Forgets everything above `block` (a reorganisation forked after it) and resumes after it. */
@@ -224,7 +247,6 @@ export class AuditIndex {
     this.#stmt("DELETE FROM blocks WHERE number < ? AND number < (SELECT MAX(number) FROM blocks)").run(through - keep);
   }
 
-
   page(filter: EventFilter, limit: number): AuditEvent[] {
     const { sql, params } = where(filter);
     return this.#db
@@ -239,7 +261,9 @@ export class AuditIndex {
    */
   *iterate(filter: EventFilter): Generator<AuditEvent> {
     const { sql, params } = where(filter);
-    const rows = this.#db.prepare(`SELECT ${COLUMNS} FROM events ${sql} ORDER BY block_number, log_index`).iterate(...params);
+    const rows = this.#db
+      .prepare(`SELECT ${COLUMNS} FROM events ${sql} ORDER BY block_number, log_index`)
+      .iterate(...params);
     for (const r of rows as IterableIterator<Row>) yield toEvent(r);
   }
 
@@ -250,10 +274,9 @@ export class AuditIndex {
   batchEvents(agencyId: number, root: string, leaf?: string): AuditEvent[] {
     const rows =
       leaf === undefined
-        ? this.#stmt(`SELECT ${COLUMNS} FROM events WHERE root = ? AND agency_id = ? ORDER BY block_number, log_index`).all(
-            root.toLowerCase(),
-            agencyId,
-          )
+        ? this.#stmt(
+            `SELECT ${COLUMNS} FROM events WHERE root = ? AND agency_id = ? ORDER BY block_number, log_index`,
+          ).all(root.toLowerCase(), agencyId)
         : this.#stmt(
             `SELECT ${COLUMNS} FROM events WHERE root = ? AND agency_id = ? AND (leaf IS NULL OR leaf = ?) ORDER BY block_number, log_index`,
           ).all(root.toLowerCase(), agencyId, leaf.toLowerCase());
@@ -267,7 +290,12 @@ export class AuditIndex {
        FROM events WHERE agency_id = ? AND kind = 'BatchAnchored' GROUP BY type_id, month ORDER BY month, type_id`,
     )
       .all(agencyId)
-      .map((r) => ({ typeId: Number(r.type_id), month: text(r.month), batches: Number(r.batches), certificates: Number(r.certificates) }));
+      .map((r) => ({
+        typeId: Number(r.type_id),
+        month: text(r.month),
+        batches: Number(r.batches),
+        certificates: Number(r.certificates),
+      }));
   }
 
   /** Count of status events of `kind` per reason code for an agency. */
@@ -289,6 +317,12 @@ export class AuditIndex {
        FROM events WHERE agency_id = ? AND kind = 'BatchAnchored' GROUP BY type_id ORDER BY type_id`,
     )
       .all(agencyId)
-      .map((r) => ({ typeId: Number(r.type_id), batches: Number(r.n), certificates: Number(r.total), min: Number(r.min), max: Number(r.max) }));
+      .map((r) => ({
+        typeId: Number(r.type_id),
+        batches: Number(r.n),
+        certificates: Number(r.total),
+        min: Number(r.min),
+        max: Number(r.max),
+      }));
   }
 }

@@ -20,11 +20,22 @@ export class AuditTrail {
   readonly reconciler: Reconciler;
 
   constructor(
-    deps: { provider: Provider; deployment: IndexerDeployment; store: Store; keccak: Keccak256; ledgerView: LedgerView; logger: Logger; clock?: () => Date },
+    deps: {
+      provider: Provider;
+      deployment: IndexerDeployment;
+      store: Store;
+      keccak: Keccak256;
+      ledgerView: LedgerView;
+      logger: Logger;
+      clock?: () => Date;
+    },
     options: AuditTrailOptions,
   ) {
     this.index = AuditIndex.open(options.indexPath);
-    this.indexer = new ChainIndexer({ provider: deps.provider, index: this.index, deployment: deps.deployment, logger: deps.logger }, options.indexer);
+    this.indexer = new ChainIndexer(
+      { provider: deps.provider, index: this.index, deployment: deps.deployment, logger: deps.logger },
+      options.indexer,
+    );
     this.reconciler = new Reconciler({
       store: deps.store,
       index: this.index,

@@ -52,8 +52,24 @@ export function eventView(e: AuditEvent, typeName: TypeName): EventView {
 }
 
 const CSV_COLUMNS = [
-  "blockNumber", "blockTime", "txHash", "logIndex", "contract", "kind", "actor", "agencyId", "root", "leaf",
-  "leafIndex", "reasonCode", "reason", "typeId", "type", "size", "officer", "details",
+  "blockNumber",
+  "blockTime",
+  "txHash",
+  "logIndex",
+  "contract",
+  "kind",
+  "actor",
+  "agencyId",
+  "root",
+  "leaf",
+  "leafIndex",
+  "reasonCode",
+  "reason",
+  "typeId",
+  "type",
+  "size",
+  "officer",
+  "details",
 ] as const satisfies readonly (keyof EventView)[];
 
 /** RFC 4180 field: quoted when it holds a quote, comma or line break. */
@@ -70,7 +86,11 @@ export const ndjsonLine = (v: EventView): string => `${JSON.stringify(v)}\n`;
 const CHUNK_CHARS = 64 * 1024;
 
 /** The export as text chunks of ~64 KiB, pulled one at a time: a slow reader holds the query back. */
-export function* exportChunks(events: Iterable<AuditEvent>, format: ExportFormat, typeName: TypeName): Generator<string> {
+export function* exportChunks(
+  events: Iterable<AuditEvent>,
+  format: ExportFormat,
+  typeName: TypeName,
+): Generator<string> {
   let chunk = format === "csv" ? csvHeader() : "";
   const line = format === "csv" ? csvLine : ndjsonLine;
   for (const event of events) {
@@ -88,6 +108,11 @@ export function* exportChunks(events: Iterable<AuditEvent>, format: ExportFormat
  * drained the previous ones, and destroys the source (finalising the SQLite statement) if the
  * reader goes away.
  */
-export async function streamExport(out: Writable, events: Iterable<AuditEvent>, format: ExportFormat, typeName: TypeName): Promise<void> {
+export async function streamExport(
+  out: Writable,
+  events: Iterable<AuditEvent>,
+  format: ExportFormat,
+  typeName: TypeName,
+): Promise<void> {
   await pipeline(Readable.from(exportChunks(events, format, typeName), { objectMode: false }), out);
 }

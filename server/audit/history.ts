@@ -4,14 +4,7 @@ import type { AuditIndex } from "./auditIndex.ts";
 import { reasonName, type AuditEvent, type EventKind } from "./events.ts";
 
 export type HistoryEntryKind =
-  | "anchored"
-  | "suspended"
-  | "reinstated"
-  | "revoked"
-  | "batchRevoked"
-  | "restored"
-  | "batchRestored"
-  | "supersededBy";
+  "anchored" | "suspended" | "reinstated" | "revoked" | "batchRevoked" | "restored" | "batchRestored" | "supersededBy";
 
 export interface HistoryEntry {
   event: HistoryEntryKind;
@@ -73,7 +66,11 @@ function fromEvent(event: AuditEvent, kind: HistoryEntryKind, requestedBy: strin
   };
 }
 
-async function anchoringOf(store: Store, index: AuditIndex, certificate: CertificateRecord): Promise<{ root: string; events: AuditEvent[] } | null> {
+async function anchoringOf(
+  store: Store,
+  index: AuditIndex,
+  certificate: CertificateRecord,
+): Promise<{ root: string; events: AuditEvent[] } | null> {
   if (certificate.batchId === null) return null;
   const batch = await store.getBatch(certificate.batchId);
   if (!batch) return null;
@@ -85,9 +82,14 @@ async function anchoringOf(store: Store, index: AuditIndex, certificate: Certifi
  * its batch's anchoring, each status change of its leaf, a revocation of its whole batch, and the
  * anchoring of every certificate that supersedes it.
  */
-export async function certificateHistory(deps: { store: Store; index: AuditIndex }, certificate: CertificateRecord): Promise<CertificateHistory> {
+export async function certificateHistory(
+  deps: { store: Store; index: AuditIndex },
+  certificate: CertificateRecord,
+): Promise<CertificateHistory> {
   const { store, index } = deps;
-  const requestedBy = new Map((await store.statusHistory(certificate.id)).map((op) => [op.txHash?.toLowerCase(), op.requestedBy]));
+  const requestedBy = new Map(
+    (await store.statusHistory(certificate.id)).map((op) => [op.txHash?.toLowerCase(), op.requestedBy]),
+  );
   const own = await anchoringOf(store, index, certificate);
   const entries: HistoryEntry[] = [];
   for (const event of own?.events ?? []) {
@@ -98,7 +100,9 @@ export async function certificateHistory(deps: { store: Store; index: AuditIndex
   }
   for (const successorId of await store.findSuccessors(certificate.id)) {
     const successor = await store.getCertificate(successorId);
-    const anchored = successor ? (await anchoringOf(store, index, successor))?.events.find((e) => e.kind === "BatchAnchored") : undefined;
+    const anchored = successor
+      ? (await anchoringOf(store, index, successor))?.events.find((e) => e.kind === "BatchAnchored")
+      : undefined;
     entries.push(
       anchored
         ? { ...fromEvent(anchored, "supersededBy", successor?.issuedByKey ?? null), successorId }

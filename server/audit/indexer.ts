@@ -28,7 +28,12 @@ export interface IndexerOptions {
   guardWindow: number;
 }
 
-export const DEFAULT_INDEXER_OPTIONS: IndexerOptions = { blockRange: 2000, confirmations: 0, pollMs: 1000, guardWindow: 1024 };
+export const DEFAULT_INDEXER_OPTIONS: IndexerOptions = {
+  blockRange: 2000,
+  confirmations: 0,
+  pollMs: 1000,
+  guardWindow: 1024,
+};
 
 export class IndexerError extends Error {
   readonly code: "REORG_DURING_SCAN";
@@ -66,7 +71,10 @@ export class ChainIndexer {
   #timer: NodeJS.Timeout | null = null;
   #running = false;
 
-  constructor(deps: { provider: Provider; index: AuditIndex; deployment: IndexerDeployment; logger?: Logger }, options: Partial<IndexerOptions> = {}) {
+  constructor(
+    deps: { provider: Provider; index: AuditIndex; deployment: IndexerDeployment; logger?: Logger },
+    options: Partial<IndexerOptions> = {},
+  ) {
     this.#provider = deps.provider;
     this.#index = deps.index;
     this.#deployment = deps.deployment;
@@ -161,7 +169,10 @@ export class ChainIndexer {
       if (!decoded) continue;
       const block = blocks.get(log.blockNumber);
       if (block?.hash !== log.blockHash) {
-        throw new IndexerError("REORG_DURING_SCAN", `block ${log.blockNumber} changed while it was read; the next round re-reads it`);
+        throw new IndexerError(
+          "REORG_DURING_SCAN",
+          `block ${log.blockNumber} changed while it was read; the next round re-reads it`,
+        );
       }
       events.push({ ...decoded, blockTime: block.time });
     }
@@ -185,5 +196,4 @@ export class ChainIndexer {
     }
     return found;
   }
-
 }

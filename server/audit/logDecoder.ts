@@ -16,9 +16,17 @@ export type DecodedEvent = Omit<AuditEvent, "blockTime">;
  */
 export function decodeLog(log: Log, contracts: { ledger: string; registry: string }): DecodedEvent | null {
   const address = log.address.toLowerCase();
-  const contract = address === contracts.ledger.toLowerCase() ? "ledger" : address === contracts.registry.toLowerCase() ? "registry" : null;
+  const contract =
+    address === contracts.ledger.toLowerCase()
+      ? "ledger"
+      : address === contracts.registry.toLowerCase()
+        ? "registry"
+        : null;
   if (contract === null) return null;
-  const parsed = (contract === "ledger" ? ledgerInterface : registryInterface).parseLog({ topics: [...log.topics], data: log.data });
+  const parsed = (contract === "ledger" ? ledgerInterface : registryInterface).parseLog({
+    topics: [...log.topics],
+    data: log.data,
+  });
   if (!parsed || !isKind(parsed.name)) return null;
   const a = parsed.args;
   const base: DecodedEvent = {
@@ -43,16 +51,50 @@ export function decodeLog(log: Log, contracts: { ledger: string; registry: strin
   const num = (v: unknown): number => Number(v);
   switch (parsed.name) {
     case "BatchAnchored":
-      return { ...base, actor: getAddress(String(a.officer)), agencyId: num(a.agencyId), root: hex(a.root), typeId: num(a.typeId), size: num(a.size) };
+      return {
+        ...base,
+        actor: getAddress(String(a.officer)),
+        agencyId: num(a.agencyId),
+        root: hex(a.root),
+        typeId: num(a.typeId),
+        size: num(a.size),
+      };
     case "BatchRevoked":
-      return { ...base, actor: getAddress(String(a.actor)), agencyId: num(a.agencyId), root: hex(a.root), reasonCode: num(a.reason) };
+      return {
+        ...base,
+        actor: getAddress(String(a.actor)),
+        agencyId: num(a.agencyId),
+        root: hex(a.root),
+        reasonCode: num(a.reason),
+      };
     case "BatchRestored":
-      return { ...base, actor: getAddress(String(a.actor)), agencyId: num(a.agencyId), root: hex(a.root), details: { revokedBy: getAddress(String(a.revokedBy)) } };
+      return {
+        ...base,
+        actor: getAddress(String(a.actor)),
+        agencyId: num(a.agencyId),
+        root: hex(a.root),
+        details: { revokedBy: getAddress(String(a.revokedBy)) },
+      };
     case "CertificateRevoked":
     case "CertificateSuspended":
-      return { ...base, actor: getAddress(String(a.actor)), agencyId: num(a.agencyId), root: hex(a.root), leaf: hex(a.leaf), leafIndex: num(a.index), reasonCode: num(a.reason) };
+      return {
+        ...base,
+        actor: getAddress(String(a.actor)),
+        agencyId: num(a.agencyId),
+        root: hex(a.root),
+        leaf: hex(a.leaf),
+        leafIndex: num(a.index),
+        reasonCode: num(a.reason),
+      };
     case "CertificateReinstated":
-      return { ...base, actor: getAddress(String(a.actor)), agencyId: num(a.agencyId), root: hex(a.root), leaf: hex(a.leaf), leafIndex: num(a.index) };
+      return {
+        ...base,
+        actor: getAddress(String(a.actor)),
+        agencyId: num(a.agencyId),
+        root: hex(a.root),
+        leaf: hex(a.leaf),
+        leafIndex: num(a.index),
+      };
     case "CertificateRestored":
       return {
         ...base,
@@ -64,7 +106,12 @@ export function decodeLog(log: Log, contracts: { ledger: string; registry: strin
         details: { compromisedOfficer: getAddress(String(a.compromisedOfficer)) },
       };
     case "CertificateTypeDefined":
-      return { ...base, actor: getAddress(String(a.by)), typeId: num(a.typeId), details: { schemaHash: hex(a.schemaHash) } };
+      return {
+        ...base,
+        actor: getAddress(String(a.by)),
+        typeId: num(a.typeId),
+        details: { schemaHash: hex(a.schemaHash) },
+      };
     case "AgencyRegistered":
       return {
         ...base,
@@ -85,12 +132,27 @@ export function decodeLog(log: Log, contracts: { ledger: string; registry: strin
         details: { from: AGENCY_STATUS[num(a.from)] ?? String(a.from), to: AGENCY_STATUS[num(a.to)] ?? String(a.to) },
       };
     case "AgencyCertificateTypesChanged":
-      return { ...base, actor: getAddress(String(a.by)), agencyId: num(a.agencyId), details: { certificateTypes: String(a.certificateTypes) } };
+      return {
+        ...base,
+        actor: getAddress(String(a.by)),
+        agencyId: num(a.agencyId),
+        details: { certificateTypes: String(a.certificateTypes) },
+      };
     case "AgencyMetadataChanged":
-      return { ...base, actor: getAddress(String(a.by)), agencyId: num(a.agencyId), details: { metadataHash: hex(a.metadataHash) } };
+      return {
+        ...base,
+        actor: getAddress(String(a.by)),
+        agencyId: num(a.agencyId),
+        details: { metadataHash: hex(a.metadataHash) },
+      };
     case "OfficerAdded":
     case "OfficerRemoved":
-      return { ...base, actor: getAddress(String(a.by)), agencyId: num(a.agencyId), officer: getAddress(String(a.officer)) };
+      return {
+        ...base,
+        actor: getAddress(String(a.by)),
+        agencyId: num(a.agencyId),
+        officer: getAddress(String(a.officer)),
+      };
     case "OfficerCompromised":
       return {
         ...base,

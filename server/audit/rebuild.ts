@@ -16,7 +16,10 @@ export async function rebuildAgencyHistory(
 ): Promise<{ events: number; indexedThrough: number | null }> {
   const index = AuditIndex.open(":memory:");
   try {
-    const round = await new ChainIndexer({ provider: deps.provider, index, deployment: deps.deployment }, options).syncOnce();
+    const round = await new ChainIndexer(
+      { provider: deps.provider, index, deployment: deps.deployment },
+      options,
+    ).syncOnce();
     let events = 0;
     for (const event of index.iterate({ agencyId })) {
       await write(ndjsonLine(eventView(event, deps.typeName)));

@@ -71,8 +71,12 @@ interface ChainStatus {
 }
 
 /** Database status in the chain's terms: suspension and revocation carry a reason name. */
-const dbStatus = (c: CertificateRecord): ChainStatus => ({ status: c.status, reason: c.status === "active" ? null : c.statusReason });
-const same = (a: ChainStatus, b: ChainStatus): boolean => a.status === b.status && (a.status === "active" || a.reason === b.reason);
+const dbStatus = (c: CertificateRecord): ChainStatus => ({
+  status: c.status,
+  reason: c.status === "active" ? null : c.statusReason,
+});
+const same = (a: ChainStatus, b: ChainStatus): boolean =>
+  a.status === b.status && (a.status === "active" || a.reason === b.reason);
 const describe = (s: ChainStatus): string => (s.reason ? `${s.status} (${s.reason})` : s.status);
 
 /**
@@ -140,46 +144,92 @@ export class Reconciler {
     };
   }
 
-  async #checkBatch(batch: BatchRecord, members: CertificateRecord[], inFlight: ReadonlySet<string>): Promise<Finding[]> {
+  async #checkBatch(
+    batch: BatchRecord,
+    members: CertificateRecord[],
+    inFlight: ReadonlySet<string>,
+  ): Promise<Finding[]> {
     const { keccak } = this.#deps;
     const root = batch.root.toLowerCase();
     const findings: Finding[] = [];
     if (members.length === 0) {
-      return [{ severity: "high", code: "BATCH_ROOT_MISMATCH", root, detail: `batch ${batch.id} has no members in the database` }];
+      return [
+        {
+          severity: "high",
+          code: "BATCH_ROOT_MISMATCH",
+          root,
+          detail: `batch ${batch.id} has no members in the database`,
+        },
+      ];
     }
-    const tree = CertificateBatchTree.of(members.map((m) => m.leaf), keccak);
+    const tree = CertificateBatchTree.of(
+      members.map((m) => m.leaf),
+      keccak,
+    );
     const rootRebuilt = tree.root.toLowerCase() === root && members.every((m, i) => m.leafIndex === i);
     if (!rootRebuilt) {
-      findings.push({ severity: "high", code: "BATCH_ROOT_MISMATCH", root, detail: `the stored leaves of batch ${batch.id} do not rebuild its root` });
+      findings.push({
+        severity: "high",
+        code: "BATCH_ROOT_MISMATCH",
+        root,
+        detail: `the stored leaves of batch ${batch.id} do not rebuild its root`,
+      });
       // point at the members whose own proof no longer reaches the root
       for (const m of members) {
         if (!this.#provenByDocument(m, root)) {
-          findings.push({ severity: "high", code: "NOT_PROVEN", certificateId: m.id, root, detail: "its stored leaf is not proven under the batch's root" });
+          findings.push({
+            severity: "high",
+            code: "NOT_PROVEN",
+            certificateId: m.id,
+            root,
+            detail: "its stored leaf is not proven under the batch's root",
+          });
         }
       }
     }
 
     const first = members[0];
     if (first) {
-      const view = await this.#deps.ledgerView.verifyLeaf(batch.agencyId, root, first.leaf, 0, rootRebuilt ? tree.proof(0) : proofOf(first));
+      const view = await this.#deps.ledgerView.verifyLeaf(
+        batch.agencyId,
+        root,
+        first.leaf,
+        0,
+        rootRebuilt ? tree.proof(0) : proofOf(first),
+      );
       if (!view.anchored) {
-        findings.push({ severity: "critical", code: "ROOT_NOT_ON_CHAIN", root, detail: `batch ${batch.id} (${members.length} certificates) is anchored in the database but its root is not on chain` });
+        findings.push({
+          severity: "critical",
+          code: "ROOT_NOT_ON_CHAIN",
+          root,
+          detail: `batch ${batch.id} (${members.length} certificates) is anchored in the database but its root is not on chain`,
+        });
         return findings;
       }
       const mismatched = [
-        view.batch.agencyId !== batch.agencyId ? `agency ${view.batch.agencyId} on chain, ${batch.agencyId} here` : null,
+        view.batch.agencyId !== batch.agencyId
+          ? `agency ${view.batch.agencyId} on chain, ${batch.agencyId} here`
+          : null,
         view.batch.typeId !== batch.typeId ? `type ${view.batch.typeId} on chain, ${batch.typeId} here` : null,
         view.batch.size !== members.length ? `size ${view.batch.size} on chain, ${members.length} members here` : null,
       ].filter((m): m is string => m !== null);
-      if (mismatched.length > 0) findings.push({ severity: "high", code: "BATCH_RECORD_MISMATCH", root, detail: mismatched.join("; ") });
+      if (mismatched.length > 0)
+        findings.push({ severity: "high", code: "BATCH_RECORD_MISMATCH", root, detail: mismatched.join("; ") });
     }
 
     for (const m of members) {
       if (m.state !== "anchored") {
-        findings.push({ severity: "medium", code: "ANCHOR_STATE_MISMATCH", certificateId: m.id, root, detail: `in an anchored batch, but marked ${m.state}` });
+        findings.push({
+          severity: "medium",
+          code: "ANCHOR_STATE_MISMATCH",
+          certificateId: m.id,
+          root,
+          detail: `in an anchored batch, but marked ${m.state}`,
+        });
       }
       const problem = this.#documentProblem(m, root);
-      if (problem) findings.push({ severity: "high", code: "DOCUMENT_MISMATCH", certificateId: m.id, root, detail: problem });
+      if (problem)
+        findings.push({ severity: "high", code: "DOCUMENT_MISMATCH", certificateId: m.id, root, detail: problem });
     }
     findings.push(...(await this.#statusFindings(batch.agencyId, root, members, inFlight)));
     return findings;
@@ -187,7 +237,9 @@ export class Reconciler {
 
   #provenByDocument(m: CertificateRecord, root: string): boolean {
     if (m.leafIndex === null) return false;
-    const computed = toHex32(processProof(this.#deps.keccak, treeNode(this.#deps.keccak, m.leaf, m.leafIndex), proofOf(m)));
+    const computed = toHex32(
+      processProof(this.#deps.keccak, treeNode(this.#deps.keccak, m.leaf, m.leafIndex), proofOf(m)),
+    );
     return computed === root;
   }
 
@@ -207,16 +259,25 @@ export class Reconciler {
   }
 
   /** Statuses by the index; each difference is read again from the chain before it counts. */
-  async #statusFindings(agencyId: number, root: string, members: CertificateRecord[], inFlight: ReadonlySet<string>): Promise<Finding[]> {
+  async #statusFindings(
+    agencyId: number,
+    root: string,
+    members: CertificateRecord[],
+    inFlight: ReadonlySet<string>,
+  ): Promise<Finding[]> {
     const byIndex = new Map<number, ChainStatus>();
     let batchRevoked: ChainStatus | null = null;
     for (const e of this.#deps.index.batchEvents(agencyId, root)) {
       if (e.kind === "BatchRevoked") batchRevoked = { status: "revoked", reason: reasonName(e.reasonCode) };
       else if (e.kind === "BatchRestored") batchRevoked = null;
-      else if (e.leafIndex !== null && e.kind === "CertificateRestored") byIndex.set(e.leafIndex, { status: "active", reason: null });
-      else if (e.leafIndex !== null && e.kind === "CertificateRevoked") byIndex.set(e.leafIndex, { status: "revoked", reason: reasonName(e.reasonCode) });
-      else if (e.leafIndex !== null && e.kind === "CertificateSuspended") byIndex.set(e.leafIndex, { status: "suspended", reason: reasonName(e.reasonCode) });
-      else if (e.leafIndex !== null && e.kind === "CertificateReinstated") byIndex.set(e.leafIndex, { status: "active", reason: null });
+      else if (e.leafIndex !== null && e.kind === "CertificateRestored")
+        byIndex.set(e.leafIndex, { status: "active", reason: null });
+      else if (e.leafIndex !== null && e.kind === "CertificateRevoked")
+        byIndex.set(e.leafIndex, { status: "revoked", reason: reasonName(e.reasonCode) });
+      else if (e.leafIndex !== null && e.kind === "CertificateSuspended")
+        byIndex.set(e.leafIndex, { status: "suspended", reason: reasonName(e.reasonCode) });
+      else if (e.leafIndex !== null && e.kind === "CertificateReinstated")
+        byIndex.set(e.leafIndex, { status: "active", reason: null });
     }
     const findings: Finding[] = [];
     for (const m of members) {
@@ -243,8 +304,13 @@ export class Reconciler {
       this.#contract.leafStatus(agencyId, root, index),
       this.#contract.batchRevocation(agencyId, root),
     ]);
-    const leaf: ChainStatus = { status: LEAF_STATUS[Number(status)] ?? "active", reason: Number(status) === 0 ? null : reasonName(Number(reason)) };
-    return leaf.status !== "revoked" && revokedAt > 0n ? { status: "revoked", reason: reasonName(Number(batchReason)) } : leaf;
+    const leaf: ChainStatus = {
+      status: LEAF_STATUS[Number(status)] ?? "active",
+      reason: Number(status) === 0 ? null : reasonName(Number(reason)),
+    };
+    return leaf.status !== "revoked" && revokedAt > 0n
+      ? { status: "revoked", reason: reasonName(Number(batchReason)) }
+      : leaf;
   }
 
   /** Certificates marked anchored outside every anchored batch (counted first: a full scan only when needed). */
@@ -257,7 +323,12 @@ export class Reconciler {
       const page = await store.queryCertificates({ state: "anchored", limit: 500, ...(after ? { after } : {}) });
       for (const c of page) {
         if (c.batchId === null || !anchoredBatchIds.has(c.batchId)) {
-          findings.push({ severity: "medium", code: "ANCHOR_STATE_MISMATCH", certificateId: c.id, detail: "marked anchored, but its batch is not anchored" });
+          findings.push({
+            severity: "medium",
+            code: "ANCHOR_STATE_MISMATCH",
+            certificateId: c.id,
+            detail: "marked anchored, but its batch is not anchored",
+          });
         }
       }
       if (page.length < 500) return findings;
@@ -268,5 +339,7 @@ export class Reconciler {
 
 function proofOf(m: CertificateRecord): string[] {
   const proof = (m.document as { proof?: { proof?: unknown } }).proof?.proof;
-  return Array.isArray(proof) ? proof.filter((p): p is string => typeof p === "string" && /^0x[0-9a-fA-F]{64}$/.test(p)) : [];
+  return Array.isArray(proof)
+    ? proof.filter((p): p is string => typeof p === "string" && /^0x[0-9a-fA-F]{64}$/.test(p))
+    : [];
 }

@@ -14,7 +14,15 @@ export interface AgencySummary {
     batches: { reason: string | null; reasonCode: number; batches: number; certificates: number }[];
   };
   suspensions: { reason: string | null; reasonCode: number; count: number }[];
-  batches: { typeId: number; type: string | null; batches: number; certificates: number; minSize: number; maxSize: number; meanSize: number }[];
+  batches: {
+    typeId: number;
+    type: string | null;
+    batches: number;
+    certificates: number;
+    minSize: number;
+    maxSize: number;
+    meanSize: number;
+  }[];
 }
 
 /** An agency's figures, from the chain events alone (the audit index). */
@@ -28,9 +36,12 @@ export function agencySummary(index: AuditIndex, agencyId: number, typeName: Typ
       certificates: index
         .countByReason(agencyId, "CertificateRevoked")
         .map((r) => ({ reason: reasonName(r.reasonCode), reasonCode: r.reasonCode, count: r.events })),
-      batches: index
-        .countByReason(agencyId, "BatchRevoked")
-        .map((r) => ({ reason: reasonName(r.reasonCode), reasonCode: r.reasonCode, batches: r.events, certificates: r.certificates })),
+      batches: index.countByReason(agencyId, "BatchRevoked").map((r) => ({
+        reason: reasonName(r.reasonCode),
+        reasonCode: r.reasonCode,
+        batches: r.events,
+        certificates: r.certificates,
+      })),
     },
     suspensions: index
       .countByReason(agencyId, "CertificateSuspended")

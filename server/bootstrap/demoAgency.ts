@@ -25,8 +25,13 @@ export const typesMask = (types: CertificateTypeRegistry): bigint =>
   types.list().reduce((mask, type) => mask | (1n << BigInt(type.typeId)), 0n);
 
 /** keccak256 of the canonical JSON of an agency's public metadata: what the registry records. */
-export function agencyMetadataHash(keccak: Keccak256, agency: { name: string; nameEn: string | null; jurisdiction: string }): string {
-  return toHex32(keccak.digest(canonicalize({ name: agency.name, nameEn: agency.nameEn, jurisdiction: agency.jurisdiction }) ?? ""));
+export function agencyMetadataHash(
+  keccak: Keccak256,
+  agency: { name: string; nameEn: string | null; jurisdiction: string },
+): string {
+  return toHex32(
+    keccak.digest(canonicalize({ name: agency.name, nameEn: agency.nameEn, jurisdiction: agency.jurisdiction }) ?? ""),
+  );
 }
 
 /**
@@ -54,7 +59,9 @@ export async function ensureDemoAgency(deps: {
   if (record.status === AGENCY_STATUS_NONE) {
     const metadata = agencyMetadataHash(deps.keccak, DEMO_AGENCY);
     const admin = await deps.agencyAdmin.getAddress();
-    await (await asGovernance.registerAgency(agencyId, Number(jurisdiction), metadata, admin, typesMask(deps.types))).wait();
+    await (
+      await asGovernance.registerAgency(agencyId, Number(jurisdiction), metadata, admin, typesMask(deps.types))
+    ).wait();
   }
   const officerAddress = await deps.officer.getAddress();
   const officer = await asGovernance.officer(officerAddress);
@@ -78,9 +85,13 @@ export async function ensureDemoAgency(deps: {
   const issuer = await createApiKey(deps.store, { agencyId, role: "issuer", label: "demo officer", now });
   const auditor = await createApiKey(deps.store, { agencyId: null, role: "auditor", label: "demo auditor", now });
   const path = join(deps.dataDir, "dev-credentials.json");
-  await writeFile(path, `${JSON.stringify({ apiKey: issuer.apiKey, agencyId, auditorApiKey: auditor.apiKey }, null, 2)}\n`, {
-    mode: 0o600,
-  });
+  await writeFile(
+    path,
+    `${JSON.stringify({ apiKey: issuer.apiKey, agencyId, auditorApiKey: auditor.apiKey }, null, 2)}\n`,
+    {
+      mode: 0o600,
+    },
+  );
   deps.print(
     [
       "",

@@ -58,7 +58,9 @@ export async function ensureDeployment(deps: {
     deploymentBlock: deployed.deploymentBlock,
   };
   if (recorded && (recorded.registry !== deployment.registry || recorded.ledger !== deployment.ledger)) {
-    throw new Error(`the contracts were deployed again at other addresses than ${path} records; move ${deps.dataDir} aside to start afresh`);
+    throw new Error(
+      `the contracts were deployed again at other addresses than ${path} records; move ${deps.dataDir} aside to start afresh`,
+    );
   }
   await writeFile(path, `${JSON.stringify(deployment, null, 2)}\n`, { mode: 0o644 });
   deps.logger.info({ registry: deployment.registry, ledger: deployment.ledger }, "contracts deployed");

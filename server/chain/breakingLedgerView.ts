@@ -1,4 +1,10 @@
-import type { ChainEventRef, LeafView, LedgerView, RestorationRef, StatusEventRef } from "../core/verification/ledgerView.ts";
+import type {
+  ChainEventRef,
+  LeafView,
+  LedgerView,
+  RestorationRef,
+  StatusEventRef,
+} from "../core/verification/ledgerView.ts";
 import type { ChainBreaker } from "./chainBreaker.ts";
 
 /** A LedgerView whose every read goes through `breaker`: a stalled chain answers UNAVAILABLE fast. */

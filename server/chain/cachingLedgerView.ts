@@ -1,5 +1,11 @@
 import type { Provider } from "ethers";
-import type { ChainEventRef, LeafView, LedgerView, RestorationRef, StatusEventRef } from "../core/verification/ledgerView.ts";
+import type {
+  ChainEventRef,
+  LeafView,
+  LedgerView,
+  RestorationRef,
+  StatusEventRef,
+} from "../core/verification/ledgerView.ts";
 
 export interface CachingLedgerViewOptions {
   /** how often the chain head is read; an outside status change is seen within about this long */
@@ -74,7 +80,14 @@ export class CachingLedgerView implements LedgerView {
     return {
       ledger: this.ledger,
       verifyLeaf: (agencyId, root, leaf, index, proof) =>
-        this.#verifyLeaf(`${agencyId}:${root}:${leaf}:${index}:${proof.join(",")}|${version}`, agencyId, root, leaf, index, proof),
+        this.#verifyLeaf(
+          `${agencyId}:${root}:${leaf}:${index}:${proof.join(",")}|${version}`,
+          agencyId,
+          root,
+          leaf,
+          index,
+          proof,
+        ),
       anchorEvent: (agencyId, root) => this.anchorEvent(agencyId, root),
       statusEvent: (agencyId, root, leaf) => this.statusEvent(agencyId, root, leaf),
       restorationEvent: (agencyId, root, leaf) => this.restorationEvent(agencyId, root, leaf),
@@ -82,10 +95,24 @@ export class CachingLedgerView implements LedgerView {
   }
 
   verifyLeaf(agencyId: number, root: string, leaf: string, index: number, proof: readonly string[]): Promise<LeafView> {
-    return this.#verifyLeaf(`${agencyId}:${root}:${leaf}:${index}:${proof.join(",")}`, agencyId, root, leaf, index, proof);
+    return this.#verifyLeaf(
+      `${agencyId}:${root}:${leaf}:${index}:${proof.join(",")}`,
+      agencyId,
+      root,
+      leaf,
+      index,
+      proof,
+    );
   }
 
-  async #verifyLeaf(key: string, agencyId: number, root: string, leaf: string, index: number, proof: readonly string[]): Promise<LeafView> {
+  async #verifyLeaf(
+    key: string,
+    agencyId: number,
+    root: string,
+    leaf: string,
+    index: number,
+    proof: readonly string[],
+  ): Promise<LeafView> {
     if (this.#head === null) return this.#inner.verifyLeaf(agencyId, root, leaf, index, proof);
     const epoch = this.#epoch;
     const hit = this.#cache.get(key);

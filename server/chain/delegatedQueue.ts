@@ -1,4 +1,10 @@
-import { verifyTypedData, type Provider, type TransactionReceipt, type TransactionResponse, type TypedDataField } from "ethers";
+import {
+  verifyTypedData,
+  type Provider,
+  type TransactionReceipt,
+  type TransactionResponse,
+  type TypedDataField,
+} from "ethers";
 import { ICertificateLedger__factory } from "../../types/ethers-contracts/index.ts";
 import { DELEGATED_TYPES, LEAF_STATUS, ledgerDomain } from "./delegatedSigning.ts";
 import type { OfficerQueue, SignedTransaction, SignerQueue, TransactionCall } from "./signerQueue.ts";
@@ -23,7 +29,11 @@ export interface DelegationOptions {
 
 const ledgerInterface = ICertificateLedger__factory.createInterface();
 
-const STATUS_OF = { revoke: LEAF_STATUS.revoked, suspend: LEAF_STATUS.suspended, reinstate: LEAF_STATUS.active } as const;
+const STATUS_OF = {
+  revoke: LEAF_STATUS.revoked,
+  suspend: LEAF_STATUS.suspended,
+  reinstate: LEAF_STATUS.active,
+} as const;
 
 /**
  * The relayer mode of one officer key: the anchoring and status services ask for `anchor`,
@@ -83,12 +93,34 @@ export class DelegatedOfficerQueue implements OfficerQueue {
     const deadline = BigInt(latest.timestamp + (this.#options.validitySeconds ?? 3600));
     if (parsed.name === "anchor") {
       const [root, typeId, size] = parsed.args as unknown as [string, bigint, bigint];
-      const signature = await this.#sign({ Anchor: [...DELEGATED_TYPES.Anchor] }, { officer, root, typeId, size, nonce, deadline });
-      return { to: call.to, data: ledgerInterface.encodeFunctionData("anchorBySig", [officer, root, typeId, size, deadline, signature]) };
+      const signature = await this.#sign(
+        { Anchor: [...DELEGATED_TYPES.Anchor] },
+        { officer, root, typeId, size, nonce, deadline },
+      );
+      return {
+        to: call.to,
+        data: ledgerInterface.encodeFunctionData("anchorBySig", [officer, root, typeId, size, deadline, signature]),
+      };
     }
     if (parsed.name === "revoke" || parsed.name === "suspend" || parsed.name === "reinstate") {
-      const [agencyId, root, leaf, index, proof, reason] = parsed.args as unknown as [bigint, string, string, bigint, string[], bigint | undefined];
-      const change = { officer, agencyId, root, leaf, index, status: STATUS_OF[parsed.name], reason: reason ?? 0n, deadline };
+      const [agencyId, root, leaf, index, proof, reason] = parsed.args as unknown as [
+        bigint,
+        string,
+        string,
+        bigint,
+        string[],
+        bigint | undefined,
+      ];
+      const change = {
+        officer,
+        agencyId,
+        root,
+        leaf,
+        index,
+        status: STATUS_OF[parsed.name],
+        reason: reason ?? 0n,
+        deadline,
+      };
       const signature = await this.#sign({ StatusChange: [...DELEGATED_TYPES.StatusChange] }, { ...change, nonce });
       return { to: call.to, data: ledgerInterface.encodeFunctionData("changeStatusBySig", [change, proof, signature]) };
     }

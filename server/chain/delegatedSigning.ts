@@ -57,9 +57,17 @@ export interface StatusChangeMessage {
 }
 
 /** The officer's signature of an Anchor message for `ledger` on `chainId`. */
-export async function signAnchor(officer: Signer, ledger: { address: string; chainId: bigint | number }, message: AnchorMessage): Promise<string> {
+export async function signAnchor(
+  officer: Signer,
+  ledger: { address: string; chainId: bigint | number },
+  message: AnchorMessage,
+): Promise<string> {
   const { Anchor } = DELEGATED_TYPES;
-  return officer.signTypedData(ledgerDomain(ledger.chainId, ledger.address), { Anchor: [...Anchor] }, { officer: await officer.getAddress(), ...message });
+  return officer.signTypedData(
+    ledgerDomain(ledger.chainId, ledger.address),
+    { Anchor: [...Anchor] },
+    { officer: await officer.getAddress(), ...message },
+  );
 }
 
 /** The officer's signature of a StatusChange message for `ledger` on `chainId`. */

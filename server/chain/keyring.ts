@@ -1,7 +1,7 @@
 import { readdirSync, readFileSync, statSync } from "node:fs";
 import { join } from "node:path";
 import type { Provider } from "ethers";
-import { isDevKey } from "./devAccounts.ts";
+import { isDevKey } from "./localChain/devAccounts.ts";
 import { DelegatedOfficerQueue, type DelegationOptions } from "./delegatedQueue.ts";
 import { SignerQueue, type OfficerQueue } from "./signerQueue.ts";
 import type { TransactionSigner, TypedDataSigner } from "./signers/transactionSigner.ts";
@@ -28,7 +28,12 @@ export class Keyring {
   readonly #options: KeyringOptions;
 
   /** `keys`: signers, or plaintext private keys (hex). `keysDir`: where the admin CLI writes keys. */
-  constructor(provider: Provider, keys: readonly (string | TransactionSigner)[], keysDir: string | null = null, options: KeyringOptions = {}) {
+  constructor(
+    provider: Provider,
+    keys: readonly (string | TransactionSigner)[],
+    keysDir: string | null = null,
+    options: KeyringOptions = {},
+  ) {
     this.#provider = provider;
     this.#keysDir = keysDir;
     this.#options = options;
@@ -48,7 +53,8 @@ export class Keyring {
     }
     return names.map((name) => {
       const path = join(dir, name);
-      if ((statSync(path).mode & 0o077) !== 0) throw new Error(`${path} must be readable by its owner only (chmod 600)`);
+      if ((statSync(path).mode & 0o077) !== 0)
+        throw new Error(`${path} must be readable by its owner only (chmod 600)`);
       return { path, key: readFileSync(path, "utf8").trim() };
     });
   }
@@ -86,7 +92,8 @@ export class Keyring {
       this.#relayers.set(relayerAddress, relayerQueue);
     }
     const address = officer.address.toLowerCase();
-    if (!this.#queues.has(address)) this.#queues.set(address, new DelegatedOfficerQueue(officer, relayerQueue, this.#provider, options));
+    if (!this.#queues.has(address))
+      this.#queues.set(address, new DelegatedOfficerQueue(officer, relayerQueue, this.#provider, options));
     return officer.address;
   }
 

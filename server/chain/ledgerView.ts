@@ -50,16 +50,24 @@ export class EthersLedgerView implements LedgerView {
   async #ethCall(data: string): Promise<string> {
     const provider = this.#provider;
     if (!(provider instanceof JsonRpcApiProvider)) return provider.call({ to: this.ledger, data });
-    const payload: JsonRpcPayload = { jsonrpc: "2.0", id: this.#nextRequestId++, method: "eth_call", params: [{ to: this.ledger, data }, "latest"] };
+    const payload: JsonRpcPayload = {
+      jsonrpc: "2.0",
+      id: this.#nextRequestId++,
+      method: "eth_call",
+      params: [{ to: this.ledger, data }, "latest"],
+    };
     const [response] = await provider._send(payload);
     if (response === undefined) throw makeError("the node sent no JSON-RPC response", "BAD_DATA", { value: response });
     if ("error" in response) throw provider.getRpcError(payload, response);
-    if (typeof response.result !== "string") throw makeError("eth_call returned no data", "BAD_DATA", { value: response.result });
+    if (typeof response.result !== "string")
+      throw makeError("eth_call returned no data", "BAD_DATA", { value: response.result });
     return response.result;
   }
 
   verifyLeaf(agencyId: number, root: string, leaf: string, index: number, proof: readonly string[]): Promise<LeafView> {
-    return this.#guard(async () => decodeVerifyLeaf(await this.#ethCall(encodeVerifyLeaf(agencyId, root, leaf, index, proof))));
+    return this.#guard(async () =>
+      decodeVerifyLeaf(await this.#ethCall(encodeVerifyLeaf(agencyId, root, leaf, index, proof))),
+    );
   }
 
   async #ref(log: Pick<Log, "blockNumber" | "transactionHash"> | undefined): Promise<ChainEventRef | null> {
@@ -70,7 +78,10 @@ export class EthersLedgerView implements LedgerView {
 
   anchorEvent(agencyId: number, root: string): Promise<ChainEventRef | null> {
     return this.#guard(async () => {
-      const logs = await this.#contract.queryFilter(this.#contract.filters.BatchAnchored(root, agencyId), this.#fromBlock);
+      const logs = await this.#contract.queryFilter(
+        this.#contract.filters.BatchAnchored(root, agencyId),
+        this.#fromBlock,
+      );
       return this.#ref(logs[0]);
     });
   }
@@ -105,9 +116,15 @@ export class EthersLedgerView implements LedgerView {
       const latest = latestOf([ownCertificate, ownBatch].filter((log) => log !== undefined));
       const ref = await this.#ref(latest);
       if (!ref || !latest) return null;
-      if (ownBatch && latest === ownBatch) return { ...ref, actor: ownBatch.args.actor, scope: "batch", undid: ownBatch.args.revokedBy };
+      if (ownBatch && latest === ownBatch)
+        return { ...ref, actor: ownBatch.args.actor, scope: "batch", undid: ownBatch.args.revokedBy };
       if (!ownCertificate) return null;
-      return { ...ref, actor: ownCertificate.args.actor, scope: "certificate", undid: ownCertificate.args.compromisedOfficer };
+      return {
+        ...ref,
+        actor: ownCertificate.args.actor,
+        scope: "certificate",
+        undid: ownCertificate.args.compromisedOfficer,
+      };
     });
   }
 }

@@ -33,11 +33,15 @@ export async function signOfficerConsent(
   consent: { registry: string; chainId: bigint | number; agencyId: number; deadline: number },
 ): Promise<OfficerConsent> {
   const address = await officer.getAddress();
-  const signature = await officer.signTypedData(registryDomain(consent.chainId, consent.registry), OFFICER_CONSENT_TYPES, {
-    agencyId: consent.agencyId,
-    officer: address,
-    deadline: consent.deadline,
-  });
+  const signature = await officer.signTypedData(
+    registryDomain(consent.chainId, consent.registry),
+    OFFICER_CONSENT_TYPES,
+    {
+      agencyId: consent.agencyId,
+      officer: address,
+      deadline: consent.deadline,
+    },
+  );
   return { agencyId: consent.agencyId, officer: address, deadline: consent.deadline, signature };
 }
 

@@ -71,7 +71,10 @@ export class SignerQueue implements OfficerQueue {
    * As `send`, with the call built inside the queue's turn: a relayed call carries an officer's
    * signature over the officer's ledger nonce, which must be read and signed in sending order.
    */
-  sendBuilt(build: () => Promise<TransactionCall>, record: (signed: SignedTransaction) => Promise<void>): Promise<TransactionResponse> {
+  sendBuilt(
+    build: () => Promise<TransactionCall>,
+    record: (signed: SignedTransaction) => Promise<void>,
+  ): Promise<TransactionResponse> {
     return this.#serialise(async () => {
       const provider = this.#provider;
       const call = await build();
@@ -81,7 +84,8 @@ export class SignerQueue implements OfficerQueue {
         provider.getFeeData(),
         provider.getNetwork(),
       ]);
-      if (fees.maxFeePerGas === null || fees.maxPriorityFeePerGas === null) throw new Error("the chain offers no EIP-1559 fee data");
+      if (fees.maxFeePerGas === null || fees.maxPriorityFeePerGas === null)
+        throw new Error("the chain offers no EIP-1559 fee data");
       const signed = await this.#signer.signTransaction({
         ...call,
         nonce,

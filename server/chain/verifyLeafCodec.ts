@@ -34,7 +34,11 @@ const VERIFY_LEAF_LAYOUT = {
 };
 
 const flatten = (params: readonly ParamType[], prefix = ""): string[] =>
-  params.flatMap((p) => (p.baseType === "tuple" ? flatten(p.components ?? [], prefix + (p.name === "" ? "" : `${p.name}.`)) : [`${prefix}${p.name}:${p.type}`]));
+  params.flatMap((p) =>
+    p.baseType === "tuple"
+      ? flatten(p.components ?? [], prefix + (p.name === "" ? "" : `${p.name}.`))
+      : [`${prefix}${p.name}:${p.type}`],
+  );
 
 // The codec is hand-written because ethers' ABI coder costs several times the eth_call itself on
 // a local chain; checked against the ABI at load, so a change of the contract cannot go unnoticed.
@@ -51,15 +55,30 @@ const BYTES32 = /^0x[0-9a-fA-F]{64}$/;
 const word = (value: number): string => value.toString(16).padStart(64, "0");
 
 /** verifyLeaf's calldata: selector, agency id, root, leaf, index, then the proof as a dynamic array. */
-export function encodeVerifyLeaf(agencyId: number, root: string, leaf: string, index: number, proof: readonly string[]): string {
+export function encodeVerifyLeaf(
+  agencyId: number,
+  root: string,
+  leaf: string,
+  index: number,
+  proof: readonly string[],
+): string {
   for (const value of [root, leaf, ...proof]) {
-    if (!BYTES32.test(value)) throw makeError("not a bytes32 hex string", "INVALID_ARGUMENT", { argument: "verifyLeaf", value });
+    if (!BYTES32.test(value))
+      throw makeError("not a bytes32 hex string", "INVALID_ARGUMENT", { argument: "verifyLeaf", value });
   }
-  if (!Number.isSafeInteger(index) || index < 0) throw makeError("bad leaf index", "INVALID_ARGUMENT", { argument: "index", value: index });
+  if (!Number.isSafeInteger(index) || index < 0)
+    throw makeError("bad leaf index", "INVALID_ARGUMENT", { argument: "index", value: index });
   if (!Number.isInteger(agencyId) || agencyId < 0 || agencyId > 0xffffffff) {
     throw makeError("bad agency id", "INVALID_ARGUMENT", { argument: "agencyId", value: agencyId });
   }
-  const head = VERIFY_LEAF_SELECTOR + word(agencyId) + root.slice(2) + leaf.slice(2) + word(index) + word(5 * 32) + word(proof.length);
+  const head =
+    VERIFY_LEAF_SELECTOR +
+    word(agencyId) +
+    root.slice(2) +
+    leaf.slice(2) +
+    word(index) +
+    word(5 * 32) +
+    word(proof.length);
   return head + proof.map((node) => node.slice(2)).join("");
 }
 

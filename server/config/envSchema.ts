@@ -64,4 +64,8 @@ export const EXTERNAL_CHAIN_VARIABLES = [
 ] as const satisfies readonly EnvVariable[];
 
 /** Where officer keys come from on an external chain: at least one of these. */
-export const SIGNER_VARIABLES = ["SIGNER_KEY", "SIGNER_KEYSTORE", "REMOTE_SIGNER_URL"] as const satisfies readonly EnvVariable[];
+export const SIGNER_VARIABLES = [
+  "SIGNER_KEY",
+  "SIGNER_KEYSTORE",
+  "REMOTE_SIGNER_URL",
+] as const satisfies readonly EnvVariable[];

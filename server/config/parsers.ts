@@ -147,7 +147,8 @@ export const corsOrigins = z.string().transform((raw, ctx): readonly string[] =>
   if (!entries.every(isOrigin)) {
     ctx.addIssue({
       code: "custom",
-      message: "must be * or a comma-separated list of origins like https://agency.example (no path, no trailing slash)",
+      message:
+        "must be * or a comma-separated list of origins like https://agency.example (no path, no trailing slash)",
     });
     return z.NEVER;
   }

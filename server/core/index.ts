@@ -50,7 +50,14 @@ export { DOCUMENT_JSON_SCHEMA } from "./schema/jsonSchema.ts";
 
 export { TrustAnchors, describeDeployment } from "./trust/deployments.ts";
 export type { TrustedDeployment, DeploymentName } from "./trust/deployments.ts";
-export { TRUST_LIST_FORMAT, TrustListError, parseTrustList, signTrustList, trustListPayload, verifyTrustList } from "./trust/trustList.ts";
+export {
+  TRUST_LIST_FORMAT,
+  TrustListError,
+  parseTrustList,
+  signTrustList,
+  trustListPayload,
+  verifyTrustList,
+} from "./trust/trustList.ts";
 export type { SignedTrustList, TrustListContent, TrustListErrorCode, VerifiedTrustList } from "./trust/trustList.ts";
 export { maskValue } from "./disclosure/mask.ts";
 export { publicView, presentedView, withView } from "./disclosure/views.ts";

@@ -28,7 +28,7 @@ import { presentationRoutes } from "./routes/presentations.ts";
 import { openApiRoutes } from "./routes/openapi.ts";
 import { typeRoutes } from "./routes/types.ts";
 import { verifyRoutes } from "./routes/verify.ts";
-import { STATIC_DIR, STATIC_URL_PREFIX } from "./views/index.ts";
+import { STATIC_DIR, STATIC_URL_PREFIX } from "./rendering/index.ts";
 
 export interface AppDeps {
   http: {
@@ -67,7 +67,7 @@ export interface AppDeps {
 const SMALL_BODY_LIMIT = 1024 * 1024;
 const BATCH_PATH = "/api/v1/certificates/batch";
 
-/** The whole HTTP surface, without listening: `start.ts` listens, tests use port 0. */
+/** The whole HTTP surface, without listening: `serviceLifetime.ts` listens, tests use port 0. */
 export function createApp(deps: AppDeps): Express {
   const app = express();
   app.disable("x-powered-by");
@@ -109,7 +109,11 @@ export function createApp(deps: AppDeps): Express {
   app.get("/favicon.ico", limits.unlimited, (_req, res) => {
     res.set("Cache-Control", "public, max-age=86400").status(204).end();
   });
-  app.use(STATIC_URL_PREFIX, limits.assets, express.static(STATIC_DIR, { maxAge: "1h", index: false, fallthrough: true }));
+  app.use(
+    STATIC_URL_PREFIX,
+    limits.assets,
+    express.static(STATIC_DIR, { maxAge: "1h", index: false, fallthrough: true }),
+  );
 
   const rendering = {
     types: deps.types,
@@ -118,7 +122,14 @@ export function createApp(deps: AppDeps): Express {
     timeZone: deps.http.timeZone ?? "Asia/Shanghai",
     now: deps.now ?? (() => new Date()),
   };
-  const verify = verifyRoutes({ ...rendering, verifier: deps.verifier, store: deps.store, traces: deps.holder.traces, metrics: deps.metrics, limits });
+  const verify = verifyRoutes({
+    ...rendering,
+    verifier: deps.verifier,
+    store: deps.store,
+    traces: deps.holder.traces,
+    metrics: deps.metrics,
+    limits,
+  });
   app.use(verify.pages);
   app.use(
     presentationRoutes({

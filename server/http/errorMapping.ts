@@ -31,7 +31,8 @@ function clientFault(error: ClientFault): HttpError {
   // the router failing to percent-decode a path parameter
   if (error instanceof URIError) return new HttpError("MALFORMED_URL", "The URL is not validly percent-encoded");
   if (error.status === 413) return new HttpError("PAYLOAD_TOO_LARGE", "The request body is too large");
-  if (error.status === 415) return new HttpError("UNSUPPORTED_MEDIA_TYPE", "The request body's encoding is not supported");
+  if (error.status === 415)
+    return new HttpError("UNSUPPORTED_MEDIA_TYPE", "The request body's encoding is not supported");
   // a corrupt gzip or deflate body, a body that ended early, and the like
   return new HttpError("BAD_REQUEST", "The request could not be read");
 }

@@ -19,13 +19,19 @@ export const batchRequestSchema = z.strictObject({
   items: z.array(issueRequestSchema).min(1).max(MAX_BATCH_ITEMS),
 });
 
-const reasonNames = Object.keys(REVOCATION_REASONS) as [keyof typeof REVOCATION_REASONS, ...(keyof typeof REVOCATION_REASONS)[]];
+const reasonNames = Object.keys(REVOCATION_REASONS) as [
+  keyof typeof REVOCATION_REASONS,
+  ...(keyof typeof REVOCATION_REASONS)[],
+];
 const note = z
   .string()
   .trim()
   .min(1)
   .max(1000)
-  .refine((text) => firstUnsafeCharacter(text) === null, "must not contain control, invisible or bidirectional characters")
+  .refine(
+    (text) => firstUnsafeCharacter(text) === null,
+    "must not contain control, invisible or bidirectional characters",
+  )
   .optional();
 
 export const revokeSchema = z.strictObject({ reason: z.enum(reasonNames), note });
@@ -34,7 +40,11 @@ export const reinstateSchema = z.strictObject({ note });
 
 export const certificateIdSchema = z.string().regex(/^[0-9A-HJKMNP-TV-Z]{26}$/, "not a certificate id");
 
-export const idempotencyKeySchema = z.string().min(1).max(200).regex(/^[\x21-\x7e]+$/, "printable ASCII without spaces");
+export const idempotencyKeySchema = z
+  .string()
+  .min(1)
+  .max(200)
+  .regex(/^[\x21-\x7e]+$/, "printable ASCII without spaces");
 
 export const listQuerySchema = z.strictObject({
   agencyId: z.coerce.number().int().positive().optional(),

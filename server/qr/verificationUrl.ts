@@ -1,13 +1,11 @@
 import { z } from "zod";
 import { QrError } from "./errors.ts";
 
-const PublicUrlSchema = z
-  .url({ protocol: /^https?$/ })
-  .refine((value) => {
-    if (!URL.canParse(value)) return false;
-    const url = new URL(value);
-    return url.search === "" && url.hash === "" && url.username === "" && url.password === "";
-  }, "must be an http(s) origin, optionally with a path, without query, fragment or credentials");
+const PublicUrlSchema = z.url({ protocol: /^https?$/ }).refine((value) => {
+  if (!URL.canParse(value)) return false;
+  const url = new URL(value);
+  return url.search === "" && url.hash === "" && url.username === "" && url.password === "";
+}, "must be an http(s) origin, optionally with a path, without query, fragment or credentials");
 
 /** Certificate ids are ULIDs in practice; any short URL-safe token is accepted so ids stay opaque here. */
 const IdSchema = z.string().regex(/^[0-9A-Za-z_-]{1,64}$/, "must be 1-64 characters of [0-9A-Za-z_-]");

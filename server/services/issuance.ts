@@ -82,7 +82,11 @@ function refuseUnsafeText(requests: readonly IssueRequest[]): void {
     for (const [path, text] of texts(request)) {
       const found = firstUnsafeCharacter(text);
       if (found !== null && !issues.some((i) => i.path === path)) {
-        issues.push({ path, code: "INVALID_CHARACTER", message: `contains ${found}, a control, invisible or bidirectional character` });
+        issues.push({
+          path,
+          code: "INVALID_CHARACTER",
+          message: `contains ${found}, a control, invisible or bidirectional character`,
+        });
       }
     }
     if (issues.length > 0) items.push({ index, issues });
@@ -90,13 +94,18 @@ function refuseUnsafeText(requests: readonly IssueRequest[]): void {
   if (items.length > 0) {
     throw new IssuanceError(
       "INVALID_CERTIFICATE",
-      requests.length === 1 ? "The certificate is not valid" : `${items.length} of ${requests.length} certificates are not valid; none was issued`,
+      requests.length === 1
+        ? "The certificate is not valid"
+        : `${items.length} of ${requests.length} certificates are not valid; none was issued`,
       items,
     );
   }
 }
 
-const requestHash = (body: unknown): string => createHash("sha256").update(canonicalize(body) ?? "").digest("hex");
+const requestHash = (body: unknown): string =>
+  createHash("sha256")
+    .update(canonicalize(body) ?? "")
+    .digest("hex");
 
 /**
  * Turns officers' requests into salted, hashed documents and stores them durably (pending) before
@@ -109,7 +118,11 @@ export class IssuanceService {
     this.#deps = deps;
   }
 
-  async issue(key: ApiKeyRecord, requests: readonly IssueRequest[], idempotencyKey: string | null): Promise<IssueOutcome> {
+  async issue(
+    key: ApiKeyRecord,
+    requests: readonly IssueRequest[],
+    idempotencyKey: string | null,
+  ): Promise<IssueOutcome> {
     const { store } = this.#deps;
     // first: nothing below (request hash, canonical JSON, hashing) can take a lone surrogate
     refuseUnsafeText(requests);
@@ -208,6 +221,7 @@ export class IssuanceService {
         });
       }
     }
-    if (items.length > 0) throw new IssuanceError("SUPERSEDES_NOT_FOUND", "A superseded certificate was not found", items);
+    if (items.length > 0)
+      throw new IssuanceError("SUPERSEDES_NOT_FOUND", "A superseded certificate was not found", items);
   }
 }

@@ -45,13 +45,22 @@ export class Verifier {
   async verifyDocument(document: unknown): Promise<VerificationResult> {
     const id = (document as { id?: unknown } | null)?.id;
     const [supersededBy, record] =
-      typeof id === "string" ? await Promise.all([this.#deps.store.findSuccessors(id), this.#deps.store.getCertificate(id)]) : [[], null];
+      typeof id === "string"
+        ? await Promise.all([this.#deps.store.findSuccessors(id), this.#deps.store.getCertificate(id)])
+        : [[], null];
     const trust = record ? this.#trustOf(record) : this.#deps.trust;
-    return verifyDocument(document, { ...this.#deps, trust }, { now: this.#now(), supersededBy, lookupAnchorEvent: false });
+    return verifyDocument(
+      document,
+      { ...this.#deps, trust },
+      { now: this.#now(), supersededBy, lookupAnchorEvent: false },
+    );
   }
 
   /** A stored certificate by id; `presentedLeaf` is the `h` of the QR link, which must match. */
-  async verifyStored(id: string, presentedLeaf: string | null): Promise<{ record: CertificateRecord | null; result: VerificationResult }> {
+  async verifyStored(
+    id: string,
+    presentedLeaf: string | null,
+  ): Promise<{ record: CertificateRecord | null; result: VerificationResult }> {
     const store = this.#deps.store;
     const record = await store.getCertificate(id);
     if (!record) return { record: null, result: unknownCertificateResult(id) };
@@ -61,7 +70,9 @@ export class Verifier {
         result: {
           valid: false,
           status: "TAMPERED",
-          checks: [{ name: "integrity", passed: false, detail: "the hash in the link does not match this certificate" }],
+          checks: [
+            { name: "integrity", passed: false, detail: "the hash in the link does not match this certificate" },
+          ],
           certificate: null,
           anchor: null,
           warnings: [],
@@ -74,7 +85,13 @@ export class Verifier {
         result: {
           valid: false,
           status: "NOT_ANCHORED",
-          checks: [{ name: "anchored", passed: false, detail: "the certificate was issued and is waiting to be anchored; try again in a few seconds" }],
+          checks: [
+            {
+              name: "anchored",
+              passed: false,
+              detail: "the certificate was issued and is waiting to be anchored; try again in a few seconds",
+            },
+          ],
           certificate: null,
           anchor: null,
           warnings: [],
@@ -87,7 +104,9 @@ export class Verifier {
     const result = await verifyOutcome(offline, this.#trustOf(record), {
       now: this.#now(),
       supersededBy,
-      ...(batch?.txHash && batch.blockNumber !== null ? { knownAnchor: { txHash: batch.txHash, blockNumber: batch.blockNumber } } : {}),
+      ...(batch?.txHash && batch.blockNumber !== null
+        ? { knownAnchor: { txHash: batch.txHash, blockNumber: batch.blockNumber } }
+        : {}),
     });
     return { record, result };
   }

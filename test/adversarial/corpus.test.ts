@@ -9,13 +9,13 @@ import type { Browser } from "playwright-core";
 import { pino } from "pino";
 import { Keyring } from "../../server/chain/keyring.ts";
 import { EthersLedgerView } from "../../server/chain/ledgerView.ts";
-import { startLocalChain, type LocalChain } from "../../server/chain/localChain.ts";
+import { startLocalChain, type LocalChain } from "../../server/chain/localChain/localChain.ts";
 import { createProvider } from "../../server/chain/provider.ts";
 import type { VerificationResult, VerificationStatus } from "../../server/core/verification/result.ts";
 import { trustOnly } from "../../server/core/verification/trust.ts";
 import { verifyDocument } from "../../server/core/verification/verifyDocument.ts";
 import { SqliteStore } from "../../server/store/sqlite/sqliteStore.ts";
-import { assembleRuntime, type Runtime } from "../../server/wiring.ts";
+import { assembleRuntime, type Runtime } from "../../server/assembleRuntime.ts";
 import { freePort, tempDir } from "../chain/helpers.ts";
 import { runCli } from "../cli/support/runCli.ts";
 import { browserSkipReason, launchBrowser, openPage } from "../e2e/support/browser.ts";
@@ -62,7 +62,10 @@ describe("adversarial corpus: every doctored document gets its verdict from the 
     provider = createProvider(chain.rpcUrl, { chainId: chain.chainId });
     scenario = await buildScenario(provider);
     const committed = JSON.parse(readFileSync(join(CORPUS, "scenario.json"), "utf8")) as unknown;
-    expect(scenarioFacts(scenario), "the scenario drifted from the committed corpus: run scripts/test/writeAdversarialCorpus.ts").to.deep.equal(committed);
+    expect(
+      scenarioFacts(scenario),
+      "the scenario drifted from the committed corpus: run scripts/test/writeAdversarialCorpus.ts",
+    ).to.deep.equal(committed);
     for (const entry of entries) {
       await writeFile(documentFile(entry), JSON.stringify(entry.document));
       verdicts.set(entry.file, { engine: undefined, api: undefined, cli: undefined, browser: undefined });
@@ -91,15 +94,29 @@ describe("adversarial corpus: every doctored document gets its verdict from the 
 
     const engineTrust = trustOnly(new EthersLedgerView(provider, trusted.ledger), trusted.chainId);
     for (const entry of entries) {
-      const result = await verifyDocument(entry.document, { keccak: trusted.keccak, types: trusted.types, trust: engineTrust }, { now: new Date() });
+      const result = await verifyDocument(
+        entry.document,
+        { keccak: trusted.keccak, types: trusted.types, trust: engineTrust },
+        { now: new Date() },
+      );
       verdicts.get(entry.file)!.engine = result.status;
 
-      const reply = await call<VerificationResult & { result?: VerificationResult }>(url, "POST", "/api/v1/verify", { body: entry.document });
+      const reply = await call<VerificationResult & { result?: VerificationResult }>(url, "POST", "/api/v1/verify", {
+        body: entry.document,
+      });
       verdicts.get(entry.file)!.api = reply.status === 400 ? reply.body.result?.status : reply.body.status;
     }
 
     await inBatches(entries, 3, async (entry) => {
-      const run = await runCli(["verify", documentFile(entry), "--rpc", chain.rpcUrl, "--ledger", trusted.ledger, "--json"]);
+      const run = await runCli([
+        "verify",
+        documentFile(entry),
+        "--rpc",
+        chain.rpcUrl,
+        "--ledger",
+        trusted.ledger,
+        "--json",
+      ]);
       verdicts.get(entry.file)!.cli = (JSON.parse(run.stdout) as VerificationResult).status;
     });
 
@@ -137,7 +154,10 @@ describe("adversarial corpus: every doctored document gets its verdict from the 
   it("holds the two attacks of the issue, and only its control may be VALID", () => {
     expect(entries.filter((e) => e.expect === "VALID").map((e) => e.file)).to.deep.equal(["00-control.json"]);
     const expected = Object.fromEntries(entries.map((e) => [e.file.replace(/^\d\d-|\.json$/g, ""), e.expect]));
-    expect(expected).to.include({ "expired-validuntil-hidden-under-invented-name": "TAMPERED", "forged-on-lookalike-ledger": "UNTRUSTED_LEDGER" });
+    expect(expected).to.include({
+      "expired-validuntil-hidden-under-invented-name": "TAMPERED",
+      "forged-on-lookalike-ledger": "UNTRUSTED_LEDGER",
+    });
     for (const entry of entries) expect(entry.why, entry.file).to.be.a("string").with.length.above(20);
   });
 
@@ -145,7 +165,9 @@ describe("adversarial corpus: every doctored document gets its verdict from the 
     it(`${entry.file}: ${entry.expect} on every path`, () => {
       const got = verdicts.get(entry.file)!;
       const paths = browser ? got : { engine: got.engine, api: got.api, cli: got.cli };
-      expect(paths, entry.why).to.deep.equal(Object.fromEntries(Object.keys(paths).map((path) => [path, entry.expect])));
+      expect(paths, entry.why).to.deep.equal(
+        Object.fromEntries(Object.keys(paths).map((path) => [path, entry.expect])),
+      );
     });
   }
 

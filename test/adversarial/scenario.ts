@@ -11,7 +11,14 @@ import type { CertificateInput } from "../../server/core/document/model.ts";
 import { builtinTypes } from "../../server/core/registry/builtin.ts";
 import { fixedSaltSource } from "../core/support/fixedSalts.ts";
 import { sampleInputs } from "../core/support/samples.ts";
-import { anchorWrapped, deployOnChain, devKey, type AnchoredBatch, type OnChainAgency, type OnChainCertledger } from "../verification/support/onChain.ts";
+import {
+  anchorWrapped,
+  deployOnChain,
+  devKey,
+  type AnchoredBatch,
+  type OnChainAgency,
+  type OnChainCertledger,
+} from "../verification/support/onChain.ts";
 
 export const BEIJING: OnChainAgency = { agencyId: 1, name: "北京市公安局公安交通管理局", jurisdiction: "110000" };
 export const TIANJIN: OnChainAgency = { agencyId: 2, name: "天津市公安交通管理局", jurisdiction: "120000" };
@@ -50,19 +57,42 @@ function licence(k: number, agency: OnChainAgency, overrides: Partial<Certificat
   };
 }
 
-const wrap = (chain: OnChainCertledger, inputs: CertificateInput[]) => wrapBatch(inputs, { types: chain.types, keccak: chain.keccak, randomBytes: fixedSaltSource });
+const wrap = (chain: OnChainCertledger, inputs: CertificateInput[]) =>
+  wrapBatch(inputs, { types: chain.types, keccak: chain.keccak, randomBytes: fixedSaltSource });
 
 /** Deploys and anchors everything on a fresh chain; the dev keys used are the public test ones. */
 export async function buildScenario(provider: Provider): Promise<Scenario> {
   const types = builtinTypes();
-  const trusted = await deployOnChain(provider, { governance: devKey(0), admin: devKey(2), officers: [devKey(1), devKey(3)] }, types, BEIJING);
+  const trusted = await deployOnChain(
+    provider,
+    { governance: devKey(0), admin: devKey(2), officers: [devKey(1), devKey(3)] },
+    types,
+    BEIJING,
+  );
   const registry = AgencyRegistry__factory.connect(trusted.registry, trusted.governance);
   const tianjinAdmin = new Wallet(devKey(4), provider);
   const tianjinOfficer = new Wallet(devKey(5), provider);
-  const metadata = agencyMetadataHash(trusted.keccak, { name: TIANJIN.name, nameEn: null, jurisdiction: TIANJIN.jurisdiction });
-  await (await registry.registerAgency(TIANJIN.agencyId, Number(TIANJIN.jurisdiction), metadata, tianjinAdmin.address, typesMask(types))).wait();
+  const metadata = agencyMetadataHash(trusted.keccak, {
+    name: TIANJIN.name,
+    nameEn: null,
+    jurisdiction: TIANJIN.jurisdiction,
+  });
+  await (
+    await registry.registerAgency(
+      TIANJIN.agencyId,
+      Number(TIANJIN.jurisdiction),
+      metadata,
+      tianjinAdmin.address,
+      typesMask(types),
+    )
+  ).wait();
   await bindOfficer(registry.connect(tianjinAdmin), tianjinOfficer, TIANJIN.agencyId);
-  const lookalike = await deployOnChain(provider, { governance: devKey(6), admin: devKey(8), officers: [devKey(7)] }, types, BEIJING);
+  const lookalike = await deployOnChain(
+    provider,
+    { governance: devKey(6), admin: devKey(8), officers: [devKey(7)] },
+    types,
+    BEIJING,
+  );
 
   const [beijingOfficer, laterCompromised] = trusted.officers as [Wallet, Wallet];
   const licencesWrapped = wrap(trusted, [
@@ -71,7 +101,11 @@ export async function buildScenario(provider: Provider): Promise<Scenario> {
     licence(3, BEIJING),
   ]);
   const licences = await anchorWrapped(trusted, licencesWrapped, beijingOfficer);
-  const moreLicences = await anchorWrapped(trusted, wrap(trusted, [licence(4, BEIJING), licence(5, BEIJING)]), beijingOfficer);
+  const moreLicences = await anchorWrapped(
+    trusted,
+    wrap(trusted, [licence(4, BEIJING), licence(5, BEIJING)]),
+    beijingOfficer,
+  );
   const tianjinClaimingBeijing = await anchorWrapped(trusted, wrap(trusted, [licence(6, BEIJING)]), tianjinOfficer);
   const byCompromisedOfficer = await anchorWrapped(trusted, wrap(trusted, [licence(7, BEIJING)]), laterCompromised);
   const anchoredAt = (await provider.getBlock(byCompromisedOfficer.blockNumber))?.timestamp;
@@ -81,11 +115,20 @@ export async function buildScenario(provider: Provider): Promise<Scenario> {
   const forger = lookalike.officers[0]!;
   const forged = await anchorWrapped(
     lookalike,
-    wrap(lookalike, [licence(8, BEIJING, { validUntil: "2040-01-01T00:00:00+08:00", subject: { ...sampleInputs(8)["driving-licence"]!.subject, vehicleClasses: "A1" } })]),
+    wrap(lookalike, [
+      licence(8, BEIJING, {
+        validUntil: "2040-01-01T00:00:00+08:00",
+        subject: { ...sampleInputs(8)["driving-licence"]!.subject, vehicleClasses: "A1" },
+      }),
+    ]),
     forger,
   );
   const copied = await anchorWrapped(lookalike, licencesWrapped, forger);
-  return { trusted, lookalike, batches: { licences, moreLicences, tianjinClaimingBeijing, byCompromisedOfficer, forged, copied } };
+  return {
+    trusted,
+    lookalike,
+    batches: { licences, moreLicences, tianjinClaimingBeijing, byCompromisedOfficer, forged, copied },
+  };
 }
 
 /** What the committed corpus was generated against: the test checks a fresh scenario gives the same. */

@@ -27,7 +27,10 @@ describe("SignerLeases", () => {
   it("lets one replica use an officer key; a clean stop hands it over at once, and the new holder is told", async () => {
     const acquired: string[] = [];
     const a = new SignerLeases({ store: stores[0]!, holder: "A", logger }, { ttlMs: 60_000, renewMs: 20_000 });
-    const b = new SignerLeases({ store: stores[1]!, holder: "B", logger, onAcquired: (s) => acquired.push(s) }, { ttlMs: 60_000, renewMs: 20_000 });
+    const b = new SignerLeases(
+      { store: stores[1]!, holder: "B", logger, onAcquired: (s) => acquired.push(s) },
+      { ttlMs: 60_000, renewMs: 20_000 },
+    );
     expect(await a.mayUse(SIGNER)).to.equal(true);
     expect(await b.mayUse(SIGNER)).to.equal(false);
     expect(a.heldSigners()).to.deep.equal([SIGNER]);

@@ -68,7 +68,9 @@ describe("anchoring in the relayer mode", function () {
     const anchored = await harness.runtime.anchors.resume(sent);
     expect(anchored.state).to.equal("anchored");
     expect(anchored.txHash).not.to.equal(sent.txHash);
-    expect(logs.slice(from).some((l) => l.includes("refused on chain (reverted)") && l.includes(String(sent.id)))).to.equal(true);
+    expect(
+      logs.slice(from).some((l) => l.includes("refused on chain (reverted)") && l.includes(String(sent.id))),
+    ).to.equal(true);
     const tx = await harness.provider.getTransaction(anchored.txHash!);
     expect(ledgerInterface.parseTransaction({ data: tx!.data })?.name).to.equal("anchorBySig");
   });

@@ -4,18 +4,27 @@ import { join } from "node:path";
 import { expect } from "chai";
 import type { JsonRpcProvider } from "ethers";
 import type { EventView } from "../../server/audit/exportFormat.ts";
-import { devAccountKeys } from "../../server/chain/devAccounts.ts";
-import { startLocalChain, type LocalChain } from "../../server/chain/localChain.ts";
+import { devAccountKeys } from "../../server/chain/localChain/devAccounts.ts";
+import { startLocalChain, type LocalChain } from "../../server/chain/localChain/localChain.ts";
 import { createProvider } from "../../server/chain/provider.ts";
 import { builtinTypes } from "../../server/core/registry/builtin.ts";
 import { freePort, REPO_ROOT, tempDir } from "../chain/helpers.ts";
 import { sampleInputs } from "../core/support/samples.ts";
-import { byAgency, deployOnChain, issue, type AnchoredBatch, type OnChainCertledger } from "../verification/support/onChain.ts";
+import {
+  byAgency,
+  deployOnChain,
+  issue,
+  type AnchoredBatch,
+  type OnChainCertledger,
+} from "../verification/support/onChain.ts";
 
 const EXIT = { ok: 0, findings: 1, usage: 2, unavailable: 3 };
 
 /** `npx tsx scripts/certledger.ts audit ...` with its own environment (no .env of the repository). */
-function audit(args: readonly string[], env: Record<string, string> = {}): Promise<{ code: number | null; stdout: string; stderr: string }> {
+function audit(
+  args: readonly string[],
+  env: Record<string, string> = {},
+): Promise<{ code: number | null; stdout: string; stderr: string }> {
   return new Promise((resolve, reject) => {
     const child = spawn("npx", ["tsx", "scripts/certledger.ts", "audit", ...args], {
       cwd: REPO_ROOT,
@@ -51,8 +60,15 @@ describe("certledger audit CLI against a local anvil", function () {
     localChain = await startLocalChain({ dataDir: join(dir, "chain"), port: await freePort() });
     provider = createProvider(localChain.rpcUrl, { chainId: localChain.chainId });
     const keys = devAccountKeys();
-    chain = await deployOnChain(provider, { governance: keys.governance, admin: keys.agencyAdmin, officers: [keys.serviceSigner] }, builtinTypes());
-    batch = await issue(chain, [1, 2].map((n) => byAgency(sampleInputs(n)["business-licence"]!, chain.agency)));
+    chain = await deployOnChain(
+      provider,
+      { governance: keys.governance, admin: keys.agencyAdmin, officers: [keys.serviceSigner] },
+      builtinTypes(),
+    );
+    batch = await issue(
+      chain,
+      [1, 2].map((n) => byAgency(sampleInputs(n)["business-licence"]!, chain.agency)),
+    );
   });
   after(async () => {
     provider.destroy();
@@ -61,11 +77,26 @@ describe("certledger audit CLI against a local anvil", function () {
   });
 
   it("rebuild prints the agency's history as NDJSON from the chain alone", async () => {
-    const run = await audit(["rebuild", ...chainFlags(), "--agency", String(chain.agency.agencyId), "--from-block", String(chain.deploymentBlock)]);
+    const run = await audit([
+      "rebuild",
+      ...chainFlags(),
+      "--agency",
+      String(chain.agency.agencyId),
+      "--from-block",
+      String(chain.deploymentBlock),
+    ]);
     expect(run.code, run.stderr).to.equal(EXIT.ok);
-    const events = run.stdout.trimEnd().split("\n").map((l) => JSON.parse(l) as EventView);
+    const events = run.stdout
+      .trimEnd()
+      .split("\n")
+      .map((l) => JSON.parse(l) as EventView);
     expect(events.map((e) => e.kind)).to.include.members(["AgencyRegistered", "OfficerAdded", "BatchAnchored"]);
-    expect(events.find((e) => e.kind === "BatchAnchored")).to.include({ root: batch.root.toLowerCase(), txHash: batch.txHash, size: 2, type: "business-licence" });
+    expect(events.find((e) => e.kind === "BatchAnchored")).to.include({
+      root: batch.root.toLowerCase(),
+      txHash: batch.txHash,
+      size: 2,
+      type: "business-licence",
+    });
     expect(events.every((e) => e.agencyId === chain.agency.agencyId)).to.equal(true);
   });
 
@@ -91,14 +122,36 @@ describe("certledger audit CLI against a local anvil", function () {
     expect(run.code, run.stderr).to.equal(EXIT.findings);
     expect(run.stdout).to.include(`[critical] UNKNOWN_ROOT root ${batch.root.toLowerCase()}`);
     const json = await audit(["reconcile", "--json"], env);
-    expect((JSON.parse(json.stdout) as { findings: { code: string }[] }).findings.map((f) => f.code)).to.deep.equal(["UNKNOWN_ROOT"]);
+    expect((JSON.parse(json.stdout) as { findings: { code: string }[] }).findings.map((f) => f.code)).to.deep.equal([
+      "UNKNOWN_ROOT",
+    ]);
   });
 
   it("refuses bad flags with exit code 2, and an unreachable chain with 3", async () => {
-    const bad = await audit(["rebuild", "--rpc", localChain.rpcUrl, "--ledger", "0x12", "--registry", chain.registry, "--agency", "1"]);
+    const bad = await audit([
+      "rebuild",
+      "--rpc",
+      localChain.rpcUrl,
+      "--ledger",
+      "0x12",
+      "--registry",
+      chain.registry,
+      "--agency",
+      "1",
+    ]);
     expect(bad.code).to.equal(EXIT.usage);
     expect(bad.stderr).to.include("--ledger");
-    const down = await audit(["rebuild", "--rpc", `http://127.0.0.1:${await freePort()}`, "--ledger", chain.ledger, "--registry", chain.registry, "--agency", "1"]);
+    const down = await audit([
+      "rebuild",
+      "--rpc",
+      `http://127.0.0.1:${await freePort()}`,
+      "--ledger",
+      chain.ledger,
+      "--registry",
+      chain.registry,
+      "--agency",
+      "1",
+    ]);
     expect(down.code, down.stderr).to.equal(EXIT.unavailable);
   });
 });

@@ -51,12 +51,24 @@ describe("Audit: large exports stream", function () {
   before(async () => {
     index = AuditIndex.open(":memory:");
     index.bind({ chainId: 1, ledger: hex(1, 20), registry: hex(2, 20), deploymentBlock: 0 });
-    index.commitRange({ events: Array.from({ length: COUNT }, (_, i) => synthetic(i)), blocks: [], nextBlock: 10 + COUNT / 4 });
+    index.commitRange({
+      events: Array.from({ length: COUNT }, (_, i) => synthetic(i)),
+      blocks: [],
+      nextBlock: 10 + COUNT / 4,
+    });
     store = SqliteStore.open(":memory:");
     key = (await createApiKey(store, { agencyId: null, role: "auditor", label: "test", now: new Date() })).apiKey;
     const app = express();
     // reconciliation is not exercised here
-    app.use(auditRoutes({ store, types: builtinTypes(), index, reconciler: null as unknown as Reconciler, limits: createRouteLimits(0) }));
+    app.use(
+      auditRoutes({
+        store,
+        types: builtinTypes(),
+        index,
+        reconciler: null as unknown as Reconciler,
+        limits: createRouteLimits(0),
+      }),
+    );
     app.use(errorHandler(pino({ level: "silent" })));
     server = createServer(app);
     await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
@@ -76,13 +88,18 @@ describe("Audit: large exports stream", function () {
     const first = JSON.parse(lines[0] ?? "") as EventView;
     const last = JSON.parse(lines.at(-1) ?? "") as EventView;
     expect([first.txHash, last.txHash]).to.deep.equal([hex(1), hex(COUNT)]);
-    const csv = await (await fetch(`${url}?format=csv&after=20-0`, { headers: { authorization: `Bearer ${key}` } })).text();
+    const csv = await (
+      await fetch(`${url}?format=csv&after=20-0`, { headers: { authorization: `Bearer ${key}` } })
+    ).text();
     expect(csv.trimEnd().split("\r\n")).to.have.length(1 + COUNT - 41);
   });
 
   it("keeps serving, and the index keeps working, after a reader leaves half-way", async () => {
     const abort = new AbortController();
-    const response = await fetch(`${url}?format=csv`, { headers: { authorization: `Bearer ${key}` }, signal: abort.signal });
+    const response = await fetch(`${url}?format=csv`, {
+      headers: { authorization: `Bearer ${key}` },
+      signal: abort.signal,
+    });
     const reader = response.body?.getReader();
     expect((await reader?.read())?.done).to.equal(false);
     abort.abort();

@@ -26,11 +26,21 @@ describe("Audit: agency events, exports and figures", function () {
     await h.flush();
     await issuePermits(h, h.agencies[1].issuerKey, 20, 3);
     await h.flush();
-    for (const [i, reason] of [[0, "keyCompromise"], [1, "keyCompromise"], [2, "superseded"]] as const) {
-      const r = await call(h.url, "POST", `/api/v1/certificates/${tianjin[i] ?? ""}/revoke`, { key: h.agencies[1].issuerKey, body: { reason } });
+    for (const [i, reason] of [
+      [0, "keyCompromise"],
+      [1, "keyCompromise"],
+      [2, "superseded"],
+    ] as const) {
+      const r = await call(h.url, "POST", `/api/v1/certificates/${tianjin[i] ?? ""}/revoke`, {
+        key: h.agencies[1].issuerKey,
+        body: { reason },
+      });
       expect(r.status).to.equal(200);
     }
-    await call(h.url, "POST", `/api/v1/certificates/${tianjin[3] ?? ""}/suspend`, { key: h.agencies[1].issuerKey, body: {} });
+    await call(h.url, "POST", `/api/v1/certificates/${tianjin[3] ?? ""}/suspend`, {
+      key: h.agencies[1].issuerKey,
+      body: {},
+    });
     await h.runtime.audit.indexer.syncOnce();
   });
   after(async () => {
@@ -41,40 +51,68 @@ describe("Audit: agency events, exports and figures", function () {
     const all = await call<Page>(h.url, "GET", events(2, "?limit=1000"), { key: h.auditorKey });
     expect(all.status).to.equal(200);
     const kinds = all.body.items.map((e) => e.kind);
-    expect(kinds).to.deep.equal(["AgencyRegistered", "OfficerAdded", "BatchAnchored", "BatchAnchored", "CertificateRevoked", "CertificateRevoked", "CertificateRevoked", "CertificateSuspended"]);
+    expect(kinds).to.deep.equal([
+      "AgencyRegistered",
+      "OfficerAdded",
+      "BatchAnchored",
+      "BatchAnchored",
+      "CertificateRevoked",
+      "CertificateRevoked",
+      "CertificateRevoked",
+      "CertificateSuspended",
+    ]);
     expect(all.body.items.every((e) => e.agencyId === 2)).to.equal(true);
 
     const seen: EventView[] = [];
     let next: string | null = "";
     while (next !== null) {
-      const page: { body: Page } = await call<Page>(h.url, "GET", events(2, `?limit=3${next ? `&after=${next}` : ""}`), { key: h.auditorKey });
+      const page: { body: Page } = await call<Page>(
+        h.url,
+        "GET",
+        events(2, `?limit=3${next ? `&after=${next}` : ""}`),
+        { key: h.auditorKey },
+      );
       seen.push(...page.body.items);
       next = page.body.next;
     }
     expect(seen).to.deep.equal(all.body.items);
 
-    const revoked = await call<Page>(h.url, "GET", events(2, "?kind=CertificateRevoked,BatchRevoked"), { key: h.auditorKey });
+    const revoked = await call<Page>(h.url, "GET", events(2, "?kind=CertificateRevoked,BatchRevoked"), {
+      key: h.auditorKey,
+    });
     expect(revoked.body.items.map((e) => e.reason)).to.deep.equal(["keyCompromise", "keyCompromise", "superseded"]);
     const anchored = await call<Page>(h.url, "GET", events(2, "?kind=BatchAnchored"), { key: h.auditorKey });
-    expect(anchored.body.items.map((e) => [e.size, e.type])).to.deep.equal([[5, "food-business-permit"], [3, "food-business-permit"]]);
-    const bad = await call<{ error: { code: string } }>(h.url, "GET", events(2, "?kind=Nothing"), { key: h.auditorKey });
+    expect(anchored.body.items.map((e) => [e.size, e.type])).to.deep.equal([
+      [5, "food-business-permit"],
+      [3, "food-business-permit"],
+    ]);
+    const bad = await call<{ error: { code: string } }>(h.url, "GET", events(2, "?kind=Nothing"), {
+      key: h.auditorKey,
+    });
     expect(bad.status).to.equal(400);
   });
 
   it("filters by block time and block number", async () => {
     const all = (await call<Page>(h.url, "GET", events(2), { key: h.auditorKey })).body.items;
     const second = all.filter((e) => e.kind === "BatchAnchored")[1];
-    const fromBlock = await call<Page>(h.url, "GET", events(2, `?fromBlock=${second?.blockNumber ?? 0}`), { key: h.auditorKey });
+    const fromBlock = await call<Page>(h.url, "GET", events(2, `?fromBlock=${second?.blockNumber ?? 0}`), {
+      key: h.auditorKey,
+    });
     expect(fromBlock.body.items[0]).to.deep.equal(second);
     const future = new Date(Date.now() + 3_600_000).toISOString();
-    expect((await call<Page>(h.url, "GET", events(2, `?from=${encodeURIComponent(future)}`), { key: h.auditorKey })).body.items).to.have.length(0);
+    expect(
+      (await call<Page>(h.url, "GET", events(2, `?from=${encodeURIComponent(future)}`), { key: h.auditorKey })).body
+        .items,
+    ).to.have.length(0);
     const past = await call<Page>(h.url, "GET", events(2, `?to=${encodeURIComponent(future)}`), { key: h.auditorKey });
     expect(past.body.items).to.deep.equal(all);
   });
 
   it("streams the same rows as CSV and as NDJSON", async () => {
     const all = (await call<Page>(h.url, "GET", events(2, "?limit=1000"), { key: h.auditorKey })).body.items;
-    const csv = await fetch(`${h.url}${events(2, "?format=csv")}`, { headers: { authorization: `Bearer ${h.auditorKey}` } });
+    const csv = await fetch(`${h.url}${events(2, "?format=csv")}`, {
+      headers: { authorization: `Bearer ${h.auditorKey}` },
+    });
     expect(csv.status).to.equal(200);
     expect(csv.headers.get("content-type")).to.match(/^text\/csv/);
     expect(csv.headers.get("content-disposition")).to.equal('attachment; filename="agency-2-events.csv"');
@@ -89,9 +127,14 @@ describe("Audit: agency events, exports and figures", function () {
       expect(row.details === "" ? null : JSON.parse(row.details ?? "")).to.deep.equal(e?.details);
     });
 
-    const ndjson = await fetch(`${h.url}${events(2, "?format=ndjson&kind=CertificateRevoked")}`, { headers: { authorization: `Bearer ${h.auditorKey}` } });
+    const ndjson = await fetch(`${h.url}${events(2, "?format=ndjson&kind=CertificateRevoked")}`, {
+      headers: { authorization: `Bearer ${h.auditorKey}` },
+    });
     expect(ndjson.headers.get("content-type")).to.match(/^application\/x-ndjson/);
-    const lines = (await ndjson.text()).trimEnd().split("\n").map((l) => JSON.parse(l) as EventView);
+    const lines = (await ndjson.text())
+      .trimEnd()
+      .split("\n")
+      .map((l) => JSON.parse(l) as EventView);
     expect(lines).to.deep.equal(all.filter((e) => e.kind === "CertificateRevoked"));
   });
 
@@ -109,16 +152,30 @@ describe("Audit: agency events, exports and figures", function () {
   });
 
   it("sums up an agency: issued per type and month, revocations by reason, batches and sizes", async () => {
-    const r = await call<AgencySummary>(h.url, "GET", "/api/v1/audit/agencies/2/summary", { key: h.agencies[1].issuerKey });
+    const r = await call<AgencySummary>(h.url, "GET", "/api/v1/audit/agencies/2/summary", {
+      key: h.agencies[1].issuerKey,
+    });
     expect(r.status).to.equal(200);
     const month = new Date().toISOString().slice(0, 7);
-    expect(r.body.issued).to.deep.equal([{ month, typeId: PERMIT_TYPE_ID, type: "food-business-permit", batches: 2, certificates: 8 }]);
+    expect(r.body.issued).to.deep.equal([
+      { month, typeId: PERMIT_TYPE_ID, type: "food-business-permit", batches: 2, certificates: 8 },
+    ]);
     expect(r.body.revocations.certificates).to.deep.equal([
       { reason: "keyCompromise", reasonCode: 1, count: 2 },
       { reason: "superseded", reasonCode: 4, count: 1 },
     ]);
     expect(r.body.revocations.batches).to.deep.equal([]);
     expect(r.body.suspensions).to.deep.equal([{ reason: "certificateHold", reasonCode: 6, count: 1 }]);
-    expect(r.body.batches).to.deep.equal([{ typeId: PERMIT_TYPE_ID, type: "food-business-permit", batches: 2, certificates: 8, minSize: 3, maxSize: 5, meanSize: 4 }]);
+    expect(r.body.batches).to.deep.equal([
+      {
+        typeId: PERMIT_TYPE_ID,
+        type: "food-business-permit",
+        batches: 2,
+        certificates: 8,
+        minSize: 3,
+        maxSize: 5,
+        meanSize: 4,
+      },
+    ]);
   });
 });

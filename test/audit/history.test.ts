@@ -28,7 +28,9 @@ describe("Audit: certificate history from chain events", function () {
   });
 
   it("lists issue, suspend, reinstate and revoke in chain order, with actors, agency and reasons", async () => {
-    const r = await call<CertificateHistory>(h.url, "GET", `/api/v1/audit/certificates/${id}/history`, { key: officer() });
+    const r = await call<CertificateHistory>(h.url, "GET", `/api/v1/audit/certificates/${id}/history`, {
+      key: officer(),
+    });
     expect(r.status).to.equal(200);
     const entries = r.body.entries;
     expect(entries.map((e) => e.event)).to.deep.equal(["anchored", "suspended", "reinstated", "revoked"]);
@@ -50,11 +52,20 @@ describe("Audit: certificate history from chain events", function () {
   });
 
   it("adds the anchoring of a successor as `supersededBy`", async () => {
-    const original = (await call<{ id: string }>(h.url, "POST", "/api/v1/certificates", { key: officer(), body: permit(20) })).body.id;
-    const renewal = (await call<{ id: string }>(h.url, "POST", "/api/v1/certificates", { key: officer(), body: { ...permit(21), supersedes: original } })).body.id;
+    const original = (
+      await call<{ id: string }>(h.url, "POST", "/api/v1/certificates", { key: officer(), body: permit(20) })
+    ).body.id;
+    const renewal = (
+      await call<{ id: string }>(h.url, "POST", "/api/v1/certificates", {
+        key: officer(),
+        body: { ...permit(21), supersedes: original },
+      })
+    ).body.id;
     await h.flush();
     await h.runtime.audit.indexer.syncOnce();
-    const r = await call<CertificateHistory>(h.url, "GET", `/api/v1/audit/certificates/${original}/history`, { key: h.auditorKey });
+    const r = await call<CertificateHistory>(h.url, "GET", `/api/v1/audit/certificates/${original}/history`, {
+      key: h.auditorKey,
+    });
     expect(r.body.entries.map((e) => e.event)).to.deep.equal(["anchored", "supersededBy"]);
     expect(r.body.entries[1]?.successorId).to.equal(renewal);
     expect(r.body.entries[1]?.txHash).to.match(/^0x[0-9a-f]{64}$/);
@@ -67,6 +78,8 @@ describe("Audit: certificate history from chain events", function () {
     expect(stranger.status).to.equal(404);
     expect(stranger.body.error.code).to.equal("NOT_FOUND");
     expect((await call(h.url, "GET", path)).status).to.equal(401);
-    expect((await call(h.url, "GET", "/api/v1/audit/certificates/not-an-id/history", { key: h.auditorKey })).status).to.equal(404);
+    expect(
+      (await call(h.url, "GET", "/api/v1/audit/certificates/not-an-id/history", { key: h.auditorKey })).status,
+    ).to.equal(404);
   });
 });

@@ -29,17 +29,29 @@ describe("Audit: chain-event indexer", function () {
   it("reads every registry and ledger event from the deployment block, in small ranges", async () => {
     const index = AuditIndex.open(join(dir, "ranges.db"));
     const root = await anchorRandomRoot(h, officer, PERMIT_TYPE_ID, 4);
-    const round = await new ChainIndexer({ provider: h.provider, index, deployment: deployment() }, { blockRange: 3 }).syncOnce();
+    const round = await new ChainIndexer(
+      { provider: h.provider, index, deployment: deployment() },
+      { blockRange: 3 },
+    ).syncOnce();
     expect(round.indexedThrough).to.equal(await h.provider.getBlockNumber());
     const kinds = index.page({}, 1000).map((e) => e.kind);
     expect(kinds).to.include.members(["CertificateTypeDefined", "AgencyRegistered", "OfficerAdded", "BatchAnchored"]);
     expect(kinds.filter((k) => k === "AgencyRegistered")).to.have.length(2);
     const anchored = index.page({ root }, 10);
     expect(anchored).to.have.length(1);
-    expect(anchored[0]).to.include({ kind: "BatchAnchored", actor: officer.address, agencyId: 1, typeId: PERMIT_TYPE_ID, size: 4 });
+    expect(anchored[0]).to.include({
+      kind: "BatchAnchored",
+      actor: officer.address,
+      agencyId: 1,
+      typeId: PERMIT_TYPE_ID,
+      size: 4,
+    });
     // the same events as one big range
     const whole = AuditIndex.open(":memory:");
-    await new ChainIndexer({ provider: h.provider, index: whole, deployment: deployment() }, { blockRange: 10_000 }).syncOnce();
+    await new ChainIndexer(
+      { provider: h.provider, index: whole, deployment: deployment() },
+      { blockRange: 10_000 },
+    ).syncOnce();
     expect(whole.page({}, 1000)).to.deep.equal(index.page({}, 1000));
     index.close();
     whole.close();
@@ -55,7 +67,11 @@ describe("Audit: chain-event indexer", function () {
     const root = await anchorRandomRoot(h, officer, PERMIT_TYPE_ID);
     const reopened = AuditIndex.open(path);
     expect(reopened.nextBlock()).to.equal((before.indexedThrough ?? 0) + 1);
-    const round = await new ChainIndexer({ provider: h.provider, index: reopened, deployment: deployment() }).syncOnce();
+    const round = await new ChainIndexer({
+      provider: h.provider,
+      index: reopened,
+      deployment: deployment(),
+    }).syncOnce();
     expect(round.added).to.equal(1);
     expect(reopened.page({}, 10_000)).to.have.length(count + 1);
     expect(roots(reopened)).to.include(root);

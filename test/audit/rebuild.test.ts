@@ -14,7 +14,10 @@ describe("Audit: an agency's history rebuilt from the chain alone", function () 
     h = await startHarness();
     const ids = await issuePermits(h, h.agencies[0].issuerKey, 1, 3);
     await h.flush();
-    await call(h.url, "POST", `/api/v1/certificates/${ids[0] ?? ""}/revoke`, { key: h.agencies[0].issuerKey, body: { reason: "affiliationChanged" } });
+    await call(h.url, "POST", `/api/v1/certificates/${ids[0] ?? ""}/revoke`, {
+      key: h.agencies[0].issuerKey,
+      body: { reason: "affiliationChanged" },
+    });
     await anchorRandomRoot(h, await outsideOfficer(h, 0, 7), PERMIT_TYPE_ID);
     await h.runtime.audit.indexer.syncOnce();
   });
@@ -39,7 +42,9 @@ describe("Audit: an agency's history rebuilt from the chain alone", function () 
     );
     const rebuilt = lines.map((l) => JSON.parse(l) as EventView);
     expect(result.events).to.equal(rebuilt.length);
-    const served = await call<{ items: EventView[] }>(h.url, "GET", "/api/v1/audit/agencies/1/events?limit=1000", { key: h.auditorKey });
+    const served = await call<{ items: EventView[] }>(h.url, "GET", "/api/v1/audit/agencies/1/events?limit=1000", {
+      key: h.auditorKey,
+    });
     expect(rebuilt).to.deep.equal(served.body.items);
     expect(rebuilt.map((e) => e.kind)).to.deep.equal([
       "AgencyRegistered",
@@ -49,16 +54,29 @@ describe("Audit: an agency's history rebuilt from the chain alone", function () 
       "OfficerAdded",
       "BatchAnchored",
     ]);
-    expect(rebuilt.find((e) => e.kind === "CertificateRevoked")).to.include({ agencyId: 1, reason: "affiliationChanged", actor: h.agencies[0].officer.address });
+    expect(rebuilt.find((e) => e.kind === "CertificateRevoked")).to.include({
+      agencyId: 1,
+      reason: "affiliationChanged",
+      actor: h.agencies[0].officer.address,
+    });
   });
 
   it("resolves a status change's agency from the ledger when the scan starts after the anchoring", async () => {
-    const revoked = (await call<{ items: EventView[] }>(h.url, "GET", "/api/v1/audit/agencies/1/events?kind=CertificateRevoked", { key: h.auditorKey })).body.items[0];
+    const revoked = (
+      await call<{ items: EventView[] }>(h.url, "GET", "/api/v1/audit/agencies/1/events?kind=CertificateRevoked", {
+        key: h.auditorKey,
+      })
+    ).body.items[0];
     const lines: string[] = [];
     await rebuildAgencyHistory(
       {
         provider: h.provider,
-        deployment: { chainId: h.chainId, ledger: h.ledger, registry: h.registry, deploymentBlock: revoked?.blockNumber ?? 0 },
+        deployment: {
+          chainId: h.chainId,
+          ledger: h.ledger,
+          registry: h.registry,
+          deploymentBlock: revoked?.blockNumber ?? 0,
+        },
         typeName: () => undefined,
       },
       1,

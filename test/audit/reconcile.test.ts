@@ -14,17 +14,27 @@ describe("Audit: reconciliation of the database with the chain", function () {
     expect(r.status).to.equal(200);
     return r.body;
   };
-  const row = (id: string) => h.sql("SELECT document, status, status_reason, leaf FROM certificates WHERE id = ?", id)[0] ?? {};
+  const row = (id: string) =>
+    h.sql("SELECT document, status, status_reason, leaf FROM certificates WHERE id = ?", id)[0] ?? {};
 
   before(async () => {
     h = await startHarness({ storeOnDisk: true });
-    ids = [...(await issuePermits(h, h.agencies[0].issuerKey, 1, 4)), ...(await issuePermits(h, h.agencies[1].issuerKey, 10, 4))];
+    ids = [
+      ...(await issuePermits(h, h.agencies[0].issuerKey, 1, 4)),
+      ...(await issuePermits(h, h.agencies[1].issuerKey, 10, 4)),
+    ];
     await h.flush();
     await issuePermits(h, h.agencies[1].issuerKey, 20, 2);
     await h.flush();
-    const revoke = await call(h.url, "POST", `/api/v1/certificates/${ids[5] ?? ""}/revoke`, { key: h.agencies[1].issuerKey, body: { reason: "cessationOfOperation" } });
+    const revoke = await call(h.url, "POST", `/api/v1/certificates/${ids[5] ?? ""}/revoke`, {
+      key: h.agencies[1].issuerKey,
+      body: { reason: "cessationOfOperation" },
+    });
     expect(revoke.status).to.equal(200);
-    const suspend = await call(h.url, "POST", `/api/v1/certificates/${ids[1] ?? ""}/suspend`, { key: h.agencies[0].issuerKey, body: {} });
+    const suspend = await call(h.url, "POST", `/api/v1/certificates/${ids[1] ?? ""}/suspend`, {
+      key: h.agencies[0].issuerKey,
+      body: {},
+    });
     expect(suspend.status).to.equal(200);
   });
   after(async () => {
@@ -42,7 +52,10 @@ describe("Audit: reconciliation of the database with the chain", function () {
   it("reports exactly the certificate whose stored document was edited", async () => {
     const id = ids[6] ?? "";
     const original = row(id).document;
-    h.sql("UPDATE certificates SET document = json_set(document, '$.subject.operatorName', '冒名顶替') WHERE id = ?", id);
+    h.sql(
+      "UPDATE certificates SET document = json_set(document, '$.subject.operatorName', '冒名顶替') WHERE id = ?",
+      id,
+    );
     try {
       const report = await reconcile();
       expect(report.ok).to.equal(false);
@@ -65,8 +78,12 @@ describe("Audit: reconciliation of the database with the chain", function () {
         ["STATUS_MISMATCH", active],
         ["STATUS_MISMATCH", revoked],
       ]);
-      expect(report.findings.find((f) => f.certificateId === active)?.detail).to.equal("the database says revoked (keyCompromise), the chain says active");
-      expect(report.findings.find((f) => f.certificateId === revoked)?.detail).to.equal("the database says active, the chain says revoked (cessationOfOperation)");
+      expect(report.findings.find((f) => f.certificateId === active)?.detail).to.equal(
+        "the database says revoked (keyCompromise), the chain says active",
+      );
+      expect(report.findings.find((f) => f.certificateId === revoked)?.detail).to.equal(
+        "the database says active, the chain says revoked (cessationOfOperation)",
+      );
     } finally {
       h.sql("UPDATE certificates SET status = 'active', status_reason = NULL WHERE id = ?", active);
       h.sql("UPDATE certificates SET status = 'revoked', status_reason = 'cessationOfOperation' WHERE id = ?", revoked);
@@ -81,7 +98,9 @@ describe("Audit: reconciliation of the database with the chain", function () {
     try {
       const report = await reconcile();
       const codes = report.findings.map((f) => `${f.code} ${f.certificateId ?? f.root ?? ""}`);
-      expect(report.findings.filter((f) => f.certificateId !== undefined).every((f) => f.certificateId === id)).to.equal(true);
+      expect(
+        report.findings.filter((f) => f.certificateId !== undefined).every((f) => f.certificateId === id),
+      ).to.equal(true);
       expect(codes).to.include(`NOT_PROVEN ${id}`);
       expect(codes).to.include(`DOCUMENT_MISMATCH ${id}`);
       expect(report.findings.map((f) => f.code)).to.include("BATCH_ROOT_MISMATCH");
@@ -102,7 +121,9 @@ describe("Audit: reconciliation of the database with the chain", function () {
   });
 
   it("is for auditor keys only", async () => {
-    const r = await call<{ error: { code: string } }>(h.url, "GET", "/api/v1/audit/reconcile", { key: h.agencies[0].issuerKey });
+    const r = await call<{ error: { code: string } }>(h.url, "GET", "/api/v1/audit/reconcile", {
+      key: h.agencies[0].issuerKey,
+    });
     expect(r.status).to.equal(403);
     expect(r.body.error.code).to.equal("FORBIDDEN");
   });

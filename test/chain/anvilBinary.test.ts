@@ -1,7 +1,7 @@
 import { accessSync, constants } from "node:fs";
 import { expect } from "chai";
-import { resolveAnvilBinary } from "../../server/chain/anvilBinary.ts";
-import { LocalChainError } from "../../server/chain/localChainError.ts";
+import { resolveAnvilBinary } from "../../server/chain/localChain/anvilBinary.ts";
+import { LocalChainError } from "../../server/chain/localChain/localChainError.ts";
 
 describe("resolveAnvilBinary", () => {
   it("finds the executable of the installed platform package, not the npx wrapper", () => {

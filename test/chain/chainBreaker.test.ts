@@ -45,7 +45,14 @@ describe("chain: circuit breaker for reads someone waits on", () => {
   });
 
   it("opens on a connection failure, but not on an answer from the node such as a revert", async () => {
-    const revert = makeError("execution reverted", "CALL_EXCEPTION", { action: "call", data: "0x", reason: null, transaction: { to: null, data: "0x" }, invocation: null, revert: null });
+    const revert = makeError("execution reverted", "CALL_EXCEPTION", {
+      action: "call",
+      data: "0x",
+      reason: null,
+      transaction: { to: null, data: "0x" },
+      invocation: null,
+      revert: null,
+    });
     await breaker.run(() => Promise.reject(revert)).catch(() => undefined);
     expect(breaker.downSince).to.equal(null);
     const refused = Object.assign(new Error("connect ECONNREFUSED"), { code: "ECONNREFUSED" });
@@ -58,7 +65,12 @@ describe("chain: circuit breaker for reads someone waits on", () => {
     expect(slow).to.be.instanceOf(ChainUnavailableError);
     expect(breaker.downSince).to.equal(null);
     await breaker.run(never).catch(() => undefined);
-    const detail = await breaker.run(counted(() => Promise.resolve(1)), { decisive: false }).catch((e: unknown) => e);
+    const detail = await breaker
+      .run(
+        counted(() => Promise.resolve(1)),
+        { decisive: false },
+      )
+      .catch((e: unknown) => e);
     expect(detail).to.be.instanceOf(ChainUnavailableError);
     expect(reads).to.equal(0);
   });

@@ -16,7 +16,10 @@ const { ethers, networkHelpers } = await network.create();
 const ledgerInterface = ICertificateLedger__factory.createInterface();
 
 /** An officer whose key stays in the test's signer: only typed data is ever asked of it. */
-function officerSigner(officer: HardhatEthersSigner, signWith: { signTypedData: HardhatEthersSigner["signTypedData"] } = officer): TypedDataSigner {
+function officerSigner(
+  officer: HardhatEthersSigner,
+  signWith: { signTypedData: HardhatEthersSigner["signTypedData"] } = officer,
+): TypedDataSigner {
   return {
     address: officer.address,
     origin: "remote",
@@ -50,7 +53,10 @@ describe("DelegatedOfficerQueue (relayer mode)", () => {
       return Promise.resolve();
     };
     for (const [n, batch] of [new Batch("relayed-1", 4), new Batch("relayed-2", 4)].entries()) {
-      const sent = await queue.send({ to: ledgerAddress, data: ledgerInterface.encodeFunctionData("anchor", [batch.root, DIPLOMA, batch.size]) }, record);
+      const sent = await queue.send(
+        { to: ledgerAddress, data: ledgerInterface.encodeFunctionData("anchor", [batch.root, DIPLOMA, batch.size]) },
+        record,
+      );
       const receipt = await queue.waitFor(sent.hash, 1, 10_000);
       expect(receipt?.status).to.equal(1);
       expect(sent.from, "sent by the relayer").to.equal(relayerWallet.address);
@@ -61,22 +67,36 @@ describe("DelegatedOfficerQueue (relayer mode)", () => {
 
     const batch = new Batch("relayed-1", 4);
     const { leaf, index, proof } = batch.certificate(2);
-    const revoke = ledgerInterface.encodeFunctionData("revoke", [AGENCY_A, batch.root, leaf, index, proof, Reason.keyCompromise]);
+    const revoke = ledgerInterface.encodeFunctionData("revoke", [
+      AGENCY_A,
+      batch.root,
+      leaf,
+      index,
+      proof,
+      Reason.keyCompromise,
+    ]);
     const revoked = await queue.send({ to: ledgerAddress, data: revoke }, record);
     expect((await queue.waitFor(revoked.hash, 1, 10_000))?.status).to.equal(1);
     expect((await ledger.leafStatus(AGENCY_A, batch.root, index))[0]).to.equal(LeafStatus.Revoked);
   });
 
   it("refuses a signature by another key before recording or sending anything", async () => {
-    const { ledger, ledgerAddress, officerA, stranger, relayerWallet, queueFor } = await networkHelpers.loadFixture(relayed);
+    const { ledger, ledgerAddress, officerA, stranger, relayerWallet, queueFor } =
+      await networkHelpers.loadFixture(relayed);
     const queue = queueFor(officerSigner(officerA, stranger));
     const batch = new Batch("forged", 4);
     let recorded = false;
-    const sending = queue.send({ to: ledgerAddress, data: ledgerInterface.encodeFunctionData("anchor", [batch.root, DIPLOMA, batch.size]) }, () => {
-      recorded = true;
-      return Promise.resolve();
-    });
-    const error = await sending.then(() => null, (e: unknown) => e);
+    const sending = queue.send(
+      { to: ledgerAddress, data: ledgerInterface.encodeFunctionData("anchor", [batch.root, DIPLOMA, batch.size]) },
+      () => {
+        recorded = true;
+        return Promise.resolve();
+      },
+    );
+    const error = await sending.then(
+      () => null,
+      (e: unknown) => e,
+    );
     expect(error).to.be.instanceOf(DelegatedSignatureError);
     expect((error as Error).message).to.match(new RegExp(`by ${stranger.address}.*${officerA.address}`));
     expect(recorded).to.equal(false);
@@ -89,13 +109,21 @@ describe("DelegatedOfficerQueue (relayer mode)", () => {
     const queue = queueFor(officerSigner(officerA), { validitySeconds: -60 });
     const batch = new Batch("expired", 4);
     let recorded = false;
-    const sending = queue.send({ to: ledgerAddress, data: ledgerInterface.encodeFunctionData("anchor", [batch.root, DIPLOMA, batch.size]) }, () => {
-      recorded = true;
-      return Promise.resolve();
-    });
-    const error = await sending.then(() => null, (e: unknown) => e);
+    const sending = queue.send(
+      { to: ledgerAddress, data: ledgerInterface.encodeFunctionData("anchor", [batch.root, DIPLOMA, batch.size]) },
+      () => {
+        recorded = true;
+        return Promise.resolve();
+      },
+    );
+    const error = await sending.then(
+      () => null,
+      (e: unknown) => e,
+    );
     expect(error, "refused at the gas estimate").not.to.equal(null);
-    expect(ledgerInterface.parseError((error as { data: string }).data)?.name).to.equal("CertificateLedgerSignatureExpired");
+    expect(ledgerInterface.parseError((error as { data: string }).data)?.name).to.equal(
+      "CertificateLedgerSignatureExpired",
+    );
     expect(recorded).to.equal(false);
     expect(await ethers.provider.getTransactionCount(relayerWallet.address)).to.equal(0);
   });

@@ -1,6 +1,11 @@
 import { expect } from "chai";
 import { Wallet } from "ethers";
-import { DEV_ACCOUNT_INDEX, DEV_CHAIN_ID, devAccountKeys, isDevKey } from "../../server/chain/devAccounts.ts";
+import {
+  DEV_ACCOUNT_INDEX,
+  DEV_CHAIN_ID,
+  devAccountKeys,
+  isDevKey,
+} from "../../server/chain/localChain/devAccounts.ts";
 
 describe("devAccounts (dev-only keys of the embedded chain)", () => {
   it("derives anvil's well-known default accounts for each role", () => {

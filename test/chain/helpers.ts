@@ -4,7 +4,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { setTimeout as delay } from "node:timers/promises";
 import { fileURLToPath } from "node:url";
-import { inspectProcess } from "../../server/chain/processInfo.ts";
+import { inspectProcess } from "../../server/chain/localChain/processInfo.ts";
 export { freePort } from "../e2e/serviceProcess.ts";
 
 export const REPO_ROOT = fileURLToPath(new URL("../../", import.meta.url));
@@ -14,7 +14,11 @@ export async function tempDir(prefix: string): Promise<string> {
 }
 
 /** Polls `condition` until it holds; fails after `timeoutMs`, never waits a fixed time. */
-export async function waitFor(condition: () => Promise<boolean> | boolean, what: string, timeoutMs = 10_000): Promise<void> {
+export async function waitFor(
+  condition: () => Promise<boolean> | boolean,
+  what: string,
+  timeoutMs = 10_000,
+): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (!(await condition())) {
     if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);

@@ -5,8 +5,13 @@ import { createServer, type Server } from "node:net";
 import { once } from "node:events";
 import { expect } from "chai";
 import { parseEther, Wallet, type JsonRpcProvider } from "ethers";
-import { devAccountKeys } from "../../server/chain/devAccounts.ts";
-import { LocalChainError, localChainPaths, startLocalChain, type LocalChain } from "../../server/chain/localChain.ts";
+import { devAccountKeys } from "../../server/chain/localChain/devAccounts.ts";
+import {
+  LocalChainError,
+  localChainPaths,
+  startLocalChain,
+  type LocalChain,
+} from "../../server/chain/localChain/localChain.ts";
 import { createProvider } from "../../server/chain/provider.ts";
 import { freePort, isRunning, signalIfAlive, startChainOwner, tempDir, waitFor } from "./helpers.ts";
 
@@ -170,7 +175,9 @@ describe("startLocalChain", function () {
       );
       expect(error).to.be.instanceOf(LocalChainError);
       expect((error as LocalChainError).code).to.equal("LOCAL_CHAIN_PORT_IN_USE");
-      expect((error as Error).message).to.include(String(port)).and.to.include("LOCAL_CHAIN_PORT");
+      expect((error as Error).message)
+        .to.include(String(port))
+        .and.to.include("LOCAL_CHAIN_PORT");
       expect(existsSync(localChainPaths(dataDir).pidFile)).to.be.false;
     });
   });

@@ -3,8 +3,8 @@ import { rm } from "node:fs/promises";
 import { createServer, type Server } from "node:http";
 import { expect } from "chai";
 import { isError, parseEther, Wallet, type JsonRpcProvider } from "ethers";
-import { devAccountKeys } from "../../server/chain/devAccounts.ts";
-import { startLocalChain, type LocalChain } from "../../server/chain/localChain.ts";
+import { devAccountKeys } from "../../server/chain/localChain/devAccounts.ts";
+import { startLocalChain, type LocalChain } from "../../server/chain/localChain/localChain.ts";
 import { createProvider, isChainUnavailable, readChainId } from "../../server/chain/provider.ts";
 import { freePort, tempDir } from "./helpers.ts";
 

@@ -24,7 +24,14 @@ const TX: UnsignedTransaction = {
 function expectSignedAsAsked(raw: string, from: string): void {
   const tx = Transaction.from(raw);
   expect(tx.from).to.equal(from);
-  expect([tx.to, tx.data, tx.nonce, tx.chainId, tx.gasLimit, tx.type]).to.deep.equal([TX.to, TX.data, TX.nonce, TX.chainId, TX.gasLimit, 2]);
+  expect([tx.to, tx.data, tx.nonce, tx.chainId, tx.gasLimit, tx.type]).to.deep.equal([
+    TX.to,
+    TX.data,
+    TX.nonce,
+    TX.chainId,
+    TX.gasLimit,
+    2,
+  ]);
 }
 
 describe("officer signers", function () {
@@ -38,7 +45,14 @@ describe("officer signers", function () {
       dir = mkdtempSync(join(tmpdir(), "certledger-keystore-"));
       // a low scrypt cost keeps the test fast; the format is the standard one geth and ethers write
       for (const [i, officer] of officers.entries()) {
-        writeFileSync(join(dir, `officer-${i}.json`), await encryptKeystoreJson({ address: officer.address, privateKey: officer.privateKey }, "correct horse battery", { scrypt: { N: 1 << 10 } }));
+        writeFileSync(
+          join(dir, `officer-${i}.json`),
+          await encryptKeystoreJson(
+            { address: officer.address, privateKey: officer.privateKey },
+            "correct horse battery",
+            { scrypt: { N: 1 << 10 } },
+          ),
+        );
       }
       writeFileSync(join(dir, "passphrase"), "correct horse battery\n", { mode: 0o600 });
     });
@@ -61,9 +75,11 @@ describe("officer signers", function () {
 
     it("refuses a wrong passphrase, naming the file and never the passphrase", async () => {
       let message = "";
-      await loadKeystoreSigners(join(dir, "officer-1.json"), { value: new Secret("Tr0ub4dor&3") }).catch((error: unknown) => {
-        message = (error as Error).message;
-      });
+      await loadKeystoreSigners(join(dir, "officer-1.json"), { value: new Secret("Tr0ub4dor&3") }).catch(
+        (error: unknown) => {
+          message = (error as Error).message;
+        },
+      );
       expect(message).to.include("officer-1.json");
       expect(message).to.include("wrong passphrase");
       expect(message).not.to.include("Tr0ub4dor");
@@ -126,14 +142,23 @@ describe("officer signers", function () {
         const request = {
           domain: ledgerDomain(31337, TX.to),
           types: { Anchor: [...DELEGATED_TYPES.Anchor] },
-          message: { officer: officer.address, root: `0x${"11".repeat(32)}`, typeId: 1, size: 4, nonce: 0, deadline: 2_000_000_000 },
+          message: {
+            officer: officer.address,
+            root: `0x${"11".repeat(32)}`,
+            typeId: 1,
+            size: 4,
+            nonce: 0,
+            deadline: 2_000_000_000,
+          },
         };
         const signature = await new RemoteSigner(process.url, officer.address).signTypedData(request);
         expect(verifyTypedData(request.domain, request.types, request.message, signature)).to.equal(officer.address);
         let error: unknown = null;
-        await new RemoteSigner(process.url, Wallet.createRandom().address).signTypedData(request).catch((e: unknown) => {
-          error = e;
-        });
+        await new RemoteSigner(process.url, Wallet.createRandom().address)
+          .signTypedData(request)
+          .catch((e: unknown) => {
+            error = e;
+          });
         expect(error, "an account the signer does not hold").to.be.instanceOf(SignerUnavailableError);
       } finally {
         await process.stop();

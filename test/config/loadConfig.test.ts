@@ -3,7 +3,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { inspect } from "node:util";
 import { expect } from "chai";
-import { ConfigError, loadConfig, type Config } from "../../server/config.ts";
+import { ConfigError, loadConfig, type Config } from "../../server/config/loadConfig.ts";
 
 // Dev-only: anvil's first default account key, public knowledge, never a real secret.
 const DEV_KEY = "0xac0974bec39a17e36ba4a6b4d238ff944bacb478cbed5efcae784d7bf4f2ff80";
@@ -196,7 +196,11 @@ describe("loadConfig", () => {
 
   it("takes officer keys from a keystore or a remote signer instead of SIGNER_KEY", () => {
     const chain = { CHAIN_RPC_URL: EXTERNAL.CHAIN_RPC_URL, LEDGER_ADDRESS: LEDGER, REGISTRY_ADDRESS: REGISTRY };
-    const keystore = load({ ...chain, SIGNER_KEYSTORE: "keys/officer.json", SIGNER_KEYSTORE_PASSPHRASE_FILE: "/run/secrets/pass" });
+    const keystore = load({
+      ...chain,
+      SIGNER_KEYSTORE: "keys/officer.json",
+      SIGNER_KEYSTORE_PASSPHRASE_FILE: "/run/secrets/pass",
+    });
     expect(keystore.chain.mode === "external" && keystore.chain.signers).to.deep.equal({
       key: null,
       keystore: { path: "/srv/certledger/keys/officer.json", passphrase: { file: "/run/secrets/pass" } },
@@ -222,7 +226,14 @@ describe("loadConfig", () => {
     const chain = { CHAIN_RPC_URL: EXTERNAL.CHAIN_RPC_URL, LEDGER_ADDRESS: LEDGER, REGISTRY_ADDRESS: REGISTRY };
     expect(issuesOf(chain).SIGNER_KEY).to.match(/SIGNER_KEYSTORE or REMOTE_SIGNER_URL/);
     expect(issuesOf({ ...chain, SIGNER_KEYSTORE: "/k" }).SIGNER_KEYSTORE_PASSPHRASE).to.match(/exactly one/);
-    expect(issuesOf({ ...chain, SIGNER_KEYSTORE: "/k", SIGNER_KEYSTORE_PASSPHRASE: "a", SIGNER_KEYSTORE_PASSPHRASE_FILE: "/p" }).SIGNER_KEYSTORE_PASSPHRASE).to.match(/exactly one/);
+    expect(
+      issuesOf({
+        ...chain,
+        SIGNER_KEYSTORE: "/k",
+        SIGNER_KEYSTORE_PASSPHRASE: "a",
+        SIGNER_KEYSTORE_PASSPHRASE_FILE: "/p",
+      }).SIGNER_KEYSTORE_PASSPHRASE,
+    ).to.match(/exactly one/);
     expect(issuesOf({ SIGNER_KEYSTORE_PASSPHRASE: "a" }).SIGNER_KEYSTORE).to.match(/without a keystore/);
   });
 
@@ -231,7 +242,13 @@ describe("loadConfig", () => {
     const badKey = `0x${"0".repeat(64)}`;
     let message = "";
     try {
-      load({ ...EXTERNAL, CHAIN_RPC_URL: secretUrl, LEDGER_ADDRESS: "0x1234", REGISTRY_ADDRESS: LEDGER.replace("F", "f"), SIGNER_KEY: badKey });
+      load({
+        ...EXTERNAL,
+        CHAIN_RPC_URL: secretUrl,
+        LEDGER_ADDRESS: "0x1234",
+        REGISTRY_ADDRESS: LEDGER.replace("F", "f"),
+        SIGNER_KEY: badKey,
+      });
     } catch (error) {
       const configError = error as ConfigError;
       expect(configError.issues.map((issue) => issue.variable).sort()).to.deep.equal([

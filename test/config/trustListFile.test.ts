@@ -2,7 +2,7 @@ import { writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { expect } from "chai";
 import { Wallet } from "ethers";
-import { ConfigError, loadConfig } from "../../server/config.ts";
+import { ConfigError, loadConfig } from "../../server/config/loadConfig.ts";
 import { signTrustList } from "../../server/core/trust/trustList.ts";
 import { loadTrustListFile, TrustListFileError } from "../../server/services/trustListFile.ts";
 import { tempDir } from "../chain/helpers.ts";
@@ -16,7 +16,13 @@ describe("config: TRUST_LIST and TRUST_LIST_SIGNER", () => {
     issuedAt: "2026-11-01T00:00:00Z",
     expiresAt: "2027-01-01T00:00:00Z",
     deployments: [
-      { chainId: 31337, registry: Wallet.createRandom().address, ledger: Wallet.createRandom().address, name: { zh: "天津", en: "Tianjin" }, origins: [] },
+      {
+        chainId: 31337,
+        registry: Wallet.createRandom().address,
+        ledger: Wallet.createRandom().address,
+        name: { zh: "天津", en: "Tianjin" },
+        origins: [],
+      },
     ],
   };
   let dir = "";
@@ -37,7 +43,10 @@ describe("config: TRUST_LIST and TRUST_LIST_SIGNER", () => {
     expect(issuesOf({ TRUST_LIST: "list.json" })).to.deep.equal(["TRUST_LIST_SIGNER"]);
     expect(issuesOf({ TRUST_LIST_SIGNER: signer.address })).to.deep.equal(["TRUST_LIST"]);
     expect(issuesOf({ TRUST_LIST: "list.json", TRUST_LIST_SIGNER: "0x1234" })).to.deep.equal(["TRUST_LIST_SIGNER"]);
-    const config = loadConfig({ TRUST_LIST: "list.json", TRUST_LIST_SIGNER: signer.address.toLowerCase() }, { envFile: false, cwd: dir });
+    const config = loadConfig(
+      { TRUST_LIST: "list.json", TRUST_LIST_SIGNER: signer.address.toLowerCase() },
+      { envFile: false, cwd: dir },
+    );
     expect(config.trustList).to.deep.equal({ file: join(dir, "list.json"), signer: signer.address });
   });
 
@@ -52,7 +61,11 @@ describe("config: TRUST_LIST and TRUST_LIST_SIGNER", () => {
 
     const cases: [string, unknown, RegExp][] = [
       ["foreign.json", await signTrustList(list, Wallet.createRandom()), /is refused: the trust list is not signed by/],
-      ["expired.json", await signTrustList({ ...list, expiresAt: "2026-11-30T00:00:00Z" }, signer), /is refused: the trust list expired at/],
+      [
+        "expired.json",
+        await signTrustList({ ...list, expiresAt: "2026-11-30T00:00:00Z" }, signer),
+        /is refused: the trust list expired at/,
+      ],
       ["garbage.json", "{ not json", /cannot be read as JSON/],
     ];
     for (const [name, content, message] of cases) {
@@ -61,7 +74,9 @@ describe("config: TRUST_LIST and TRUST_LIST_SIGNER", () => {
         error = e;
       });
       expect(error, name).to.be.instanceOf(TrustListFileError);
-      expect((error as Error).message, name).to.match(message).and.to.include(name);
+      expect((error as Error).message, name)
+        .to.match(message)
+        .and.to.include(name);
     }
   });
 });

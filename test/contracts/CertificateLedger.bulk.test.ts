@@ -29,9 +29,7 @@ describe("CertificateLedger: bulk status changes by multiproof", () => {
     it("revokes every proven certificate, one CertificateRevoked each, and nothing else", async () => {
       const { ledger, officerA } = await networkHelpers.loadFixture(anchored);
       const many = batch.many(chosen);
-      const sent = ledger
-        .connect(officerA)
-        .revokeMany(AGENCY_A, batch.root, many, Reason.superseded);
+      const sent = ledger.connect(officerA).revokeMany(AGENCY_A, batch.root, many, Reason.superseded);
       for (const [i, leaf] of many.leaves.entries()) {
         await expect(sent)
           .to.emit(ledger, "CertificateRevoked")
@@ -48,18 +46,10 @@ describe("CertificateLedger: bulk status changes by multiproof", () => {
     it("lets governance revoke in bulk; refuses other agencies", async () => {
       const { ledger, registry, governance, officerB } = await networkHelpers.loadFixture(anchored);
       const many = batch.many(chosen);
-      await expect(
-        ledger
-          .connect(officerB)
-          .revokeMany(AGENCY_A, batch.root, many, Reason.superseded),
-      )
+      await expect(ledger.connect(officerB).revokeMany(AGENCY_A, batch.root, many, Reason.superseded))
         .to.be.revertedWithCustomError(registry, "AgencyRegistryNotStatusAuthority")
         .withArgs(officerB.address, AGENCY_A);
-      await expect(
-        ledger
-          .connect(governance)
-          .revokeMany(AGENCY_A, batch.root, many, Reason.superseded),
-      )
+      await expect(ledger.connect(governance).revokeMany(AGENCY_A, batch.root, many, Reason.superseded))
         .to.emit(ledger, "CertificateRevoked")
         .withArgs(many.leaves[0], batch.root, governance.address, AGENCY_A, many.indices[0], Reason.superseded);
     });
@@ -67,13 +57,11 @@ describe("CertificateLedger: bulk status changes by multiproof", () => {
     it("is all or nothing: one certificate already revoked reverts the whole call", async () => {
       const { ledger, officerA } = await networkHelpers.loadFixture(anchored);
       const single = batch.certificate(47);
-      await ledger.connect(officerA).revoke(AGENCY_A, batch.root, single.leaf, single.index, single.proof, Reason.keyCompromise);
+      await ledger
+        .connect(officerA)
+        .revoke(AGENCY_A, batch.root, single.leaf, single.index, single.proof, Reason.keyCompromise);
       const many = batch.many(chosen);
-      await expect(
-        ledger
-          .connect(officerA)
-          .revokeMany(AGENCY_A, batch.root, many, Reason.superseded),
-      )
+      await expect(ledger.connect(officerA).revokeMany(AGENCY_A, batch.root, many, Reason.superseded))
         .to.be.revertedWithCustomError(ledger, "CertificateLedgerInvalidTransition")
         .withArgs(single.leaf, LeafStatus.Revoked, LeafStatus.Revoked);
       expect(await ledger.leafStatus(AGENCY_A, batch.root, 0)).to.deep.equal([LeafStatus.Active, 0n]);
@@ -84,12 +72,16 @@ describe("CertificateLedger: bulk status changes by multiproof", () => {
       const many = batch.many(chosen);
       const asA = ledger.connect(officerA);
       await expect(
-        asA.revokeMany(AGENCY_A, batch.root, { leaves: many.leaves, indices: many.indices.slice(1), proof: many.proof, proofFlags: many.proofFlags }, 0),
+        asA.revokeMany(
+          AGENCY_A,
+          batch.root,
+          { leaves: many.leaves, indices: many.indices.slice(1), proof: many.proof, proofFlags: many.proofFlags },
+          0,
+        ),
       ).to.be.revertedWithCustomError(ledger, "CertificateLedgerLengthMismatch");
-      await expect(asA.revokeMany(AGENCY_A, batch.root, { leaves: [], indices: [], proof: [batch.root], proofFlags: [] }, 0)).to.be.revertedWithCustomError(
-        ledger,
-        "CertificateLedgerNoLeaves",
-      );
+      await expect(
+        asA.revokeMany(AGENCY_A, batch.root, { leaves: [], indices: [], proof: [batch.root], proofFlags: [] }, 0),
+      ).to.be.revertedWithCustomError(ledger, "CertificateLedgerNoLeaves");
     });
 
     it("refuses a forged leaf, a foreign index and an inconsistent multiproof", async () => {
@@ -97,19 +89,41 @@ describe("CertificateLedger: bulk status changes by multiproof", () => {
       const many = batch.many(chosen);
       const asA = ledger.connect(officerA);
       const forged = [id("forged"), ...many.leaves.slice(1)];
-      await expect(asA.revokeMany(AGENCY_A, batch.root, { leaves: forged, indices: many.indices, proof: many.proof, proofFlags: many.proofFlags }, 0))
+      await expect(
+        asA.revokeMany(
+          AGENCY_A,
+          batch.root,
+          { leaves: forged, indices: many.indices, proof: many.proof, proofFlags: many.proofFlags },
+          0,
+        ),
+      )
         .to.be.revertedWithCustomError(ledger, "CertificateLedgerInvalidProof")
         .withArgs(batch.root, forged[0]);
       const shifted = [many.indices[0]! + 1n, ...many.indices.slice(1)];
       await expect(
-        asA.revokeMany(AGENCY_A, batch.root, { leaves: many.leaves, indices: shifted, proof: many.proof, proofFlags: many.proofFlags }, 0),
+        asA.revokeMany(
+          AGENCY_A,
+          batch.root,
+          { leaves: many.leaves, indices: shifted, proof: many.proof, proofFlags: many.proofFlags },
+          0,
+        ),
       ).to.be.revertedWithCustomError(ledger, "CertificateLedgerInvalidProof");
       await expect(
-        asA.revokeMany(AGENCY_A, batch.root, { leaves: many.leaves, indices: many.indices, proof: many.proof.slice(1), proofFlags: many.proofFlags }, 0),
+        asA.revokeMany(
+          AGENCY_A,
+          batch.root,
+          { leaves: many.leaves, indices: many.indices, proof: many.proof.slice(1), proofFlags: many.proofFlags },
+          0,
+        ),
       ).to.be.revertedWithCustomError(ledger, "MerkleProofInvalidMultiproof");
       const excess = [...many.proof, id("extra")];
       await expect(
-        asA.revokeMany(AGENCY_A, batch.root, { leaves: many.leaves, indices: many.indices, proof: excess, proofFlags: [...many.proofFlags, false] }, 0),
+        asA.revokeMany(
+          AGENCY_A,
+          batch.root,
+          { leaves: many.leaves, indices: many.indices, proof: excess, proofFlags: [...many.proofFlags, false] },
+          0,
+        ),
       ).to.be.revertedWithCustomError(ledger, "CertificateLedgerInvalidProof");
     });
 
@@ -121,7 +135,14 @@ describe("CertificateLedger: bulk status changes by multiproof", () => {
         .to.be.revertedWithCustomError(ledger, "CertificateLedgerUnknownRoot")
         .withArgs(id("unknown"));
       const outside = [...many.indices.slice(0, -1), 100n];
-      await expect(asA.revokeMany(AGENCY_A, batch.root, { leaves: many.leaves, indices: outside, proof: many.proof, proofFlags: many.proofFlags }, 0))
+      await expect(
+        asA.revokeMany(
+          AGENCY_A,
+          batch.root,
+          { leaves: many.leaves, indices: outside, proof: many.proof, proofFlags: many.proofFlags },
+          0,
+        ),
+      )
         .to.be.revertedWithCustomError(ledger, "CertificateLedgerInvalidIndex")
         .withArgs(batch.root, 100n);
       await expect(asA.revokeMany(AGENCY_A, batch.root, many, 7))
@@ -143,9 +164,7 @@ describe("CertificateLedger: bulk status changes by multiproof", () => {
     it("suspends then reinstates the proven certificates, one event each", async () => {
       const { ledger, officerA, officerA2 } = await networkHelpers.loadFixture(anchored);
       const many = batch.many(chosen);
-      const suspended = ledger
-        .connect(officerA)
-        .suspendMany(AGENCY_A, batch.root, many, Reason.certificateHold);
+      const suspended = ledger.connect(officerA).suspendMany(AGENCY_A, batch.root, many, Reason.certificateHold);
       for (const [i, leaf] of many.leaves.entries()) {
         await expect(suspended)
           .to.emit(ledger, "CertificateSuspended")
@@ -157,9 +176,7 @@ describe("CertificateLedger: bulk status changes by multiproof", () => {
           : [LeafStatus.Active, 0n];
         expect([status, reason]).to.deep.equal(expected);
       }
-      const reinstated = ledger
-        .connect(officerA2)
-        .reinstateMany(AGENCY_A, batch.root, many);
+      const reinstated = ledger.connect(officerA2).reinstateMany(AGENCY_A, batch.root, many);
       for (const [i, leaf] of many.leaves.entries()) {
         await expect(reinstated)
           .to.emit(ledger, "CertificateReinstated")
@@ -185,19 +202,30 @@ describe("CertificateLedger: bulk status changes by multiproof", () => {
       const { ledger, registry, officerA, officerB } = await networkHelpers.loadFixture(anchored);
       const many = batch.many(chosen);
       const asA = ledger.connect(officerA);
-      await expect(
-        asA.suspendMany(AGENCY_A, batch.root, many, 12),
-      ).to.be.revertedWithCustomError(ledger, "CertificateLedgerInvalidReason");
-      await expect(asA.reinstateMany(AGENCY_A, batch.root, { leaves: [], indices: many.indices, proof: many.proof, proofFlags: many.proofFlags })).to.be.revertedWithCustomError(
+      await expect(asA.suspendMany(AGENCY_A, batch.root, many, 12)).to.be.revertedWithCustomError(
         ledger,
-        "CertificateLedgerLengthMismatch",
+        "CertificateLedgerInvalidReason",
       );
       await expect(
-        ledger.connect(officerB).reinstateMany(AGENCY_A, batch.root, many),
-      ).to.be.revertedWithCustomError(registry, "AgencyRegistryNotStatusAuthority");
+        asA.reinstateMany(AGENCY_A, batch.root, {
+          leaves: [],
+          indices: many.indices,
+          proof: many.proof,
+          proofFlags: many.proofFlags,
+        }),
+      ).to.be.revertedWithCustomError(ledger, "CertificateLedgerLengthMismatch");
+      await expect(ledger.connect(officerB).reinstateMany(AGENCY_A, batch.root, many)).to.be.revertedWithCustomError(
+        registry,
+        "AgencyRegistryNotStatusAuthority",
+      );
       const forged = [...many.leaves.slice(0, -1), id("forged")];
       await expect(
-        asA.suspendMany(AGENCY_A, batch.root, { leaves: forged, indices: many.indices, proof: many.proof, proofFlags: many.proofFlags }, 6),
+        asA.suspendMany(
+          AGENCY_A,
+          batch.root,
+          { leaves: forged, indices: many.indices, proof: many.proof, proofFlags: many.proofFlags },
+          6,
+        ),
       ).to.be.revertedWithCustomError(ledger, "CertificateLedgerInvalidProof");
     });
   });

@@ -4,7 +4,16 @@
 import { expect } from "chai";
 import { network } from "hardhat";
 import { LEAF_STATUS, signAnchor, signStatusChange } from "../../server/chain/delegatedSigning.ts";
-import { AGENCY_A, AGENCY_B, AgencyStatus, Batch, DIPLOMA, LeafStatus, Reason, deployWithAgencies } from "./fixtures.ts";
+import {
+  AGENCY_A,
+  AGENCY_B,
+  AgencyStatus,
+  Batch,
+  DIPLOMA,
+  LeafStatus,
+  Reason,
+  deployWithAgencies,
+} from "./fixtures.ts";
 
 const { ethers, networkHelpers } = await network.create();
 const batch = new Batch("delegated", 8);
@@ -29,8 +38,16 @@ describe("CertificateLedger: delegated signing (EIP-712, relayed)", () => {
     it("anchors for the officer when a relayer sends its signature, and consumes the nonce", async () => {
       const { ledger, officerA, stranger } = await networkHelpers.loadFixture(agencies);
       const deadline = await later();
-      const signature = await signAnchor(officerA, await ledgerRef(ledger), { root: batch.root, typeId: DIPLOMA, size: batch.size, nonce: 0, deadline });
-      await expect(ledger.connect(stranger).anchorBySig(officerA.address, batch.root, DIPLOMA, batch.size, deadline, signature))
+      const signature = await signAnchor(officerA, await ledgerRef(ledger), {
+        root: batch.root,
+        typeId: DIPLOMA,
+        size: batch.size,
+        nonce: 0,
+        deadline,
+      });
+      await expect(
+        ledger.connect(stranger).anchorBySig(officerA.address, batch.root, DIPLOMA, batch.size, deadline, signature),
+      )
         .to.emit(ledger, "BatchAnchored")
         .withArgs(batch.root, AGENCY_A, officerA.address, DIPLOMA, batch.size);
       expect((await ledger.batch(AGENCY_A, batch.root)).officer).to.equal(officerA.address);
@@ -45,7 +62,13 @@ describe("CertificateLedger: delegated signing (EIP-712, relayed)", () => {
       const { ledger, registry, officerA, officerB, stranger } = await networkHelpers.loadFixture(agencies);
       const deadline = await later();
       const ref = await ledgerRef(ledger);
-      const signature = await signAnchor(officerA, ref, { root: batch.root, typeId: DIPLOMA, size: batch.size, nonce: 0, deadline });
+      const signature = await signAnchor(officerA, ref, {
+        root: batch.root,
+        typeId: DIPLOMA,
+        size: batch.size,
+        nonce: 0,
+        deadline,
+      });
       const relayer = ledger.connect(stranger);
       await expect(relayer.anchorBySig(officerA.address, batch.root, DIPLOMA, 1, deadline, signature))
         .to.be.revertedWithCustomError(ledger, "CertificateLedgerInvalidSignature")
@@ -54,11 +77,23 @@ describe("CertificateLedger: delegated signing (EIP-712, relayed)", () => {
         .to.be.revertedWithCustomError(ledger, "CertificateLedgerInvalidSignature")
         .withArgs(officerB.address);
       const past = (await networkHelpers.time.latest()) - 1;
-      const stale = await signAnchor(officerA, ref, { root: batch.root, typeId: DIPLOMA, size: batch.size, nonce: 0, deadline: past });
+      const stale = await signAnchor(officerA, ref, {
+        root: batch.root,
+        typeId: DIPLOMA,
+        size: batch.size,
+        nonce: 0,
+        deadline: past,
+      });
       await expect(relayer.anchorBySig(officerA.address, batch.root, DIPLOMA, batch.size, past, stale))
         .to.be.revertedWithCustomError(ledger, "CertificateLedgerSignatureExpired")
         .withArgs(officerA.address, past);
-      const byStranger = await signAnchor(stranger, ref, { root: batch.root, typeId: DIPLOMA, size: batch.size, nonce: 0, deadline });
+      const byStranger = await signAnchor(stranger, ref, {
+        root: batch.root,
+        typeId: DIPLOMA,
+        size: batch.size,
+        nonce: 0,
+        deadline,
+      });
       await expect(relayer.anchorBySig(stranger.address, batch.root, DIPLOMA, batch.size, deadline, byStranger))
         .to.be.revertedWithCustomError(registry, "AgencyRegistryUnknownOfficer")
         .withArgs(stranger.address);
@@ -68,8 +103,16 @@ describe("CertificateLedger: delegated signing (EIP-712, relayed)", () => {
       const { ledger, registry, officerA, stranger } = await networkHelpers.loadFixture(agencies);
       await registry.setAgencyStatus(AGENCY_A, AgencyStatus.Suspended);
       const deadline = await later();
-      const signature = await signAnchor(officerA, await ledgerRef(ledger), { root: batch.root, typeId: DIPLOMA, size: batch.size, nonce: 0, deadline });
-      await expect(ledger.connect(stranger).anchorBySig(officerA.address, batch.root, DIPLOMA, batch.size, deadline, signature))
+      const signature = await signAnchor(officerA, await ledgerRef(ledger), {
+        root: batch.root,
+        typeId: DIPLOMA,
+        size: batch.size,
+        nonce: 0,
+        deadline,
+      });
+      await expect(
+        ledger.connect(stranger).anchorBySig(officerA.address, batch.root, DIPLOMA, batch.size, deadline, signature),
+      )
         .to.be.revertedWithCustomError(registry, "AgencyRegistryAgencyNotActive")
         .withArgs(AGENCY_A, AgencyStatus.Suspended);
     });
@@ -81,7 +124,16 @@ describe("CertificateLedger: delegated signing (EIP-712, relayed)", () => {
       const ref = await ledgerRef(ledger);
       const { leaf, index, proof } = batch.certificate(5);
       const deadline = await later();
-      const change = (status: 0 | 1 | 2, reason: number) => ({ officer: officerA.address, agencyId: AGENCY_A, root: batch.root, leaf, index, status, reason, deadline });
+      const change = (status: 0 | 1 | 2, reason: number) => ({
+        officer: officerA.address,
+        agencyId: AGENCY_A,
+        root: batch.root,
+        leaf,
+        index,
+        status,
+        reason,
+        deadline,
+      });
       const send = async (status: 0 | 1 | 2, reason: number) => {
         const nonce = await ledger.nonces(officerA.address);
         const signature = await signStatusChange(officerA, ref, { ...change(status, reason), nonce });
@@ -90,11 +142,16 @@ describe("CertificateLedger: delegated signing (EIP-712, relayed)", () => {
       await expect(send(LEAF_STATUS.suspended, Reason.certificateHold))
         .to.emit(ledger, "CertificateSuspended")
         .withArgs(leaf, batch.root, officerA.address, AGENCY_A, index, Reason.certificateHold);
-      await expect(send(LEAF_STATUS.active, 0)).to.emit(ledger, "CertificateReinstated").withArgs(leaf, batch.root, officerA.address, AGENCY_A, index);
+      await expect(send(LEAF_STATUS.active, 0))
+        .to.emit(ledger, "CertificateReinstated")
+        .withArgs(leaf, batch.root, officerA.address, AGENCY_A, index);
       await expect(send(LEAF_STATUS.revoked, Reason.keyCompromise))
         .to.emit(ledger, "CertificateRevoked")
         .withArgs(leaf, batch.root, officerA.address, AGENCY_A, index, Reason.keyCompromise);
-      expect(await ledger.leafStatus(AGENCY_A, batch.root, index)).to.deep.equal([LeafStatus.Revoked, BigInt(Reason.keyCompromise)]);
+      expect(await ledger.leafStatus(AGENCY_A, batch.root, index)).to.deep.equal([
+        LeafStatus.Revoked,
+        BigInt(Reason.keyCompromise),
+      ]);
     });
 
     it("refuses a replay, a changed certificate and another agency's officer", async () => {
@@ -102,15 +159,29 @@ describe("CertificateLedger: delegated signing (EIP-712, relayed)", () => {
       const ref = await ledgerRef(ledger);
       const { leaf, index, proof } = batch.certificate(2);
       const deadline = await later();
-      const change = { officer: officerA.address, agencyId: AGENCY_A, root: batch.root, leaf, index, status: LEAF_STATUS.suspended, reason: Reason.certificateHold, deadline };
+      const change = {
+        officer: officerA.address,
+        agencyId: AGENCY_A,
+        root: batch.root,
+        leaf,
+        index,
+        status: LEAF_STATUS.suspended,
+        reason: Reason.certificateHold,
+        deadline,
+      };
       const signature = await signStatusChange(officerA, ref, { ...change, nonce: 0 });
       const relayer = ledger.connect(stranger);
       const other = batch.certificate(3);
-      await expect(relayer.changeStatusBySig({ ...change, leaf: other.leaf, index: other.index }, other.proof, signature))
+      await expect(
+        relayer.changeStatusBySig({ ...change, leaf: other.leaf, index: other.index }, other.proof, signature),
+      )
         .to.be.revertedWithCustomError(ledger, "CertificateLedgerInvalidSignature")
         .withArgs(officerA.address);
       await relayer.changeStatusBySig(change, proof, signature);
-      await expect(relayer.changeStatusBySig(change, proof, signature)).to.be.revertedWithCustomError(ledger, "CertificateLedgerInvalidSignature");
+      await expect(relayer.changeStatusBySig(change, proof, signature)).to.be.revertedWithCustomError(
+        ledger,
+        "CertificateLedgerInvalidSignature",
+      );
 
       const byB = { ...change, officer: officerB.address, status: LEAF_STATUS.revoked, reason: Reason.keyCompromise };
       const signatureB = await signStatusChange(officerB, ref, { ...byB, nonce: 0 });

@@ -45,7 +45,11 @@ describe("CertificateLedger: findings of the contracts review", () => {
       .withArgs(batch.root, AGENCY_A, officerA.address, DIPLOMA, batch.size);
 
     const record = await ledger.batch(AGENCY_A, batch.root);
-    expect([record.officer, record.agencyId, record.size]).to.deep.equal([officerA.address, BigInt(AGENCY_A), BigInt(batch.size)]);
+    expect([record.officer, record.agencyId, record.size]).to.deep.equal([
+      officerA.address,
+      BigInt(AGENCY_A),
+      BigInt(batch.size),
+    ]);
     const { leaf, index, proof } = batch.certificate(9);
     const v = await ledger.verifyLeaf(AGENCY_A, batch.root, leaf, index, proof);
     expect(v.proofValid).to.be.true;
@@ -71,7 +75,9 @@ describe("CertificateLedger: findings of the contracts review", () => {
       expect((await ledger.batchRevocation(AGENCY_A, other.root)).actor).to.equal(officerA2.address);
 
       await registry.connect(adminA).declareOfficerCompromised(officerA2.address, stolenAt);
-      await expect(ledger.connect(governance).restoreCertificate(AGENCY_A, batch.root, leaf, index, proof, officerA2.address))
+      await expect(
+        ledger.connect(governance).restoreCertificate(AGENCY_A, batch.root, leaf, index, proof, officerA2.address),
+      )
         .to.emit(ledger, "CertificateRestored")
         .withArgs(leaf, batch.root, governance.address, AGENCY_A, index, officerA2.address);
       expect(await ledger.leafStatus(AGENCY_A, batch.root, index)).to.deep.equal([LeafStatus.Active, 0n]);
@@ -87,24 +93,39 @@ describe("CertificateLedger: findings of the contracts review", () => {
       await ledger.connect(officerA2).anchor(other.root, DIPLOMA, other.size);
       await ledger.connect(officerA2).revokeBatch(AGENCY_A, other.root, Reason.superseded);
       const byGovernance = batch.certificate(5);
-      await ledger.connect(governance).revoke(AGENCY_A, batch.root, byGovernance.leaf, byGovernance.index, byGovernance.proof, 0);
+      await ledger
+        .connect(governance)
+        .revoke(AGENCY_A, batch.root, byGovernance.leaf, byGovernance.index, byGovernance.proof, 0);
       const byHonestKey = batch.certificate(6);
-      await ledger.connect(officerA).revoke(AGENCY_A, batch.root, byHonestKey.leaf, byHonestKey.index, byHonestKey.proof, 0);
+      await ledger
+        .connect(officerA)
+        .revoke(AGENCY_A, batch.root, byHonestKey.leaf, byHonestKey.index, byHonestKey.proof, 0);
       await networkHelpers.time.increase(3600);
-      await registry.connect(adminA).declareOfficerCompromised(officerA2.address, (await networkHelpers.time.latest()) - 60);
+      await registry
+        .connect(adminA)
+        .declareOfficerCompromised(officerA2.address, (await networkHelpers.time.latest()) - 60);
 
       await expect(ledger.connect(governance).restoreBatch(AGENCY_A, other.root))
         .to.be.revertedWithCustomError(ledger, "CertificateLedgerNotRestorable")
         .withArgs(other.root, officerA2.address);
       const { leaf, index, proof } = byGovernance;
-      await expect(ledger.connect(governance).restoreCertificate(AGENCY_A, batch.root, leaf, index, proof, officerA2.address))
+      await expect(
+        ledger.connect(governance).restoreCertificate(AGENCY_A, batch.root, leaf, index, proof, officerA2.address),
+      )
         .to.be.revertedWithCustomError(ledger, "CertificateLedgerNotRestorable")
         .withArgs(batch.root, officerA2.address);
       // officerA is not declared compromised: its revocation stands.
       await expect(
         ledger
           .connect(governance)
-          .restoreCertificate(AGENCY_A, batch.root, byHonestKey.leaf, byHonestKey.index, byHonestKey.proof, officerA.address),
+          .restoreCertificate(
+            AGENCY_A,
+            batch.root,
+            byHonestKey.leaf,
+            byHonestKey.index,
+            byHonestKey.proof,
+            officerA.address,
+          ),
       ).to.be.revertedWithCustomError(ledger, "CertificateLedgerNotRestorable");
       await expect(ledger.connect(adminA).restoreBatch(AGENCY_A, other.root))
         .to.be.revertedWithCustomError(registry, "AccessControlUnauthorizedAccount")
@@ -119,7 +140,9 @@ describe("CertificateLedger: findings of the contracts review", () => {
     await registry.connect(adminA).declareOfficerCompromised(officerA2.address, await networkHelpers.time.latest());
     const asGovernance = ledger.connect(governance);
     const unknown = new Batch("never anchored", 2).root;
-    await expect(asGovernance.restoreBatch(AGENCY_A, unknown)).to.be.revertedWithCustomError(ledger, "CertificateLedgerUnknownRoot").withArgs(unknown);
+    await expect(asGovernance.restoreBatch(AGENCY_A, unknown))
+      .to.be.revertedWithCustomError(ledger, "CertificateLedgerUnknownRoot")
+      .withArgs(unknown);
     await expect(asGovernance.restoreBatch(AGENCY_A, batch.root))
       .to.be.revertedWithCustomError(ledger, "CertificateLedgerNotRestorable")
       .withArgs(batch.root, ZeroAddress);

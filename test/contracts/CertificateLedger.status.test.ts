@@ -34,7 +34,10 @@ describe("CertificateLedger: status of certificates", () => {
       await expect(ledger.connect(officerA).revoke(AGENCY_A, batch.root, leaf, index, proof, Reason.superseded))
         .to.emit(ledger, "CertificateRevoked")
         .withArgs(leaf, batch.root, officerA.address, AGENCY_A, index, Reason.superseded);
-      expect(await ledger.leafStatus(AGENCY_A, batch.root, index)).to.deep.equal([LeafStatus.Revoked, BigInt(Reason.superseded)]);
+      expect(await ledger.leafStatus(AGENCY_A, batch.root, index)).to.deep.equal([
+        LeafStatus.Revoked,
+        BigInt(Reason.superseded),
+      ]);
     });
 
     it("leaves every other certificate's status alone, across word boundaries", async () => {
@@ -45,7 +48,9 @@ describe("CertificateLedger: status of certificates", () => {
         await ledger.connect(officerA).revoke(AGENCY_A, batch.root, leaf, index, proof, Reason.aACompromise);
       }
       for (let i = 0; i < batch.size; i++) {
-        const expected = touched.includes(i) ? [LeafStatus.Revoked, BigInt(Reason.aACompromise)] : [LeafStatus.Active, 0n];
+        const expected = touched.includes(i)
+          ? [LeafStatus.Revoked, BigInt(Reason.aACompromise)]
+          : [LeafStatus.Active, 0n];
         expect(await ledger.leafStatus(AGENCY_A, batch.root, i)).to.deep.equal(expected);
       }
       expect(await ledger.leafStatus(AGENCY_A, other.root, 0)).to.deep.equal([LeafStatus.Active, 0n]);
@@ -56,7 +61,10 @@ describe("CertificateLedger: status of certificates", () => {
       for (const reason of VALID_REASONS) {
         const { leaf, index, proof } = batch.certificate(reason + 20);
         await ledger.connect(officerA).revoke(AGENCY_A, batch.root, leaf, index, proof, reason);
-        expect(await ledger.leafStatus(AGENCY_A, batch.root, index)).to.deep.equal([LeafStatus.Revoked, BigInt(reason)]);
+        expect(await ledger.leafStatus(AGENCY_A, batch.root, index)).to.deep.equal([
+          LeafStatus.Revoked,
+          BigInt(reason),
+        ]);
       }
     });
 
@@ -87,10 +95,9 @@ describe("CertificateLedger: status of certificates", () => {
           .to.be.revertedWithCustomError(registry, "AgencyRegistryAgencyNotActive")
           .withArgs(AGENCY_A, status);
       }
-      await expect(ledger.connect(governance).revoke(AGENCY_A, batch.root, leaf, index, proof, Reason.unspecified)).to.emit(
-        ledger,
-        "CertificateRevoked",
-      );
+      await expect(
+        ledger.connect(governance).revoke(AGENCY_A, batch.root, leaf, index, proof, Reason.unspecified),
+      ).to.emit(ledger, "CertificateRevoked");
     });
 
     it("lets governance revoke in an emergency", async () => {
@@ -162,7 +169,10 @@ describe("CertificateLedger: status of certificates", () => {
           .to.be.revertedWithCustomError(ledger, "CertificateLedgerInvalidTransition")
           .withArgs(leaf, LeafStatus.Revoked, LeafStatus.Active);
       }
-      expect(await ledger.leafStatus(AGENCY_A, batch.root, index)).to.deep.equal([LeafStatus.Revoked, BigInt(Reason.keyCompromise)]);
+      expect(await ledger.leafStatus(AGENCY_A, batch.root, index)).to.deep.equal([
+        LeafStatus.Revoked,
+        BigInt(Reason.keyCompromise),
+      ]);
     });
 
     it("revokes a suspended certificate, replacing the reason", async () => {
@@ -184,10 +194,9 @@ describe("CertificateLedger: status of certificates", () => {
       await ledger.connect(officerA).anchor(single.root, DIPLOMA, 1);
       const { leaf, index, proof } = single.certificate(0);
       expect(proof).to.deep.equal([]);
-      await expect(ledger.connect(officerA).revoke(AGENCY_A, single.root, leaf, index, proof, Reason.superseded)).to.emit(
-        ledger,
-        "CertificateRevoked",
-      );
+      await expect(
+        ledger.connect(officerA).revoke(AGENCY_A, single.root, leaf, index, proof, Reason.superseded),
+      ).to.emit(ledger, "CertificateRevoked");
     });
   });
 
@@ -229,10 +238,9 @@ describe("CertificateLedger: status of certificates", () => {
         ledger,
         "CertificateLedgerInvalidIndex",
       );
-      await expect(ledger.connect(officerB).suspend(AGENCY_A, batch.root, leaf, index, proof, 6)).to.be.revertedWithCustomError(
-        registry,
-        "AgencyRegistryNotStatusAuthority",
-      );
+      await expect(
+        ledger.connect(officerB).suspend(AGENCY_A, batch.root, leaf, index, proof, 6),
+      ).to.be.revertedWithCustomError(registry, "AgencyRegistryNotStatusAuthority");
       await expect(asA.suspend(AGENCY_A, batch.root, id("forged"), index, proof, 6)).to.be.revertedWithCustomError(
         ledger,
         "CertificateLedgerInvalidProof",
@@ -291,7 +299,11 @@ describe("CertificateLedger: status of certificates", () => {
         .to.emit(ledger, "BatchRevoked")
         .withArgs(batch.root, AGENCY_A, officerA.address, Reason.keyCompromise);
       const at = BigInt(await networkHelpers.time.latest());
-      expect(await ledger.batchRevocation(AGENCY_A, batch.root)).to.deep.equal([at, BigInt(Reason.keyCompromise), officerA.address]);
+      expect(await ledger.batchRevocation(AGENCY_A, batch.root)).to.deep.equal([
+        at,
+        BigInt(Reason.keyCompromise),
+        officerA.address,
+      ]);
       // The batch record itself is unchanged: the revocation flag never shows in the type id.
       const record = await ledger.batch(AGENCY_A, batch.root);
       expect(record.typeId).to.equal(BigInt(LICENCE));
@@ -323,7 +335,9 @@ describe("CertificateLedger: status of certificates", () => {
         () => asA.reinstateMany(AGENCY_A, batch.root, many),
       ];
       for (const attempt of attempts) {
-        await expect(attempt()).to.be.revertedWithCustomError(ledger, "CertificateLedgerBatchRevoked").withArgs(batch.root);
+        await expect(attempt())
+          .to.be.revertedWithCustomError(ledger, "CertificateLedgerBatchRevoked")
+          .withArgs(batch.root);
       }
       expect(await ledger.leafStatus(AGENCY_A, batch.root, index)).to.deep.equal([
         LeafStatus.Suspended,

@@ -91,8 +91,12 @@ describe("CertificateLedger: verifyLeaf", () => {
     const { ledger, officerA } = await networkHelpers.loadFixture(twoBatches);
     const held = early.certificate(1);
     const gone = early.certificate(2);
-    await ledger.connect(officerA).suspend(AGENCY_A, early.root, held.leaf, held.index, held.proof, Reason.certificateHold);
-    await ledger.connect(officerA).revoke(AGENCY_A, early.root, gone.leaf, gone.index, gone.proof, Reason.keyCompromise);
+    await ledger
+      .connect(officerA)
+      .suspend(AGENCY_A, early.root, held.leaf, held.index, held.proof, Reason.certificateHold);
+    await ledger
+      .connect(officerA)
+      .revoke(AGENCY_A, early.root, gone.leaf, gone.index, gone.proof, Reason.keyCompromise);
     const suspended = await ledger.verifyLeaf(AGENCY_A, early.root, held.leaf, held.index, held.proof);
     expect([suspended.status, suspended.reason]).to.deep.equal([LeafStatus.Suspended, BigInt(Reason.certificateHold)]);
     const revoked = await ledger.verifyLeaf(AGENCY_A, early.root, gone.leaf, gone.index, gone.proof);
@@ -149,7 +153,8 @@ describe("CertificateLedger: verifyLeaf", () => {
       const { leaf, index, proof } = late.certificate(0);
       expect((await ledger.verifyLeaf(AGENCY_A, late.root, leaf, index, proof)).issuerAuthorized).to.be.false;
       const first = early.certificate(0);
-      expect((await ledger.verifyLeaf(AGENCY_A, early.root, first.leaf, first.index, first.proof)).issuerAuthorized).to.be.true;
+      expect((await ledger.verifyLeaf(AGENCY_A, early.root, first.leaf, first.index, first.proof)).issuerAuthorized).to
+        .be.true;
     });
 
     it("voids earlier batches too once T moves earlier", async () => {

@@ -41,11 +41,19 @@ describe("server/chain/contracts", () => {
       expect(missing).to.be.instanceOf(ArtifactError);
       expect((missing as ArtifactError).code).to.equal("ARTIFACT_UNAVAILABLE");
 
-      const malformed = await artifactsDirWith("AgencyRegistry", { contractName: "AgencyRegistry", abi: [], bytecode: "0x" });
+      const malformed = await artifactsDirWith("AgencyRegistry", {
+        contractName: "AgencyRegistry",
+        abi: [],
+        bytecode: "0x",
+      });
       expect(await readArtifact("AgencyRegistry", malformed).catch((error: unknown) => error)).to.be.instanceOf(
         ArtifactError,
       );
-      const misnamed = await artifactsDirWith("AgencyRegistry", { contractName: "CertificateLedger", abi: [], bytecode: "0x00" });
+      const misnamed = await artifactsDirWith("AgencyRegistry", {
+        contractName: "CertificateLedger",
+        abi: [],
+        bytecode: "0x00",
+      });
       expect(await readArtifact("AgencyRegistry", misnamed).catch((error: unknown) => error)).to.be.instanceOf(
         ArtifactError,
       );

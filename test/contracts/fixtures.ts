@@ -160,11 +160,13 @@ export async function officerConsent(
   const { chainId } = (await officer.provider?.getNetwork()) ?? { chainId: 31337n };
   const signature = await officer.signTypedData(
     { name: "certledger AgencyRegistry", version: "2", chainId, verifyingContract: await registry.getAddress() },
-    { OfficerConsent: [
-      { name: "agencyId", type: "uint32" },
-      { name: "officer", type: "address" },
-      { name: "deadline", type: "uint256" },
-    ] },
+    {
+      OfficerConsent: [
+        { name: "agencyId", type: "uint32" },
+        { name: "officer", type: "address" },
+        { name: "deadline", type: "uint256" },
+      ],
+    },
     { agencyId, officer: await officer.getAddress(), deadline },
   );
   return { deadline, signature };

@@ -16,9 +16,14 @@ import { sampleInputs } from "./support/samples.ts";
 const types = builtinTypes();
 
 /** The shipped types with `change` applied to the definition called `name`. */
-function typesWith(name: string, change: (definition: Record<string, unknown>) => Record<string, unknown>): CertificateTypeRegistry {
+function typesWith(
+  name: string,
+  change: (definition: Record<string, unknown>) => Record<string, unknown>,
+): CertificateTypeRegistry {
   return CertificateTypeRegistry.fromDefinitions(
-    BUILTIN_TYPE_DEFINITIONS.map((d) => ((d as { name: string }).name === name ? change(structuredClone(d) as Record<string, unknown>) : d)),
+    BUILTIN_TYPE_DEFINITIONS.map((d) =>
+      (d as { name: string }).name === name ? change(structuredClone(d) as Record<string, unknown>) : d,
+    ),
   );
 }
 
@@ -26,9 +31,19 @@ function typesWith(name: string, change: (definition: Record<string, unknown>) =
 function hideAs(document: BatchedDocument, path: string, as: string, keccak: Keccak256): BatchedDocument {
   const hash = fieldHashes(document, keccak)[path]!;
   const [head, tail] = path.split(".") as [string, string | undefined];
-  const without = (record: object, key: string): Record<string, unknown> => Object.fromEntries(Object.entries(record).filter(([k]) => k !== key));
-  const doctored = (tail === undefined ? without(document, head) : { ...document, [head]: without((document as unknown as Record<string, object>)[head]!, tail) }) as unknown as BatchedDocument;
-  return { ...doctored, salts: without(document.salts, path) as Record<string, string>, hidden: { ...document.hidden, [as]: hash } };
+  const without = (record: object, key: string): Record<string, unknown> =>
+    Object.fromEntries(Object.entries(record).filter(([k]) => k !== key));
+  const doctored = (tail === undefined
+    ? without(document, head)
+    : {
+        ...document,
+        [head]: without((document as unknown as Record<string, object>)[head]!, tail),
+      }) as unknown as BatchedDocument;
+  return {
+    ...doctored,
+    salts: without(document.salts, path) as Record<string, string>,
+    hidden: { ...document.hidden, [as]: hash },
+  };
 }
 
 describe("core: certledger/2 binds every field's name, and the verifier holds documents to their type", () => {
@@ -37,7 +52,11 @@ describe("core: certledger/2 binds every field's name, and the verifier holds do
 
   before(async () => {
     keccak = await Keccak256.create();
-    const input = { ...sampleInputs(3)["driving-licence"]!, validUntil: "2021-05-10T00:00:00+08:00", validFrom: "2015-05-10T00:00:00+08:00" };
+    const input = {
+      ...sampleInputs(3)["driving-licence"]!,
+      validUntil: "2021-05-10T00:00:00+08:00",
+      validFrom: "2015-05-10T00:00:00+08:00",
+    };
     licence = wrapBatch([input], { types, keccak }).documents[0]!;
     expect(verifyOffline(licence, keccak, types).status).to.equal(null);
   });
@@ -62,8 +81,17 @@ describe("core: certledger/2 binds every field's name, and the verifier holds do
     relabelled.salts["subject.nationality"] = licence.salts["subject.address"]!;
     expect(verifyOffline(relabelled, keccak, types).status).to.equal("MALFORMED");
     const hashes = fieldHashes(licence, keccak);
-    const swapped = hideAs(hideAs(licence, "subject.address", "subject.address", keccak), "subject.holderName", "subject.holderName", keccak);
-    swapped.hidden = { ...swapped.hidden, "subject.address": hashes["subject.holderName"]!, "subject.holderName": hashes["subject.address"]! };
+    const swapped = hideAs(
+      hideAs(licence, "subject.address", "subject.address", keccak),
+      "subject.holderName",
+      "subject.holderName",
+      keccak,
+    );
+    swapped.hidden = {
+      ...swapped.hidden,
+      "subject.address": hashes["subject.holderName"]!,
+      "subject.holderName": hashes["subject.address"]!,
+    };
     expect(integrityFailure(swapped).status).to.equal("TAMPERED");
   });
 
@@ -84,16 +112,24 @@ describe("core: certledger/2 binds every field's name, and the verifier holds do
   it("a hidden path the type does not define is TAMPERED, even when an issuer's own software hashed it", () => {
     const extended = typesWith("driving-licence", (d) => ({
       ...d,
-      fields: [...(d.fields as unknown[]), { name: "note", type: "string", maxLength: 50, required: false, labels: { zh: "备注", en: "Note" } }],
+      fields: [
+        ...(d.fields as unknown[]),
+        { name: "note", type: "string", maxLength: 50, required: false, labels: { zh: "备注", en: "Note" } },
+      ],
     }));
-    const input = { ...sampleInputs(4)["driving-licence"]!, subject: { ...sampleInputs(4)["driving-licence"]!.subject, note: "x" } };
+    const input = {
+      ...sampleInputs(4)["driving-licence"]!,
+      subject: { ...sampleInputs(4)["driving-licence"]!.subject, note: "x" },
+    };
     const rogue = wrapBatch([input], { types: extended, keccak }).documents[0]!;
     const hidden = hideAs(rogue, "subject.note", "subject.note", keccak);
     expect(verifyOffline(hidden, keccak, extended).status).to.equal(null);
     const result = integrityFailure(hidden);
     expect(result.status).to.equal("TAMPERED");
     expect(result.checks.at(-1)?.detail).to.include("subject.note is hidden, and a driving-licence has no such field");
-    expect(integrityFailure(rogue).checks.at(-1)?.detail).to.include("subject.note is shown, and a driving-licence has no such field");
+    expect(integrityFailure(rogue).checks.at(-1)?.detail).to.include(
+      "subject.note is shown, and a driving-licence has no such field",
+    );
   });
 
   it("a document without a field its type requires is TAMPERED (validUntil where validUntilRequired)", () => {
@@ -107,7 +143,9 @@ describe("core: certledger/2 binds every field's name, and the verifier holds do
   });
 
   it("refuses a certledger/1 document with a message that says why and what to do", () => {
-    const legacy = JSON.parse(readFileSync(new URL("../fixtures/certledger-1-document.json", import.meta.url), "utf8")) as unknown;
+    const legacy = JSON.parse(
+      readFileSync(new URL("../fixtures/certledger-1-document.json", import.meta.url), "utf8"),
+    ) as unknown;
     const result = verifyOffline(legacy, keccak, types);
     expect(result.status).to.equal("MALFORMED");
     expect(result.checks).to.have.length(1);

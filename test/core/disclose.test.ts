@@ -90,20 +90,32 @@ describe("core: selective disclosure", () => {
     const second = disclose(first, ["subject.major"], keccak);
     expect(Object.keys(second.subject)).to.deep.equal(["major"]);
     expect(verifyOffline(second, keccak, types).status).to.equal(null);
-    expect(() => disclose(second, ["subject.institution"], keccak)).to.throw().that.satisfies((e: unknown) =>
-      isCoreError(e, "UNKNOWN_FIELD"),
-    );
+    expect(() => disclose(second, ["subject.institution"], keccak))
+      .to.throw()
+      .that.satisfies((e: unknown) => isCoreError(e, "UNKNOWN_FIELD"));
   });
 
   it("refuses to hide the fields a verifier needs, with a clear error", () => {
     const document = documents[1]!;
-    for (const path of ["id", "type", "issuer.agencyId", "issuer.name", "issuer.jurisdiction", "validFrom", "validUntil"]) {
+    for (const path of [
+      "id",
+      "type",
+      "issuer.agencyId",
+      "issuer.name",
+      "issuer.jurisdiction",
+      "validFrom",
+      "validUntil",
+    ]) {
       expect(() => hideFields(document, [path], keccak))
         .to.throw(/cannot be hidden/)
         .that.satisfies((e: unknown) => isCoreError(e, "FIELD_NOT_HIDEABLE"));
     }
-    expect(() => hideFields(document, ["proof"], keccak)).to.throw().that.satisfies((e: unknown) => isCoreError(e, "FIELD_NOT_HIDEABLE"));
-    expect(() => hideFields(document, ["subject.nope"], keccak)).to.throw().that.satisfies((e: unknown) => isCoreError(e, "UNKNOWN_FIELD"));
+    expect(() => hideFields(document, ["proof"], keccak))
+      .to.throw()
+      .that.satisfies((e: unknown) => isCoreError(e, "FIELD_NOT_HIDEABLE"));
+    expect(() => hideFields(document, ["subject.nope"], keccak))
+      .to.throw()
+      .that.satisfies((e: unknown) => isCoreError(e, "UNKNOWN_FIELD"));
     const hidden = hideFields(document, ["subject.uscc", "issuedAt"], keccak);
     expect(hidden.subject).to.not.have.property("uscc");
     expect(verifyOffline(hidden, keccak, types).status).to.equal(null);

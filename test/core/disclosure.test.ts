@@ -37,11 +37,26 @@ describe("core: disclosure classes and masks", () => {
   it("shows public fields, masks masked ones and leaves private ones out of the public view", () => {
     const type = builtinTypes().get("driving-licence");
     const view = publicView(
-      certificate({ licenceNumber: "11010119950220105X", holderName: "孙示例", gender: "male", address: "北京市东城区示例胡同3号", vehicleClasses: "C1" }),
+      certificate({
+        licenceNumber: "11010119950220105X",
+        holderName: "孙示例",
+        gender: "male",
+        address: "北京市东城区示例胡同3号",
+        vehicleClasses: "C1",
+      }),
       type,
     );
-    expect(view.subject).to.deep.equal({ licenceNumber: "110101********105X", holderName: "孙*例", address: "北京市东城区****", vehicleClasses: "C1" });
-    expect(view.disclosure).to.deep.equal({ view: "public", masked: ["licenceNumber", "holderName", "address"], withheld: ["gender"] });
+    expect(view.subject).to.deep.equal({
+      licenceNumber: "110101********105X",
+      holderName: "孙*例",
+      address: "北京市东城区****",
+      vehicleClasses: "C1",
+    });
+    expect(view.disclosure).to.deep.equal({
+      view: "public",
+      masked: ["licenceNumber", "holderName", "address"],
+      withheld: ["gender"],
+    });
   });
 
   it("treats a field the type does not know, or an unknown type, as private", () => {
@@ -51,7 +66,10 @@ describe("core: disclosure classes and masks", () => {
   });
 
   it("presents exactly the chosen fields, in full", () => {
-    const view = presentedView(certificate({ licenceNumber: "11010119950220105X", holderName: "孙示例", address: "x" }), ["holderName"]);
+    const view = presentedView(
+      certificate({ licenceNumber: "11010119950220105X", holderName: "孙示例", address: "x" }),
+      ["holderName"],
+    );
     expect(view.subject).to.deep.equal({ holderName: "孙示例" });
     expect(view.disclosure).to.deep.equal({ view: "presentation", masked: [], withheld: ["licenceNumber", "address"] });
   });
@@ -70,15 +88,36 @@ describe("core: disclosure classes and masks", () => {
     const base = { name: "t", version: 1, typeId: 1, labels: { zh: "t", en: "t" }, validUntilRequired: false };
     const labels = { zh: "a", en: "a" };
     expect(() =>
-      CertificateTypeRegistry.fromDefinitions([{ ...base, fields: [{ name: "a", type: "string", maxLength: 5, required: true, labels, disclosure: "masked" }] }]),
+      CertificateTypeRegistry.fromDefinitions([
+        {
+          ...base,
+          fields: [{ name: "a", type: "string", maxLength: 5, required: true, labels, disclosure: "masked" }],
+        },
+      ]),
     ).to.throw(/needs a mask/);
     expect(() =>
-      CertificateTypeRegistry.fromDefinitions([{ ...base, fields: [{ name: "a", type: "string", maxLength: 5, required: true, labels, disclosure: "public", mask: "name" }] }]),
+      CertificateTypeRegistry.fromDefinitions([
+        {
+          ...base,
+          fields: [
+            { name: "a", type: "string", maxLength: 5, required: true, labels, disclosure: "public", mask: "name" },
+          ],
+        },
+      ]),
     ).to.throw(/a mask needs/);
     expect(() =>
-      CertificateTypeRegistry.fromDefinitions([{ ...base, fields: [{ name: "a", type: "string", maxLength: 5, required: true, labels, disclosure: "masked", mask: "year" }] }]),
+      CertificateTypeRegistry.fromDefinitions([
+        {
+          ...base,
+          fields: [
+            { name: "a", type: "string", maxLength: 5, required: true, labels, disclosure: "masked", mask: "year" },
+          ],
+        },
+      ]),
     ).to.throw(/year mask is for dates/);
-    const omitted = CertificateTypeRegistry.fromDefinitions([{ ...base, fields: [{ name: "a", type: "string", maxLength: 5, required: true, labels }] }]);
+    const omitted = CertificateTypeRegistry.fromDefinitions([
+      { ...base, fields: [{ name: "a", type: "string", maxLength: 5, required: true, labels }] },
+    ]);
     expect(omitted.get("t").fields[0]?.disclosure).to.equal("private");
   });
 });

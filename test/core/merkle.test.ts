@@ -1,7 +1,15 @@
 import { StandardMerkleTree } from "@openzeppelin/merkle-tree";
 import { expect } from "chai";
 import { keccak256, toBeHex } from "ethers";
-import { CertificateBatchTree, Keccak256, batchMultiProof, isCoreError, processProof, toHex32, treeNode } from "../../server/core/index.ts";
+import {
+  CertificateBatchTree,
+  Keccak256,
+  batchMultiProof,
+  isCoreError,
+  processProof,
+  toHex32,
+  treeNode,
+} from "../../server/core/index.ts";
 import { referenceTree } from "./support/independent.ts";
 
 function leavesOf(size: number, label = "leaf"): string[] {
@@ -41,7 +49,8 @@ describe("core: batch Merkle tree", () => {
     const leaves = leavesOf(9);
     const tree = CertificateBatchTree.of(leaves, keccak);
     const proof = tree.proof(4);
-    const rootFor = (leaf: string, index: number, path: string[]) => toHex32(processProof(keccak, treeNode(keccak, leaf, index), path));
+    const rootFor = (leaf: string, index: number, path: string[]) =>
+      toHex32(processProof(keccak, treeNode(keccak, leaf, index), path));
     expect(rootFor(leaves[4]!, 4, proof)).to.equal(tree.root);
     expect(rootFor(leaves[4]!, 5, proof)).to.not.equal(tree.root);
     expect(rootFor(leaves[5]!, 4, proof)).to.not.equal(tree.root);
@@ -74,11 +83,19 @@ describe("core: batch Merkle tree", () => {
   });
 
   it("refuses empty batches, indices outside the batch and duplicate multiproof indices", () => {
-    expect(() => CertificateBatchTree.of([], keccak)).to.throw().that.satisfies((e: unknown) => isCoreError(e, "INVALID_BATCH"));
+    expect(() => CertificateBatchTree.of([], keccak))
+      .to.throw()
+      .that.satisfies((e: unknown) => isCoreError(e, "INVALID_BATCH"));
     const tree = CertificateBatchTree.of(leavesOf(3), keccak);
-    expect(() => tree.proof(3)).to.throw().that.satisfies((e: unknown) => isCoreError(e, "INVALID_BATCH"));
-    expect(() => tree.proof(-1)).to.throw().that.satisfies((e: unknown) => isCoreError(e, "INVALID_BATCH"));
-    expect(() => tree.multiProof([1, 1])).to.throw().that.satisfies((e: unknown) => isCoreError(e, "INVALID_BATCH"));
+    expect(() => tree.proof(3))
+      .to.throw()
+      .that.satisfies((e: unknown) => isCoreError(e, "INVALID_BATCH"));
+    expect(() => tree.proof(-1))
+      .to.throw()
+      .that.satisfies((e: unknown) => isCoreError(e, "INVALID_BATCH"));
+    expect(() => tree.multiProof([1, 1]))
+      .to.throw()
+      .that.satisfies((e: unknown) => isCoreError(e, "INVALID_BATCH"));
   });
 
   it("refuses a certificate twice in one batch (its second label would outlive a revocation of the first)", () => {

@@ -63,17 +63,24 @@ describe("core: certificate type registry", () => {
       { ...base, name: "Diploma" },
       { ...base, fields: [...base.fields, base.fields[0]] },
       { ...base, fields: [{ name: "x", type: "colour", required: true, labels: { zh: "颜色", en: "Colour" } }] },
-      { ...base, fields: [{ name: "x", type: "string", maxLength: 5, pattern: "(", required: true, labels: { zh: "x", en: "x" } }] },
+      {
+        ...base,
+        fields: [
+          { name: "x", type: "string", maxLength: 5, pattern: "(", required: true, labels: { zh: "x", en: "x" } },
+        ],
+      },
       { ...base, extra: true },
       { ...base, labels: { en: "Diploma" } },
     ];
     for (const definition of bad) {
-      expect(() => CertificateTypeRegistry.fromDefinitions([definition])).to.throw().that.satisfies((e: unknown) =>
-        isCoreError(e, "INVALID_TYPE_DEFINITION"),
-      );
+      expect(() => CertificateTypeRegistry.fromDefinitions([definition]))
+        .to.throw()
+        .that.satisfies((e: unknown) => isCoreError(e, "INVALID_TYPE_DEFINITION"));
     }
     expect(() => CertificateTypeRegistry.fromDefinitions([base, { ...base, name: "diploma-2" }])).to.throw(/type id 4/);
-    expect(() => builtinTypes().get("passport")).to.throw().that.satisfies((e: unknown) => isCoreError(e, "UNKNOWN_CERTIFICATE_TYPE"));
+    expect(() => builtinTypes().get("passport"))
+      .to.throw()
+      .that.satisfies((e: unknown) => isCoreError(e, "UNKNOWN_CERTIFICATE_TYPE"));
   });
 
   it("knows the shipped administrative divisions", () => {

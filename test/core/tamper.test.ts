@@ -40,7 +40,11 @@ function valueAt(document: BatchedDocument, path: string): FieldValue {
 function reversedKeys(value: unknown): unknown {
   if (Array.isArray(value)) return value.map(reversedKeys);
   if (value !== null && typeof value === "object") {
-    return Object.fromEntries(Object.entries(value).reverse().map(([k, v]) => [k, reversedKeys(v)]));
+    return Object.fromEntries(
+      Object.entries(value)
+        .reverse()
+        .map(([k, v]) => [k, reversedKeys(v)]),
+    );
   }
   return value;
 }
@@ -56,7 +60,11 @@ describe("core: offline verification detects every change", () => {
   });
 
   it("untouched documents of every shipped type pass format, integrity and merkleProof", () => {
-    expect(documents.map((d) => d.type)).to.have.members(builtinTypes().list().map((t) => t.name));
+    expect(documents.map((d) => d.type)).to.have.members(
+      builtinTypes()
+        .list()
+        .map((t) => t.name),
+    );
     for (const document of documents) {
       const result = verifyOffline(document, keccak, types);
       expect(result.passed).to.equal(true);
@@ -92,13 +100,48 @@ describe("core: offline verification detects every change", () => {
   it("changing a salt, a hidden hash, the proof, the index, the leaf or the root gives TAMPERED", () => {
     const document = documents[0]!;
     const edits: [string, (d: BatchedDocument) => void][] = [
-      ["salt", (d) => { d.salts["subject.uscc"] = "0".repeat(32); }],
-      ["hidden hash", (d) => { d.hidden = { "subject.extra": "0x" + "11".repeat(32) }; }],
-      ["proof sibling", (d) => { d.proof.proof[0] = "0x" + "22".repeat(32); }],
-      ["proof shortened", (d) => { d.proof.proof.pop(); }],
-      ["index", (d) => { d.proof.index += 1; }],
-      ["leaf", (d) => { d.proof.leaf = "0x" + "33".repeat(32); }],
-      ["root", (d) => { d.proof.root = "0x" + "44".repeat(32); }],
+      [
+        "salt",
+        (d) => {
+          d.salts["subject.uscc"] = "0".repeat(32);
+        },
+      ],
+      [
+        "hidden hash",
+        (d) => {
+          d.hidden = { "subject.extra": "0x" + "11".repeat(32) };
+        },
+      ],
+      [
+        "proof sibling",
+        (d) => {
+          d.proof.proof[0] = "0x" + "22".repeat(32);
+        },
+      ],
+      [
+        "proof shortened",
+        (d) => {
+          d.proof.proof.pop();
+        },
+      ],
+      [
+        "index",
+        (d) => {
+          d.proof.index += 1;
+        },
+      ],
+      [
+        "leaf",
+        (d) => {
+          d.proof.leaf = "0x" + "33".repeat(32);
+        },
+      ],
+      [
+        "root",
+        (d) => {
+          d.proof.root = "0x" + "44".repeat(32);
+        },
+      ],
     ];
     for (const [label, edit] of edits) {
       const tampered = clone(document);
@@ -141,7 +184,13 @@ describe("core: offline verification detects every change", () => {
       ["wrong version", { ...clone(document), version: "certledger/3" }],
       ["no proof block", (({ proof: _proof, ...rest }) => rest)(clone(document))],
       ["salt missing", { ...clone(document), salts: {} }],
-      ["upper-case hash", { ...clone(document), proof: { ...document.proof, leaf: document.proof.leaf.toUpperCase().replace("0X", "0x") } }],
+      [
+        "upper-case hash",
+        {
+          ...clone(document),
+          proof: { ...document.proof, leaf: document.proof.leaf.toUpperCase().replace("0X", "0x") },
+        },
+      ],
       ["unknown key", { ...clone(document), extra: 1 }],
       ["validUntil hidden", { ...clone(document), hidden: { validUntil: "0x" + "11".repeat(32) } }],
       ["nested value", { ...clone(document), subject: { ...document.subject, operatorName: { zh: "x" } } }],
@@ -160,7 +209,9 @@ describe("core: offline verification detects every change", () => {
   it("never quotes field values in check details", () => {
     const tampered = clone(documents[2]!);
     tampered.subject.holderName = "王示例改";
-    const details = verifyOffline(tampered, keccak, types).checks.map((c) => c.detail).join(" ");
+    const details = verifyOffline(tampered, keccak, types)
+      .checks.map((c) => c.detail)
+      .join(" ");
     expect(details).to.not.include("王示例");
   });
 });

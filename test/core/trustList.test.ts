@@ -1,6 +1,13 @@
 import { expect } from "chai";
 import { Wallet } from "ethers";
-import { TRUST_LIST_FORMAT, TrustAnchors, TrustListError, signTrustList, trustListPayload, verifyTrustList } from "../../server/core/index.ts";
+import {
+  TRUST_LIST_FORMAT,
+  TrustAnchors,
+  TrustListError,
+  signTrustList,
+  trustListPayload,
+  verifyTrustList,
+} from "../../server/core/index.ts";
 
 const NOW = new Date("2026-12-01T00:00:00Z");
 const LEDGER = "0xe7f1725E7734CE288F8367e1Bb143E90bb3F0512";
@@ -11,7 +18,15 @@ function list(overrides: Record<string, unknown> = {}) {
     format: TRUST_LIST_FORMAT,
     issuedAt: "2026-11-01T00:00:00Z",
     expiresAt: "2027-05-01T00:00:00Z",
-    deployments: [{ chainId: 31337, registry: REGISTRY, ledger: LEDGER.toLowerCase(), name: { zh: "天津市证照服务", en: "Tianjin certificates" }, origins: ["https://cert.tianjin.example"] }],
+    deployments: [
+      {
+        chainId: 31337,
+        registry: REGISTRY,
+        ledger: LEDGER.toLowerCase(),
+        name: { zh: "天津市证照服务", en: "Tianjin certificates" },
+        origins: ["https://cert.tianjin.example"],
+      },
+    ],
     ...overrides,
   };
 }
@@ -33,7 +48,13 @@ describe("core: signed trust lists", () => {
     const verified = verifyTrustList(await signTrustList(list(), signer), { signer: signer.address, now: NOW });
     expect(verified.signer).to.equal(signer.address);
     expect(verified.deployments).to.deep.equal([
-      { chainId: 31337, ledger: LEDGER, registry: REGISTRY, name: { zh: "天津市证照服务", en: "Tianjin certificates" }, origins: ["https://cert.tianjin.example"] },
+      {
+        chainId: 31337,
+        ledger: LEDGER,
+        registry: REGISTRY,
+        name: { zh: "天津市证照服务", en: "Tianjin certificates" },
+        origins: ["https://cert.tianjin.example"],
+      },
     ]);
     const anchors = TrustAnchors.of(verified.deployments);
     expect(anchors.find(31337, LEDGER.toLowerCase())?.name?.en).to.equal("Tianjin certificates");
@@ -44,9 +65,16 @@ describe("core: signed trust lists", () => {
     const signed = await signTrustList({ ...list(), note: "added by a later format" }, signer);
     const reordered = Object.fromEntries(Object.entries(signed.list as Record<string, unknown>).reverse());
     expect(trustListPayload(reordered)).to.equal(trustListPayload(signed.list));
-    expect(verifyTrustList({ list: reordered, signature: signed.signature }, { signer: signer.address, now: NOW }).deployments).to.have.length(1);
+    expect(
+      verifyTrustList({ list: reordered, signature: signed.signature }, { signer: signer.address, now: NOW })
+        .deployments,
+    ).to.have.length(1);
     const changedNote = { ...(signed.list as Record<string, unknown>), note: "changed" };
-    expect(refusal(() => verifyTrustList({ list: changedNote, signature: signed.signature }, { signer: signer.address, now: NOW })).code).to.equal("WRONG_SIGNER");
+    expect(
+      refusal(() =>
+        verifyTrustList({ list: changedNote, signature: signed.signature }, { signer: signer.address, now: NOW }),
+      ).code,
+    ).to.equal("WRONG_SIGNER");
   });
 
   it("refuses a list signed by another key, even one that names itself as signer in the list", async () => {
@@ -64,10 +92,16 @@ describe("core: signed trust lists", () => {
 
   it("refuses a list outside its validity period, and a garbled signature", async () => {
     const signed = await signTrustList(list(), signer);
-    expect(refusal(() => verifyTrustList(signed, { signer: signer.address, now: new Date("2027-05-01T00:00:00Z") })).code).to.equal("EXPIRED");
-    expect(refusal(() => verifyTrustList(signed, { signer: signer.address, now: new Date("2026-10-31T23:59:59Z") })).code).to.equal("NOT_YET_VALID");
+    expect(
+      refusal(() => verifyTrustList(signed, { signer: signer.address, now: new Date("2027-05-01T00:00:00Z") })).code,
+    ).to.equal("EXPIRED");
+    expect(
+      refusal(() => verifyTrustList(signed, { signer: signer.address, now: new Date("2026-10-31T23:59:59Z") })).code,
+    ).to.equal("NOT_YET_VALID");
     const garbled = { ...signed, signature: `0x${"00".repeat(65)}` };
-    expect(refusal(() => verifyTrustList(garbled, { signer: signer.address, now: NOW })).code).to.equal("BAD_SIGNATURE");
+    expect(refusal(() => verifyTrustList(garbled, { signer: signer.address, now: NOW })).code).to.equal(
+      "BAD_SIGNATURE",
+    );
   });
 
   it("refuses to sign or accept a malformed list", async () => {
@@ -86,6 +120,8 @@ describe("core: signed trust lists", () => {
       });
       expect(code, `case ${i}`).to.equal("MALFORMED");
     }
-    expect(refusal(() => verifyTrustList({ list: list() }, { signer: signer.address, now: NOW })).code).to.equal("MALFORMED");
+    expect(refusal(() => verifyTrustList({ list: list() }, { signer: signer.address, now: NOW })).code).to.equal(
+      "MALFORMED",
+    );
   });
 });

@@ -56,7 +56,14 @@ describe("core: identifiers with check characters", () => {
     // one changed character anywhere is caught
     const swapped = valid.charAt(9) === "1" ? "2" : "1";
     expect(checkUscc(valid.slice(0, 9) + swapped + valid.slice(10))).to.equal("check");
-    for (const bad of [valid.slice(0, 17), valid + "0", valid.toLowerCase(), "9111010800000042IO", "91A101080000004200", ""]) {
+    for (const bad of [
+      valid.slice(0, 17),
+      valid + "0",
+      valid.toLowerCase(),
+      "9111010800000042IO",
+      "91A101080000004200",
+      "",
+    ]) {
       expect(checkUscc(bad), bad).to.equal("format");
     }
     expect(() => usccCheckChar("91110108000000I2M")).to.throw(RangeError);
@@ -81,7 +88,13 @@ describe("core: identifiers with check characters", () => {
     expect(checkResidentId(sampleResidentId(5, "20261127"), "2026-11-26")).to.equal("birthDate");
     expect(checkResidentId(sampleResidentId(5, "20261126"), "2026-11-26")).to.equal(null);
     const withX = Array.from({ length: 1000 }, (_, n) => sampleResidentId(n)).find((id) => id.endsWith("X"))!;
-    for (const bad of [withX.slice(0, 17) + "x", valid.slice(0, 17), valid + "1", "0" + valid.slice(1), "11010A199003071230"]) {
+    for (const bad of [
+      withX.slice(0, 17) + "x",
+      valid.slice(0, 17),
+      valid + "1",
+      "0" + valid.slice(1),
+      "11010A199003071230",
+    ]) {
       expect(checkResidentId(bad)).to.equal("format");
     }
   });
@@ -166,7 +179,16 @@ describe("core: certificate validation against its type", () => {
     expect(
       issuesOf(() =>
         createDocument(
-          { ...qualification, subject: { ...qualification.subject, residentId: wrongCheck(validId), theoryScore: 101, skillScore: 1.5, certificateNumber: "abc" } },
+          {
+            ...qualification,
+            subject: {
+              ...qualification.subject,
+              residentId: wrongCheck(validId),
+              theoryScore: 101,
+              skillScore: 1.5,
+              certificateNumber: "abc",
+            },
+          },
           { types, keccak },
         ),
       ).map((i) => [i.path, i.code]),
@@ -179,7 +201,10 @@ describe("core: certificate validation against its type", () => {
     const permit = samples["food-business-permit"]!;
     expect(
       issuesOf(() =>
-        createDocument({ ...permit, subject: { ...permit.subject, premisesJurisdiction: "999999", permitNumber: "JY9" } }, { types, keccak }),
+        createDocument(
+          { ...permit, subject: { ...permit.subject, premisesJurisdiction: "999999", permitNumber: "JY9" } },
+          { types, keccak },
+        ),
       ).map((i) => [i.path, i.code]),
     ).to.deep.equal([
       ["subject.premisesJurisdiction", "UNKNOWN_JURISDICTION"],
@@ -190,7 +215,14 @@ describe("core: certificate validation against its type", () => {
     expect(
       issuesOf(() =>
         createDocument(
-          { ...licence, subject: { ...licence.subject, licenceNumber: unknownProvince + residentIdCheckChar(unknownProvince), vehicleClasses: "C1Z" } },
+          {
+            ...licence,
+            subject: {
+              ...licence.subject,
+              licenceNumber: unknownProvince + residentIdCheckChar(unknownProvince),
+              vehicleClasses: "C1Z",
+            },
+          },
           { types, keccak },
         ),
       ).map((i) => [i.path, i.code]),
@@ -211,7 +243,13 @@ describe("core: certificate validation against its type", () => {
     expect(
       issuesOf(() =>
         createDocument(
-          { ...permit, validFrom: "2030-01-01T00:00:00+08:00", issuer: { agencyId: 0, name: " ", jurisdiction: "990000" }, id: "not-a-ulid", supersedes: "x" },
+          {
+            ...permit,
+            validFrom: "2030-01-01T00:00:00+08:00",
+            issuer: { agencyId: 0, name: " ", jurisdiction: "990000" },
+            id: "not-a-ulid",
+            supersedes: "x",
+          },
           { types, keccak },
         ),
       ).map((i) => [i.path, i.code]),
@@ -224,13 +262,21 @@ describe("core: certificate validation against its type", () => {
       ["validUntil", "VALIDITY_WINDOW"],
     ]);
     expect(
-      issuesOf(() => createDocument({ ...permit, validFrom: "2024-01-01", issuedAt: "yesterday" }, { types, keccak })).map((i) => [i.path, i.code]),
+      issuesOf(() =>
+        createDocument({ ...permit, validFrom: "2024-01-01", issuedAt: "yesterday" }, { types, keccak }),
+      ).map((i) => [i.path, i.code]),
     ).to.deep.equal([
       ["validFrom", "INVALID_DATE_TIME"],
       ["issuedAt", "INVALID_DATE_TIME"],
     ]);
-    expect(issuesOf(() => createDocument({ ...permit, type: "passport" }, { types, keccak }))[0]).to.include({ path: "type", code: "INVALID_ENUM" });
-    expect(issuesOf(() => createDocument({ ...permit, color: "red" }, { types, keccak }))[0]).to.include({ path: "color", code: "UNKNOWN_FIELD" });
+    expect(issuesOf(() => createDocument({ ...permit, type: "passport" }, { types, keccak }))[0]).to.include({
+      path: "type",
+      code: "INVALID_ENUM",
+    });
+    expect(issuesOf(() => createDocument({ ...permit, color: "red" }, { types, keccak }))[0]).to.include({
+      path: "color",
+      code: "UNKNOWN_FIELD",
+    });
     expect(issuesOf(() => createDocument("not an object", { types, keccak }))[0]).to.include({ code: "INVALID_TYPE" });
   });
 
@@ -242,14 +288,18 @@ describe("core: certificate validation against its type", () => {
       expect.fail("the batch was accepted");
     } catch (error) {
       expect(error).to.be.instanceOf(CertificateValidationError);
-      expect((error as Error).message).to.include("batch item 2").and.include("subject.level");
+      expect((error as Error).message)
+        .to.include("batch item 2")
+        .and.include("subject.level");
     }
   });
 
   it("refuses the same given id twice in one batch", () => {
     const input = { ...sampleInputs(1)["diploma"]!, id: "01JC7Z0000AAAAAAAAAAAAAAA9" };
-    expect(() => createDocuments([input, input], { types, keccak }))
-      .to.throw(CertificateValidationError, /batch item 1\): id: INVALID_ID/);
+    expect(() => createDocuments([input, input], { types, keccak })).to.throw(
+      CertificateValidationError,
+      /batch item 1\): id: INVALID_ID/,
+    );
   });
 
   it("refuses dates of birth after the issuing day", () => {
@@ -257,7 +307,10 @@ describe("core: certificate validation against its type", () => {
       jurisdictions: builtinJurisdictions(),
       today: "2026-11-26",
     });
-    const subject = { ...sampleInputs(1)["professional-qualification"]!.subject, residentId: sampleResidentId(3, "20270101") };
+    const subject = {
+      ...sampleInputs(1)["professional-qualification"]!.subject,
+      residentId: sampleResidentId(3, "20270101"),
+    };
     expect(validate(subject).map((i) => i.code)).to.deep.equal(["INVALID_BIRTH_DATE"]);
   });
 
@@ -271,7 +324,9 @@ describe("core: certificate validation against its type", () => {
     const later = createDocuments(inputs.slice(0, 1), at("2026-11-26T08:00:00.001Z")).documents[0]!.id;
     for (const id of ids) expect(id < later).to.equal(true);
     // not sequential: the random parts of neighbours differ in many places
-    const differing = Array.from({ length: 16 }, (_, i) => 10 + i).filter((i) => ids[0]!.charAt(i) !== ids[1]!.charAt(i)).length;
+    const differing = Array.from({ length: 16 }, (_, i) => 10 + i).filter(
+      (i) => ids[0]!.charAt(i) !== ids[1]!.charAt(i),
+    ).length;
     expect(differing).to.be.greaterThan(5);
     expect(new Set(leaves).size).to.equal(50);
     const salts = documents.flatMap((d) => Object.values(d.salts));
@@ -290,6 +345,7 @@ describe("core: certificate validation against its type", () => {
     const { documents } = createDocuments(inputs, { types, keccak, randomBytes: source });
     const fields = documents.reduce((sum, d) => sum + Object.keys(d.salts).length, 0);
     expect(sizes).to.deep.equal([16 * inputs.length, 16 * fields]);
-    for (const document of documents) for (const salt of Object.values(document.salts)) expect(salt).to.equal("ab".repeat(16));
+    for (const document of documents)
+      for (const salt of Object.values(document.salts)) expect(salt).to.equal("ab".repeat(16));
   });
 });

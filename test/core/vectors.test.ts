@@ -28,9 +28,7 @@ interface Vectors {
   disclosed: { from: number; keep: string[]; document: BatchedDocument };
 }
 
-const vectors = JSON.parse(
-  readFileSync(new URL("../fixtures/vectors.json", import.meta.url), "utf8"),
-) as Vectors;
+const vectors = JSON.parse(readFileSync(new URL("../fixtures/vectors.json", import.meta.url), "utf8")) as Vectors;
 
 const types = builtinTypes();
 

@@ -4,8 +4,8 @@ import { join } from "node:path";
 import { setTimeout as delay } from "node:timers/promises";
 import { expect } from "chai";
 import { pino } from "pino";
-import { loadConfig } from "../../server/config.ts";
-import { startService, type RunningService } from "../../server/start.ts";
+import { loadConfig } from "../../server/config/loadConfig.ts";
+import { startService, type RunningService } from "../../server/serviceLifetime.ts";
 import { sampleInputs } from "../core/support/samples.ts";
 import { call } from "../support/http.ts";
 import { freePort, waitFor } from "./serviceProcess.ts";
@@ -54,10 +54,17 @@ describe("e2e: the chain stalls", function () {
     service = await startService(config, { logger: pino({ level: "silent" }), print: () => undefined });
     const base = service.url;
     const { apiKey } = JSON.parse(await readFile(join(dataDir, "dev-credentials.json"), "utf8")) as { apiKey: string };
-    const first = await call<{ id: string; verifyUrl: string }>(base, "POST", "/api/v1/certificates", { key: apiKey, body: licence(1) });
+    const first = await call<{ id: string; verifyUrl: string }>(base, "POST", "/api/v1/certificates", {
+      key: apiKey,
+      body: licence(1),
+    });
     const link = new URL(first.body.verifyUrl);
     const linkPath = link.pathname + link.search;
-    await waitFor("the first certificate to verify", async () => ((await call<{ status: string }>(base, "GET", linkPath)).body.status === "VALID" ? true : undefined), 20_000);
+    await waitFor(
+      "the first certificate to verify",
+      async () => ((await call<{ status: string }>(base, "GET", linkPath)).body.status === "VALID" ? true : undefined),
+      20_000,
+    );
     const document = (await call(base, "GET", `/api/v1/certificates/${first.body.id}/document`, { key: apiKey })).body;
 
     chainPid = Number((await readFile(join(dataDir, "chain", "anvil.pid"), "utf8")).split("\n")[0]);
@@ -67,11 +74,16 @@ describe("e2e: the chain stalls", function () {
     // the first read after the stall waits for the deadline; a cached answer may come first, but
     // within a read timeout the head poll has opened the circuit and every answer is UNAVAILABLE
     const firstAnswer = await timed(() =>
-      waitFor("verification to notice the stall", async () => {
-        const r = await call<{ status: string; valid: boolean }>(base, "GET", linkPath);
-        expect(r.body.status, "never a negative verdict").to.be.oneOf(["VALID", "UNAVAILABLE"]);
-        return r.status === 503 ? r : undefined;
-      }, 10_000, 50),
+      waitFor(
+        "verification to notice the stall",
+        async () => {
+          const r = await call<{ status: string; valid: boolean }>(base, "GET", linkPath);
+          expect(r.body.status, "never a negative verdict").to.be.oneOf(["VALID", "UNAVAILABLE"]);
+          return r.status === 503 ? r : undefined;
+        },
+        10_000,
+        50,
+      ),
     );
     expect(firstAnswer.ms, "UNAVAILABLE within the short timeout").to.be.below(READ_TIMEOUT_MS * 2);
     expect(firstAnswer.value.body).to.include({ status: "UNAVAILABLE", valid: false });
@@ -86,12 +98,16 @@ describe("e2e: the chain stalls", function () {
     const page = await fetch(`${base}${linkPath}`, { headers: { accept: "text/html" } });
     expect(page.status).to.equal(503);
 
-    const ready = await timed(() => call<{ ready: boolean; checks: { chain: { ok: boolean } } }>(base, "GET", "/readyz"));
+    const ready = await timed(() =>
+      call<{ ready: boolean; checks: { chain: { ok: boolean } } }>(base, "GET", "/readyz"),
+    );
     expect(ready.value.status).to.equal(503);
     expect(ready.value.body.checks.chain.ok).to.equal(false);
     expect(ready.ms, "readiness within the short timeout").to.be.below(READ_TIMEOUT_MS + 1000);
 
-    const during = await timed(() => call<{ id: string; verifyUrl: string }>(base, "POST", "/api/v1/certificates", { key: apiKey, body: licence(2) }));
+    const during = await timed(() =>
+      call<{ id: string; verifyUrl: string }>(base, "POST", "/api/v1/certificates", { key: apiKey, body: licence(2) }),
+    );
     expect(during.value.status, "issuance keeps accepting").to.equal(202);
     expect(during.ms).to.be.below(1000);
 
@@ -101,11 +117,20 @@ describe("e2e: the chain stalls", function () {
     chainPid = 0;
 
     const duringLink = new URL(during.value.body.verifyUrl);
-    await waitFor("anchoring to resume", async () => {
-      const r = await call<{ status: string }>(base, "GET", duringLink.pathname + duringLink.search);
-      return r.body.status === "VALID" ? true : undefined;
-    }, 30_000, 200);
+    await waitFor(
+      "anchoring to resume",
+      async () => {
+        const r = await call<{ status: string }>(base, "GET", duringLink.pathname + duringLink.search);
+        return r.body.status === "VALID" ? true : undefined;
+      },
+      30_000,
+      200,
+    );
     expect((await call<{ status: string }>(base, "GET", linkPath)).body.status).to.equal("VALID");
-    await waitFor("readiness to return", async () => ((await call(base, "GET", "/readyz")).status === 200 ? true : undefined), 10_000);
+    await waitFor(
+      "readiness to return",
+      async () => ((await call(base, "GET", "/readyz")).status === 200 ? true : undefined),
+      10_000,
+    );
   });
 });

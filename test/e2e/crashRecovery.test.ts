@@ -24,7 +24,12 @@ describe("e2e: npm start survives SIGKILL with certificates pending", function (
 
   before(async () => {
     dataDir = await mkdtemp(join(tmpdir(), "certledger-e2e-"));
-    env = { DATA_DIR: dataDir, PORT: String(await freePort()), LOCAL_CHAIN_PORT: String(await freePort()), RATE_LIMIT_PER_MINUTE: "0" };
+    env = {
+      DATA_DIR: dataDir,
+      PORT: String(await freePort()),
+      LOCAL_CHAIN_PORT: String(await freePort()),
+      RATE_LIMIT_PER_MINUTE: "0",
+    };
   });
   after(async () => {
     await service?.stop();
@@ -38,17 +43,30 @@ describe("e2e: npm start survives SIGKILL with certificates pending", function (
     const acknowledged: { id: string; verifyUrl: string }[] = [];
     for (let round = 0; round < 5; round++) {
       const items = Array.from({ length: 21 }, (_, i) => licence(round * 100 + i));
-      const r = await call<{ items: { id: string; verifyUrl: string }[] }>(service.url, "POST", "/api/v1/certificates/batch", {
-        key: apiKey,
-        body: { items },
-      });
+      const r = await call<{ items: { id: string; verifyUrl: string }[] }>(
+        service.url,
+        "POST",
+        "/api/v1/certificates/batch",
+        {
+          key: apiKey,
+          body: { items },
+        },
+      );
       expect(r.status).to.equal(202);
       acknowledged.push(...r.body.items);
     }
-    const single = await call<{ id: string; verifyUrl: string }>(service.url, "POST", "/api/v1/certificates", { key: apiKey, body: licence(999) });
+    const single = await call<{ id: string; verifyUrl: string }>(service.url, "POST", "/api/v1/certificates", {
+      key: apiKey,
+      body: licence(999),
+    });
     acknowledged.push(single.body);
-    const before = await call<{ items: { state: string }[] }>(service.url, "GET", "/api/v1/certificates?limit=500", { key: apiKey });
-    expect(before.body.items.some((i) => i.state === "pending"), "some certificates are still pending at the crash").to.equal(true);
+    const before = await call<{ items: { state: string }[] }>(service.url, "GET", "/api/v1/certificates?limit=500", {
+      key: apiKey,
+    });
+    expect(
+      before.body.items.some((i) => i.state === "pending"),
+      "some certificates are still pending at the crash",
+    ).to.equal(true);
 
     await service.kill();
     service = await startServiceProcess({ ...env, BATCH_SIZE: "40", BATCH_MAX_AGE_MS: "200" }, ROOT);
@@ -56,8 +74,15 @@ describe("e2e: npm start survives SIGKILL with certificates pending", function (
     const records = await waitFor(
       "every certificate to be anchored",
       async () => {
-        const r = await call<{ items: { id: string; state: string; leafHash: string }[] }>(service!.url, "GET", "/api/v1/certificates?limit=500", { key: apiKey });
-        return r.body.items.length === acknowledged.length && r.body.items.every((i) => i.state === "anchored") ? r.body.items : undefined;
+        const r = await call<{ items: { id: string; state: string; leafHash: string }[] }>(
+          service!.url,
+          "GET",
+          "/api/v1/certificates?limit=500",
+          { key: apiKey },
+        );
+        return r.body.items.length === acknowledged.length && r.body.items.every((i) => i.state === "anchored")
+          ? r.body.items
+          : undefined;
       },
       60_000,
       250,
@@ -71,7 +96,9 @@ describe("e2e: npm start survives SIGKILL with certificates pending", function (
     }
 
     const deployment = JSON.parse(await readFile(join(dataDir, "deployment.json"), "utf8")) as { ledger: string };
-    const provider = new JsonRpcProvider(`http://127.0.0.1:${env.LOCAL_CHAIN_PORT}`, undefined, { staticNetwork: true });
+    const provider = new JsonRpcProvider(`http://127.0.0.1:${env.LOCAL_CHAIN_PORT}`, undefined, {
+      staticNetwork: true,
+    });
     try {
       const ledger = ICertificateLedger__factory.connect(deployment.ledger, provider);
       const anchors = await ledger.queryFilter(ledger.filters.BatchAnchored(), 0);

@@ -81,7 +81,11 @@ describe("e2e: every crash window of the outbox", function () {
     try {
       const running = await startServiceProcess({ ...env, CERTLEDGER_CRASH_AT: point }, ROOT, { direct: true });
       await whileUp().catch(() => undefined);
-      await waitFor("the service to crash", () => Promise.resolve(running.child.exitCode !== null || running.child.signalCode !== null ? true : undefined), 60_000);
+      await waitFor(
+        "the service to crash",
+        () => Promise.resolve(running.child.exitCode !== null || running.child.signalCode !== null ? true : undefined),
+        60_000,
+      );
       output = running.output();
     } catch (error) {
       // it crashed while recovering, before it listened
@@ -147,7 +151,9 @@ describe("e2e: every crash window of the outbox", function () {
       const v = await call<{ status: string }>(url(), "GET", `/v/${item.id}?h=${item.leafHash}`);
       expect(v.body.status, item.id).to.equal(expected[item.id] ?? "VALID");
     }
-    const report = await call<{ ok: boolean; findings: unknown[] }>(url(), "GET", "/api/v1/audit/reconcile", { key: auditorApiKey });
+    const report = await call<{ ok: boolean; findings: unknown[] }>(url(), "GET", "/api/v1/audit/reconcile", {
+      key: auditorApiKey,
+    });
     expect(report.body.findings, "database and chain agree").to.deep.equal([]);
   }
 
@@ -178,11 +184,16 @@ describe("e2e: every crash window of the outbox", function () {
     if (!revoked || !suspended) throw new Error("the anchoring windows left too few certificates");
     await service?.stop();
     service = null;
-    await crashAt("status:signed", () => call(url(), "POST", `/api/v1/certificates/${revoked}/revoke`, { key: apiKey, body: { reason: "keyCompromise" } }));
+    await crashAt("status:signed", () =>
+      call(url(), "POST", `/api/v1/certificates/${revoked}/revoke`, { key: apiKey, body: { reason: "keyCompromise" } }),
+    );
     await crashAt("status:broadcast");
     await crashAt("status:receipt");
     service = await startServiceProcess(env, ROOT, { direct: true });
-    const suspension = await call(url(), "POST", `/api/v1/certificates/${suspended}/suspend`, { key: apiKey, body: {} });
+    const suspension = await call(url(), "POST", `/api/v1/certificates/${suspended}/suspend`, {
+      key: apiKey,
+      body: {},
+    });
     expect(suspension.status).to.equal(200);
     await expectExactlyOnce({ [revoked]: "REVOKED", [suspended]: "SUSPENDED" });
     const revocations = (await chainEvents()).filter((e) => e.kind === "CertificateRevoked");
@@ -199,7 +210,10 @@ describe("e2e: every crash window of the outbox", function () {
     const fresh = await issue(10);
     if (!fresh || !revoked || !suspended) throw new Error("missing certificates from the earlier windows");
     await allAnchored();
-    const reinstated = await call(url(), "POST", `/api/v1/certificates/${suspended}/reinstate`, { key: apiKey, body: {} });
+    const reinstated = await call(url(), "POST", `/api/v1/certificates/${suspended}/reinstate`, {
+      key: apiKey,
+      body: {},
+    });
     expect(reinstated.status).to.equal(200);
     const late = await issue(11);
     await allAnchored();

@@ -5,10 +5,10 @@ import { expect } from "chai";
 import { HDNodeWallet } from "ethers";
 import { pino } from "pino";
 import { ICertificateLedger__factory } from "../../types/ethers-contracts/index.ts";
-import { DEV_MNEMONIC } from "../../server/chain/devAccounts.ts";
+import { DEV_MNEMONIC } from "../../server/chain/localChain/devAccounts.ts";
 import { createProvider } from "../../server/chain/provider.ts";
-import { loadConfig } from "../../server/config.ts";
-import { startService, type RunningService } from "../../server/start.ts";
+import { loadConfig } from "../../server/config/loadConfig.ts";
+import { startService, type RunningService } from "../../server/serviceLifetime.ts";
 import { SqliteStore } from "../../server/store/sqlite/sqliteStore.ts";
 import { sampleInputs } from "../core/support/samples.ts";
 import { call } from "../support/http.ts";
@@ -66,13 +66,27 @@ describe("e2e: delegated anchoring through a relayer key", function () {
       },
       { envFile: false },
     );
-    service = await startService(config, { logger: pino({ level: "info" }, { write: (line: string) => void logs.push(line) }), print: () => undefined });
+    service = await startService(config, {
+      logger: pino({ level: "info" }, { write: (line: string) => void logs.push(line) }),
+      print: () => undefined,
+    });
     const url = service.url;
     expect(logs.join("\n")).not.to.include(relayer.privateKey.slice(2));
     expect(logs.some((l) => l.includes("relayer mode") && l.includes(relayer.address))).to.equal(true);
 
-    const issue = async (n: number) => (await call<{ id: string; verifyUrl: string }>(url, "POST", "/api/v1/certificates", { key: apiKey, body: licence(n) })).body;
-    const stateOf = async (id: string) => (await call<{ state: string; anchor: { txHash: string } | null }>(url, "GET", `/api/v1/certificates/${id}`, { key: apiKey })).body;
+    const issue = async (n: number) =>
+      (
+        await call<{ id: string; verifyUrl: string }>(url, "POST", "/api/v1/certificates", {
+          key: apiKey,
+          body: licence(n),
+        })
+      ).body;
+    const stateOf = async (id: string) =>
+      (
+        await call<{ state: string; anchor: { txHash: string } | null }>(url, "GET", `/api/v1/certificates/${id}`, {
+          key: apiKey,
+        })
+      ).body;
     const verdict = async (verifyUrl: string) => {
       const link = new URL(verifyUrl);
       return (await call<{ status: string }>(url, "GET", link.pathname + link.search)).body.status;
@@ -81,17 +95,24 @@ describe("e2e: delegated anchoring through a relayer key", function () {
     try {
       const ledger = ICertificateLedger__factory.connect(chain.ledger, provider);
       const first = await issue(1);
-      const anchored = await waitFor("the first certificate anchored", async () => {
-        const s = await stateOf(first.id);
-        return s.state === "anchored" ? s : undefined;
-      }, 30_000);
+      const anchored = await waitFor(
+        "the first certificate anchored",
+        async () => {
+          const s = await stateOf(first.id);
+          return s.state === "anchored" ? s : undefined;
+        },
+        30_000,
+      );
       const tx = await provider.getTransaction(anchored.anchor!.txHash);
       expect(tx?.from, "sent by the relayer").to.equal(relayer.address);
       expect(ledgerInterface.parseTransaction({ data: tx!.data })?.name).to.equal("anchorBySig");
       expect(await ledger.nonces(chain.officer), "one officer signature used").to.equal(1n);
       expect(await verdict(first.verifyUrl)).to.equal("VALID");
 
-      const revoked = await call<{ status: string }>(url, "POST", `/api/v1/certificates/${first.id}/revoke`, { key: apiKey, body: { reason: "keyCompromise" } });
+      const revoked = await call<{ status: string }>(url, "POST", `/api/v1/certificates/${first.id}/revoke`, {
+        key: apiKey,
+        body: { reason: "keyCompromise" },
+      });
       expect(revoked.status).to.equal(200);
       expect(await verdict(first.verifyUrl)).to.equal("REVOKED");
       expect(await ledger.nonces(chain.officer), "the revocation is the officer's second signature").to.equal(2n);
@@ -102,14 +123,29 @@ describe("e2e: delegated anchoring through a relayer key", function () {
       const sentBefore = await provider.getTransactionCount(relayer.address);
       const waiting = await issue(2);
       const from = logs.length;
-      await waitFor("a round to refuse the forged signature", () =>
-        Promise.resolve(logs.slice(from).some((l) => l.includes("DELEGATED_SIGNATURE_REFUSED") || l.includes("refused, nothing sent")) ? true : undefined), 20_000, 50);
+      await waitFor(
+        "a round to refuse the forged signature",
+        () =>
+          Promise.resolve(
+            logs
+              .slice(from)
+              .some((l) => l.includes("DELEGATED_SIGNATURE_REFUSED") || l.includes("refused, nothing sent"))
+              ? true
+              : undefined,
+          ),
+        20_000,
+        50,
+      );
       expect((await stateOf(waiting.id)).state, "waits for a correct signature").to.equal("pending");
       expect(await provider.getTransactionCount(relayer.address), "the relayer sent nothing").to.equal(sentBefore);
 
       await signer.stop();
       signer = await startSignerProcess(chain.officerKey, signerPort);
-      await waitFor("the waiting certificate anchored once the signer is honest again", async () => ((await verdict(waiting.verifyUrl)) === "VALID" ? true : undefined), 30_000);
+      await waitFor(
+        "the waiting certificate anchored once the signer is honest again",
+        async () => ((await verdict(waiting.verifyUrl)) === "VALID" ? true : undefined),
+        30_000,
+      );
       expect(await ledger.nonces(chain.officer)).to.equal(3n);
     } finally {
       provider.destroy();

@@ -5,8 +5,8 @@ import { expect } from "chai";
 import { Wallet } from "ethers";
 import { pino } from "pino";
 import { createProvider } from "../../server/chain/provider.ts";
-import { loadConfig } from "../../server/config.ts";
-import { startService, type RunningService } from "../../server/start.ts";
+import { loadConfig } from "../../server/config/loadConfig.ts";
+import { startService, type RunningService } from "../../server/serviceLifetime.ts";
 import { SqliteStore } from "../../server/store/sqlite/sqliteStore.ts";
 import { sampleInputs } from "../core/support/samples.ts";
 import { call } from "../support/http.ts";
@@ -54,11 +54,21 @@ describe("e2e: anchoring through a remote signer", function () {
     await writeFile(join(dataDir, "keys", `${stray.address}.key`), `${stray.privateKey}\n`, { mode: 0o600 });
 
     const config = loadConfig(
-      { ...chain.env, REMOTE_SIGNER_URL: signer.url, DATA_DIR: dataDir, PORT: String(await freePort()), BATCH_MAX_AGE_MS: "100", RATE_LIMIT_PER_MINUTE: "0" },
+      {
+        ...chain.env,
+        REMOTE_SIGNER_URL: signer.url,
+        DATA_DIR: dataDir,
+        PORT: String(await freePort()),
+        BATCH_MAX_AGE_MS: "100",
+        RATE_LIMIT_PER_MINUTE: "0",
+      },
       { envFile: false },
     );
     expect(config.chain.mode === "external" && config.chain.signers.key).to.equal(null);
-    service = await startService(config, { logger: pino({ level: "info" }, { write: (line: string) => void logs.push(line) }), print: () => undefined });
+    service = await startService(config, {
+      logger: pino({ level: "info" }, { write: (line: string) => void logs.push(line) }),
+      print: () => undefined,
+    });
     const url = service.url;
     expect(logs.some((l) => l.includes("PLAINTEXT OFFICER KEY FILE") && l.includes(stray.address))).to.equal(true);
     expect(logs.join("\n")).not.to.include(stray.privateKey.slice(2));
@@ -67,13 +77,28 @@ describe("e2e: anchoring through a remote signer", function () {
     expect(ready.status).to.equal(200);
     expect(ready.body.checks.signers?.detail).to.include("remote");
 
-    const issue = async (n: number) => (await call<{ id: string; verifyUrl: string }>(url, "POST", "/api/v1/certificates", { key: apiKey, body: licence(n) })).body;
-    const stateOf = async (id: string) => (await call<{ state: string; anchor: { txHash: string } | null }>(url, "GET", `/api/v1/certificates/${id}`, { key: apiKey })).body;
+    const issue = async (n: number) =>
+      (
+        await call<{ id: string; verifyUrl: string }>(url, "POST", "/api/v1/certificates", {
+          key: apiKey,
+          body: licence(n),
+        })
+      ).body;
+    const stateOf = async (id: string) =>
+      (
+        await call<{ state: string; anchor: { txHash: string } | null }>(url, "GET", `/api/v1/certificates/${id}`, {
+          key: apiKey,
+        })
+      ).body;
     const first = await issue(1);
-    const anchored = await waitFor("the first certificate anchored", async () => {
-      const s = await stateOf(first.id);
-      return s.state === "anchored" ? s : undefined;
-    }, 30_000);
+    const anchored = await waitFor(
+      "the first certificate anchored",
+      async () => {
+        const s = await stateOf(first.id);
+        return s.state === "anchored" ? s : undefined;
+      },
+      30_000,
+    );
     const provider = createProvider(chain.rpcUrl, { chainId: chain.chainId });
     try {
       const tx = await provider.getTransaction(anchored.anchor!.txHash);
@@ -92,20 +117,37 @@ describe("e2e: anchoring through a remote signer", function () {
 
     const waiting = await Promise.all([2, 3, 4].map(issue));
     const failedRounds = logs.length;
-    await waitFor("a batching round to find the signer unreachable", () =>
-      Promise.resolve(logs.slice(failedRounds).some((l) => l.includes("batching round failed")) ? true : undefined), 20_000, 50);
+    await waitFor(
+      "a batching round to find the signer unreachable",
+      () =>
+        Promise.resolve(logs.slice(failedRounds).some((l) => l.includes("batching round failed")) ? true : undefined),
+      20_000,
+      50,
+    );
     for (const c of waiting) expect((await stateOf(c.id)).state, "waits while the signer is down").to.equal("pending");
-    const verdict = await call<{ status: string }>(url, "GET", new URL(waiting[0]!.verifyUrl).pathname + new URL(waiting[0]!.verifyUrl).search);
+    const verdict = await call<{ status: string }>(
+      url,
+      "GET",
+      new URL(waiting[0]!.verifyUrl).pathname + new URL(waiting[0]!.verifyUrl).search,
+    );
     expect(verdict.body.status).to.equal("NOT_ANCHORED");
 
     signer = await startSignerProcess(chain.officerKey, signerPort);
-    await waitFor("readiness to see the signer back", async () => ((await call<Readiness>(url, "GET", "/readyz")).body.checks.signers?.ok === true ? true : undefined), 20_000);
+    await waitFor(
+      "readiness to see the signer back",
+      async () => ((await call<Readiness>(url, "GET", "/readyz")).body.checks.signers?.ok === true ? true : undefined),
+      20_000,
+    );
     for (const c of waiting) {
       const link = new URL(c.verifyUrl);
-      await waitFor(`${c.id} anchored and verified`, async () => {
-        const r = await call<{ status: string }>(url, "GET", link.pathname + link.search);
-        return r.body.status === "VALID" ? true : undefined;
-      }, 30_000);
+      await waitFor(
+        `${c.id} anchored and verified`,
+        async () => {
+          const r = await call<{ status: string }>(url, "GET", link.pathname + link.search);
+          return r.body.status === "VALID" ? true : undefined;
+        },
+        30_000,
+      );
     }
   });
 });

@@ -104,11 +104,16 @@ describe("e2e: replicas on PostgreSQL behind round-robin", function () {
         const target = targets[next++ % targets.length];
         if (!target) throw new Error("no replica is up");
         try {
-          const reply = await call<{ items: { id: string; verifyUrl: string }[] }>(target.process.url, "POST", "/api/v1/certificates/batch", {
-            key: apiKey,
-            body: { items },
-            headers: { "idempotency-key": `replicas-${r}` },
-          });
+          const reply = await call<{ items: { id: string; verifyUrl: string }[] }>(
+            target.process.url,
+            "POST",
+            "/api/v1/certificates/batch",
+            {
+              key: apiKey,
+              body: { items },
+              headers: { "idempotency-key": `replicas-${r}` },
+            },
+          );
           if (reply.status === 202) {
             acknowledged.push(...reply.body.items);
             return;
@@ -132,11 +137,16 @@ describe("e2e: replicas on PostgreSQL behind round-robin", function () {
     const db = new pg.Client({ connectionString: databaseUrl });
     await db.connect();
     try {
-      const count = async (sql: string): Promise<number> => Number((await db.query<{ n: string }>(sql)).rows[0]?.n ?? 0);
+      const count = async (sql: string): Promise<number> =>
+        Number((await db.query<{ n: string }>(sql)).rows[0]?.n ?? 0);
       // mid-run: some batches anchored, most certificates still to come
       await waitFor(
         "the first anchored batches",
-        async () => ((await count("SELECT COUNT(*) AS n FROM batches WHERE state = 'anchored'")) > 0 && acknowledged.length >= TOTAL / 4 ? true : undefined),
+        async () =>
+          (await count("SELECT COUNT(*) AS n FROM batches WHERE state = 'anchored'")) > 0 &&
+          acknowledged.length >= TOTAL / 4
+            ? true
+            : undefined,
         120_000,
       );
       const holder = await leaseHolder();
@@ -160,14 +170,21 @@ describe("e2e: replicas on PostgreSQL behind round-robin", function () {
 
       await waitFor(
         "every certificate anchored",
-        async () => ((await count("SELECT COUNT(*) AS n FROM certificates WHERE state = 'anchored'")) === TOTAL ? true : undefined),
+        async () =>
+          (await count("SELECT COUNT(*) AS n FROM certificates WHERE state = 'anchored'")) === TOTAL ? true : undefined,
         180_000,
         250,
       );
       expect(await count("SELECT COUNT(*) AS n FROM certificates")).to.equal(TOTAL);
       expect(await count("SELECT COUNT(*) AS n FROM batches WHERE state <> 'anchored'"), "no stuck batch").to.equal(0);
-      expect(await count("SELECT COUNT(*) AS n FROM certificates WHERE batch_id IS NULL OR leaf_index IS NULL")).to.equal(0);
-      const batches = (await db.query<{ root: string; size: number; nonce: string; tx_hash: string }>("SELECT root, size, nonce, tx_hash FROM batches ORDER BY nonce")).rows;
+      expect(
+        await count("SELECT COUNT(*) AS n FROM certificates WHERE batch_id IS NULL OR leaf_index IS NULL"),
+      ).to.equal(0);
+      const batches = (
+        await db.query<{ root: string; size: number; nonce: string; tx_hash: string }>(
+          "SELECT root, size, nonce, tx_hash FROM batches ORDER BY nonce",
+        )
+      ).rows;
       expect(batches.reduce((sum, b) => sum + b.size, 0)).to.equal(TOTAL);
 
       // on chain: every batch root anchored exactly once, by the officer, and nothing else sent with its key
@@ -180,7 +197,10 @@ describe("e2e: replicas on PostgreSQL behind round-robin", function () {
         expect([...roots].sort()).to.deep.equal(batches.map((b) => b.root.toLowerCase()).sort());
         const sentByOfficer = await provider.getTransactionCount(chain.officer, "latest");
         expect(sentByOfficer, "one transaction per batch: no collided or repeated nonce").to.equal(batches.length);
-        expect(batches.map((b) => Number(b.nonce)), "recorded nonces are contiguous").to.deep.equal(batches.map((_, i) => i));
+        expect(
+          batches.map((b) => Number(b.nonce)),
+          "recorded nonces are contiguous",
+        ).to.deep.equal(batches.map((_, i) => i));
         for (const event of events) {
           const receipt = await provider.getTransactionReceipt(event.transactionHash);
           expect(receipt?.status).to.equal(1);
@@ -210,10 +230,15 @@ describe("e2e: replicas on PostgreSQL behind round-robin", function () {
     const holder = await leaseHolder();
     const first = replicas.find((r) => r !== holder);
     const others = replicas.filter((r) => r !== first);
-    const revoked = await call<{ status: string }>(first!.process.url, "POST", `/api/v1/certificates/${target.id}/revoke`, {
-      key: apiKey,
-      body: { reason: "keyCompromise" },
-    });
+    const revoked = await call<{ status: string }>(
+      first!.process.url,
+      "POST",
+      `/api/v1/certificates/${target.id}/revoke`,
+      {
+        key: apiKey,
+        body: { reason: "keyCompromise" },
+      },
+    );
     expect(revoked.status).to.equal(200);
     expect(revoked.body.status).to.equal("revoked");
     for (const r of others) {

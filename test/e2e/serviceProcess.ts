@@ -12,13 +12,20 @@ export async function freePort(): Promise<number> {
     server.listen(0, "127.0.0.1", () => {
       const address = server.address();
       const port = typeof address === "object" && address ? address.port : 0;
-      server.close(() => { resolve(port); });
+      server.close(() => {
+        resolve(port);
+      });
     });
   });
 }
 
 /** Polls `probe` until it returns a value (not undefined) or the deadline passes. */
-export async function waitFor<T>(what: string, probe: () => Promise<T | undefined>, timeoutMs: number, everyMs = 100): Promise<T> {
+export async function waitFor<T>(
+  what: string,
+  probe: () => Promise<T | undefined>,
+  timeoutMs: number,
+  everyMs = 100,
+): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   let last: unknown;
   while (Date.now() < deadline) {
@@ -47,8 +54,14 @@ export interface ServiceProcess {
  * Runs the service exactly as a user does, `npm start`, in its own process group; `direct` runs
  * `server/main.ts` without npm and the contract build (built already), for tests that start it often.
  */
-export async function startServiceProcess(env: Record<string, string>, cwd: string, options: { direct?: boolean } = {}): Promise<ServiceProcess> {
-  const [command, args] = options.direct ? [process.execPath, ["--import", "tsx", "server/main.ts"]] : ["npm", ["start", "--silent"]];
+export async function startServiceProcess(
+  env: Record<string, string>,
+  cwd: string,
+  options: { direct?: boolean } = {},
+): Promise<ServiceProcess> {
+  const [command, args] = options.direct
+    ? [process.execPath, ["--import", "tsx", "server/main.ts"]]
+    : ["npm", ["start", "--silent"]];
   const child = spawn(command, args, {
     cwd,
     env: { ...process.env, LOG_LEVEL: "warn", ...env },
@@ -58,7 +71,11 @@ export async function startServiceProcess(env: Record<string, string>, cwd: stri
   let output = "";
   child.stdout.on("data", (chunk: Buffer) => (output += chunk.toString()));
   child.stderr.on("data", (chunk: Buffer) => (output += chunk.toString()));
-  const exited = new Promise<void>((resolve) => child.once("exit", () => { resolve(); }));
+  const exited = new Promise<void>((resolve) =>
+    child.once("exit", () => {
+      resolve();
+    }),
+  );
   const url = `http://127.0.0.1:${env.PORT ?? "3000"}`;
   const signalGroup = (signal: NodeJS.Signals) => {
     try {
@@ -97,7 +114,13 @@ export async function startServiceProcess(env: Record<string, string>, cwd: stri
       const chainPid = await readChainPid(env.DATA_DIR);
       signalGroup("SIGTERM");
       await exited;
-      if (chainPid !== null) await waitFor("the local chain to exit", () => Promise.resolve(isAlive(chainPid) ? undefined : true), 20_000, 50);
+      if (chainPid !== null)
+        await waitFor(
+          "the local chain to exit",
+          () => Promise.resolve(isAlive(chainPid) ? undefined : true),
+          20_000,
+          50,
+        );
     },
   };
 }

@@ -43,7 +43,10 @@ describe("HTTP: certificates", function () {
       });
       expect(bad.status).to.equal(401);
       expect(bad.body.error.code).to.equal("UNAUTHENTICATED");
-      const auditor = await call<{ error: { code: string } }>(h.url, "POST", "/api/v1/certificates", { key: h.auditorKey, body: licence() });
+      const auditor = await call<{ error: { code: string } }>(h.url, "POST", "/api/v1/certificates", {
+        key: h.auditorKey,
+        body: licence(),
+      });
       expect(auditor.status).to.equal(403);
       expect(auditor.body.error.code).to.equal("FORBIDDEN");
     });
@@ -51,12 +54,12 @@ describe("HTTP: certificates", function () {
     it("reports each invalid field with 422 and stores nothing", async () => {
       const before = await h.store.countCertificates();
       const body = licence();
-      const r = await call<{ error: { code: string; details: { index: number; issues: { path: string; code: string }[] }[] } }>(
-        h.url,
-        "POST",
-        "/api/v1/certificates",
-        { key: h.agencies[0].issuerKey, body: { ...body, subject: { ...body.subject, uscc: "91110108000000011X", establishmentDate: "2019-13-01" } } },
-      );
+      const r = await call<{
+        error: { code: string; details: { index: number; issues: { path: string; code: string }[] }[] };
+      }>(h.url, "POST", "/api/v1/certificates", {
+        key: h.agencies[0].issuerKey,
+        body: { ...body, subject: { ...body.subject, uscc: "91110108000000011X", establishmentDate: "2019-13-01" } },
+      });
       expect(r.status).to.equal(422);
       expect(r.body.error.code).to.equal("INVALID_CERTIFICATE");
       const paths = r.body.error.details[0]?.issues.map((i) => i.path);
@@ -71,7 +74,10 @@ describe("HTTP: certificates", function () {
       });
       expect(extra.status).to.equal(400);
       expect(extra.body.error.code).to.equal("VALIDATION_ERROR");
-      const broken = await call<{ error: { code: string } }>(h.url, "POST", "/api/v1/certificates", { key: h.agencies[0].issuerKey, raw: "{" });
+      const broken = await call<{ error: { code: string } }>(h.url, "POST", "/api/v1/certificates", {
+        key: h.agencies[0].issuerKey,
+        raw: "{",
+      });
       expect(broken.status).to.equal(400);
       expect(broken.body.error.code).to.equal("INVALID_JSON");
     });
@@ -79,8 +85,16 @@ describe("HTTP: certificates", function () {
     it("honours Idempotency-Key: the same request gives the same certificate, another request 422", async () => {
       const body = licence();
       const headers = { "idempotency-key": `k-${Date.now()}` };
-      const first = await call<{ id: string }>(h.url, "POST", "/api/v1/certificates", { key: h.agencies[0].issuerKey, body, headers });
-      const again = await call<{ id: string }>(h.url, "POST", "/api/v1/certificates", { key: h.agencies[0].issuerKey, body, headers });
+      const first = await call<{ id: string }>(h.url, "POST", "/api/v1/certificates", {
+        key: h.agencies[0].issuerKey,
+        body,
+        headers,
+      });
+      const again = await call<{ id: string }>(h.url, "POST", "/api/v1/certificates", {
+        key: h.agencies[0].issuerKey,
+        body,
+        headers,
+      });
       expect(first.status).to.equal(202);
       expect(again.status).to.equal(202);
       expect(again.body.id).to.equal(first.body.id);
@@ -92,7 +106,11 @@ describe("HTTP: certificates", function () {
       });
       expect(other.status).to.equal(422);
       expect(other.body.error.code).to.equal("IDEMPOTENCY_KEY_REUSED");
-      const sameKeyOtherOfficer = await call<{ id: string }>(h.url, "POST", "/api/v1/certificates", { key: h.agencies[1].issuerKey, body, headers });
+      const sameKeyOtherOfficer = await call<{ id: string }>(h.url, "POST", "/api/v1/certificates", {
+        key: h.agencies[1].issuerKey,
+        body,
+        headers,
+      });
       expect(sameKeyOtherOfficer.status).to.equal(202);
       expect(sameKeyOtherOfficer.body.id).to.not.equal(first.body.id);
     });
@@ -114,16 +132,24 @@ describe("HTTP: certificates", function () {
       const items = Array.from({ length: 5 }, () => licence());
       const bad = { ...items[1]!, subject: { ...items[1]!.subject, uscc: "nope" } };
       const worse = { ...items[3]!, validFrom: "yesterday" };
-      const r = await call<{ error: { code: string; details: { index: number }[] } }>(h.url, "POST", "/api/v1/certificates/batch", {
-        key: h.agencies[0].issuerKey,
-        body: { items: [items[0], bad, items[2], worse, items[4]] },
-      });
+      const r = await call<{ error: { code: string; details: { index: number }[] } }>(
+        h.url,
+        "POST",
+        "/api/v1/certificates/batch",
+        {
+          key: h.agencies[0].issuerKey,
+          body: { items: [items[0], bad, items[2], worse, items[4]] },
+        },
+      );
       expect(r.status).to.equal(422);
       expect(r.body.error.details.map((d) => d.index)).to.deep.equal([1, 3]);
     });
 
     it("refuses an empty batch and more than 10,000 items", async () => {
-      const empty = await call(h.url, "POST", "/api/v1/certificates/batch", { key: h.agencies[0].issuerKey, body: { items: [] } });
+      const empty = await call(h.url, "POST", "/api/v1/certificates/batch", {
+        key: h.agencies[0].issuerKey,
+        body: { items: [] },
+      });
       expect(empty.status).to.equal(400);
       const one = licence();
       const tooMany = await call(h.url, "POST", "/api/v1/certificates/batch", {
@@ -138,71 +164,110 @@ describe("HTTP: certificates", function () {
     let id: string;
     let verifyUrl: string;
     before(async () => {
-      const r = await call<{ id: string; verifyUrl: string }>(h.url, "POST", "/api/v1/certificates", { key: h.agencies[0].issuerKey, body: licence() });
+      const r = await call<{ id: string; verifyUrl: string }>(h.url, "POST", "/api/v1/certificates", {
+        key: h.agencies[0].issuerKey,
+        body: licence(),
+      });
       id = r.body.id;
       verifyUrl = r.body.verifyUrl;
     });
 
     it("shows a pending certificate to its agency's officer and to auditors, and 404 to another agency", async () => {
-      const own = await call<{ state: string; anchor: unknown }>(h.url, "GET", `/api/v1/certificates/${id}`, { key: h.agencies[0].issuerKey });
+      const own = await call<{ state: string; anchor: unknown }>(h.url, "GET", `/api/v1/certificates/${id}`, {
+        key: h.agencies[0].issuerKey,
+      });
       expect(own.status).to.equal(200);
       expect(own.body.state).to.equal("pending");
       expect(own.body.anchor).to.equal(null);
       expect((await call(h.url, "GET", `/api/v1/certificates/${id}`, { key: h.auditorKey })).status).to.equal(200);
-      const other = await call<{ error: { code: string } }>(h.url, "GET", `/api/v1/certificates/${id}`, { key: h.agencies[1].issuerKey });
+      const other = await call<{ error: { code: string } }>(h.url, "GET", `/api/v1/certificates/${id}`, {
+        key: h.agencies[1].issuerKey,
+      });
       expect(other.status).to.equal(404);
       expect(other.body.error.code).to.equal("NOT_FOUND");
-      expect((await call(h.url, "GET", `/api/v1/certificates/${id}/document`, { key: h.agencies[1].issuerKey })).status).to.equal(404);
+      expect(
+        (await call(h.url, "GET", `/api/v1/certificates/${id}/document`, { key: h.agencies[1].issuerKey })).status,
+      ).to.equal(404);
     });
 
     it("has no portable document until anchored (409), then one with the full proof", async () => {
-      const pending = await call<{ error: { code: string } }>(h.url, "GET", `/api/v1/certificates/${id}/document`, { key: h.agencies[0].issuerKey });
+      const pending = await call<{ error: { code: string } }>(h.url, "GET", `/api/v1/certificates/${id}/document`, {
+        key: h.agencies[0].issuerKey,
+      });
       expect(pending.status).to.equal(409);
       expect(pending.body.error.code).to.equal("CERTIFICATE_PENDING");
       await h.flush();
-      const doc = await call<{ proof: Record<string, unknown> }>(h.url, "GET", `/api/v1/certificates/${id}/document`, { key: h.agencies[0].issuerKey });
+      const doc = await call<{ proof: Record<string, unknown> }>(h.url, "GET", `/api/v1/certificates/${id}/document`, {
+        key: h.agencies[0].issuerKey,
+      });
       expect(doc.status).to.equal(200);
       expect(doc.body.proof.chainId).to.equal(h.chainId);
       expect(doc.body.proof.ledger).to.equal(h.ledger);
       expect(doc.body.proof.txHash).to.match(/^0x[0-9a-f]{64}$/);
-      const record = await call<{ state: string; anchor: { root: string; blockNumber: number } }>(h.url, "GET", `/api/v1/certificates/${id}`, {
-        key: h.agencies[0].issuerKey,
-      });
+      const record = await call<{ state: string; anchor: { root: string; blockNumber: number } }>(
+        h.url,
+        "GET",
+        `/api/v1/certificates/${id}`,
+        {
+          key: h.agencies[0].issuerKey,
+        },
+      );
       expect(record.body.state).to.equal("anchored");
       expect(record.body.anchor.root).to.equal(doc.body.proof.root);
       expect(record.body.anchor.blockNumber).to.be.a("number");
     });
 
     it("serves a QR PNG that an independent decoder reads as the verification URL", async () => {
-      const response = await fetch(`${h.url}/api/v1/certificates/${id}/qr.png`, { headers: { authorization: `Bearer ${h.agencies[0].issuerKey}` } });
+      const response = await fetch(`${h.url}/api/v1/certificates/${id}/qr.png`, {
+        headers: { authorization: `Bearer ${h.agencies[0].issuerKey}` },
+      });
       expect(response.status).to.equal(200);
       expect(response.headers.get("content-type")).to.equal("image/png");
       expect(decodeQrPng(Buffer.from(await response.arrayBuffer()))?.text).to.equal(verifyUrl);
     });
 
     it("serves the QR code as SVG too", async () => {
-      const response = await fetch(`${h.url}/api/v1/certificates/${id}/qr.svg`, { headers: { authorization: `Bearer ${h.auditorKey}` } });
+      const response = await fetch(`${h.url}/api/v1/certificates/${id}/qr.svg`, {
+        headers: { authorization: `Bearer ${h.auditorKey}` },
+      });
       expect(response.status).to.equal(200);
       expect(response.headers.get("content-type")).to.match(/^image\/svg\+xml/);
       expect(await response.text()).to.match(/^<svg[\s\S]*<path/);
     });
 
     it("lists an agency's certificates, page by page, and filters by state", async () => {
-      const first = await call<{ items: { id: string; agencyId: number }[]; next: string | null }>(h.url, "GET", "/api/v1/certificates?limit=2", {
-        key: h.agencies[0].issuerKey,
-      });
+      const first = await call<{ items: { id: string; agencyId: number }[]; next: string | null }>(
+        h.url,
+        "GET",
+        "/api/v1/certificates?limit=2",
+        {
+          key: h.agencies[0].issuerKey,
+        },
+      );
       expect(first.status).to.equal(200);
       expect(first.body.items).to.have.length(2);
       expect(first.body.items.every((i) => i.agencyId === 1)).to.equal(true);
       expect(first.body.next).to.equal(first.body.items[1]?.id);
-      const second = await call<{ items: { id: string }[] }>(h.url, "GET", `/api/v1/certificates?limit=2&after=${first.body.next ?? ""}`, {
-        key: h.agencies[0].issuerKey,
-      });
+      const second = await call<{ items: { id: string }[] }>(
+        h.url,
+        "GET",
+        `/api/v1/certificates?limit=2&after=${first.body.next ?? ""}`,
+        {
+          key: h.agencies[0].issuerKey,
+        },
+      );
       expect((second.body.items[0]?.id ?? "") > (first.body.next ?? "")).to.equal(true);
-      const anchored = await call<{ items: { state: string }[] }>(h.url, "GET", "/api/v1/certificates?state=anchored&limit=500", { key: h.auditorKey });
+      const anchored = await call<{ items: { state: string }[] }>(
+        h.url,
+        "GET",
+        "/api/v1/certificates?state=anchored&limit=500",
+        { key: h.auditorKey },
+      );
       expect(anchored.body.items.length).to.be.greaterThan(0);
       expect(anchored.body.items.every((i) => i.state === "anchored")).to.equal(true);
-      const otherAgency = await call<{ items: unknown[] }>(h.url, "GET", "/api/v1/certificates?agencyId=1", { key: h.agencies[1].issuerKey });
+      const otherAgency = await call<{ items: unknown[] }>(h.url, "GET", "/api/v1/certificates?agencyId=1", {
+        key: h.agencies[1].issuerKey,
+      });
       expect(otherAgency.body.items).to.deep.equal([]);
     });
   });

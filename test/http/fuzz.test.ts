@@ -57,13 +57,42 @@ const ROUTES: readonly [string, string][] = [
   ["GET", "/:id"],
 ];
 
-const QUERY_KEYS = ["h", "lang", "type", "state", "status", "limit", "after", "from", "to", "kind", "format", "agencyId", "fromBlock", "toBlock"];
+const QUERY_KEYS = [
+  "h",
+  "lang",
+  "type",
+  "state",
+  "status",
+  "limit",
+  "after",
+  "from",
+  "to",
+  "kind",
+  "format",
+  "agencyId",
+  "fromBlock",
+  "toBlock",
+];
 
 /** Texts that break naive decoders: percent garbage, lone surrogates, controls, huge numbers. */
 const nastyText = fc.oneof(
   fc.string({ unit: "binary", maxLength: 40 }),
   fc.string({ unit: "grapheme", maxLength: 20 }),
-  fc.constantFrom("%", "%ff", "%ED%A0%80", "%C0%AF", "%00", "%E0%A4%A", "..%2f..%2f", "\ud800", "\u202e", "1e999", "-0", "__proto__", "constructor"),
+  fc.constantFrom(
+    "%",
+    "%ff",
+    "%ED%A0%80",
+    "%C0%AF",
+    "%00",
+    "%E0%A4%A",
+    "..%2f..%2f",
+    "\ud800",
+    "\u202e",
+    "1e999",
+    "-0",
+    "__proto__",
+    "constructor",
+  ),
   fc.stringMatching(/^(%[0-9A-Fa-f]{0,2}|[A-Z0-9]){1,30}$/),
 );
 
@@ -86,44 +115,71 @@ function safeEncode(text: string): string {
 function requests(knownIds: readonly string[], sample: Record<string, unknown>): fc.Arbitrary<FuzzRequest> {
   const query = fc
     .array(fc.tuple(fc.constantFrom(...QUERY_KEYS, "x"), nastyText), { maxLength: 4 })
-    .map((pairs) => (pairs.length === 0 ? "" : `?${pairs.map(([k, v]) => `${k}=${/%/.test(v) ? v : safeEncode(v)}`).join("&")}`));
+    .map((pairs) =>
+      pairs.length === 0 ? "" : `?${pairs.map(([k, v]) => `${k}=${/%/.test(v) ? v : safeEncode(v)}`).join("&")}`,
+    );
   const jsonBody = fc.oneof(
     fc.jsonValue({ maxDepth: 4 }),
     fc.constant(sample),
     fc.record({ type: nastyText, subject: fc.dictionary(nastyText, fc.oneof(nastyText, fc.double(), fc.boolean())) }),
     fc.record({ items: fc.array(fc.oneof(fc.constant(sample), fc.jsonValue({ maxDepth: 2 })), { maxLength: 3 }) }),
-    fc.record({ reason: fc.oneof(fc.constantFrom("keyCompromise", "cessationOfOperation", "bogus"), nastyText), note: nastyText }, { requiredKeys: [] }),
-    fc.dictionary(nastyText, fc.jsonValue({ maxDepth: 2 })),
-  );
-  const headerValue = fc.string({ unit: fc.integer({ min: 0x20, max: 0x7e }).map((c) => String.fromCharCode(c)), maxLength: 80 });
-  return fc.record({
-    route: fc.constantFrom(...ROUTES),
-    otherMethod: fc.option(fc.constantFrom("PUT", "DELETE", "PATCH", "OPTIONS", "HEAD"), { freq: 8 }),
-    id: pathSegment(knownIds[0] ?? "", knownIds),
-    query,
-    auth: fc.constantFrom<Auth>("none", "issuer", "otherIssuer", "auditor", "garbage"),
-    headers: fc.record(
+    fc.record(
       {
-        accept: fc.constantFrom("application/json", "text/html", "*/*", "image/png", "text/html;q=0.1, application/json"),
-        "content-type": fc.oneof(fc.constantFrom("application/json", "text/plain", "application/json; charset=latin9", "application/x-www-form-urlencoded"), headerValue),
-        "idempotency-key": headerValue,
-        "x-request-id": headerValue,
-        "accept-language": fc.constantFrom("zh", "en", "fr", "*", "zh-CN,zh;q=0.9,en;q=0.8"),
-        origin: fc.constantFrom("https://evil.example", "null"),
+        reason: fc.oneof(fc.constantFrom("keyCompromise", "cessationOfOperation", "bogus"), nastyText),
+        note: nastyText,
       },
       { requiredKeys: [] },
     ),
-    body: fc.oneof(
-      fc.constant({ kind: "none" as const }),
-      jsonBody.map((value) => ({ kind: "json" as const, value })),
-      fc.string({ maxLength: 200 }).map((text) => ({ kind: "raw" as const, text })),
-    ),
-    encoding: fc.constantFrom("none", "none", "none", "gzip", "deflate", "gzip-corrupt", "br-corrupt", "bogus"),
-  }).map(({ route, otherMethod, id, query, ...rest }) => ({
-    ...rest,
-    method: otherMethod ?? route[0],
-    path: route[1].replace(":id", id) + query,
-  }));
+    fc.dictionary(nastyText, fc.jsonValue({ maxDepth: 2 })),
+  );
+  const headerValue = fc.string({
+    unit: fc.integer({ min: 0x20, max: 0x7e }).map((c) => String.fromCharCode(c)),
+    maxLength: 80,
+  });
+  return fc
+    .record({
+      route: fc.constantFrom(...ROUTES),
+      otherMethod: fc.option(fc.constantFrom("PUT", "DELETE", "PATCH", "OPTIONS", "HEAD"), { freq: 8 }),
+      id: pathSegment(knownIds[0] ?? "", knownIds),
+      query,
+      auth: fc.constantFrom<Auth>("none", "issuer", "otherIssuer", "auditor", "garbage"),
+      headers: fc.record(
+        {
+          accept: fc.constantFrom(
+            "application/json",
+            "text/html",
+            "*/*",
+            "image/png",
+            "text/html;q=0.1, application/json",
+          ),
+          "content-type": fc.oneof(
+            fc.constantFrom(
+              "application/json",
+              "text/plain",
+              "application/json; charset=latin9",
+              "application/x-www-form-urlencoded",
+            ),
+            headerValue,
+          ),
+          "idempotency-key": headerValue,
+          "x-request-id": headerValue,
+          "accept-language": fc.constantFrom("zh", "en", "fr", "*", "zh-CN,zh;q=0.9,en;q=0.8"),
+          origin: fc.constantFrom("https://evil.example", "null"),
+        },
+        { requiredKeys: [] },
+      ),
+      body: fc.oneof(
+        fc.constant({ kind: "none" as const }),
+        jsonBody.map((value) => ({ kind: "json" as const, value })),
+        fc.string({ maxLength: 200 }).map((text) => ({ kind: "raw" as const, text })),
+      ),
+      encoding: fc.constantFrom("none", "none", "none", "gzip", "deflate", "gzip-corrupt", "br-corrupt", "bogus"),
+    })
+    .map(({ route, otherMethod, id, query, ...rest }) => ({
+      ...rest,
+      method: otherMethod ?? route[0],
+      path: route[1].replace(":id", id) + query,
+    }));
 }
 
 describe("HTTP: fuzzing every route", function () {
@@ -138,8 +194,14 @@ describe("HTTP: fuzzing every route", function () {
     h = await startHarness({ logLines });
     const { type, subject, validFrom } = sampleInputs(1)["business-licence"]!;
     sample = { type, subject, validFrom };
-    const issued = await call<{ id: string }>(h.url, "POST", "/api/v1/certificates", { key: h.agencies[0].issuerKey, body: sample });
-    const pending = await call<{ id: string }>(h.url, "POST", "/api/v1/certificates", { key: h.agencies[1].issuerKey, body: sample });
+    const issued = await call<{ id: string }>(h.url, "POST", "/api/v1/certificates", {
+      key: h.agencies[0].issuerKey,
+      body: sample,
+    });
+    const pending = await call<{ id: string }>(h.url, "POST", "/api/v1/certificates", {
+      key: h.agencies[1].issuerKey,
+      body: sample,
+    });
     await h.flush();
     knownIds = [issued.body.id, pending.body.id, "1", "2"];
   });
@@ -171,12 +233,23 @@ describe("HTTP: fuzzing every route", function () {
       if (request.encoding === "gzip") body = new Blob([gzipSync(text)]);
       if (request.encoding === "deflate") body = new Blob([deflateSync(text)]);
       if (request.encoding !== "none") {
-        headers["content-encoding"] = { gzip: "gzip", deflate: "deflate", "gzip-corrupt": "gzip", "br-corrupt": "br", bogus: "x-bogus" }[request.encoding];
+        headers["content-encoding"] = {
+          gzip: "gzip",
+          deflate: "deflate",
+          "gzip-corrupt": "gzip",
+          "br-corrupt": "br",
+          bogus: "x-bogus",
+        }[request.encoding];
       }
     }
     try {
       // one request is one answer: a redirect followed would be a second request with its own log line
-      const response = await fetch(`${h.url}${request.path}`, { method: request.method, redirect: "manual", headers, ...(body === undefined ? {} : { body }) });
+      const response = await fetch(`${h.url}${request.path}`, {
+        method: request.method,
+        redirect: "manual",
+        headers,
+        ...(body === undefined ? {} : { body }),
+      });
       return { status: response.status, type: response.headers.get("content-type") ?? "", text: await response.text() };
     } catch (error) {
       // the client refused to send it (a header fetch will not put on the wire): nothing to check
@@ -199,7 +272,9 @@ describe("HTTP: fuzzing every route", function () {
         if (response.status >= 400 && request.method !== "HEAD") {
           if (response.type.includes("json")) {
             const parsed = JSON.parse(response.text) as { error?: { code?: unknown; message?: unknown } };
-            expect(parsed.error?.code, where).to.be.a("string").and.match(/^[A-Z_]+$/);
+            expect(parsed.error?.code, where)
+              .to.be.a("string")
+              .and.match(/^[A-Z_]+$/);
             expect(parsed.error?.message, where).to.be.a("string");
           } else {
             expect(response.type, where).to.match(/^text\/html/);
@@ -208,7 +283,10 @@ describe("HTTP: fuzzing every route", function () {
           expect(await snapshot(), `${where} changed the store`).to.equal(before);
         }
         if (request.auth === "none" || request.auth === "garbage") {
-          expect(logLines.length - linesBefore, `${where} log lines: ${logLines.slice(linesBefore).join("")}`).to.be.at.most(1);
+          expect(
+            logLines.length - linesBefore,
+            `${where} log lines: ${logLines.slice(linesBefore).join("")}`,
+          ).to.be.at.most(1);
         }
       }),
       { seed: SEED, numRuns: 100_000, interruptAfterTimeLimit: TIME_LIMIT_MS, markInterruptAsFailure: false },

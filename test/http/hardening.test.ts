@@ -11,7 +11,9 @@ const licence = (n: number) => {
   return { type, subject, validFrom };
 };
 
-type ErrorBody = { error: { code: string; message: string; details?: { index: number; issues: { path: string; code: string }[] }[] } };
+type ErrorBody = {
+  error: { code: string; message: string; details?: { index: number; issues: { path: string; code: string }[] }[] };
+};
 
 const ID = "01JD0000000000000000000000";
 /** Percent-encodings no decoder accepts: invalid UTF-8, a lone surrogate, a truncated escape. */
@@ -84,7 +86,10 @@ describe("HTTP: hardening against hostile input", function () {
       });
       expect(ok.status).to.equal(400);
       expect(((await ok.json()) as ErrorBody).error.code).to.equal("MALFORMED");
-      const unknown = await call<ErrorBody>(h.url, "POST", "/api/v1/verify", { raw: document, headers: { "content-encoding": "zstd-ish" } });
+      const unknown = await call<ErrorBody>(h.url, "POST", "/api/v1/verify", {
+        raw: document,
+        headers: { "content-encoding": "zstd-ish" },
+      });
       expect(unknown.status).to.equal(415);
       expect(unknown.body.error.code).to.equal("UNSUPPORTED_MEDIA_TYPE");
     });
@@ -111,7 +116,10 @@ describe("HTTP: hardening against hostile input", function () {
         });
         expect(r.status).to.equal(422);
         expect(r.body.error.code).to.equal("INVALID_CERTIFICATE");
-        expect(r.body.error.details?.[0]?.issues.map((i) => [i.path, i.code])).to.deep.include(["subject.companyName", "INVALID_CHARACTER"]);
+        expect(r.body.error.details?.[0]?.issues.map((i) => [i.path, i.code])).to.deep.include([
+          "subject.companyName",
+          "INVALID_CHARACTER",
+        ]);
         expect(await h.store.countCertificates()).to.deep.equal(before);
       });
     }
@@ -140,12 +148,20 @@ describe("HTTP: hardening against hostile input", function () {
     });
 
     it("refuses control characters in a status note (400, naming the field)", async () => {
-      const issued = await call<{ id: string }>(h.url, "POST", "/api/v1/certificates", { key: h.agencies[0].issuerKey, body: licence(5) });
-      await h.flush();
-      const r = await call<{ error: { code: string; details: { path: string }[] } }>(h.url, "POST", `/api/v1/certificates/${issued.body.id}/suspend`, {
+      const issued = await call<{ id: string }>(h.url, "POST", "/api/v1/certificates", {
         key: h.agencies[0].issuerKey,
-        body: { note: "see \u202eelif" },
+        body: licence(5),
       });
+      await h.flush();
+      const r = await call<{ error: { code: string; details: { path: string }[] } }>(
+        h.url,
+        "POST",
+        `/api/v1/certificates/${issued.body.id}/suspend`,
+        {
+          key: h.agencies[0].issuerKey,
+          body: { note: "see \u202eelif" },
+        },
+      );
       expect(r.status).to.equal(400);
       expect(r.body.error.details.map((d) => d.path)).to.deep.equal(["note"]);
       expect((await h.store.getCertificate(issued.body.id))?.status).to.equal("active");
@@ -155,7 +171,9 @@ describe("HTTP: hardening against hostile input", function () {
       const surrogate = await call<ErrorBody>(h.url, "POST", "/api/v1/verify", { body: { id: "\ud800", subject: {} } });
       expect(surrogate.status).to.equal(400);
       expect(surrogate.body.error.code).to.equal("MALFORMED");
-      const deep = await call<ErrorBody>(h.url, "POST", "/api/v1/verify", { raw: `{"a":${"[".repeat(100_000)}${"]".repeat(100_000)}}` });
+      const deep = await call<ErrorBody>(h.url, "POST", "/api/v1/verify", {
+        raw: `{"a":${"[".repeat(100_000)}${"]".repeat(100_000)}}`,
+      });
       expect(deep.status).to.equal(400);
       expect(deep.body.error.code).to.equal("MALFORMED");
     });
@@ -164,8 +182,12 @@ describe("HTTP: hardening against hostile input", function () {
   describe("QR links cut short", () => {
     let issued: { id: string; leafHash: string };
     before(async () => {
-      issued = (await call<{ id: string; leafHash: string }>(h.url, "POST", "/api/v1/certificates", { key: h.agencies[0].issuerKey, body: licence(6) }))
-        .body;
+      issued = (
+        await call<{ id: string; leafHash: string }>(h.url, "POST", "/api/v1/certificates", {
+          key: h.agencies[0].issuerKey,
+          body: licence(6),
+        })
+      ).body;
       await h.flush();
     });
 
@@ -179,7 +201,9 @@ describe("HTTP: hardening against hostile input", function () {
         const json = await call<ErrorBody>(h.url, "GET", `/v/${issued.id}${query}`);
         expect(json.status).to.equal(400);
         expect(json.body.error.code).to.equal("INCOMPLETE_LINK");
-        const page = await call<string>(h.url, "GET", `/v/${issued.id}${query}`, { headers: { accept: "text/html", "accept-language": "en" } });
+        const page = await call<string>(h.url, "GET", `/v/${issued.id}${query}`, {
+          headers: { accept: "text/html", "accept-language": "en" },
+        });
         expect(page.status).to.equal(400);
         expect(page.body).to.include('data-error="incompleteLink"');
         expect(page.body).to.include("scan the code again");
@@ -201,9 +225,16 @@ describe("HTTP: hardening against hostile input", function () {
 
   describe("personal data is not cached or world-readable", () => {
     it("sends authenticated certificate reads and the holder's document with Cache-Control: no-store", async () => {
-      const issued = await call<{ id: string }>(h.url, "POST", "/api/v1/certificates", { key: h.agencies[0].issuerKey, body: licence(7) });
+      const issued = await call<{ id: string }>(h.url, "POST", "/api/v1/certificates", {
+        key: h.agencies[0].issuerKey,
+        body: licence(7),
+      });
       await h.flush();
-      for (const path of [`/api/v1/certificates/${issued.body.id}`, `/api/v1/certificates/${issued.body.id}/document`, "/api/v1/certificates"]) {
+      for (const path of [
+        `/api/v1/certificates/${issued.body.id}`,
+        `/api/v1/certificates/${issued.body.id}/document`,
+        "/api/v1/certificates",
+      ]) {
         const r = await call(h.url, "GET", path, { key: h.agencies[0].issuerKey });
         expect(r.status, path).to.equal(200);
         expect(r.headers.get("cache-control"), path).to.equal("no-store");
@@ -234,7 +265,11 @@ describe("HTTP: hardening against hostile input", function () {
         store.countCertificates = () => {
           throw new Error("database disk image is malformed");
         };
-        const r = await call<{ ready: boolean; checks: Record<string, { ok: boolean; detail: string }> }>(h.url, "GET", "/readyz");
+        const r = await call<{ ready: boolean; checks: Record<string, { ok: boolean; detail: string }> }>(
+          h.url,
+          "GET",
+          "/readyz",
+        );
         expect(r.status).to.equal(503);
         expect(r.body.ready).to.equal(false);
         expect(r.body.checks.database).to.deep.equal({ ok: false, detail: "database disk image is malformed" });
@@ -301,7 +336,9 @@ describe("HTTP: rate limits", function () {
     const link = `/v/${ID}?h=0x${"00".repeat(32)}`;
     let page: Awaited<ReturnType<typeof call<string>>> | undefined;
     for (let i = 0; i < 8 && page?.status !== 429; i++) {
-      page = await call<string>(h.url, "GET", link, { headers: { accept: "text/html,application/xhtml+xml", "accept-language": "en" } });
+      page = await call<string>(h.url, "GET", link, {
+        headers: { accept: "text/html,application/xhtml+xml", "accept-language": "en" },
+      });
     }
     expect(page?.status).to.equal(429);
     expect(page?.headers.get("content-type")).to.match(/^text\/html/);

@@ -31,7 +31,9 @@ describe("holder: masked public page, holder link, live presentations, usage tra
   const shownSecrets: string[] = [];
   let nextClient = 1;
   /** a fresh client address for each test, so one test's guesses do not limit another's */
-  const client = (): Record<string, string> => ({ "x-forwarded-for": `10.1.${Math.floor(nextClient / 250)}.${(nextClient++ % 250) + 1}` });
+  const client = (): Record<string, string> => ({
+    "x-forwarded-for": `10.1.${Math.floor(nextClient / 250)}.${(nextClient++ % 250) + 1}`,
+  });
   const inputs = sampleInputs(777);
   const issued = new Map<string, Issued>();
   const holderHeader = (secret: string) => ({ authorization: `Holder ${secret}`, ...client() });
@@ -42,9 +44,22 @@ describe("holder: masked public page, holder link, live presentations, usage tra
   };
 
   before(async () => {
-    h = await startHarness({ clock: () => new Date(Date.now() + offset), storeOnDisk: true, trustProxy: true, logLines });
-    const items = Object.values(inputs).map(({ type, subject, validFrom, validUntil }) => ({ type, subject, validFrom, ...(validUntil ? { validUntil } : {}) }));
-    const reply = await call<{ items: Issued[] }>(h.url, "POST", "/api/v1/certificates/batch", { key: h.agencies[0].issuerKey, body: { items } });
+    h = await startHarness({
+      clock: () => new Date(Date.now() + offset),
+      storeOnDisk: true,
+      trustProxy: true,
+      logLines,
+    });
+    const items = Object.values(inputs).map(({ type, subject, validFrom, validUntil }) => ({
+      type,
+      subject,
+      validFrom,
+      ...(validUntil ? { validUntil } : {}),
+    }));
+    const reply = await call<{ items: Issued[] }>(h.url, "POST", "/api/v1/certificates/batch", {
+      key: h.agencies[0].issuerKey,
+      body: { items },
+    });
     expect(reply.status, JSON.stringify(reply.body)).to.equal(202);
     reply.body.items.forEach((item, i) => issued.set(items[i]!.type, item));
     await h.flush();
@@ -76,7 +91,14 @@ describe("holder: masked public page, holder link, live presentations, usage tra
       const json = await call<VerificationResult>(h.url, "GET", link, { headers: client() });
       expect(json.body.status, name).to.equal("VALID");
       const pages = await Promise.all(
-        (["zh", "en"] as const).map(async (lang) => (await call<string>(h.url, "GET", `${link}&lang=${lang}`, { headers: { accept: "text/html", ...client() } })).body),
+        (["zh", "en"] as const).map(
+          async (lang) =>
+            (
+              await call<string>(h.url, "GET", `${link}&lang=${lang}`, {
+                headers: { accept: "text/html", ...client() },
+              })
+            ).body,
+        ),
       );
       const everything = [JSON.stringify(json.body), ...pages].join("\n");
       for (const field of type.fields) {
@@ -84,20 +106,28 @@ describe("holder: masked public page, holder link, live presentations, usage tra
         if (value === "" || field.disclosure === "public") continue;
         if (field.type === "enum" || value.length < 2) continue; // an enum value like "male" is no secret by itself
         // the same text may be public in another field (a sole trader's residence is also the business premises)
-        if (type.fields.some((f) => f.disclosure === "public" && input.subject[f.name] === input.subject[field.name])) continue;
+        if (type.fields.some((f) => f.disclosure === "public" && input.subject[f.name] === input.subject[field.name]))
+          continue;
         // a short number (a score) also occurs inside hashes: for those the fields below are the test
-        if (value.length >= 4) expect(everything, `${name}.${field.name} (${field.disclosure}) leaks`).to.not.include(value);
+        if (value.length >= 4)
+          expect(everything, `${name}.${field.name} (${field.disclosure}) leaks`).to.not.include(value);
         if (field.disclosure === "masked") {
           masked++;
-          expect(json.body.certificate?.subject[field.name], `${name}.${field.name}`).to.be.a("string").and.include("*");
+          expect(json.body.certificate?.subject[field.name], `${name}.${field.name}`)
+            .to.be.a("string")
+            .and.include("*");
         } else {
           withheld++;
           expect(json.body.certificate?.subject, `${name}.${field.name}`).to.not.have.property(field.name);
           expect(json.body.certificate?.disclosure?.withheld).to.include(field.name);
         }
       }
-      for (const field of type.fields.filter((f) => f.disclosure === "public" && typeof input.subject[f.name] === "string")) {
-        expect(json.body.certificate?.subject[field.name], `${name}.${field.name} is public`).to.equal(input.subject[field.name]);
+      for (const field of type.fields.filter(
+        (f) => f.disclosure === "public" && typeof input.subject[f.name] === "string",
+      )) {
+        expect(json.body.certificate?.subject[field.name], `${name}.${field.name} is public`).to.equal(
+          input.subject[field.name],
+        );
       }
     }
     expect(masked).to.be.greaterThan(8);
@@ -106,7 +136,9 @@ describe("holder: masked public page, holder link, live presentations, usage tra
 
   it("masks a driving licence the way people expect: id 110101********105X, name 孙*例, address to the district", async () => {
     const licence = inputs["driving-licence"]!.subject;
-    const json = await call<VerificationResult>(h.url, "GET", pathOf(issued.get("driving-licence")!.verifyUrl), { headers: client() });
+    const json = await call<VerificationResult>(h.url, "GET", pathOf(issued.get("driving-licence")!.verifyUrl), {
+      headers: client(),
+    });
     const subject = json.body.certificate!.subject;
     const id = String(licence.licenceNumber);
     expect(subject.licenceNumber).to.equal(`${id.slice(0, 6)}********${id.slice(14)}`);
@@ -121,7 +153,8 @@ describe("holder: masked public page, holder link, live presentations, usage tra
     expect(url.pathname).to.equal(`/h/${issued.get("driving-licence")!.id}`);
     expect(url.hash).to.match(/^#[0-9A-HJKMNP-TV-Z]{20}$/);
     expect(link.code.replace(/-/g, "")).to.equal(url.hash.slice(1));
-    const dump = JSON.stringify(h.sql("SELECT * FROM holder_access")) + JSON.stringify(h.sql("SELECT response FROM idempotency"));
+    const dump =
+      JSON.stringify(h.sql("SELECT * FROM holder_access")) + JSON.stringify(h.sql("SELECT response FROM idempotency"));
     expect(dump).to.not.include(url.hash.slice(1));
     const page = await call<string>(h.url, "GET", url.pathname, { headers: { accept: "text/html", ...client() } });
     expect(page.status).to.equal(200);
@@ -129,16 +162,26 @@ describe("holder: masked public page, holder link, live presentations, usage tra
   });
 
   it("shows the holder the whole certificate with its status", async () => {
-    const reply = await call<{ result: VerificationResult; fields: string[] }>(h.url, "GET", `/api/v1/holder/${issued.get("driving-licence")!.id}`, {
-      headers: holderHeader(secretOf("driving-licence")),
-    });
+    const reply = await call<{ result: VerificationResult; fields: string[] }>(
+      h.url,
+      "GET",
+      `/api/v1/holder/${issued.get("driving-licence")!.id}`,
+      {
+        headers: holderHeader(secretOf("driving-licence")),
+      },
+    );
     expect(reply.status).to.equal(200);
     expect(reply.body.result.status).to.equal("VALID");
     expect(reply.body.result.certificate?.subject).to.deep.equal(inputs["driving-licence"]!.subject);
     expect(reply.body.fields).to.include.members(["licenceNumber", "holderName", "address"]);
-    const fragment = await call<string>(h.url, "GET", `/api/v1/holder/${issued.get("driving-licence")!.id}?part=result&lang=zh`, {
-      headers: { ...holderHeader(secretOf("driving-licence")), accept: "text/html" },
-    });
+    const fragment = await call<string>(
+      h.url,
+      "GET",
+      `/api/v1/holder/${issued.get("driving-licence")!.id}?part=result&lang=zh`,
+      {
+        headers: { ...holderHeader(secretOf("driving-licence")), accept: "text/html" },
+      },
+    );
     expect(fragment.body).to.match(/^<div class="result__body" data-status="VALID"/);
     expect(fragment.body).to.include("北京市东城区示例胡同3号");
   });
@@ -149,14 +192,27 @@ describe("holder: masked public page, holder link, live presentations, usage tra
     const statuses: number[] = [];
     for (let i = 0; i < 14; i++) {
       const wrong = `${"0".repeat(19)}${"0123456789ABCDEFGHJK"[i % 20]!}`;
-      statuses.push((await call(h.url, "GET", `/api/v1/holder/${id}`, { headers: { authorization: `Holder ${wrong}`, ...from } })).status);
+      statuses.push(
+        (await call(h.url, "GET", `/api/v1/holder/${id}`, { headers: { authorization: `Holder ${wrong}`, ...from } }))
+          .status,
+      );
     }
     expect(statuses.slice(0, 10)).to.deep.equal(Array(10).fill(404));
     expect(statuses.slice(10)).to.deep.equal(Array(4).fill(429));
     // the right secret from that client waits too; from another client it works
-    expect((await call(h.url, "GET", `/api/v1/holder/${id}`, { headers: { authorization: `Holder ${secretOf("diploma")}`, ...from } })).status).to.equal(429);
-    expect((await call(h.url, "GET", `/api/v1/holder/${id}`, { headers: holderHeader(secretOf("diploma")) })).status).to.equal(200);
-    const unknown = await call(h.url, "GET", `/api/v1/holder/01JE00000000000000000000AB`, { headers: holderHeader(secretOf("diploma")) });
+    expect(
+      (
+        await call(h.url, "GET", `/api/v1/holder/${id}`, {
+          headers: { authorization: `Holder ${secretOf("diploma")}`, ...from },
+        })
+      ).status,
+    ).to.equal(429);
+    expect(
+      (await call(h.url, "GET", `/api/v1/holder/${id}`, { headers: holderHeader(secretOf("diploma")) })).status,
+    ).to.equal(200);
+    const unknown = await call(h.url, "GET", `/api/v1/holder/01JE00000000000000000000AB`, {
+      headers: holderHeader(secretOf("diploma")),
+    });
     expect(unknown.status).to.equal(404);
   });
 
@@ -170,11 +226,16 @@ describe("holder: masked public page, holder link, live presentations, usage tra
       expect(reply.status).to.equal(200);
       expect(reply.body.status).to.equal("VALID");
       const licence = inputs["driving-licence"]!.subject;
-      expect(reply.body.certificate?.subject).to.deep.equal({ holderName: licence.holderName, licenceNumber: licence.licenceNumber });
+      expect(reply.body.certificate?.subject).to.deep.equal({
+        holderName: licence.holderName,
+        licenceNumber: licence.licenceNumber,
+      });
       expect(reply.body.presentation?.fields).to.deep.equal(["holderName", "licenceNumber"]);
       expect(reply.body.checks.map((c) => c.name)).to.include.members(["merkleProof", "anchored", "status"]);
     }
-    const page = await call<string>(h.url, "GET", `/p/${created.code}?lang=en`, { headers: { accept: "text/html", ...client() } });
+    const page = await call<string>(h.url, "GET", `/p/${created.code}?lang=en`, {
+      headers: { accept: "text/html", ...client() },
+    });
     expect(page.body).to.match(/Presented live by the holder at \d\d:\d\d, valid until \d\d:\d\d/);
     expect(page.body).to.include(String(inputs["driving-licence"]!.subject.licenceNumber));
     expect(page.body).to.not.include(String(inputs["driving-licence"]!.subject.address));
@@ -182,10 +243,15 @@ describe("holder: masked public page, holder link, live presentations, usage tra
 
   it("still checks a presentation against the chain: a revoked certificate presents as REVOKED", async () => {
     const created = await present("professional-qualification", ["occupation"]);
-    const revoked = await call(h.url, "POST", `/api/v1/certificates/${issued.get("professional-qualification")!.id}/revoke`, {
-      key: h.agencies[0].issuerKey,
-      body: { reason: "privilegeWithdrawn" },
-    });
+    const revoked = await call(
+      h.url,
+      "POST",
+      `/api/v1/certificates/${issued.get("professional-qualification")!.id}/revoke`,
+      {
+        key: h.agencies[0].issuerKey,
+        body: { reason: "privilegeWithdrawn" },
+      },
+    );
     expect(revoked.status).to.equal(200);
     const reply = await call<VerificationResult>(h.url, "GET", `/p/${created.code}`, { headers: client() });
     expect(reply.body.status).to.equal("REVOKED");
@@ -194,7 +260,9 @@ describe("holder: masked public page, holder link, live presentations, usage tra
   it("gives PRESENTATION_EXPIRED five minutes later, and for a withdrawn code, without naming the certificate", async () => {
     const expiring = await present("driving-licence", ["vehicleClasses"]);
     offset = 5 * MINUTE - 1000;
-    expect((await call<VerificationResult>(h.url, "GET", `/p/${expiring.code}`, { headers: client() })).body.status).to.equal("VALID");
+    expect(
+      (await call<VerificationResult>(h.url, "GET", `/p/${expiring.code}`, { headers: client() })).body.status,
+    ).to.equal("VALID");
     offset = 5 * MINUTE;
     for (const path of [`/p/${expiring.code}`, pathOf(expiring.url)]) {
       const reply = await call<VerificationResult>(h.url, "GET", path, { headers: client() });
@@ -205,9 +273,14 @@ describe("holder: masked public page, holder link, live presentations, usage tra
     }
     offset = 0;
     const withdrawn = await present("driving-licence", ["vehicleClasses"]);
-    const del = await call(h.url, "DELETE", `/api/v1/holder/${issued.get("driving-licence")!.id}/presentations/${withdrawn.id}`, {
-      headers: holderHeader(secretOf("driving-licence")),
-    });
+    const del = await call(
+      h.url,
+      "DELETE",
+      `/api/v1/holder/${issued.get("driving-licence")!.id}/presentations/${withdrawn.id}`,
+      {
+        headers: holderHeader(secretOf("driving-licence")),
+      },
+    );
     expect(del.status).to.equal(204);
     const reply = await call<VerificationResult>(h.url, "GET", `/p/${withdrawn.code}`, { headers: client() });
     expect(reply.body.status).to.equal("PRESENTATION_EXPIRED");
@@ -218,7 +291,14 @@ describe("holder: masked public page, holder link, live presentations, usage tra
     const type = "food-business-permit";
     const id = issued.get(type)!.id;
     const tracesNow = async () =>
-      (await call<{ retentionDays: number; items: Record<string, unknown>[] }>(h.url, "GET", `/api/v1/holder/${id}/traces`, { headers: holderHeader(secretOf(type)) })).body;
+      (
+        await call<{ retentionDays: number; items: Record<string, unknown>[] }>(
+          h.url,
+          "GET",
+          `/api/v1/holder/${id}/traces`,
+          { headers: holderHeader(secretOf(type)) },
+        )
+      ).body;
     const before = (await tracesNow()).items.length;
     await call(h.url, "GET", pathOf(issued.get(type)!.verifyUrl), { headers: client() });
     const created = await present(type, ["operatorName"]);
@@ -241,7 +321,9 @@ describe("holder: masked public page, holder link, live presentations, usage tra
     expect(columns).to.deep.equal(["id", "certificate_id", "at", "channel", "status", "presentation_id"]);
 
     offset = 180 * DAY + 2 * MINUTE;
-    const later = await call<{ items: unknown[] }>(h.url, "GET", `/api/v1/holder/${id}/traces`, { headers: holderHeader(secretOf(type)) });
+    const later = await call<{ items: unknown[] }>(h.url, "GET", `/api/v1/holder/${id}/traces`, {
+      headers: holderHeader(secretOf(type)),
+    });
     expect(later.body.items).to.have.length(1);
     await h.runtime.holder.traces.prune();
     expect(h.sql("SELECT at FROM usage_traces WHERE certificate_id = ?", id)).to.have.length(1);
@@ -252,13 +334,19 @@ describe("holder: masked public page, holder link, live presentations, usage tra
     const id = issued.get(type)!.id;
     const old = secretOf(type);
     const live = await present(type, ["companyName"]);
-    expect((await call(h.url, "POST", `/api/v1/holder/${id}/revoke`, { headers: holderHeader(old) })).status).to.equal(204);
+    expect((await call(h.url, "POST", `/api/v1/holder/${id}/revoke`, { headers: holderHeader(old) })).status).to.equal(
+      204,
+    );
     expect((await call(h.url, "GET", `/api/v1/holder/${id}`, { headers: holderHeader(old) })).status).to.equal(404);
-    expect((await call<VerificationResult>(h.url, "GET", `/p/${live.code}`, { headers: client() })).body.status).to.equal("PRESENTATION_EXPIRED");
+    expect(
+      (await call<VerificationResult>(h.url, "GET", `/p/${live.code}`, { headers: client() })).body.status,
+    ).to.equal("PRESENTATION_EXPIRED");
 
     const other = await call(h.url, "POST", `/api/v1/certificates/${id}/holder-link`, { key: h.agencies[1].issuerKey });
     expect(other.status).to.equal(404);
-    const fresh = await call<{ holder: { url: string } }>(h.url, "POST", `/api/v1/certificates/${id}/holder-link`, { key: h.agencies[0].issuerKey });
+    const fresh = await call<{ holder: { url: string } }>(h.url, "POST", `/api/v1/certificates/${id}/holder-link`, {
+      key: h.agencies[0].issuerKey,
+    });
     expect(fresh.status).to.equal(201);
     const secret = new URL(fresh.body.holder.url).hash.slice(1);
     expect((await call(h.url, "GET", `/api/v1/holder/${id}`, { headers: holderHeader(secret) })).status).to.equal(200);
@@ -268,7 +356,8 @@ describe("holder: masked public page, holder link, live presentations, usage tra
   it("answers one live code at most 30 times in its window, whoever asks", async () => {
     const created = await present("diploma", ["major"]);
     const statuses: number[] = [];
-    for (let i = 0; i < 32; i++) statuses.push((await call(h.url, "GET", `/p/${created.code}`, { headers: client() })).status);
+    for (let i = 0; i < 32; i++)
+      statuses.push((await call(h.url, "GET", `/p/${created.code}`, { headers: client() })).status);
     expect(statuses.slice(0, 30)).to.deep.equal(Array(30).fill(200));
     expect(statuses.slice(30)).to.deep.equal([429, 429]);
   });
@@ -282,10 +371,15 @@ describe("holder: masked public page, holder link, live presentations, usage tra
   });
 
   it("refuses fields the certificate does not have", async () => {
-    const reply = await call<{ error: { code: string } }>(h.url, "POST", `/api/v1/holder/${issued.get("diploma")!.id}/presentations`, {
-      headers: holderHeader(secretOf("diploma")),
-      body: { fields: ["holderName", "salary"] },
-    });
+    const reply = await call<{ error: { code: string } }>(
+      h.url,
+      "POST",
+      `/api/v1/holder/${issued.get("diploma")!.id}/presentations`,
+      {
+        headers: holderHeader(secretOf("diploma")),
+        body: { fields: ["holderName", "salary"] },
+      },
+    );
     expect(reply.status).to.equal(400);
     expect(reply.body.error.code).to.equal("INVALID_FIELDS");
   });
@@ -304,7 +398,9 @@ describe("holder: masked public page, holder link, live presentations, usage tra
     // a botnet: every guess from a new address; the limit for everyone ends the run
     let distributed = 0;
     for (let guess = 0; guess < 3000; guess++) {
-      const reply = await call(h.url, "GET", `/p/${String(52_000_000 + guess).padStart(8, "0")}`, { headers: client() });
+      const reply = await call(h.url, "GET", `/p/${String(52_000_000 + guess).padStart(8, "0")}`, {
+        headers: client(),
+      });
       if (reply.status === 429) break;
       distributed++;
     }
@@ -312,7 +408,8 @@ describe("holder: masked public page, holder link, live presentations, usage tra
     expect(tried + distributed).to.be.below(space / 100 / 900);
     // the limit for everyone counts codes only: a QR token (128 bits) still opens its presentation
     const created = await present("diploma", ["institution"]);
-    expect((await call<VerificationResult>(h.url, "GET", pathOf(created.url), { headers: client() })).body.status).to.equal("VALID");
+    expect(
+      (await call<VerificationResult>(h.url, "GET", pathOf(created.url), { headers: client() })).body.status,
+    ).to.equal("VALID");
   });
-
 });

@@ -27,7 +27,10 @@ describe("HTTP: issue → anchor → QR → verify → suspend → reinstate →
 
   before(async () => {
     h = await startHarness();
-    const r = await call<{ id: string; verifyUrl: string }>(h.url, "POST", "/api/v1/certificates", { key: officer(), body: permit(7) });
+    const r = await call<{ id: string; verifyUrl: string }>(h.url, "POST", "/api/v1/certificates", {
+      key: officer(),
+      body: permit(7),
+    });
     id = r.body.id;
     verifyPath = new URL(r.body.verifyUrl).pathname + new URL(r.body.verifyUrl).search;
   });
@@ -47,7 +50,9 @@ describe("HTTP: issue → anchor → QR → verify → suspend → reinstate →
     const json = await call<Result>(h.url, "GET", verifyPath);
     expect(json.body.status).to.equal("VALID");
     expect(json.body.valid).to.equal(true);
-    const page = await fetch(`${h.url}${verifyPath}`, { headers: { accept: "text/html", "accept-language": "zh-CN,zh;q=0.9" } });
+    const page = await fetch(`${h.url}${verifyPath}`, {
+      headers: { accept: "text/html", "accept-language": "zh-CN,zh;q=0.9" },
+    });
     expect(page.status).to.equal(200);
     const text = await page.text();
     expect(text).to.include('lang="zh-CN"');
@@ -68,9 +73,15 @@ describe("HTTP: issue → anchor → QR → verify → suspend → reinstate →
     const ok = await call<Result>(h.url, "POST", "/api/v1/verify", { body: document });
     expect(ok.status).to.equal(200);
     expect(ok.body.status).to.equal("VALID");
-    const disclosed = disclose(document as unknown as CertificateDocument, ["subject.operatorName", "subject.permitNumber"], h.keccak);
+    const disclosed = disclose(
+      document as unknown as CertificateDocument,
+      ["subject.operatorName", "subject.permitNumber"],
+      h.keccak,
+    );
     expect(JSON.stringify(disclosed)).to.not.include("李示例");
-    const partial = await call<Result & { certificate: { hiddenFields: string[] } }>(h.url, "POST", "/api/v1/verify", { body: disclosed });
+    const partial = await call<Result & { certificate: { hiddenFields: string[] } }>(h.url, "POST", "/api/v1/verify", {
+      body: disclosed,
+    });
     expect(partial.body.status).to.equal("VALID");
     expect(partial.body.certificate.hiddenFields).to.include("subject.legalRepresentative");
     const subject = { ...(document.subject as Record<string, unknown>), operatorName: "冒名顶替有限公司" };
@@ -88,13 +99,30 @@ describe("HTTP: issue → anchor → QR → verify → suspend → reinstate →
   });
 
   it("refuses status changes by another agency's officer (404) and by auditors (403)", async () => {
-    expect((await call(h.url, "POST", `/api/v1/certificates/${id}/revoke`, { key: h.agencies[0].issuerKey, body: { reason: "unspecified" } })).status).to.equal(404);
-    expect((await call(h.url, "POST", `/api/v1/certificates/${id}/revoke`, { key: h.auditorKey, body: { reason: "unspecified" } })).status).to.equal(403);
+    expect(
+      (
+        await call(h.url, "POST", `/api/v1/certificates/${id}/revoke`, {
+          key: h.agencies[0].issuerKey,
+          body: { reason: "unspecified" },
+        })
+      ).status,
+    ).to.equal(404);
+    expect(
+      (
+        await call(h.url, "POST", `/api/v1/certificates/${id}/revoke`, {
+          key: h.auditorKey,
+          body: { reason: "unspecified" },
+        })
+      ).status,
+    ).to.equal(403);
     expect((await call<Result>(h.url, "GET", verifyPath)).body.status).to.equal("VALID");
   });
 
   it("validates the reason: an unknown one is 400", async () => {
-    const r = await call<{ error: { code: string } }>(h.url, "POST", `/api/v1/certificates/${id}/revoke`, { key: officer(), body: { reason: "because" } });
+    const r = await call<{ error: { code: string } }>(h.url, "POST", `/api/v1/certificates/${id}/revoke`, {
+      key: officer(),
+      body: { reason: "because" },
+    });
     expect(r.status).to.equal(400);
   });
 
@@ -113,10 +141,16 @@ describe("HTTP: issue → anchor → QR → verify → suspend → reinstate →
   });
 
   it("refuses to suspend twice (409) and reinstates to VALID", async () => {
-    const twice = await call<{ error: { code: string } }>(h.url, "POST", `/api/v1/certificates/${id}/suspend`, { key: officer(), body: {} });
+    const twice = await call<{ error: { code: string } }>(h.url, "POST", `/api/v1/certificates/${id}/suspend`, {
+      key: officer(),
+      body: {},
+    });
     expect(twice.status).to.equal(409);
     expect(twice.body.error.code).to.equal("INVALID_TRANSITION");
-    const r = await call<{ status: string }>(h.url, "POST", `/api/v1/certificates/${id}/reinstate`, { key: officer(), body: {} });
+    const r = await call<{ status: string }>(h.url, "POST", `/api/v1/certificates/${id}/reinstate`, {
+      key: officer(),
+      body: {},
+    });
     expect(r.body.status).to.equal("active");
     expect((await call<Result>(h.url, "GET", verifyPath)).body.status).to.equal("VALID");
   });
@@ -132,12 +166,18 @@ describe("HTTP: issue → anchor → QR → verify → suspend → reinstate →
     expect(v.body.status).to.equal("REVOKED");
     expect(v.body.revocation).to.include({ state: "revoked", reason: "privilegeWithdrawn" });
     expect((await call<Result>(h.url, "POST", "/api/v1/verify", { body: document })).body.status).to.equal("REVOKED");
-    const again = await call<{ error: { code: string } }>(h.url, "POST", `/api/v1/certificates/${id}/reinstate`, { key: officer(), body: {} });
+    const again = await call<{ error: { code: string } }>(h.url, "POST", `/api/v1/certificates/${id}/reinstate`, {
+      key: officer(),
+      body: {},
+    });
     expect(again.status).to.equal(409);
   });
 
   it("warns that a certificate was superseded, naming its successor", async () => {
-    const original = await call<{ id: string; verifyUrl: string }>(h.url, "POST", "/api/v1/certificates", { key: officer(), body: permit(8) });
+    const original = await call<{ id: string; verifyUrl: string }>(h.url, "POST", "/api/v1/certificates", {
+      key: officer(),
+      body: permit(8),
+    });
     const renewal = await call<{ id: string }>(h.url, "POST", "/api/v1/certificates", {
       key: officer(),
       body: { ...permit(9), supersedes: original.body.id },
@@ -147,7 +187,9 @@ describe("HTTP: issue → anchor → QR → verify → suspend → reinstate →
     const url = new URL(original.body.verifyUrl);
     const v = await call<Result>(h.url, "GET", url.pathname + url.search);
     expect(v.body.status).to.equal("VALID");
-    expect(v.body.warnings).to.deep.equal([{ code: "SUPERSEDED", params: { id: renewal.body.id }, message: `superseded by ${renewal.body.id}` }]);
+    expect(v.body.warnings).to.deep.equal([
+      { code: "SUPERSEDED", params: { id: renewal.body.id }, message: `superseded by ${renewal.body.id}` },
+    ]);
     const stranger = await call<{ error: { code: string } }>(h.url, "POST", "/api/v1/certificates", {
       key: h.agencies[0].issuerKey,
       body: { ...permit(10), supersedes: original.body.id },

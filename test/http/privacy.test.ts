@@ -22,12 +22,21 @@ describe("privacy: no personal value in any transaction, event or log line", fun
       const { type, subject, validFrom } = inputs[name]!;
       return { type, subject, validFrom };
     });
-    const issued = await call<{ items: { id: string }[] }>(h.url, "POST", "/api/v1/certificates/batch", { key: h.agencies[0].issuerKey, body: { items } });
+    const issued = await call<{ items: { id: string }[] }>(h.url, "POST", "/api/v1/certificates/batch", {
+      key: h.agencies[0].issuerKey,
+      body: { items },
+    });
     expect(issued.status).to.equal(202);
     await h.flush();
     const [first, second] = issued.body.items;
-    await call(h.url, "POST", `/api/v1/certificates/${first!.id}/suspend`, { key: h.agencies[0].issuerKey, body: { note: "张示例 asked" } });
-    await call(h.url, "POST", `/api/v1/certificates/${second!.id}/revoke`, { key: h.agencies[0].issuerKey, body: { reason: "unspecified" } });
+    await call(h.url, "POST", `/api/v1/certificates/${first!.id}/suspend`, {
+      key: h.agencies[0].issuerKey,
+      body: { note: "张示例 asked" },
+    });
+    await call(h.url, "POST", `/api/v1/certificates/${second!.id}/revoke`, {
+      key: h.agencies[0].issuerKey,
+      body: { reason: "unspecified" },
+    });
 
     const secrets = items.flatMap((item) => Object.values(item.subject).map(String)).filter((v) => v.length >= 4);
     secrets.push("张示例 asked");
@@ -40,8 +49,11 @@ describe("privacy: no personal value in any transaction, event or log line", fun
       for (const tx of block?.prefetchedTransactions ?? []) {
         transactions++;
         const receipt = await h.provider.getTransactionReceipt(tx.hash);
-        const onChain = [tx.data, ...(receipt?.logs ?? []).flatMap((log) => [log.data, ...log.topics])].join("").toLowerCase();
-        for (const secret of secrets) expect(onChain, `a transaction carries "${secret}"`).to.not.include(utf8Hex(secret));
+        const onChain = [tx.data, ...(receipt?.logs ?? []).flatMap((log) => [log.data, ...log.topics])]
+          .join("")
+          .toLowerCase();
+        for (const secret of secrets)
+          expect(onChain, `a transaction carries "${secret}"`).to.not.include(utf8Hex(secret));
       }
     }
     expect(transactions).to.be.greaterThan(5);

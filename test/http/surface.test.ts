@@ -29,7 +29,9 @@ describe("HTTP: health, metrics, types, OpenAPI, errors", function () {
   });
 
   it("lists the certificate types with their field schemas and labels", async () => {
-    const r = await call<{ items: { name: string; typeId: number; fields: unknown[]; labels: { zh: string; en: string } }[] }>(h.url, "GET", "/api/v1/types");
+    const r = await call<{
+      items: { name: string; typeId: number; fields: unknown[]; labels: { zh: string; en: string } }[];
+    }>(h.url, "GET", "/api/v1/types");
     expect(r.body.items.map((t) => t.name)).to.include.members([
       "business-licence",
       "food-business-permit",
@@ -48,16 +50,24 @@ describe("HTTP: health, metrics, types, OpenAPI, errors", function () {
     expect(Object.keys(r.body.disclosureClasses)).to.deep.equal(["public", "masked", "private"]);
     expect(r.body.definitionSchema.$schema).to.include("2020-12");
     expect(JSON.stringify(r.body.definitionSchema)).to.include("how the public page shows the field");
-    for (const type of r.body.items) for (const field of type.fields) expect(["public", "masked", "private"], `${type.name}.${field.name}`).to.include(field.disclosure);
+    for (const type of r.body.items)
+      for (const field of type.fields)
+        expect(["public", "masked", "private"], `${type.name}.${field.name}`).to.include(field.disclosure);
     const licence = r.body.items.find((t) => t.name === "driving-licence")!;
     expect(licence.fields.find((f) => f.name === "address")).to.include({ disclosure: "masked", mask: "address" });
     expect(licence.fields.find((f) => f.name === "dateOfBirth")).to.include({ disclosure: "private" });
   });
 
   it("describes every route in its OpenAPI 3.1 document, and serves a docs page", async () => {
-    const doc = await call<{ openapi: string; paths: Record<string, Record<string, unknown>> }>(h.url, "GET", "/api/v1/openapi.json");
+    const doc = await call<{ openapi: string; paths: Record<string, Record<string, unknown>> }>(
+      h.url,
+      "GET",
+      "/api/v1/openapi.json",
+    );
     expect(doc.body.openapi).to.equal("3.1.0");
-    const documented = Object.entries(doc.body.paths).flatMap(([path, ops]) => Object.keys(ops).map((m) => `${m.toUpperCase()} ${path}`));
+    const documented = Object.entries(doc.body.paths).flatMap(([path, ops]) =>
+      Object.keys(ops).map((m) => `${m.toUpperCase()} ${path}`),
+    );
     const routes = listRoutes(h.runtime.app);
     for (const route of routes) expect(documented, `${route} is not documented`).to.include(route);
     const page = await fetch(`${h.url}/api/v1/docs`);
@@ -73,7 +83,9 @@ describe("HTTP: health, metrics, types, OpenAPI, errors", function () {
   });
 
   it("refuses oversized anonymous bodies with 413", async () => {
-    const r = await call<{ error: { code: string } }>(h.url, "POST", "/api/v1/verify", { raw: JSON.stringify({ pad: "x".repeat(2 * 1024 * 1024) }) });
+    const r = await call<{ error: { code: string } }>(h.url, "POST", "/api/v1/verify", {
+      raw: JSON.stringify({ pad: "x".repeat(2 * 1024 * 1024) }),
+    });
     expect(r.status).to.equal(413);
     expect(r.body.error.code).to.equal("PAYLOAD_TOO_LARGE");
   });
@@ -90,7 +102,11 @@ describe("HTTP: health, metrics, types, OpenAPI, errors", function () {
 function listRoutes(app: unknown): string[] {
   const found: string[] = [];
   const walk = (stack: unknown[], prefix: string): void => {
-    for (const layer of stack as { route?: { path: string; methods: Record<string, boolean> }; handle?: { stack?: unknown[] }; matchers?: unknown }[]) {
+    for (const layer of stack as {
+      route?: { path: string; methods: Record<string, boolean> };
+      handle?: { stack?: unknown[] };
+      matchers?: unknown;
+    }[]) {
       if (layer.route) {
         const path = (prefix + layer.route.path).replace(/:(\w+)/g, "{$1}");
         for (const method of Object.keys(layer.route.methods)) found.push(`${method.toUpperCase()} ${path}`);

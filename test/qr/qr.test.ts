@@ -53,7 +53,14 @@ describe("verificationUrl", () => {
   });
 
   it("refuses a PUBLIC_URL with a query, fragment, credentials or another scheme", () => {
-    for (const bad of ["https://a.cn/?x=1", "https://a.cn/#x", "https://u:p@a.cn", "ftp://a.cn", "javascript:alert(1)", "a.cn"]) {
+    for (const bad of [
+      "https://a.cn/?x=1",
+      "https://a.cn/#x",
+      "https://u:p@a.cn",
+      "ftp://a.cn",
+      "javascript:alert(1)",
+      "a.cn",
+    ]) {
       expectQrError(() => verificationUrl(bad, ULID, LEAF), "INVALID_QR_INPUT");
     }
   });
@@ -72,7 +79,7 @@ describe("isWellFormedXml (test helper)", () => {
   it("tells well-formed from broken markup", () => {
     expect(isWellFormedXml('<svg a="1"><path d="M0 0"/></svg>\n')).to.equal(true);
     expect(isWellFormedXml("<svg><path></svg>")).to.equal(false);
-    expect(isWellFormedXml('<svg a=1></svg>')).to.equal(false);
+    expect(isWellFormedXml("<svg a=1></svg>")).to.equal(false);
     expect(isWellFormedXml("<svg>a & b</svg>")).to.equal(false);
     expect(isWellFormedXml("<svg></svg><svg></svg>")).to.equal(false);
   });

@@ -70,8 +70,20 @@ export function storeConformance(open: () => Promise<StoreFixture>): void {
   async function anchoredCertificate(): Promise<{ id: string; batchId: number }> {
     const c = certificate();
     await store.insertCertificates([c]);
-    const batch = await store.createBatch({ agencyId: 1, typeId: 0, root: hex32(), signer: SIGNER, createdAt: c.createdAt, members: [c.id] });
-    await store.markBatchAnchored(batch.id, { txHash: hex32(), blockNumber: 7, anchoredAt: c.createdAt, documents: [{ id: c.id, document: c.document }] });
+    const batch = await store.createBatch({
+      agencyId: 1,
+      typeId: 0,
+      root: hex32(),
+      signer: SIGNER,
+      createdAt: c.createdAt,
+      members: [c.id],
+    });
+    await store.markBatchAnchored(batch.id, {
+      txHash: hex32(),
+      blockNumber: 7,
+      anchoredAt: c.createdAt,
+      documents: [{ id: c.id, document: c.document }],
+    });
     return { id: c.id, batchId: batch.id };
   }
 
@@ -84,7 +96,13 @@ export function storeConformance(open: () => Promise<StoreFixture>): void {
     });
 
     it("upserts agencies and lists them by id", async () => {
-      const base = { name: "局", nameEn: null, jurisdiction: "110000", signer: SIGNER, createdAt: "2026-01-01T00:00:00.000Z" };
+      const base = {
+        name: "局",
+        nameEn: null,
+        jurisdiction: "110000",
+        signer: SIGNER,
+        createdAt: "2026-01-01T00:00:00.000Z",
+      };
       await store.upsertAgency({ ...base, agencyId: 2 });
       await store.upsertAgency({ ...base, agencyId: 1 });
       await store.upsertAgency({ ...base, agencyId: 2, name: "新局", signer: OTHER_SIGNER });
@@ -95,8 +113,24 @@ export function storeConformance(open: () => Promise<StoreFixture>): void {
     });
 
     it("finds API keys by hash and revokes them once", async () => {
-      await store.insertApiKey({ id: "b", hash: "hb", agencyId: 1, role: "issuer", label: "x", createdAt: "2026-01-01T00:00:00.000Z", revokedAt: null });
-      await store.insertApiKey({ id: "a", hash: "ha", agencyId: null, role: "auditor", label: "y", createdAt: "2026-01-01T00:00:00.000Z", revokedAt: null });
+      await store.insertApiKey({
+        id: "b",
+        hash: "hb",
+        agencyId: 1,
+        role: "issuer",
+        label: "x",
+        createdAt: "2026-01-01T00:00:00.000Z",
+        revokedAt: null,
+      });
+      await store.insertApiKey({
+        id: "a",
+        hash: "ha",
+        agencyId: null,
+        role: "auditor",
+        label: "y",
+        createdAt: "2026-01-01T00:00:00.000Z",
+        revokedAt: null,
+      });
       expect((await store.listApiKeys()).map((k) => k.id)).to.deep.equal(["a", "b"]);
       expect(await store.findApiKeyByHash("hb")).to.deep.include({ id: "b", agencyId: 1, role: "issuer" });
       expect(await store.revokeApiKey("b", "2026-02-01T00:00:00.000Z")).to.equal(true);
@@ -109,7 +143,15 @@ export function storeConformance(open: () => Promise<StoreFixture>): void {
       await store.insertCertificates([c]);
       const stored = await store.getCertificate(c.id);
       expect(JSON.stringify(stored?.document)).to.equal(JSON.stringify(c.document));
-      expect(stored).to.deep.include({ id: c.id, agencyId: 1, typeId: 0, state: "pending", status: "active", batchId: null, leafIndex: null });
+      expect(stored).to.deep.include({
+        id: c.id,
+        agencyId: 1,
+        typeId: 0,
+        state: "pending",
+        status: "active",
+        batchId: null,
+        leafIndex: null,
+      });
     });
 
     it("inserts a request's certificates and its idempotency record all or none", async () => {
@@ -117,7 +159,13 @@ export function storeConformance(open: () => Promise<StoreFixture>): void {
       await store.insertCertificates([taken]);
       const fresh = certificate();
       const clash = certificate({ leaf: taken.leaf });
-      const idempotency = { apiKeyId: "key1", key: "req-1", requestHash: "h", response: { ok: true }, createdAt: fresh.createdAt };
+      const idempotency = {
+        apiKeyId: "key1",
+        key: "req-1",
+        requestHash: "h",
+        response: { ok: true },
+        createdAt: fresh.createdAt,
+      };
       let failed = false;
       try {
         await store.insertCertificates([fresh, clash], idempotency);
@@ -158,16 +206,33 @@ export function storeConformance(open: () => Promise<StoreFixture>): void {
     });
 
     it("filters by creation time compared as ISO text, both bounds inclusive", async () => {
-      const times = ["2026-01-01T00:00:00.000Z", "2026-01-01T00:00:00.001Z", "2026-01-02T09:30:00.000Z", "2026-02-01T00:00:00.000Z"];
+      const times = [
+        "2026-01-01T00:00:00.000Z",
+        "2026-01-01T00:00:00.001Z",
+        "2026-01-02T09:30:00.000Z",
+        "2026-02-01T00:00:00.000Z",
+      ];
       for (const createdAt of times) await store.insertCertificates([certificate({ createdAt })]);
       const within = await store.queryCertificates({ createdFrom: times[1], createdTo: times[2], limit: 10 });
       expect(within.map((c) => c.createdAt)).to.deep.equal([times[1], times[2]]);
     });
 
     it("filters by agency, type, state and status together", async () => {
-      await store.insertCertificates([certificate({ agencyId: 2 }), certificate({ type: "diploma", typeId: 1 }), certificate()]);
+      await store.insertCertificates([
+        certificate({ agencyId: 2 }),
+        certificate({ type: "diploma", typeId: 1 }),
+        certificate(),
+      ]);
       expect(await store.queryCertificates({ agencyId: 2, limit: 10 })).to.have.length(1);
-      expect(await store.queryCertificates({ agencyId: 1, type: "business-licence", state: "pending", status: "active", limit: 10 })).to.have.length(1);
+      expect(
+        await store.queryCertificates({
+          agencyId: 1,
+          type: "business-licence",
+          state: "pending",
+          status: "active",
+          limit: 10,
+        }),
+      ).to.have.length(1);
       expect(await store.queryCertificates({ state: "anchored", limit: 10 })).to.have.length(0);
     });
 
@@ -202,20 +267,43 @@ export function storeConformance(open: () => Promise<StoreFixture>): void {
       const members = [certificate(), certificate(), certificate()];
       await store.insertCertificates(members);
       const order = [members[2]?.id ?? "", members[0]?.id ?? "", members[1]?.id ?? ""];
-      const batch = await store.createBatch({ agencyId: 1, typeId: 0, root: hex32(), signer: SIGNER, createdAt: new Date().toISOString(), members: order });
+      const batch = await store.createBatch({
+        agencyId: 1,
+        typeId: 0,
+        root: hex32(),
+        signer: SIGNER,
+        createdAt: new Date().toISOString(),
+        members: order,
+      });
       expect(batch).to.deep.include({ state: "prepared", size: 3, nonce: null, txHash: null });
-      expect((await store.batchMembers(batch.id)).map((m) => [m.id, m.leafIndex])).to.deep.equal(order.map((id, i) => [id, i]));
+      expect((await store.batchMembers(batch.id)).map((m) => [m.id, m.leafIndex])).to.deep.equal(
+        order.map((id, i) => [id, i]),
+      );
       expect(await store.pendingGroups()).to.deep.equal([]);
     });
 
     it("creates a batch atomically: a member already batched leaves everything as it was", async () => {
       const [a, b, c] = [certificate(), certificate(), certificate()];
       await store.insertCertificates([a, b, c]);
-      await store.createBatch({ agencyId: 1, typeId: 0, root: hex32(), signer: SIGNER, createdAt: a.createdAt, members: [b.id] });
+      await store.createBatch({
+        agencyId: 1,
+        typeId: 0,
+        root: hex32(),
+        signer: SIGNER,
+        createdAt: a.createdAt,
+        members: [b.id],
+      });
       const root = hex32();
       let failed = false;
       try {
-        await store.createBatch({ agencyId: 1, typeId: 0, root, signer: SIGNER, createdAt: a.createdAt, members: [a.id, b.id, c.id] });
+        await store.createBatch({
+          agencyId: 1,
+          typeId: 0,
+          root,
+          signer: SIGNER,
+          createdAt: a.createdAt,
+          members: [a.id, b.id, c.id],
+        });
       } catch {
         failed = true;
       }
@@ -229,11 +317,20 @@ export function storeConformance(open: () => Promise<StoreFixture>): void {
       const [a, b] = [certificate(), certificate()];
       await store.insertCertificates([a, b]);
       const root = hex32();
-      await store.createBatch({ agencyId: 1, typeId: 0, root, signer: SIGNER, createdAt: a.createdAt, members: [a.id] });
-      let failed = false;
-      await store.createBatch({ agencyId: 1, typeId: 0, root, signer: SIGNER, createdAt: a.createdAt, members: [b.id] }).catch(() => {
-        failed = true;
+      await store.createBatch({
+        agencyId: 1,
+        typeId: 0,
+        root,
+        signer: SIGNER,
+        createdAt: a.createdAt,
+        members: [a.id],
       });
+      let failed = false;
+      await store
+        .createBatch({ agencyId: 1, typeId: 0, root, signer: SIGNER, createdAt: a.createdAt, members: [b.id] })
+        .catch(() => {
+          failed = true;
+        });
       expect(failed).to.equal(true);
       expect((await store.getCertificate(b.id))?.batchId).to.equal(null);
     });
@@ -241,7 +338,14 @@ export function storeConformance(open: () => Promise<StoreFixture>): void {
     it("goes prepared → sent → anchored, storing proofs; never back to sent once anchored; unsent keeps leaf indices", async () => {
       const c = certificate();
       await store.insertCertificates([c]);
-      const batch = await store.createBatch({ agencyId: 1, typeId: 0, root: hex32(), signer: SIGNER, createdAt: c.createdAt, members: [c.id] });
+      const batch = await store.createBatch({
+        agencyId: 1,
+        typeId: 0,
+        root: hex32(),
+        signer: SIGNER,
+        createdAt: c.createdAt,
+        members: [c.id],
+      });
       await store.markBatchSent(batch.id, 4, "0xaa");
       expect(await store.getBatch(batch.id)).to.deep.include({ state: "sent", nonce: 4, txHash: "0xaa" });
       await store.markBatchUnsent(batch.id);
@@ -249,7 +353,12 @@ export function storeConformance(open: () => Promise<StoreFixture>): void {
       expect((await store.getCertificate(c.id))?.leafIndex).to.equal(0);
       await store.markBatchSent(batch.id, 5, "0xbb");
       const proved = { ...c.document, proof: { root: batch.root, proof: [] } };
-      await store.markBatchAnchored(batch.id, { txHash: "0xbb", blockNumber: 9, anchoredAt: "2026-01-01T00:00:02.000Z", documents: [{ id: c.id, document: proved }] });
+      await store.markBatchAnchored(batch.id, {
+        txHash: "0xbb",
+        blockNumber: 9,
+        anchoredAt: "2026-01-01T00:00:02.000Z",
+        documents: [{ id: c.id, document: proved }],
+      });
       await store.markBatchSent(batch.id, 6, "0xcc");
       expect(await store.getBatch(batch.id)).to.deep.include({ state: "anchored", txHash: "0xbb", blockNumber: 9 });
       const stored = await store.getCertificate(c.id);
@@ -264,29 +373,61 @@ export function storeConformance(open: () => Promise<StoreFixture>): void {
   describe("status operations", () => {
     it("completes an operation and the certificate's status together; a done one never turns failed", async () => {
       const { id } = await anchoredCertificate();
-      const op = await store.createStatusOp({ certificateId: id, kind: "revoke", reason: "keyCompromise", note: "n", signer: SIGNER, requestedBy: "k", createdAt: "2026-01-01T00:00:00.000Z" });
+      const op = await store.createStatusOp({
+        certificateId: id,
+        kind: "revoke",
+        reason: "keyCompromise",
+        note: "n",
+        signer: SIGNER,
+        requestedBy: "k",
+        createdAt: "2026-01-01T00:00:00.000Z",
+      });
       expect(op.state).to.equal("pending");
       await store.markStatusOpSent(op.id, 3, "0xdd");
-      await store.completeStatusOp(op.id, { txHash: "0xdd", blockNumber: 10, doneAt: "2026-01-01T00:00:01.000Z", status: "revoked", statusReason: "keyCompromise" });
+      await store.completeStatusOp(op.id, {
+        txHash: "0xdd",
+        blockNumber: 10,
+        doneAt: "2026-01-01T00:00:01.000Z",
+        status: "revoked",
+        statusReason: "keyCompromise",
+      });
       await store.failStatusOp(op.id, "late failure");
       await store.markStatusOpUnsent(op.id);
       expect(await store.getStatusOp(op.id)).to.deep.include({ state: "done", txHash: "0xdd", error: null });
-      expect(await store.getCertificate(id)).to.deep.include({ status: "revoked", statusReason: "keyCompromise", statusNote: "n", statusUpdatedAt: "2026-01-01T00:00:01.000Z" });
+      expect(await store.getCertificate(id)).to.deep.include({
+        status: "revoked",
+        statusReason: "keyCompromise",
+        statusNote: "n",
+        statusUpdatedAt: "2026-01-01T00:00:01.000Z",
+      });
       expect((await store.statusHistory(id)).map((o) => o.id)).to.deep.equal([op.id]);
       expect(await store.listStatusOps(["pending", "sent"])).to.deep.equal([]);
     });
 
     it("lists unfinished operations oldest first and puts a sent one back to pending", async () => {
       const { id } = await anchoredCertificate();
-      const base = { certificateId: id, reason: null, note: null, signer: SIGNER, requestedBy: "k", createdAt: "2026-01-01T00:00:00.000Z" };
+      const base = {
+        certificateId: id,
+        reason: null,
+        note: null,
+        signer: SIGNER,
+        requestedBy: "k",
+        createdAt: "2026-01-01T00:00:00.000Z",
+      };
       const first = await store.createStatusOp({ ...base, kind: "suspend" });
       const second = await store.createStatusOp({ ...base, kind: "revoke" });
       await store.markStatusOpSent(first.id, 1, "0x01");
-      expect((await store.listStatusOps(["pending", "sent"])).map((o) => [o.id, o.state])).to.deep.equal([[first.id, "sent"], [second.id, "pending"]]);
+      expect((await store.listStatusOps(["pending", "sent"])).map((o) => [o.id, o.state])).to.deep.equal([
+        [first.id, "sent"],
+        [second.id, "pending"],
+      ]);
       await store.markStatusOpUnsent(first.id);
       expect(await store.getStatusOp(first.id)).to.deep.include({ state: "pending", nonce: null, txHash: null });
       await store.failStatusOp(second.id, "CertificateLedgerInvalidProof");
-      expect(await store.getStatusOp(second.id)).to.deep.include({ state: "failed", error: "CertificateLedgerInvalidProof" });
+      expect(await store.getStatusOp(second.id)).to.deep.include({
+        state: "failed",
+        error: "CertificateLedgerInvalidProof",
+      });
       expect(await store.statusHistory(id)).to.deep.equal([]);
     });
   });
@@ -327,7 +468,14 @@ export function storeConformance(open: () => Promise<StoreFixture>): void {
       const d = certificate();
       await store.insertCertificates([c, d]);
       const tokenA = (await store.acquireLease(name, "A", 200)) ?? 0;
-      const batch = await store.createBatch({ agencyId: 1, typeId: 0, root: hex32(), signer: SIGNER, createdAt: c.createdAt, members: [c.id] });
+      const batch = await store.createBatch({
+        agencyId: 1,
+        typeId: 0,
+        root: hex32(),
+        signer: SIGNER,
+        createdAt: c.createdAt,
+        members: [c.id],
+      });
       const b = await anotherReplica();
       await waitUntil(async () => (await b.acquireLease(name, "B", 10_000)) !== null, 5_000);
 
@@ -340,8 +488,24 @@ export function storeConformance(open: () => Promise<StoreFixture>): void {
       };
       await refused(() => store.markBatchSent(batch.id, 1, "0xa1"));
       await refused(() => store.markBatchUnsent(batch.id));
-      await refused(() => store.markBatchAnchored(batch.id, { txHash: "0xa1", blockNumber: 1, anchoredAt: c.createdAt, documents: [{ id: c.id, document: c.document }] }));
-      await refused(() => store.createBatch({ agencyId: 1, typeId: 0, root: hex32(), signer: SIGNER, createdAt: d.createdAt, members: [d.id] }));
+      await refused(() =>
+        store.markBatchAnchored(batch.id, {
+          txHash: "0xa1",
+          blockNumber: 1,
+          anchoredAt: c.createdAt,
+          documents: [{ id: c.id, document: c.document }],
+        }),
+      );
+      await refused(() =>
+        store.createBatch({
+          agencyId: 1,
+          typeId: 0,
+          root: hex32(),
+          signer: SIGNER,
+          createdAt: d.createdAt,
+          members: [d.id],
+        }),
+      );
       expect(await store.getBatch(batch.id)).to.deep.include({ state: "prepared", txHash: null });
       expect((await store.getCertificate(d.id))?.batchId).to.equal(null);
       expect(await store.renewLease(name, "A", tokenA, 10_000)).to.equal(false);
@@ -352,7 +516,15 @@ export function storeConformance(open: () => Promise<StoreFixture>): void {
 
     it("fences status operations of the signer, and leaves other signers' writes alone", async () => {
       const { id } = await anchoredCertificate();
-      const op = await store.createStatusOp({ certificateId: id, kind: "suspend", reason: null, note: null, signer: SIGNER, requestedBy: "k", createdAt: "2026-01-01T00:00:00.000Z" });
+      const op = await store.createStatusOp({
+        certificateId: id,
+        kind: "suspend",
+        reason: null,
+        note: null,
+        signer: SIGNER,
+        requestedBy: "k",
+        createdAt: "2026-01-01T00:00:00.000Z",
+      });
       const b = await anotherReplica();
       expect(await b.acquireLease(name, "B", 10_000)).to.be.a("number");
       let error: unknown = null;
@@ -360,16 +532,31 @@ export function storeConformance(open: () => Promise<StoreFixture>): void {
         error = e;
       });
       expect(error).to.be.instanceOf(FencedOutError);
-      await store.completeStatusOp(op.id, { txHash: "0x01", blockNumber: 1, doneAt: "2026-01-01T00:00:01.000Z", status: "suspended", statusReason: "certificateHold" }).catch((e: unknown) => {
-        error = e;
-      });
+      await store
+        .completeStatusOp(op.id, {
+          txHash: "0x01",
+          blockNumber: 1,
+          doneAt: "2026-01-01T00:00:01.000Z",
+          status: "suspended",
+          statusReason: "certificateHold",
+        })
+        .catch((e: unknown) => {
+          error = e;
+        });
       expect((await store.getCertificate(id))?.status).to.equal("active");
       await b.markStatusOpSent(op.id, 1, "0x02");
       expect((await store.getStatusOp(op.id))?.txHash).to.equal("0x02");
 
       const other = certificate();
       await store.insertCertificates([other]);
-      const otherBatch = await store.createBatch({ agencyId: 2, typeId: 0, root: hex32(), signer: OTHER_SIGNER, createdAt: other.createdAt, members: [other.id] });
+      const otherBatch = await store.createBatch({
+        agencyId: 2,
+        typeId: 0,
+        root: hex32(),
+        signer: OTHER_SIGNER,
+        createdAt: other.createdAt,
+        members: [other.id],
+      });
       await store.markBatchSent(otherBatch.id, 1, "0x03");
       expect((await store.getBatch(otherBatch.id))?.state).to.equal("sent");
     });
@@ -380,8 +567,22 @@ export function storeConformance(open: () => Promise<StoreFixture>): void {
       await store.insertCertificates(shared);
       const ids = shared.map((c) => c.id);
       const outcomes = await Promise.allSettled([
-        store.createBatch({ agencyId: 1, typeId: 0, root: hex32(), signer: SIGNER, createdAt: new Date().toISOString(), members: ids }),
-        b.createBatch({ agencyId: 1, typeId: 0, root: hex32(), signer: SIGNER, createdAt: new Date().toISOString(), members: [...ids].reverse() }),
+        store.createBatch({
+          agencyId: 1,
+          typeId: 0,
+          root: hex32(),
+          signer: SIGNER,
+          createdAt: new Date().toISOString(),
+          members: ids,
+        }),
+        b.createBatch({
+          agencyId: 1,
+          typeId: 0,
+          root: hex32(),
+          signer: SIGNER,
+          createdAt: new Date().toISOString(),
+          members: [...ids].reverse(),
+        }),
       ]);
       expect(outcomes.filter((o) => o.status === "fulfilled")).to.have.length(1);
       expect(await store.listBatches(["prepared"])).to.have.length(1);

@@ -6,7 +6,9 @@ import type { HolderStore, PresentationRecord } from "../../server/store/holderP
  * PostgreSQL adapter can run the same with its own setup. `certificate(id)` must make a
  * certificate row the holder's rows may refer to.
  */
-export function holderStoreBehaviour(setup: () => Promise<{ store: HolderStore; certificate: (id: string) => Promise<void>; close: () => Promise<void> }>): void {
+export function holderStoreBehaviour(
+  setup: () => Promise<{ store: HolderStore; certificate: (id: string) => Promise<void>; close: () => Promise<void> }>,
+): void {
   let store: HolderStore;
   let close: () => Promise<void>;
   const A = "01JE00000000000000000000AA";
@@ -37,18 +39,33 @@ export function holderStoreBehaviour(setup: () => Promise<{ store: HolderStore; 
 
   it("keeps one holder secret hash per certificate: a new one replaces the old, revocation is one-way", async () => {
     expect(await store.getHolderAccess(A)).to.equal(null);
-    await store.putHolderAccess([{ certificateId: A, secretHash: "h1", createdAt: at(0), revokedAt: null }, { certificateId: B, secretHash: "h2", createdAt: at(0), revokedAt: null }]);
+    await store.putHolderAccess([
+      { certificateId: A, secretHash: "h1", createdAt: at(0), revokedAt: null },
+      { certificateId: B, secretHash: "h2", createdAt: at(0), revokedAt: null },
+    ]);
     expect(await store.revokeHolderAccess(A, at(1))).to.equal(true);
     expect(await store.revokeHolderAccess(A, at(2))).to.equal(false);
-    expect(await store.getHolderAccess(A)).to.deep.equal({ certificateId: A, secretHash: "h1", createdAt: at(0), revokedAt: at(1) });
+    expect(await store.getHolderAccess(A)).to.deep.equal({
+      certificateId: A,
+      secretHash: "h1",
+      createdAt: at(0),
+      revokedAt: at(1),
+    });
     await store.putHolderAccess([{ certificateId: A, secretHash: "h3", createdAt: at(3), revokedAt: null }]);
-    expect(await store.getHolderAccess(A)).to.deep.equal({ certificateId: A, secretHash: "h3", createdAt: at(3), revokedAt: null });
+    expect(await store.getHolderAccess(A)).to.deep.equal({
+      certificateId: A,
+      secretHash: "h3",
+      createdAt: at(3),
+      revokedAt: null,
+    });
     expect((await store.getHolderAccess(B))?.secretHash).to.equal("h2");
   });
 
   it("finds presentations by token and by the newest with a code, and tells live from ended", async () => {
     await store.insertPresentation(presentation({}));
-    await store.insertPresentation(presentation({ id: "p2", tokenHash: "t2", codeHash: "c1", createdAt: at(10), expiresAt: at(15) }));
+    await store.insertPresentation(
+      presentation({ id: "p2", tokenHash: "t2", codeHash: "c1", createdAt: at(10), expiresAt: at(15) }),
+    );
     expect((await store.findPresentationByToken("t1"))?.fields).to.deep.equal(["holderName", "address"]);
     expect((await store.findPresentationByCode("c1"))?.id).to.equal("p2");
     expect(await store.findPresentationByToken("nope")).to.equal(null);
@@ -83,10 +100,23 @@ export function holderStoreBehaviour(setup: () => Promise<{ store: HolderStore; 
         presentationId: i === 1 ? "p1" : null,
       })),
     );
-    await store.insertUsageTraces([{ id: "u9", certificateId: B, at: at(0), channel: "static-qr", status: "REVOKED", presentationId: null }]);
-    expect((await store.listUsageTraces(A, at(1), 10)).map((t) => t.channel)).to.deep.equal(["document", "live-code", "live-qr"]);
+    await store.insertUsageTraces([
+      { id: "u9", certificateId: B, at: at(0), channel: "static-qr", status: "REVOKED", presentationId: null },
+    ]);
+    expect((await store.listUsageTraces(A, at(1), 10)).map((t) => t.channel)).to.deep.equal([
+      "document",
+      "live-code",
+      "live-qr",
+    ]);
     expect((await store.listUsageTraces(A, at(0), 2)).map((t) => t.id)).to.deep.equal(["u3", "u2"]);
-    expect((await store.listUsageTraces(A, at(0), 10))[2]).to.deep.equal({ id: "u1", certificateId: A, at: at(1), channel: "live-qr", status: "VALID", presentationId: "p1" });
+    expect((await store.listUsageTraces(A, at(0), 10))[2]).to.deep.equal({
+      id: "u1",
+      certificateId: A,
+      at: at(1),
+      channel: "live-qr",
+      status: "VALID",
+      presentationId: "p1",
+    });
     expect(await store.pruneUsageTraces(at(2))).to.equal(3);
     expect((await store.listUsageTraces(A, at(0), 10)).map((t) => t.id)).to.deep.equal(["u3", "u2"]);
   });

@@ -38,7 +38,17 @@ describe("Store conformance: PostgreSQL", function () {
         store: store.holder,
         certificate: (id: string) =>
           store.insertCertificates([
-            { id, agencyId: 1, type: "driving-licence", typeId: 5, leaf: `0x${id.padStart(64, "0")}`, document: {}, supersedes: null, issuedByKey: "k", createdAt: new Date(0).toISOString() },
+            {
+              id,
+              agencyId: 1,
+              type: "driving-licence",
+              typeId: 5,
+              leaf: `0x${id.padStart(64, "0")}`,
+              document: {},
+              supersedes: null,
+              issuedByKey: "k",
+              createdAt: new Date(0).toISOString(),
+            },
           ]),
         close: () => store.close(),
       };
@@ -53,7 +63,9 @@ describe("Store conformance: PostgreSQL", function () {
       const client = new pg.Client({ connectionString: url });
       await client.connect();
       try {
-        const { rows } = await client.query<{ version: number }>("SELECT version FROM schema_migrations ORDER BY version");
+        const { rows } = await client.query<{ version: number }>(
+          "SELECT version FROM schema_migrations ORDER BY version",
+        );
         expect(rows.map((r) => r.version)).to.deep.equal(PG_MIGRATIONS.map((m) => m.version));
       } finally {
         await client.end();

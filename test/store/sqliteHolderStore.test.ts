@@ -8,7 +8,17 @@ describe("store: SQLite holder store", () => {
       store: sqlite.holder,
       certificate: (id: string) =>
         sqlite.insertCertificates([
-          { id, agencyId: 1, type: "driving-licence", typeId: 5, leaf: `0x${id.padStart(64, "0")}`, document: {}, supersedes: null, issuedByKey: "k", createdAt: new Date(0).toISOString() },
+          {
+            id,
+            agencyId: 1,
+            type: "driving-licence",
+            typeId: 5,
+            leaf: `0x${id.padStart(64, "0")}`,
+            document: {},
+            supersedes: null,
+            issuedByKey: "k",
+            createdAt: new Date(0).toISOString(),
+          },
         ]),
       close: () => sqlite.close(),
     });

@@ -37,7 +37,9 @@ export function requirePostgres(suite: Mocha.Context): string {
   if (process.env.CERTLEDGER_REQUIRE_POSTGRES === "1") {
     throw new Error("PostgreSQL binaries are missing (CERTLEDGER_REQUIRE_POSTGRES=1): apt-get install postgresql");
   }
-  console.warn("    skipped: PostgreSQL is not installed (apt-get install postgresql, or CERTLEDGER_PG_BIN=<dir of initdb>)");
+  console.warn(
+    "    skipped: PostgreSQL is not installed (apt-get install postgresql, or CERTLEDGER_PG_BIN=<dir of initdb>)",
+  );
   suite.skip();
 }
 
@@ -73,8 +75,15 @@ export async function startPgCluster(bin: string): Promise<PgCluster> {
   run(join(bin, "initdb"), ["-D", data, "-A", "trust", "-U", "certledger", "--no-sync", "-E", "UTF8"]);
   // fsync off: a test cluster is thrown away, and durability is not what these tests measure
   run(join(bin, "pg_ctl"), [
-    "-D", data, "-l", join(dir, "log"), "-w", "-t", "60",
-    "-o", `-p ${port} -k ${dir} -c listen_addresses=127.0.0.1 -c fsync=off -c max_connections=200`,
+    "-D",
+    data,
+    "-l",
+    join(dir, "log"),
+    "-w",
+    "-t",
+    "60",
+    "-o",
+    `-p ${port} -k ${dir} -c listen_addresses=127.0.0.1 -c fsync=off -c max_connections=200`,
     "start",
   ]);
   const url = (database: string) => `postgres://certledger@127.0.0.1:${port}/${database}`;

@@ -12,7 +12,7 @@ import { createApiKey } from "../../server/auth/apiKeys.ts";
 import { ensureCertificateTypes } from "../../server/bootstrap/deployment.ts";
 import { agencyMetadataHash, typesMask } from "../../server/bootstrap/demoAgency.ts";
 import { deployCertledger } from "../../server/chain/contracts.ts";
-import { DEV_MNEMONIC } from "../../server/chain/devAccounts.ts";
+import { DEV_MNEMONIC } from "../../server/chain/localChain/devAccounts.ts";
 import { Keyring } from "../../server/chain/keyring.ts";
 import { WalletSigner } from "../../server/chain/signers/walletSigner.ts";
 import { Keccak256 } from "../../server/core/hashing/keccak.ts";
@@ -20,7 +20,7 @@ import type { TrustedDeployment } from "../../server/core/trust/deployments.ts";
 import { builtinTypes } from "../../server/core/registry/builtin.ts";
 import { requestIdMixin } from "../../server/observability/requestContext.ts";
 import { SqliteStore } from "../../server/store/sqlite/sqliteStore.ts";
-import { assembleRuntime, type Runtime } from "../../server/wiring.ts";
+import { assembleRuntime, type Runtime } from "../../server/assembleRuntime.ts";
 import { bindOfficer } from "../../server/chain/officerConsent.ts";
 
 /** DEV-ONLY keys of the Hardhat network's default accounts (the public test mnemonic). */
@@ -100,18 +100,35 @@ export async function startHarness(
     const officer = new Wallet(devKey(a.officer), provider);
     const admin = new Wallet(devKey(a.admin), provider);
     const metadata = agencyMetadataHash(keccak, { name: a.name, nameEn: null, jurisdiction: a.jurisdiction });
-    await (await registry.registerAgency(a.agencyId, Number(a.jurisdiction), metadata, admin.address, typesMask(types))).wait();
+    await (
+      await registry.registerAgency(a.agencyId, Number(a.jurisdiction), metadata, admin.address, typesMask(types))
+    ).wait();
     await bindOfficer(registry.connect(admin), officer, a.agencyId);
-    await store.upsertAgency({ agencyId: a.agencyId, name: a.name, nameEn: null, jurisdiction: a.jurisdiction, signer: officer.address, createdAt: now.toISOString() });
+    await store.upsertAgency({
+      agencyId: a.agencyId,
+      name: a.name,
+      nameEn: null,
+      jurisdiction: a.jurisdiction,
+      signer: officer.address,
+      createdAt: now.toISOString(),
+    });
     const key = await createApiKey(store, { agencyId: a.agencyId, role: "issuer", label: "test officer", now });
-    agencies.push({ agencyId: a.agencyId, jurisdiction: a.jurisdiction, name: a.name, officer, admin, issuerKey: key.apiKey });
+    agencies.push({
+      agencyId: a.agencyId,
+      jurisdiction: a.jurisdiction,
+      name: a.name,
+      officer,
+      admin,
+      issuerKey: key.apiKey,
+    });
   }
   const auditor = await createApiKey(store, { agencyId: null, role: "auditor", label: "test auditor", now });
   const officerKeys = AGENCIES.map((a) => devKey(a.officer));
   const keyring = new Keyring(provider, options.relayerKey ? [] : officerKeys);
   if (options.relayerKey) {
     const relayer = WalletSigner.fromPrivateKey(options.relayerKey, "environment");
-    for (const key of officerKeys) keyring.addDelegated(WalletSigner.fromPrivateKey(key, "dev"), relayer, { ledger: deployed.ledger, chainId });
+    for (const key of officerKeys)
+      keyring.addDelegated(WalletSigner.fromPrivateKey(key, "dev"), relayer, { ledger: deployed.ledger, chainId });
   }
   const lines = options.logLines;
   const logger = lines
@@ -133,7 +150,12 @@ export async function startHarness(
     keccak,
     logger,
     publicUrl,
-    http: { bodyLimitBytes: 32 * 1024 * 1024, rateLimitPerMinute: options.rateLimitPerMinute ?? 0, corsOrigins: [], trustProxy: options.trustProxy ?? false },
+    http: {
+      bodyLimitBytes: 32 * 1024 * 1024,
+      rateLimitPerMinute: options.rateLimitPerMinute ?? 0,
+      corsOrigins: [],
+      trustProxy: options.trustProxy ?? false,
+    },
     ...(options.chainReadTimeoutMs === undefined ? {} : { chainReadTimeoutMs: options.chainReadTimeoutMs }),
     anchoring: { batchSize: 1000, batchMaxAgeMs: 60_000, confirmations: 1, receiptTimeoutMs: 5_000 },
     ...(options.clock ? { clock: options.clock } : {}),

@@ -45,7 +45,13 @@ describe("TypeScript proofs against the ledger contract", function () {
         const accepted = await view.verifyLeaf(chain.agency.agencyId, batch.root, batch.leaves[index]!, index, proof);
         expect(accepted, `size ${size} index ${index}`).to.include({ anchored: true, proofValid: true });
       }
-      const wrongIndex = await view.verifyLeaf(chain.agency.agencyId, batch.root, batch.leaves[0]!, size, tree.proof(0));
+      const wrongIndex = await view.verifyLeaf(
+        chain.agency.agencyId,
+        batch.root,
+        batch.leaves[0]!,
+        size,
+        tree.proof(0),
+      );
       expect(wrongIndex.proofValid).to.equal(false);
       if (size > 1) {
         const swapped = await view.verifyLeaf(chain.agency.agencyId, batch.root, batch.leaves[0]!, 0, tree.proof(1));
@@ -63,7 +69,11 @@ describe("TypeScript proofs against the ledger contract", function () {
       await ledgerAs(chain, chain.officers[0]!).revokeMany(chain.agency.agencyId, batch.root, multi, KEY_COMPROMISE)
     ).wait();
     for (const [index, document] of batch.documents.entries()) {
-      const result = await verifyDocument(document, { keccak: chain.keccak, types: chain.types, trust: trustOnly(view, chain.chainId) }, { now: NOW });
+      const result = await verifyDocument(
+        document,
+        { keccak: chain.keccak, types: chain.types, trust: trustOnly(view, chain.chainId) },
+        { now: NOW },
+      );
       if (chosen.includes(index)) {
         expectStatus(result, "REVOKED", "status");
         expect(result.revocation).to.include({ scope: "certificate", reason: "keyCompromise" });
@@ -79,10 +89,17 @@ describe("TypeScript proofs against the ledger contract", function () {
     const multi = batch.tree.multiProof(chosen);
     const ledger = ledgerAs(chain, chain.officers[0]!);
     const statusOf = async (index: number) =>
-      (await verifyDocument(batch.documents[index]!, { keccak: chain.keccak, types: chain.types, trust: trustOnly(view, chain.chainId) }, { now: NOW })).status;
+      (
+        await verifyDocument(
+          batch.documents[index]!,
+          { keccak: chain.keccak, types: chain.types, trust: trustOnly(view, chain.chainId) },
+          { now: NOW },
+        )
+      ).status;
 
     await (await ledger.suspendMany(chain.agency.agencyId, batch.root, multi, CERTIFICATE_HOLD)).wait();
-    for (let index = 0; index < 9; index++) expect(await statusOf(index), `index ${index}`).to.equal(chosen.includes(index) ? "SUSPENDED" : "VALID");
+    for (let index = 0; index < 9; index++)
+      expect(await statusOf(index), `index ${index}`).to.equal(chosen.includes(index) ? "SUSPENDED" : "VALID");
 
     await (await ledger.reinstateMany(chain.agency.agencyId, batch.root, multi)).wait();
     for (let index = 0; index < 9; index++) expect(await statusOf(index), `index ${index}`).to.equal("VALID");

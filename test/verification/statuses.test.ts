@@ -13,10 +13,18 @@ import { CertificateTypeRegistry, schemaHash } from "../../server/core/registry/
 import type { ChainCheckOptions } from "../../server/core/verification/engine.ts";
 import { unknownCertificateResult } from "../../server/core/verification/engine.ts";
 import type { LedgerView } from "../../server/core/verification/ledgerView.ts";
-import { VERIFICATION_STATUSES, type VerificationResult, type VerificationStatus } from "../../server/core/verification/result.ts";
+import {
+  VERIFICATION_STATUSES,
+  type VerificationResult,
+  type VerificationStatus,
+} from "../../server/core/verification/result.ts";
 import { TrustAnchors } from "../../server/core/trust/deployments.ts";
 import { trustOnly, type TrustPolicy } from "../../server/core/verification/trust.ts";
-import { isPresentationLive, presentationExpiredResult, presentedResult } from "../../server/core/verification/presentation.ts";
+import {
+  isPresentationLive,
+  presentationExpiredResult,
+  presentedResult,
+} from "../../server/core/verification/presentation.ts";
 import { verifyDocument } from "../../server/core/verification/verifyDocument.ts";
 import { freePort } from "../chain/helpers.ts";
 import { sampleInputs } from "../core/support/samples.ts";
@@ -51,7 +59,9 @@ const provider = connection.ethers.provider;
 const NOW = new Date("2026-06-01T00:00:00Z");
 const HOUR = 3600;
 const REASON = { keyCompromise: 1, cessationOfOperation: 5, certificateHold: 6 } as const;
-const TYPE_NAMES = builtinTypes().list().map((t) => t.name);
+const TYPE_NAMES = builtinTypes()
+  .list()
+  .map((t) => t.name);
 
 /** A type this verifier does not ship, defined on chain for the test. */
 const FISHING_LICENCE = {
@@ -154,7 +164,11 @@ describe("verification against a real chain: every status", function () {
       const countingProvider = new BrowserProvider(counting, chain.chainId, { staticNetwork: true, cacheTimeout: -1 });
       const view = new EthersLedgerView(countingProvider, chain.ledger);
       const batch = batchOf("business-licence");
-      const result = await verify(first(batch), { knownAnchor: { txHash: batch.txHash, blockNumber: batch.blockNumber } }, view);
+      const result = await verify(
+        first(batch),
+        { knownAnchor: { txHash: batch.txHash, blockNumber: batch.blockNumber } },
+        view,
+      );
       expectStatus(result, "VALID");
       expect(result.anchor).to.include({ txHash: batch.txHash, blockNumber: batch.blockNumber });
       expect(methods).to.deep.equal(["eth_call"]);
@@ -165,7 +179,9 @@ describe("verification against a real chain: every status", function () {
       const successor = first(batchOf("food-business-permit")).id;
       const result = await verify(first(batchOf("business-licence")), { supersededBy: [successor] });
       expectStatus(result, "VALID");
-      expect(result.warnings).to.deep.equal([{ code: "SUPERSEDED", params: { id: successor }, message: `superseded by ${successor}` }]);
+      expect(result.warnings).to.deep.equal([
+        { code: "SUPERSEDED", params: { id: successor }, message: `superseded by ${successor}` },
+      ]);
     });
 
     it("disclosed documents of every type verify, and their hidden values appear nowhere in them or in the result", async () => {
@@ -176,7 +192,11 @@ describe("verification against a real chain: every status", function () {
         const text = JSON.stringify(disclosed);
         const result = await verify(text);
         expectStatus(result, "VALID");
-        const hiddenPaths = [...others.map((name) => `subject.${name}`), "issuedAt", ...(document.supersedes ? ["supersedes"] : [])];
+        const hiddenPaths = [
+          ...others.map((name) => `subject.${name}`),
+          "issuedAt",
+          ...(document.supersedes ? ["supersedes"] : []),
+        ];
         expect(Object.keys(disclosed.hidden ?? {})).to.have.members(hiddenPaths);
         expect(result.certificate?.hiddenFields).to.have.members(hiddenPaths);
         expect(Object.keys(disclosed.subject)).to.deep.equal([kept]);
@@ -256,7 +276,11 @@ describe("verification against a real chain: every status", function () {
   describe("NOT_ANCHORED", () => {
     it("a batch whose root was never anchored on this ledger", async () => {
       const wrapped = wrapInputs(chain, inputsOf("diploma", 2));
-      const document = attachAnchor(wrapped.documents[0]!, { chainId: chain.chainId, ledger: chain.ledger, txHash: "0x" + "12".repeat(32) });
+      const document = attachAnchor(wrapped.documents[0]!, {
+        chainId: chain.chainId,
+        ledger: chain.ledger,
+        txHash: "0x" + "12".repeat(32),
+      });
       const result = await verify(document);
       expectStatus(result, "NOT_ANCHORED", "anchored");
       expect(result.checks.at(-2)).to.include({ name: "network", passed: true });
@@ -282,7 +306,9 @@ describe("verification against a real chain: every status", function () {
       document.proof.chainId = 1;
       const result = await verify(document);
       expectStatus(result, "UNTRUSTED_LEDGER", "network");
-      expect(result.checks.at(-1)?.detail).to.include(`on chain 1, which this verifier does not recognise`).and.to.include(`chain ${chain.chainId}`);
+      expect(result.checks.at(-1)?.detail)
+        .to.include(`on chain 1, which this verifier does not recognise`)
+        .and.to.include(`chain ${chain.chainId}`);
     });
 
     it("a document genuinely anchored on another ledger than the one this verifier trusts, whatever that ledger says", async () => {
@@ -308,7 +334,10 @@ describe("verification against a real chain: every status", function () {
     it("a trusted deployment on a chain this verifier does not read", async () => {
       const document = clone(first(batchOf("diploma")));
       document.proof.chainId = 5;
-      const policy: TrustPolicy = { anchors: TrustAnchors.of([{ chainId: 5, ledger: chain.ledger }]), ledgerFor: () => null };
+      const policy: TrustPolicy = {
+        anchors: TrustAnchors.of([{ chainId: 5, ledger: chain.ledger }]),
+        ledgerFor: () => null,
+      };
       const result = await verify(document, {}, policy);
       expectStatus(result, "WRONG_NETWORK", "network");
       expect(result.checks.at(-1)?.detail).to.include("RPC endpoint of chain 5");
@@ -336,7 +365,9 @@ describe("verification against a real chain: every status", function () {
     it("a document claiming another jurisdiction than the chain records for the anchoring agency", async () => {
       const otherJurisdiction = await issue(
         chain,
-        inputsOf("business-licence", 1, { issuer: { agencyId: chain.agency.agencyId, name: chain.agency.name, jurisdiction: "120000" } }),
+        inputsOf("business-licence", 1, {
+          issuer: { agencyId: chain.agency.agencyId, name: chain.agency.name, jurisdiction: "120000" },
+        }),
       );
       const byJurisdiction = await verify(first(otherJurisdiction));
       expectStatus(byJurisdiction, "ISSUER_UNAUTHORIZED", "issuer");
@@ -347,7 +378,11 @@ describe("verification against a real chain: every status", function () {
       const wrapped = wrapInputs(chain, inputsOf("business-licence", 1));
       const diploma = chain.types.get("diploma").typeId;
       const receipt = await (await ledgerAs(chain, chain.officers[0]!).anchor(wrapped.root, diploma, 1)).wait();
-      const document = attachAnchor(wrapped.documents[0]!, { chainId: chain.chainId, ledger: chain.ledger, txHash: receipt!.hash });
+      const document = attachAnchor(wrapped.documents[0]!, {
+        chainId: chain.chainId,
+        ledger: chain.ledger,
+        txHash: receipt!.hash,
+      });
       expectStatus(await verify(document), "ISSUER_UNAUTHORIZED", "issuer");
     });
   });
@@ -366,7 +401,12 @@ describe("verification against a real chain: every status", function () {
 
   describe("batches keyed by agency and root", () => {
     it("a document naming another agency than the one that anchored its root finds no batch of that agency", async () => {
-      const otherAgency = await issue(chain, inputsOf("business-licence", 1, { issuer: { agencyId: 2, name: "天津市市场监督管理委员会", jurisdiction: "120000" } }));
+      const otherAgency = await issue(
+        chain,
+        inputsOf("business-licence", 1, {
+          issuer: { agencyId: 2, name: "天津市市场监督管理委员会", jurisdiction: "120000" },
+        }),
+      );
       const result = await verify(first(otherAgency));
       expectStatus(result, "NOT_ANCHORED", "anchored");
     });
@@ -377,10 +417,18 @@ describe("verification against a real chain: every status", function () {
       const diploma = chain.types.get("diploma").typeId;
       await (await ledgerAs(chain, rival).anchor(wrapped.root, diploma, 1)).wait();
       const receipt = await (await ledgerAs(chain, chain.officers[0]!).anchor(wrapped.root, diploma, 3)).wait();
-      const document = attachAnchor(wrapped.documents[2]!, { chainId: chain.chainId, ledger: chain.ledger, txHash: receipt!.hash });
+      const document = attachAnchor(wrapped.documents[2]!, {
+        chainId: chain.chainId,
+        ledger: chain.ledger,
+        txHash: receipt!.hash,
+      });
       const result = await verify(document, { lookupAnchorEvent: true });
       expectStatus(result, "VALID");
-      expect(result.anchor).to.include({ officer: chain.officers[0]!.address, agencyId: chain.agency.agencyId, txHash: receipt!.hash });
+      expect(result.anchor).to.include({
+        officer: chain.officers[0]!.address,
+        agencyId: chain.agency.agencyId,
+        txHash: receipt!.hash,
+      });
     });
   });
 
@@ -390,7 +438,9 @@ describe("verification against a real chain: every status", function () {
       const [revoked, untouched] = batch.documents as [BatchedDocument, BatchedDocument];
       const ledger = ledgerAs(chain, chain.officers[0]!);
       const p = revoked.proof;
-      const receipt = await (await ledger.revoke(chain.agency.agencyId, p.root, p.leaf, p.index, p.proof, REASON.keyCompromise)).wait();
+      const receipt = await (
+        await ledger.revoke(chain.agency.agencyId, p.root, p.leaf, p.index, p.proof, REASON.keyCompromise)
+      ).wait();
       const at = new Date((await provider.getBlock(receipt!.blockNumber))!.timestamp * 1000).toISOString();
 
       const result = await verify(revoked);
@@ -410,11 +460,22 @@ describe("verification against a real chain: every status", function () {
 
     it("every certificate of a batch revoked as a whole", async () => {
       const batch = await issue(chain, inputsOf("driving-licence", 3));
-      await (await ledgerAs(chain, chain.officers[0]!).revokeBatch(chain.agency.agencyId, batch.root, REASON.cessationOfOperation)).wait();
+      await (
+        await ledgerAs(chain, chain.officers[0]!).revokeBatch(
+          chain.agency.agencyId,
+          batch.root,
+          REASON.cessationOfOperation,
+        )
+      ).wait();
       for (const document of batch.documents) {
         const result = await verify(document);
         expectStatus(result, "REVOKED", "status");
-        expect(result.revocation).to.include({ state: "revoked", scope: "batch", reason: "cessationOfOperation", reasonCode: 5 });
+        expect(result.revocation).to.include({
+          state: "revoked",
+          scope: "batch",
+          reason: "cessationOfOperation",
+          reasonCode: 5,
+        });
         expect(result.revocation?.at).to.be.a("string");
       }
     });
@@ -427,7 +488,16 @@ describe("verification against a real chain: every status", function () {
       const document = first(batch);
       const p = document.proof;
       const revokedAt = (await provider.getBlock("latest"))!.timestamp;
-      await (await ledgerAs(chain, thief).revoke(chain.agency.agencyId, p.root, p.leaf, p.index, p.proof, REASON.keyCompromise)).wait();
+      await (
+        await ledgerAs(chain, thief).revoke(
+          chain.agency.agencyId,
+          p.root,
+          p.leaf,
+          p.index,
+          p.proof,
+          REASON.keyCompromise,
+        )
+      ).wait();
       const revoked = await verify(document);
       expectStatus(revoked, "REVOKED", "status");
       expect(revoked.revocation).to.include({ actor: thief.address, byGovernance: false });
@@ -435,11 +505,23 @@ describe("verification against a real chain: every status", function () {
       const registry = AgencyRegistry__factory.connect(chain.registry, chain.governance);
       await (await registry.declareOfficerCompromised(thief.address, revokedAt)).wait();
       const restored = await (
-        await ledgerAs(chain, chain.governance).restoreCertificate(chain.agency.agencyId, p.root, p.leaf, p.index, p.proof, thief.address)
+        await ledgerAs(chain, chain.governance).restoreCertificate(
+          chain.agency.agencyId,
+          p.root,
+          p.leaf,
+          p.index,
+          p.proof,
+          thief.address,
+        )
       ).wait();
       const result = await verify(document, { lookupAnchorEvent: true });
       expectStatus(result, "VALID");
-      expect(result.restoration).to.deep.include({ scope: "certificate", actor: chain.governance.address, undid: thief.address, txHash: restored!.hash });
+      expect(result.restoration).to.deep.include({
+        scope: "certificate",
+        actor: chain.governance.address,
+        undid: thief.address,
+        txHash: restored!.hash,
+      });
       expect(result.checks.find((c) => c.name === "status")?.detail).to.include(thief.address);
     });
 
@@ -448,10 +530,17 @@ describe("verification against a real chain: every status", function () {
       const document = first(batch);
       const p = document.proof;
       const ledger = ledgerAs(chain, chain.officers[0]!);
-      await (await ledger.suspend(chain.agency.agencyId, p.root, p.leaf, p.index, p.proof, REASON.certificateHold)).wait();
+      await (
+        await ledger.suspend(chain.agency.agencyId, p.root, p.leaf, p.index, p.proof, REASON.certificateHold)
+      ).wait();
       const suspended = await verify(document);
       expectStatus(suspended, "SUSPENDED", "status");
-      expect(suspended.revocation).to.include({ state: "suspended", scope: "certificate", reason: "certificateHold", reasonCode: 6 });
+      expect(suspended.revocation).to.include({
+        state: "suspended",
+        scope: "certificate",
+        reason: "certificateHold",
+        reasonCode: 6,
+      });
 
       await (await ledger.reinstate(chain.agency.agencyId, p.root, p.leaf, p.index, p.proof)).wait();
       const reinstated = await verify(document);
@@ -482,7 +571,12 @@ describe("verification against a real chain: every status", function () {
     it("a document of a type this verifier does not know (anchored under a type defined on chain)", async () => {
       const extended = CertificateTypeRegistry.fromDefinitions([...BUILTIN_TYPE_DEFINITIONS, FISHING_LICENCE]);
       const governed = AgencyRegistry__factory.connect(chain.registry, chain.governance);
-      await (await governed.defineCertificateType(FISHING_LICENCE.typeId, schemaHash(extended.get(FISHING_LICENCE.name), chain.keccak))).wait();
+      await (
+        await governed.defineCertificateType(
+          FISHING_LICENCE.typeId,
+          schemaHash(extended.get(FISHING_LICENCE.name), chain.keccak),
+        )
+      ).wait();
       const mask = extended.list().reduce((bits, type) => bits | (1n << BigInt(type.typeId)), 0n);
       await (await governed.setAgencyCertificateTypes(chain.agency.agencyId, mask)).wait();
       const fishing = { ...chain, types: extended };
@@ -515,7 +609,13 @@ describe("verification against a real chain: every status", function () {
       const unreachable = createProvider(`http://127.0.0.1:${port}`, { chainId: chain.chainId, timeoutMs: 5_000 });
       const view = new EthersLedgerView(unreachable, chain.ledger);
       const revokedBatch = await issue(chain, inputsOf("food-business-permit", 1));
-      await (await ledgerAs(chain, chain.officers[0]!).revokeBatch(chain.agency.agencyId, revokedBatch.root, REASON.keyCompromise)).wait();
+      await (
+        await ledgerAs(chain, chain.officers[0]!).revokeBatch(
+          chain.agency.agencyId,
+          revokedBatch.root,
+          REASON.keyCompromise,
+        )
+      ).wait();
       for (const document of [first(batchOf("business-licence")), first(revokedBatch)]) {
         for (const options of [{}, { lookupAnchorEvent: true }]) {
           const result = await verify(document, options, view);
@@ -536,7 +636,12 @@ describe("verification against a real chain: every status", function () {
   describe("PRESENTATION_EXPIRED", () => {
     it("a live presentation carries the chain's verdict on the chosen fields; past its time or withdrawn it shows nothing", async () => {
       const now = Date.now();
-      const window = { presentedAt: new Date(now).toISOString(), expiresAt: new Date(now + 300_000).toISOString(), fields: ["holderName"], withdrawnAt: null };
+      const window = {
+        presentedAt: new Date(now).toISOString(),
+        expiresAt: new Date(now + 300_000).toISOString(),
+        fields: ["holderName"],
+        withdrawnAt: null,
+      };
       const live = presentedResult(await verify(first(batchOf("driving-licence")), {}), window);
       expectStatus(live, "VALID");
       expect(Object.keys(live.certificate!.subject)).to.deep.equal(["holderName"]);

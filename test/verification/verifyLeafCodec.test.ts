@@ -70,13 +70,37 @@ describe("verifyLeaf codec (hand-written for speed) against ethers' ABI coder", 
 
   it("refuses results of another shape (as from an address that holds no ledger) and arguments that are not bytes32", () => {
     const good = ledger.encodeFunctionResult("verifyLeaf", [
-      [1n, true, true, [Wallet.createRandom().address, 1n, 1n, 1n, 1n], 0n, 0n, ZeroAddress, 0n, 0n, false, 1n, 110000n, bytes32(), true, 0n],
+      [
+        1n,
+        true,
+        true,
+        [Wallet.createRandom().address, 1n, 1n, 1n, 1n],
+        0n,
+        0n,
+        ZeroAddress,
+        0n,
+        0n,
+        false,
+        1n,
+        110000n,
+        bytes32(),
+        true,
+        0n,
+      ],
     ]);
     for (const data of ["0x", good.slice(0, -64), `${good}00`, `${good.slice(0, -1)}g`]) {
-      expect(() => decodeVerifyLeaf(data)).to.throw().that.satisfies((error: unknown) => isError(error, "BAD_DATA"));
+      expect(() => decodeVerifyLeaf(data))
+        .to.throw()
+        .that.satisfies((error: unknown) => isError(error, "BAD_DATA"));
     }
-    expect(() => encodeVerifyLeaf(1, "0x1234", bytes32(), 0, [])).to.throw().that.satisfies((error: unknown) => isError(error, "INVALID_ARGUMENT"));
-    expect(() => encodeVerifyLeaf(1, bytes32(), bytes32(), -1, [])).to.throw().that.satisfies((error: unknown) => isError(error, "INVALID_ARGUMENT"));
-    expect(() => encodeVerifyLeaf(2 ** 32, bytes32(), bytes32(), 0, [])).to.throw().that.satisfies((error: unknown) => isError(error, "INVALID_ARGUMENT"));
+    expect(() => encodeVerifyLeaf(1, "0x1234", bytes32(), 0, []))
+      .to.throw()
+      .that.satisfies((error: unknown) => isError(error, "INVALID_ARGUMENT"));
+    expect(() => encodeVerifyLeaf(1, bytes32(), bytes32(), -1, []))
+      .to.throw()
+      .that.satisfies((error: unknown) => isError(error, "INVALID_ARGUMENT"));
+    expect(() => encodeVerifyLeaf(2 ** 32, bytes32(), bytes32(), 0, []))
+      .to.throw()
+      .that.satisfies((error: unknown) => isError(error, "INVALID_ARGUMENT"));
   });
 });

@@ -1,4 +1,4 @@
-import type { SignerSources } from "../../config.ts";
+import type { SignerSources } from "../../config/loadConfig.ts";
 import { loadKeystoreSigners } from "./keystore.ts";
 import { RemoteSigner } from "./remoteSigner.ts";
 import type { TypedDataSigner } from "./transactionSigner.ts";
@@ -12,7 +12,8 @@ import { WalletSigner } from "./walletSigner.ts";
 export async function loadSigners(sources: SignerSources): Promise<TypedDataSigner[]> {
   const signers: TypedDataSigner[] = [];
   if (sources.key) signers.push(WalletSigner.fromPrivateKey(sources.key.reveal(), "environment"));
-  if (sources.keystore) signers.push(...(await loadKeystoreSigners(sources.keystore.path, sources.keystore.passphrase)));
+  if (sources.keystore)
+    signers.push(...(await loadKeystoreSigners(sources.keystore.path, sources.keystore.passphrase)));
   if (sources.remoteUrl) {
     const remote = await RemoteSigner.discover(sources.remoteUrl);
     if (remote.length === 0) throw new Error("the remote signer offers no account (eth_accounts is empty)");

@@ -1,5 +1,10 @@
 import { getAddress, toQuantity, Transaction, TypedDataEncoder } from "ethers";
-import { SignerUnavailableError, type TypedDataRequest, type TypedDataSigner, type UnsignedTransaction } from "./transactionSigner.ts";
+import {
+  SignerUnavailableError,
+  type TypedDataRequest,
+  type TypedDataSigner,
+  type UnsignedTransaction,
+} from "./transactionSigner.ts";
 
 interface JsonRpcAnswer {
   result?: unknown;
@@ -21,7 +26,8 @@ async function call(url: string, method: string, params: unknown[], timeoutMs: n
   }
   if (!response.ok) throw new SignerUnavailableError(`the remote signer answered HTTP ${response.status} to ${method}`);
   const body = (await response.json()) as JsonRpcAnswer;
-  if (body.error) throw new SignerUnavailableError(`the remote signer refused ${method}: ${body.error.message ?? "no reason given"}`);
+  if (body.error)
+    throw new SignerUnavailableError(`the remote signer refused ${method}: ${body.error.message ?? "no reason given"}`);
   return body.result;
 }
 
@@ -88,8 +94,14 @@ export class RemoteSigner implements TypedDataSigner {
    */
   async signTypedData(request: TypedDataRequest): Promise<string> {
     const payload: unknown = TypedDataEncoder.getPayload(request.domain, request.types, request.message);
-    const result = await call(this.#url, "eth_signTypedData_v4", [this.address, JSON.stringify(payload)], this.#timeoutMs);
-    if (typeof result !== "string") throw new SignerUnavailableError("the remote signer returned no typed-data signature");
+    const result = await call(
+      this.#url,
+      "eth_signTypedData_v4",
+      [this.address, JSON.stringify(payload)],
+      this.#timeoutMs,
+    );
+    if (typeof result !== "string")
+      throw new SignerUnavailableError("the remote signer returned no typed-data signature");
     return result;
   }
 
@@ -98,7 +110,9 @@ export class RemoteSigner implements TypedDataSigner {
     try {
       signed = Transaction.from(raw);
     } catch (error) {
-      throw new SignerUnavailableError("the remote signer returned something that is not a signed transaction", { cause: error });
+      throw new SignerUnavailableError("the remote signer returned something that is not a signed transaction", {
+        cause: error,
+      });
     }
     const same =
       signed.from === this.address &&
@@ -110,7 +124,10 @@ export class RemoteSigner implements TypedDataSigner {
       signed.value === 0n &&
       signed.maxFeePerGas === asked.maxFeePerGas &&
       signed.maxPriorityFeePerGas === asked.maxPriorityFeePerGas;
-    if (!same) throw new SignerUnavailableError(`the remote signer returned a transaction other than the one asked for ${this.address}`);
+    if (!same)
+      throw new SignerUnavailableError(
+        `the remote signer returned a transaction other than the one asked for ${this.address}`,
+      );
   }
 
   async health(): Promise<{ ok: boolean; detail: string }> {

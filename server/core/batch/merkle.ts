@@ -16,7 +16,12 @@ const NODE = 32;
  * The tree node of certificate `leaf` at `index`: keccak256(keccak256(abi.encode(leaf, index))),
  * OpenZeppelin's StandardMerkleTree leaf for ["bytes32", "uint256"], as the ledger computes it.
  */
-export function treeNode(keccak: Keccak256, leaf: Uint8Array | string, index: number, scratch = Buffer.allocUnsafe(64)): Uint8Array {
+export function treeNode(
+  keccak: Keccak256,
+  leaf: Uint8Array | string,
+  index: number,
+  scratch = Buffer.allocUnsafe(64),
+): Uint8Array {
   if (!Number.isInteger(index) || index < 0 || index > 0xffffffffffff) {
     throw new CoreError("INVALID_BATCH", `bad leaf index ${index}`);
   }
@@ -185,11 +190,14 @@ export class CertificateBatchTree {
   }
 }
 
-
 /**
  * The multiproof for `indices` of the batch whose certificate hashes are `leaves` (index order),
  * for the ledger's revokeMany and suspendMany.
  */
-export function batchMultiProof(leaves: readonly string[], indices: readonly number[], keccak: Keccak256): BatchMultiProof {
+export function batchMultiProof(
+  leaves: readonly string[],
+  indices: readonly number[],
+  keccak: Keccak256,
+): BatchMultiProof {
   return CertificateBatchTree.of(leaves, keccak).multiProof(indices);
 }

@@ -48,5 +48,8 @@ export function attachAnchor(
   document: BatchedDocument,
   anchor: { chainId: number; ledger: string; txHash: string },
 ): BatchedDocument {
-  return { ...document, proof: { ...document.proof, chainId: anchor.chainId, ledger: anchor.ledger, txHash: anchor.txHash } };
+  return {
+    ...document,
+    proof: { ...document.proof, chainId: anchor.chainId, ledger: anchor.ledger, txHash: anchor.txHash },
+  };
 }

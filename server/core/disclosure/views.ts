@@ -39,6 +39,9 @@ export function presentedView(certificate: VerifiedCertificate, chosen: readonly
 }
 
 /** The same result with its certificate replaced by the given view of it. */
-export function withView(result: VerificationResult, view: (certificate: VerifiedCertificate) => VerifiedCertificate): VerificationResult {
+export function withView(
+  result: VerificationResult,
+  view: (certificate: VerifiedCertificate) => VerifiedCertificate,
+): VerificationResult {
   return result.certificate ? { ...result, certificate: view(result.certificate) } : result;
 }

@@ -66,13 +66,19 @@ export function createDocuments(inputs: readonly unknown[], options: CreateOptio
   const checked = inputs.map((raw, index) => {
     const { input, issues } = checkInput(raw, options.types, jurisdictions, validators, today);
     if (input?.id !== undefined) {
-      if (givenIds.has(input.id)) issues.push({ path: "id", code: "INVALID_ID", message: "the same id twice in one batch" });
+      if (givenIds.has(input.id))
+        issues.push({ path: "id", code: "INVALID_ID", message: "the same id twice in one batch" });
       givenIds.add(input.id);
     }
-    if (input === null || issues.length > 0) throw new CertificateValidationError(issues, inputs.length > 1 ? index : undefined);
+    if (input === null || issues.length > 0)
+      throw new CertificateValidationError(issues, inputs.length > 1 ? index : undefined);
     return input;
   });
-  const nextId = idSource(issuedAtDefault.getTime(), checked.filter((input) => input.id === undefined).length, randomBytes);
+  const nextId = idSource(
+    issuedAtDefault.getTime(),
+    checked.filter((input) => input.id === undefined).length,
+    randomBytes,
+  );
   const unsalted = checked.map((input) =>
     toDocument(input, input.id ?? nextId(), input.issuedAt ?? issuedAtDefault.toISOString()),
   );
@@ -100,7 +106,10 @@ export function createDocuments(inputs: readonly unknown[], options: CreateOptio
 }
 
 /** One document; see createDocuments. */
-export function createDocument(input: unknown, options: CreateOptions): { document: CertificateDocument; leaf: string } {
+export function createDocument(
+  input: unknown,
+  options: CreateOptions,
+): { document: CertificateDocument; leaf: string } {
   const { documents, leaves } = createDocuments([input], options);
   const document = documents[0];
   const leaf = leaves[0];
@@ -175,19 +184,32 @@ function checkInput(
       issues.push({ path: "validUntil", code: "REQUIRED", message: `a ${type.name} must have an expiry` });
     }
   }
-  if (input.id !== undefined && !ULID.test(input.id)) issues.push({ path: "id", code: "INVALID_ID", message: "id must be a ULID" });
+  if (input.id !== undefined && !ULID.test(input.id))
+    issues.push({ path: "id", code: "INVALID_ID", message: "id must be a ULID" });
   if (input.supersedes !== undefined && (typeof input.supersedes !== "string" || !ULID.test(input.supersedes))) {
     issues.push({ path: "supersedes", code: "INVALID_ID", message: "supersedes must be a certificate id (ULID)" });
   }
   const { agencyId, name, jurisdiction } = input.issuer;
   if (typeof agencyId !== "number" || !Number.isInteger(agencyId) || agencyId < 1 || agencyId > 0xffffffff) {
-    issues.push({ path: "issuer.agencyId", code: "INVALID_TYPE", message: "agency id must be an integer 1..4294967295" });
+    issues.push({
+      path: "issuer.agencyId",
+      code: "INVALID_TYPE",
+      message: "agency id must be an integer 1..4294967295",
+    });
   }
   if (typeof name !== "string" || name.trim() === "" || name.length > 200) {
-    issues.push({ path: "issuer.name", code: "INVALID_TYPE", message: "issuer name must be a non-empty string of up to 200 characters" });
+    issues.push({
+      path: "issuer.name",
+      code: "INVALID_TYPE",
+      message: "issuer name must be a non-empty string of up to 200 characters",
+    });
   }
   if (typeof jurisdiction !== "string" || !jurisdictions.has(jurisdiction)) {
-    issues.push({ path: "issuer.jurisdiction", code: "UNKNOWN_JURISDICTION", message: "not a known administrative division code" });
+    issues.push({
+      path: "issuer.jurisdiction",
+      code: "UNKNOWN_JURISDICTION",
+      message: "not a known administrative division code",
+    });
   }
   for (const path of ["validFrom", "validUntil", "issuedAt"] as const) {
     const value = input[path];

@@ -16,7 +16,11 @@ export function disclose<T extends CertificateDocument>(document: T, keep: reado
     if (!shown.has(path)) throw new CoreError("UNKNOWN_FIELD", `${path} is not shown in this document`);
   }
   const kept = new Set(keep);
-  return hide(document, [...shown.keys()].filter((path) => isHideablePath(path) && !kept.has(path)), keccak);
+  return hide(
+    document,
+    [...shown.keys()].filter((path) => isHideablePath(path) && !kept.has(path)),
+    keccak,
+  );
 }
 
 /** The opposite view: a copy of `document` with exactly the fields in `paths` hidden. */
@@ -45,7 +49,8 @@ function hide<T extends CertificateDocument>(document: T, paths: readonly string
   for (const path of paths) {
     const value = shown.get(path);
     const salt = document.salts[path];
-    if (value === undefined || salt === undefined) throw new CoreError("INVALID_DOCUMENT", `${path} has no value or salt`);
+    if (value === undefined || salt === undefined)
+      throw new CoreError("INVALID_DOCUMENT", `${path} has no value or salt`);
     hidden[path] = toHex32(fieldHash(keccak, path, salt, value));
   }
   const result: T = {

@@ -22,7 +22,8 @@ export const HIDEABLE_ENVELOPE_PATHS = ["issuedAt", "supersedes"] as const;
 export const ENVELOPE_PATHS = [...REQUIRED_VISIBLE_PATHS, ...HIDEABLE_ENVELOPE_PATHS] as const;
 
 /** A syntactically valid field path: an envelope path or `subject.<camelCase name>`. ASCII, at most 72 characters. */
-export const FIELD_PATH = /^(id|type|issuer\.agencyId|issuer\.name|issuer\.jurisdiction|validFrom|validUntil|issuedAt|supersedes|subject\.[a-z][A-Za-z0-9]{0,63})$/;
+export const FIELD_PATH =
+  /^(id|type|issuer\.agencyId|issuer\.name|issuer\.jurisdiction|validFrom|validUntil|issuedAt|supersedes|subject\.[a-z][A-Za-z0-9]{0,63})$/;
 
 const SUBJECT_PATH = /^subject\.([a-z][A-Za-z0-9]{0,63})$/;
 const HIDEABLE = new Set<string>(HIDEABLE_ENVELOPE_PATHS);
@@ -54,15 +55,21 @@ export function typeRuleProblem(type: CertificateType, document: CertificateDocu
   for (const path of Object.keys(hidden)) {
     if (REQUIRED.has(path)) return `${path} is hidden, and it may never be hidden`;
     const name = subjectFieldName(path);
-    if (name !== null ? !defines(name) : !HIDEABLE.has(path)) return `${path} is hidden, and a ${type.name} has no such field`;
+    if (name !== null ? !defines(name) : !HIDEABLE.has(path))
+      return `${path} is hidden, and a ${type.name} has no such field`;
   }
   for (const name of Object.keys(document.subject)) {
     if (!defines(name)) return `subject.${name} is shown, and a ${type.name} has no such field`;
   }
-  if (type.validUntilRequired && document.validUntil === undefined) return `validUntil is missing, and every ${type.name} must have one`;
+  if (type.validUntilRequired && document.validUntil === undefined)
+    return `validUntil is missing, and every ${type.name} must have one`;
   if (document.issuedAt === undefined && !Object.hasOwn(hidden, "issuedAt")) return "issuedAt is missing";
   for (const field of type.fields) {
-    if (field.required && !Object.hasOwn(document.subject, field.name) && !Object.hasOwn(hidden, `subject.${field.name}`)) {
+    if (
+      field.required &&
+      !Object.hasOwn(document.subject, field.name) &&
+      !Object.hasOwn(hidden, `subject.${field.name}`)
+    ) {
       return `subject.${field.name} is missing, and every ${type.name} has one`;
     }
   }
@@ -71,7 +78,10 @@ export function typeRuleProblem(type: CertificateType, document: CertificateDocu
 
 /** Calls `visit` for every field shown in the document, in a fixed order (envelope, then subject). */
 export function forEachShownField(
-  document: Pick<CertificateDocument, "id" | "type" | "issuer" | "subject" | "validFrom" | "validUntil" | "issuedAt" | "supersedes">,
+  document: Pick<
+    CertificateDocument,
+    "id" | "type" | "issuer" | "subject" | "validFrom" | "validUntil" | "issuedAt" | "supersedes"
+  >,
   visit: (path: string, value: FieldValue) => void,
 ): void {
   visit("id", document.id);

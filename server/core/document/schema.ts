@@ -40,7 +40,9 @@ function isFieldValue(value: unknown): boolean {
 export const MAX_FIELDS = 256;
 
 function isPlainRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === "object" && value !== null && !Array.isArray(value) && Object.keys(value).length <= MAX_FIELDS;
+  return (
+    typeof value === "object" && value !== null && !Array.isArray(value) && Object.keys(value).length <= MAX_FIELDS
+  );
 }
 
 const subject = z.custom<Record<string, FieldValue>>(
@@ -66,7 +68,10 @@ export const proofBlockSchema = z.strictObject({
   leaf: bytes32,
   index: z.int().min(0).max(0xffffff),
   chainId: z.int().min(1).optional(),
-  ledger: z.string().regex(/^0x[0-9a-fA-F]{40}$/, "not an address").optional(),
+  ledger: z
+    .string()
+    .regex(/^0x[0-9a-fA-F]{40}$/, "not an address")
+    .optional(),
   txHash: bytes32.optional(),
 });
 

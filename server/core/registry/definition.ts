@@ -23,7 +23,8 @@ export type MaskKind = (typeof MASK_KINDS)[number];
 
 export const DISCLOSURE_MEANINGS: Readonly<Record<DisclosureClass, string>> = {
   public: "shown in full on the public page behind the printed QR code",
-  masked: "shown partly hidden on the public page (mask: name, address, identifier or year); in full to the holder and in live presentations",
+  masked:
+    "shown partly hidden on the public page (mask: name, address, identifier or year); in full to the holder and in live presentations",
   private: "never on the public page; only the holder's page and live presentations the holder chose show it",
 };
 
@@ -98,7 +99,7 @@ export function maskKindOf(field: FieldDefinition): MaskKind | undefined {
 }
 
 function maskIssue(field: FieldDefinition): string | null {
-  if (field.disclosure !== "masked") return field.mask === undefined ? null : "a mask needs disclosure \"masked\"";
+  if (field.disclosure !== "masked") return field.mask === undefined ? null : 'a mask needs disclosure "masked"';
   const kind = maskKindOf(field);
   if (kind === undefined) return "a masked field needs a mask (name, address, identifier or year)";
   if (kind === "year" && field.type !== "date") return "the year mask is for dates";

@@ -62,7 +62,8 @@ const listSchema = z
     const seen = new Set<string>();
     for (const [i, entry] of list.deployments.entries()) {
       const key = `${entry.chainId}:${entry.ledger.toLowerCase()}`;
-      if (seen.has(key)) ctx.addIssue({ code: "custom", path: ["deployments", i], message: "the same ledger on the same chain twice" });
+      if (seen.has(key))
+        ctx.addIssue({ code: "custom", path: ["deployments", i], message: "the same ledger on the same chain twice" });
       seen.add(key);
     }
   });
@@ -76,7 +77,10 @@ export interface SignedTrustList {
   signature: string;
 }
 
-const signedSchema = z.strictObject({ list: z.unknown(), signature: z.string().regex(/^0x[0-9a-fA-F]{130}$/, "not a 65-byte signature") });
+const signedSchema = z.strictObject({
+  list: z.unknown(),
+  signature: z.string().regex(/^0x[0-9a-fA-F]{130}$/, "not a 65-byte signature"),
+});
 
 /** A list checked against the pinned signer and the clock. */
 export interface VerifiedTrustList {
@@ -109,7 +113,10 @@ export function trustListPayload(list: unknown): string {
 }
 
 /** Signs `list` (checked first) with an EIP-191 personal signature; the result is what a file holds. */
-export async function signTrustList(list: unknown, signer: { signMessage(message: string): Promise<string> }): Promise<SignedTrustList> {
+export async function signTrustList(
+  list: unknown,
+  signer: { signMessage(message: string): Promise<string> },
+): Promise<SignedTrustList> {
   parseTrustList(list);
   return { list, signature: await signer.signMessage(trustListPayload(list)) };
 }
@@ -121,7 +128,10 @@ export async function signTrustList(list: unknown, signer: { signMessage(message
 export function verifyTrustList(file: unknown, options: { signer: string; now: Date }): VerifiedTrustList {
   const signed = signedSchema.safeParse(file);
   if (!signed.success) {
-    throw new TrustListError("MALFORMED", `not a signed trust list ({ "list": …, "signature": "0x…" }): ${signed.error.issues[0]?.message ?? "invalid"}`);
+    throw new TrustListError(
+      "MALFORMED",
+      `not a signed trust list ({ "list": …, "signature": "0x…" }): ${signed.error.issues[0]?.message ?? "invalid"}`,
+    );
   }
   const content = parseTrustList(signed.data.list);
   let recovered: string;
@@ -131,11 +141,16 @@ export function verifyTrustList(file: unknown, options: { signer: string; now: D
     throw new TrustListError("BAD_SIGNATURE", "the trust list's signature is not a valid signature");
   }
   if (recovered.toLowerCase() !== options.signer.toLowerCase()) {
-    throw new TrustListError("WRONG_SIGNER", `the trust list is not signed by ${getAddress(options.signer)} (its signature is ${recovered}'s, or the list was altered after signing)`);
+    throw new TrustListError(
+      "WRONG_SIGNER",
+      `the trust list is not signed by ${getAddress(options.signer)} (its signature is ${recovered}'s, or the list was altered after signing)`,
+    );
   }
   const now = options.now.getTime();
-  if (now < Date.parse(content.issuedAt)) throw new TrustListError("NOT_YET_VALID", `the trust list is valid from ${content.issuedAt}`);
-  if (now >= Date.parse(content.expiresAt)) throw new TrustListError("EXPIRED", `the trust list expired at ${content.expiresAt}`);
+  if (now < Date.parse(content.issuedAt))
+    throw new TrustListError("NOT_YET_VALID", `the trust list is valid from ${content.issuedAt}`);
+  if (now >= Date.parse(content.expiresAt))
+    throw new TrustListError("EXPIRED", `the trust list expired at ${content.expiresAt}`);
   return {
     content,
     deployments: content.deployments.map((entry) => ({

@@ -77,8 +77,14 @@ function fieldCheck(field: FieldDefinition, context: SubjectValidationContext): 
     case "integer":
       return (value) => {
         if (typeof value !== "number" || !Number.isSafeInteger(value)) return invalidType(label, "an integer");
-        if ((field.minimum !== undefined && value < field.minimum) || (field.maximum !== undefined && value > field.maximum)) {
-          return { code: "OUT_OF_RANGE", message: `${label} is out of range ${field.minimum ?? "…"}..${field.maximum ?? "…"}` };
+        if (
+          (field.minimum !== undefined && value < field.minimum) ||
+          (field.maximum !== undefined && value > field.maximum)
+        ) {
+          return {
+            code: "OUT_OF_RANGE",
+            message: `${label} is out of range ${field.minimum ?? "…"}..${field.maximum ?? "…"}`,
+          };
         }
         return null;
       };
@@ -89,7 +95,9 @@ function fieldCheck(field: FieldDefinition, context: SubjectValidationContext): 
         if (problem === "format") {
           return { code: "INVALID_USCC", message: `${label} is not an 18-character unified social credit code` };
         }
-        return problem === "check" ? { code: "USCC_CHECK_MISMATCH", message: `${label} has a wrong check character` } : null;
+        return problem === "check"
+          ? { code: "USCC_CHECK_MISMATCH", message: `${label} has a wrong check character` }
+          : null;
       };
     case "resident-id":
       return (value) => {

@@ -95,15 +95,23 @@ export function unavailableResult(offline: OfflineOutcome, detail: string): Veri
   );
 }
 
-function anchorInfo(view: LeafView, ledger: string, root: string, event: ChainEventRef | null, txHash?: string): AnchorInfo {
+function anchorInfo(
+  view: LeafView,
+  ledger: string,
+  root: string,
+  event: ChainEventRef | null,
+  txHash?: string,
+): AnchorInfo {
   const agencyStatus = view.agencyStatus === "none" ? "unknown" : view.agencyStatus;
   return {
     chainId: view.chainId,
     ledger,
     root,
-    ...(event?.txHash ?? txHash ? { txHash: event?.txHash ?? txHash } : {}),
+    ...((event?.txHash ?? txHash) ? { txHash: event?.txHash ?? txHash } : {}),
     ...(event ? { blockNumber: event.blockNumber } : {}),
-    ...(view.anchored ? { anchoredAt: iso(view.batch.anchoredAt), officer: view.batch.officer, agencyId: view.batch.agencyId } : {}),
+    ...(view.anchored
+      ? { anchoredAt: iso(view.batch.anchoredAt), officer: view.batch.officer, agencyId: view.batch.agencyId }
+      : {}),
     ...(view.anchored ? { jurisdiction: String(view.jurisdiction), agencyStatus } : {}),
   };
 }
@@ -138,7 +146,12 @@ async function revocationInfo(
 }
 
 /** The latest restoration by governance, when the logs can be read; a detail, never part of the verdict. */
-async function restorationInfo(ledgerView: LedgerView, agencyId: number, root: string, leaf: string): Promise<RestorationInfo | undefined> {
+async function restorationInfo(
+  ledgerView: LedgerView,
+  agencyId: number,
+  root: string,
+  leaf: string,
+): Promise<RestorationInfo | undefined> {
   let event: RestorationRef | null;
   try {
     event = await ledgerView.restorationEvent(agencyId, root, leaf);
@@ -148,7 +161,6 @@ async function restorationInfo(ledgerView: LedgerView, agencyId: number, root: s
   if (!event) return undefined;
   return { scope: event.scope, at: iso(event.time), txHash: event.txHash, actor: event.actor, undid: event.undid };
 }
-
 
 /**
  * The verdict when the chain need not be asked: an offline check failed, or the document was
@@ -160,10 +172,20 @@ export function verdictWithoutChain(offline: OfflineOutcome, options: ChainCheck
   if (offline.failure) return result(offline.failure, checks, certificate, null, []);
   const proof = offline.proof;
   if (!certificate || !proof || offline.typeId === null) {
-    return result("MALFORMED", [...checks, { name: "format", passed: false, detail: "the document has no proof block" }], certificate, null, []);
+    return result(
+      "MALFORMED",
+      [...checks, { name: "format", passed: false, detail: "the document has no proof block" }],
+      certificate,
+      null,
+      [],
+    );
   }
   if (proof.chainId === undefined || !proof.ledger) {
-    checks.push({ name: "network", passed: false, detail: "the document has not been anchored yet (no chain id or ledger in its proof)" });
+    checks.push({
+      name: "network",
+      passed: false,
+      detail: "the document has not been anchored yet (no chain id or ledger in its proof)",
+    });
     return result("NOT_ANCHORED", checks, certificate, null, supersessionWarnings(options.supersededBy));
   }
   return null;
@@ -183,7 +205,8 @@ export async function checkAgainstChain(
   const checks = [...offline.checks];
   const certificate = offline.certificate;
   const proof = offline.proof;
-  if (!certificate || proof?.chainId === undefined || !proof.ledger) throw new Error("unreachable: checked by verdictWithoutChain");
+  if (!certificate || proof?.chainId === undefined || !proof.ledger)
+    throw new Error("unreachable: checked by verdictWithoutChain");
   const warnings = supersessionWarnings(options.supersededBy);
   if (proof.ledger.toLowerCase() !== ledgerView.ledger.toLowerCase()) {
     checks.push({
@@ -210,14 +233,22 @@ export async function checkAgainstChain(
   }
 
   if (view.chainId !== proof.chainId) {
-    checks.push({ name: "network", passed: false, detail: `the document was anchored on chain ${proof.chainId}, this is chain ${view.chainId}` });
+    checks.push({
+      name: "network",
+      passed: false,
+      detail: `the document was anchored on chain ${proof.chainId}, this is chain ${view.chainId}`,
+    });
     return result("WRONG_NETWORK", checks, certificate, null, warnings);
   }
   checks.push({ name: "network", passed: true, detail: `chain ${view.chainId}, ledger ${ledgerView.ledger}` });
 
   let anchorEvent: ChainEventRef | null = null;
   if (options.knownAnchor) {
-    anchorEvent = { txHash: options.knownAnchor.txHash, blockNumber: options.knownAnchor.blockNumber, time: view.batch.anchoredAt };
+    anchorEvent = {
+      txHash: options.knownAnchor.txHash,
+      blockNumber: options.knownAnchor.blockNumber,
+      time: view.batch.anchoredAt,
+    };
   } else if (options.lookupAnchorEvent && view.anchored) {
     try {
       anchorEvent = await ledgerView.anchorEvent(agencyId, proof.root);
@@ -232,20 +263,34 @@ export async function checkAgainstChain(
     return result("NOT_ANCHORED", checks, certificate, anchor, warnings);
   }
   if (!view.proofValid) {
-    checks.push({ name: "anchored", passed: false, detail: `the ledger does not accept the proof of leaf index ${proof.index} in this batch` });
+    checks.push({
+      name: "anchored",
+      passed: false,
+      detail: `the ledger does not accept the proof of leaf index ${proof.index} in this batch`,
+    });
     return result("TAMPERED", checks, certificate, anchor, warnings);
   }
-  checks.push({ name: "anchored", passed: true, detail: `anchored at ${iso(view.batch.anchoredAt)} in a batch of ${view.batch.size}` });
+  checks.push({
+    name: "anchored",
+    passed: true,
+    detail: `anchored at ${iso(view.batch.anchoredAt)} in a batch of ${view.batch.size}`,
+  });
 
   const issuerProblems: string[] = [];
   if (view.batch.agencyId !== certificate.issuer.agencyId) {
-    issuerProblems.push(`the batch was anchored by agency ${view.batch.agencyId}, the document names agency ${String(certificate.issuer.agencyId)}`);
+    issuerProblems.push(
+      `the batch was anchored by agency ${view.batch.agencyId}, the document names agency ${String(certificate.issuer.agencyId)}`,
+    );
   }
   if (certificate.issuer.jurisdiction !== undefined && String(view.jurisdiction) !== certificate.issuer.jurisdiction) {
-    issuerProblems.push(`the agency's jurisdiction on chain is ${view.jurisdiction}, the document says ${certificate.issuer.jurisdiction}`);
+    issuerProblems.push(
+      `the agency's jurisdiction on chain is ${view.jurisdiction}, the document says ${certificate.issuer.jurisdiction}`,
+    );
   }
   if (view.batch.typeId !== offline.typeId) {
-    issuerProblems.push(`the batch holds certificate type ${view.batch.typeId}, the document is of type ${certificate.type} (${offline.typeId})`);
+    issuerProblems.push(
+      `the batch holds certificate type ${view.batch.typeId}, the document is of type ${certificate.type} (${offline.typeId})`,
+    );
   }
   if (!view.issuerAuthorized) {
     issuerProblems.push(
@@ -257,7 +302,11 @@ export async function checkAgainstChain(
     return result("ISSUER_UNAUTHORIZED", checks, certificate, anchor, warnings);
   }
   if (view.agencyStatus !== "active") warnings.push(agencyNotActiveWarning(view.agencyStatus));
-  checks.push({ name: "issuer", passed: true, detail: `agency ${view.batch.agencyId} (jurisdiction ${view.jurisdiction}) was authorised when it anchored` });
+  checks.push({
+    name: "issuer",
+    passed: true,
+    detail: `agency ${view.batch.agencyId} (jurisdiction ${view.jurisdiction}) was authorised when it anchored`,
+  });
 
   let revocation: RevocationInfo | null;
   try {
@@ -269,9 +318,18 @@ export async function checkAgainstChain(
   if (revocation) {
     const what = revocation.scope === "batch" ? "its whole batch was revoked" : `it was ${revocation.state}`;
     checks.push({ name: "status", passed: false, detail: `${what} (reason: ${revocation.reason})` });
-    return result(revocation.state === "revoked" ? "REVOKED" : "SUSPENDED", checks, certificate, anchor, warnings, revocation);
+    return result(
+      revocation.state === "revoked" ? "REVOKED" : "SUSPENDED",
+      checks,
+      certificate,
+      anchor,
+      warnings,
+      revocation,
+    );
   }
-  const restoration = options.lookupAnchorEvent ? await restorationInfo(ledgerView, agencyId, proof.root, proof.leaf) : undefined;
+  const restoration = options.lookupAnchorEvent
+    ? await restorationInfo(ledgerView, agencyId, proof.root, proof.leaf)
+    : undefined;
   checks.push({
     name: "status",
     passed: true,

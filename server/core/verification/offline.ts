@@ -73,7 +73,12 @@ export function verifyOffline(input: unknown, keccak: Keccak256, types: Certific
   if (!equalBytes(leaf, fromHex32(document.proof.leaf))) {
     return fail(
       "TAMPERED",
-      { name: "integrity", passed: false, detail: "The fields and their names do not hash to the certificate hash in the proof: the document was altered." },
+      {
+        name: "integrity",
+        passed: false,
+        detail:
+          "The fields and their names do not hash to the certificate hash in the proof: the document was altered.",
+      },
       document,
     );
   }
@@ -82,7 +87,11 @@ export function verifyOffline(input: unknown, keccak: Keccak256, types: Certific
   if (type) {
     const problem = typeRuleProblem(type, document);
     if (problem !== null) {
-      return fail("TAMPERED", { name: "integrity", passed: false, detail: `The document breaks the rules of its type: ${problem}.` }, document);
+      return fail(
+        "TAMPERED",
+        { name: "integrity", passed: false, detail: `The document breaks the rules of its type: ${problem}.` },
+        document,
+      );
     }
   }
   checks.push({
@@ -98,11 +107,19 @@ export function verifyOffline(input: unknown, keccak: Keccak256, types: Certific
   if (!equalBytes(root, fromHex32(document.proof.root))) {
     return fail(
       "TAMPERED",
-      { name: "merkleProof", passed: false, detail: "The Merkle proof does not lead from the certificate to the batch root." },
+      {
+        name: "merkleProof",
+        passed: false,
+        detail: "The Merkle proof does not lead from the certificate to the batch root.",
+      },
       document,
     );
   }
-  checks.push({ name: "merkleProof", passed: true, detail: "The Merkle proof leads from the certificate to the batch root." });
+  checks.push({
+    name: "merkleProof",
+    passed: true,
+    detail: "The Merkle proof leads from the certificate to the batch root.",
+  });
   return { passed: true, status: null, checks, document, certificate: certificateOf(document) };
 }
 

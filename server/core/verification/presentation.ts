@@ -28,7 +28,10 @@ function info(presentation: PresentationWindow): PresentationInfo {
  * certificate is shown; the holder can make a fresh one.
  */
 export function presentationExpiredResult(presentation: PresentationWindow): VerificationResult {
-  const why = presentation.withdrawnAt === null ? `expired at ${presentation.expiresAt}` : `withdrawn by the holder at ${presentation.withdrawnAt}`;
+  const why =
+    presentation.withdrawnAt === null
+      ? `expired at ${presentation.expiresAt}`
+      : `withdrawn by the holder at ${presentation.withdrawnAt}`;
   return {
     valid: false,
     status: "PRESENTATION_EXPIRED",
@@ -45,5 +48,8 @@ export function presentationExpiredResult(presentation: PresentationWindow): Ver
  * caller like any verification), showing only the chosen subject fields, in full.
  */
 export function presentedResult(result: VerificationResult, presentation: PresentationWindow): VerificationResult {
-  return { ...withView(result, (certificate) => presentedView(certificate, presentation.fields)), presentation: info(presentation) };
+  return {
+    ...withView(result, (certificate) => presentedView(certificate, presentation.fields)),
+    presentation: info(presentation),
+  };
 }

@@ -121,10 +121,15 @@ export type VerificationWarning =
 
 export type WarningCode = VerificationWarning["code"];
 
-export const supersededWarning = (id: string): VerificationWarning => ({ code: "SUPERSEDED", params: { id }, message: `superseded by ${id}` });
+export const supersededWarning = (id: string): VerificationWarning => ({
+  code: "SUPERSEDED",
+  params: { id },
+  message: `superseded by ${id}`,
+});
 
 /** One SUPERSEDED warning per successor. */
-export const supersessionWarnings = (supersededBy: readonly string[] | undefined): VerificationWarning[] => (supersededBy ?? []).map(supersededWarning);
+export const supersessionWarnings = (supersededBy: readonly string[] | undefined): VerificationWarning[] =>
+  (supersededBy ?? []).map(supersededWarning);
 
 export const agencyNotActiveWarning = (agencyStatus: string): VerificationWarning => ({
   code: "AGENCY_NOT_ACTIVE",

@@ -20,8 +20,12 @@ export function trustOnly(view: LedgerView, chainId: number): TrustPolicy {
   return { anchors, ledgerFor: (deployment) => (deployment.chainId === chainId ? view : null) };
 }
 
-
-function refusal(offline: OfflineOutcome, status: "UNTRUSTED_LEDGER" | "WRONG_NETWORK", detail: string, options: ChainCheckOptions): VerificationResult {
+function refusal(
+  offline: OfflineOutcome,
+  status: "UNTRUSTED_LEDGER" | "WRONG_NETWORK",
+  detail: string,
+  options: ChainCheckOptions,
+): VerificationResult {
   return {
     valid: false,
     status,
@@ -33,10 +37,22 @@ function refusal(offline: OfflineOutcome, status: "UNTRUSTED_LEDGER" | "WRONG_NE
 }
 
 /** The result for a document whose ledger no one pinned: the verifier names it and says how to pin it. */
-export function unpinnedResult(offline: OfflineOutcome, howToPin: string, options: ChainCheckOptions): VerificationResult {
+export function unpinnedResult(
+  offline: OfflineOutcome,
+  howToPin: string,
+  options: ChainCheckOptions,
+): VerificationResult {
   const proof = offline.proof;
-  const named = proof?.ledger && proof.chainId !== undefined ? describeDeployment({ chainId: proof.chainId, ledger: proof.ledger }) : "no ledger";
-  return refusal(offline, "UNTRUSTED_LEDGER", `No ledger is pinned, so nothing is trusted. The document names ${named}. ${howToPin}`, options);
+  const named =
+    proof?.ledger && proof.chainId !== undefined
+      ? describeDeployment({ chainId: proof.chainId, ledger: proof.ledger })
+      : "no ledger";
+  return refusal(
+    offline,
+    "UNTRUSTED_LEDGER",
+    `No ledger is pinned, so nothing is trusted. The document names ${named}. ${howToPin}`,
+    options,
+  );
 }
 
 /**
@@ -51,7 +67,8 @@ export function pinLedger(
   options: ChainCheckOptions,
 ): { view: LedgerView; deployment: TrustedDeployment } | { result: VerificationResult } {
   const proof = offline.proof;
-  if (proof?.chainId === undefined || !proof.ledger) throw new Error("unreachable: an anchored document names its chain and ledger");
+  if (proof?.chainId === undefined || !proof.ledger)
+    throw new Error("unreachable: an anchored document names its chain and ledger");
   const named = { chainId: proof.chainId, ledger: proof.ledger };
   const deployment = policy.anchors.find(named.chainId, named.ledger);
   if (!deployment) {

@@ -18,7 +18,10 @@ export function offlineOutcome(input: unknown, deps: Pick<VerifyDeps, "keccak" |
   const type = document ? deps.types.find(document.type) : undefined;
   if (offline.passed && document && !type) {
     return {
-      checks: [...offline.checks, { name: "issuer", passed: false, detail: `certificate type ${document.type} is not known to this verifier` }],
+      checks: [
+        ...offline.checks,
+        { name: "issuer", passed: false, detail: `certificate type ${document.type} is not known to this verifier` },
+      ],
       failure: "UNKNOWN_CERTIFICATE",
       certificate: offline.certificate,
       proof: document.proof,
@@ -35,7 +38,11 @@ export function offlineOutcome(input: unknown, deps: Pick<VerifyDeps, "keccak" |
 }
 
 /** The chain part for a document whose offline checks ran: the trust decision, then the ledger's answer. */
-export async function verifyOutcome(offline: OfflineOutcome, trust: TrustPolicy, options: ChainCheckOptions): Promise<VerificationResult> {
+export async function verifyOutcome(
+  offline: OfflineOutcome,
+  trust: TrustPolicy,
+  options: ChainCheckOptions,
+): Promise<VerificationResult> {
   const early = verdictWithoutChain(offline, options);
   if (early) return early;
   const pinned = pinLedger(offline, trust, options);
@@ -44,6 +51,10 @@ export async function verifyOutcome(offline: OfflineOutcome, trust: TrustPolicy,
 }
 
 /** The whole verification of one document. */
-export function verifyDocument(input: unknown, deps: VerifyDeps, options: ChainCheckOptions): Promise<VerificationResult> {
+export function verifyDocument(
+  input: unknown,
+  deps: VerifyDeps,
+  options: ChainCheckOptions,
+): Promise<VerificationResult> {
   return verifyOutcome(offlineOutcome(input, deps), deps.trust, options);
 }

@@ -45,4 +45,5 @@ export function apiKeyOf(res: Response): ApiKeyRecord {
 }
 
 /** Whether a key may read certificates of `agencyId`: auditors read all, issuers their own agency's. */
-export const canRead = (key: ApiKeyRecord, agencyId: number): boolean => key.role === "auditor" || key.agencyId === agencyId;
+export const canRead = (key: ApiKeyRecord, agencyId: number): boolean =>
+  key.role === "auditor" || key.agencyId === agencyId;

@@ -3,7 +3,7 @@ import type { Logger } from "pino";
 import { negotiateLocale } from "../../i18n/index.ts";
 import { HttpError, type HttpErrorCode } from "../errors.ts";
 import { toHttpError } from "../errorMapping.ts";
-import { buildLangUrls, renderErrorPage, type ErrorPageKind } from "../views/index.ts";
+import { buildLangUrls, renderErrorPage, type ErrorPageKind } from "../rendering/index.ts";
 
 /** Which error page a browser sees for an error code; codes not listed fall back by status. */
 const PAGE_OF_CODE: Partial<Record<HttpErrorCode, ErrorPageKind>> = {
@@ -16,11 +16,14 @@ const PAGE_OF_CODE: Partial<Record<HttpErrorCode, ErrorPageKind>> = {
   INTERNAL: "internal",
 };
 
-const pageOf = (error: HttpError): ErrorPageKind => PAGE_OF_CODE[error.code] ?? (error.status >= 500 ? "internal" : "badRequest");
+const pageOf = (error: HttpError): ErrorPageKind =>
+  PAGE_OF_CODE[error.code] ?? (error.status >= 500 ? "internal" : "badRequest");
 
 /** A browser navigating to a page (not a script calling the API) gets a page, not JSON. */
 const wantsPage = (req: Request): boolean =>
-  (req.method === "GET" || req.method === "HEAD") && !req.path.startsWith("/api/") && req.accepts(["json", "html"]) === "html";
+  (req.method === "GET" || req.method === "HEAD") &&
+  !req.path.startsWith("/api/") &&
+  req.accepts(["json", "html"]) === "html";
 
 /**
  * Maps every failure to `{ error: { code, message } }` through the one table (`toHttpError`), or
@@ -32,7 +35,14 @@ export function errorHandler(logger: Logger): ErrorRequestHandler {
   return (error: unknown, req, res, _next) => {
     const mapped = toHttpError(error);
     if (!mapped) {
-      logger.error({ err: error, method: req.method, route: req.route ? String((req.route as { path: unknown }).path) : undefined }, "request failed");
+      logger.error(
+        {
+          err: error,
+          method: req.method,
+          route: req.route ? String((req.route as { path: unknown }).path) : undefined,
+        },
+        "request failed",
+      );
     }
     const answer = mapped ?? new HttpError("INTERNAL", "Something went wrong on our side; try again later");
     if (res.headersSent) {
@@ -49,7 +59,11 @@ export function errorHandler(logger: Logger): ErrorRequestHandler {
       return;
     }
     res.status(answer.status).json({
-      error: { code: answer.code, message: answer.message, ...(answer.details === undefined ? {} : { details: answer.details }) },
+      error: {
+        code: answer.code,
+        message: answer.message,
+        ...(answer.details === undefined ? {} : { details: answer.details }),
+      },
     });
   };
 }

@@ -62,17 +62,41 @@ const clientKey = (req: Request): string => `client:${req.ip ?? "unknown"}`;
  * a botnet exhausting it blocks typed codes for a window, so it must not also block what cannot
  * be guessed (a QR token of 128 bits).
  */
-export function guessLimiters(limits: GuessLimits, param: string, what: string, guessable: (value: string) => boolean = () => true): RequestHandler[] {
+export function guessLimiters(
+  limits: GuessLimits,
+  param: string,
+  what: string,
+  guessable: (value: string) => boolean = () => true,
+): RequestHandler[] {
   const message = `Too many ${what} that match nothing; wait a few minutes and try again`;
   const codeKey = (req: Request): string => {
     const value = req.params[param];
     return `code:${typeof value === "string" ? value : ""}`;
   };
   const perCode =
-    limits.perCode === undefined ? [] : [limiter(limits.perCode, limits.windowMs, codeKey, false, `Too many lookups of this ${what.replace(/s$/, "")}; wait a few minutes`)];
+    limits.perCode === undefined
+      ? []
+      : [
+          limiter(
+            limits.perCode,
+            limits.windowMs,
+            codeKey,
+            false,
+            `Too many lookups of this ${what.replace(/s$/, "")}; wait a few minutes`,
+          ),
+        ];
   const global =
     limits.global === undefined
       ? []
-      : [limiter(limits.global, limits.windowMs, () => "global", true, message, (req) => !guessable(codeKey(req).slice("code:".length)))];
+      : [
+          limiter(
+            limits.global,
+            limits.windowMs,
+            () => "global",
+            true,
+            message,
+            (req) => !guessable(codeKey(req).slice("code:".length)),
+          ),
+        ];
   return [...perCode, limiter(limits.perClient, limits.windowMs, clientKey, true, message), ...global];
 }

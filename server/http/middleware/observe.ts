@@ -19,7 +19,10 @@ export function observe(metrics: Metrics, logger: Logger): RequestHandler {
       const route = typeof routePath === "string" ? `${req.baseUrl}${routePath}` : "unmatched";
       metrics.httpRequests.inc({ method: req.method, route, status: String(res.statusCode) });
       metrics.httpDuration.observe({ method: req.method, route }, seconds);
-      logger.debug({ reqId: requestId, method: req.method, route, status: res.statusCode, ms: Math.round(seconds * 1000) }, "request");
+      logger.debug(
+        { reqId: requestId, method: req.method, route, status: res.statusCode, ms: Math.round(seconds * 1000) },
+        "request",
+      );
     });
     runInRequest(requestId, next);
   };

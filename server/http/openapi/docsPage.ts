@@ -1,5 +1,5 @@
-import { html } from "../views/html.ts";
-import { renderLayout } from "../views/layout.ts";
+import { html } from "../rendering/html.ts";
+import { renderLayout } from "../rendering/layout.ts";
 
 interface Operation {
   summary?: string;

@@ -6,11 +6,22 @@ import { batchRequestSchema, issueRequestSchema, reinstateSchema, revokeSchema, 
 const json = (schema: object) => ({ "application/json": { schema } });
 const ref = (name: string) => ({ $ref: `#/components/schemas/${name}` });
 const errorResponse = (description: string) => ({ description, content: json(ref("Error")) });
-const idParam = { name: "id", in: "path", required: true, schema: { type: "string", pattern: "^[0-9A-HJKMNP-TV-Z]{26}$" } };
+const idParam = {
+  name: "id",
+  in: "path",
+  required: true,
+  schema: { type: "string", pattern: "^[0-9A-HJKMNP-TV-Z]{26}$" },
+};
 const auth = [{ apiKey: [] }];
 const langParam = { name: "lang", in: "query", required: false, schema: { enum: ["zh", "en"] } };
 const agencyParam = { name: "agencyId", in: "path", required: true, schema: { type: "integer", minimum: 0 } };
-const query = (name: string, schema: object, description: string) => ({ name, in: "query", required: false, schema, description });
+const query = (name: string, schema: object, description: string) => ({
+  name,
+  in: "query",
+  required: false,
+  schema,
+  description,
+});
 
 const requestSchema = (schema: z.ZodType) => z.toJSONSchema(schema, { target: "draft-2020-12", io: "input" });
 
@@ -43,7 +54,9 @@ export function openApiDocument(): Record<string, unknown> {
     },
     servers: [{ url: "/" }],
     components: {
-      securitySchemes: { apiKey: { type: "http", scheme: "bearer", description: "An officer (issuer) or auditor API key" } },
+      securitySchemes: {
+        apiKey: { type: "http", scheme: "bearer", description: "An officer (issuer) or auditor API key" },
+      },
       schemas: {
         Error: {
           type: "object",
@@ -53,7 +66,10 @@ export function openApiDocument(): Record<string, unknown> {
               type: "object",
               required: ["code", "message"],
               properties: {
-                code: { enum: Object.keys(HTTP_ERROR_STATUS), description: "one closed list; each code always comes with the same HTTP status" },
+                code: {
+                  enum: Object.keys(HTTP_ERROR_STATUS),
+                  description: "one closed list; each code always comes with the same HTTP status",
+                },
                 message: { type: "string" },
                 details: {},
               },
@@ -102,11 +118,13 @@ export function openApiDocument(): Record<string, unknown> {
             anchor: { type: ["object", "null"] },
             revocation: {
               type: "object",
-              description: "present when revoked or suspended: state, scope, reason, time and the actor (officer key or governance) that made the change",
+              description:
+                "present when revoked or suspended: state, scope, reason, time and the actor (officer key or governance) that made the change",
             },
             restoration: {
               type: "object",
-              description: "present when governance restored the certificate (or its batch) after a compromised key changed it: scope, at, txHash, actor, undid",
+              description:
+                "present when governance restored the certificate (or its batch) after a compromised key changed it: scope, at, txHash, actor, undid",
             },
             warnings: {
               type: "array",
@@ -123,7 +141,8 @@ export function openApiDocument(): Record<string, unknown> {
             },
             presentation: {
               type: "object",
-              description: "Present when the answer is a holder's live presentation (or one that ended: PRESENTATION_EXPIRED).",
+              description:
+                "Present when the answer is a holder's live presentation (or one that ended: PRESENTATION_EXPIRED).",
               properties: {
                 presentedAt: { type: "string", format: "date-time" },
                 expiresAt: { type: "string", format: "date-time" },
@@ -135,8 +154,12 @@ export function openApiDocument(): Record<string, unknown> {
         },
         HolderLink: {
           type: "object",
-          description: "Shown once: the secret is stored only as its hash. `url` carries it in the fragment (`/h/<id>#<secret>`), which browsers never send.",
-          properties: { code: { type: "string", description: "the secret grouped by four, for the paper copy" }, url: { type: "string", format: "uri" } },
+          description:
+            "Shown once: the secret is stored only as its hash. `url` carries it in the fragment (`/h/<id>#<secret>`), which browsers never send.",
+          properties: {
+            code: { type: "string", description: "the secret grouped by four, for the paper copy" },
+            url: { type: "string", format: "uri" },
+          },
         },
       },
     },
@@ -144,18 +167,31 @@ export function openApiDocument(): Record<string, unknown> {
       "/healthz": { get: { summary: "Liveness", responses: { "200": { description: "The process is up" } } } },
       "/readyz": {
         get: {
-          summary: "Readiness: chain, database and officer signers reachable; which replica anchors for which officer key",
+          summary:
+            "Readiness: chain, database and officer signers reachable; which replica anchors for which officer key",
           responses: { "200": { description: "Ready" }, "503": { description: "Not ready (see checks)" } },
         },
       },
-      "/favicon.ico": { get: { summary: "No icon (204), so browsers stop asking", responses: { "204": { description: "No content" } } } },
-      "/metrics": { get: { summary: "Prometheus metrics", responses: { "200": { description: "Text exposition format" } } } },
-      "/api/v1/openapi.json": { get: { summary: "This document", responses: { "200": { description: "OpenAPI 3.1" } } } },
+      "/favicon.ico": {
+        get: { summary: "No icon (204), so browsers stop asking", responses: { "204": { description: "No content" } } },
+      },
+      "/metrics": {
+        get: { summary: "Prometheus metrics", responses: { "200": { description: "Text exposition format" } } },
+      },
+      "/api/v1/openapi.json": {
+        get: { summary: "This document", responses: { "200": { description: "OpenAPI 3.1" } } },
+      },
       "/api/v1/docs": { get: { summary: "This document as a page", responses: { "200": { description: "HTML" } } } },
       "/api/v1/types": {
         get: {
-          summary: "Certificate types and their field schemas; each field names its disclosure class (public, masked, private) for the public QR page",
-          responses: { "200": { description: "`{ items, disclosureClasses, maskKinds, definitionSchema }`: the type registry, what each class means, and the JSON Schema of a type definition" } },
+          summary:
+            "Certificate types and their field schemas; each field names its disclosure class (public, masked, private) for the public QR page",
+          responses: {
+            "200": {
+              description:
+                "`{ items, disclosureClasses, maskKinds, definitionSchema }`: the type registry, what each class means, and the JSON Schema of a type definition",
+            },
+          },
         },
       },
       "/api/v1/certificates": {
@@ -168,7 +204,10 @@ export function openApiDocument(): Record<string, unknown> {
             required: false,
             schema: { type: "string" },
           })),
-          responses: { "200": { description: "A page of certificates; `next` continues it" }, "401": errorResponse("No or bad API key") },
+          responses: {
+            "200": { description: "A page of certificates; `next` continues it" },
+            "401": errorResponse("No or bad API key"),
+          },
         },
         post: {
           summary: "Issue one certificate (accepted durably, anchored by the batcher)",
@@ -247,22 +286,32 @@ export function openApiDocument(): Record<string, unknown> {
             "200": { description: "A verdict, valid or not", content: json(ref("VerificationResult")) },
             "400": errorResponse("Not a certificate document (MALFORMED)"),
             "429": errorResponse("Rate limited"),
-            "503": { description: "The chain cannot be reached (UNAVAILABLE)", content: json(ref("VerificationResult")) },
+            "503": {
+              description: "The chain cannot be reached (UNAVAILABLE)",
+              content: json(ref("VerificationResult")),
+            },
           },
         },
       },
       "/api/v1/audit/certificates/{id}/history": {
         get: {
-          summary: "A certificate's timeline from the chain-event index: anchored, suspended, reinstated, revoked, batch revoked, superseded by",
-          description: "Each entry has block number, transaction hash, block time, the acting account and agency, and the RFC 5280 reason.",
+          summary:
+            "A certificate's timeline from the chain-event index: anchored, suspended, reinstated, revoked, batch revoked, superseded by",
+          description:
+            "Each entry has block number, transaction hash, block time, the acting account and agency, and the RFC 5280 reason.",
           security: auth,
           parameters: [idParam],
-          responses: { "200": { description: "The history, oldest first" }, "401": errorResponse("No or bad API key"), "404": errorResponse("Not found for this key") },
+          responses: {
+            "200": { description: "The history, oldest first" },
+            "401": errorResponse("No or bad API key"),
+            "404": errorResponse("Not found for this key"),
+          },
         },
       },
       "/api/v1/audit/agencies/{agencyId}/events": {
         get: {
-          summary: "An agency's chain events (registry and ledger), paged; or a streamed CSV / NDJSON export of all of them",
+          summary:
+            "An agency's chain events (registry and ledger), paged; or a streamed CSV / NDJSON export of all of them",
           security: auth,
           parameters: [
             agencyParam,
@@ -273,10 +322,17 @@ export function openApiDocument(): Record<string, unknown> {
             query("kind", { type: "string" }, "comma-separated event names, e.g. BatchAnchored,CertificateRevoked"),
             query("after", { type: "string" }, "the `next` value of the previous page"),
             query("limit", { type: "integer", minimum: 1, maximum: 1000, default: 100 }, "page size (JSON only)"),
-            query("format", { enum: ["json", "csv", "ndjson"], default: "json" }, "csv and ndjson stream every matching event"),
+            query(
+              "format",
+              { enum: ["json", "csv", "ndjson"], default: "json" },
+              "csv and ndjson stream every matching event",
+            ),
           ],
           responses: {
-            "200": { description: "A page `{ items, next, indexedThrough }`, or the export", content: { "application/json": {}, "text/csv": {}, "application/x-ndjson": {} } },
+            "200": {
+              description: "A page `{ items, next, indexedThrough }`, or the export",
+              content: { "application/json": {}, "text/csv": {}, "application/x-ndjson": {} },
+            },
             "400": errorResponse("Invalid query"),
             "401": errorResponse("No or bad API key"),
             "404": errorResponse("Another agency than the officer key's"),
@@ -285,10 +341,15 @@ export function openApiDocument(): Record<string, unknown> {
       },
       "/api/v1/audit/agencies/{agencyId}/summary": {
         get: {
-          summary: "An agency's figures from the chain: certificates issued per type and month, revocations by reason, batches and sizes",
+          summary:
+            "An agency's figures from the chain: certificates issued per type and month, revocations by reason, batches and sizes",
           security: auth,
           parameters: [agencyParam],
-          responses: { "200": { description: "The figures" }, "401": errorResponse("No or bad API key"), "404": errorResponse("Another agency than the officer key's") },
+          responses: {
+            "200": { description: "The figures" },
+            "401": errorResponse("No or bad API key"),
+            "404": errorResponse("Another agency than the officer key's"),
+          },
         },
       },
       "/api/v1/audit/reconcile": {
@@ -308,14 +369,16 @@ export function openApiDocument(): Record<string, unknown> {
       "/": { get: { summary: "Redirects to the scan page", responses: { "302": { description: "Location: /scan" } } } },
       "/scan": {
         get: {
-          summary: "Web page: verify by camera, photo of a QR code, keyboard-wedge scanner, typed 8-digit presentation code, or certificate file (public)",
+          summary:
+            "Web page: verify by camera, photo of a QR code, keyboard-wedge scanner, typed 8-digit presentation code, or certificate file (public)",
           parameters: [langParam],
           responses: { "200": { description: "HTML" } },
         },
       },
       "/console": {
         get: {
-          summary: "Web page: agency console (issue, bulk issue from CSV, find, revoke; officer key entered in the page)",
+          summary:
+            "Web page: agency console (issue, bulk issue from CSV, find, revoke; officer key entered in the page)",
           parameters: [langParam],
           responses: { "200": { description: "HTML" } },
         },
@@ -329,28 +392,41 @@ export function openApiDocument(): Record<string, unknown> {
       },
       "/audit": {
         get: {
-          summary: "Web page: auditor's view (certificate timeline, agency activity and CSV export, reconciliation; auditor key entered in the page)",
+          summary:
+            "Web page: auditor's view (certificate timeline, agency activity and CSV export, reconciliation; auditor key entered in the page)",
           parameters: [langParam],
           responses: { "200": { description: "HTML" } },
         },
       },
       "/api/v1/certificates/{id}/holder-link": {
         post: {
-          summary: "A new holder link for a certificate of the officer's agency; the old link and its live codes stop working",
+          summary:
+            "A new holder link for a certificate of the officer's agency; the old link and its live codes stop working",
           security: auth,
           parameters: [idParam],
           responses: {
-            "201": { description: "`{ id, holder }` (shown once)", content: json({ type: "object", properties: { id: { type: "string" }, holder: ref("HolderLink") } }) },
+            "201": {
+              description: "`{ id, holder }` (shown once)",
+              content: json({ type: "object", properties: { id: { type: "string" }, holder: ref("HolderLink") } }),
+            },
             "404": errorResponse("Not found for this key"),
           },
         },
       },
       "/api/v1/holder/{id}": {
         get: {
-          summary: "Holder: the whole certificate and its status (`Authorization: Holder <secret>`); `?part=result` gives the rendered result section (HTML)",
-          parameters: [idParam, query("part", { const: "result" }, "the result section as an HTML fragment"), langParam],
+          summary:
+            "Holder: the whole certificate and its status (`Authorization: Holder <secret>`); `?part=result` gives the rendered result section (HTML)",
+          parameters: [
+            idParam,
+            query("part", { const: "result" }, "the result section as an HTML fragment"),
+            langParam,
+          ],
           responses: {
-            "200": { description: "`{ id, type, state, status, result, fields, presentationTtlSeconds, usageTraceRetentionDays }`" },
+            "200": {
+              description:
+                "`{ id, type, state, status, result, fields, presentationTtlSeconds, usageTraceRetentionDays }`",
+            },
             "404": errorResponse("Unknown certificate or wrong holder secret (the same answer)"),
             "429": errorResponse("Too many wrong holder secrets from this client"),
           },
@@ -360,14 +436,27 @@ export function openApiDocument(): Record<string, unknown> {
         get: {
           summary: "Holder: live presentations (fields, times; never their codes again)",
           parameters: [idParam],
-          responses: { "200": { description: "`{ items }`" }, "404": errorResponse("Unknown certificate or wrong holder secret") },
+          responses: {
+            "200": { description: "`{ items }`" },
+            "404": errorResponse("Unknown certificate or wrong holder secret"),
+          },
         },
         post: {
-          summary: "Holder: present chosen subject fields live: a QR link and an 8-digit code, valid PRESENTATION_TTL_SECONDS (default 300)",
+          summary:
+            "Holder: present chosen subject fields live: a QR link and an 8-digit code, valid PRESENTATION_TTL_SECONDS (default 300)",
           parameters: [idParam],
-          requestBody: { required: true, content: json({ type: "object", required: ["fields"], properties: { fields: { type: "array", items: { type: "string" }, minItems: 1 } } }) },
+          requestBody: {
+            required: true,
+            content: json({
+              type: "object",
+              required: ["fields"],
+              properties: { fields: { type: "array", items: { type: "string" }, minItems: 1 } },
+            }),
+          },
           responses: {
-            "201": { description: "`{ id, fields, createdAt, expiresAt, code, url, qrSvg }` (code and url shown once)" },
+            "201": {
+              description: "`{ id, fields, createdAt, expiresAt, code, url, qrSvg }` (code and url shown once)",
+            },
             "400": errorResponse("INVALID_FIELDS: not fields of this certificate"),
             "404": errorResponse("Unknown certificate or wrong holder secret"),
           },
@@ -382,24 +471,36 @@ export function openApiDocument(): Record<string, unknown> {
       },
       "/api/v1/holder/{id}/traces": {
         get: {
-          summary: "Holder: when and how the certificate was verified (static-qr, live-qr, live-code, document) within the retention period; no verifier address or user agent is kept",
+          summary:
+            "Holder: when and how the certificate was verified (static-qr, live-qr, live-code, document) within the retention period; no verifier address or user agent is kept",
           parameters: [idParam],
-          responses: { "200": { description: "`{ retentionDays, items: [{ at, channel, status }] }`, newest first" }, "404": errorResponse("Unknown certificate or wrong holder secret") },
+          responses: {
+            "200": { description: "`{ retentionDays, items: [{ at, channel, status }] }`, newest first" },
+            "404": errorResponse("Unknown certificate or wrong holder secret"),
+          },
         },
       },
       "/api/v1/holder/{id}/revoke": {
         post: {
-          summary: "Holder: switch the holder link off for good (live codes end); the issuing agency can give a new one",
+          summary:
+            "Holder: switch the holder link off for good (live codes end); the issuing agency can give a new one",
           parameters: [idParam],
-          responses: { "204": { description: "Switched off" }, "404": errorResponse("Unknown certificate or wrong holder secret") },
+          responses: {
+            "204": { description: "Switched off" },
+            "404": errorResponse("Unknown certificate or wrong holder secret"),
+          },
         },
       },
       "/p/{ref}": {
         get: {
-          summary: "A holder's live presentation by QR token or typed 8-digit code: the chosen fields, verified against the chain (HTML, JSON with Accept: application/json, or the result section with ?part=result)",
+          summary:
+            "A holder's live presentation by QR token or typed 8-digit code: the chosen fields, verified against the chain (HTML, JSON with Accept: application/json, or the result section with ?part=result)",
           parameters: [{ name: "ref", in: "path", required: true, schema: { type: "string" } }, langParam],
           responses: {
-            "200": { description: "A verdict; PRESENTATION_EXPIRED once past its time or withdrawn", content: { "text/html": {}, ...json(ref("VerificationResult")) } },
+            "200": {
+              description: "A verdict; PRESENTATION_EXPIRED once past its time or withdrawn",
+              content: { "text/html": {}, ...json(ref("VerificationResult")) },
+            },
             "404": errorResponse("UNKNOWN_PRESENTATION (counts towards the guessing limits)"),
             "429": errorResponse("Too many unknown codes from this client, or from everyone"),
             "503": { description: "The chain cannot be reached" },
@@ -408,19 +509,30 @@ export function openApiDocument(): Record<string, unknown> {
       },
       "/h/{id}": {
         get: {
-          summary: "Web page: the holder's page (the holder secret travels in the URL fragment, never to the server's logs)",
+          summary:
+            "Web page: the holder's page (the holder secret travels in the URL fragment, never to the server's logs)",
           parameters: [idParam, langParam],
           responses: { "200": { description: "HTML" } },
         },
       },
       "/v/{id}": {
         get: {
-          summary: "QR target: verification page (HTML), or the result as JSON with Accept: application/json; shows public fields, masked ones shortened, private ones left out (the verdict covers the whole certificate)",
-          parameters: [idParam, { name: "h", in: "query", required: true, schema: { type: "string", pattern: "^0x[0-9a-fA-F]{64}$" } }],
+          summary:
+            "QR target: verification page (HTML), or the result as JSON with Accept: application/json; shows public fields, masked ones shortened, private ones left out (the verdict covers the whole certificate)",
+          parameters: [
+            idParam,
+            { name: "h", in: "query", required: true, schema: { type: "string", pattern: "^0x[0-9a-fA-F]{64}$" } },
+          ],
           responses: {
             "200": { description: "A verdict", content: { "text/html": {}, ...json(ref("VerificationResult")) } },
-            "400": { description: "INCOMPLETE_LINK: `h` missing or damaged (a scanning problem, not a forgery)", content: { "text/html": {}, ...json(ref("Error")) } },
-            "429": { description: "Rate limited (the rate-limited page for browsers)", content: { "text/html": {}, ...json(ref("Error")) } },
+            "400": {
+              description: "INCOMPLETE_LINK: `h` missing or damaged (a scanning problem, not a forgery)",
+              content: { "text/html": {}, ...json(ref("Error")) },
+            },
+            "429": {
+              description: "Rate limited (the rate-limited page for browsers)",
+              content: { "text/html": {}, ...json(ref("Error")) },
+            },
             "404": { description: "Unknown certificate" },
             "503": { description: "The chain cannot be reached" },
           },

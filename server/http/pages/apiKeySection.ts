@@ -1,4 +1,4 @@
-import { html, type SafeHtml } from "../views/html.ts";
+import { html, type SafeHtml } from "../rendering/html.ts";
 import type { PlainKey } from "./words.ts";
 
 /**

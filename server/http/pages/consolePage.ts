@@ -1,6 +1,6 @@
 import { REVOCATION_REASONS } from "../../core/verification/result.ts";
 import { t, type Locale } from "../../i18n/index.ts";
-import { html } from "../views/html.ts";
+import { html } from "../rendering/html.ts";
 import type { PageData } from "./pageData.ts";
 import { apiKeySection } from "./apiKeySection.ts";
 import { renderPageShell } from "./shell.ts";
@@ -11,7 +11,8 @@ export function renderConsolePage(locale: Locale, langUrls: Readonly<Record<Loca
   const m = wordsFor(locale);
   const typeOptions = data.types.map((type) => html`<option value="${type.name}">${type.label}</option>`);
   const reasons = Object.keys(REVOCATION_REASONS).map(
-    (reason) => html`<option value="${reason}">${t(locale, `reason.${reason as keyof typeof REVOCATION_REASONS}`)}</option>`,
+    (reason) =>
+      html`<option value="${reason}">${t(locale, `reason.${reason as keyof typeof REVOCATION_REASONS}`)}</option>`,
   );
   const main = html`<h1>${m("console.title")}</h1>
 ${apiKeySection(m, "console.key.heading")}

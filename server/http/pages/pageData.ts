@@ -42,7 +42,11 @@ export function clientTypes(types: CertificateTypeRegistry, locale: Locale): Cli
       const base = { name: field.name, type: field.type, required: field.required, label: field.labels[locale] };
       switch (field.type) {
         case "string":
-          return { ...base, maxLength: field.maxLength, ...(field.pattern === undefined ? {} : { pattern: field.pattern }) };
+          return {
+            ...base,
+            maxLength: field.maxLength,
+            ...(field.pattern === undefined ? {} : { pattern: field.pattern }),
+          };
         case "integer":
           return {
             ...base,
@@ -51,7 +55,10 @@ export function clientTypes(types: CertificateTypeRegistry, locale: Locale): Cli
             ...(field.unit === undefined ? {} : { unit: field.unit[locale] }),
           };
         case "enum":
-          return { ...base, options: field.options.map((option) => ({ value: option.value, label: option.labels[locale] })) };
+          return {
+            ...base,
+            options: field.options.map((option) => ({ value: option.value, label: option.labels[locale] })),
+          };
         default:
           return base;
       }

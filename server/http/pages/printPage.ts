@@ -1,5 +1,5 @@
 import type { Locale } from "../../i18n/index.ts";
-import { html } from "../views/html.ts";
+import { html } from "../rendering/html.ts";
 import type { PageData } from "./pageData.ts";
 import { renderPageShell } from "./shell.ts";
 import { wordsFor } from "./words.ts";

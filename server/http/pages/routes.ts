@@ -2,7 +2,7 @@ import { Router, type Request, type Response } from "express";
 import type { CertificateTypeRegistry } from "../../core/registry/registry.ts";
 import { negotiateLocale, type Locale } from "../../i18n/index.ts";
 import type { RouteLimits } from "../rateLimits.ts";
-import { buildLangUrls } from "../views/langUrls.ts";
+import { buildLangUrls } from "../rendering/langUrls.ts";
 import { renderAuditPage } from "./auditPage.ts";
 import { renderConsolePage } from "./consolePage.ts";
 import { renderHolderPage } from "./holderPage.ts";
@@ -50,7 +50,11 @@ export function pageRoutes(deps: PageRouteDeps): Router {
         pageData = dataFor(locale, prefixes);
         data.set(locale, pageData);
       }
-      res.vary("Accept-Language").set("Cache-Control", "no-cache").type("html").send(render(locale, buildLangUrls(req.path, req.query), pageData));
+      res
+        .vary("Accept-Language")
+        .set("Cache-Control", "no-cache")
+        .type("html")
+        .send(render(locale, buildLangUrls(req.path, req.query), pageData));
     });
   };
 

@@ -1,9 +1,9 @@
 import { htmlLang, t, type Locale } from "../../i18n/index.ts";
-import { STYLESHEET_PATH } from "../views/assets.ts";
-import { html, raw, type SafeHtml } from "../views/html.ts";
-import { toneIcon } from "../views/icons.ts";
-import { languageSwitch } from "../views/layout.ts";
-import type { StatusTone } from "../views/statusTone.ts";
+import { STYLESHEET_PATH } from "../rendering/assets.ts";
+import { html, raw, type SafeHtml } from "../rendering/html.ts";
+import { toneIcon } from "../rendering/icons.ts";
+import { languageSwitch } from "../rendering/layout.ts";
+import type { StatusTone } from "../rendering/statusTone.ts";
 import { jsonForScript, type PageData } from "./pageData.ts";
 
 /** URL paths of the pages, fixed here so links, routes and the OpenAPI document agree. */

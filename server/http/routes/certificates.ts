@@ -38,7 +38,11 @@ async function readable(store: Store, key: ApiKeyRecord, rawId: unknown): Promis
   return record;
 }
 
-function view(record: CertificateRecord, publicUrl: string, batch: { root: string; txHash: string | null; blockNumber: number | null } | null) {
+function view(
+  record: CertificateRecord,
+  publicUrl: string,
+  batch: { root: string; txHash: string | null; blockNumber: number | null } | null,
+) {
   const proof = record.document.proof as { chainId?: number; ledger?: string } | undefined;
   return {
     id: record.id,
@@ -76,7 +80,11 @@ function view(record: CertificateRecord, publicUrl: string, batch: { root: strin
  * replayed request gets `holder: null`: the secrets were never stored, so an officer who lost the
  * first answer gives the holder a new link (`POST /certificates/:id/holder-link`).
  */
-async function withHolderLinks(holderAccess: HolderAccess, acks: IssueAck[], replayed: boolean): Promise<(IssueAck & { holder: HolderLink | null })[]> {
+async function withHolderLinks(
+  holderAccess: HolderAccess,
+  acks: IssueAck[],
+  replayed: boolean,
+): Promise<(IssueAck & { holder: HolderLink | null })[]> {
   const links = replayed ? new Map<string, HolderLink>() : await holderAccess.grant(acks.map((ack) => ack.id));
   return acks.map((ack) => ({ ...ack, holder: links.get(ack.id) ?? null }));
 }
@@ -90,7 +98,8 @@ export function certificateRoutes(deps: CertificateRouteDeps): Router {
   const idempotencyKey = (raw: string | undefined): string | null => {
     if (raw === undefined) return null;
     const parsed = idempotencyKeySchema.safeParse(raw);
-    if (!parsed.success) throw new HttpError("INVALID_IDEMPOTENCY_KEY", "Idempotency-Key must be 1-200 printable characters");
+    if (!parsed.success)
+      throw new HttpError("INVALID_IDEMPOTENCY_KEY", "Idempotency-Key must be 1-200 printable characters");
     return parsed.data;
   };
 
@@ -99,15 +108,27 @@ export function certificateRoutes(deps: CertificateRouteDeps): Router {
     const outcome = await deps.issuance.issue(apiKeyOf(res), [body], idempotencyKey(req.get("idempotency-key")));
     const [ack] = await withHolderLinks(deps.holderAccess, outcome.acks, outcome.replayed);
     if (outcome.replayed) res.set("Idempotent-Replayed", "true");
-    res.status(202).location(`/api/v1/certificates/${ack?.id ?? ""}`).json(ack);
+    res
+      .status(202)
+      .location(`/api/v1/certificates/${ack?.id ?? ""}`)
+      .json(ack);
   });
 
-  router.post("/certificates/batch", limit, issuers, express.json({ limit: deps.batchBodyLimitBytes, strict: true }), async (req, res) => {
-    const body = batchRequestSchema.parse(req.body);
-    const outcome = await deps.issuance.issue(apiKeyOf(res), body.items, idempotencyKey(req.get("idempotency-key")));
-    if (outcome.replayed) res.set("Idempotent-Replayed", "true");
-    res.status(202).json({ count: outcome.acks.length, items: await withHolderLinks(deps.holderAccess, outcome.acks, outcome.replayed) });
-  });
+  router.post(
+    "/certificates/batch",
+    limit,
+    issuers,
+    express.json({ limit: deps.batchBodyLimitBytes, strict: true }),
+    async (req, res) => {
+      const body = batchRequestSchema.parse(req.body);
+      const outcome = await deps.issuance.issue(apiKeyOf(res), body.items, idempotencyKey(req.get("idempotency-key")));
+      if (outcome.replayed) res.set("Idempotent-Replayed", "true");
+      res.status(202).json({
+        count: outcome.acks.length,
+        items: await withHolderLinks(deps.holderAccess, outcome.acks, outcome.replayed),
+      });
+    },
+  );
 
   router.get("/certificates", limit, readers, async (req, res) => {
     const q = listQuerySchema.parse(req.query);
@@ -151,7 +172,10 @@ export function certificateRoutes(deps: CertificateRouteDeps): Router {
   router.get("/certificates/:id/document", limit, readers, async (req, res) => {
     const record = await readable(deps.store, apiKeyOf(res), req.params.id);
     if (record.state !== "anchored") {
-      throw new HttpError("CERTIFICATE_PENDING", "The certificate is not anchored yet; its document has no proof until it is");
+      throw new HttpError(
+        "CERTIFICATE_PENDING",
+        "The certificate is not anchored yet; its document has no proof until it is",
+      );
     }
     res.set("Content-Disposition", `attachment; filename="${record.id}.json"`).json(record.document);
   });
@@ -175,21 +199,26 @@ export function certificateRoutes(deps: CertificateRouteDeps): Router {
     const key = apiKeyOf(res);
     const record = await readable(deps.store, key, req.params.id);
     if (key.agencyId !== record.agencyId) throw notFound("Certificate");
-    res.status(201).set("Cache-Control", "no-store").json({ id: record.id, holder: await deps.holderAccess.replace(record.id) });
+    res
+      .status(201)
+      .set("Cache-Control", "no-store")
+      .json({ id: record.id, holder: await deps.holderAccess.replace(record.id) });
   });
 
-  const change = (kind: StatusOpKind, parse: (body: unknown) => { reason?: string | undefined; note?: string | undefined }) =>
+  const change = (
+    kind: StatusOpKind,
+    parse: (body: unknown) => { reason?: string | undefined; note?: string | undefined },
+  ) =>
     router.post(`/certificates/:id/${kind}`, limit, issuers, async (req, res) => {
       const body = parse(req.body ?? {});
       const key = apiKeyOf(res);
       const record = await readable(deps.store, key, req.params.id);
-      const op = await deps.statuses
-        .request(record, {
-          kind,
-          reason: (body.reason ?? null) as Parameters<StatusService["request"]>[1]["reason"],
-          note: body.note ?? null,
-          requestedBy: key.id,
-        });
+      const op = await deps.statuses.request(record, {
+        kind,
+        reason: (body.reason ?? null) as Parameters<StatusService["request"]>[1]["reason"],
+        note: body.note ?? null,
+        requestedBy: key.id,
+      });
       const updated = await deps.store.getCertificate(record.id);
       res.json({
         id: record.id,

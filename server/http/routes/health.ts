@@ -7,7 +7,11 @@ export interface ReadinessReport {
   checks: Record<string, { ok: boolean; detail: string }>;
 }
 
-export function healthRoutes(deps: { readiness: () => Promise<ReadinessReport>; metrics: Metrics; limits: RouteLimits }): Router {
+export function healthRoutes(deps: {
+  readiness: () => Promise<ReadinessReport>;
+  metrics: Metrics;
+  limits: RouteLimits;
+}): Router {
   const router = Router();
   // probes and scrapers run on a schedule of their own; readiness answers within its own deadline
   const limit = deps.limits.unlimited;

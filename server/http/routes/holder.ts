@@ -86,9 +86,13 @@ export function holderRoutes(deps: HolderRouteDeps): Router {
     if (!record) throw notYours();
     const subject = (record.document.subject ?? {}) as Record<string, unknown>;
     const unknown = body.fields.filter((name) => !Object.hasOwn(subject, name));
-    if (unknown.length > 0) throw new HttpError("INVALID_FIELDS", `Not fields of this certificate: ${unknown.join(", ")}`);
+    if (unknown.length > 0)
+      throw new HttpError("INVALID_FIELDS", `Not fields of this certificate: ${unknown.join(", ")}`);
     const created = await deps.presentations.create(id, body.fields);
-    res.status(201).set("Cache-Control", "no-store").json({ ...created, qrSvg: await qrSvg(created.url) });
+    res
+      .status(201)
+      .set("Cache-Control", "no-store")
+      .json({ ...created, qrSvg: await qrSvg(created.url) });
   });
 
   router.delete("/holder/:id/presentations/:presentationId", deps.limits.public, async (req, res) => {

@@ -3,7 +3,12 @@ import type { CertificateTypeRegistry } from "../../core/registry/registry.ts";
 import type { VerificationResult } from "../../core/verification/result.ts";
 import { negotiateLocale, type DivisionName } from "../../i18n/index.ts";
 import { HTTP_ERROR_STATUS } from "../errors.ts";
-import { buildLangUrls, renderResultFragment, renderVerifyPage, type ResultSectionOptions } from "../views/index.ts";
+import {
+  buildLangUrls,
+  renderResultFragment,
+  renderVerifyPage,
+  type ResultSectionOptions,
+} from "../rendering/index.ts";
 
 export interface ResultRenderDeps {
   types: CertificateTypeRegistry;
@@ -26,7 +31,7 @@ export const wantsFragment = (req: Request): boolean => req.query.part === "resu
 
 /**
  * Sends one verification result the way the request asks: JSON, the HTML fragment of the result
- * section, or the whole page. Every HTML form comes from the one renderer in views/verifyPage.ts.
+ * section, or the whole page. Every HTML form comes from the one renderer in rendering/verifyPage.ts.
  */
 export function sendResult(
   req: Request,
@@ -58,5 +63,8 @@ export function sendResult(
     return;
   }
   const langUrls = buildLangUrls(req.path, req.query);
-  res.status(status).type("html").send(renderVerifyPage({ ...options, langUrls, checkedAt: deps.now() }));
+  res
+    .status(status)
+    .type("html")
+    .send(renderVerifyPage({ ...options, langUrls, checkedAt: deps.now() }));
 }

@@ -5,7 +5,11 @@ import type { CertificateTypeRegistry } from "../../core/registry/registry.ts";
 import type { RouteLimits } from "../rateLimits.ts";
 
 /** The JSON Schema (draft 2020-12) a type definition follows, `disclosure` and `mask` described. */
-const DEFINITION_SCHEMA = z.toJSONSchema(certificateTypeSchema, { target: "draft-2020-12", io: "input", unrepresentable: "any" });
+const DEFINITION_SCHEMA = z.toJSONSchema(certificateTypeSchema, {
+  target: "draft-2020-12",
+  io: "input",
+  unrepresentable: "any",
+});
 
 export function typeRoutes(types: CertificateTypeRegistry, limits: RouteLimits): Router {
   const router = Router();

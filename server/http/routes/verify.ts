@@ -9,7 +9,7 @@ import type { Store } from "../../store/port.ts";
 import { HTTP_ERROR_STATUS, HttpError } from "../errors.ts";
 import type { RouteLimits } from "../rateLimits.ts";
 import { certificateIdSchema, leafHashSchema } from "../schemas.ts";
-import { buildLangUrls, renderErrorPage } from "../views/index.ts";
+import { buildLangUrls, renderErrorPage } from "../rendering/index.ts";
 import { sendResult, wantsFragment, wantsJson, type ResultRenderDeps } from "./resultResponses.ts";
 
 export interface VerifyRouteDeps extends ResultRenderDeps {
@@ -31,13 +31,21 @@ export function verifyRoutes(deps: VerifyRouteDeps): { api: Router; pages: Route
     const result = await deps.verifier.verifyDocument(req.body);
     deps.metrics.verifications.inc({ status: result.status });
     const id = result.certificate?.id;
-    if (id !== undefined && (await deps.store.getCertificate(id))) await deps.traces.record(id, "document", result.status);
+    if (id !== undefined && (await deps.store.getCertificate(id)))
+      await deps.traces.record(id, "document", result.status);
     if (result.status === "MALFORMED" && !wantsFragment(req)) {
-      res.status(HTTP_ERROR_STATUS.MALFORMED).json({ error: { code: "MALFORMED", message: result.checks.at(-1)?.detail ?? "Not a certificate document" }, result });
+      res.status(HTTP_ERROR_STATUS.MALFORMED).json({
+        error: { code: "MALFORMED", message: result.checks.at(-1)?.detail ?? "Not a certificate document" },
+        result,
+      });
       return;
     }
     // the holder's own document: it shows what the holder chose to disclose in it
-    sendResult(req, res, deps, { result, requestedId: id ?? "", ...(result.status === "MALFORMED" ? { status: HTTP_ERROR_STATUS.MALFORMED } : {}) });
+    sendResult(req, res, deps, {
+      result,
+      requestedId: id ?? "",
+      ...(result.status === "MALFORMED" ? { status: HTTP_ERROR_STATUS.MALFORMED } : {}),
+    });
   });
 
   const pages = Router();
@@ -62,13 +70,25 @@ export function verifyRoutes(deps: VerifyRouteDeps): { api: Router; pages: Route
         return;
       }
       const locale = negotiateLocale(req.get("accept-language"), req.query.lang);
-      res.status(404).type("html").send(renderErrorPage({ kind: "certificateNotFound", locale, langUrls: buildLangUrls(req.path, req.query), requestedId: id.data }));
+      res
+        .status(404)
+        .type("html")
+        .send(
+          renderErrorPage({
+            kind: "certificateNotFound",
+            locale,
+            langUrls: buildLangUrls(req.path, req.query),
+            requestedId: id.data,
+          }),
+        );
       return;
     }
     await deps.traces.record(outcome.record.id, "static-qr", outcome.result.status);
     // The verdict is reached on the whole certificate; anyone with the printed code sees only the
     // public minimum of it.
-    const result = withView(outcome.result, (certificate) => publicView(certificate, deps.types.find(certificate.type)));
+    const result = withView(outcome.result, (certificate) =>
+      publicView(certificate, deps.types.find(certificate.type)),
+    );
     sendResult(req, res, deps, { result, requestedId: outcome.record.id, leafHash: h.data });
   });
   return { api, pages };

@@ -122,7 +122,8 @@ export const en = {
   "page.certificateHeading": "Certificate details",
   "page.compareHint": "Compare these details with the paper or screen you were shown.",
   "page.unconfirmed": "These details could not be confirmed. Do not rely on them.",
-  "page.unchecked": "These details are shown as recorded by this service but could not be checked against the ledger just now.",
+  "page.unchecked":
+    "These details are shown as recorded by this service but could not be checked against the ledger just now.",
   "page.issuerHeading": "Issued by",
   "page.validityHeading": "Validity",
   "page.warningsHeading": "Please note",
@@ -161,8 +162,7 @@ export const en = {
   "error.unavailable.explanation":
     "The service cannot answer right now. This says nothing about any certificate: please try again in a few minutes.",
   "error.internal.headline": "Something went wrong",
-  "error.internal.explanation":
-    "The problem is on our side, not with any certificate. Please try again later.",
+  "error.internal.explanation": "The problem is on our side, not with any certificate. Please try again later.",
   "error.code": "Error {status}",
 
   // --- scripted pages (scan, console, print, audit): see pages.en.ts ---

@@ -5,7 +5,8 @@ export const holderZh: Readonly<Record<keyof typeof holderEn, string>> = {
   "warning.SUPERSEDED": "本证书已被新证书替代，新证书编号 {id}",
   "warning.AGENCY_NOT_ACTIVE": "签发机关目前状态：{agencyStatus}",
 
-  "disclosure.publicNote": "本公开页面只显示证书的部分内容：部分信息已脱敏，个人信息不予显示。持证人可在本人页面生成亮证码，出示更多信息。",
+  "disclosure.publicNote":
+    "本公开页面只显示证书的部分内容：部分信息已脱敏，个人信息不予显示。持证人可在本人页面生成亮证码，出示更多信息。",
   "disclosure.masked": "公开页面已脱敏",
   "disclosure.withheld": "公开页面不显示",
   "disclosure.notPresented": "持证人未出示",
@@ -58,7 +59,8 @@ export const holderZh: Readonly<Record<keyof typeof holderEn, string>> = {
   "console.holder.code": "持证人码",
   "console.holder.link": "持证人页面",
   "console.holder.print": "打印持证人联",
-  "console.holder.none": "本次应答没有持证人链接（重复请求）：可通过 POST /api/v1/certificates/:id/holder-link 为持证人重新发放。",
+  "console.holder.none":
+    "本次应答没有持证人链接（重复请求）：可通过 POST /api/v1/certificates/:id/holder-link 为持证人重新发放。",
 
   "scan.code.heading": "输入数字码或使用扫码枪",
   "scan.code.label": "持证人出示的 8 位数字码，或扫码枪扫入的链接",

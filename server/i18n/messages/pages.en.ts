@@ -23,14 +23,17 @@ export const pagesEn = {
   "scan.camera.scanning": "Hold the QR code in front of the camera.",
   "scan.camera.stopped": "The camera is off.",
   "scan.camera.unsupported": "This browser cannot use a camera here. Choose a photo of the QR code instead.",
-  "scan.camera.denied": "The camera was not allowed. Allow it in the browser's settings, or choose a photo of the QR code.",
+  "scan.camera.denied":
+    "The camera was not allowed. Allow it in the browser's settings, or choose a photo of the QR code.",
   "scan.camera.failed": "The camera could not be started. Choose a photo of the QR code instead.",
   "scan.continuous": "Counter mode: keep scanning after each result",
-  "scan.continuous.hint": "Each new code shows its own result; the same code held in front of the camera is checked once.",
+  "scan.continuous.hint":
+    "Each new code shows its own result; the same code held in front of the camera is checked once.",
   "scan.photo.heading": "Photo or screenshot",
   "scan.photo.label": "Choose an image of the QR code",
   "scan.document.heading": "Certificate file",
-  "scan.document.hint": "Drop the certificate file (JSON) here, or choose it below. It is checked by this service and not kept.",
+  "scan.document.hint":
+    "Drop the certificate file (JSON) here, or choose it below. It is checked by this service and not kept.",
   "scan.document.label": "Choose a certificate file (JSON)",
   "scan.result.heading": "Result",
   "scan.result.empty": "The result appears here.",
@@ -43,12 +46,14 @@ export const pagesEn = {
   "scan.source.photo": "photo",
   "scan.source.document": "file",
   "scan.error.notLink": "Not a certificate QR code",
-  "scan.error.notLinkHint": "This QR code does not hold a certificate verification link. Do not rely on the document until it is confirmed.",
+  "scan.error.notLinkHint":
+    "This QR code does not hold a certificate verification link. Do not rely on the document until it is confirmed.",
   "scan.error.foreign": "A QR code of another service",
   "scan.error.foreignHint":
     "This code points to {host}, not to this verification service. It was not opened. Do not rely on the document until it is confirmed.",
   "scan.error.noCode": "No QR code found",
-  "scan.error.noCodeHint": "No QR code could be read in this image. Try a sharper, closer picture with the whole code in view.",
+  "scan.error.noCodeHint":
+    "No QR code could be read in this image. Try a sharper, closer picture with the whole code in view.",
   "scan.error.notJson": "Not a certificate file",
   "scan.error.notJsonHint": "This file is not a certificate document (JSON). Ask the holder for the original file.",
   "scan.error.rateLimited": "Too many checks at once",
@@ -103,7 +108,8 @@ export const pagesEn = {
   "console.bulk.progress": "Progress",
   "console.bulk.running": "{done} of {total} rows processed…",
   "console.bulk.done": "Done: {issued} of {total} rows issued.",
-  "console.bulk.doneWithErrors": "Done: {issued} of {total} rows issued; {rejected} rows have errors and were not issued (listed below).",
+  "console.bulk.doneWithErrors":
+    "Done: {issued} of {total} rows issued; {rejected} rows have errors and were not issued (listed below).",
   "console.bulk.zip": "Download all QR codes (ZIP)",
   "console.bulk.zipProgress": "Preparing QR codes: {done} of {total}…",
   "console.bulk.zipDone": "The ZIP file is ready.",
@@ -145,7 +151,8 @@ export const pagesEn = {
 
   "console.action.revoke.button": "Revoke",
   "console.action.revoke.title": "Revoke this certificate?",
-  "console.action.revoke.explain": "Revoking is final: the certificate can never be valid again. Everyone who checks it will see it revoked.",
+  "console.action.revoke.explain":
+    "Revoking is final: the certificate can never be valid again. Everyone who checks it will see it revoked.",
   "console.action.revoke.confirm": "Revoke for good",
   "console.action.suspend.button": "Suspend",
   "console.action.suspend.title": "Suspend this certificate?",
@@ -243,12 +250,14 @@ export const pagesEn = {
   "audit.kind.OfficerRemoved": "Officer removed",
   "audit.kind.OfficerCompromised": "Officer key declared compromised",
   "audit.reconcile.heading": "Reconciliation with the ledger",
-  "audit.reconcile.intro": "Compares every batch and certificate in this service's database with the ledger, and lists each difference.",
+  "audit.reconcile.intro":
+    "Compares every batch and certificate in this service's database with the ledger, and lists each difference.",
   "audit.reconcile.run": "Run the reconciliation",
   "audit.reconcile.running": "Comparing with the ledger…",
   "audit.reconcile.ok": "No difference found",
   "audit.reconcile.findings": "{count} findings",
-  "audit.reconcile.checked": "Checked {batches} batches, {certificates} certificates and {roots} roots on the ledger (up to block {block}).",
+  "audit.reconcile.checked":
+    "Checked {batches} batches, {certificates} certificates and {roots} roots on the ledger (up to block {block}).",
   "audit.reconcile.skipped": "{count} certificates were left out: a status change of theirs is under way.",
   "audit.reconcile.generated": "Report of {time}",
   "audit.severity.critical": "Critical",

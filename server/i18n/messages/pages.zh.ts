@@ -11,7 +11,8 @@ export const pagesZh: Readonly<Record<keyof typeof pagesEn, string>> = {
 
   "scan.title": "核验证书",
   "scan.intro": "用本设备的摄像头扫描证书上的二维码，或选择二维码的照片或截图，或打开持证人提供的证书文件。",
-  "scan.noscript": "使用摄像头需要启用 JavaScript。未启用时，请用手机自带的相机应用扫描二维码，链接会直接打开核验页面。",
+  "scan.noscript":
+    "使用摄像头需要启用 JavaScript。未启用时，请用手机自带的相机应用扫描二维码，链接会直接打开核验页面。",
   "scan.camera.heading": "用摄像头扫描",
   "scan.camera.preview": "摄像头画面",
   "scan.camera.start": "打开摄像头",
@@ -243,7 +244,8 @@ export const pagesZh: Readonly<Record<keyof typeof pagesEn, string>> = {
   "audit.reconcile.running": "正在与账本比对……",
   "audit.reconcile.ok": "未发现差异",
   "audit.reconcile.findings": "发现 {count} 处问题",
-  "audit.reconcile.checked": "已核对 {batches} 个批次、{certificates} 张证书和账本上的 {roots} 个根哈希（截至区块 {block}）。",
+  "audit.reconcile.checked":
+    "已核对 {batches} 个批次、{certificates} 张证书和账本上的 {roots} 个根哈希（截至区块 {block}）。",
   "audit.reconcile.skipped": "有 {count} 张证书的状态变更正在进行，本次未核对。",
   "audit.reconcile.generated": "报告时间：{time}",
   "audit.severity.critical": "严重",

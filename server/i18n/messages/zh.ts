@@ -13,9 +13,11 @@ export const zh: Readonly<Record<MessageKey, string>> = {
   "status.NOT_ANCHORED.headline": "未登记——找不到签发记录",
   "status.NOT_ANCHORED.explanation": "账本上没有此证书的签发记录。如证书是几分钟内刚签发的，请稍后再试；否则请勿采信。",
   "status.WRONG_NETWORK.headline": "登记在其他账本上",
-  "status.WRONG_NETWORK.explanation": "此证书指向的账本不是本服务核验的账本，无法在此确认。请先向签发机关核实，再决定是否采信。",
+  "status.WRONG_NETWORK.explanation":
+    "此证书指向的账本不是本服务核验的账本，无法在此确认。请先向签发机关核实，再决定是否采信。",
   "status.UNTRUSTED_LEDGER.headline": "登记账本未获认可",
-  "status.UNTRUSTED_LEDGER.explanation": "此证书登记在本服务不认可的账本上（账本地址见下方核验步骤）。任何人都可以搭建仿冒账本，因此无论该账本显示什么，请先向签发机关核实，切勿采信。",
+  "status.UNTRUSTED_LEDGER.explanation":
+    "此证书登记在本服务不认可的账本上（账本地址见下方核验步骤）。任何人都可以搭建仿冒账本，因此无论该账本显示什么，请先向签发机关核实，切勿采信。",
   "status.ISSUER_UNAUTHORIZED.headline": "签发机关无权签发",
   "status.ISSUER_UNAUTHORIZED.explanation": "证书上所列机关在登记时无权签发此证书。请勿采信。",
   "status.REVOKED.headline": "已撤销——本证书已失效",
@@ -27,11 +29,13 @@ export const zh: Readonly<Record<MessageKey, string>> = {
   "status.NOT_YET_VALID.headline": "尚未生效",
   "status.NOT_YET_VALID.explanation": "本证书真实，但有效期尚未开始。",
   "status.UNKNOWN_CERTIFICATE.headline": "查无此证",
-  "status.UNKNOWN_CERTIFICATE.explanation": "本服务中没有此编号的证书。请确认扫描的二维码是否正确；核实之前，请勿采信该证书。",
+  "status.UNKNOWN_CERTIFICATE.explanation":
+    "本服务中没有此编号的证书。请确认扫描的二维码是否正确；核实之前，请勿采信该证书。",
   "status.UNAVAILABLE.headline": "暂时无法核验——请稍后再试",
   "status.UNAVAILABLE.explanation": "服务暂时无法连接账本。这与证书本身的真伪无关，请过几分钟再试。",
   "status.PRESENTATION_EXPIRED.headline": "亮证码已失效——请持证人重新生成",
-  "status.PRESENTATION_EXPIRED.explanation": "持证人的亮证码已过期或已被撤回。这并不表示证书是伪造的：持证人几秒钟即可生成新的亮证码。",
+  "status.PRESENTATION_EXPIRED.explanation":
+    "持证人的亮证码已过期或已被撤回。这并不表示证书是伪造的：持证人几秒钟即可生成新的亮证码。",
 
   "check.format.name": "文件格式",
   "check.format.passed": "文件完整，格式正确。",
@@ -134,11 +138,13 @@ export const zh: Readonly<Record<MessageKey, string>> = {
   "error.notFound.headline": "页面不存在",
   "error.notFound.explanation": "此地址没有内容。请检查链接后重试。",
   "error.certificateNotFound.headline": "查无此证",
-  "error.certificateNotFound.explanation": "本服务中没有此编号的证书。请确认扫描的二维码是否正确；核实之前，请勿采信该证书。",
+  "error.certificateNotFound.explanation":
+    "本服务中没有此编号的证书。请确认扫描的二维码是否正确；核实之前，请勿采信该证书。",
   "error.badRequest.headline": "链接无效",
   "error.badRequest.explanation": "链接或二维码不完整或已损坏。请重新扫描。",
   "error.incompleteLink.headline": "链接不完整",
-  "error.incompleteLink.explanation": "链接缺少证书指纹的一部分，暂时无法核验。这并不表示证书是伪造的：请重新扫描二维码。",
+  "error.incompleteLink.explanation":
+    "链接缺少证书指纹的一部分，暂时无法核验。这并不表示证书是伪造的：请重新扫描二维码。",
   "error.rateLimited.headline": "请求过于频繁",
   "error.rateLimited.explanation": "请稍等一分钟后再试。",
   "error.unavailable.headline": "服务暂时不可用——请稍后再试",

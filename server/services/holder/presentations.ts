@@ -1,4 +1,9 @@
-import { isPresentationLive, presentationExpiredResult, presentedResult, type PresentationWindow } from "../../core/verification/presentation.ts";
+import {
+  isPresentationLive,
+  presentationExpiredResult,
+  presentedResult,
+  type PresentationWindow,
+} from "../../core/verification/presentation.ts";
 import type { VerificationResult } from "../../core/verification/result.ts";
 import type { HolderStore, PresentationRecord, UsageChannel } from "../../store/holderPort.ts";
 import type { Verifier } from "../verifier.ts";
@@ -82,7 +87,14 @@ export class Presentations {
     };
     await holderStore.insertPresentation(record);
     const base = this.#deps.publicUrl.replace(/\/+$/, "");
-    return { id: record.id, fields: record.fields, createdAt: record.createdAt, expiresAt: record.expiresAt, code, url: `${base}${presentationPath(token)}` };
+    return {
+      id: record.id,
+      fields: record.fields,
+      createdAt: record.createdAt,
+      expiresAt: record.expiresAt,
+      code,
+      url: `${base}${presentationPath(token)}`,
+    };
   }
 
   live(certificateId: string): Promise<PresentationRecord[]> {

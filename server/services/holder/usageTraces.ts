@@ -41,8 +41,20 @@ export class UsageTraces {
   }
 
   /** Queues a trace; it is stored within a second (or at once when many are waiting). */
-  async record(certificateId: string, channel: UsageChannel, status: string, presentationId: string | null = null): Promise<void> {
-    this.#pending.push({ id: newRecordId(), certificateId, at: this.#deps.now().toISOString(), channel, status, presentationId });
+  async record(
+    certificateId: string,
+    channel: UsageChannel,
+    status: string,
+    presentationId: string | null = null,
+  ): Promise<void> {
+    this.#pending.push({
+      id: newRecordId(),
+      certificateId,
+      at: this.#deps.now().toISOString(),
+      channel,
+      status,
+      presentationId,
+    });
     if (this.#pending.length >= FLUSH_SIZE) await this.flush();
     else if (this.#timer === null && !this.#stopped) {
       this.#timer = setTimeout(() => {
@@ -84,7 +96,9 @@ export class UsageTraces {
   async prune(): Promise<{ traces: number; presentations: number }> {
     await this.flush();
     const traces = await this.#deps.holderStore.pruneUsageTraces(this.#cutoff());
-    const presentations = await this.#deps.holderStore.prunePresentations(new Date(this.#deps.now().getTime() - DAY_MS).toISOString());
+    const presentations = await this.#deps.holderStore.prunePresentations(
+      new Date(this.#deps.now().getTime() - DAY_MS).toISOString(),
+    );
     return { traces, presentations };
   }
 }

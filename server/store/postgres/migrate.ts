@@ -14,12 +14,18 @@ export async function applyMigrations(pool: pg.Pool): Promise<void> {
   try {
     await client.query("SELECT pg_advisory_lock($1)", [MIGRATION_LOCK]);
     try {
-      await client.query("CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, applied_at TIMESTAMPTZ NOT NULL DEFAULT now())");
-      const applied = new Set((await client.query<{ version: number }>("SELECT version FROM schema_migrations")).rows.map((r) => r.version));
+      await client.query(
+        "CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, applied_at TIMESTAMPTZ NOT NULL DEFAULT now())",
+      );
+      const applied = new Set(
+        (await client.query<{ version: number }>("SELECT version FROM schema_migrations")).rows.map((r) => r.version),
+      );
       const newest = Math.max(0, ...PG_MIGRATIONS.map((m) => m.version));
       const unknown = [...applied].filter((v) => v > newest);
       if (unknown.length > 0) {
-        throw new Error(`the database has schema version ${Math.max(...unknown)}, newer than this release knows (${newest}): run a newer certledger`);
+        throw new Error(
+          `the database has schema version ${Math.max(...unknown)}, newer than this release knows (${newest}): run a newer certledger`,
+        );
       }
       for (const migration of PG_MIGRATIONS) {
         if (applied.has(migration.version)) continue;

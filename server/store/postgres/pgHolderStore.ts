@@ -1,5 +1,11 @@
 import type pg from "pg";
-import type { HolderAccessRecord, HolderStore, PresentationRecord, UsageChannel, UsageTraceRecord } from "../holderPort.ts";
+import type {
+  HolderAccessRecord,
+  HolderStore,
+  PresentationRecord,
+  UsageChannel,
+  UsageTraceRecord,
+} from "../holderPort.ts";
 
 type Row = Record<string, unknown>;
 type Queryable = Pick<pg.PoolClient, "query">;
@@ -80,18 +86,39 @@ export class PgHolderStore implements HolderStore {
 
   async getHolderAccess(certificateId: string): Promise<HolderAccessRecord | null> {
     const [r] = await this.#rows("SELECT * FROM holder_access WHERE certificate_id = $1", [certificateId]);
-    return r ? { certificateId: str(r.certificate_id), secretHash: str(r.secret_hash), createdAt: str(r.created_at), revokedAt: strOrNull(r.revoked_at) } : null;
+    return r
+      ? {
+          certificateId: str(r.certificate_id),
+          secretHash: str(r.secret_hash),
+          createdAt: str(r.created_at),
+          revokedAt: strOrNull(r.revoked_at),
+        }
+      : null;
   }
 
   async revokeHolderAccess(certificateId: string, at: string): Promise<boolean> {
-    return (await this.#run("UPDATE holder_access SET revoked_at = $1 WHERE certificate_id = $2 AND revoked_at IS NULL", [at, certificateId])) > 0;
+    return (
+      (await this.#run("UPDATE holder_access SET revoked_at = $1 WHERE certificate_id = $2 AND revoked_at IS NULL", [
+        at,
+        certificateId,
+      ])) > 0
+    );
   }
 
   async insertPresentation(p: PresentationRecord): Promise<void> {
     await this.#run(
       `INSERT INTO presentations (id, certificate_id, token_hash, code_hash, fields, created_at, expires_at, withdrawn_at)
        VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`,
-      [p.id, p.certificateId, p.tokenHash, p.codeHash, JSON.stringify(p.fields), p.createdAt, p.expiresAt, p.withdrawnAt],
+      [
+        p.id,
+        p.certificateId,
+        p.tokenHash,
+        p.codeHash,
+        JSON.stringify(p.fields),
+        p.createdAt,
+        p.expiresAt,
+        p.withdrawnAt,
+      ],
     );
   }
 
@@ -101,12 +128,18 @@ export class PgHolderStore implements HolderStore {
   }
 
   async findPresentationByCode(codeHash: string): Promise<PresentationRecord | null> {
-    const [r] = await this.#rows("SELECT * FROM presentations WHERE code_hash = $1 ORDER BY created_at DESC, id DESC LIMIT 1", [codeHash]);
+    const [r] = await this.#rows(
+      "SELECT * FROM presentations WHERE code_hash = $1 ORDER BY created_at DESC, id DESC LIMIT 1",
+      [codeHash],
+    );
     return r ? toPresentation(r) : null;
   }
 
   async isCodeInUse(codeHash: string, at: string): Promise<boolean> {
-    const rows = await this.#rows("SELECT 1 FROM presentations WHERE code_hash = $1 AND withdrawn_at IS NULL AND expires_at > $2 LIMIT 1", [codeHash, at]);
+    const rows = await this.#rows(
+      "SELECT 1 FROM presentations WHERE code_hash = $1 AND withdrawn_at IS NULL AND expires_at > $2 LIMIT 1",
+      [codeHash, at],
+    );
     return rows.length > 0;
   }
 
@@ -127,7 +160,10 @@ export class PgHolderStore implements HolderStore {
   }
 
   withdrawPresentations(certificateId: string, at: string): Promise<number> {
-    return this.#run("UPDATE presentations SET withdrawn_at = $1 WHERE certificate_id = $2 AND withdrawn_at IS NULL AND expires_at > $1", [at, certificateId]);
+    return this.#run(
+      "UPDATE presentations SET withdrawn_at = $1 WHERE certificate_id = $2 AND withdrawn_at IS NULL AND expires_at > $1",
+      [at, certificateId],
+    );
   }
 
   prunePresentations(before: string): Promise<number> {
@@ -147,11 +183,10 @@ export class PgHolderStore implements HolderStore {
   }
 
   async listUsageTraces(certificateId: string, since: string, limit: number): Promise<UsageTraceRecord[]> {
-    const rows = await this.#rows("SELECT * FROM usage_traces WHERE certificate_id = $1 AND at >= $2 ORDER BY at DESC, id DESC LIMIT $3", [
-      certificateId,
-      since,
-      limit,
-    ]);
+    const rows = await this.#rows(
+      "SELECT * FROM usage_traces WHERE certificate_id = $1 AND at >= $2 ORDER BY at DESC, id DESC LIMIT $3",
+      [certificateId, since, limit],
+    );
     return rows.map(toTrace);
   }
 

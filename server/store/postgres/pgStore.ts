@@ -1,6 +1,14 @@
 import pg from "pg";
 import { FencedOutError } from "../errors.ts";
-import { signerLeaseName, type AnchoredBatch, type CompletedStatusOp, type NewBatch, type NewStatusOp, type PendingGroup, type Store } from "../port.ts";
+import {
+  signerLeaseName,
+  type AnchoredBatch,
+  type CompletedStatusOp,
+  type NewBatch,
+  type NewStatusOp,
+  type PendingGroup,
+  type Store,
+} from "../port.ts";
 import type {
   AgencyRecord,
   ApiKeyRecord,
@@ -193,7 +201,11 @@ export class PgStore implements Store {
    * this instance holds its current token. FOR SHARE keeps a takeover waiting until this commits.
    */
   async #fence(client: pg.PoolClient, signer: string): Promise<void> {
-    const row = await this.#row("SELECT token FROM leases WHERE name = $1 FOR SHARE", [signerLeaseName(signer)], client);
+    const row = await this.#row(
+      "SELECT token FROM leases WHERE name = $1 FOR SHARE",
+      [signerLeaseName(signer)],
+      client,
+    );
     if (row && !this.#held.has(num(row.token))) throw new FencedOutError(signer);
   }
 
@@ -215,7 +227,10 @@ export class PgStore implements Store {
   }
 
   async setMeta(key: string, value: string): Promise<void> {
-    await this.#run("INSERT INTO meta (key, value) VALUES ($1, $2) ON CONFLICT (key) DO UPDATE SET value = excluded.value", [key, value]);
+    await this.#run(
+      "INSERT INTO meta (key, value) VALUES ($1, $2) ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+      [key, value],
+    );
   }
 
   async upsertAgency(a: AgencyRecord): Promise<void> {
@@ -253,7 +268,9 @@ export class PgStore implements Store {
   }
 
   async revokeApiKey(id: string, revokedAt: string): Promise<boolean> {
-    return (await this.#run("UPDATE api_keys SET revoked_at = $1 WHERE id = $2 AND revoked_at IS NULL", [revokedAt, id])) > 0;
+    return (
+      (await this.#run("UPDATE api_keys SET revoked_at = $1 WHERE id = $2 AND revoked_at IS NULL", [revokedAt, id])) > 0
+    );
   }
 
   async insertCertificates(certificates: NewCertificate[], idempotency?: IdempotencyRecord): Promise<void> {
@@ -290,7 +307,13 @@ export class PgStore implements Store {
       await insert(client);
       await this.#run(
         "INSERT INTO idempotency (api_key_id, key, request_hash, response, created_at) VALUES ($1, $2, $3, $4, $5)",
-        [idempotency.apiKeyId, idempotency.key, idempotency.requestHash, JSON.stringify(idempotency.response), idempotency.createdAt],
+        [
+          idempotency.apiKeyId,
+          idempotency.key,
+          idempotency.requestHash,
+          JSON.stringify(idempotency.response),
+          idempotency.createdAt,
+        ],
         client,
       );
     });
@@ -299,7 +322,13 @@ export class PgStore implements Store {
   async getIdempotency(apiKeyId: string, key: string): Promise<IdempotencyRecord | null> {
     const row = await this.#row("SELECT * FROM idempotency WHERE api_key_id = $1 AND key = $2", [apiKeyId, key]);
     return row
-      ? { apiKeyId, key, requestHash: str(row.request_hash), response: JSON.parse(str(row.response)) as unknown, createdAt: str(row.created_at) }
+      ? {
+          apiKeyId,
+          key,
+          requestHash: str(row.request_hash),
+          response: JSON.parse(str(row.response)) as unknown,
+          createdAt: str(row.created_at),
+        }
       : null;
   }
 
@@ -337,7 +366,9 @@ export class PgStore implements Store {
   }
 
   async findSuccessors(id: string): Promise<string[]> {
-    return (await this.#rows("SELECT id FROM certificates WHERE supersedes = $1 ORDER BY id DESC", [id])).map((r) => str(r.id));
+    return (await this.#rows("SELECT id FROM certificates WHERE supersedes = $1 ORDER BY id DESC", [id])).map((r) =>
+      str(r.id),
+    );
   }
 
   async pendingGroups(): Promise<PendingGroup[]> {
@@ -345,7 +376,12 @@ export class PgStore implements Store {
       `SELECT agency_id, type_id, COUNT(*) AS n, MIN(created_at) AS oldest FROM certificates
        WHERE batch_id IS NULL AND state = 'pending' GROUP BY agency_id, type_id ORDER BY agency_id, type_id`,
     );
-    return rows.map((r) => ({ agencyId: num(r.agency_id), typeId: num(r.type_id), count: num(r.n), oldestCreatedAt: str(r.oldest) }));
+    return rows.map((r) => ({
+      agencyId: num(r.agency_id),
+      typeId: num(r.type_id),
+      count: num(r.n),
+      oldestCreatedAt: str(r.oldest),
+    }));
   }
 
   async takePending(agencyId: number, typeId: number, limit: number): Promise<CertificateRecord[]> {
@@ -385,7 +421,11 @@ export class PgStore implements Store {
   async markBatchSent(batchId: number, nonce: number, txHash: string): Promise<void> {
     await this.#transaction(async (client) => {
       await this.#fenceOf(client, "batches", batchId);
-      await this.#run("UPDATE batches SET state = 'sent', nonce = $1, tx_hash = $2 WHERE id = $3 AND state <> 'anchored'", [nonce, txHash, batchId], client);
+      await this.#run(
+        "UPDATE batches SET state = 'sent', nonce = $1, tx_hash = $2 WHERE id = $3 AND state <> 'anchored'",
+        [nonce, txHash, batchId],
+        client,
+      );
     });
   }
 
@@ -400,7 +440,11 @@ export class PgStore implements Store {
       await this.#run(
         `UPDATE certificates c SET state = 'anchored', document = d.document, anchored_at = $1
          FROM json_to_recordset($2::json) AS d (id text, document text) WHERE c.id = d.id AND c.batch_id = $3`,
-        [a.anchoredAt, JSON.stringify(a.documents.map((d) => ({ id: d.id, document: JSON.stringify(d.document) }))), batchId],
+        [
+          a.anchoredAt,
+          JSON.stringify(a.documents.map((d) => ({ id: d.id, document: JSON.stringify(d.document) }))),
+          batchId,
+        ],
         client,
       );
     });
@@ -414,7 +458,11 @@ export class PgStore implements Store {
         [batchId],
         client,
       );
-      await this.#run("UPDATE certificates SET state = 'pending', anchored_at = NULL WHERE batch_id = $1", [batchId], client);
+      await this.#run(
+        "UPDATE certificates SET state = 'pending', anchored_at = NULL WHERE batch_id = $1",
+        [batchId],
+        client,
+      );
     });
   }
 
@@ -433,7 +481,9 @@ export class PgStore implements Store {
   }
 
   async batchMembers(batchId: number): Promise<CertificateRecord[]> {
-    return (await this.#rows("SELECT * FROM certificates WHERE batch_id = $1 ORDER BY leaf_index", [batchId])).map(toCertificate);
+    return (await this.#rows("SELECT * FROM certificates WHERE batch_id = $1 ORDER BY leaf_index", [batchId])).map(
+      toCertificate,
+    );
   }
 
   async createStatusOp(op: NewStatusOp): Promise<StatusOpRecord> {
@@ -477,14 +527,22 @@ export class PgStore implements Store {
   async failStatusOp(opId: number, error: string): Promise<void> {
     await this.#transaction(async (client) => {
       await this.#fenceOf(client, "status_ops", opId);
-      await this.#run("UPDATE status_ops SET state = 'failed', error = $1 WHERE id = $2 AND state <> 'done'", [error, opId], client);
+      await this.#run(
+        "UPDATE status_ops SET state = 'failed', error = $1 WHERE id = $2 AND state <> 'done'",
+        [error, opId],
+        client,
+      );
     });
   }
 
   async markStatusOpUnsent(opId: number): Promise<void> {
     await this.#transaction(async (client) => {
       await this.#fenceOf(client, "status_ops", opId);
-      await this.#run("UPDATE status_ops SET state = 'pending', nonce = NULL, tx_hash = NULL WHERE id = $1 AND state = 'sent'", [opId], client);
+      await this.#run(
+        "UPDATE status_ops SET state = 'pending', nonce = NULL, tx_hash = NULL WHERE id = $1 AND state = 'sent'",
+        [opId],
+        client,
+      );
     });
   }
 
@@ -494,11 +552,17 @@ export class PgStore implements Store {
   }
 
   async listStatusOps(states: StatusOpState[]): Promise<StatusOpRecord[]> {
-    return (await this.#rows("SELECT * FROM status_ops WHERE state = ANY($1::text[]) ORDER BY id", [states])).map(toStatusOp);
+    return (await this.#rows("SELECT * FROM status_ops WHERE state = ANY($1::text[]) ORDER BY id", [states])).map(
+      toStatusOp,
+    );
   }
 
   async statusHistory(certificateId: string): Promise<StatusOpRecord[]> {
-    return (await this.#rows("SELECT * FROM status_ops WHERE certificate_id = $1 AND state = 'done' ORDER BY id", [certificateId])).map(toStatusOp);
+    return (
+      await this.#rows("SELECT * FROM status_ops WHERE certificate_id = $1 AND state = 'done' ORDER BY id", [
+        certificateId,
+      ])
+    ).map(toStatusOp);
   }
 
   async acquireLease(name: string, holder: string, ttlMs: number): Promise<number | null> {
@@ -531,7 +595,11 @@ export class PgStore implements Store {
   }
 
   async releaseLease(name: string, holder: string, token: number): Promise<void> {
-    await this.#run("UPDATE leases SET expires_at = clock_timestamp() WHERE name = $1 AND holder = $2 AND token = $3", [name, holder, token]);
+    await this.#run("UPDATE leases SET expires_at = clock_timestamp() WHERE name = $1 AND holder = $2 AND token = $3", [
+      name,
+      holder,
+      token,
+    ]);
     this.#held.delete(token);
   }
 }

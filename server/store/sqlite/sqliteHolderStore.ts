@@ -1,5 +1,11 @@
 import type { SQLInputValue } from "node:sqlite";
-import type { HolderAccessRecord, HolderStore, PresentationRecord, UsageChannel, UsageTraceRecord } from "../holderPort.ts";
+import type {
+  HolderAccessRecord,
+  HolderStore,
+  PresentationRecord,
+  UsageChannel,
+  UsageTraceRecord,
+} from "../holderPort.ts";
 import type { SqliteDatabase } from "./database.ts";
 
 type Row = Record<string, SQLInputValue>;
@@ -61,7 +67,10 @@ export class SqliteHolderStore implements HolderStore {
           `INSERT INTO holder_access (certificate_id, secret_hash, created_at, revoked_at) VALUES (?, ?, ?, ?)
            ON CONFLICT (certificate_id) DO UPDATE SET secret_hash = excluded.secret_hash, created_at = excluded.created_at,
              revoked_at = excluded.revoked_at`,
-          r.certificateId, r.secretHash, r.createdAt, r.revokedAt,
+          r.certificateId,
+          r.secretHash,
+          r.createdAt,
+          r.revokedAt,
         );
       }
     });
@@ -71,19 +80,39 @@ export class SqliteHolderStore implements HolderStore {
   getHolderAccess(certificateId: string): Promise<HolderAccessRecord | null> {
     const r = this.#get("SELECT * FROM holder_access WHERE certificate_id = ?", certificateId);
     return Promise.resolve(
-      r ? { certificateId: text(r.certificate_id), secretHash: text(r.secret_hash), createdAt: text(r.created_at), revokedAt: textOrNull(r.revoked_at) } : null,
+      r
+        ? {
+            certificateId: text(r.certificate_id),
+            secretHash: text(r.secret_hash),
+            createdAt: text(r.created_at),
+            revokedAt: textOrNull(r.revoked_at),
+          }
+        : null,
     );
   }
 
   revokeHolderAccess(certificateId: string, at: string): Promise<boolean> {
-    return Promise.resolve(this.#run("UPDATE holder_access SET revoked_at = ? WHERE certificate_id = ? AND revoked_at IS NULL", at, certificateId) > 0);
+    return Promise.resolve(
+      this.#run(
+        "UPDATE holder_access SET revoked_at = ? WHERE certificate_id = ? AND revoked_at IS NULL",
+        at,
+        certificateId,
+      ) > 0,
+    );
   }
 
   insertPresentation(p: PresentationRecord): Promise<void> {
     this.#run(
       `INSERT INTO presentations (id, certificate_id, token_hash, code_hash, fields, created_at, expires_at, withdrawn_at)
        VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
-      p.id, p.certificateId, p.tokenHash, p.codeHash, JSON.stringify(p.fields), p.createdAt, p.expiresAt, p.withdrawnAt,
+      p.id,
+      p.certificateId,
+      p.tokenHash,
+      p.codeHash,
+      JSON.stringify(p.fields),
+      p.createdAt,
+      p.expiresAt,
+      p.withdrawnAt,
     );
     return Promise.resolve();
   }
@@ -94,19 +123,27 @@ export class SqliteHolderStore implements HolderStore {
   }
 
   findPresentationByCode(codeHash: string): Promise<PresentationRecord | null> {
-    const r = this.#get("SELECT * FROM presentations WHERE code_hash = ? ORDER BY created_at DESC, id DESC LIMIT 1", codeHash);
+    const r = this.#get(
+      "SELECT * FROM presentations WHERE code_hash = ? ORDER BY created_at DESC, id DESC LIMIT 1",
+      codeHash,
+    );
     return Promise.resolve(r ? toPresentation(r) : null);
   }
 
   isCodeInUse(codeHash: string, at: string): Promise<boolean> {
-    const r = this.#get("SELECT 1 AS used FROM presentations WHERE code_hash = ? AND withdrawn_at IS NULL AND expires_at > ? LIMIT 1", codeHash, at);
+    const r = this.#get(
+      "SELECT 1 AS used FROM presentations WHERE code_hash = ? AND withdrawn_at IS NULL AND expires_at > ? LIMIT 1",
+      codeHash,
+      at,
+    );
     return Promise.resolve(r !== undefined);
   }
 
   livePresentations(certificateId: string, at: string): Promise<PresentationRecord[]> {
     const rows = this.#all(
       "SELECT * FROM presentations WHERE certificate_id = ? AND withdrawn_at IS NULL AND expires_at > ? ORDER BY created_at DESC, id DESC",
-      certificateId, at,
+      certificateId,
+      at,
     );
     return Promise.resolve(rows.map(toPresentation));
   }
@@ -114,14 +151,22 @@ export class SqliteHolderStore implements HolderStore {
   withdrawPresentation(certificateId: string, presentationId: string, at: string): Promise<boolean> {
     const changed = this.#run(
       "UPDATE presentations SET withdrawn_at = ? WHERE id = ? AND certificate_id = ? AND withdrawn_at IS NULL AND expires_at > ?",
-      at, presentationId, certificateId, at,
+      at,
+      presentationId,
+      certificateId,
+      at,
     );
     return Promise.resolve(changed > 0);
   }
 
   withdrawPresentations(certificateId: string, at: string): Promise<number> {
     return Promise.resolve(
-      this.#run("UPDATE presentations SET withdrawn_at = ? WHERE certificate_id = ? AND withdrawn_at IS NULL AND expires_at > ?", at, certificateId, at),
+      this.#run(
+        "UPDATE presentations SET withdrawn_at = ? WHERE certificate_id = ? AND withdrawn_at IS NULL AND expires_at > ?",
+        at,
+        certificateId,
+        at,
+      ),
     );
   }
 
@@ -134,7 +179,12 @@ export class SqliteHolderStore implements HolderStore {
       for (const trace of traces) {
         this.#run(
           "INSERT INTO usage_traces (id, certificate_id, at, channel, status, presentation_id) VALUES (?, ?, ?, ?, ?, ?)",
-          trace.id, trace.certificateId, trace.at, trace.channel, trace.status, trace.presentationId,
+          trace.id,
+          trace.certificateId,
+          trace.at,
+          trace.channel,
+          trace.status,
+          trace.presentationId,
         );
       }
     });
@@ -144,7 +194,9 @@ export class SqliteHolderStore implements HolderStore {
   listUsageTraces(certificateId: string, since: string, limit: number): Promise<UsageTraceRecord[]> {
     const rows = this.#all(
       "SELECT * FROM usage_traces WHERE certificate_id = ? AND at >= ? ORDER BY at DESC, id DESC LIMIT ?",
-      certificateId, since, limit,
+      certificateId,
+      since,
+      limit,
     );
     return Promise.resolve(rows.map(toTrace));
   }

@@ -1,6 +1,14 @@
 import type { SQLInputValue } from "node:sqlite";
 import { FencedOutError } from "../errors.ts";
-import { signerLeaseName, type AnchoredBatch, type CompletedStatusOp, type NewBatch, type NewStatusOp, type PendingGroup, type Store } from "../port.ts";
+import {
+  signerLeaseName,
+  type AnchoredBatch,
+  type CompletedStatusOp,
+  type NewBatch,
+  type NewStatusOp,
+  type PendingGroup,
+  type Store,
+} from "../port.ts";
 import type {
   AgencyRecord,
   ApiKeyRecord,
@@ -216,7 +224,11 @@ export class SqliteStore implements Store {
   }
 
   setMeta(key: string, value: string): Promise<void> {
-    this.#run("INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value", key, value);
+    this.#run(
+      "INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+      key,
+      value,
+    );
     return Promise.resolve();
   }
 
@@ -225,7 +237,12 @@ export class SqliteStore implements Store {
       `INSERT INTO agencies (agency_id, name, name_en, jurisdiction, signer, created_at) VALUES (?, ?, ?, ?, ?, ?)
        ON CONFLICT (agency_id) DO UPDATE SET name = excluded.name, name_en = excluded.name_en,
          jurisdiction = excluded.jurisdiction, signer = excluded.signer`,
-      a.agencyId, a.name, a.nameEn, a.jurisdiction, a.signer, a.createdAt,
+      a.agencyId,
+      a.name,
+      a.nameEn,
+      a.jurisdiction,
+      a.signer,
+      a.createdAt,
     );
     return Promise.resolve();
   }
@@ -242,7 +259,13 @@ export class SqliteStore implements Store {
   insertApiKey(k: ApiKeyRecord): Promise<void> {
     this.#run(
       "INSERT INTO api_keys (id, hash, agency_id, role, label, created_at, revoked_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
-      k.id, k.hash, k.agencyId, k.role, k.label, k.createdAt, k.revokedAt,
+      k.id,
+      k.hash,
+      k.agencyId,
+      k.role,
+      k.label,
+      k.createdAt,
+      k.revokedAt,
     );
     return Promise.resolve();
   }
@@ -257,7 +280,9 @@ export class SqliteStore implements Store {
   }
 
   revokeApiKey(id: string, revokedAt: string): Promise<boolean> {
-    return Promise.resolve(this.#run("UPDATE api_keys SET revoked_at = ? WHERE id = ? AND revoked_at IS NULL", revokedAt, id) > 0);
+    return Promise.resolve(
+      this.#run("UPDATE api_keys SET revoked_at = ? WHERE id = ? AND revoked_at IS NULL", revokedAt, id) > 0,
+    );
   }
 
   insertCertificates(certificates: NewCertificate[], idempotency?: IdempotencyRecord): Promise<void> {
@@ -265,15 +290,30 @@ export class SqliteStore implements Store {
                     VALUES (?, ?, ?, ?, ?, ?, 'pending', ?, ?, ?)`;
     return attempt(() => {
       this.#transaction(() => {
-      for (const c of certificates) {
-        this.#run(insert, c.id, c.agencyId, c.type, c.typeId, c.leaf, JSON.stringify(c.document), c.supersedes, c.issuedByKey, c.createdAt);
-      }
-      if (idempotency) {
-        this.#run(
-          "INSERT INTO idempotency (api_key_id, key, request_hash, response, created_at) VALUES (?, ?, ?, ?, ?)",
-          idempotency.apiKeyId, idempotency.key, idempotency.requestHash, JSON.stringify(idempotency.response), idempotency.createdAt,
-        );
-      }
+        for (const c of certificates) {
+          this.#run(
+            insert,
+            c.id,
+            c.agencyId,
+            c.type,
+            c.typeId,
+            c.leaf,
+            JSON.stringify(c.document),
+            c.supersedes,
+            c.issuedByKey,
+            c.createdAt,
+          );
+        }
+        if (idempotency) {
+          this.#run(
+            "INSERT INTO idempotency (api_key_id, key, request_hash, response, created_at) VALUES (?, ?, ?, ?, ?)",
+            idempotency.apiKeyId,
+            idempotency.key,
+            idempotency.requestHash,
+            JSON.stringify(idempotency.response),
+            idempotency.createdAt,
+          );
+        }
       });
     });
   }
@@ -282,7 +322,13 @@ export class SqliteStore implements Store {
     const row = this.#get("SELECT * FROM idempotency WHERE api_key_id = ? AND key = ?", apiKeyId, key);
     return Promise.resolve(
       row
-        ? { apiKeyId, key, requestHash: str(row.request_hash), response: JSON.parse(str(row.response)) as unknown, createdAt: str(row.created_at) }
+        ? {
+            apiKeyId,
+            key,
+            requestHash: str(row.request_hash),
+            response: JSON.parse(str(row.response)) as unknown,
+            createdAt: str(row.created_at),
+          }
         : null,
     );
   }
@@ -308,7 +354,12 @@ export class SqliteStore implements Store {
     add("created_at <= ?", q.createdTo);
     add("id > ?", q.after);
     const sql = `SELECT * FROM certificates ${where.length ? `WHERE ${where.join(" AND ")}` : ""} ORDER BY id LIMIT ?`;
-    return Promise.resolve(this.#db.prepare(sql).all(...params, q.limit).map((r) => toCertificate(r as Row)));
+    return Promise.resolve(
+      this.#db
+        .prepare(sql)
+        .all(...params, q.limit)
+        .map((r) => toCertificate(r as Row)),
+    );
   }
 
   countCertificates(): Promise<Record<CertificateState, number>> {
@@ -320,7 +371,9 @@ export class SqliteStore implements Store {
   }
 
   findSuccessors(id: string): Promise<string[]> {
-    return Promise.resolve(this.#all("SELECT id FROM certificates WHERE supersedes = ? ORDER BY id DESC", id).map((r) => str(r.id)));
+    return Promise.resolve(
+      this.#all("SELECT id FROM certificates WHERE supersedes = ? ORDER BY id DESC", id).map((r) => str(r.id)),
+    );
   }
 
   pendingGroups(): Promise<PendingGroup[]> {
@@ -329,7 +382,12 @@ export class SqliteStore implements Store {
        WHERE batch_id IS NULL AND state = 'pending' GROUP BY agency_id, type_id`,
     );
     return Promise.resolve(
-      rows.map((r) => ({ agencyId: num(r.agency_id), typeId: num(r.type_id), count: num(r.n), oldestCreatedAt: str(r.oldest) })),
+      rows.map((r) => ({
+        agencyId: num(r.agency_id),
+        typeId: num(r.type_id),
+        count: num(r.n),
+        oldestCreatedAt: str(r.oldest),
+      })),
     );
   }
 
@@ -337,37 +395,53 @@ export class SqliteStore implements Store {
     const rows = this.#all(
       `SELECT * FROM certificates WHERE agency_id = ? AND type_id = ? AND batch_id IS NULL AND state = 'pending'
        ORDER BY id LIMIT ?`,
-      agencyId, typeId, limit,
+      agencyId,
+      typeId,
+      limit,
     );
     return Promise.resolve(rows.map(toCertificate));
   }
 
   createBatch(b: NewBatch): Promise<BatchRecord> {
-    return attempt(() => this.#transaction(() => {
-      this.#fence(b.signer);
-      const row = this.#get(
-        `INSERT INTO batches (agency_id, type_id, root, size, state, signer, created_at)
+    return attempt(() =>
+      this.#transaction(() => {
+        this.#fence(b.signer);
+        const row = this.#get(
+          `INSERT INTO batches (agency_id, type_id, root, size, state, signer, created_at)
          VALUES (?, ?, ?, ?, 'prepared', ?, ?) RETURNING *`,
-        b.agencyId, b.typeId, b.root, b.members.length, b.signer, b.createdAt,
-      );
-      if (!row) throw new Error("batch insert returned no row");
-      const created = toBatch(row);
-      b.members.forEach((id, index) => {
-        const changed = this.#run(
-          "UPDATE certificates SET batch_id = ?, leaf_index = ? WHERE id = ? AND batch_id IS NULL",
-          created.id, index, id,
+          b.agencyId,
+          b.typeId,
+          b.root,
+          b.members.length,
+          b.signer,
+          b.createdAt,
         );
-        if (changed !== 1) throw new Error(`certificate ${id} is already in a batch`);
-      });
-      return created;
-    }));
+        if (!row) throw new Error("batch insert returned no row");
+        const created = toBatch(row);
+        b.members.forEach((id, index) => {
+          const changed = this.#run(
+            "UPDATE certificates SET batch_id = ?, leaf_index = ? WHERE id = ? AND batch_id IS NULL",
+            created.id,
+            index,
+            id,
+          );
+          if (changed !== 1) throw new Error(`certificate ${id} is already in a batch`);
+        });
+        return created;
+      }),
+    );
   }
 
   markBatchSent(batchId: number, nonce: number, txHash: string): Promise<void> {
     return attempt(() => {
       this.#transaction(() => {
         this.#fenceBatch(batchId);
-        this.#run("UPDATE batches SET state = 'sent', nonce = ?, tx_hash = ? WHERE id = ? AND state <> 'anchored'", nonce, txHash, batchId);
+        this.#run(
+          "UPDATE batches SET state = 'sent', nonce = ?, tx_hash = ? WHERE id = ? AND state <> 'anchored'",
+          nonce,
+          txHash,
+          batchId,
+        );
       });
     });
   }
@@ -378,12 +452,18 @@ export class SqliteStore implements Store {
         this.#fenceBatch(batchId);
         this.#run(
           "UPDATE batches SET state = 'anchored', tx_hash = ?, block_number = ?, anchored_at = ? WHERE id = ?",
-          a.txHash, a.blockNumber, a.anchoredAt, batchId,
+          a.txHash,
+          a.blockNumber,
+          a.anchoredAt,
+          batchId,
         );
         for (const d of a.documents) {
           this.#run(
             "UPDATE certificates SET state = 'anchored', document = ?, anchored_at = ? WHERE id = ? AND batch_id = ?",
-            JSON.stringify(d.document), a.anchoredAt, d.id, batchId,
+            JSON.stringify(d.document),
+            a.anchoredAt,
+            d.id,
+            batchId,
           );
         }
       });
@@ -394,7 +474,10 @@ export class SqliteStore implements Store {
     return attempt(() => {
       this.#transaction(() => {
         this.#fenceBatch(batchId);
-        this.#run("UPDATE batches SET state = 'prepared', nonce = NULL, tx_hash = NULL, block_number = NULL, anchored_at = NULL WHERE id = ?", batchId);
+        this.#run(
+          "UPDATE batches SET state = 'prepared', nonce = NULL, tx_hash = NULL, block_number = NULL, anchored_at = NULL WHERE id = ?",
+          batchId,
+        );
         this.#run("UPDATE certificates SET state = 'pending', anchored_at = NULL WHERE batch_id = ?", batchId);
       });
     });
@@ -411,19 +494,29 @@ export class SqliteStore implements Store {
   }
 
   listBatches(states: BatchState[]): Promise<BatchRecord[]> {
-    const rows = this.#db.prepare(`SELECT * FROM batches WHERE state IN (${placeholders(states.length)}) ORDER BY id`).all(...states);
+    const rows = this.#db
+      .prepare(`SELECT * FROM batches WHERE state IN (${placeholders(states.length)}) ORDER BY id`)
+      .all(...states);
     return Promise.resolve(rows.map((r) => toBatch(r as Row)));
   }
 
   batchMembers(batchId: number): Promise<CertificateRecord[]> {
-    return Promise.resolve(this.#all("SELECT * FROM certificates WHERE batch_id = ? ORDER BY leaf_index", batchId).map(toCertificate));
+    return Promise.resolve(
+      this.#all("SELECT * FROM certificates WHERE batch_id = ? ORDER BY leaf_index", batchId).map(toCertificate),
+    );
   }
 
   createStatusOp(op: NewStatusOp): Promise<StatusOpRecord> {
     const row = this.#get(
       `INSERT INTO status_ops (certificate_id, kind, reason, note, state, signer, requested_by, created_at)
        VALUES (?, ?, ?, ?, 'pending', ?, ?, ?) RETURNING *`,
-      op.certificateId, op.kind, op.reason, op.note, op.signer, op.requestedBy, op.createdAt,
+      op.certificateId,
+      op.kind,
+      op.reason,
+      op.note,
+      op.signer,
+      op.requestedBy,
+      op.createdAt,
     );
     if (!row) throw new Error("status operation insert returned no row");
     return Promise.resolve(toStatusOp(row));
@@ -433,7 +526,12 @@ export class SqliteStore implements Store {
     return attempt(() => {
       this.#transaction(() => {
         this.#fenceStatusOp(opId);
-        this.#run("UPDATE status_ops SET state = 'sent', nonce = ?, tx_hash = ? WHERE id = ? AND state IN ('pending', 'sent')", nonce, txHash, opId);
+        this.#run(
+          "UPDATE status_ops SET state = 'sent', nonce = ?, tx_hash = ? WHERE id = ? AND state IN ('pending', 'sent')",
+          nonce,
+          txHash,
+          opId,
+        );
       });
     });
   }
@@ -444,12 +542,19 @@ export class SqliteStore implements Store {
         this.#fenceStatusOp(opId);
         const row = this.#get(
           "UPDATE status_ops SET state = 'done', tx_hash = ?, block_number = ?, done_at = ?, error = NULL WHERE id = ? RETURNING certificate_id, note",
-          done.txHash, done.blockNumber, done.doneAt, opId,
+          done.txHash,
+          done.blockNumber,
+          done.doneAt,
+          opId,
         );
         if (!row) throw new Error(`status operation ${opId} not found`);
         this.#run(
           "UPDATE certificates SET status = ?, status_reason = ?, status_note = ?, status_updated_at = ? WHERE id = ?",
-          done.status, done.statusReason, row.note ?? null, done.doneAt, row.certificate_id ?? null,
+          done.status,
+          done.statusReason,
+          row.note ?? null,
+          done.doneAt,
+          row.certificate_id ?? null,
         );
       });
     });
@@ -468,7 +573,10 @@ export class SqliteStore implements Store {
     return attempt(() => {
       this.#transaction(() => {
         this.#fenceStatusOp(opId);
-        this.#run("UPDATE status_ops SET state = 'pending', nonce = NULL, tx_hash = NULL WHERE id = ? AND state = 'sent'", opId);
+        this.#run(
+          "UPDATE status_ops SET state = 'pending', nonce = NULL, tx_hash = NULL WHERE id = ? AND state = 'sent'",
+          opId,
+        );
       });
     });
   }
@@ -479,13 +587,17 @@ export class SqliteStore implements Store {
   }
 
   listStatusOps(states: StatusOpState[]): Promise<StatusOpRecord[]> {
-    const rows = this.#db.prepare(`SELECT * FROM status_ops WHERE state IN (${placeholders(states.length)}) ORDER BY id`).all(...states);
+    const rows = this.#db
+      .prepare(`SELECT * FROM status_ops WHERE state IN (${placeholders(states.length)}) ORDER BY id`)
+      .all(...states);
     return Promise.resolve(rows.map((r) => toStatusOp(r as Row)));
   }
 
   statusHistory(certificateId: string): Promise<StatusOpRecord[]> {
     return Promise.resolve(
-      this.#all("SELECT * FROM status_ops WHERE certificate_id = ? AND state = 'done' ORDER BY id", certificateId).map(toStatusOp),
+      this.#all("SELECT * FROM status_ops WHERE certificate_id = ? AND state = 'done' ORDER BY id", certificateId).map(
+        toStatusOp,
+      ),
     );
   }
 
@@ -502,7 +614,10 @@ export class SqliteStore implements Store {
       this.#run(
         `INSERT INTO leases (name, holder, token, expires_at) VALUES (?, ?, ?, ?)
          ON CONFLICT (name) DO UPDATE SET holder = excluded.holder, token = excluded.token, expires_at = excluded.expires_at`,
-        name, holder, next, now + ttlMs,
+        name,
+        holder,
+        next,
+        now + ttlMs,
       );
       return next;
     });
@@ -512,10 +627,15 @@ export class SqliteStore implements Store {
 
   renewLease(name: string, holder: string, token: number, ttlMs: number): Promise<boolean> {
     const now = Date.now();
-    const renewed = this.#run(
-      "UPDATE leases SET expires_at = ? WHERE name = ? AND holder = ? AND token = ? AND expires_at > ?",
-      now + ttlMs, name, holder, token, now,
-    ) === 1;
+    const renewed =
+      this.#run(
+        "UPDATE leases SET expires_at = ? WHERE name = ? AND holder = ? AND token = ? AND expires_at > ?",
+        now + ttlMs,
+        name,
+        holder,
+        token,
+        now,
+      ) === 1;
     if (!renewed) this.#held.delete(token);
     return Promise.resolve(renewed);
   }

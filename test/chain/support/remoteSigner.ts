@@ -11,7 +11,11 @@ const tsx = createRequire(import.meta.url).resolve("tsx/cli");
 const script = new URL("../../../scripts/dev/remoteSigner.ts", import.meta.url).pathname;
 
 /** Starts the stand-in remote signer as its own process, holding `key`; resolves once it listens. */
-export async function startSignerProcess(key: string, port: number, options: { tamper?: boolean } = {}): Promise<SignerProcess> {
+export async function startSignerProcess(
+  key: string,
+  port: number,
+  options: { tamper?: boolean } = {},
+): Promise<SignerProcess> {
   const child = spawn(process.execPath, [tsx, script], {
     env: { ...process.env, SIGNER_TEST_KEY: key, SIGNER_PORT: String(port), SIGNER_TAMPER: options.tamper ? "1" : "0" },
     stdio: ["ignore", "pipe", "pipe"],
@@ -27,7 +31,11 @@ export async function startSignerProcess(key: string, port: number, options: { t
       reject(new Error(`the signer process exited with ${String(code)}: ${output}`));
     });
   });
-  const exited = new Promise<void>((resolve) => child.once("exit", () => { resolve(); }));
+  const exited = new Promise<void>((resolve) =>
+    child.once("exit", () => {
+      resolve();
+    }),
+  );
   return {
     url: `http://127.0.0.1:${port}`,
     child,

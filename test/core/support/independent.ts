@@ -14,7 +14,12 @@ export function referenceFieldHash(path: string, salt: string, value: FieldValue
 /** The certledger/2 certificate hash from `[path, field hash]` pairs: "certledger/2", then per path in ascending order its length byte, the path and the hash. */
 export function referenceLeaf(fields: readonly (readonly [string, string])[]): string {
   const sorted = [...fields].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
-  return keccak256(concat([toUtf8Bytes("certledger/2"), ...sorted.flatMap(([path, hash]) => [new Uint8Array([path.length]), toUtf8Bytes(path), hash])]));
+  return keccak256(
+    concat([
+      toUtf8Bytes("certledger/2"),
+      ...sorted.flatMap(([path, hash]) => [new Uint8Array([path.length]), toUtf8Bytes(path), hash]),
+    ]),
+  );
 }
 
 export function referenceTree(leaves: readonly string[]): StandardMerkleTree<[string, number]> {

@@ -31,7 +31,9 @@ describe("browser: auditor's view", function () {
     await waitFor(
       "the audit index to see the suspension",
       async () => {
-        const h = await call<{ entries: unknown[] }>(service.url, "GET", `/api/v1/audit/certificates/${id}/history`, { key: service.auditorApiKey });
+        const h = await call<{ entries: unknown[] }>(service.url, "GET", `/api/v1/audit/certificates/${id}/history`, {
+          key: service.auditorApiKey,
+        });
         return h.body.entries.length >= 2 ? true : undefined;
       },
       30_000,
@@ -57,9 +59,13 @@ describe("browser: auditor's view", function () {
     await page.fill("#timeline-id", id);
     await page.click("#timeline-form button[type=submit]");
     await page.locator(".timeline__item").nth(1).waitFor();
-    const events = await page.locator(".timeline__item").evaluateAll((items) => items.map((i) => i.getAttribute("data-event")));
+    const events = await page
+      .locator(".timeline__item")
+      .evaluateAll((items) => items.map((i) => i.getAttribute("data-event")));
     expect(events).to.deep.equal(["anchored", "suspended"]);
-    expect(await page.locator(".timeline__item--suspended").innerText()).to.include("Put on hold").and.include(suspendTx);
+    expect(await page.locator(".timeline__item--suspended").innerText())
+      .to.include("Put on hold")
+      .and.include(suspendTx);
     await context.close();
   });
 
@@ -70,7 +76,9 @@ describe("browser: auditor's view", function () {
     await page.selectOption("#activity-kind", "CertificateSuspended");
     await page.click("#activity-form button[type=submit]");
     await page.locator("#activity-body tr").first().waitFor();
-    const kinds = await page.locator("#activity-body tr").evaluateAll((rows) => rows.map((r) => r.getAttribute("data-kind")));
+    const kinds = await page
+      .locator("#activity-body tr")
+      .evaluateAll((rows) => rows.map((r) => r.getAttribute("data-kind")));
     expect(kinds).to.deep.equal(["CertificateSuspended"]);
     const [download] = await Promise.all([page.waitForEvent("download"), page.click("#activity-export")]);
     const path = join(work, "events.csv");

@@ -7,7 +7,14 @@ import type { Browser, Page } from "playwright-core";
 import { sampleUscc } from "../../core/support/samples.ts";
 import { call } from "../../support/http.ts";
 import { waitFor } from "../serviceProcess.ts";
-import { describeViolations, launchBrowser, openPage, screenshot, seriousViolations, skipWithoutBrowser } from "../support/browser.ts";
+import {
+  describeViolations,
+  launchBrowser,
+  openPage,
+  screenshot,
+  seriousViolations,
+  skipWithoutBrowser,
+} from "../support/browser.ts";
 import { licenceInput, startBrowserTestService, waitForAnchored, type BrowserTestService } from "../support/service.ts";
 
 const ROWS = 200;
@@ -20,7 +27,17 @@ const csvCell = (value: unknown) => {
 
 /** 200 business licences, three of them wrong in a different field each; spreadsheet row = index + 2. */
 function licenceCsv(): string {
-  const columns = ["companyName", "uscc", "entityType", "legalRepresentative", "registeredCapital", "establishmentDate", "businessScope", "address", "validFrom"];
+  const columns = [
+    "companyName",
+    "uscc",
+    "entityType",
+    "legalRepresentative",
+    "registeredCapital",
+    "establishmentDate",
+    "businessScope",
+    "address",
+    "validFrom",
+  ];
   const lines = [columns.join(",")];
   for (let i = 0; i < ROWS; i++) {
     const input = licenceInput(1000 + i);
@@ -96,7 +113,12 @@ describe("browser: agency console", function () {
     await issued.waitFor();
     const id = await issued.getAttribute("data-issued-id");
     expect(id).to.match(/^[0-9A-HJKMNP-TV-Z]{26}$/);
-    const record = await call<{ document: { subject: { uscc: string } } }>(service.url, "GET", `/api/v1/certificates/${id}`, { key: service.apiKey });
+    const record = await call<{ document: { subject: { uscc: string } } }>(
+      service.url,
+      "GET",
+      `/api/v1/certificates/${id}`,
+      { key: service.apiKey },
+    );
     expect(record.body.document.subject.uscc).to.equal(sampleUscc(7));
     // the holder link, shown this once, opens the holder's page for this certificate
     const holderLink = await page.locator("[data-holder-link] a[href*='/h/']").first().getAttribute("href");
@@ -109,7 +131,9 @@ describe("browser: agency console", function () {
   it("bulk-issues a 200-row CSV: the 3 bad rows are reported, the 197 others issued, their QR codes zipped", async () => {
     const csv = join(work, "licences.csv");
     await writeFile(csv, licenceCsv());
-    const before = await call<{ items: unknown[] }>(service.url, "GET", "/api/v1/certificates?limit=500", { key: service.apiKey });
+    const before = await call<{ items: unknown[] }>(service.url, "GET", "/api/v1/certificates?limit=500", {
+      key: service.apiKey,
+    });
     const { context, page, problems } = await openPage(browser, { locale: "en-US", acceptDownloads: true });
     await signIn(page, service);
     await page.selectOption("#bulk-type", "business-licence");
@@ -117,12 +141,16 @@ describe("browser: agency console", function () {
     await page.click("#bulk-start");
     await page.locator("#bulk-summary:has-text('Done')").waitFor({ timeout: 60_000 });
     expect(await page.locator("#bulk-summary").innerText()).to.include("197 of 200");
-    const reported = await page.locator("#bulk-errors-body tr").evaluateAll((rows) => rows.map((r) => Number(r.getAttribute("data-row"))));
+    const reported = await page
+      .locator("#bulk-errors-body tr")
+      .evaluateAll((rows) => rows.map((r) => Number(r.getAttribute("data-row"))));
     expect([...new Set(reported)]).to.deep.equal(Object.keys(BAD_ROWS).map(Number));
     expect(await page.locator("#bulk-progress").evaluate((p) => (p as HTMLProgressElement).value)).to.equal(ROWS);
     await screenshot(page, "console-bulk-report-1280-en");
 
-    const after = await call<{ items: unknown[] }>(service.url, "GET", "/api/v1/certificates?limit=500", { key: service.apiKey });
+    const after = await call<{ items: unknown[] }>(service.url, "GET", "/api/v1/certificates?limit=500", {
+      key: service.apiKey,
+    });
     expect(after.body.items.length - before.body.items.length).to.equal(ROWS - 3);
 
     const [download] = await Promise.all([page.waitForEvent("download", { timeout: 60_000 }), page.click("#bulk-zip")]);
@@ -140,7 +168,9 @@ describe("browser: agency console", function () {
   it("revokes a certificate only after confirmation, with a reason", async () => {
     const { context, page } = await openPage(browser, { locale: "en-US" });
     await signIn(page, service);
-    const listed = await call<{ items: { id: string }[] }>(service.url, "GET", "/api/v1/certificates?limit=1", { key: service.apiKey });
+    const listed = await call<{ items: { id: string }[] }>(service.url, "GET", "/api/v1/certificates?limit=1", {
+      key: service.apiKey,
+    });
     const id = listed.body.items[0]!.id;
     await waitForAnchored(service, id);
     await page.fill("#find-id", id);
@@ -161,10 +191,18 @@ describe("browser: agency console", function () {
     await dialog.waitFor({ state: "hidden", timeout: 30_000 });
     await waitFor(
       "the certificate to show as revoked",
-      async () => ((await page.locator(`tr[data-id="${id}"] td[data-status]`).getAttribute("data-status")) === "revoked" ? true : undefined),
+      async () =>
+        (await page.locator(`tr[data-id="${id}"] td[data-status]`).getAttribute("data-status")) === "revoked"
+          ? true
+          : undefined,
       10_000,
     );
-    const record = await call<{ status: { status: string; reason: string } }>(service.url, "GET", `/api/v1/certificates/${id}`, { key: service.apiKey });
+    const record = await call<{ status: { status: string; reason: string } }>(
+      service.url,
+      "GET",
+      `/api/v1/certificates/${id}`,
+      { key: service.apiKey },
+    );
     expect(record.body.status.status).to.equal("revoked");
     expect(record.body.status.reason).to.equal("affiliationChanged");
     await context.close();

@@ -6,7 +6,14 @@ import type { Browser, Page } from "playwright-core";
 import { sampleInputs } from "../../core/support/samples.ts";
 import { call } from "../../support/http.ts";
 import { startHarness, type Harness } from "../../support/serviceHarness.ts";
-import { describeViolations, launchBrowser, openPage, screenshot, seriousViolations, skipWithoutBrowser } from "../support/browser.ts";
+import {
+  describeViolations,
+  launchBrowser,
+  openPage,
+  screenshot,
+  seriousViolations,
+  skipWithoutBrowser,
+} from "../support/browser.ts";
 import { qrVideo } from "../support/media.ts";
 
 const MINUTE = 60_000;
@@ -30,7 +37,10 @@ describe("browser: holder page, live presentation, counter input", function () {
     skipWithoutBrowser(this);
     h = await startHarness({ clock: () => new Date(Date.now() + offset) });
     const { type, subject, validFrom } = licence;
-    const issued = await call<typeof certificate>(h.url, "POST", "/api/v1/certificates", { key: h.agencies[0].issuerKey, body: { type, subject, validFrom } });
+    const issued = await call<typeof certificate>(h.url, "POST", "/api/v1/certificates", {
+      key: h.agencies[0].issuerKey,
+      body: { type, subject, validFrom },
+    });
     expect(issued.status).to.equal(202);
     certificate = issued.body;
     await h.flush();
@@ -164,24 +174,36 @@ describe("browser: holder page, live presentation, counter input", function () {
       for (const width of [360, 1280]) {
         const name = `${locale}-${width}`;
         const views: [string, (page: Page) => Promise<void>][] = [
-          ["holder", async (page) => {
-            await page.goto(certificate.holder.url);
-            await page.locator("#holder-result .banner").waitFor();
-          }],
-          ["holder-locked", async (page) => {
-            await page.goto(`${h.url}/h/${certificate.id}`);
-            await page.locator("#unlock").waitFor();
-          }],
-          ["presentation", async (page) => {
-            await page.goto(`${h.url}/p/${code}`);
-          }],
-          ["scan-counter", async (page) => {
-            await page.goto(`${h.url}/scan`);
-            await page.check("#large-text");
-            await page.locator("#code-input").fill(code);
-            await page.keyboard.press("Enter");
-            await page.locator("#result-body .banner[data-status]").waitFor();
-          }],
+          [
+            "holder",
+            async (page) => {
+              await page.goto(certificate.holder.url);
+              await page.locator("#holder-result .banner").waitFor();
+            },
+          ],
+          [
+            "holder-locked",
+            async (page) => {
+              await page.goto(`${h.url}/h/${certificate.id}`);
+              await page.locator("#unlock").waitFor();
+            },
+          ],
+          [
+            "presentation",
+            async (page) => {
+              await page.goto(`${h.url}/p/${code}`);
+            },
+          ],
+          [
+            "scan-counter",
+            async (page) => {
+              await page.goto(`${h.url}/scan`);
+              await page.check("#large-text");
+              await page.locator("#code-input").fill(code);
+              await page.keyboard.press("Enter");
+              await page.locator("#result-body .banner[data-status]").waitFor();
+            },
+          ],
         ];
         for (const [view, load] of views) {
           const { context, page } = await openPage(holderBrowser, { locale, width });

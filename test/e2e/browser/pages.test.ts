@@ -5,9 +5,21 @@ import { expect } from "chai";
 import type { Browser, Page } from "playwright-core";
 import { call } from "../../support/http.ts";
 import { waitFor } from "../serviceProcess.ts";
-import { describeViolations, launchBrowser, openPage, screenshot, seriousViolations, skipWithoutBrowser } from "../support/browser.ts";
+import {
+  describeViolations,
+  launchBrowser,
+  openPage,
+  screenshot,
+  seriousViolations,
+  skipWithoutBrowser,
+} from "../support/browser.ts";
 import { qrPhoto } from "../support/media.ts";
-import { fetchBinary, issueAnchoredLicence, startBrowserTestService, type BrowserTestService } from "../support/service.ts";
+import {
+  fetchBinary,
+  issueAnchoredLicence,
+  startBrowserTestService,
+  type BrowserTestService,
+} from "../support/service.ts";
 
 const LOCALES = [
   { browser: "zh-CN", html: "zh-CN", other: "en" },
@@ -34,15 +46,23 @@ describe("browser: every page in both languages, accessible, at 360 and 1280 px"
     work = await mkdtemp(join(tmpdir(), "certledger-pages-"));
     id = (await issueAnchoredLicence(service, 3)).id;
     await issueAnchoredLicence(service, 4).then((c) =>
-      call(service.url, "POST", `/api/v1/certificates/${c.id}/suspend`, { key: service.apiKey, body: { reason: "certificateHold" } }),
+      call(service.url, "POST", `/api/v1/certificates/${c.id}/suspend`, {
+        key: service.apiKey,
+        body: { reason: "certificateHold" },
+      }),
     );
     // the audit index reads the chain on its own schedule: wait until it has seen the suspension
     await waitFor(
       "the audit index to catch up",
       async () => {
-        const events = await call<{ items: { kind: string }[] }>(service.url, "GET", `/api/v1/audit/agencies/${service.agencyId}/events?kind=CertificateSuspended`, {
-          key: service.auditorApiKey,
-        });
+        const events = await call<{ items: { kind: string }[] }>(
+          service.url,
+          "GET",
+          `/api/v1/audit/agencies/${service.agencyId}/events?kind=CertificateSuspended`,
+          {
+            key: service.auditorApiKey,
+          },
+        );
         return events.body.items.length > 0 ? true : undefined;
       },
       30_000,
@@ -114,7 +134,9 @@ describe("browser: every page in both languages, accessible, at 360 and 1280 px"
           await page.setViewportSize({ width, height: 900 });
           const violations = await seriousViolations(page);
           expect(violations, describeViolations(violations)).to.deep.equal([]);
-          const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
+          const overflow = await page.evaluate(
+            () => document.documentElement.scrollWidth - document.documentElement.clientWidth,
+          );
           expect(overflow, `no horizontal scrolling at ${width} px`).to.be.at.most(0);
           await screenshot(page, `${name}-${width}-${locale.html}`);
         }

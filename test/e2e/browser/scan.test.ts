@@ -6,7 +6,12 @@ import type { Browser } from "playwright-core";
 import { call } from "../../support/http.ts";
 import { launchBrowser, measureTransfer, openPage, skipWithoutBrowser } from "../support/browser.ts";
 import { qrPhoto, qrVideo } from "../support/media.ts";
-import { fetchBinary, issueAnchoredLicence, startBrowserTestService, type BrowserTestService } from "../support/service.ts";
+import {
+  fetchBinary,
+  issueAnchoredLicence,
+  startBrowserTestService,
+  type BrowserTestService,
+} from "../support/service.ts";
 
 const PAGE_WEIGHT_LIMIT = 200 * 1024;
 
@@ -81,7 +86,10 @@ describe("browser: scan to verify", function () {
     expect(await page.locator("#camera-stop").isVisible()).to.equal(true);
     // two more seconds of the same code in front of the camera: a dozen frames read, still one check
     const shownAt = await page.locator("#camera-video").evaluate((video) => (video as HTMLVideoElement).currentTime);
-    await page.waitForFunction((since) => (document.querySelector("#camera-video") as HTMLVideoElement).currentTime > since + 2, shownAt);
+    await page.waitForFunction(
+      (since) => (document.querySelector("#camera-video") as HTMLVideoElement).currentTime > since + 2,
+      shownAt,
+    );
     expect(await page.locator("#camera-stop").isVisible(), "the camera keeps going").to.equal(true);
     expect(await page.locator("#history-list li").count()).to.equal(1);
     await context.close();

@@ -42,7 +42,11 @@ export function skipWithoutBrowser(suite: Mocha.Context): void {
 /** Headless Chromium from Debian; `fakeCamera` is the absolute path of a .y4m video. */
 export async function launchBrowser(options: { fakeCamera?: string } = {}): Promise<Browser> {
   const camera = options.fakeCamera
-    ? ["--use-fake-ui-for-media-stream", "--use-fake-device-for-media-stream", `--use-file-for-fake-video-capture=${options.fakeCamera}`]
+    ? [
+        "--use-fake-ui-for-media-stream",
+        "--use-fake-device-for-media-stream",
+        `--use-file-for-fake-video-capture=${options.fakeCamera}`,
+      ]
     : [];
   return chromium.launch({ executablePath: CHROMIUM_PATH, args: [...BASE_ARGS, ...camera] });
 }
@@ -67,7 +71,8 @@ export async function openPage(
   const problems: PageProblems = { errors: [] };
   page.on("console", (message) => {
     // Chromium logs every 4xx answer; the pages expect some (a 422 names invalid fields).
-    if (message.type() === "error" && !message.text().startsWith("Failed to load resource")) problems.errors.push(message.text());
+    if (message.type() === "error" && !message.text().startsWith("Failed to load resource"))
+      problems.errors.push(message.text());
   });
   page.on("pageerror", (error) => problems.errors.push(error.message));
   return { context, page, problems };
@@ -86,7 +91,8 @@ export async function seriousViolations(page: Page): Promise<AxeViolation[]> {
   const source = await readFile(require.resolve("axe-core/axe.min.js"), "utf8");
   await page.evaluate(source);
   const violations = await page.evaluate(async () => {
-    const axe = (window as unknown as { axe: { run: (context: Document) => Promise<{ violations: AxeViolation[] }> } }).axe;
+    const axe = (window as unknown as { axe: { run: (context: Document) => Promise<{ violations: AxeViolation[] }> } })
+      .axe;
     const result = await axe.run(document);
     return result.violations;
   });
@@ -94,7 +100,9 @@ export async function seriousViolations(page: Page): Promise<AxeViolation[]> {
 }
 
 export function describeViolations(violations: AxeViolation[]): string {
-  return violations.map((v) => `${v.id} (${v.impact ?? "?"}): ${v.help} at ${JSON.stringify(v.nodes.map((n) => n.target))}`).join("\n");
+  return violations
+    .map((v) => `${v.id} (${v.impact ?? "?"}): ${v.help} at ${JSON.stringify(v.nodes.map((n) => n.target))}`)
+    .join("\n");
 }
 
 /** Full-page screenshot under test-artifacts/screenshots/ (git-ignored). */
@@ -109,14 +117,19 @@ export async function screenshot(page: Page, name: string): Promise<string> {
  * Bytes on the wire for everything a page load fetched (Chromium's encodedDataLength: headers
  * and bodies as transferred), measured through the DevTools protocol.
  */
-export async function measureTransfer(page: Page, load: () => Promise<void>): Promise<{ bytes: number; requests: { url: string; bytes: number }[] }> {
+export async function measureTransfer(
+  page: Page,
+  load: () => Promise<void>,
+): Promise<{ bytes: number; requests: { url: string; bytes: number }[] }> {
   const cdp = await page.context().newCDPSession(page);
   await cdp.send("Network.enable");
   await cdp.send("Network.setCacheDisabled", { cacheDisabled: true });
   const urls = new Map<string, string>();
   const requests: { url: string; bytes: number }[] = [];
   cdp.on("Network.requestWillBeSent", (event) => urls.set(event.requestId, event.request.url));
-  cdp.on("Network.loadingFinished", (event) => requests.push({ url: urls.get(event.requestId) ?? "?", bytes: event.encodedDataLength }));
+  cdp.on("Network.loadingFinished", (event) =>
+    requests.push({ url: urls.get(event.requestId) ?? "?", bytes: event.encodedDataLength }),
+  );
   await load();
   await page.waitForLoadState("networkidle");
   await cdp.detach();

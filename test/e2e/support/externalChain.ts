@@ -8,8 +8,8 @@ import { createApiKey } from "../../../server/auth/apiKeys.ts";
 import { ensureCertificateTypes } from "../../../server/bootstrap/deployment.ts";
 import { agencyMetadataHash, typesMask } from "../../../server/bootstrap/demoAgency.ts";
 import { deployCertledger } from "../../../server/chain/contracts.ts";
-import { devAccountKeys } from "../../../server/chain/devAccounts.ts";
-import { startLocalChain } from "../../../server/chain/localChain.ts";
+import { devAccountKeys } from "../../../server/chain/localChain/devAccounts.ts";
+import { startLocalChain } from "../../../server/chain/localChain/localChain.ts";
 import { createProvider } from "../../../server/chain/provider.ts";
 import { Keccak256 } from "../../../server/core/hashing/keccak.ts";
 import { builtinTypes } from "../../../server/core/registry/builtin.ts";
@@ -51,7 +51,15 @@ export async function startExternalChain(): Promise<ExternalChain> {
     await ensureCertificateTypes({ registry: deployed.registry, governance, types, keccak });
     const registry = AgencyRegistry__factory.connect(deployed.registry, governance);
     const metadata = agencyMetadataHash(keccak, { name: AGENCY.name, nameEn: null, jurisdiction: AGENCY.jurisdiction });
-    await (await registry.registerAgency(AGENCY.agencyId, Number(AGENCY.jurisdiction), metadata, admin.address, typesMask(types))).wait();
+    await (
+      await registry.registerAgency(
+        AGENCY.agencyId,
+        Number(AGENCY.jurisdiction),
+        metadata,
+        admin.address,
+        typesMask(types),
+      )
+    ).wait();
     await bindOfficer(registry.connect(admin), officer, AGENCY.agencyId);
     return {
       rpcUrl: chain.rpcUrl,

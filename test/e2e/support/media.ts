@@ -14,8 +14,22 @@ export async function qrVideo(png: Buffer, dir: string, name: string): Promise<s
   const output = join(dir, `${name}.y4m`);
   await writeFile(input, png);
   await run("ffmpeg", [
-    "-y", "-loglevel", "error", "-loop", "1", "-i", input, "-t", "2", "-r", "10", "-pix_fmt", "yuv420p",
-    "-vf", "scale=640:640:flags=neighbor,pad=720:720:40:40:white", output,
+    "-y",
+    "-loglevel",
+    "error",
+    "-loop",
+    "1",
+    "-i",
+    input,
+    "-t",
+    "2",
+    "-r",
+    "10",
+    "-pix_fmt",
+    "yuv420p",
+    "-vf",
+    "scale=640:640:flags=neighbor,pad=720:720:40:40:white",
+    output,
   ]);
   return output;
 }
@@ -26,8 +40,16 @@ export async function qrPhoto(png: Buffer, dir: string, name: string): Promise<s
   const output = join(dir, `${name}.jpg`);
   await writeFile(input, png);
   await run("ffmpeg", [
-    "-y", "-loglevel", "error", "-i", input,
-    "-vf", "scale=520:520:flags=neighbor,pad=1600:1200:610:280:0xd8d4cc", "-q:v", "4", output,
+    "-y",
+    "-loglevel",
+    "error",
+    "-i",
+    input,
+    "-vf",
+    "scale=520:520:flags=neighbor,pad=1600:1200:610:280:0xd8d4cc",
+    "-q:v",
+    "4",
+    output,
   ]);
   return output;
 }

@@ -56,14 +56,24 @@ export async function startBrowserTestService(): Promise<BrowserTestService> {
 }
 
 /** A business licence input (made-up values) for the demo agency. */
-export function licenceInput(n: number): { type: string; subject: Record<string, string | number | boolean>; validFrom: string } {
+export function licenceInput(n: number): {
+  type: string;
+  subject: Record<string, string | number | boolean>;
+  validFrom: string;
+} {
   const { type, subject, validFrom } = sampleInputs(n)["business-licence"]!;
   return { type, subject, validFrom };
 }
 
 /** Issues one business licence through the API and waits until it is anchored. */
-export async function issueAnchoredLicence(service: BrowserTestService, n: number): Promise<{ id: string; verifyUrl: string }> {
-  const ack = await call<{ id: string; verifyUrl: string }>(service.url, "POST", "/api/v1/certificates", { key: service.apiKey, body: licenceInput(n) });
+export async function issueAnchoredLicence(
+  service: BrowserTestService,
+  n: number,
+): Promise<{ id: string; verifyUrl: string }> {
+  const ack = await call<{ id: string; verifyUrl: string }>(service.url, "POST", "/api/v1/certificates", {
+    key: service.apiKey,
+    body: licenceInput(n),
+  });
   if (ack.status !== 202) throw new Error(`issuance failed: ${ack.status} ${JSON.stringify(ack.body)}`);
   await waitForAnchored(service, ack.body.id);
   return ack.body;
@@ -73,7 +83,9 @@ export async function waitForAnchored(service: BrowserTestService, id: string): 
   await waitFor(
     `certificate ${id} to be anchored`,
     async () => {
-      const r = await call<{ state: string }>(service.url, "GET", `/api/v1/certificates/${id}`, { key: service.apiKey });
+      const r = await call<{ state: string }>(service.url, "GET", `/api/v1/certificates/${id}`, {
+        key: service.apiKey,
+      });
       return r.body.state === "anchored" ? true : undefined;
     },
     30_000,

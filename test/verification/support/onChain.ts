@@ -2,11 +2,15 @@
 // the shipped certificate types, one agency with its admin and officers, and helpers that wrap
 // and anchor batches of documents as the service does.
 import { HDNodeWallet, Wallet, type Provider } from "ethers";
-import { AgencyRegistry__factory, CertificateLedger__factory, type CertificateLedger } from "../../../types/ethers-contracts/index.ts";
+import {
+  AgencyRegistry__factory,
+  CertificateLedger__factory,
+  type CertificateLedger,
+} from "../../../types/ethers-contracts/index.ts";
 import { ensureCertificateTypes } from "../../../server/bootstrap/deployment.ts";
 import { agencyMetadataHash, typesMask } from "../../../server/bootstrap/demoAgency.ts";
 import { deployCertledger } from "../../../server/chain/contracts.ts";
-import { DEV_MNEMONIC } from "../../../server/chain/devAccounts.ts";
+import { DEV_MNEMONIC } from "../../../server/chain/localChain/devAccounts.ts";
 import { attachAnchor, wrapBatch, type WrappedBatch } from "../../../server/core/batch/wrap.ts";
 import type { BatchedDocument, CertificateInput } from "../../../server/core/document/model.ts";
 import { Keccak256 } from "../../../server/core/hashing/keccak.ts";
@@ -75,7 +79,15 @@ export async function deployOnChain(
   await ensureCertificateTypes({ registry: deployed.registry, governance, types, keccak });
   const registry = AgencyRegistry__factory.connect(deployed.registry, governance);
   const metadata = agencyMetadataHash(keccak, { name: agency.name, nameEn: null, jurisdiction: agency.jurisdiction });
-  await (await registry.registerAgency(agency.agencyId, Number(agency.jurisdiction), metadata, admin.address, typesMask(types))).wait();
+  await (
+    await registry.registerAgency(
+      agency.agencyId,
+      Number(agency.jurisdiction),
+      metadata,
+      admin.address,
+      typesMask(types),
+    )
+  ).wait();
   for (const officer of officers) {
     await bindOfficer(registry.connect(admin), officer, agency.agencyId);
   }
@@ -100,8 +112,16 @@ export function ledgerAs(chain: OnChainCertledger, signer: Wallet): CertificateL
 }
 
 /** `input` issued by the test agency (the samples name other agencies). */
-export function byAgency(input: CertificateInput, agency: OnChainAgency, overrides: Partial<CertificateInput> = {}): CertificateInput {
-  return { ...input, issuer: { agencyId: agency.agencyId, name: agency.name, jurisdiction: agency.jurisdiction }, ...overrides };
+export function byAgency(
+  input: CertificateInput,
+  agency: OnChainAgency,
+  overrides: Partial<CertificateInput> = {},
+): CertificateInput {
+  return {
+    ...input,
+    issuer: { agencyId: agency.agencyId, name: agency.name, jurisdiction: agency.jurisdiction },
+    ...overrides,
+  };
 }
 
 /** Wraps `inputs` (all of one type) into a batch without anchoring it. */
@@ -110,7 +130,11 @@ export function wrapInputs(chain: OnChainCertledger, inputs: readonly Certificat
 }
 
 /** Anchors a wrapped batch from `officer` and fills in each document's proof block. */
-export async function anchorWrapped(chain: OnChainCertledger, batch: WrappedBatch, officer: Wallet): Promise<AnchoredBatch> {
+export async function anchorWrapped(
+  chain: OnChainCertledger,
+  batch: WrappedBatch,
+  officer: Wallet,
+): Promise<AnchoredBatch> {
   const first = batch.documents[0];
   if (!first) throw new Error("an empty batch cannot be anchored");
   const typeId = chain.types.get(first.type).typeId;
@@ -123,7 +147,11 @@ export async function anchorWrapped(chain: OnChainCertledger, batch: WrappedBatc
 }
 
 /** Wraps and anchors `inputs` (all of one type) with the first officer unless told otherwise. */
-export async function issue(chain: OnChainCertledger, inputs: readonly CertificateInput[], officer?: Wallet): Promise<AnchoredBatch> {
+export async function issue(
+  chain: OnChainCertledger,
+  inputs: readonly CertificateInput[],
+  officer?: Wallet,
+): Promise<AnchoredBatch> {
   const signer = officer ?? chain.officers[0];
   if (!signer) throw new Error("the deployment has no officer");
   return anchorWrapped(chain, wrapInputs(chain, inputs), signer);

@@ -10,7 +10,9 @@ export function expectWellFormed(result: VerificationResult): void {
   const positions = result.checks.map((check) => CHECK_NAMES.indexOf(check.name));
   expect(positions, "check names").to.not.include(-1);
   positions.slice(1).forEach((position, i) => {
-    expect(position, `checks out of order: ${result.checks.map((c) => c.name).join(", ")}`).to.be.greaterThan(positions[i]!);
+    expect(position, `checks out of order: ${result.checks.map((c) => c.name).join(", ")}`).to.be.greaterThan(
+      positions[i]!,
+    );
   });
   expect(result.valid).to.equal(result.status === "VALID");
   if (result.valid) {
@@ -19,12 +21,19 @@ export function expectWellFormed(result: VerificationResult): void {
     return;
   }
   expect(result.checks.length).to.be.greaterThan(0);
-  expect(result.checks.slice(0, -1).every((c) => c.passed), "every check before the failing one passed").to.equal(true);
+  expect(
+    result.checks.slice(0, -1).every((c) => c.passed),
+    "every check before the failing one passed",
+  ).to.equal(true);
   expect(result.checks.at(-1)?.passed, "the last check failed").to.equal(false);
 }
 
 /** The verdict and, when given, the name of the check that decided it. */
-export function expectStatus(result: VerificationResult, status: VerificationResult["status"], failedCheck?: string): void {
+export function expectStatus(
+  result: VerificationResult,
+  status: VerificationResult["status"],
+  failedCheck?: string,
+): void {
   expect(result.status, JSON.stringify(result.checks.at(-1))).to.equal(status);
   expectWellFormed(result);
   if (failedCheck !== undefined) expect(result.checks.at(-1)).to.include({ name: failedCheck, passed: false });
@@ -64,7 +73,11 @@ export function setValue(document: BatchedDocument, path: string, value: FieldVa
 export function reversedKeys(value: unknown): unknown {
   if (Array.isArray(value)) return value.map(reversedKeys);
   if (value !== null && typeof value === "object") {
-    return Object.fromEntries(Object.entries(value).reverse().map(([k, v]) => [k, reversedKeys(v)]));
+    return Object.fromEntries(
+      Object.entries(value)
+        .reverse()
+        .map(([k, v]) => [k, reversedKeys(v)]),
+    );
   }
   return value;
 }

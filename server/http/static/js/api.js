@@ -49,7 +49,8 @@ export async function api(path, options = {}) {
   /** @type {unknown} */
   const body = type.includes("json") ? await response.json().catch(() => null) : null;
   if (response.ok) return body;
-  const error = /** @type {{ error?: { code?: unknown, message?: unknown, details?: unknown } } | null} */ (body)?.error;
+  const error = /** @type {{ error?: { code?: unknown, message?: unknown, details?: unknown } } | null} */ (body)
+    ?.error;
   throw new ApiError(
     response.status,
     typeof error?.code === "string" ? error.code : `HTTP_${response.status}`,

@@ -56,11 +56,10 @@ function errorText(error) {
   if (session.expired(error)) return "";
   if (error instanceof ApiError && error.status === 404) return t("audit.notFound");
   if (error instanceof ApiError && error.status === 403) return t("console.error.forbidden");
-  if (error instanceof ApiError && error.status > 0) return t("console.error.api", { code: error.code, message: error.message });
+  if (error instanceof ApiError && error.status > 0)
+    return t("console.error.api", { code: error.code, message: error.message });
   return t("console.error.network");
 }
-
-
 
 /** @param {string} label @param {Node | string | number} value */
 const entry = (label, value) => el("div", { class: "field" }, el("dt", {}, label), el("dd", {}, value));
@@ -187,7 +186,18 @@ function showFigures(summary) {
         "table",
         {},
         el("caption", {}, t("audit.summary.issued")),
-        el("thead", {}, el("tr", {}, el("th", { scope: "col" }, t("audit.summary.month")), el("th", { scope: "col" }, t("console.type")), el("th", { scope: "col" }, t("audit.summary.batches")), el("th", { scope: "col" }, t("audit.summary.certificates")))),
+        el(
+          "thead",
+          {},
+          el(
+            "tr",
+            {},
+            el("th", { scope: "col" }, t("audit.summary.month")),
+            el("th", { scope: "col" }, t("console.type")),
+            el("th", { scope: "col" }, t("audit.summary.batches")),
+            el("th", { scope: "col" }, t("audit.summary.certificates")),
+          ),
+        ),
         el(
           "tbody",
           {},
@@ -226,7 +236,10 @@ async function loadActivity(more) {
     if (summary) showFigures(/** @type {Summary} */ (summary));
     nextCursor = events.next;
     ui.activityPaging.hidden = !events.next;
-    ui.activitySummary.textContent = t("audit.activity.count", { count: ui.activityBody.children.length, block: events.indexedThrough ?? "—" });
+    ui.activitySummary.textContent = t("audit.activity.count", {
+      count: ui.activityBody.children.length,
+      block: events.indexedThrough ?? "—",
+    });
   } catch (error) {
     ui.activityError.textContent = errorText(error);
   }
@@ -245,7 +258,10 @@ ui.activityExport.addEventListener("click", () => {
   const params = activityParams();
   params.set("format", "csv");
   ui.activityExport.disabled = true;
-  fetch(`/api/v1/audit/agencies/${agency}/events?${params.toString()}`, { headers: { authorization: `Bearer ${session.key()}` }, credentials: "omit" })
+  fetch(`/api/v1/audit/agencies/${agency}/events?${params.toString()}`, {
+    headers: { authorization: `Bearer ${session.key()}` },
+    credentials: "omit",
+  })
     .then(async (response) => {
       if (!response.ok) throw new ApiError(response.status, `HTTP_${response.status}`, response.statusText);
       download(await response.blob(), `agency-${agency}-events.csv`);
@@ -262,7 +278,9 @@ ui.activityExport.addEventListener("click", () => {
 
 /** @param {Report} report */
 function renderReport(report) {
-  const findings = [...report.findings].sort((a, b) => SEVERITY_ORDER.indexOf(a.severity) - SEVERITY_ORDER.indexOf(b.severity));
+  const findings = [...report.findings].sort(
+    (a, b) => SEVERITY_ORDER.indexOf(a.severity) - SEVERITY_ORDER.indexOf(b.severity),
+  );
   const verdict = banner({
     tone: report.ok ? "valid" : "invalid",
     status: report.ok ? "OK" : "FINDINGS",
@@ -279,7 +297,9 @@ function renderReport(report) {
     "div",
     {},
     verdict,
-    report.skippedInFlight > 0 ? el("p", { class: "hint" }, t("audit.reconcile.skipped", { count: report.skippedInFlight })) : null,
+    report.skippedInFlight > 0
+      ? el("p", { class: "hint" }, t("audit.reconcile.skipped", { count: report.skippedInFlight }))
+      : null,
     findings.length > 0
       ? el(
           "ol",
@@ -288,7 +308,13 @@ function renderReport(report) {
             el(
               "li",
               { class: `finding finding--${finding.severity}`, "data-severity": finding.severity },
-              el("p", {}, el("span", { class: "badge" }, t(`audit.severity.${finding.severity}`)), " ", el("strong", {}, finding.code)),
+              el(
+                "p",
+                {},
+                el("span", { class: "badge" }, t(`audit.severity.${finding.severity}`)),
+                " ",
+                el("strong", {}, finding.code),
+              ),
               el("p", { lang: "en" }, finding.detail),
               finding.certificateId ? el("p", {}, `${t("field.id")}: `, mono(finding.certificateId)) : null,
               finding.root ? el("p", {}, `${t("anchor.root")}: `, mono(finding.root)) : null,

@@ -56,7 +56,9 @@ export async function rowsFromCsv(text, type) {
   const known = new Set([...type.fields.map((field) => field.name), ...DOCUMENT_COLUMNS]);
   const unknown = header.filter((name) => !known.has(name));
   if (unknown.length > 0) throw new CsvError("console.bulk.error.columns", { columns: unknown.join(", ") });
-  const missing = type.fields.filter((field) => field.required && !header.includes(field.name)).map((field) => field.name);
+  const missing = type.fields
+    .filter((field) => field.required && !header.includes(field.name))
+    .map((field) => field.name);
   if (missing.length > 0) throw new CsvError("console.bulk.error.missing", { columns: missing.join(", ") });
   const integers = new Set(type.fields.filter((field) => field.type === "integer").map((field) => field.name));
   return rows.map((cells, index) => {
@@ -112,13 +114,15 @@ export async function issueRows(rows, key, progress) {
         }
         if (kept.length === pending.length) {
           // the answer named no row of this chunk: refuse them all rather than resend forever
-          for (const source of kept) rejected.push({ row: source.row, issues: [{ path: "", code: "INVALID_CERTIFICATE", message: "" }] });
+          for (const source of kept)
+            rejected.push({ row: source.row, issues: [{ path: "", code: "INVALID_CERTIFICATE", message: "" }] });
           done += kept.length;
           kept.length = 0;
         }
         pending = kept;
       } else {
-        for (const source of pending) rejected.push({ row: source.row, issues: [{ path: "", code: outcome.code, message: outcome.message }] });
+        for (const source of pending)
+          rejected.push({ row: source.row, issues: [{ path: "", code: outcome.code, message: outcome.message }] });
         done += pending.length;
         pending = [];
       }
@@ -142,7 +146,12 @@ async function sendChunk(rows, key) {
   for (let attempt = 0; attempt < SEND_ATTEMPTS; attempt++) {
     try {
       const answer = /** @type {{ items: { id: string, verifyUrl: string }[] }} */ (
-        await api("/api/v1/certificates/batch", { method: "POST", key, body: { items: rows.map((r) => r.item) }, idempotencyKey })
+        await api("/api/v1/certificates/batch", {
+          method: "POST",
+          key,
+          body: { items: rows.map((r) => r.item) },
+          idempotencyKey,
+        })
       );
       return { kind: "issued", items: answer.items };
     } catch (error) {

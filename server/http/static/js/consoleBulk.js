@@ -118,8 +118,13 @@ export function setUpBulkIssue(session) {
 
   ui.bulkReport.addEventListener("click", () => {
     if (!lastRun) return;
-    const lines = lastRun.rejected.flatMap(({ row, issues }) => issues.map((issue) => [row, issueTarget(issue.path), issue.code, issueText(issue)]));
-    download(new Blob([toCsv([["row", "field", "code", "problem"], ...lines])], { type: "text/csv" }), "certledger-errors.csv");
+    const lines = lastRun.rejected.flatMap(({ row, issues }) =>
+      issues.map((issue) => [row, issueTarget(issue.path), issue.code, issueText(issue)]),
+    );
+    download(
+      new Blob([toCsv([["row", "field", "code", "problem"], ...lines])], { type: "text/csv" }),
+      "certledger-errors.csv",
+    );
   });
 
   ui.bulkZip.addEventListener("click", () => {

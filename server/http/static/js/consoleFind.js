@@ -50,11 +50,17 @@ export function setUpFind(session) {
   function actionsFor(item) {
     if (item.state !== "anchored") return [el("span", { class: "muted" }, t("console.find.waiting"))];
     /** @type {import("./statusDialog.js").StatusAction[]} */
-    const actions = item.status === "active" ? ["suspend", "revoke"] : item.status === "suspended" ? ["reinstate", "revoke"] : [];
+    const actions =
+      item.status === "active" ? ["suspend", "revoke"] : item.status === "suspended" ? ["reinstate", "revoke"] : [];
     return actions.map((action) =>
       el(
         "button",
-        { type: "button", class: action === "reinstate" ? "button--small" : "button--small button--danger-outline", "data-action": action, "data-id": item.id },
+        {
+          type: "button",
+          class: action === "reinstate" ? "button--small" : "button--small button--danger-outline",
+          "data-action": action,
+          "data-id": item.id,
+        },
         t(`console.action.${action}.button`),
       ),
     );
@@ -71,9 +77,26 @@ export function setUpFind(session) {
           el("td", { "data-label": t("field.id") }, el("code", { class: "mono" }, item.id)),
           el("td", { "data-label": t("console.type") }, typeByName(item.type)?.label ?? item.type),
           el("td", { "data-label": t("console.find.state") }, t(`console.state.${item.state}`)),
-          el("td", { "data-label": t("console.find.status"), "data-status": item.status }, t(`console.status.${item.status}`)),
-          el("td", { "data-label": t("console.find.created") }, el("time", { datetime: item.createdAt }, formatDate(item.createdAt))),
-          el("td", {}, el("div", { class: "row-actions" }, el("a", { href: `/console/print?id=${item.id}` }, t("console.print")), actionsFor(item))),
+          el(
+            "td",
+            { "data-label": t("console.find.status"), "data-status": item.status },
+            t(`console.status.${item.status}`),
+          ),
+          el(
+            "td",
+            { "data-label": t("console.find.created") },
+            el("time", { datetime: item.createdAt }, formatDate(item.createdAt)),
+          ),
+          el(
+            "td",
+            {},
+            el(
+              "div",
+              { class: "row-actions" },
+              el("a", { href: `/console/print?id=${item.id}` }, t("console.print")),
+              actionsFor(item),
+            ),
+          ),
         ),
       ),
     );
@@ -86,10 +109,19 @@ export function setUpFind(session) {
     const id = ui.findId.value.trim();
     try {
       if (id) {
-        const record = /** @type {{ id: string, type: string, state: string, status: { status: string }, createdAt: string }} */ (
-          await api(`/api/v1/certificates/${encodeURIComponent(id)}`, { key })
-        );
-        showList([{ id: record.id, type: record.type, state: record.state, status: record.status.status, createdAt: record.createdAt }]);
+        const record =
+          /** @type {{ id: string, type: string, state: string, status: { status: string }, createdAt: string }} */ (
+            await api(`/api/v1/certificates/${encodeURIComponent(id)}`, { key })
+          );
+        showList([
+          {
+            id: record.id,
+            type: record.type,
+            state: record.state,
+            status: record.status.status,
+            createdAt: record.createdAt,
+          },
+        ]);
         ui.findSummary.textContent = t("console.find.one");
         ui.findPaging.hidden = true;
         return;
@@ -97,10 +129,15 @@ export function setUpFind(session) {
       const params = listQuery();
       const after = cursors.at(-1);
       if (after) params.set("after", after);
-      const page = /** @type {{ items: ListedCertificate[], next: string | null }} */ (await api(`/api/v1/certificates?${params.toString()}`, { key }));
+      const page = /** @type {{ items: ListedCertificate[], next: string | null }} */ (
+        await api(`/api/v1/certificates?${params.toString()}`, { key })
+      );
       showList(page.items);
       nextCursor = page.next;
-      ui.findSummary.textContent = page.items.length === 0 ? t("console.find.none") : t("console.find.page", { page: cursors.length, count: page.items.length });
+      ui.findSummary.textContent =
+        page.items.length === 0
+          ? t("console.find.none")
+          : t("console.find.page", { page: cursors.length, count: page.items.length });
       ui.findPaging.hidden = cursors.length === 1 && !page.next;
       ui.findPrev.disabled = cursors.length === 1;
       ui.findNext.disabled = !page.next;
@@ -139,7 +176,11 @@ export function setUpFind(session) {
       action,
       key: session.key(),
       done: (change) => {
-        ui.findSummary.textContent = t("console.action.done", { id, status: t(`console.status.${change.status}`), tx: change.txHash ?? "—" });
+        ui.findSummary.textContent = t("console.action.done", {
+          id,
+          status: t(`console.status.${change.status}`),
+          tx: change.txHash ?? "—",
+        });
         void findPage().then(() => {
           const row = ui.findBody.querySelector(`tr[data-id="${id}"] a`);
           if (row instanceof HTMLElement) row.focus();

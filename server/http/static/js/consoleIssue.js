@@ -66,9 +66,29 @@ export function setUpIssueOne(session) {
       "div",
       { class: "notice notice--disclosure", "data-holder-link": "" },
       el("p", {}, el("strong", {}, t("console.holder.heading")), " ", t("console.holder.once")),
-      el("dl", { class: "fields" }, el("div", { class: "field" }, el("dt", {}, t("console.holder.code")), el("dd", {}, el("code", { class: "mono" }, ack.holder.code)))),
+      el(
+        "dl",
+        { class: "fields" },
+        el(
+          "div",
+          { class: "field" },
+          el("dt", {}, t("console.holder.code")),
+          el("dd", {}, el("code", { class: "mono" }, ack.holder.code)),
+        ),
+      ),
       el("p", {}, el("a", { href: ack.holder.url }, ack.holder.url)),
-      el("p", {}, el("a", { class: "button button--secondary", href: `/console/print?id=${ack.id}#holder=${encodeURIComponent(ack.holder.url)}` }, t("console.holder.print"))),
+      el(
+        "p",
+        {},
+        el(
+          "a",
+          {
+            class: "button button--secondary",
+            href: `/console/print?id=${ack.id}#holder=${encodeURIComponent(ack.holder.url)}`,
+          },
+          t("console.holder.print"),
+        ),
+      ),
     );
   }
 
@@ -84,7 +104,16 @@ export function setUpIssueOne(session) {
         "div",
         { class: "card card--done" },
         el("h3", {}, t("console.issue.done")),
-        el("dl", { class: "fields" }, el("div", { class: "field" }, el("dt", {}, t("field.id")), el("dd", {}, el("code", { class: "mono", "data-issued-id": ack.id }, ack.id)))),
+        el(
+          "dl",
+          { class: "fields" },
+          el(
+            "div",
+            { class: "field" },
+            el("dt", {}, t("field.id")),
+            el("dd", {}, el("code", { class: "mono", "data-issued-id": ack.id }, ack.id)),
+          ),
+        ),
         state,
         qr,
         holderSection(ack),
@@ -92,7 +121,14 @@ export function setUpIssueOne(session) {
           "p",
           { class: "actions" },
           el("a", { class: "button button--secondary", href: `/console/print?id=${ack.id}` }, t("console.print")),
-          el("a", { class: "button button--secondary", href: new URL(ack.verifyUrl).pathname + new URL(ack.verifyUrl).search }, t("console.issue.openVerify")),
+          el(
+            "a",
+            {
+              class: "button button--secondary",
+              href: new URL(ack.verifyUrl).pathname + new URL(ack.verifyUrl).search,
+            },
+            t("console.issue.openVerify"),
+          ),
         ),
       ),
     );
@@ -116,7 +152,9 @@ export function setUpIssueOne(session) {
   async function waitForAnchor(id, key, line) {
     for (let i = 0; i < ANCHOR_POLL_LIMIT && line.isConnected; i++) {
       await new Promise((resolve) => setTimeout(resolve, ANCHOR_POLL_MS));
-      const record = /** @type {{ state: string } | null} */ (await api(`/api/v1/certificates/${id}`, { key }).catch(() => null));
+      const record = /** @type {{ state: string } | null} */ (
+        await api(`/api/v1/certificates/${id}`, { key }).catch(() => null)
+      );
       if (record?.state === "anchored") {
         line.textContent = t("console.issue.anchored");
         return;
@@ -141,7 +179,9 @@ export function setUpIssueOne(session) {
     api("/api/v1/certificates", { method: "POST", key: session.key(), body, idempotencyKey: crypto.randomUUID() })
       .then(
         (ack) => {
-          showIssued(/** @type {{ id: string, verifyUrl: string, holder?: { code: string, url: string } | null }} */ (ack));
+          showIssued(
+            /** @type {{ id: string, verifyUrl: string, holder?: { code: string, url: string } | null }} */ (ack),
+          );
           ui.issueForm.reset();
           renderIssueFields();
         },

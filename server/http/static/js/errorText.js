@@ -7,6 +7,7 @@ import { t } from "./i18n.js";
  */
 export function apiErrorText(error) {
   if (error instanceof ApiError && error.status === 403) return t("console.error.forbidden");
-  if (error instanceof ApiError && error.status > 0) return t("console.error.api", { code: error.code, message: error.message });
+  if (error instanceof ApiError && error.status > 0)
+    return t("console.error.api", { code: error.code, message: error.message });
   return t("console.error.network");
 }

@@ -76,7 +76,9 @@ const json = (response) => response.json();
 /** @param {unknown} error */
 function sayProblem(error) {
   const status = error instanceof HolderError ? error.status : 0;
-  ui.status.textContent = t(status === 404 ? "holder.badCode" : status === 429 ? "holder.rateLimited" : "holder.unavailable");
+  ui.status.textContent = t(
+    status === 404 ? "holder.badCode" : status === 429 ? "holder.rateLimited" : "holder.unavailable",
+  );
 }
 
 /**
@@ -95,7 +97,14 @@ function drawFieldChoices(info) {
   replace(ui.presentFields, el("legend", {}, t("holder.presentFields")));
   for (const name of info.fields) {
     const id = `field-${name}`;
-    ui.presentFields.append(el("div", { class: "option" }, el("input", { type: "checkbox", id, name: "field", value: name }), el("label", { for: id }, fieldLabel(info.type, name))));
+    ui.presentFields.append(
+      el(
+        "div",
+        { class: "option" },
+        el("input", { type: "checkbox", id, name: "field", value: name }),
+        el("label", { for: id }, fieldLabel(info.type, name)),
+      ),
+    );
   }
 }
 
@@ -109,7 +118,11 @@ async function drawPresentations(info) {
   replace(
     ui.presentationList,
     body.items.map((p) => {
-      const withdraw = el("button", { type: "button", class: "button--secondary", "data-presentation": p.id }, t("holder.withdraw"));
+      const withdraw = el(
+        "button",
+        { type: "button", class: "button--secondary", "data-presentation": p.id },
+        t("holder.withdraw"),
+      );
       withdraw.addEventListener("click", () => {
         call(`/presentations/${p.id}`, { method: "DELETE" })
           .then(async () => {
@@ -122,7 +135,13 @@ async function drawPresentations(info) {
       return el(
         "li",
         {},
-        el("span", {}, p.fields.map((name) => fieldLabel(info.type, name)).join(", "), " · ", t("holder.presentValidUntil", { time: clock(p.expiresAt) })),
+        el(
+          "span",
+          {},
+          p.fields.map((name) => fieldLabel(info.type, name)).join(", "),
+          " · ",
+          t("holder.presentValidUntil", { time: clock(p.expiresAt) }),
+        ),
         withdraw,
       );
     }),
@@ -130,7 +149,9 @@ async function drawPresentations(info) {
 }
 
 async function drawTraces() {
-  const body = /** @type {{ retentionDays: number, items: { at: string, channel: string, status: string }[] }} */ (await json(await call("/traces")));
+  const body = /** @type {{ retentionDays: number, items: { at: string, channel: string, status: string }[] }} */ (
+    await json(await call("/traces"))
+  );
   ui.tracesIntro.textContent = t("holder.tracesIntro", { days: body.retentionDays });
   if (body.items.length === 0) {
     replace(ui.traces, el("p", { class: "muted" }, t("holder.tracesNone")));
@@ -141,12 +162,28 @@ async function drawTraces() {
     el(
       "table",
       { class: "trace-table" },
-      el("thead", {}, el("tr", {}, el("th", { scope: "col" }, t("holder.traceTime")), el("th", { scope: "col" }, t("holder.traceChannel")), el("th", { scope: "col" }, t("holder.traceResult")))),
+      el(
+        "thead",
+        {},
+        el(
+          "tr",
+          {},
+          el("th", { scope: "col" }, t("holder.traceTime")),
+          el("th", { scope: "col" }, t("holder.traceChannel")),
+          el("th", { scope: "col" }, t("holder.traceResult")),
+        ),
+      ),
       el(
         "tbody",
         {},
         body.items.map((trace) =>
-          el("tr", { "data-channel": trace.channel }, el("td", {}, clock(trace.at)), el("td", {}, t(`holder.channel.${trace.channel}`)), el("td", {}, t(`status.${trace.status}.headline`))),
+          el(
+            "tr",
+            { "data-channel": trace.channel },
+            el("td", {}, clock(trace.at)),
+            el("td", {}, t(`holder.channel.${trace.channel}`)),
+            el("td", {}, t(`status.${trace.status}.headline`)),
+          ),
         ),
       ),
     ),
@@ -164,20 +201,28 @@ function bindPresenting(info) {
   ui.presentIntro.textContent = t("holder.presentIntro", { minutes: Math.round(info.presentationTtlSeconds / 60) });
   ui.presentForm.addEventListener("submit", (event) => {
     event.preventDefault();
-    const fields = [...ui.presentFields.querySelectorAll("input:checked")].map((input) => /** @type {HTMLInputElement} */ (input).value);
+    const fields = [...ui.presentFields.querySelectorAll("input:checked")].map(
+      (input) => /** @type {HTMLInputElement} */ (input).value,
+    );
     if (fields.length === 0) {
       ui.status.textContent = t("holder.presentNoFields");
       return;
     }
     call("/presentations", { method: "POST", body: { fields } })
       .then(async (response) => {
-        const created = /** @type {{ code: string, url: string, expiresAt: string, qrSvg: string }} */ (await json(response));
+        const created = /** @type {{ code: string, url: string, expiresAt: string, qrSvg: string }} */ (
+          await json(response)
+        );
         const src = `data:image/svg+xml;charset=utf-8,${encodeURIComponent(created.qrSvg)}`;
         replace(
           ui.liveCode,
           el("img", { class: "live-code__qr", src, alt: t("holder.presentQrAlt"), width: 288, height: 288 }),
           el("p", {}, t("holder.presentCode")),
-          el("p", { class: "live-code__digits", id: "live-digits" }, `${created.code.slice(0, 4)} ${created.code.slice(4)}`),
+          el(
+            "p",
+            { class: "live-code__digits", id: "live-digits" },
+            `${created.code.slice(0, 4)} ${created.code.slice(4)}`,
+          ),
           el("p", { class: "hint" }, t("holder.presentValidUntil", { time: clock(created.expiresAt) })),
         );
         await drawPresentations(info);

@@ -32,7 +32,9 @@ const htmlLocale = locale === "zh" ? "zh-CN" : "en";
  */
 export function t(key, params = {}) {
   const template = pageData.messages[key] ?? key;
-  return template.replace(/\{(\w+)\}/g, (/** @type {string} */ placeholder, /** @type {string} */ name) => (Object.hasOwn(params, name) ? String(params[name]) : placeholder));
+  return template.replace(/\{(\w+)\}/g, (/** @type {string} */ placeholder, /** @type {string} */ name) =>
+    Object.hasOwn(params, name) ? String(params[name]) : placeholder,
+  );
 }
 
 /** @param {string} key */

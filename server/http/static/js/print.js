@@ -38,9 +38,13 @@ async function load() {
     const view = /** @type {CertificateView} */ (await api(`/api/v1/certificates/${encodeURIComponent(id)}`, { key }));
     const type = typeByName(view.type);
     const { document: doc } = view;
-    ui.agency.textContent = [doc.issuer.name, doc.issuer.jurisdiction ? divisionName(doc.issuer.jurisdiction) : ""].filter(Boolean).join(" · ");
+    ui.agency.textContent = [doc.issuer.name, doc.issuer.jurisdiction ? divisionName(doc.issuer.jurisdiction) : ""]
+      .filter(Boolean)
+      .join(" · ");
     ui.title.textContent = type?.label ?? view.type;
-    const order = type ? type.fields.map((f) => f.name).filter((name) => Object.hasOwn(doc.subject, name)) : Object.keys(doc.subject);
+    const order = type
+      ? type.fields.map((f) => f.name).filter((name) => Object.hasOwn(doc.subject, name))
+      : Object.keys(doc.subject);
     replace(
       ui.fields,
       order.map((name) => {
@@ -60,7 +64,10 @@ async function load() {
     const holderUrl = new URLSearchParams(location.hash.slice(1)).get("holder");
     if (holderUrl) {
       const code = new URL(holderUrl).hash.slice(1).replace(/(.{4})(?=.)/g, "$1-");
-      ui.meta.append(entry(t("console.holder.code"), el("span", { class: "mono" }, code)), entry(t("console.holder.link"), el("span", { class: "mono" }, holderUrl)));
+      ui.meta.append(
+        entry(t("console.holder.code"), el("span", { class: "mono" }, code)),
+        entry(t("console.holder.link"), el("span", { class: "mono" }, holderUrl)),
+      );
     }
     ui.qr.alt = t("print.qrAlt");
     ui.qr.src = URL.createObjectURL(await fetchBlob(`/api/v1/certificates/${encodeURIComponent(id)}/qr.png`, key));
@@ -69,7 +76,8 @@ async function load() {
     ui.status.textContent = view.state === "anchored" ? t("print.ready") : t("print.pending");
     ui.button.disabled = false;
   } catch (error) {
-    ui.status.textContent = error instanceof ApiError && error.status === 404 ? t("print.notFound") : t("console.error.network");
+    ui.status.textContent =
+      error instanceof ApiError && error.status === 404 ? t("print.notFound") : t("console.error.network");
   }
 }
 

@@ -10,7 +10,9 @@ import { loadScript } from "./dom.js";
 
 /** @returns {Promise<Decode | null>} */
 async function nativeDecoder() {
-  const Detector = /** @type {BarcodeDetectorClass | undefined} */ (/** @type {Record<string, unknown>} */ (/** @type {unknown} */ (window)).BarcodeDetector);
+  const Detector = /** @type {BarcodeDetectorClass | undefined} */ (
+    /** @type {Record<string, unknown>} */ (/** @type {unknown} */ (window)).BarcodeDetector
+  );
   if (!Detector) return null;
   try {
     const formats = await Detector.getSupportedFormats();
@@ -34,7 +36,9 @@ async function jsQrDecoder() {
     const context = canvas.getContext("2d", { willReadFrequently: true });
     if (!context) return null;
     const image = context.getImageData(0, 0, canvas.width, canvas.height);
-    const code = jsQR(image.data, image.width, image.height, { inversionAttempts: thorough ? "attemptBoth" : "dontInvert" });
+    const code = jsQR(image.data, image.width, image.height, {
+      inversionAttempts: thorough ? "attemptBoth" : "dontInvert",
+    });
     return Promise.resolve(code?.data ?? null);
   };
 }

@@ -17,10 +17,15 @@ import { divisionName, formatDate, formatNumber, t } from "./i18n.js";
 export function fieldValue(field, value) {
   if (value === null || value === undefined || value === "") return el("span", { class: "muted" }, t("field.empty"));
   if (typeof value === "boolean") return t(value ? "field.yes" : "field.no");
-  if (field?.type === "enum") return field.options?.find((option) => option.value === value)?.label ?? (typeof value === "string" ? value : JSON.stringify(value));
+  if (field?.type === "enum")
+    return (
+      field.options?.find((option) => option.value === value)?.label ??
+      (typeof value === "string" ? value : JSON.stringify(value))
+    );
   if (field?.type === "date" && typeof value === "string") return el("time", { datetime: value }, formatDate(value));
   if (field?.type === "jurisdiction" && typeof value === "string") return divisionName(value);
-  if (field?.type === "integer" && typeof value === "number") return field.unit ? `${formatNumber(value)} ${field.unit}` : formatNumber(value);
+  if (field?.type === "integer" && typeof value === "number")
+    return field.unit ? `${formatNumber(value)} ${field.unit}` : formatNumber(value);
   if (typeof value === "string" || typeof value === "number") return String(value);
   return el("code", { class: "mono" }, JSON.stringify(value));
 }

@@ -127,7 +127,10 @@ async function fetchResult(path, context, init = {}) {
   if (fragment) showResult(fragment, context);
   else if (response.status === 429) {
     const coded = /^\/p\//.test(path);
-    showNotice(t(coded ? "scan.error.codeLimited" : "scan.error.rateLimited"), t(coded ? "scan.error.codeLimitedHint" : "scan.error.rateLimitedHint"));
+    showNotice(
+      t(coded ? "scan.error.codeLimited" : "scan.error.rateLimited"),
+      t(coded ? "scan.error.codeLimitedHint" : "scan.error.rateLimitedHint"),
+    );
   } else if (response.status === 404 && /^\/p\//.test(path)) {
     showNotice(t("scan.error.unknownCode"), t("scan.error.unknownCodeHint"), "invalid");
   } else showNotice(t("status.UNAVAILABLE.headline"), t("scan.error.network"));
@@ -226,7 +229,10 @@ async function startCamera() {
   ui.start.disabled = true;
   ui.cameraStatus.textContent = t("scan.camera.starting");
   try {
-    stream = await navigator.mediaDevices.getUserMedia({ audio: false, video: { facingMode: { ideal: "environment" } } });
+    stream = await navigator.mediaDevices.getUserMedia({
+      audio: false,
+      video: { facingMode: { ideal: "environment" } },
+    });
     ui.video.srcObject = stream;
     ui.scanner.hidden = false;
     await ui.video.play();
@@ -238,7 +244,8 @@ async function startCamera() {
     void scanFrame();
   } catch (error) {
     stopCamera();
-    const denied = error instanceof DOMException && (error.name === "NotAllowedError" || error.name === "SecurityError");
+    const denied =
+      error instanceof DOMException && (error.name === "NotAllowedError" || error.name === "SecurityError");
     ui.cameraStatus.textContent = t(denied ? "scan.camera.denied" : "scan.camera.failed");
   } finally {
     ui.start.disabled = false;
@@ -277,7 +284,11 @@ async function onDocument(file) {
     showNotice(t("scan.error.notJson"), t("scan.error.notJsonHint"), "invalid");
     return;
   }
-  await fetchResult("/api/v1/verify", { source: "document" }, { method: "POST", headers: { "content-type": "application/json" }, body });
+  await fetchResult(
+    "/api/v1/verify",
+    { source: "document" },
+    { method: "POST", headers: { "content-type": "application/json" }, body },
+  );
 }
 
 ui.start.addEventListener("click", () => void startCamera());

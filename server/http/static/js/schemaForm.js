@@ -18,12 +18,19 @@ const LONG_TEXT = 200;
  * @param {string} describedBy
  */
 function control(field, id, describedBy) {
-  const common = { id, name: field.name, "aria-describedby": describedBy, "aria-required": field.required ? "true" : null };
+  const common = {
+    id,
+    name: field.name,
+    "aria-describedby": describedBy,
+    "aria-required": field.required ? "true" : null,
+  };
   if (field.type === "enum" || field.type === "jurisdiction") {
     const options =
       field.type === "enum"
         ? (field.options ?? []).map((option) => el("option", { value: option.value }, option.label))
-        : pageData.divisions.map((division) => el("option", { value: division.code }, `${division.name} (${division.code})`));
+        : pageData.divisions.map((division) =>
+            el("option", { value: division.code }, `${division.name} (${division.code})`),
+          );
     return el("select", common, el("option", { value: "" }, t("console.choose")), options);
   }
   if (field.type === "string" && (field.maxLength ?? 0) > LONG_TEXT) {
@@ -31,7 +38,14 @@ function control(field, id, describedBy) {
   }
   if (field.type === "date") return el("input", { ...common, type: "date" });
   if (field.type === "integer") {
-    return el("input", { ...common, type: "number", inputmode: "numeric", step: 1, min: field.minimum, max: field.maximum });
+    return el("input", {
+      ...common,
+      type: "number",
+      inputmode: "numeric",
+      step: 1,
+      min: field.minimum,
+      max: field.maximum,
+    });
   }
   const identifier = field.type === "uscc" || field.type === "resident-id";
   return el("input", {
@@ -70,8 +84,15 @@ export function buildFields(container, type, prefix) {
       const describedBy = [hintText ? `${id}-hint` : "", `${id}-error`].filter(Boolean).join(" ");
       return el(
         "div",
-        { class: `formfield${field.type === "string" && (field.maxLength ?? 0) > LONG_TEXT ? " formfield--wide" : ""}` },
-        el("label", { for: id }, field.label, field.required ? el("span", { class: "required" }, ` ${t("console.required")}`) : null),
+        {
+          class: `formfield${field.type === "string" && (field.maxLength ?? 0) > LONG_TEXT ? " formfield--wide" : ""}`,
+        },
+        el(
+          "label",
+          { for: id },
+          field.label,
+          field.required ? el("span", { class: "required" }, ` ${t("console.required")}`) : null,
+        ),
         control(field, id, describedBy),
         hintText ? el("p", { class: "hint", id: `${id}-hint` }, hintText) : null,
         el("p", { class: "field-error", id: `${id}-error` }),
@@ -91,7 +112,12 @@ export function readSubject(form, type) {
   const subject = {};
   for (const field of type.fields) {
     const control = form.elements.namedItem(field.name);
-    if (!(control instanceof HTMLInputElement || control instanceof HTMLSelectElement || control instanceof HTMLTextAreaElement)) continue;
+    if (!(
+      control instanceof HTMLInputElement ||
+      control instanceof HTMLSelectElement ||
+      control instanceof HTMLTextAreaElement
+    ))
+      continue;
     const value = control.value.trim();
     if (value === "") continue;
     subject[field.name] = field.type === "integer" && /^-?\d+$/.test(value) ? Number(value) : value;

@@ -69,13 +69,18 @@ async function submit() {
   ui.confirm.disabled = true;
   ui.error.textContent = t("console.action.sending");
   try {
-    const change = /** @type {StatusChange} */ (await api(`/api/v1/certificates/${id}/${action}`, { method: "POST", key, body }));
+    const change = /** @type {StatusChange} */ (
+      await api(`/api/v1/certificates/${id}/${action}`, { method: "POST", key, body })
+    );
     current = null;
     ui.dialog.close();
     done(change);
   } catch (error) {
     ui.confirm.disabled = false;
-    ui.error.textContent = error instanceof ApiError ? t("console.action.failed", { code: error.code, message: error.message }) : String(error);
+    ui.error.textContent =
+      error instanceof ApiError
+        ? t("console.action.failed", { code: error.code, message: error.message })
+        : String(error);
   }
 }
 

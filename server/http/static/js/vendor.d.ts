@@ -7,7 +7,12 @@ interface JsZipInstance {
   generateAsync(options: { type: "blob"; compression?: "STORE" | "DEFLATE" }): Promise<Blob>;
 }
 interface Window {
-  jsQR?: (data: Uint8ClampedArray, width: number, height: number, options?: { inversionAttempts?: string }) => JsQrCode | null;
+  jsQR?: (
+    data: Uint8ClampedArray,
+    width: number,
+    height: number,
+    options?: { inversionAttempts?: string },
+  ) => JsQrCode | null;
   JSZip?: new () => JsZipInstance;
 }
 interface DetectedBarcode {

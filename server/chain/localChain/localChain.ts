@@ -10,7 +10,7 @@ import { DEV_CHAIN_ID, DEV_MNEMONIC } from "./devAccounts.ts";
 import { stopLeftoverAnvil } from "./leftoverAnvil.ts";
 import { LocalChainError } from "./localChainError.ts";
 import { removePidFile, writePidFile } from "./pidFile.ts";
-import { isChainUnavailable, readChainId } from "./provider.ts";
+import { isChainUnavailable, readChainId } from "../provider.ts";
 import { guardStateFile } from "./stateBackup.ts";
 
 export { LocalChainError, type LocalChainErrorCode } from "./localChainError.ts";
@@ -110,7 +110,10 @@ export async function startLocalChain(options: StartLocalChainOptions): Promise<
       if (running()) {
         child.kill("SIGTERM");
         if (!(await settlesWithin(exited, options.stopGraceMs ?? 15_000))) {
-          logger?.warn({ pid }, "the local chain did not stop in time; killing it (blocks of its last second may be lost)");
+          logger?.warn(
+            { pid },
+            "the local chain did not stop in time; killing it (blocks of its last second may be lost)",
+          );
           child.kill("SIGKILL");
           await exited;
         }
@@ -201,7 +204,11 @@ async function spawned(child: ChildProcess): Promise<number> {
   await new Promise<void>((resolveSpawn, reject) => {
     child.once("spawn", resolveSpawn);
     child.once("error", (error) => {
-      reject(new LocalChainError("LOCAL_CHAIN_START_FAILED", `anvil could not be started: ${error.message}`, { cause: error }));
+      reject(
+        new LocalChainError("LOCAL_CHAIN_START_FAILED", `anvil could not be started: ${error.message}`, {
+          cause: error,
+        }),
+      );
     });
   });
   if (child.pid === undefined) throw new LocalChainError("LOCAL_CHAIN_START_FAILED", "anvil started without a pid");
@@ -242,7 +249,10 @@ async function waitUntilAnswering(
       if (!isChainUnavailable(error)) throw error;
     }
     if (Date.now() >= deadline) {
-      throw new LocalChainError("LOCAL_CHAIN_START_TIMEOUT", `the local chain did not answer on ${rpcUrl} within ${timeoutMs} ms`);
+      throw new LocalChainError(
+        "LOCAL_CHAIN_START_TIMEOUT",
+        `the local chain did not answer on ${rpcUrl} within ${timeoutMs} ms`,
+      );
     }
     await Promise.race([delay(POLL_MS), exited]);
   }

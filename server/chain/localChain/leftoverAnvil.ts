@@ -39,7 +39,10 @@ export async function stopLeftoverAnvil(options: LeftoverOptions): Promise<void>
     return;
   }
   if (!isAnvilFor(leftover.argv, stateFile)) {
-    logger?.warn({ pid: record.pid }, "the local chain pid file names a process that is not its anvil; leaving that process alone");
+    logger?.warn(
+      { pid: record.pid },
+      "the local chain pid file names a process that is not its anvil; leaving that process alone",
+    );
     await removePidFile(pidFile);
     return;
   }
@@ -51,7 +54,10 @@ export async function stopLeftoverAnvil(options: LeftoverOptions): Promise<void>
     );
   }
 
-  logger?.warn({ pid: record.pid }, "stopping the local chain left over from an earlier run; it dumps its state on exit");
+  logger?.warn(
+    { pid: record.pid },
+    "stopping the local chain left over from an earlier run; it dumps its state on exit",
+  );
   signal(record.pid, "SIGTERM");
   if (!(await waitForExit(record.pid, options.graceMs))) {
     logger?.warn(

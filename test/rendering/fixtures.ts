@@ -92,7 +92,13 @@ export function resultFor(status: VerificationStatus): VerificationResult {
 export const TYPE_LABELS = {
   zh: {
     name: "营业执照",
-    fields: { companyName: "名称", legalRepresentative: "法定代表人", registeredCapital: "注册资本", businessScope: "经营范围", foreignInvested: "外商投资" },
+    fields: {
+      companyName: "名称",
+      legalRepresentative: "法定代表人",
+      registeredCapital: "注册资本",
+      businessScope: "经营范围",
+      foreignInvested: "外商投资",
+    },
   },
   en: {
     name: "Business licence",
@@ -117,24 +123,54 @@ export const BUSINESS_LICENCE: CertificateType = {
   labels: { zh: "营业执照", en: "Business licence" },
   validUntilRequired: false,
   fields: [
-    { name: "companyName", type: "string", maxLength: 100, required: true, disclosure: "public", labels: { zh: "名称", en: "Name" } },
+    {
+      name: "companyName",
+      type: "string",
+      maxLength: 100,
+      required: true,
+      disclosure: "public",
+      labels: { zh: "名称", en: "Name" },
+    },
     {
       name: "entityType",
       type: "enum",
-      required: true, disclosure: "public",
+      required: true,
+      disclosure: "public",
       labels: { zh: "类型", en: "Type of entity" },
-      options: [{ value: "limited-liability-company", labels: { zh: "有限责任公司", en: "Limited liability company" } }],
+      options: [
+        { value: "limited-liability-company", labels: { zh: "有限责任公司", en: "Limited liability company" } },
+      ],
     },
-    { name: "legalRepresentative", type: "string", maxLength: 50, required: true, disclosure: "public", labels: { zh: "法定代表人", en: "Legal representative" } },
+    {
+      name: "legalRepresentative",
+      type: "string",
+      maxLength: 50,
+      required: true,
+      disclosure: "public",
+      labels: { zh: "法定代表人", en: "Legal representative" },
+    },
     {
       name: "registeredCapital",
       type: "integer",
       minimum: 0,
-      required: false, disclosure: "public",
+      required: false,
+      disclosure: "public",
       labels: { zh: "注册资本", en: "Registered capital" },
       unit: { zh: "元", en: "CNY" },
     },
-    { name: "establishmentDate", type: "date", required: true, disclosure: "public", labels: { zh: "成立日期", en: "Date of establishment" } },
-    { name: "registrationAuthority", type: "jurisdiction", required: false, disclosure: "public", labels: { zh: "登记地", en: "Registered in" } },
+    {
+      name: "establishmentDate",
+      type: "date",
+      required: true,
+      disclosure: "public",
+      labels: { zh: "成立日期", en: "Date of establishment" },
+    },
+    {
+      name: "registrationAuthority",
+      type: "jurisdiction",
+      required: false,
+      disclosure: "public",
+      labels: { zh: "登记地", en: "Registered in" },
+    },
   ],
 };

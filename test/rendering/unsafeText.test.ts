@@ -1,14 +1,43 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { expect } from "chai";
-import { firstUnsafeCharacter, showUnsafeCharacters, UNSAFE_CHARACTER, unencodableJson } from "../../server/core/validation/unsafeText.ts";
-import { buildLangUrls, renderVerifyPage, STATIC_DIR } from "../../server/http/views/index.ts";
+import {
+  firstUnsafeCharacter,
+  showUnsafeCharacters,
+  UNSAFE_CHARACTER,
+  unencodableJson,
+} from "../../server/core/validation/unsafeText.ts";
+import { buildLangUrls, renderVerifyPage, STATIC_DIR } from "../../server/http/rendering/index.ts";
 import { CERT_ID, LEAF, PUBLIC_URL, TYPE_LABELS, divisionName, resultFor } from "./fixtures.ts";
 
 describe("unsafe text: refused at issuance, shown escaped on pages", () => {
   it("finds controls, bidirectional and invisible format characters, separators and lone surrogates", () => {
-    for (const char of ["\u0000", "\u0007", "\u001b", "\t", "\n", "\u0085", "\u00ad", "\u061c", "\u200b", "\u200e", "\u202a", "\u202e", "\u2066", "\u2069", "\u2028", "\u2029", "\ufeff", "\ufffe", "\ud800", "\udfff", "\u{e0041}"]) {
-      expect(firstUnsafeCharacter(`示例${char}公司`), JSON.stringify(char)).to.equal(`U+${char.codePointAt(0)!.toString(16).toUpperCase().padStart(4, "0")}`);
+    for (const char of [
+      "\u0000",
+      "\u0007",
+      "\u001b",
+      "\t",
+      "\n",
+      "\u0085",
+      "\u00ad",
+      "\u061c",
+      "\u200b",
+      "\u200e",
+      "\u202a",
+      "\u202e",
+      "\u2066",
+      "\u2069",
+      "\u2028",
+      "\u2029",
+      "\ufeff",
+      "\ufffe",
+      "\ud800",
+      "\udfff",
+      "\u{e0041}",
+    ]) {
+      expect(firstUnsafeCharacter(`示例${char}公司`), JSON.stringify(char)).to.equal(
+        `U+${char.codePointAt(0)!.toString(16).toUpperCase().padStart(4, "0")}`,
+      );
     }
   });
 

@@ -39,9 +39,11 @@ ${toneIcon(tone)}
 <p class="banner__explanation">${t(locale, `error.${kind}.explanation`)}</p>
 </div>
 </section>
-${requestedId
-  ? html`<section class="card" aria-label="${t(locale, "page.requestedId")}"><dl class="fields"><div class="field"><dt>${t(locale, "page.requestedId")}</dt><dd><code class="mono">${requestedId}</code></dd></div></dl></section>`
-  : ""}`;
+${
+  requestedId
+    ? html`<section class="card" aria-label="${t(locale, "page.requestedId")}"><dl class="fields"><div class="field"><dt>${t(locale, "page.requestedId")}</dt><dd><code class="mono">${requestedId}</code></dd></div></dl></section>`
+    : ""
+}`;
   return renderLayout({ locale, title: headline, langUrls, main });
 }
 

@@ -80,7 +80,10 @@ export function subjectDisplay(
   return {
     ...(labels?.name !== undefined ? { typeName: labels.name } : {}),
     fields: new Map(
-      Object.entries(labels?.fields ?? {}).map(([name, label]) => [name, { label, isDate: false, text: () => undefined }]),
+      Object.entries(labels?.fields ?? {}).map(([name, label]) => [
+        name,
+        { label, isDate: false, text: () => undefined },
+      ]),
     ),
   };
 }

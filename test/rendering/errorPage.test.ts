@@ -7,7 +7,7 @@ import {
   escapeHtml,
   renderErrorPage,
   type ErrorPageKind,
-} from "../../server/http/views/index.ts";
+} from "../../server/http/rendering/index.ts";
 import { attributeUrls, textOf, unbalancedTags } from "./htmlChecks.ts";
 
 describe("renderErrorPage", () => {
@@ -54,7 +54,9 @@ describe("renderErrorPage", () => {
       ["internal", 500],
     ]);
     for (const kind of ["unavailable", "internal", "rateLimited", "incompleteLink"] as const) {
-      expect(renderErrorPage({ kind, locale: "en", langUrls: buildLangUrls("/", {}) })).to.include("banner--unavailable");
+      expect(renderErrorPage({ kind, locale: "en", langUrls: buildLangUrls("/", {}) })).to.include(
+        "banner--unavailable",
+      );
     }
   });
 });

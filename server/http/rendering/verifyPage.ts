@@ -152,14 +152,19 @@ function orderedSubjectFields(certificate: VerifiedCertificate, display: Subject
   const hidden = certificate.hiddenFields
     .map(subjectFieldName)
     .filter((name) => !isDocumentField(name) && !isIssuerField(name));
-  const present = new Set([...Object.keys(certificate.subject), ...hidden, ...(certificate.disclosure?.withheld ?? [])]);
+  const present = new Set([
+    ...Object.keys(certificate.subject),
+    ...hidden,
+    ...(certificate.disclosure?.withheld ?? []),
+  ]);
   const schemaOrder = [...display.fields.keys()].filter((name) => present.has(name));
   return [...new Set([...schemaOrder, ...present])];
 }
 
 function contentNotice(status: VerificationStatus, ctx: Context): SafeHtml {
   if (isContentConfirmed(status)) return html`<p class="hint">${t(ctx.locale, "page.compareHint")}</p>`;
-  if (status === "UNAVAILABLE") return html`<p class="notice notice--unavailable">${t(ctx.locale, "page.unchecked")}</p>`;
+  if (status === "UNAVAILABLE")
+    return html`<p class="notice notice--unavailable">${t(ctx.locale, "page.unchecked")}</p>`;
   return html`<p class="notice notice--invalid">${t(ctx.locale, "page.unconfirmed")}</p>`;
 }
 
@@ -184,14 +189,20 @@ function subjectEntry(certificate: VerifiedCertificate, name: string, ctx: Conte
   if (!Object.hasOwn(certificate.subject, name)) return entry(label, hiddenValue(ctx), "is-hidden");
   const value = certificate.subject[name];
   if (disclosure?.masked.includes(name)) {
-    return entry(label, html`<span class="masked">${valueText(value, ctx)}</span> <span class="muted">(${t(ctx.locale, "disclosure.masked")})</span>`, "is-masked");
+    return entry(
+      label,
+      html`<span class="masked">${valueText(value, ctx)}</span> <span class="muted">(${t(ctx.locale, "disclosure.masked")})</span>`,
+      "is-masked",
+    );
   }
   if (field?.isDate && typeof value === "string") return entry(label, time(value, ctx));
   return entry(label, field?.text(value) ?? valueText(value, ctx));
 }
 
 function certificateSection(certificate: VerifiedCertificate, status: VerificationStatus, ctx: Context): SafeHtml {
-  const subjectEntries = orderedSubjectFields(certificate, ctx.display).map((name) => subjectEntry(certificate, name, ctx));
+  const subjectEntries = orderedSubjectFields(certificate, ctx.display).map((name) =>
+    subjectEntry(certificate, name, ctx),
+  );
   const typeName = ctx.display.typeName ?? certificate.type;
   return html`<section class="card" aria-labelledby="certificate-heading">
 ${heading(ctx, 1, "certificate-heading", t(ctx.locale, "page.certificateHeading"))}
@@ -241,7 +252,8 @@ function dateEntry(
   ctx: Context,
 ): SafeHtml {
   const value = certificate[name];
-  if (typeof value === "string" && value !== "") return entry(t(ctx.locale, DOCUMENT_FIELD_KEYS[name]), time(value, ctx));
+  if (typeof value === "string" && value !== "")
+    return entry(t(ctx.locale, DOCUMENT_FIELD_KEYS[name]), time(value, ctx));
   const hidden = certificate.hiddenFields.map(subjectFieldName).includes(name);
   return entry(t(ctx.locale, DOCUMENT_FIELD_KEYS[name]), hidden ? hiddenValue(ctx) : t(ctx.locale, fallback));
 }
@@ -273,7 +285,9 @@ function warningText(warning: VerificationWarning, ctx: Context): string {
 
 function warningsSection(result: VerificationResult, ctx: Context): SafeHtml {
   if (result.warnings.length === 0) return html``;
-  const items = result.warnings.map((warning) => html`<li data-warning="${warning.code}">${warningText(warning, ctx)}</li>`);
+  const items = result.warnings.map(
+    (warning) => html`<li data-warning="${warning.code}">${warningText(warning, ctx)}</li>`,
+  );
   return html`<section class="card card--caution" aria-labelledby="warnings-heading">
 ${heading(ctx, 1, "warnings-heading", t(ctx.locale, "page.warningsHeading"))}
 <ul class="warnings">${items}</ul>
@@ -290,7 +304,8 @@ function checkState(check: Check, status: VerificationStatus): CheckState {
 
 function checkItem(check: Check, status: VerificationStatus, ctx: Context): SafeHtml {
   const state = checkState(check, status);
-  const sentence = state === "unchecked" ? t(ctx.locale, "check.unreachable") : t(ctx.locale, `check.${check.name}.${state}`);
+  const sentence =
+    state === "unchecked" ? t(ctx.locale, "check.unreachable") : t(ctx.locale, `check.${check.name}.${state}`);
   return html`<li class="check check--${state}">
 ${checkIcon(state)}
 <div>

@@ -6,18 +6,18 @@ import { Wallet } from "ethers";
 import type { Logger } from "pino";
 import { ensureCertificateTypes, ensureDeployment, type Deployment } from "./bootstrap/deployment.ts";
 import { ensureDemoAgency } from "./bootstrap/demoAgency.ts";
-import { devAccountKeys } from "./chain/devAccounts.ts";
+import { devAccountKeys } from "./chain/localChain/devAccounts.ts";
 import { Keyring } from "./chain/keyring.ts";
-import { startLocalChain, type LocalChain } from "./chain/localChain.ts";
+import { startLocalChain, type LocalChain } from "./chain/localChain/localChain.ts";
 import { createProvider, readChainId } from "./chain/provider.ts";
 import { loadSigners } from "./chain/signers/loadSigners.ts";
 import { WalletSigner } from "./chain/signers/walletSigner.ts";
-import type { Config } from "./config.ts";
+import type { Config } from "./config/loadConfig.ts";
 import { Keccak256 } from "./core/hashing/keccak.ts";
 import { builtinTypes } from "./core/registry/builtin.ts";
 import { loadTrustListFile } from "./services/trustListFile.ts";
 import { openStore } from "./store/open.ts";
-import { assembleRuntime, type Runtime } from "./wiring.ts";
+import { assembleRuntime, type Runtime } from "./assembleRuntime.ts";
 
 const HOLDER_PRUNE_INTERVAL_MS = 3_600_000;
 
@@ -33,11 +33,16 @@ export interface RunningService {
  * Starts the whole service for `config`: the embedded local chain (and its contracts and demo
  * agency on the first start) or an external chain, the store, the pipeline, then the HTTP server.
  */
-export async function startService(config: Config, io: { logger: Logger; print: (text: string) => void }): Promise<RunningService> {
+export async function startService(
+  config: Config,
+  io: { logger: Logger; print: (text: string) => void },
+): Promise<RunningService> {
   const { logger } = io;
   const keccak = await Keccak256.create();
   const types = builtinTypes();
-  const trustedDeployments = config.trustList ? (await loadTrustListFile(config.trustList, { now: new Date(), logger })).deployments : [];
+  const trustedDeployments = config.trustList
+    ? (await loadTrustListFile(config.trustList, { now: new Date(), logger })).deployments
+    : [];
   let localChain: LocalChain | null = null;
   let rpcUrl: string;
   let chainId: number;
@@ -104,9 +109,16 @@ export async function startService(config: Config, io: { logger: Logger; print: 
         // relayer mode: the officers only sign EIP-712 messages; this key sends them and holds no right
         const relayer = WalletSigner.fromPrivateKey(relayerKey.reveal(), "environment");
         for (const signer of signers) keyring.addDelegated(signer, relayer, { ledger: deployment.ledger, chainId });
-        logger.info({ relayer: relayer.address }, "relayer mode: officer keys sign EIP-712 messages, the relayer key sends them");
+        logger.info(
+          { relayer: relayer.address },
+          "relayer mode: officer keys sign EIP-712 messages, the relayer key sends them",
+        );
       }
-      for (const signer of signers) logger.info({ signer: signer.address, origin: signer.origin, relayed: relayerKey !== null }, "officer key available");
+      for (const signer of signers)
+        logger.info(
+          { signer: signer.address, origin: signer.origin, relayed: relayerKey !== null },
+          "officer key available",
+        );
     }
 
     const runtime = assembleRuntime({
@@ -156,7 +168,14 @@ export async function startService(config: Config, io: { logger: Logger; print: 
     const port = typeof address === "object" && address ? address.port : config.port;
     const url = `http://${config.host.includes(":") ? `[${config.host}]` : config.host}:${port}`;
     logger.info(
-      { url, publicUrl: config.publicUrl, mode: config.chain.mode, store: shared ? "postgresql" : "sqlite", replica: holder, ledger: deployment.ledger },
+      {
+        url,
+        publicUrl: config.publicUrl,
+        mode: config.chain.mode,
+        store: shared ? "postgresql" : "sqlite",
+        replica: holder,
+        ledger: deployment.ledger,
+      },
       "certledger listening",
     );
 
@@ -193,4 +212,3 @@ export async function startService(config: Config, io: { logger: Logger; print: 
     throw error;
   }
 }
-

@@ -1,7 +1,12 @@
 import { readFileSync, statSync } from "node:fs";
 import { join } from "node:path";
 import { expect } from "chai";
-import { VERIFICATION_STATUSES, agencyNotActiveWarning, supersededWarning, type VerificationResult } from "../../server/core/verification/result.ts";
+import {
+  VERIFICATION_STATUSES,
+  agencyNotActiveWarning,
+  supersededWarning,
+  type VerificationResult,
+} from "../../server/core/verification/result.ts";
 import { dictionary, LOCALES, t, type Locale } from "../../server/i18n/index.ts";
 import {
   buildLangUrls,
@@ -13,7 +18,7 @@ import {
   STYLESHEET_PATH,
   statusTone,
   type VerifyPageOptions,
-} from "../../server/http/views/index.ts";
+} from "../../server/http/rendering/index.ts";
 import { attributeUrls, textOf, unbalancedTags } from "./htmlChecks.ts";
 import { BUSINESS_LICENCE, CERT_ID, LEAF, PUBLIC_URL, TYPE_LABELS, divisionName, resultFor } from "./fixtures.ts";
 
@@ -61,19 +66,29 @@ describe("renderVerifyPage", () => {
   it("says what the public page shortens and leaves out, field by field, in both languages", () => {
     const result = resultFor("VALID");
     result.certificate!.subject = { companyName: "Example Trading Co., Ltd.", legalRepresentative: "孙*例" };
-    result.certificate!.disclosure = { view: "public", masked: ["legalRepresentative"], withheld: ["registeredCapital"] };
+    result.certificate!.disclosure = {
+      view: "public",
+      masked: ["legalRepresentative"],
+      withheld: ["registeredCapital"],
+    };
     for (const locale of LOCALES) {
       const page = render(result, locale, { certificateType: BUSINESS_LICENCE });
       expect(page).to.include(escapeHtml(t(locale, "disclosure.publicNote")));
       expect(page).to.match(/<dd class="is-masked"><span class="masked">孙\*例<\/span>/);
-      expect(page).to.include(`<dd class="is-withheld"><span class="muted">${escapeHtml(t(locale, "disclosure.withheld"))}</span></dd>`);
+      expect(page).to.include(
+        `<dd class="is-withheld"><span class="muted">${escapeHtml(t(locale, "disclosure.withheld"))}</span></dd>`,
+      );
       expect(unbalancedTags(page)).to.deep.equal([]);
     }
   });
 
   it("shows a live presentation's window in the banner, and an ended one's end", () => {
     const live = resultFor("VALID");
-    live.presentation = { presentedAt: "2026-12-01T06:05:00Z", expiresAt: "2026-12-01T06:10:00Z", fields: ["companyName"] };
+    live.presentation = {
+      presentedAt: "2026-12-01T06:05:00Z",
+      expiresAt: "2026-12-01T06:10:00Z",
+      fields: ["companyName"],
+    };
     expect(render(live, "en")).to.include("Presented live by the holder at 14:05, valid until 14:10");
     expect(render(live, "zh")).to.include("持证人于 14:05 亮证，有效至 14:10");
     const ended = resultFor("PRESENTATION_EXPIRED");
@@ -83,9 +98,20 @@ describe("renderVerifyPage", () => {
 
   it("renders the same result section as a fragment for the scripted pages, one heading level down", () => {
     const result = resultFor("REVOKED");
-    const fragment = renderResultFragment({ result, locale: "en", publicUrl: PUBLIC_URL, requestedId: CERT_ID, certificateType: BUSINESS_LICENCE, timeZone: "Asia/Shanghai" });
-    expect(fragment).to.match(/^<div class="result__body" data-status="REVOKED" data-certificate-id="[0-9A-Z]{26}" data-headline="[^"]+">/);
-    expect(fragment).to.include(`<h2 id="verdict" class="banner__headline">${escapeHtml(t("en", "status.REVOKED.headline"))}</h2>`);
+    const fragment = renderResultFragment({
+      result,
+      locale: "en",
+      publicUrl: PUBLIC_URL,
+      requestedId: CERT_ID,
+      certificateType: BUSINESS_LICENCE,
+      timeZone: "Asia/Shanghai",
+    });
+    expect(fragment).to.match(
+      /^<div class="result__body" data-status="REVOKED" data-certificate-id="[0-9A-Z]{26}" data-headline="[^"]+">/,
+    );
+    expect(fragment).to.include(
+      `<h2 id="verdict" class="banner__headline">${escapeHtml(t("en", "status.REVOKED.headline"))}</h2>`,
+    );
     expect(fragment).to.include(`<h3 id="certificate-heading">`);
     expect(fragment).to.not.include("<html");
     const page = render(result, "en", { certificateType: BUSINESS_LICENCE });
@@ -95,10 +121,19 @@ describe("renderVerifyPage", () => {
 
   it("groups statuses into the four banner tones", () => {
     expect(statusTone("VALID")).to.equal("valid");
-    for (const status of ["REVOKED", "TAMPERED", "ISSUER_UNAUTHORIZED", "NOT_ANCHORED", "WRONG_NETWORK", "MALFORMED", "UNKNOWN_CERTIFICATE"] as const) {
+    for (const status of [
+      "REVOKED",
+      "TAMPERED",
+      "ISSUER_UNAUTHORIZED",
+      "NOT_ANCHORED",
+      "WRONG_NETWORK",
+      "MALFORMED",
+      "UNKNOWN_CERTIFICATE",
+    ] as const) {
       expect(statusTone(status), status).to.equal("invalid");
     }
-    for (const status of ["SUSPENDED", "EXPIRED", "NOT_YET_VALID"] as const) expect(statusTone(status), status).to.equal("caution");
+    for (const status of ["SUSPENDED", "EXPIRED", "NOT_YET_VALID"] as const)
+      expect(statusTone(status), status).to.equal("caution");
     expect(statusTone("UNAVAILABLE")).to.equal("unavailable");
   });
 
@@ -159,7 +194,9 @@ describe("renderVerifyPage", () => {
     for (const locale of LOCALES) {
       const page = render(resultFor("VALID"), locale);
       const labels = TYPE_LABELS[locale];
-      expect(page).to.include(`<dt>${labels.name === "营业执照" ? t(locale, "field.type") : t(locale, "field.type")}</dt><dd>${labels.name}</dd>`);
+      expect(page).to.include(
+        `<dt>${labels.name === "营业执照" ? t(locale, "field.type") : t(locale, "field.type")}</dt><dd>${labels.name}</dd>`,
+      );
       expect(page).to.include(`<dt>${labels.fields.companyName}</dt><dd>Example Trading Co., Ltd.</dd>`);
       expect(page).to.include(
         `<dt>${labels.fields.legalRepresentative}</dt><dd class="is-hidden"><span class="muted">${t(locale, "field.hidden")}</span></dd>`,
@@ -171,9 +208,13 @@ describe("renderVerifyPage", () => {
 
   it("orders subject fields as the type schema lists them", () => {
     const page = render(resultFor("VALID"), "en");
-    const order = ["Company name", "Legal representative", "Registered capital", "Business scope", "Foreign invested"].map((label) =>
-      page.indexOf(`<dt>${label}</dt>`),
-    );
+    const order = [
+      "Company name",
+      "Legal representative",
+      "Registered capital",
+      "Business scope",
+      "Foreign invested",
+    ].map((label) => page.indexOf(`<dt>${label}</dt>`));
     expect(order).to.deep.equal([...order].sort((a, b) => a - b));
     expect(order[0]).to.be.greaterThan(0);
   });
@@ -196,7 +237,9 @@ describe("renderVerifyPage", () => {
     expect(zh).to.include("<dt>登记地</dt><dd>北京市 (110000)</dd>");
     expect(zh).to.include(`<dt>法定代表人</dt><dd class="is-hidden">`);
     expect(zh).to.include("<dt>extraField</dt><dd>kept</dd>");
-    const order = ["名称", "类型", "法定代表人", "注册资本", "成立日期", "登记地", "extraField"].map((label) => zh.indexOf(`<dt>${label}</dt>`));
+    const order = ["名称", "类型", "法定代表人", "注册资本", "成立日期", "登记地", "extraField"].map((label) =>
+      zh.indexOf(`<dt>${label}</dt>`),
+    );
     expect(order).to.deep.equal([...order].sort((a, b) => a - b));
     const en = render(result, "en", { certificateType: BUSINESS_LICENCE });
     expect(en).to.include("<dt>Type of entity</dt><dd>Limited liability company</dd>");
@@ -256,7 +299,9 @@ describe("renderVerifyPage", () => {
     for (const locale of ["zh", "en"] as const) {
       const page = render(result, locale);
       expect(page).to.include(t(locale, "warning.SUPERSEDED", { id: "01JE00000000000000000000AB" }));
-      expect(page).to.include(t(locale, "warning.AGENCY_NOT_ACTIVE", { agencyStatus: t(locale, "agencyStatus.suspended") }));
+      expect(page).to.include(
+        t(locale, "warning.AGENCY_NOT_ACTIVE", { agencyStatus: t(locale, "agencyStatus.suspended") }),
+      );
       expect(page).to.not.include("superseded by 01JE");
       expect(page).to.not.include("the issuing agency is now");
       expect(page).to.not.match(/<li[^>]* lang="en"/);
@@ -266,9 +311,15 @@ describe("renderVerifyPage", () => {
 
   it("lists the ordered checks in a collapsible block, translated by name and outcome", () => {
     const page = render(resultFor("REVOKED"), "zh");
-    const details = /<details class="card disclosure">\s*<summary>核验步骤（7 项）<\/summary>([\s\S]*?)<\/details>/.exec(page)?.[1] ?? "";
+    const details =
+      /<details class="card disclosure">\s*<summary>核验步骤（7 项）<\/summary>([\s\S]*?)<\/details>/.exec(page)?.[1] ??
+      "";
     const names = [...details.matchAll(/<p class="check__name">([^:]+):/g)].map((m) => m[1]);
-    expect(names).to.deep.equal(["format", "integrity", "merkleProof", "network", "anchored", "issuer", "status"].map((c) => t("zh", `check.${c as "format"}.name`)));
+    expect(names).to.deep.equal(
+      ["format", "integrity", "merkleProof", "network", "anchored", "issuer", "status"].map((c) =>
+        t("zh", `check.${c as "format"}.name`),
+      ),
+    );
     expect(details.match(/check--passed/g)).to.have.length(6);
     expect(details).to.include(`<li class="check check--failed">`);
     expect(details).to.include(t("zh", "check.status.failed"));
@@ -316,15 +367,17 @@ describe("renderVerifyPage", () => {
   it("shows when the check ran, when told", () => {
     const page = render(resultFor("VALID"), "en", { checkedAt: new Date("2026-11-26T07:30:00Z") });
     expect(page).to.include("Checked on November 26, 2026 15:30 (UTC+8)");
-    expect(render(resultFor("VALID"), "en", { timeZone: "UTC", checkedAt: new Date("2026-11-26T07:30:00Z") })).to.include(
-      "November 26, 2026 07:30 (UTC)",
-    );
+    expect(
+      render(resultFor("VALID"), "en", { timeZone: "UTC", checkedAt: new Date("2026-11-26T07:30:00Z") }),
+    ).to.include("November 26, 2026 07:30 (UTC)");
   });
 
   it("uses only messages that exist in both dictionaries (no key leaks into the page)", () => {
     for (const locale of LOCALES) {
       const page = render(resultFor("REVOKED"), locale);
-      expect(page).to.not.match(/\b(status|check|reason|page|field|anchor|revocation)\.[a-zA-Z_]+\.?[a-zA-Z]*\b(?![^<]*<\/code>)/);
+      expect(page).to.not.match(
+        /\b(status|check|reason|page|field|anchor|revocation)\.[a-zA-Z_]+\.?[a-zA-Z]*\b(?![^<]*<\/code>)/,
+      );
       expect(page).to.not.match(/\{\w+\}/);
     }
     expect(Object.keys(dictionary("zh"))).to.have.length(Object.keys(dictionary("en")).length);
@@ -337,7 +390,10 @@ describe("buildLangUrls", () => {
       zh: "/v/ABC?h=0x12&lang=zh&n=1&n=2",
       en: "/v/ABC?h=0x12&lang=en&n=1&n=2",
     });
-    expect(buildLangUrls("/", new URLSearchParams("a=%3Cb%3E"))).to.deep.equal({ zh: "/?a=%3Cb%3E&lang=zh", en: "/?a=%3Cb%3E&lang=en" });
+    expect(buildLangUrls("/", new URLSearchParams("a=%3Cb%3E"))).to.deep.equal({
+      zh: "/?a=%3Cb%3E&lang=zh",
+      en: "/?a=%3Cb%3E&lang=en",
+    });
   });
 
   it("keeps links on this site even for a path starting with // or \\", () => {

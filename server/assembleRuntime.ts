@@ -44,8 +44,19 @@ export interface RuntimeOptions {
   keccak: Keccak256;
   logger: Logger;
   publicUrl: string;
-  http: { bodyLimitBytes: number; rateLimitPerMinute: number; corsOrigins: readonly string[]; trustProxy: boolean | number | readonly string[] };
-  anchoring: { batchSize: number; batchMaxAgeMs: number; confirmations: number; pollMs?: number; receiptTimeoutMs?: number };
+  http: {
+    bodyLimitBytes: number;
+    rateLimitPerMinute: number;
+    corsOrigins: readonly string[];
+    trustProxy: boolean | number | readonly string[];
+  };
+  anchoring: {
+    batchSize: number;
+    batchMaxAgeMs: number;
+    confirmations: number;
+    pollMs?: number;
+    receiptTimeoutMs?: number;
+  };
   /** how long a verification or readiness read waits for the chain; default 2 s */
   chainReadTimeoutMs?: number;
   /** live presentation lifetime and usage-trace retention; default 300 s and 180 days */
@@ -82,7 +93,7 @@ export interface Runtime {
   recover(): Promise<void>;
 }
 
-/** Builds every component from explicit dependencies: `start.ts` and the tests share it. */
+/** Builds every component from explicit dependencies: `serviceLifetime.ts` and the tests share it. */
 export function assembleRuntime(options: RuntimeOptions): Runtime {
   const { store, keyring, logger, keccak, types } = options;
   // Agencies added by the admin CLI while the service runs are picked up here, keys included.
@@ -96,7 +107,9 @@ export function assembleRuntime(options: RuntimeOptions): Runtime {
   const jurisdictions = builtinJurisdictions();
   const receiptTimeoutMs = options.anchoring.receiptTimeoutMs ?? 30_000;
 
-  const ledgerView = new EthersLedgerView(options.provider, options.deployment.ledger, { fromBlock: options.deployment.deploymentBlock });
+  const ledgerView = new EthersLedgerView(options.provider, options.deployment.ledger, {
+    fromBlock: options.deployment.deploymentBlock,
+  });
   // Someone waits on every verification and readiness read: they go through one breaker, so a
   // stalled node answers UNAVAILABLE within the read timeout and at once while it stays down. The
   // cache follows the head through it too, which keeps the breaker's view current between scans.
@@ -147,12 +160,34 @@ export function assembleRuntime(options: RuntimeOptions): Runtime {
     { confirmations: options.anchoring.confirmations, receiptTimeoutMs },
   );
   const statuses = new StatusService(
-    { store, provider: options.provider, ledger: options.deployment.ledger, signerFor, buildTree, onChainChange, mayUseSigner, logger, ...(options.clock ? { clock: options.clock } : {}) },
+    {
+      store,
+      provider: options.provider,
+      ledger: options.deployment.ledger,
+      signerFor,
+      buildTree,
+      onChainChange,
+      mayUseSigner,
+      logger,
+      ...(options.clock ? { clock: options.clock } : {}),
+    },
     { confirmations: options.anchoring.confirmations, receiptTimeoutMs },
   );
   const batcher = new Batcher(
-    { store, anchors, logger, ...(options.clock ? { clock: options.clock } : {}), metrics, gate, afterRound: () => statuses.resumeOwned() },
-    { batchSize: options.anchoring.batchSize, maxAgeMs: options.anchoring.batchMaxAgeMs, pollMs: options.anchoring.pollMs ?? 200 },
+    {
+      store,
+      anchors,
+      logger,
+      ...(options.clock ? { clock: options.clock } : {}),
+      metrics,
+      gate,
+      afterRound: () => statuses.resumeOwned(),
+    },
+    {
+      batchSize: options.anchoring.batchSize,
+      maxAgeMs: options.anchoring.batchMaxAgeMs,
+      pollMs: options.anchoring.pollMs ?? 200,
+    },
   );
   wakeBatcher = () => {
     batcher.wake();
@@ -188,7 +223,11 @@ export function assembleRuntime(options: RuntimeOptions): Runtime {
   });
   const now = options.clock ?? (() => new Date());
   const holderOptions = options.holder ?? { presentationTtlSeconds: 300, usageTraceRetentionDays: 180 };
-  const traces = new UsageTraces({ holderStore: options.holderStore, now, retentionDays: holderOptions.usageTraceRetentionDays });
+  const traces = new UsageTraces({
+    holderStore: options.holderStore,
+    now,
+    retentionDays: holderOptions.usageTraceRetentionDays,
+  });
   const holder = {
     access: new HolderAccess({ holderStore: options.holderStore, publicUrl: options.publicUrl, now }),
     presentations: new Presentations({
@@ -211,12 +250,18 @@ export function assembleRuntime(options: RuntimeOptions): Runtime {
       logger,
       ...(options.clock ? { clock: options.clock } : {}),
     },
-    { indexPath: options.audit?.indexPath ?? ":memory:", ...(options.audit?.indexer ? { indexer: options.audit.indexer } : {}) },
+    {
+      indexPath: options.audit?.indexPath ?? ":memory:",
+      ...(options.audit?.indexer ? { indexer: options.audit.indexer } : {}),
+    },
   );
 
   // Each check has the read deadline and may fail in any way (a store adapter throwing
   // synchronously, a promise that never settles): the report is always sent, as 503 if need be.
-  const check = async (name: string, probe: () => Promise<string>): Promise<[string, { ok: boolean; detail: string }]> => {
+  const check = async (
+    name: string,
+    probe: () => Promise<string>,
+  ): Promise<[string, { ok: boolean; detail: string }]> => {
     let timer: NodeJS.Timeout | undefined;
     const deadline = new Promise<never>((_resolve, reject) => {
       timer = setTimeout(() => {
@@ -240,7 +285,10 @@ export function assembleRuntime(options: RuntimeOptions): Runtime {
     const reports = await Promise.all(used.map(async (signer) => ({ signer, health: await signer.health() })));
     const down = reports.filter((r) => !r.health.ok);
     return down.length === 0
-      ? { ok: true, detail: `${reports.length} officer key(s) ready (${[...new Set(used.map((s) => s.origin))].join(", ")})` }
+      ? {
+          ok: true,
+          detail: `${reports.length} officer key(s) ready (${[...new Set(used.map((s) => s.origin))].join(", ")})`,
+        }
       : { ok: false, detail: down.map((r) => `${r.signer.address}: ${r.health.detail}`).join("; ") };
   };
 
@@ -270,12 +318,17 @@ export function assembleRuntime(options: RuntimeOptions): Runtime {
         return health?.detail ?? "";
       }),
     ]);
-    const checks: ReadinessReport["checks"] = Object.fromEntries(results.filter(([name, c]) => name !== "signers" || !c.ok || c.detail !== ""));
+    const checks: ReadinessReport["checks"] = Object.fromEntries(
+      results.filter(([name, c]) => name !== "signers" || !c.ok || c.detail !== ""),
+    );
     const held = leases.heldSigners();
     // informational (always ok): which replica anchors for which officer key
     checks.leases = {
       ok: true,
-      detail: held.length > 0 ? `replica ${leases.holder} anchors for ${held.join(", ")}` : `replica ${leases.holder} holds no officer key lease`,
+      detail:
+        held.length > 0
+          ? `replica ${leases.holder} anchors for ${held.join(", ")}`
+          : `replica ${leases.holder} holds no officer key lease`,
     };
     // An officer signer that is down only delays anchoring: this replica still issues and verifies,
     // so it stays in rotation (taking every replica out would stop verification too); the check says so.
@@ -301,7 +354,10 @@ export function assembleRuntime(options: RuntimeOptions): Runtime {
   const checkSigners = async (): Promise<void> => {
     for (const agency of await store.listAgencies()) {
       if (!keyring.has(agency.signer)) {
-        logger.warn({ agency: agency.agencyId, signer: agency.signer }, "no key for this agency's officer; its certificates will wait");
+        logger.warn(
+          { agency: agency.agencyId, signer: agency.signer },
+          "no key for this agency's officer; its certificates will wait",
+        );
       }
     }
   };

@@ -61,7 +61,8 @@ describe("message dictionaries", () => {
 
   it("have no empty or blank message", () => {
     for (const locale of LOCALES) {
-      for (const [key, text] of Object.entries(dictionary(locale))) expect(text.trim(), `${locale} ${key}`).to.not.equal("");
+      for (const [key, text] of Object.entries(dictionary(locale)))
+        expect(text.trim(), `${locale} ${key}`).to.not.equal("");
     }
   });
 

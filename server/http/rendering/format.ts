@@ -21,7 +21,10 @@ function formatter(locale: Locale, timeZone: string, kind: FormatKind): Intl.Dat
   const key = `${locale}|${timeZone}|${kind}`;
   let cached = formatters.get(key);
   if (!cached) {
-    cached = new Intl.DateTimeFormat(kind === "offset" ? "en" : htmlLang(locale), { ...FORMAT_OPTIONS[kind], timeZone });
+    cached = new Intl.DateTimeFormat(kind === "offset" ? "en" : htmlLang(locale), {
+      ...FORMAT_OPTIONS[kind],
+      timeZone,
+    });
     formatters.set(key, cached);
   }
   return cached;

@@ -2,12 +2,12 @@ import { existsSync, readFileSync } from "node:fs";
 import { isIP } from "node:net";
 import { resolve } from "node:path";
 import { parse as parseDotenv } from "dotenv";
-import { EnvSchema, EXTERNAL_CHAIN_VARIABLES, SIGNER_VARIABLES, type Env, type EnvVariable } from "./config/envSchema.ts";
-import type { LogLevel, TrustProxy } from "./config/parsers.ts";
-import { Secret } from "./config/secret.ts";
+import { EnvSchema, EXTERNAL_CHAIN_VARIABLES, SIGNER_VARIABLES, type Env, type EnvVariable } from "./envSchema.ts";
+import type { LogLevel, TrustProxy } from "./parsers.ts";
+import { Secret } from "./secret.ts";
 
-export { Secret } from "./config/secret.ts";
-export type { LogLevel, TrustProxy } from "./config/parsers.ts";
+export { Secret } from "./secret.ts";
+export type { LogLevel, TrustProxy } from "./parsers.ts";
 
 export const CONFIG_DEFAULTS = Object.freeze({
   PORT: 3000,
@@ -53,7 +53,10 @@ export interface SignerSources {
   /** a plaintext key in the environment */
   readonly key: Secret | null;
   /** an encrypted JSON keystore file, or a folder of them (one per officer) */
-  readonly keystore: { readonly path: string; readonly passphrase: { readonly value: Secret } | { readonly file: string } } | null;
+  readonly keystore: {
+    readonly path: string;
+    readonly passphrase: { readonly value: Secret } | { readonly file: string };
+  } | null;
   /** a remote signer's JSON-RPC endpoint (eth_accounts, eth_signTransaction) */
   readonly remoteUrl: string | null;
   /**
@@ -156,9 +159,7 @@ export function loadConfig(env: NodeJS.ProcessEnv, options: LoadConfigOptions = 
 }
 
 function definedOnly(env: NodeJS.ProcessEnv): Record<string, string> {
-  return Object.fromEntries(
-    Object.entries(env).filter((entry): entry is [string, string] => entry[1] !== undefined),
-  );
+  return Object.fromEntries(Object.entries(env).filter((entry): entry is [string, string] => entry[1] !== undefined));
 }
 
 function crossFieldIssues(isSet: (name: EnvVariable) => boolean, env: Env | undefined): ConfigIssue[] {
@@ -172,7 +173,11 @@ function crossFieldIssues(isSet: (name: EnvVariable) => boolean, env: Env | unde
     for (const missing of EXTERNAL_CHAIN_VARIABLES.filter((name) => !isSet(name))) {
       issues.push({ variable: missing, message: `is missing: ${said}, and ${needs}` });
     }
-    if (!hasSigner) issues.push({ variable: "SIGNER_KEY", message: `(or SIGNER_KEYSTORE or REMOTE_SIGNER_URL) is missing: ${said}, and ${needs}` });
+    if (!hasSigner)
+      issues.push({
+        variable: "SIGNER_KEY",
+        message: `(or SIGNER_KEYSTORE or REMOTE_SIGNER_URL) is missing: ${said}, and ${needs}`,
+      });
   }
   if (isSet("SIGNER_KEYSTORE") && isSet("SIGNER_KEYSTORE_PASSPHRASE") === isSet("SIGNER_KEYSTORE_PASSPHRASE_FILE")) {
     issues.push({
@@ -181,10 +186,17 @@ function crossFieldIssues(isSet: (name: EnvVariable) => boolean, env: Env | unde
     });
   }
   if (!isSet("SIGNER_KEYSTORE") && (isSet("SIGNER_KEYSTORE_PASSPHRASE") || isSet("SIGNER_KEYSTORE_PASSPHRASE_FILE"))) {
-    issues.push({ variable: "SIGNER_KEYSTORE", message: "is missing: a keystore passphrase is set without a keystore" });
+    issues.push({
+      variable: "SIGNER_KEYSTORE",
+      message: "is missing: a keystore passphrase is set without a keystore",
+    });
   }
   if (!external && isSet("RELAYER_KEY")) {
-    issues.push({ variable: "RELAYER_KEY", message: "is only used with an external chain and an officer signer (REMOTE_SIGNER_URL, SIGNER_KEYSTORE or SIGNER_KEY)" });
+    issues.push({
+      variable: "RELAYER_KEY",
+      message:
+        "is only used with an external chain and an officer signer (REMOTE_SIGNER_URL, SIGNER_KEYSTORE or SIGNER_KEY)",
+    });
   }
   if (present.length === 0 && isSet("DEPLOYMENT_BLOCK")) {
     issues.push({
@@ -202,11 +214,15 @@ function crossFieldIssues(isSet: (name: EnvVariable) => boolean, env: Env | unde
     const missing = isSet("TRUST_LIST") ? "TRUST_LIST_SIGNER" : "TRUST_LIST";
     issues.push({
       variable: missing,
-      message: "is missing: a trust list is only accepted with the signer address it must be signed by (set TRUST_LIST and TRUST_LIST_SIGNER together)",
+      message:
+        "is missing: a trust list is only accepted with the signer address it must be signed by (set TRUST_LIST and TRUST_LIST_SIGNER together)",
     });
   }
   if (env === undefined) return issues;
-  if (present.length === 0 && (env.PORT ?? CONFIG_DEFAULTS.PORT) === (env.LOCAL_CHAIN_PORT ?? CONFIG_DEFAULTS.LOCAL_CHAIN_PORT)) {
+  if (
+    present.length === 0 &&
+    (env.PORT ?? CONFIG_DEFAULTS.PORT) === (env.LOCAL_CHAIN_PORT ?? CONFIG_DEFAULTS.LOCAL_CHAIN_PORT)
+  ) {
     issues.push({ variable: "LOCAL_CHAIN_PORT", message: "must differ from PORT" });
   }
   if (env.LEDGER_ADDRESS !== undefined && env.LEDGER_ADDRESS === env.REGISTRY_ADDRESS) {
