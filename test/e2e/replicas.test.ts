@@ -49,22 +49,33 @@ describe("e2e: replicas on PostgreSQL behind round-robin", function () {
     const seed = await PgStore.open(databaseUrl);
     apiKey = await serveAgency(seed, chain);
     await seed.close();
-    const started = await Promise.all(
-      Array.from({ length: REPLICAS }, async () => {
-        const dataDir = await mkdtemp(join(tmpdir(), "certledger-replica-"));
-        const env = {
-          ...chain.env,
-          SIGNER_KEY: chain.officerKey,
-          DATABASE_URL: databaseUrl,
-          DATA_DIR: dataDir,
-          PORT: String(await freePort()),
-          BATCH_MAX_AGE_MS: "200",
-          RATE_LIMIT_PER_MINUTE: "0",
-        };
-        return { env, dataDir, process: await startServiceProcess(env, ROOT) };
+    const replicaEnv = async (): Promise<Omit<Replica, "process">> => {
+      const dataDir = await mkdtemp(join(tmpdir(), "certledger-replica-"));
+      const env = {
+        ...chain.env,
+        SIGNER_KEY: chain.officerKey,
+        DATABASE_URL: databaseUrl,
+        DATA_DIR: dataDir,
+        PORT: String(await freePort()),
+        BATCH_MAX_AGE_MS: "200",
+        RATE_LIMIT_PER_MINUTE: "0",
+      };
+      return { env, dataDir };
+    };
+    // The first replica starts as a user starts it (`npm start` builds the contracts); the others
+    // start together on that build, since concurrent `hardhat build`s in one checkout race on
+    // Hardhat's compile cache. Each replica is registered as soon as it is up, so `after` stops
+    // it even when another fails to start.
+    const first = await replicaEnv();
+    replicas.push({ ...first, process: await startServiceProcess(first.env, ROOT) });
+    const others = await Promise.allSettled(
+      Array.from({ length: REPLICAS - 1 }, async () => {
+        const replica = await replicaEnv();
+        replicas.push({ ...replica, process: await startServiceProcess(replica.env, ROOT, { direct: true }) });
       }),
     );
-    replicas.push(...started);
+    const failed = others.find((outcome) => outcome.status === "rejected");
+    if (failed) throw failed.reason;
   });
 
   after(async () => {
