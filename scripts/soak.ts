@@ -5,6 +5,9 @@
  * heap, active handles, open file descriptors. Fails (exit 1) on any unexpected answer or when a
  * figure of the last minutes grew beyond the first minutes' by more than its allowance.
  * Not part of `npm test`: it takes ten minutes.
+ *
+ * The service's bounded caches are set small (VERIFICATION_CACHE_ENTRIES) so they fill in the first
+ * minute: growth after that is a leak, not a cache reaching its bound.
  */
 import { spawn } from "node:child_process";
 import { mkdir, mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
@@ -33,6 +36,14 @@ const counts: Record<string, number> = {};
 const errors: string[] = [];
 const count = (what: string) => (counts[what] = (counts[what] ?? 0) + 1);
 
+/** An error with its cause: fetch's "fetch failed" says nothing without it. */
+function describe(error: unknown): string {
+  if (!(error instanceof Error)) return String(error);
+  const cause =
+    error.cause instanceof Error ? `: ${(error.cause as NodeJS.ErrnoException).code ?? error.cause.message}` : "";
+  return `${error.message}${cause}`;
+}
+
 function metric(text: string, name: string): number {
   const line = text.split("\n").find((l) => l.startsWith(`${name} `));
   return line ? Number(line.split(" ")[1]) : Number.NaN;
@@ -51,12 +62,19 @@ async function main(): Promise<void> {
       LOCAL_CHAIN_PORT: String(await freePort()),
       RATE_LIMIT_PER_MINUTE: "0",
       BATCH_MAX_AGE_MS: "500",
+      VERIFICATION_CACHE_ENTRIES: "500",
       LOG_LEVEL: "warn",
     },
-    stdio: ["ignore", "ignore", "pipe"],
+    stdio: ["ignore", "pipe", "pipe"],
   });
   let serviceErrors = "";
   child.stderr.on("data", (chunk: Buffer) => (serviceErrors += chunk.toString()));
+  // the service logs JSON lines at LOG_LEVEL=warn: keep its errors (pino level 50 and up) for the report
+  let serviceLog = "";
+  child.stdout.on("data", (chunk: Buffer) => {
+    serviceLog = (serviceLog + chunk.toString()).slice(-1_000_000);
+  });
+  const loggedErrors = () => serviceLog.split("\n").filter((line) => /"level":(5|6)0/.test(line));
   const exited = new Promise<void>((resolve) =>
     child.once("exit", () => {
       resolve();
@@ -161,7 +179,7 @@ async function main(): Promise<void> {
         try {
           await (dice < 0.3 ? issue() : dice < 0.9 ? verify() : changeStatus());
         } catch (error) {
-          errors.push(error instanceof Error ? error.message : String(error));
+          errors.push(describe(error));
         }
         await delay(PAUSE_MS);
       }
@@ -201,6 +219,7 @@ async function main(): Promise<void> {
     child.kill("SIGTERM");
     await exited;
     if (serviceErrors.trim()) console.log(`service stderr:\n${serviceErrors.slice(-4000)}`);
+    for (const line of loggedErrors().slice(-10)) console.log(`service error: ${line.slice(0, 2000)}`);
     await rm(dataDir, { recursive: true, force: true });
   }
 

@@ -59,6 +59,8 @@ export interface RuntimeOptions {
   };
   /** how long a verification or readiness read waits for the chain; default 2 s */
   chainReadTimeoutMs?: number;
+  /** stored certificates whose offline checks are remembered; default 20,000 */
+  verificationCacheEntries?: number;
   /** live presentation lifetime and usage-trace retention; default 300 s and 180 days */
   holder?: { presentationTtlSeconds: number; usageTraceRetentionDays: number };
   /**
@@ -219,6 +221,7 @@ export function assembleRuntime(options: RuntimeOptions): Runtime {
     trust,
     trustAt: (version) => trust.withOwnView(guardedView(verificationCache.atVersion(version))),
     store,
+    offlineCacheEntries: options.verificationCacheEntries ?? 20_000,
     ...(options.clock ? { clock: options.clock } : {}),
   });
   const now = options.clock ?? (() => new Date());

@@ -137,6 +137,7 @@ export async function startService(
       anchoring: config.anchoring,
       trustedDeployments,
       chainReadTimeoutMs: config.chainReadTimeoutMs,
+      verificationCacheEntries: config.verificationCacheEntries,
       replica: { holder },
       // the embedded chain never reorganises: index to its head; elsewhere wait as anchoring does
       audit: {

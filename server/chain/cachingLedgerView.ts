@@ -34,9 +34,12 @@ export class CachingLedgerView implements LedgerView {
   readonly #inner: LedgerView;
   readonly #provider: HeadReader;
   readonly #options: CachingLedgerViewOptions;
-  /** answers by certificate, as promises: concurrent scans of one certificate share one eth_call */
-  readonly #cache = new Map<string, { epoch: number; view: Promise<LeafView> }>();
-  #epoch = 0;
+  /**
+   * answers by certificate, as promises: concurrent scans of one certificate share one eth_call.
+   * Emptied whenever the head moves: an answer of an older block is never used again, and keeping
+   * it until the size bound evicts it held up to `maxEntries` dead answers (about 1.5 KB each).
+   */
+  readonly #cache = new Map<string, Promise<LeafView>>();
   #head: number | null = null;
   #timer: NodeJS.Timeout | null = null;
 
@@ -54,11 +57,11 @@ export class CachingLedgerView implements LedgerView {
         const head = await this.#provider.getBlockNumber();
         if (head !== this.#head) {
           this.#head = head;
-          this.#epoch++;
+          this.#cache.clear();
         }
       } catch {
         this.#head = null;
-        this.#epoch++;
+        this.#cache.clear();
       }
       if (this.#timer) this.#timer = setTimeout(() => void poll(), this.#options.pollMs);
     };
@@ -70,9 +73,14 @@ export class CachingLedgerView implements LedgerView {
     this.#timer = null;
   }
 
+  /** How many answers are held now (all of the current head). */
+  get size(): number {
+    return this.#cache.size;
+  }
+
   /** Forgets every cached answer: the chain changed in a way the caller knows of. */
   invalidate(): void {
-    this.#epoch++;
+    this.#cache.clear();
   }
 
   /** This view with answers keyed by `version` as well (the certificate's recorded status and anchoring). */
@@ -114,18 +122,16 @@ export class CachingLedgerView implements LedgerView {
     proof: readonly string[],
   ): Promise<LeafView> {
     if (this.#head === null) return this.#inner.verifyLeaf(agencyId, root, leaf, index, proof);
-    const epoch = this.#epoch;
     const hit = this.#cache.get(key);
-    if (hit?.epoch === epoch) return hit.view;
-    const entry = { epoch, view: this.#inner.verifyLeaf(agencyId, root, leaf, index, proof) };
-    this.#cache.delete(key);
+    if (hit) return hit;
+    const entry = this.#inner.verifyLeaf(agencyId, root, leaf, index, proof);
     this.#cache.set(key, entry);
     if (this.#cache.size > this.#options.maxEntries) {
       const oldest = this.#cache.keys().next().value;
       if (oldest !== undefined) this.#cache.delete(oldest);
     }
     try {
-      return await entry.view;
+      return await entry;
     } catch (error) {
       // a failure (the chain unreachable) is never remembered
       if (this.#cache.get(key) === entry) this.#cache.delete(key);

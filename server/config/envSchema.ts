@@ -38,6 +38,7 @@ export const EnvSchema = z.object({
   DEPLOYMENT_BLOCK: optional(integer(0, Number.MAX_SAFE_INTEGER)),
   CONFIRMATIONS: optional(integer(1, 100)),
   CHAIN_READ_TIMEOUT_MS: optional(integer(100, 60_000)),
+  VERIFICATION_CACHE_ENTRIES: optional(integer(0, 10_000_000)),
   BATCH_SIZE: optional(integer(1, 100_000)),
   BATCH_MAX_AGE_MS: optional(integer(10, 600_000)),
   LOCAL_CHAIN_PORT: optional(integer(1, 65_535)),

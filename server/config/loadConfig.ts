@@ -16,6 +16,8 @@ export const CONFIG_DEFAULTS = Object.freeze({
   LOG_LEVEL: "info",
   CONFIRMATIONS: 1,
   CHAIN_READ_TIMEOUT_MS: 2000,
+  // about 2.7 KB an entry (a parsed ten-field document and its offline checks): some 55 MB at most
+  VERIFICATION_CACHE_ENTRIES: 20_000,
   BATCH_SIZE: 1000,
   BATCH_MAX_AGE_MS: 1000,
   LOCAL_CHAIN_PORT: 8545,
@@ -84,6 +86,8 @@ export interface Config {
   };
   /** How long a verification or readiness read waits for the chain before answering UNAVAILABLE. */
   readonly chainReadTimeoutMs: number;
+  /** How many stored certificates' offline checks are remembered for QR scans. */
+  readonly verificationCacheEntries: number;
   readonly http: {
     readonly trustProxy: TrustProxy;
     /** Empty: CORS off. `["*"]`: any origin. */
@@ -274,6 +278,7 @@ function buildConfig(env: Env, cwd: string): Config {
       confirmations: env.CONFIRMATIONS ?? CONFIG_DEFAULTS.CONFIRMATIONS,
     },
     chainReadTimeoutMs: env.CHAIN_READ_TIMEOUT_MS ?? CONFIG_DEFAULTS.CHAIN_READ_TIMEOUT_MS,
+    verificationCacheEntries: env.VERIFICATION_CACHE_ENTRIES ?? CONFIG_DEFAULTS.VERIFICATION_CACHE_ENTRIES,
     http: {
       trustProxy: env.TRUST_PROXY ?? CONFIG_DEFAULTS.TRUST_PROXY,
       corsOrigins: env.CORS_ORIGINS ?? [],

@@ -5,9 +5,6 @@ import { offlineOutcome, verifyDocument, verifyOutcome, type VerifyDeps } from "
 import type { Store } from "../store/port.ts";
 import type { CertificateRecord } from "../store/records.ts";
 
-/** How many stored certificates' offline checks are remembered (about 2 KB each). */
-const OFFLINE_CACHE_ENTRIES = 50_000;
-
 /** What the shared database knows of a certificate's chain state: a change here means "ask the chain again". */
 function recordedVersion(record: CertificateRecord): string {
   return `${record.status}|${record.statusUpdatedAt ?? ""}|${record.anchoredAt ?? ""}`;
@@ -15,6 +12,8 @@ function recordedVersion(record: CertificateRecord): string {
 
 type VerifierDeps = VerifyDeps & {
   store: Store;
+  /** how many stored certificates' offline checks are remembered (about 2.7 KB each); 0: none */
+  offlineCacheEntries: number;
   clock?: () => Date;
   /** the trust policy whose own ledger view keys its answers by a certificate's recorded version (see CachingLedgerView.atVersion) */
   trustAt?: (version: string) => TrustPolicy;
@@ -119,9 +118,10 @@ export class Verifier {
     const cached = this.#offline.get(record.id);
     if (cached?.leaf === record.leaf && cached.anchoredAt === record.anchoredAt) return cached.outcome;
     const outcome = offlineOutcome(record.document, this.#deps);
+    if (this.#deps.offlineCacheEntries === 0) return outcome;
     this.#offline.delete(record.id);
     this.#offline.set(record.id, { leaf: record.leaf, anchoredAt: record.anchoredAt, outcome });
-    if (this.#offline.size > OFFLINE_CACHE_ENTRIES) {
+    if (this.#offline.size > this.#deps.offlineCacheEntries) {
       const oldest = this.#offline.keys().next().value;
       if (oldest !== undefined) this.#offline.delete(oldest);
     }

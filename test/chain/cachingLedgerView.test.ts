@@ -98,6 +98,17 @@ describe("CachingLedgerView", () => {
     expect(calls).to.equal(2);
   });
 
+  it("holds no answer of an older block once the head moves, so memory follows one block's scans", async () => {
+    cache = new CachingLedgerView(inner, provider, { pollMs: 10, maxEntries: 100 });
+    cache.start();
+    await headRead();
+    await Promise.all(["0xa", "0xb", "0xc"].map((root) => cache.verifyLeaf(1, root, "0xleaf", 0, [])));
+    expect(cache.size).to.equal(3);
+    head = 2;
+    await headRead();
+    expect(cache.size).to.equal(0);
+  });
+
   it("asks the chain again after invalidate, with no new block seen yet", async () => {
     cache.start();
     await headRead();

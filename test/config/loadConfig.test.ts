@@ -47,6 +47,7 @@ describe("loadConfig", () => {
       chain: { mode: "embedded", localChainPort: 8545 },
       anchoring: { batchSize: 1000, batchMaxAgeMs: 1000, confirmations: 1 },
       chainReadTimeoutMs: 2000,
+      verificationCacheEntries: 20000,
       http: { trustProxy: false, corsOrigins: [], rateLimitPerMinute: 600, bodyLimitBytes: 32 * 1024 * 1024 },
       trustList: undefined,
       holder: { presentationTtlSeconds: 300, usageTraceRetentionDays: 180 },
@@ -85,6 +86,7 @@ describe("loadConfig", () => {
       BODY_LIMIT: "2mb",
       PRESENTATION_TTL_SECONDS: "120",
       USAGE_TRACE_RETENTION_DAYS: "30",
+      VERIFICATION_CACHE_ENTRIES: "0",
     });
     expect(config.port).to.equal(8080);
     expect(config.dataDir).to.equal("/var/lib/certledger");
@@ -98,6 +100,7 @@ describe("loadConfig", () => {
       bodyLimitBytes: 2 * 1024 * 1024,
     });
     expect(config.holder).to.deep.equal({ presentationTtlSeconds: 120, usageTraceRetentionDays: 30 });
+    expect(config.verificationCacheEntries).to.equal(0);
     if (config.chain.mode !== "external") expect.fail("expected the external mode");
     expect(config.chain.rpcUrl).to.equal("https://rpc.example.org/v1");
     expect(config.chain.ledgerAddress).to.equal(LEDGER);
