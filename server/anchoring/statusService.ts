@@ -9,7 +9,7 @@ import type { BatchTree } from "./anchorService.ts";
 import { crashPoint } from "./crashPoints.ts";
 
 export class StatusChangeError extends Error {
-  readonly code: "CERTIFICATE_PENDING" | "INVALID_TRANSITION" | "CHAIN_REJECTED";
+  readonly code: "CERTIFICATE_PENDING" | "INVALID_TRANSITION" | "STATUS_CHANGE_PENDING" | "CHAIN_REJECTED";
 
   constructor(code: StatusChangeError["code"], message: string) {
     super(message);
@@ -67,7 +67,11 @@ export class StatusService {
     return (this.#deps.clock ?? (() => new Date()))().toISOString();
   }
 
-  /** Records the request and carries it out; resolves once the chain confirmed it (or it failed). */
+  /**
+   * Records the request and carries it out. Resolves with the operation `done` once the chain
+   * confirmed it, or still unfinished (`pending`, `sent`) when the chain cannot confirm it now: the
+   * outbox finishes it later. Rejects only when the change is refused (StatusChangeError).
+   */
   async request(
     certificate: CertificateRecord,
     change: { kind: StatusOpKind; reason: RevocationReason | null; note: string | null; requestedBy: string },
@@ -84,6 +88,15 @@ export class StatusService {
         `A ${certificate.status} certificate cannot be given the action ${change.kind}`,
       );
     }
+    const unfinished = (await this.#deps.store.listStatusOps(["pending", "sent"])).find(
+      (other) => other.certificateId === certificate.id,
+    );
+    if (unfinished) {
+      throw new StatusChangeError(
+        "STATUS_CHANGE_PENDING",
+        `A ${unfinished.kind} of this certificate is recorded and not confirmed by the chain yet; try again once it is`,
+      );
+    }
     const signer = await this.#deps.signerFor(certificate.agencyId);
     const op = await this.#deps.store.createStatusOp({
       certificateId: certificate.id,
@@ -94,8 +107,20 @@ export class StatusService {
       requestedBy: change.requestedBy,
       createdAt: this.#now(),
     });
-    if (this.#deps.mayUseSigner && !(await this.#deps.mayUseSigner(op.signer))) return this.#awaitElsewhere(op);
-    return this.carryOut(op);
+    const carried =
+      this.#deps.mayUseSigner && !(await this.#deps.mayUseSigner(op.signer))
+        ? this.#awaitElsewhere(op)
+        : this.carryOut(op);
+    try {
+      return await carried;
+    } catch (error) {
+      // The ledger's refusal is final; anything else (a chain that is down or slow, a receipt still
+      // awaited) leaves the recorded operation to the outbox, which carries it out once it can.
+      // Answering an error here would invite a retry: a second operation for the same change.
+      if (error instanceof StatusChangeError) throw error;
+      this.#deps.logger.warn({ err: error, op: op.id }, "status change recorded, not confirmed yet");
+      return (await this.#deps.store.getStatusOp(op.id)) ?? op;
+    }
   }
 
   /** Another replica holds the officer key: it carries the recorded operation out; wait for the outcome. */
@@ -112,9 +137,7 @@ export class StatusService {
         throw new StatusChangeError("CHAIN_REJECTED", `The ledger refused the change: ${current.error ?? "no reason"}`);
       await new Promise((resolve) => setTimeout(resolve, pollMs));
     }
-    throw new Error(
-      `status change ${op.id} is recorded but not confirmed yet; the replica holding the officer key will carry it out`,
-    );
+    return (await this.#deps.store.getStatusOp(op.id)) ?? op;
   }
 
   /** Carries out the unfinished operations of the officer keys this replica holds (the outbox loop). */

@@ -219,6 +219,15 @@ export function certificateRoutes(deps: CertificateRouteDeps): Router {
         note: body.note ?? null,
         requestedBy: key.id,
       });
+      if (op.state !== "done") {
+        res.status(202).json({
+          id: record.id,
+          status: record.status,
+          pending: { operation: op.id, action: kind },
+          message: `The ${kind} is recorded and will be written to the ledger as soon as the chain confirms it; the certificate's status changes then`,
+        });
+        return;
+      }
       const updated = await deps.store.getCertificate(record.id);
       res.json({
         id: record.id,

@@ -166,6 +166,8 @@ export const pagesEn = {
   "console.action.sending": "Recording on the ledger…",
   "console.action.failed": "Not done: {message} ({code})",
   "console.action.done": "Certificate {id} is now: {status}. Transaction {tx}.",
+  "console.action.pending":
+    "The change to certificate {id} is recorded; the chain has not confirmed it yet, and the service writes it as soon as it can. Its status stays {status} until then.",
 
   "issue.REQUIRED": "Required.",
   "issue.UNKNOWN_FIELD": "Not a field of this certificate type.",

@@ -155,6 +155,7 @@ export const pagesZh: Readonly<Record<keyof typeof pagesEn, string>> = {
   "console.action.sending": "正在登记到账本……",
   "console.action.failed": "未完成：{message}（{code}）",
   "console.action.done": "证书 {id} 现在的状态：{status}。交易 {tx}。",
+  "console.action.pending": "对证书 {id} 的操作已记录，区块链尚未确认；服务会尽快写入。在此之前其状态仍为：{status}。",
 
   "issue.REQUIRED": "必填。",
   "issue.UNKNOWN_FIELD": "不是此类证书的字段。",

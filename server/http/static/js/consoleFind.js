@@ -176,11 +176,13 @@ export function setUpFind(session) {
       action,
       key: session.key(),
       done: (change) => {
-        ui.findSummary.textContent = t("console.action.done", {
-          id,
-          status: t(`console.status.${change.status}`),
-          tx: change.txHash ?? "—",
-        });
+        ui.findSummary.textContent = change.pending
+          ? t("console.action.pending", { id, status: t(`console.status.${change.status}`) })
+          : t("console.action.done", {
+              id,
+              status: t(`console.status.${change.status}`),
+              tx: change.txHash ?? "—",
+            });
         void findPage().then(() => {
           const row = ui.findBody.querySelector(`tr[data-id="${id}"] a`);
           if (row instanceof HTMLElement) row.focus();

@@ -7,7 +7,7 @@ import { byId } from "./dom.js";
 import { t } from "./i18n.js";
 
 /** @typedef {"revoke" | "suspend" | "reinstate"} StatusAction */
-/** @typedef {{ id: string, status: string, reason: string | null, txHash: string | null, blockNumber: number | null }} StatusChange */
+/** @typedef {{ id: string, status: string, reason?: string | null, txHash?: string | null, blockNumber?: number | null, pending?: { operation: number, action: string } }} StatusChange */
 
 const ui = {
   dialog: byId("status-dialog", HTMLDialogElement),
