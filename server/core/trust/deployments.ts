@@ -39,6 +39,11 @@ export class TrustAnchors {
     return this.#byKey.get(keyOf(chainId, ledger));
   }
 
+  /** The deployment served at `origin` (scheme, host and port), the only one a link of that origin may come from. */
+  findByOrigin(origin: string): TrustedDeployment | undefined {
+    return this.list().find((deployment) => deployment.origins?.includes(origin));
+  }
+
   list(): TrustedDeployment[] {
     return [...this.#byKey.values()];
   }
