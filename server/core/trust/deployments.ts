@@ -23,8 +23,11 @@ const keyOf = (chainId: number, ledger: string): string => `${chainId}:${ledger.
 /** The deployments a verifier trusts, looked up by chain id and ledger address together. */
 export class TrustAnchors {
   readonly #byKey: ReadonlyMap<string, TrustedDeployment>;
+  /** every entry: regional services sharing one ledger are several entries with one key */
+  readonly #all: readonly TrustedDeployment[];
 
   private constructor(deployments: readonly TrustedDeployment[]) {
+    this.#all = [...deployments];
     const byKey = new Map<string, TrustedDeployment>();
     for (const deployment of deployments) byKey.set(keyOf(deployment.chainId, deployment.ledger), deployment);
     this.#byKey = byKey;
@@ -41,7 +44,7 @@ export class TrustAnchors {
 
   /** The deployment served at `origin` (scheme, host and port), the only one a link of that origin may come from. */
   findByOrigin(origin: string): TrustedDeployment | undefined {
-    return this.list().find((deployment) => deployment.origins?.includes(origin));
+    return this.#all.find((deployment) => deployment.origins?.includes(origin));
   }
 
   list(): TrustedDeployment[] {
