@@ -3,7 +3,6 @@ import { connect, createServer, type Server, type Socket } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { HDNodeWallet, Wallet } from "ethers";
-import { pino } from "pino";
 import { AgencyRegistry__factory } from "../../../types/ethers-contracts/index.ts";
 import { createApiKey } from "../../../server/auth/apiKeys.ts";
 import { agencyMetadataHash, typesMask } from "../../../server/bootstrap/demoAgency.ts";
@@ -12,13 +11,11 @@ import { deployCertledger } from "../../../server/chain/contracts.ts";
 import { DEV_MNEMONIC } from "../../../server/chain/localChain/devAccounts.ts";
 import { bindOfficer } from "../../../server/chain/officerConsent.ts";
 import { createProvider } from "../../../server/chain/provider.ts";
-import { loadConfig } from "../../../server/config/loadConfig.ts";
 import { Keccak256 } from "../../../server/core/hashing/keccak.ts";
 import { builtinTypes } from "../../../server/core/registry/builtin.ts";
 import { signTrustList } from "../../../server/core/trust/trustList.ts";
-import { startService, type RunningService } from "../../../server/serviceLifetime.ts";
 import { SqliteStore } from "../../../server/store/sqlite/sqliteStore.ts";
-import { freePort } from "../serviceProcess.ts";
+import { freePort, startServiceProcess, type ServiceProcess } from "../serviceProcess.ts";
 import type { ExternalChain } from "./externalChain.ts";
 
 /** DEV-ONLY: anvil's funded default accounts 0-9 (the public test mnemonic). */
@@ -109,7 +106,7 @@ export async function writeTrustList(
 }
 
 export interface RegionalService {
-  service: RunningService;
+  process: ServiceProcess;
   url: string;
   apiKey: string;
   dataDir: string;
@@ -117,8 +114,8 @@ export interface RegionalService {
 }
 
 /**
- * One regional service as the README starts it: its own data folder and port, the shared chain's
- * addresses (or a look-alike's), its own officer key, and its trust list.
+ * One regional service as the README starts it, in a process of its own: its own data folder and
+ * port, the shared chain's addresses (or a look-alike's), its own officer key, and its trust list.
  */
 export async function startRegionalService(options: {
   chain: ExternalChain;
@@ -141,7 +138,7 @@ export async function startRegionalService(options: {
   });
   const { apiKey } = await createApiKey(seed, { agencyId: options.agency.agencyId, role: "issuer", label: "e2e", now });
   await seed.close();
-  const config = loadConfig(
+  const child = await startServiceProcess(
     {
       CHAIN_RPC_URL: options.chain.rpcUrl,
       LEDGER_ADDRESS: options.deployment.ledger,
@@ -157,16 +154,16 @@ export async function startRegionalService(options: {
       SERVICE_NAME_EN: options.name.en,
       ...(options.trustList ? { TRUST_LIST: options.trustList.file, TRUST_LIST_SIGNER: options.trustList.signer } : {}),
     },
-    { envFile: false },
+    process.cwd(),
+    { direct: true },
   );
-  const service = await startService(config, { logger: pino({ level: "silent" }), print: () => undefined });
   return {
-    service,
-    url: service.url,
+    process: child,
+    url: child.url,
     apiKey,
     dataDir,
     async stop() {
-      await service.stop();
+      await child.stop();
       await rm(dataDir, { recursive: true, force: true });
     },
   };
