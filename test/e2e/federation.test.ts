@@ -5,6 +5,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { expect } from "chai";
 import { Wallet } from "ethers";
+import { z } from "zod";
 import type { Browser } from "playwright-core";
 import type { VerificationResult } from "../../server/core/verification/result.ts";
 import { call } from "../support/http.ts";
@@ -211,6 +212,14 @@ describe("e2e: federation of regional services through a signed trust list", fun
       deploymentBlock: chain.deploymentBlock,
       documentFormats: ["certledger/2"],
     });
+    // the published JSON Schema accepts it (zod reads JSON Schema 2020-12 itself)
+    const schema = z.fromJSONSchema(
+      JSON.parse(
+        await readFile(new URL("../../docs/deployment-descriptor.schema.json", import.meta.url), "utf8"),
+      ) as Record<string, unknown>,
+    );
+    expect(schema.safeParse(descriptor).success, JSON.stringify(schema.safeParse(descriptor).error)).to.equal(true);
+    expect(schema.safeParse({ ...descriptor, ledger: "0x12" }).success).to.equal(false);
     expect(descriptor.agencies).to.deep.equal([{ agencyId: 1, name: { zh: AGENCY.name }, jurisdiction: "110000" }]);
     const again = await fetch(`${beijing.url}/.well-known/certledger.json`, { headers: { "if-none-match": etag! } });
     expect(again.status).to.equal(304);
