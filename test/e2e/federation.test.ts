@@ -68,6 +68,16 @@ describe("e2e: federation of regional services through a signed trust list", fun
   let entries: Record<"beijing" | "tianjin" | "lookalike" | "redirect" | "slow" | "huge", ListEntry>;
   let licence: { id: string; verifyUrl: string };
   let fake: { id: string; verifyUrl: string };
+  let lookalikeDeployment: { registry: string; ledger: string; deploymentBlock: number };
+  const reloaded = async (has: string, present: boolean) =>
+    waitFor(
+      "Tianjin to reload its trust list",
+      async () => {
+        const ready = await call<Readiness>(tianjin.url, "GET", "/readyz");
+        return ready.body.checks.trustList?.detail.includes(has) === present ? true : undefined;
+      },
+      10_000,
+    );
 
   const issueAnchored = async (region: RegionalService, n: number) => {
     const ack = await call<{ id: string; verifyUrl: string }>(region.url, "POST", "/api/v1/certificates", {
@@ -97,7 +107,7 @@ describe("e2e: federation of regional services through a signed trust list", fun
     const shared = { registry: chain.registry, ledger: chain.ledger, deploymentBlock: chain.deploymentBlock };
     const tianjinOfficer = devWallet(5);
     const lookalikeOfficer = devWallet(8);
-    const [lookalikeDeployment] = await Promise.all([
+    [lookalikeDeployment] = await Promise.all([
       deployLookalike(chain, devWallet(6)),
       registerAgency(chain, chain.registry, devWallet(0), TIANJIN_AGENCY, devWallet(4), tianjinOfficer),
     ]);
@@ -306,6 +316,19 @@ describe("e2e: federation of regional services through a signed trust list", fun
     expect(proxy.connections(), "the look-alike was asked (the counter works)").to.be.above(before);
   });
 
+  it("answers UNTRUSTED_LEDGER when the list names the look-alike's ledger with the real registry (the ledger consults its own)", async () => {
+    const misnamed = {
+      ...entries.lookalike,
+      name: { zh: "相似账本", en: "Look-alike ledger" },
+      ledger: lookalikeDeployment.ledger,
+    };
+    await writeTrustList(tianjinList, listKey, [entries.beijing, entries.tianjin, misnamed]);
+    await reloaded("Look-alike ledger", true);
+    const reply = await verifyLink(fake.verifyUrl);
+    expect(reply.body.status).to.equal("UNTRUSTED_LEDGER");
+    expect(reply.body.checks.at(-1)?.detail).to.include(`consults registry ${lookalikeDeployment.registry}`);
+  });
+
   it("refuses the look-alike's link without a request once a reloaded list no longer names it", async () => {
     await writeTrustList(tianjinList, listKey, [
       entries.beijing,
@@ -314,14 +337,7 @@ describe("e2e: federation of regional services through a signed trust list", fun
       entries.slow,
       entries.huge,
     ]);
-    await waitFor(
-      "Tianjin to reload its trust list",
-      async () => {
-        const ready = await call<Readiness>(tianjin.url, "GET", "/readyz");
-        return ready.body.checks.trustList?.detail.includes(proxy.url) ? undefined : true;
-      },
-      10_000,
-    );
+    await reloaded(proxy.url, false);
     const before = proxy.connections();
     const reply = await verifyLink(fake.verifyUrl);
     expect(reply.status).to.equal(422);
