@@ -24,7 +24,8 @@ function listSummary(state: TrustListState, locale: Locale, timeZone: string): S
       )}</p>`
     : "";
   const refused = state.refused
-    ? html`<p class="notice notice--invalid">${t(locale, "federation.refused")} <code class="mono">${state.refused}</code></p>`
+    ? // the reason names a file on this host: it is in the log and /readyz, not on a public page
+      html`<p class="notice notice--invalid">${t(locale, "federation.refused")}</p>`
     : "";
   return html`${expiry}${refused}`;
 }

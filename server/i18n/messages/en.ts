@@ -142,7 +142,8 @@ export const en = {
   "federation.noList": "No trust list is configured: only this service's own certificates are verified.",
   "federation.expires": "The list is valid until {time}.",
   "federation.expired": "The list expired at {time}: none of its services is recognised until a new list is installed.",
-  "federation.refused": "The last change of the list file was refused; the list below stays in force:",
+  "federation.refused":
+    "The last change of the list file was refused (the log and /readyz say why); the list below stays in force.",
   "federation.none": "No other service is recognised.",
   "federation.name": "Service",
   "federation.origins": "Address",

@@ -162,7 +162,7 @@ export const zh: Readonly<Record<MessageKey, string>> = {
   "federation.noList": "未配置信任列表：仅核验本服务自身签发的证照。",
   "federation.expires": "列表有效期至 {time}。",
   "federation.expired": "列表已于 {time} 过期：在安装新列表之前，不认可其中任何服务。",
-  "federation.refused": "列表文件的最近一次变更被拒绝，以下列表继续有效：",
+  "federation.refused": "列表文件的最近一次变更被拒绝（原因见日志和 /readyz），以下列表继续有效。",
   "federation.none": "未认可其他服务。",
   "federation.name": "服务",
   "federation.origins": "地址",
