@@ -10,6 +10,7 @@ import type { Keyring } from "./chain/keyring.ts";
 import { BreakingLedgerView } from "./chain/breakingLedgerView.ts";
 import { CachingLedgerView } from "./chain/cachingLedgerView.ts";
 import { ChainBreaker } from "./chain/chainBreaker.ts";
+import { ledgerRegistryReader } from "./chain/ledgerRegistry.ts";
 import { EthersLedgerView } from "./chain/ledgerView.ts";
 import { CertificateBatchTree } from "./core/batch/merkle.ts";
 import { withProof } from "./core/batch/wrap.ts";
@@ -20,7 +21,6 @@ import { createApp } from "./http/app.ts";
 import type { ReadinessReport } from "./http/routes/health.ts";
 import { builtinJurisdictions } from "./core/validation/jurisdictions.ts";
 import { Metrics } from "./observability/metrics.ts";
-import type { TrustedDeployment } from "./core/trust/deployments.ts";
 import type { LedgerView } from "./core/verification/ledgerView.ts";
 import { runOutsideRequest } from "./observability/requestContext.ts";
 import { HolderAccess } from "./services/holder/holderAccess.ts";
@@ -28,6 +28,11 @@ import { Presentations } from "./services/holder/presentations.ts";
 import { UsageTraces } from "./services/holder/usageTraces.ts";
 import { IssuanceService } from "./services/issuance.ts";
 import { serviceTrustPolicy } from "./services/trustPolicy.ts";
+import { TrustListWatch } from "./services/trustListWatch.ts";
+import { buildDescriptor } from "./services/deploymentDescriptor.ts";
+import { LinkVerifier } from "./services/federation/linkVerification.ts";
+import { publicDocument } from "./services/federation/publicDocument.ts";
+import type { FetchLimits } from "./services/federation/remoteFetch.ts";
 import { Verifier } from "./services/verifier.ts";
 import type { HolderStore } from "./store/holderPort.ts";
 import type { Store } from "./store/port.ts";
@@ -71,8 +76,12 @@ export interface RuntimeOptions {
   replica?: { holder: string; leases?: SignerLeasesOptions };
   /** the chain-event index; default: in memory, polling every second, confirmation depth 0 */
   audit?: Partial<AuditTrailOptions>;
-  /** other deployments whose certificates this service verifies (its signed trust list); it always trusts its own */
-  trustedDeployments?: readonly TrustedDeployment[];
+  /** other deployments whose certificates this service verifies (its signed trust list, reloaded as it changes); it always trusts its own */
+  trustList?: TrustListWatch;
+  /** this deployment's name in its descriptor; default the service's generic name */
+  serviceName?: { zh: string; en: string };
+  /** bounds of fetching a certificate from another deployment (tests shorten them) */
+  federationFetch?: FetchLimits;
   clock?: () => Date;
 }
 
@@ -208,11 +217,12 @@ export function assembleRuntime(options: RuntimeOptions): Runtime {
     },
   });
   const guardedView = (view: LedgerView): LedgerView => new BreakingLedgerView(view, breaker);
+  const trustList = options.trustList ?? TrustListWatch.fixed([]);
   const trust = serviceTrustPolicy({
     provider: options.provider,
     own: { chainId: options.chainId, ledger: options.deployment.ledger, registry: options.deployment.registry },
     ownView: guardedView(verificationCache),
-    others: options.trustedDeployments ?? [],
+    others: () => trustList.deployments(),
     guard: guardedView,
   });
   const verifier = new Verifier({
@@ -225,6 +235,34 @@ export function assembleRuntime(options: RuntimeOptions): Runtime {
     ...(options.clock ? { clock: options.clock } : {}),
   });
   const now = options.clock ?? (() => new Date());
+  const links = new LinkVerifier({
+    keccak,
+    types,
+    trust,
+    listed: () => trustList.deployments(),
+    registryOf: ledgerRegistryReader(options.provider, breaker),
+    ownOrigins: new Set([new URL(options.publicUrl).origin]),
+    ...(options.federationFetch ? { limits: options.federationFetch } : {}),
+    now,
+  });
+  const federation = {
+    describe: () =>
+      buildDescriptor({
+        name: options.serviceName ?? { zh: "certledger 证照核验服务", en: "certledger certificate service" },
+        publicUrl: options.publicUrl,
+        chainId: options.chainId,
+        deployment: options.deployment,
+        store,
+      }),
+    async publicDocumentOf(id: string, leaf: string) {
+      const record = await store.getCertificate(id);
+      if (!record || record.leaf.toLowerCase() !== leaf.toLowerCase()) return "unknown" as const;
+      if (record.state !== "anchored") return "pending" as const;
+      return publicDocument(record, { types, keccak });
+    },
+    links,
+    trustList: () => trustList.state(),
+  };
   const holderOptions = options.holder ?? { presentationTtlSeconds: 300, usageTraceRetentionDays: 180 };
   const traces = new UsageTraces({
     holderStore: options.holderStore,
@@ -295,6 +333,24 @@ export function assembleRuntime(options: RuntimeOptions): Runtime {
       : { ok: false, detail: down.map((r) => `${r.signer.address}: ${r.health.detail}`).join("; ") };
   };
 
+  /** Which deployments the trust list recognises and until when (informational unless it expired or a reload was refused). */
+  const trustListCheck = (): { ok: boolean; detail: string } => {
+    const state = trustList.state();
+    if (!state.list) return { ok: true, detail: "no trust list: only this deployment is recognised" };
+    const names = state.list.deployments.map((d) => `${d.name?.en ?? d.ledger} (${(d.origins ?? []).join(", ")})`);
+    const until = state.list.expiresAt ? `; the list expires at ${state.list.expiresAt}` : "";
+    if (state.expired)
+      return {
+        ok: false,
+        detail: `the trust list expired at ${state.list.expiresAt}: no other deployment is recognised`,
+      };
+    const refused = state.refused ? `; the file's last change was refused: ${state.refused}` : "";
+    return {
+      ok: state.refused === null,
+      detail: `recognises ${names.length} deployment(s): ${names.join("; ") || "none"}${until}${refused}`,
+    };
+  };
+
   const readiness = async (): Promise<ReadinessReport> => {
     const results = await Promise.all([
       check("database", async () => {
@@ -324,6 +380,7 @@ export function assembleRuntime(options: RuntimeOptions): Runtime {
     const checks: ReadinessReport["checks"] = Object.fromEntries(
       results.filter(([name, c]) => name !== "signers" || !c.ok || c.detail !== ""),
     );
+    checks.trustList = trustListCheck();
     const held = leases.heldSigners();
     // informational (always ok): which replica anchors for which officer key
     checks.leases = {
@@ -335,7 +392,12 @@ export function assembleRuntime(options: RuntimeOptions): Runtime {
     };
     // An officer signer that is down only delays anchoring: this replica still issues and verifies,
     // so it stays in rotation (taking every replica out would stop verification too); the check says so.
-    return { ready: Object.entries(checks).every(([name, c]) => c.ok || name === "signers"), checks };
+    // A trust list that expired or a refused reload stops recognising other deployments, not this
+    // service's own work: the check says so without taking the replica out of rotation.
+    return {
+      ready: Object.entries(checks).every(([name, c]) => c.ok || name === "signers" || name === "trustList"),
+      checks,
+    };
   };
 
   const app = createApp({
@@ -351,6 +413,7 @@ export function assembleRuntime(options: RuntimeOptions): Runtime {
     logger,
     audit: { index: audit.index, reconciler: audit.reconciler },
     holder,
+    federation,
     now,
   });
 

@@ -15,7 +15,7 @@ import { WalletSigner } from "./chain/signers/walletSigner.ts";
 import type { Config } from "./config/loadConfig.ts";
 import { Keccak256 } from "./core/hashing/keccak.ts";
 import { builtinTypes } from "./core/registry/builtin.ts";
-import { loadTrustListFile } from "./services/trustListFile.ts";
+import { TrustListWatch } from "./services/trustListWatch.ts";
 import { openStore } from "./store/open.ts";
 import { assembleRuntime, type Runtime } from "./assembleRuntime.ts";
 
@@ -40,9 +40,8 @@ export async function startService(
   const { logger } = io;
   const keccak = await Keccak256.create();
   const types = builtinTypes();
-  const trustedDeployments = config.trustList
-    ? (await loadTrustListFile(config.trustList, { now: new Date(), logger })).deployments
-    : [];
+  // first of all: a list that is refused stops the start before anything else is touched
+  const trustList = await TrustListWatch.open(config.trustList, { logger });
   let localChain: LocalChain | null = null;
   let rpcUrl: string;
   let chainId: number;
@@ -135,7 +134,8 @@ export async function startService(
       holder: config.holder,
       http: config.http,
       anchoring: config.anchoring,
-      trustedDeployments,
+      trustList,
+      serviceName: config.serviceName,
       chainReadTimeoutMs: config.chainReadTimeoutMs,
       verificationCacheEntries: config.verificationCacheEntries,
       replica: { holder },
@@ -150,6 +150,7 @@ export async function startService(
     runtime.batcher.start();
     runtime.verificationCache.start();
     runtime.audit.start();
+    trustList.start();
     // usage traces past retention go within the hour, not only at the next start
     const pruning = setInterval(() => {
       runtime.holder.traces.prune().catch((error: unknown) => {
@@ -194,6 +195,7 @@ export async function startService(
             server.closeAllConnections();
           });
           clearInterval(pruning);
+          trustList.stop();
           await runtime.batcher.stop();
           await runtime.leases.stop();
           runtime.verificationCache.stop();
@@ -207,6 +209,7 @@ export async function startService(
       },
     };
   } catch (error) {
+    trustList.stop();
     await store.close();
     provider.destroy();
     await localChain?.stop();

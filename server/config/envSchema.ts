@@ -48,6 +48,8 @@ export const EnvSchema = z.object({
   BODY_LIMIT: optional(byteSize(1024, 100 * 1024 ** 2)),
   TRUST_LIST: optional(z.string()),
   TRUST_LIST_SIGNER: optional(ethAddress),
+  SERVICE_NAME_ZH: optional(z.string().trim().min(1).max(200)),
+  SERVICE_NAME_EN: optional(z.string().trim().min(1).max(200)),
   PRESENTATION_TTL_SECONDS: optional(integer(30, 3600)),
   USAGE_TRACE_RETENTION_DAYS: optional(integer(1, 3650)),
 });

@@ -23,6 +23,8 @@ export const CONFIG_DEFAULTS = Object.freeze({
   LOCAL_CHAIN_PORT: 8545,
   TRUST_PROXY: false,
   RATE_LIMIT_PER_MINUTE: 600,
+  SERVICE_NAME_ZH: "certledger 证照核验服务",
+  SERVICE_NAME_EN: "certledger certificate service",
   // A batch of 10,000 items must fit. Measured on the shipped types: an item is 1.0-1.4 KB of
   // JSON with every field at its maximum length (diploma, driving licence, qualification), ~2-3 KB
   // for a business licence or food permit with a few hundred characters of business scope; 32 MiB
@@ -104,6 +106,8 @@ export interface Config {
   };
   /** Undefined: the service trusts its own deployment only. */
   readonly trustList: TrustListConfig | undefined;
+  /** What this deployment is called in its descriptor and on its pages (`/.well-known/certledger.json`). */
+  readonly serviceName: { readonly zh: string; readonly en: string };
 }
 
 /** A signed list of other deployments this service recognises, and the key it must be signed with. */
@@ -289,6 +293,10 @@ function buildConfig(env: Env, cwd: string): Config {
       env.TRUST_LIST !== undefined && env.TRUST_LIST_SIGNER !== undefined
         ? { file: resolve(cwd, env.TRUST_LIST), signer: env.TRUST_LIST_SIGNER }
         : undefined,
+    serviceName: {
+      zh: env.SERVICE_NAME_ZH ?? CONFIG_DEFAULTS.SERVICE_NAME_ZH,
+      en: env.SERVICE_NAME_EN ?? CONFIG_DEFAULTS.SERVICE_NAME_EN,
+    },
     holder: {
       presentationTtlSeconds: env.PRESENTATION_TTL_SECONDS ?? CONFIG_DEFAULTS.PRESENTATION_TTL_SECONDS,
       usageTraceRetentionDays: env.USAGE_TRACE_RETENTION_DAYS ?? CONFIG_DEFAULTS.USAGE_TRACE_RETENTION_DAYS,

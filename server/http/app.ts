@@ -28,6 +28,7 @@ import { presentationRoutes } from "./routes/presentations.ts";
 import { openApiRoutes } from "./routes/openapi.ts";
 import { typeRoutes } from "./routes/types.ts";
 import { verifyRoutes } from "./routes/verify.ts";
+import { federationRoutes, type FederationRouteDeps } from "./routes/federation.ts";
 import { STATIC_DIR, STATIC_URL_PREFIX } from "./rendering/index.ts";
 
 export interface AppDeps {
@@ -60,6 +61,8 @@ export interface AppDeps {
     codeLimits?: GuessLimits;
     secretLimits?: GuessLimits;
   };
+  /** the deployment descriptor, the public certificate fetch, link verification and the trust list's page */
+  federation: Pick<FederationRouteDeps, "describe" | "publicDocumentOf" | "links" | "trustList">;
   /** the clock of the pages ("checked on"); default the system clock */
   now?: () => Date;
 }
@@ -130,6 +133,15 @@ export function createApp(deps: AppDeps): Express {
     metrics: deps.metrics,
     limits,
   });
+  const federation = federationRoutes({
+    ...rendering,
+    ...deps.federation,
+    verifier: deps.verifier,
+    traces: deps.holder.traces,
+    metrics: deps.metrics,
+    limits,
+  });
+  app.use(federation.pages);
   app.use(verify.pages);
   app.use(
     presentationRoutes({
@@ -155,6 +167,7 @@ export function createApp(deps: AppDeps): Express {
     }),
   );
   app.use("/api/v1", verify.api);
+  app.use("/api/v1", federation.api);
   app.use("/api/v1", typeRoutes(deps.types, limits));
   app.use("/api/v1", openApiRoutes(limits));
   app.use(auditRoutes({ store: deps.store, types: deps.types, ...deps.audit, limits }));

@@ -8,7 +8,7 @@ import { toHttpError } from "./errorMapping.ts";
  * new route cannot be unlimited by accident: `test/http/rateLimits.test.ts` walks the app and
  * fails on a route without one. `unlimited` is a declaration too (probes, scrapers).
  */
-export type RateLimitClass = "public" | "api" | "assets" | "unlimited";
+export type RateLimitClass = "public" | "outbound" | "api" | "assets" | "unlimited";
 
 /** Marks a handler as a route's rate-limit declaration, and says which. */
 export const RATE_LIMIT_CLASS = Symbol("certledger.rateLimitClass");
@@ -22,6 +22,12 @@ export interface RouteLimits extends Readonly<Record<RateLimitClass, DeclaredLim
 
 /** Authenticated API calls and page assets: a page load fetches a dozen files, an officer's console more. */
 const GENEROUS_FACTOR = 10;
+
+/**
+ * Routes that make this service call another (a trust-listed deployment): a tenth of the public
+ * limit, so nobody can use the service to load its peers more than a counter's scanning needs.
+ */
+const OUTBOUND_DIVISOR = 10;
 
 const declare = (limitClass: RateLimitClass, handler: RequestHandler): DeclaredLimit =>
   Object.assign(handler, { [RATE_LIMIT_CLASS]: limitClass });
@@ -48,6 +54,7 @@ export function createRouteLimits(perMinute: number): RouteLimits {
   const errorBudget = limiter(perMinute);
   return {
     public: declare("public", limiter(perMinute)),
+    outbound: declare("outbound", limiter(perMinute <= 0 ? 0 : Math.max(1, Math.floor(perMinute / OUTBOUND_DIVISOR)))),
     api: declare("api", limiter(perMinute * GENEROUS_FACTOR)),
     assets: declare("assets", limiter(perMinute * GENEROUS_FACTOR)),
     unlimited: declare("unlimited", (_req, _res, next) => {

@@ -6,19 +6,29 @@ import type { TrustPolicy } from "../core/verification/trust.ts";
 
 /**
  * The service's trust: its own deployment, read through `ownView`, and the deployments of its
- * signed trust list. Those on the service's chain are read through the same provider (one view
+ * signed trust list as it stands at each verification. Those on the service's chain are read through the same provider (one view
  * each, made on first use); those on other chains are recognised but not readable here.
  */
 export function serviceTrustPolicy(options: {
   provider: Provider;
   own: TrustedDeployment;
   ownView: LedgerView;
-  others: readonly TrustedDeployment[];
+  /** the trust list's deployments now (the list is reloaded when its file changes) */
+  others: () => readonly TrustedDeployment[];
   /** wraps each view of another deployment the way `ownView` is wrapped (the service's chain breaker) */
   guard?: (view: LedgerView) => LedgerView;
 }): TrustPolicy & { withOwnView(view: LedgerView): TrustPolicy } {
   const { own, provider } = options;
-  const anchors = TrustAnchors.of([...options.others, own]);
+  let seen: readonly TrustedDeployment[] | null = null;
+  let anchors = TrustAnchors.of([own]);
+  const currentAnchors = (): TrustAnchors => {
+    const others = options.others();
+    if (others !== seen) {
+      seen = others;
+      anchors = TrustAnchors.of([...others, own]);
+    }
+    return anchors;
+  };
   const views = new Map<string, LedgerView>();
   const otherView = (ledger: string): LedgerView => {
     const key = ledger.toLowerCase();
@@ -31,7 +41,9 @@ export function serviceTrustPolicy(options: {
     return view;
   };
   const policy = (ownView: LedgerView): TrustPolicy => ({
-    anchors,
+    get anchors() {
+      return currentAnchors();
+    },
     ledgerFor(deployment) {
       if (deployment.chainId !== own.chainId) return null;
       return deployment.ledger.toLowerCase() === own.ledger.toLowerCase() ? ownView : otherView(deployment.ledger);

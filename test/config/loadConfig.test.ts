@@ -50,6 +50,7 @@ describe("loadConfig", () => {
       verificationCacheEntries: 20000,
       http: { trustProxy: false, corsOrigins: [], rateLimitPerMinute: 600, bodyLimitBytes: 32 * 1024 * 1024 },
       trustList: undefined,
+      serviceName: { zh: "certledger 证照核验服务", en: "certledger certificate service" },
       holder: { presentationTtlSeconds: 300, usageTraceRetentionDays: 180 },
     });
   });

@@ -104,12 +104,27 @@ describe("core: signed trust lists", () => {
     );
   });
 
+  it("accepts regions sharing one ledger under distinct origins, and finds each by its origin", async () => {
+    const beijing = {
+      ...list().deployments[0]!,
+      name: { zh: "北京市证照服务", en: "Beijing certificates" },
+      origins: ["https://cert.beijing.example"],
+    };
+    const signed = await signTrustList(list({ deployments: [list().deployments[0]!, beijing] }), signer);
+    const verified = verifyTrustList(signed, { signer: signer.address, now: NOW });
+    const anchors = TrustAnchors.of(verified.deployments);
+    expect(anchors.findByOrigin("https://cert.beijing.example")?.name?.en).to.equal("Beijing certificates");
+    expect(anchors.findByOrigin("https://cert.tianjin.example")?.name?.en).to.equal("Tianjin certificates");
+    expect(anchors.findByOrigin("https://cert.hebei.example")).to.equal(undefined);
+  });
+
   it("refuses to sign or accept a malformed list", async () => {
     const bad = [
       list({ format: "certledger-trust-list/0" }),
       list({ expiresAt: "2026-10-01T00:00:00Z" }),
       list({ deployments: [{ ...list().deployments[0]!, ledger: "0x1234" }] }),
       list({ deployments: [{ ...list().deployments[0]!, origins: ["https://cert.tianjin.example/path"] }] }),
+      // one origin named twice (the same ledger under another origin is fine: regions may share one)
       list({ deployments: [list().deployments[0]!, { ...list().deployments[0]!, ledger: LEDGER }] }),
       list({ deployments: [{ ...list().deployments[0]!, name: { zh: "天津" } }] }),
     ];

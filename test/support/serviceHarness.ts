@@ -19,6 +19,7 @@ import { Keccak256 } from "../../server/core/hashing/keccak.ts";
 import type { TrustedDeployment } from "../../server/core/trust/deployments.ts";
 import { builtinTypes } from "../../server/core/registry/builtin.ts";
 import { requestIdMixin } from "../../server/observability/requestContext.ts";
+import { TrustListWatch } from "../../server/services/trustListWatch.ts";
 import { SqliteStore } from "../../server/store/sqlite/sqliteStore.ts";
 import { assembleRuntime, type Runtime } from "../../server/assembleRuntime.ts";
 import { bindOfficer } from "../../server/chain/officerConsent.ts";
@@ -159,7 +160,7 @@ export async function startHarness(
     ...(options.chainReadTimeoutMs === undefined ? {} : { chainReadTimeoutMs: options.chainReadTimeoutMs }),
     anchoring: { batchSize: 1000, batchMaxAgeMs: 60_000, confirmations: 1, receiptTimeoutMs: 5_000 },
     ...(options.clock ? { clock: options.clock } : {}),
-    ...(options.trustedDeployments ? { trustedDeployments: options.trustedDeployments } : {}),
+    ...(options.trustedDeployments ? { trustList: TrustListWatch.fixed(options.trustedDeployments) } : {}),
   });
   await runtime.recover();
   server.on("request", runtime.app);

@@ -23,8 +23,11 @@ const keyOf = (chainId: number, ledger: string): string => `${chainId}:${ledger.
 /** The deployments a verifier trusts, looked up by chain id and ledger address together. */
 export class TrustAnchors {
   readonly #byKey: ReadonlyMap<string, TrustedDeployment>;
+  /** every entry: regional services sharing one ledger are several entries with one key */
+  readonly #all: readonly TrustedDeployment[];
 
   private constructor(deployments: readonly TrustedDeployment[]) {
+    this.#all = [...deployments];
     const byKey = new Map<string, TrustedDeployment>();
     for (const deployment of deployments) byKey.set(keyOf(deployment.chainId, deployment.ledger), deployment);
     this.#byKey = byKey;
@@ -37,6 +40,11 @@ export class TrustAnchors {
   /** The trusted deployment whose ledger is `ledger` on chain `chainId`; a ledger trusted on one chain is not trusted on another. */
   find(chainId: number, ledger: string): TrustedDeployment | undefined {
     return this.#byKey.get(keyOf(chainId, ledger));
+  }
+
+  /** The deployment served at `origin` (scheme, host and port), the only one a link of that origin may come from. */
+  findByOrigin(origin: string): TrustedDeployment | undefined {
+    return this.#all.find((deployment) => deployment.origins?.includes(origin));
   }
 
   list(): TrustedDeployment[] {

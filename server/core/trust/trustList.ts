@@ -59,12 +59,15 @@ const listSchema = z
     if (Date.parse(list.expiresAt) <= Date.parse(list.issuedAt)) {
       ctx.addIssue({ code: "custom", path: ["expiresAt"], message: "must be after issuedAt" });
     }
+    // Regional services may share one ledger (it keys batches by agency), so a ledger may appear
+    // in several entries; an origin names one deployment, so it may appear only once.
     const seen = new Set<string>();
     for (const [i, entry] of list.deployments.entries()) {
-      const key = `${entry.chainId}:${entry.ledger.toLowerCase()}`;
-      if (seen.has(key))
-        ctx.addIssue({ code: "custom", path: ["deployments", i], message: "the same ledger on the same chain twice" });
-      seen.add(key);
+      for (const origin of entry.origins) {
+        if (seen.has(origin))
+          ctx.addIssue({ code: "custom", path: ["deployments", i, "origins"], message: `${origin} is listed twice` });
+        seen.add(origin);
+      }
     }
   });
 

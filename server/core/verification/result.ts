@@ -162,6 +162,14 @@ export interface VerificationResult {
   warnings: VerificationWarning[];
   /** present when the answer is a holder's live presentation (or one that expired) */
   presentation?: PresentationInfo;
+  /** present when the certificate was fetched from another deployment of the trust list (and verified here) */
+  issuingService?: IssuingServiceInfo;
+}
+
+/** The deployment a certificate was fetched from, as the signed trust list names it. */
+export interface IssuingServiceInfo {
+  name: { zh: string; en: string };
+  origin: string;
 }
 
 /** Which view of the certificate an answer shows, when it is not everything the document disclosed. */

@@ -121,6 +121,11 @@ export function openApiDocument(): Record<string, unknown> {
               description:
                 "present when revoked or suspended: state, scope, reason, time and the actor (officer key or governance) that made the change",
             },
+            issuingService: {
+              type: "object",
+              description:
+                "present when the certificate was fetched from another deployment on this service's trust list and verified here: { name: { zh, en }, origin }",
+            },
             restoration: {
               type: "object",
               description:
@@ -512,6 +517,66 @@ export function openApiDocument(): Record<string, unknown> {
           summary:
             "Web page: the holder's page (the holder secret travels in the URL fragment, never to the server's logs)",
           parameters: [idParam, langParam],
+          responses: { "200": { description: "HTML" } },
+        },
+      },
+      "/.well-known/certledger.json": {
+        get: {
+          summary:
+            "Deployment descriptor (format certledger-deployment/1, JSON Schema in docs/deployment-descriptor.schema.json): name, chain id, registry, ledger, deployment block, public URL, agencies and jurisdictions, document formats. Cacheable (Cache-Control, ETag, If-None-Match → 304)",
+          responses: {
+            "200": { description: "The descriptor", content: json({ type: "object" }) },
+            "304": { description: "Not modified (If-None-Match)" },
+          },
+        },
+      },
+      "/v/{id}/document": {
+        get: {
+          summary:
+            "The anchored certificate as another deployment fetches it to verify it itself: the document with only its public fields shown (the others hidden, still verifiable)",
+          parameters: [
+            idParam,
+            { name: "h", in: "query", required: true, schema: { type: "string", pattern: "^0x[0-9a-fA-F]{64}$" } },
+          ],
+          responses: {
+            "200": { description: "A certledger/2 document, disclosed", content: json({ type: "object" }) },
+            "404": errorResponse("UNKNOWN_CERTIFICATE: no certificate with this id and hash"),
+            "409": errorResponse("CERTIFICATE_PENDING: not anchored yet"),
+          },
+        },
+      },
+      "/api/v1/verify-link": {
+        post: {
+          summary:
+            "Verify a QR link `…/v/<id>?h=<hash>`: this service's own, or one of a deployment on its signed trust list (fetched from that deployment with strict limits and verified here against the chain and ledger the list names). A link of any other origin is refused without any request made",
+          requestBody: {
+            required: true,
+            content: json({
+              type: "object",
+              required: ["url"],
+              additionalProperties: false,
+              properties: { url: { type: "string", maxLength: 2048 } },
+            }),
+          },
+          responses: {
+            "200": { description: "A verdict", content: { "text/html": {}, ...json(ref("VerificationResult")) } },
+            "400": errorResponse("NOT_A_VERIFICATION_LINK or VALIDATION_ERROR"),
+            "404": { description: "Unknown certificate (this service's own link)" },
+            "422": errorResponse(
+              "UNRECOGNISED_ISSUER: the link's origin is not on the trust list; details { origin, message: { zh, en } }",
+            ),
+            "429": errorResponse("Rate limited (a tenth of the public limit: each call may contact another service)"),
+            "503": {
+              description:
+                "UNAVAILABLE: the chain, or the issuing service, cannot be reached, or answered too slowly or too much",
+              content: json(ref("VerificationResult")),
+            },
+          },
+        },
+      },
+      "/federation": {
+        get: {
+          summary: "The deployments this service recognises (its trust list) and when the list expires (HTML, zh/en)",
           responses: { "200": { description: "HTML" } },
         },
       },

@@ -2,6 +2,7 @@ import type { CertificateType } from "../../core/index.ts";
 import type {
   AnchorInfo,
   Check,
+  IssuingServiceInfo,
   VerificationResult,
   VerificationStatus,
   VerificationWarning,
@@ -226,11 +227,18 @@ function issuerSection(
   anchor: AnchorInfo | null,
   ctx: Context,
   divisionName: DivisionName | undefined,
+  issuingService?: IssuingServiceInfo,
 ): SafeHtml {
   const issuer = certificate?.issuer ?? {};
   const agencyId = issuer.agencyId ?? anchor?.agencyId;
   const jurisdiction = issuer.jurisdiction ?? anchor?.jurisdiction;
   const entries = [
+    issuingService
+      ? entry(
+          t(ctx.locale, "page.issuingService"),
+          html`<span data-issuing-service="${issuingService.origin}">${issuingService.name[ctx.locale]}</span> <code class="mono">${issuingService.origin}</code>`,
+        )
+      : "",
     issuer.name ? entry(t(ctx.locale, "field.agencyName"), issuer.name) : "",
     agencyId !== undefined ? entry(t(ctx.locale, "field.agencyId"), agencyId) : "",
     jurisdiction ? entry(t(ctx.locale, "field.jurisdiction"), divisionText(jurisdiction, ctx, divisionName)) : "",
@@ -391,7 +399,7 @@ function resultSection(options: ResultSectionOptions, ctx: Context): SafeHtml {
   return html`${banner(result, ctx)}
 ${warningsSection(result, ctx)}
 ${certificate ? certificateSection(certificate, result.status, ctx) : requestedSection(options.requestedId, ctx)}
-${issuerSection(certificate, result.anchor, ctx, options.divisionName)}
+${issuerSection(certificate, result.anchor, ctx, options.divisionName, result.issuingService)}
 ${certificate ? validitySection(certificate, ctx) : ""}
 ${checksSection(result, ctx)}
 ${anchorSection(options, ctx)}`;

@@ -133,6 +133,23 @@ export const en = {
   "page.noAnchor": "No ledger record is available.",
   "page.anchorUnreachable": "The ledger could not be reached just now.",
   "page.requestedId": "Certificate number looked up",
+  "page.issuingService": "Issuing service",
+
+  "federation.title": "Recognised issuing services",
+  "federation.intro":
+    "This service verifies QR codes of its own certificates and of the services named in its signed trust list, fetching each certificate from its issuing service and checking it against the ledger the list names.",
+  "federation.listHeading": "Trust list",
+  "federation.noList": "No trust list is configured: only this service's own certificates are verified.",
+  "federation.expires": "The list is valid until {time}.",
+  "federation.expired": "The list expired at {time}: none of its services is recognised until a new list is installed.",
+  "federation.refused":
+    "The last change of the list file was refused (the log and /readyz say why); the list below stays in force.",
+  "federation.none": "No other service is recognised.",
+  "federation.name": "Service",
+  "federation.origins": "Address",
+  "federation.chain": "Chain",
+  "federation.ledger": "Ledger",
+  "federation.registry": "Registry",
   "page.verificationLink": "Verification link",
   "page.checkedAt": "Checked on {time}",
 

@@ -51,6 +51,9 @@ export const pagesEn = {
   "scan.error.foreign": "A QR code of another service",
   "scan.error.foreignHint":
     "This code points to {host}, not to this verification service. It was not opened. Do not rely on the document until it is confirmed.",
+  "scan.error.unrecognised": "Not a recognised issuing service",
+  "scan.error.unrecognisedHint":
+    "This QR code points to {host}, which is not a recognised issuing service of this verification service, so no request was made to it. Do not rely on this certificate.",
   "scan.error.noCode": "No QR code found",
   "scan.error.noCodeHint":
     "No QR code could be read in this image. Try a sharper, closer picture with the whole code in view.",

@@ -44,6 +44,9 @@ export const pagesZh: Readonly<Record<keyof typeof pagesEn, string>> = {
   "scan.error.notLinkHint": "此二维码中没有证书核验链接。核实之前，请勿采信该证书。",
   "scan.error.foreign": "其他服务的二维码",
   "scan.error.foreignHint": "此二维码指向 {host}，而不是本核验服务，因此未被打开。核实之前，请勿采信该证书。",
+  "scan.error.unrecognised": "不是认可的签发服务",
+  "scan.error.unrecognisedHint":
+    "此二维码指向 {host}，它不是本核验服务认可的签发服务，因此未向其发出任何请求。请勿采信该证书。",
   "scan.error.noCode": "未找到二维码",
   "scan.error.noCodeHint": "无法从此图片中读取二维码。请拍一张更清晰、更近且包含完整二维码的照片。",
   "scan.error.notJson": "不是证书文件",

@@ -153,6 +153,23 @@ export const zh: Readonly<Record<MessageKey, string>> = {
   "error.internal.explanation": "问题出在我们这边，与任何证书无关。请稍后再试。",
   "error.code": "错误 {status}",
 
+  "page.issuingService": "签发服务",
+
+  "federation.title": "认可的签发服务",
+  "federation.intro":
+    "本服务核验自身签发的证照二维码，以及其签名信任列表所列服务的证照二维码：证照从签发服务获取，并在列表指定的账本上由本服务自行核验。",
+  "federation.listHeading": "信任列表",
+  "federation.noList": "未配置信任列表：仅核验本服务自身签发的证照。",
+  "federation.expires": "列表有效期至 {time}。",
+  "federation.expired": "列表已于 {time} 过期：在安装新列表之前，不认可其中任何服务。",
+  "federation.refused": "列表文件的最近一次变更被拒绝（原因见日志和 /readyz），以下列表继续有效。",
+  "federation.none": "未认可其他服务。",
+  "federation.name": "服务",
+  "federation.origins": "地址",
+  "federation.chain": "链",
+  "federation.ledger": "账本",
+  "federation.registry": "注册合约",
+
   // --- scripted pages (scan, console, print, audit): see pages.zh.ts ---
   ...pagesZh,
   ...holderZh,

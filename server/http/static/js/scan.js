@@ -106,9 +106,25 @@ function showResult(fragment, context) {
 }
 
 /**
+ * The `error.code` of a JSON error answer, or null.
+ * @param {Response} response
+ * @returns {Promise<string | null>}
+ */
+async function errorCodeOf(response) {
+  try {
+    /** @type {unknown} */
+    const parsed = await response.json();
+    const body = /** @type {{ error?: { code?: unknown } }} */ (parsed);
+    return typeof body.error?.code === "string" ? body.error.code : null;
+  } catch {
+    return null;
+  }
+}
+
+/**
  * Asks the service for a result fragment and shows it, or says why there is none.
  * @param {string} path same-origin path; `part=result` and the language are added
- * @param {{ source: string, pageUrl?: string }} context
+ * @param {{ source: string, pageUrl?: string, host?: string }} context
  * @param {RequestInit} [init]
  */
 async function fetchResult(path, context, init = {}) {
@@ -124,8 +140,11 @@ async function fetchResult(path, context, init = {}) {
   }
   const type = response.headers.get("content-type") ?? "";
   const fragment = type.includes("html") ? parseResultFragment(await response.text()) : null;
+  const errorCode = !fragment && type.includes("json") ? await errorCodeOf(response) : null;
   if (fragment) showResult(fragment, context);
-  else if (response.status === 429) {
+  else if (errorCode === "UNRECOGNISED_ISSUER") {
+    showNotice(t("scan.error.unrecognised"), t("scan.error.unrecognisedHint", { host: context.host ?? "" }), "invalid");
+  } else if (response.status === 429) {
     const coded = /^\/p\//.test(path);
     showNotice(
       t(coded ? "scan.error.codeLimited" : "scan.error.rateLimited"),
@@ -138,8 +157,9 @@ async function fetchResult(path, context, init = {}) {
 }
 
 /**
- * A decoded or typed link: only verification and presentation links of this service are
- * followed, and always on this service (a code pointing elsewhere is named, not opened).
+ * A decoded or typed link, always checked by this service: its own verification and presentation
+ * links directly, another service's verification link through `POST /api/v1/verify-link` (which
+ * contacts only services of its trust list); the page itself never opens a link elsewhere.
  * @param {string} text
  * @param {string} source
  */
@@ -161,7 +181,21 @@ async function verifyLink(text, source) {
     return;
   }
   if (!ownOrigins().has(url.origin)) {
-    showNotice(t("scan.error.foreign"), t("scan.error.foreignHint", { host: url.host }), "invalid");
+    if (!isCertificate) {
+      // a live presentation is the holder's, on the service that holds the certificate
+      showNotice(t("scan.error.foreign"), t("scan.error.foreignHint", { host: url.host }), "invalid");
+      return;
+    }
+    // another service's certificate: this service fetches and verifies it when its trust list names that service
+    await fetchResult(
+      "/api/v1/verify-link",
+      { source, host: url.host },
+      {
+        method: "POST",
+        headers: { "content-type": "application/json", accept: "application/json" },
+        body: JSON.stringify({ url: url.href }),
+      },
+    );
     return;
   }
   if (isCertificate) {
