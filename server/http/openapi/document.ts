@@ -33,11 +33,18 @@ const statusChange = (summary: string, body: z.ZodType) => ({
     requestBody: { required: true, content: json(requestSchema(body)) },
     responses: {
       "200": { description: "Confirmed on chain", content: json(ref("StatusChange")) },
+      "202": {
+        description:
+          "Recorded, but the chain cannot confirm it now (down, slow): the service writes it as soon as it can; the status is unchanged until then",
+        content: json(ref("StatusChangePending")),
+      },
       "400": errorResponse("Invalid body"),
       "401": errorResponse("No or bad API key"),
       "404": errorResponse("No such certificate for this agency"),
-      "409": errorResponse("Not anchored yet, or the transition is not allowed"),
-      "503": errorResponse("The chain cannot be reached; the request is kept and carried out later"),
+      "409": errorResponse(
+        "Not anchored yet (CERTIFICATE_PENDING), the transition is not allowed (INVALID_TRANSITION), another change of this certificate is not confirmed yet (STATUS_CHANGE_PENDING), or the ledger refused it (CHAIN_REJECTED)",
+      ),
+      "503": errorResponse("The database cannot be reached: nothing was recorded"),
     },
   },
 });
@@ -95,6 +102,22 @@ export function openApiDocument(): Record<string, unknown> {
             reason: { type: ["string", "null"] },
             txHash: { type: ["string", "null"] },
             blockNumber: { type: ["integer", "null"] },
+          },
+        },
+        StatusChangePending: {
+          type: "object",
+          required: ["id", "status", "pending", "message"],
+          properties: {
+            id: { type: "string" },
+            status: {
+              enum: ["active", "suspended", "revoked"],
+              description: "the status until the change is confirmed",
+            },
+            pending: {
+              type: "object",
+              properties: { operation: { type: "integer" }, action: { enum: ["revoke", "suspend", "reinstate"] } },
+            },
+            message: { type: "string" },
           },
         },
         VerificationResult: {
