@@ -35,14 +35,13 @@ describe("CertificateLedger: delegated signing (EIP-712, relayed)", () => {
   const later = async () => (await networkHelpers.time.latest()) + 3600;
 
   describe("anchorBySig", () => {
-    it("anchors for the officer when a relayer sends its signature, and consumes the nonce", async () => {
+    it("anchors for the officer when a relayer sends its signature; a replay finds the root taken", async () => {
       const { ledger, officerA, stranger } = await networkHelpers.loadFixture(agencies);
       const deadline = await later();
       const signature = await signAnchor(officerA, await ledgerRef(ledger), {
         root: batch.root,
         typeId: DIPLOMA,
         size: batch.size,
-        nonce: 0,
         deadline,
       });
       await expect(
@@ -51,11 +50,14 @@ describe("CertificateLedger: delegated signing (EIP-712, relayed)", () => {
         .to.emit(ledger, "BatchAnchored")
         .withArgs(batch.root, AGENCY_A, officerA.address, DIPLOMA, batch.size);
       expect((await ledger.batch(AGENCY_A, batch.root)).officer).to.equal(officerA.address);
-      expect(await ledger.nonces(officerA.address)).to.equal(1n);
-      // the same signature again: its nonce is spent
+      // an anchor carries no nonce: the status changes' nonce is untouched
+      expect(await ledger.nonces(officerA.address)).to.equal(0n);
+      // the same signature again: the batch record, never deleted, refuses it
       await expect(
         ledger.connect(stranger).anchorBySig(officerA.address, batch.root, DIPLOMA, batch.size, deadline, signature),
-      ).to.be.revertedWithCustomError(ledger, "CertificateLedgerInvalidSignature");
+      )
+        .to.be.revertedWithCustomError(ledger, "CertificateLedgerRootExists")
+        .withArgs(batch.root);
     });
 
     it("refuses a changed message, another officer's name, an expired signature and a non-officer signer", async () => {
@@ -66,7 +68,6 @@ describe("CertificateLedger: delegated signing (EIP-712, relayed)", () => {
         root: batch.root,
         typeId: DIPLOMA,
         size: batch.size,
-        nonce: 0,
         deadline,
       });
       const relayer = ledger.connect(stranger);
@@ -81,7 +82,6 @@ describe("CertificateLedger: delegated signing (EIP-712, relayed)", () => {
         root: batch.root,
         typeId: DIPLOMA,
         size: batch.size,
-        nonce: 0,
         deadline: past,
       });
       await expect(relayer.anchorBySig(officerA.address, batch.root, DIPLOMA, batch.size, past, stale))
@@ -91,7 +91,6 @@ describe("CertificateLedger: delegated signing (EIP-712, relayed)", () => {
         root: batch.root,
         typeId: DIPLOMA,
         size: batch.size,
-        nonce: 0,
         deadline,
       });
       await expect(relayer.anchorBySig(stranger.address, batch.root, DIPLOMA, batch.size, deadline, byStranger))
@@ -107,7 +106,6 @@ describe("CertificateLedger: delegated signing (EIP-712, relayed)", () => {
         root: batch.root,
         typeId: DIPLOMA,
         size: batch.size,
-        nonce: 0,
         deadline,
       });
       await expect(
