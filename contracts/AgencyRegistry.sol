@@ -200,7 +200,9 @@ abstract contract AgencyRegistry is IAgencyRegistry, AccessControlDefaultAdminRu
                 agencyId: agencyId,
                 agencyStatus: status,
                 certificateTypes: agencyRecord.certificateTypes,
-                nonce: 0
+                // Governance's delegated status changes count here too, before any binding: a reset
+                // would let them be replayed.
+                nonce: _officers[account].auth.nonce
             }),
             addedAt: _now(),
             removedAt: 0,

@@ -12,6 +12,7 @@ import {
   DIPLOMA,
   LeafStatus,
   Reason,
+  addOfficer,
   deployWithAgencies,
 } from "./fixtures.ts";
 
@@ -191,6 +192,33 @@ describe("CertificateLedger: delegated signing (EIP-712, relayed)", () => {
       await expect(relayer.changeStatusBySig(forB, proof, await signStatusChange(officerB, ref, { ...forB, nonce: 0 })))
         .to.be.revertedWithCustomError(ledger, "CertificateLedgerUnknownRoot")
         .withArgs(batch.root);
+    });
+
+    it("keeps a signer's nonce when its key is bound as an officer later: no earlier signature replays", async () => {
+      const { ledger, registry, adminA, governance, stranger } = await networkHelpers.loadFixture(anchoredByA);
+      const ref = await ledgerRef(ledger);
+      const { leaf, index, proof } = batch.certificate(4);
+      const deadline = await later();
+      // governance signs a suspension for a relayer; its nonce lives where an officer's word would
+      const hold = {
+        officer: governance.address,
+        agencyId: AGENCY_A,
+        root: batch.root,
+        leaf,
+        index,
+        status: LEAF_STATUS.suspended,
+        reason: Reason.certificateHold,
+        deadline,
+      };
+      const signature = await signStatusChange(governance, ref, { ...hold, nonce: 0 });
+      await ledger.connect(stranger).changeStatusBySig(hold, proof, signature);
+      await ledger.reinstate(AGENCY_A, batch.root, leaf, index, proof);
+      await addOfficer(registry, adminA, AGENCY_A, governance);
+      expect(await ledger.nonces(governance.address)).to.equal(1n);
+      await expect(ledger.connect(stranger).changeStatusBySig(hold, proof, signature))
+        .to.be.revertedWithCustomError(ledger, "CertificateLedgerInvalidSignature")
+        .withArgs(governance.address);
+      expect((await ledger.leafStatus(AGENCY_A, batch.root, index))[0]).to.equal(LeafStatus.Active);
     });
   });
 });
