@@ -40,6 +40,10 @@ contract CertificateLedger is AgencyRegistry, ICertificateLedger {
     uint256 private constant _ENTRY_MASK = 0xff;
     uint256 private constant _STATUS_MASK = 0x03;
     uint256 private constant _BY_GOVERNANCE = 0x04;
+    /// @dev bit `to * 4 + from` set: a certificate may move from `from` to `to`. Revoked is final;
+    /// suspend from Active only (bit 4); reinstate from Suspended only (bit 1); revoke from Active or
+    /// Suspended (bits 8, 9).
+    uint256 private constant _ALLOWED_TRANSITIONS = 0x312;
 
     /// @dev `_transition` gets its actor as one word: the address, and this bit when it is governance.
     uint256 private constant _GOVERNANCE_ACTOR = uint256(1) << 160;
@@ -342,8 +346,10 @@ contract CertificateLedger is AgencyRegistry, ICertificateLedger {
         uint256 actor = _requireProvenLeaves(agencyId, root, certificates);
         bytes32[] calldata leaves = certificates.leaves;
         uint256[] calldata indices = certificates.indices;
+        // The batch's status words looked up once, not per certificate.
+        mapping(uint256 => uint256) storage words = _statusWords[agencyId][root];
         for (uint256 i = 0; i < leaves.length; ++i) {
-            _transition(agencyId, root, leaves[i], indices[i], to, reason, actor);
+            _transitionIn(words, agencyId, root, leaves[i], indices[i], to, reason, actor);
         }
     }
 
@@ -372,25 +378,53 @@ contract CertificateLedger is AgencyRegistry, ICertificateLedger {
         uint8 reason,
         uint256 actor
     ) private {
-        mapping(uint256 => uint256) storage words = _statusWords[agencyId][root];
+        _transitionIn(_statusWords[agencyId][root], agencyId, root, leaf, index, to, reason, actor);
+    }
+
+    /// @dev `_transition` with the batch's status words (`_statusWords[agencyId][root]`) given.
+    function _transitionIn(
+        mapping(uint256 => uint256) storage words,
+        uint32 agencyId,
+        bytes32 root,
+        bytes32 leaf,
+        uint256 index,
+        LeafStatus to,
+        uint8 reason,
+        uint256 actor
+    ) private {
         uint256 shift = (index & 31) << 3;
-        uint256 word = words[index >> 5];
-        bool governance = actor & _GOVERNANCE_ACTOR != 0;
-        _requireTransition(leaf, word >> shift, to, governance);
-        uint256 entry = uint256(to) | (governance ? _BY_GOVERNANCE : 0) | (uint256(reason) << 4);
-        words[index >> 5] = (word & ~(_ENTRY_MASK << shift)) | (entry << shift);
+        // The slot of `words[index >> 5]`, hashed once for the read and the write (the compiler hashes
+        // it for each, the calls between keep it from reusing the first): saves the bulk functions a
+        // hash a certificate.
+        uint256 slot;
+        uint256 word;
+        // solhint-disable-next-line no-inline-assembly
+        assembly ("memory-safe") {
+            mstore(0x00, shr(5, index))
+            mstore(0x20, words.slot)
+            slot := keccak256(0x00, 0x40)
+            word := sload(slot)
+        }
+        // The actor's governance bit (bit 160) moved to the entry's set-by-governance bit (bit 2), branch-free.
+        uint256 byGovernance = (actor >> 158) & _BY_GOVERNANCE;
+        _requireTransition(leaf, word >> shift, to, byGovernance != 0);
+        uint256 entry = uint256(to) | byGovernance | (uint256(reason) << 4);
+        word = (word & ~(_ENTRY_MASK << shift)) | (entry << shift);
+        // solhint-disable-next-line no-inline-assembly
+        assembly ("memory-safe") {
+            sstore(slot, word)
+        }
         _emitTransition(agencyId, root, leaf, index, to, reason, address(uint160(actor)));
     }
 
     /// @dev Revoked is final; suspend from Active only; reinstate from Suspended only, and a hold
     /// governance placed only by governance.
     function _requireTransition(bytes32 leaf, uint256 current, LeafStatus to, bool governance) private pure {
-        LeafStatus from = LeafStatus(current & _STATUS_MASK);
-        bool allowed =
-            to == LeafStatus.Revoked
-                ? from != LeafStatus.Revoked
-                : (to == LeafStatus.Suspended ? from == LeafStatus.Active : from == LeafStatus.Suspended);
-        if (!allowed) revert CertificateLedgerInvalidTransition(leaf, from, to);
+        uint256 from = current & _STATUS_MASK;
+        // One table lookup instead of branches (run once a certificate in the bulk functions).
+        if ((_ALLOWED_TRANSITIONS >> ((uint256(to) << 2) | from)) & 1 == 0) {
+            revert CertificateLedgerInvalidTransition(leaf, LeafStatus(from), to);
+        }
         if (to == LeafStatus.Active && !governance && current & _BY_GOVERNANCE != 0) {
             revert CertificateLedgerHeldByGovernance(leaf);
         }
@@ -504,8 +538,16 @@ contract CertificateLedger is AgencyRegistry, ICertificateLedger {
     }
 
     /// @dev The OpenZeppelin StandardMerkleTree leaf for `["bytes32", "uint256"]`.
-    function _node(bytes32 leaf, uint256 index) private pure returns (bytes32) {
-        return keccak256(bytes.concat(keccak256(abi.encode(leaf, index))));
+    function _node(bytes32 leaf, uint256 index) private pure returns (bytes32 node) {
+        // Hashed in scratch space: abi.encode and bytes.concat would allocate fresh memory for each
+        // certificate, which the bulk functions pay a hundred times over.
+        // solhint-disable-next-line no-inline-assembly
+        assembly ("memory-safe") {
+            mstore(0x00, leaf)
+            mstore(0x20, index)
+            mstore(0x00, keccak256(0x00, 0x40))
+            node := keccak256(0x00, 0x20)
+        }
     }
 
     function _toBatch(uint32 agencyId, uint256 packed) private pure returns (Batch memory) {
