@@ -7,8 +7,14 @@ import {IAgencyRegistry} from "./interfaces/IAgencyRegistry.sol";
 
 /// @title Agency registry: who may issue which certificates, in which jurisdiction
 /// @notice Governance registers agencies and certificate types; each agency's admins manage its officers.
-/// @dev Checks run in a fixed order, one error each: input, existence, authority, state.
-contract AgencyRegistry is IAgencyRegistry, AccessControlDefaultAdminRules {
+/// @dev The registry half of the one certledger contract (CertificateLedger inherits it): sharing the
+/// contract spares every anchor and status change a call to another contract, and keeping one
+/// authorisation word per officer (its status, agency, a copy of its agency's status and types, its
+/// delegated-signature nonce) lets one storage read authorise. The copies are rewritten whenever the
+/// agency's status or types change, for every active officer of the agency: at most
+/// `MAX_ACTIVE_OFFICERS`, so that rewrite is bounded. Checks run in a fixed order, one error each:
+/// input, existence, authority, state.
+abstract contract AgencyRegistry is IAgencyRegistry, AccessControlDefaultAdminRules {
     /// @inheritdoc IAgencyRegistry
     bytes32 public constant GOVERNANCE_ROLE = DEFAULT_ADMIN_ROLE;
     /// @inheritdoc IAgencyRegistry
@@ -19,6 +25,8 @@ contract AgencyRegistry is IAgencyRegistry, AccessControlDefaultAdminRules {
 
     /// @inheritdoc IAgencyRegistry
     uint40 public immutable compromiseWindow;
+    /// @inheritdoc IAgencyRegistry
+    uint256 public constant MAX_ACTIVE_OFFICERS = 64;
 
     // The EIP-712 domain by hand: OpenZeppelin 5.7's EIP712 imports Strings and Bytes, whose MCOPY
     // a london target refuses to compile, and consortium chains run london.
@@ -26,7 +34,7 @@ contract AgencyRegistry is IAgencyRegistry, AccessControlDefaultAdminRules {
     bytes32 private constant _DOMAIN_TYPEHASH = keccak256(
         "EIP712Domain(string name,string version,uint256 chainId,address verifyingContract)"
     );
-    bytes32 private constant _NAME_HASH = keccak256("certledger AgencyRegistry");
+    bytes32 private constant _NAME_HASH = keccak256("certledger CertificateLedger");
     bytes32 private constant _VERSION_HASH = keccak256("2");
     bytes32 private immutable _cachedDomainSeparator;
     uint256 private immutable _cachedChainId;
@@ -34,13 +42,37 @@ contract AgencyRegistry is IAgencyRegistry, AccessControlDefaultAdminRules {
     uint32 private constant _MIN_JURISDICTION = 100_000;
     uint32 private constant _MAX_JURISDICTION = 999_999;
     uint8 private constant _TYPE_COUNT = 128;
-    /// @dev Bit offsets in the packed Officer and Agency slots (status, an enum, is the lowest byte).
+    /// @dev Bit offsets in an officer's authorisation word (OfficerAuth; its status is the lowest byte).
     uint256 private constant _OFFICER_AGENCY_SHIFT = 8;
-    uint256 private constant _AGENCY_TYPES_SHIFT = 80;
+    uint256 private constant _AUTH_AGENCY_STATUS_SHIFT = 40;
+    uint256 private constant _AUTH_TYPES_SHIFT = 48;
+    uint256 private constant _AUTH_NONCE_SHIFT = 176;
+
+    /// @dev What authorises an officer, in one slot: read once per anchor or status change.
+    struct OfficerAuth {
+        OfficerStatus status;
+        uint32 agencyId;
+        /// @dev copies of the agency's status and types, kept equal by `_syncOfficers`
+        AgencyStatus agencyStatus;
+        uint128 certificateTypes;
+        /// @dev the nonce its next delegated status change must carry
+        uint80 nonce;
+    }
+
+    struct OfficerRecord {
+        OfficerAuth auth;
+        uint40 addedAt;
+        uint40 removedAt;
+        uint40 compromisedSince;
+        /// @dev its place in `_activeOfficers[agencyId]` while active
+        uint8 position;
+    }
 
     mapping(uint32 agencyId => Agency) private _agencies;
     mapping(uint32 agencyId => bytes32) private _agencyMetadata;
-    mapping(address account => Officer) private _officers;
+    mapping(address account => OfficerRecord) private _officers;
+    /// @dev the active officers of each agency, whose authorisation words copy the agency's record
+    mapping(uint32 agencyId => address[]) private _activeOfficers;
     mapping(uint8 typeId => bytes32) private _certificateTypes;
     /// @dev bit `t` set: type `t` is defined; lets one comparison check a whole set of types
     uint128 private _definedTypes;
@@ -122,6 +154,7 @@ contract AgencyRegistry is IAgencyRegistry, AccessControlDefaultAdminRules {
                 (from != AgencyStatus.Retired && status == AgencyStatus.Retired);
         if (!allowed) revert AgencyRegistryInvalidStatusChange(agencyId, from, status);
         record.status = status;
+        _syncOfficers(agencyId, record);
         emit AgencyStatusChanged(agencyId, from, status, _msgSender());
     }
 
@@ -131,7 +164,9 @@ contract AgencyRegistry is IAgencyRegistry, AccessControlDefaultAdminRules {
         uint128 certificateTypes
     ) external onlyRole(GOVERNANCE_ROLE) {
         _requireDefinedTypes(certificateTypes);
-        _existingAgency(agencyId).certificateTypes = certificateTypes;
+        Agency storage record = _existingAgency(agencyId);
+        record.certificateTypes = certificateTypes;
+        _syncOfficers(agencyId, record);
         emit AgencyCertificateTypesChanged(agencyId, certificateTypes, _msgSender());
     }
 
@@ -150,35 +185,47 @@ contract AgencyRegistry is IAgencyRegistry, AccessControlDefaultAdminRules {
         bytes calldata signature
     ) external {
         if (account == address(0)) revert AgencyRegistryInvalidOfficer(account);
-        AgencyStatus status = _existingAgency(agencyId).status;
+        Agency storage agencyRecord = _existingAgency(agencyId);
+        AgencyStatus status = agencyRecord.status;
         _requireAgencyAdmin(agencyId);
         if (status == AgencyStatus.Retired) revert AgencyRegistryAgencyNotActive(agencyId, status);
-        if (_officers[account].status != OfficerStatus.None) revert AgencyRegistryOfficerExists(account);
+        if (_officers[account].auth.status != OfficerStatus.None) revert AgencyRegistryOfficerExists(account);
+        address[] storage active = _activeOfficers[agencyId];
+        if (active.length == MAX_ACTIVE_OFFICERS) revert AgencyRegistryTooManyOfficers(agencyId);
         _requireConsent(agencyId, account, deadline, signature);
 
-        _officers[account] = Officer({
-            status: OfficerStatus.Active,
-            agencyId: agencyId,
+        _officers[account] = OfficerRecord({
+            auth: OfficerAuth({
+                status: OfficerStatus.Active,
+                agencyId: agencyId,
+                agencyStatus: status,
+                certificateTypes: agencyRecord.certificateTypes,
+                // Governance's delegated status changes count here too, before any binding: a reset
+                // would let them be replayed.
+                nonce: _officers[account].auth.nonce
+            }),
             addedAt: _now(),
             removedAt: 0,
-            compromisedSince: 0
+            compromisedSince: 0,
+            position: uint8(active.length)
         });
+        active.push(account);
         emit OfficerAdded(agencyId, account, _msgSender());
     }
 
     /// @inheritdoc IAgencyRegistry
     function removeOfficer(address account) external {
-        Officer storage record = _existingOfficer(account);
-        uint32 agencyId = record.agencyId;
+        OfficerRecord storage record = _existingOfficer(account);
+        uint32 agencyId = record.auth.agencyId;
         _requireAgencyAdmin(agencyId);
-        if (record.status != OfficerStatus.Active) revert AgencyRegistryOfficerNotActive(account);
+        if (record.auth.status != OfficerStatus.Active) revert AgencyRegistryOfficerNotActive(account);
         _remove(record, agencyId, account);
     }
 
     /// @inheritdoc IAgencyRegistry
     function declareOfficerCompromised(address account, uint40 since) external {
-        Officer storage record = _existingOfficer(account);
-        uint32 agencyId = record.agencyId;
+        OfficerRecord storage record = _existingOfficer(account);
+        uint32 agencyId = record.auth.agencyId;
         _requireAgencyAdmin(agencyId);
         uint40 previous = record.compromisedSince;
         uint40 now_ = _now();
@@ -191,19 +238,19 @@ contract AgencyRegistry is IAgencyRegistry, AccessControlDefaultAdminRules {
         if (since < earliest && !hasRole(GOVERNANCE_ROLE, _msgSender())) {
             revert AgencyRegistryCompromiseBeyondWindow(account, since, earliest);
         }
-        if (record.status == OfficerStatus.Active) _remove(record, agencyId, account);
+        if (record.auth.status == OfficerStatus.Active) _remove(record, agencyId, account);
         record.compromisedSince = since;
         emit OfficerCompromised(agencyId, account, since, _msgSender());
     }
 
     /// @inheritdoc IAgencyRegistry
     function agency(uint32 agencyId) external view returns (Agency memory record, bytes32 metadataHash) {
-        return (_agencies[agencyId], _agencyMetadata[agencyId]);
+        return _agency(agencyId);
     }
 
     /// @inheritdoc IAgencyRegistry
     function officer(address account) external view returns (Officer memory) {
-        return _officers[account];
+        return _officerRecord(account);
     }
 
     /// @inheritdoc IAgencyRegistry
@@ -216,63 +263,81 @@ contract AgencyRegistry is IAgencyRegistry, AccessControlDefaultAdminRules {
         return _definedTypes;
     }
 
-    /// @inheritdoc IAgencyRegistry
-    function requireIssuer(address account, uint8 typeId) external view returns (uint32 agencyId) {
-        // Raw slot reads: the compiler reloads a packed slot per field, and this runs on every anchor.
-        Officer storage officerRecord = _officers[account];
-        uint256 officerSlot;
-        // solhint-disable-next-line no-inline-assembly
-        assembly ("memory-safe") {
-            officerSlot := sload(officerRecord.slot)
-        }
+    /// @dev Reverts unless `account` is an active officer of an active agency authorised for `typeId`;
+    /// returns that agency's id. One storage read: the officer's authorisation word.
+    function _requireIssuer(address account, uint8 typeId) internal view returns (uint32 agencyId) {
+        uint256 word = _authWord(account);
         // Raw status bytes: the enum conversion's range check is not free, and stored values are valid.
-        if (uint8(officerSlot) != uint8(OfficerStatus.Active)) {
-            if (uint8(officerSlot) == uint8(OfficerStatus.None)) revert AgencyRegistryUnknownOfficer(account);
+        if (uint8(word) != uint8(OfficerStatus.Active)) {
+            if (uint8(word) == uint8(OfficerStatus.None)) revert AgencyRegistryUnknownOfficer(account);
             revert AgencyRegistryOfficerNotActive(account);
         }
-        agencyId = uint32(officerSlot >> _OFFICER_AGENCY_SHIFT);
-        Agency storage agencyRecord = _agencies[agencyId];
-        uint256 agencySlot;
-        // solhint-disable-next-line no-inline-assembly
-        assembly ("memory-safe") {
-            agencySlot := sload(agencyRecord.slot)
+        agencyId = uint32(word >> _OFFICER_AGENCY_SHIFT);
+        uint8 agencyStatus = uint8(word >> _AUTH_AGENCY_STATUS_SHIFT);
+        if (agencyStatus != uint8(AgencyStatus.Active)) {
+            revert AgencyRegistryAgencyNotActive(agencyId, AgencyStatus(agencyStatus));
         }
-        if (uint8(agencySlot) != uint8(AgencyStatus.Active)) {
-            revert AgencyRegistryAgencyNotActive(agencyId, AgencyStatus(uint8(agencySlot)));
-        }
-        // The set fills bits 80..207 and the slot is zero above them: type ids >= 128 are refused too.
-        if ((agencySlot >> _AGENCY_TYPES_SHIFT) & (uint256(1) << typeId) == 0) {
+        // The type set is 128 bits wide and the nonce lies above it: type ids >= 128 are refused first.
+        if (typeId >= _TYPE_COUNT || (word >> _AUTH_TYPES_SHIFT) & (uint256(1) << typeId) == 0) {
             revert AgencyRegistryTypeNotAuthorized(agencyId, typeId);
         }
     }
 
-    /// @inheritdoc IAgencyRegistry
-    function requireStatusAuthority(
+    /// @dev Reverts unless `account` may change statuses of `agencyId`'s certificates: an active officer
+    /// of that agency while the agency is active, or governance. Returns whether it is governance.
+    function _requireStatusAuthority(
         address account,
         uint32 agencyId
-    ) external view returns (bool governance) {
-        Officer storage officerRecord = _officers[account];
-        uint256 officerSlot;
-        // solhint-disable-next-line no-inline-assembly
-        assembly ("memory-safe") {
-            officerSlot := sload(officerRecord.slot)
-        }
-        // The slot's low 40 bits are the status byte and the agency id: one comparison checks both.
+    ) internal view returns (bool governance) {
+        uint256 word = _authWord(account);
+        // The word's low 40 bits are the status byte and the agency id: one comparison checks both.
         uint256 activeInAgency = (uint256(agencyId) << _OFFICER_AGENCY_SHIFT) | uint8(OfficerStatus.Active);
-        if (uint40(officerSlot) == activeInAgency) {
+        if (uint40(word) == activeInAgency) {
             // A suspended or retired agency's officers change nothing.
-            AgencyStatus status = _agencies[agencyId].status;
-            if (status != AgencyStatus.Active) revert AgencyRegistryAgencyNotActive(agencyId, status);
+            uint8 agencyStatus = uint8(word >> _AUTH_AGENCY_STATUS_SHIFT);
+            if (agencyStatus != uint8(AgencyStatus.Active)) {
+                revert AgencyRegistryAgencyNotActive(agencyId, AgencyStatus(agencyStatus));
+            }
             return false;
         }
         if (hasRole(GOVERNANCE_ROLE, account)) return true;
         revert AgencyRegistryNotStatusAuthority(account, agencyId);
     }
 
-    /// @inheritdoc IAgencyRegistry
-    function requireGovernance(address account) external view {
-        if (!hasRole(GOVERNANCE_ROLE, account))
-            revert AccessControlUnauthorizedAccount(account, GOVERNANCE_ROLE);
+    /// @dev The nonce `account`'s next delegated status change must carry.
+    function _nonce(address account) internal view returns (uint256) {
+        return _authWord(account) >> _AUTH_NONCE_SHIFT;
+    }
+
+    /// @dev Consumes `account`'s current nonce (it sits in the word the authorisation reads anyway).
+    function _useNonce(address account) internal {
+        unchecked {
+            ++_officers[account].auth.nonce;
+        }
+    }
+
+    /// @dev The officer record of `account` as the interface presents it.
+    function _officerRecord(address account) internal view returns (Officer memory) {
+        OfficerRecord storage record = _officers[account];
+        return
+            Officer({
+                status: record.auth.status,
+                agencyId: record.auth.agencyId,
+                addedAt: record.addedAt,
+                removedAt: record.removedAt,
+                compromisedSince: record.compromisedSince
+            });
+    }
+
+    /// @dev `account`'s declared compromise time (0 = none) and agency, for verification and restoration.
+    function _compromise(address account) internal view returns (uint40 compromisedSince, uint32 agencyId) {
+        OfficerRecord storage record = _officers[account];
+        return (record.compromisedSince, record.auth.agencyId);
+    }
+
+    /// @dev The agency record and metadata hash of `agencyId`.
+    function _agency(uint32 agencyId) internal view returns (Agency memory record, bytes32 metadataHash) {
+        return (_agencies[agencyId], _agencyMetadata[agencyId]);
     }
 
     /// @dev The clock: the block time, in the width the records store.
@@ -305,10 +370,39 @@ contract AgencyRegistry is IAgencyRegistry, AccessControlDefaultAdminRules {
         return governance;
     }
 
-    function _remove(Officer storage record, uint32 agencyId, address account) private {
-        record.status = OfficerStatus.Removed;
+    /// @dev Marks an active officer removed and takes it out of its agency's active list (swap and pop).
+    function _remove(OfficerRecord storage record, uint32 agencyId, address account) private {
+        record.auth.status = OfficerStatus.Removed;
         record.removedAt = _now();
+        address[] storage active = _activeOfficers[agencyId];
+        address last = active[active.length - 1];
+        uint8 position = record.position;
+        active[position] = last;
+        _officers[last].position = position;
+        active.pop();
         emit OfficerRemoved(agencyId, account, _msgSender());
+    }
+
+    /// @dev Copies the agency's status and types into each of its active officers' authorisation words.
+    function _syncOfficers(uint32 agencyId, Agency storage record) private {
+        AgencyStatus status = record.status;
+        uint128 certificateTypes = record.certificateTypes;
+        address[] storage active = _activeOfficers[agencyId];
+        for (uint256 i = 0; i < active.length; ++i) {
+            OfficerAuth storage auth = _officers[active[i]].auth;
+            auth.agencyStatus = status;
+            auth.certificateTypes = certificateTypes;
+        }
+    }
+
+    /// @dev The raw authorisation word of `account`: the compiler reloads a packed slot per field, and
+    /// this runs on every anchor and status change.
+    function _authWord(address account) private view returns (uint256 word) {
+        OfficerAuth storage auth = _officers[account].auth;
+        // solhint-disable-next-line no-inline-assembly
+        assembly ("memory-safe") {
+            word := sload(auth.slot)
+        }
     }
 
     function _existingAgency(uint32 agencyId) private view returns (Agency storage record) {
@@ -316,9 +410,9 @@ contract AgencyRegistry is IAgencyRegistry, AccessControlDefaultAdminRules {
         if (record.status == AgencyStatus.None) revert AgencyRegistryUnknownAgency(agencyId);
     }
 
-    function _existingOfficer(address account) private view returns (Officer storage record) {
+    function _existingOfficer(address account) private view returns (OfficerRecord storage record) {
         record = _officers[account];
-        if (record.status == OfficerStatus.None) revert AgencyRegistryUnknownOfficer(account);
+        if (record.auth.status == OfficerStatus.None) revert AgencyRegistryUnknownOfficer(account);
     }
 
     function _requireAgencyAdmin(uint32 agencyId) private view {

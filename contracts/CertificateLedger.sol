@@ -3,17 +3,19 @@ pragma solidity 0.8.37;
 
 import {ECDSA} from "@openzeppelin/contracts/utils/cryptography/ECDSA.sol";
 import {MerkleProof} from "@openzeppelin/contracts/utils/cryptography/MerkleProof.sol";
-import {IAgencyRegistry} from "./interfaces/IAgencyRegistry.sol";
+import {AgencyRegistry} from "./AgencyRegistry.sol";
 import {ICertificateLedger} from "./interfaces/ICertificateLedger.sol";
 
 /// @title Certificate ledger: Merkle roots of certificate batches and the status of each certificate
 /// @notice Officers anchor one root per batch, keyed by their agency and the root; the issuing agency's
 /// officers (while the agency is active) or governance change the status of proven certificates.
 /// Revocation is final, except that governance may undo what a key declared compromised did.
-/// @dev Checks run in a fixed order, one error each: input, batch known, batch not revoked, index,
-/// authority, proof, transition.
-contract CertificateLedger is ICertificateLedger {
-    /// @dev A one-word struct only so that a storage pointer can hold the slot across the registry call.
+/// @dev Registry and ledger are one contract (AgencyRegistry is its base): an anchor or a status change
+/// reads the officer's one authorisation word instead of calling another contract, which would cost a
+/// cold account access and two cold reads. Checks run in a fixed order, one error each: input, batch
+/// known, batch not revoked, index, authority, proof, transition.
+contract CertificateLedger is AgencyRegistry, ICertificateLedger {
+    /// @dev A one-word struct so that a storage pointer holds the slot between the check and the write.
     struct PackedBatch {
         uint256 packed;
     }
@@ -38,6 +40,10 @@ contract CertificateLedger is ICertificateLedger {
     uint256 private constant _ENTRY_MASK = 0xff;
     uint256 private constant _STATUS_MASK = 0x03;
     uint256 private constant _BY_GOVERNANCE = 0x04;
+    /// @dev bit `to * 4 + from` set: a certificate may move from `from` to `to`. Revoked is final;
+    /// suspend from Active only (bit 4); reinstate from Suspended only (bit 1); revoke from Active or
+    /// Suspended (bits 8, 9).
+    uint256 private constant _ALLOWED_TRANSITIONS = 0x312;
 
     /// @dev `_transition` gets its actor as one word: the address, and this bit when it is governance.
     uint256 private constant _GOVERNANCE_ACTOR = uint256(1) << 160;
@@ -45,26 +51,13 @@ contract CertificateLedger is ICertificateLedger {
     // solhint-disable gas-small-strings
     /// @inheritdoc ICertificateLedger
     bytes32 public constant ANCHOR_TYPEHASH = keccak256(
-        "Anchor(address officer,bytes32 root,uint8 typeId,uint24 size,uint256 nonce,uint256 deadline)"
+        "Anchor(address officer,bytes32 root,uint8 typeId,uint24 size,uint256 deadline)"
     );
     /// @inheritdoc ICertificateLedger
     bytes32 public constant STATUS_CHANGE_TYPEHASH = keccak256(
         "StatusChange(address officer,uint32 agencyId,bytes32 root,bytes32 leaf,uint256 index,uint8 status,uint8 reason,uint256 nonce,uint256 deadline)"
     );
-    // The EIP-712 domain by hand, as in AgencyRegistry: OpenZeppelin's EIP712 does not compile for london.
-    bytes32 private constant _DOMAIN_TYPEHASH = keccak256(
-        "EIP712Domain(string name,string version,uint256 chainId,address verifyingContract)"
-    );
-    bytes32 private constant _NAME_HASH = keccak256("certledger CertificateLedger");
     // solhint-enable gas-small-strings
-    bytes32 private constant _VERSION_HASH = keccak256("2");
-    bytes32 private immutable _cachedDomainSeparator;
-    uint256 private immutable _cachedChainId;
-
-    IAgencyRegistry private immutable _registry;
-
-    /// @dev the next nonce each officer's delegated signature must carry
-    mapping(address officer => uint256) private _nonces;
 
     mapping(uint32 agencyId => mapping(bytes32 root => PackedBatch)) private _batches;
     mapping(uint32 agencyId => mapping(bytes32 root => BatchRevocation)) private _batchRevocations;
@@ -72,29 +65,19 @@ contract CertificateLedger is ICertificateLedger {
     mapping(uint32 agencyId => mapping(bytes32 root => mapping(uint256 word => uint256 entries)))
         private _statusWords;
 
-    /// @param registry_ the agency registry every anchor and status change is checked against
-    constructor(IAgencyRegistry registry_) {
-        if (address(registry_).code.length == 0) revert CertificateLedgerInvalidRegistry(address(registry_));
-        _registry = registry_;
-        _cachedChainId = block.chainid;
-        _cachedDomainSeparator = _buildDomainSeparator();
-    }
-
-    /// @inheritdoc ICertificateLedger
-    // solhint-disable-next-line func-name-mixedcase
-    function DOMAIN_SEPARATOR() public view returns (bytes32) {
-        // A fork that changes the chain id must not accept signatures made for the other chain.
-        return block.chainid == _cachedChainId ? _cachedDomainSeparator : _buildDomainSeparator();
-    }
+    /// @param governance the holder of GOVERNANCE_ROLE (the default admin), which also administers
+    /// every agency's admin role
+    /// @param governanceTransferDelay seconds between starting and accepting a move of governance
+    /// @param compromiseWindow_ seconds an agency admin may backdate a key's compromise (> 0)
+    constructor(
+        address governance,
+        uint48 governanceTransferDelay,
+        uint40 compromiseWindow_
+    ) AgencyRegistry(governance, governanceTransferDelay, compromiseWindow_) {}
 
     /// @inheritdoc ICertificateLedger
     function nonces(address officer) external view returns (uint256) {
-        return _nonces[officer];
-    }
-
-    /// @inheritdoc ICertificateLedger
-    function registry() external view returns (IAgencyRegistry) {
-        return _registry;
+        return _nonce(officer);
     }
 
     /// @inheritdoc ICertificateLedger
@@ -111,10 +94,9 @@ contract CertificateLedger is ICertificateLedger {
         uint256 deadline,
         bytes calldata signature
     ) external {
-        bytes32 structHash = keccak256(
-            abi.encode(ANCHOR_TYPEHASH, officer, root, typeId, size, _nonces[officer], deadline)
-        );
-        _useSignature(officer, structHash, deadline, signature);
+        // No nonce: a batch is never deleted, so the (agency, root) record already refuses a replay.
+        bytes32 structHash = keccak256(abi.encode(ANCHOR_TYPEHASH, officer, root, typeId, size, deadline));
+        _requireSignature(officer, structHash, deadline, signature);
         _anchor(officer, root, typeId, size);
     }
 
@@ -124,7 +106,9 @@ contract CertificateLedger is ICertificateLedger {
         bytes32[] calldata proof,
         bytes calldata signature
     ) external {
-        _useSignature(change.officer, _statusChangeHash(change), change.deadline, signature);
+        _requireSignature(change.officer, _statusChangeHash(change), change.deadline, signature);
+        // A suspension reinstated must not come back by a replay: each signature is good for one call.
+        _useNonce(change.officer);
         uint8 reason = change.status == LeafStatus.Active ? 0 : change.reason;
         if (change.status != LeafStatus.Active) _requireReason(reason);
         uint256 actor = _requireProvenLeaf(
@@ -186,12 +170,7 @@ contract CertificateLedger is ICertificateLedger {
         uint8 reason
     ) external {
         _requireReason(reason);
-        uint256 actor = _requireProvenLeaves(agencyId, root, certificates);
-        bytes32[] calldata leaves = certificates.leaves;
-        uint256[] calldata indices = certificates.indices;
-        for (uint256 i = 0; i < leaves.length; ++i) {
-            _transition(agencyId, root, leaves[i], indices[i], LeafStatus.Revoked, reason, actor);
-        }
+        _transitionMany(agencyId, root, certificates, LeafStatus.Revoked, reason);
     }
 
     /// @inheritdoc ICertificateLedger
@@ -202,22 +181,12 @@ contract CertificateLedger is ICertificateLedger {
         uint8 reason
     ) external {
         _requireReason(reason);
-        uint256 actor = _requireProvenLeaves(agencyId, root, certificates);
-        bytes32[] calldata leaves = certificates.leaves;
-        uint256[] calldata indices = certificates.indices;
-        for (uint256 i = 0; i < leaves.length; ++i) {
-            _transition(agencyId, root, leaves[i], indices[i], LeafStatus.Suspended, reason, actor);
-        }
+        _transitionMany(agencyId, root, certificates, LeafStatus.Suspended, reason);
     }
 
     /// @inheritdoc ICertificateLedger
     function reinstateMany(uint32 agencyId, bytes32 root, Multiproof calldata certificates) external {
-        uint256 actor = _requireProvenLeaves(agencyId, root, certificates);
-        bytes32[] calldata leaves = certificates.leaves;
-        uint256[] calldata indices = certificates.indices;
-        for (uint256 i = 0; i < leaves.length; ++i) {
-            _transition(agencyId, root, leaves[i], indices[i], LeafStatus.Active, 0, actor);
-        }
+        _transitionMany(agencyId, root, certificates, LeafStatus.Active, 0);
     }
 
     /// @inheritdoc ICertificateLedger
@@ -239,16 +208,13 @@ contract CertificateLedger is ICertificateLedger {
     function restoreBatch(uint32 agencyId, bytes32 root) external {
         uint256 packed = _batches[agencyId][root].packed;
         if (packed == 0) revert CertificateLedgerUnknownRoot(root);
-        _registry.requireGovernance(msg.sender);
+        _checkRole(GOVERNANCE_ROLE);
         BatchRevocation memory revocation = _batchRevocations[agencyId][root];
         if (packed & _BATCH_REVOKED == 0) revert CertificateLedgerNotRestorable(root, address(0));
-        IAgencyRegistry.Officer memory revoker = _registry.officer(revocation.actor);
+        (uint40 compromisedSince, uint32 revokerAgency) = _compromise(revocation.actor);
         // Only a revocation the compromised key made at or after its compromise time is undone.
-        if (
-            revoker.agencyId != agencyId ||
-            revoker.compromisedSince == 0 ||
-            revocation.revokedAt < revoker.compromisedSince
-        ) revert CertificateLedgerNotRestorable(root, revocation.actor);
+        if (revokerAgency != agencyId || compromisedSince == 0 || revocation.revokedAt < compromisedSince)
+            revert CertificateLedgerNotRestorable(root, revocation.actor);
 
         _batches[agencyId][root].packed = packed & ~_BATCH_REVOKED;
         delete _batchRevocations[agencyId][root];
@@ -266,7 +232,7 @@ contract CertificateLedger is ICertificateLedger {
     ) external {
         uint256 packed = _liveBatch(agencyId, root);
         if (index >= packed >> _SIZE_SHIFT) revert CertificateLedgerInvalidIndex(root, index);
-        _registry.requireGovernance(msg.sender);
+        _checkRole(GOVERNANCE_ROLE);
         if (!MerkleProof.verifyCalldata(proof, root, _node(leaf, index))) {
             revert CertificateLedgerInvalidProof(root, leaf);
         }
@@ -325,18 +291,13 @@ contract CertificateLedger is ICertificateLedger {
         result.batchRevocationReason = revocation.reason;
         result.batchRevokedBy = revocation.actor;
 
-        (IAgencyRegistry.Agency memory issuer, bytes32 metadataHash) = _registry.agency(record.agencyId);
+        (Agency memory issuer, bytes32 metadataHash) = _agency(record.agencyId);
         result.agencyStatus = issuer.status;
         result.jurisdiction = issuer.jurisdiction;
         result.agencyMetadataHash = metadataHash;
-        uint40 compromisedSince = _registry.officer(record.officer).compromisedSince;
+        (uint40 compromisedSince, ) = _compromise(record.officer);
         result.officerCompromisedSince = compromisedSince;
         result.issuerAuthorized = compromisedSince == 0 || record.anchoredAt < compromisedSince;
-    }
-
-    /// @dev The clock: the block time, in the width the records store.
-    function _now() internal view virtual returns (uint40) {
-        return uint40(block.timestamp);
     }
 
     /// @dev Known, not batch-revoked, index in range, `account` authorised, leaf proven: in that order.
@@ -350,7 +311,7 @@ contract CertificateLedger is ICertificateLedger {
     ) private view returns (uint256 actor) {
         uint256 packed = _liveBatch(agencyId, root);
         if (index >= packed >> _SIZE_SHIFT) revert CertificateLedgerInvalidIndex(root, index);
-        actor = _requireStatusAuthority(account, agencyId);
+        actor = _actor(account, agencyId);
         if (!MerkleProof.verifyCalldata(proof, root, _node(leaf, index))) {
             revert CertificateLedgerInvalidProof(root, leaf);
         }
@@ -367,9 +328,28 @@ contract CertificateLedger is ICertificateLedger {
         if (leaves.length == 0) revert CertificateLedgerNoLeaves();
         uint256 packed = _liveBatch(agencyId, root);
         bytes32[] memory nodes = _nodes(root, leaves, certificates.indices, packed >> _SIZE_SHIFT);
-        actor = _requireStatusAuthority(msg.sender, agencyId);
+        actor = _actor(msg.sender, agencyId);
         if (!MerkleProof.multiProofVerifyCalldata(certificates.proof, certificates.proofFlags, root, nodes)) {
             revert CertificateLedgerInvalidProof(root, leaves[0]);
+        }
+    }
+
+    /// @dev Proves `certificates` in batch (`agencyId`, `root`) and moves each to `to`. One body for the
+    /// three bulk functions: registry and ledger share the 24 KB code size limit.
+    function _transitionMany(
+        uint32 agencyId,
+        bytes32 root,
+        Multiproof calldata certificates,
+        LeafStatus to,
+        uint8 reason
+    ) private {
+        uint256 actor = _requireProvenLeaves(agencyId, root, certificates);
+        bytes32[] calldata leaves = certificates.leaves;
+        uint256[] calldata indices = certificates.indices;
+        // The batch's status words looked up once, not per certificate.
+        mapping(uint256 => uint256) storage words = _statusWords[agencyId][root];
+        for (uint256 i = 0; i < leaves.length; ++i) {
+            _transitionIn(words, agencyId, root, leaves[i], indices[i], to, reason, actor);
         }
     }
 
@@ -398,25 +378,53 @@ contract CertificateLedger is ICertificateLedger {
         uint8 reason,
         uint256 actor
     ) private {
-        mapping(uint256 => uint256) storage words = _statusWords[agencyId][root];
+        _transitionIn(_statusWords[agencyId][root], agencyId, root, leaf, index, to, reason, actor);
+    }
+
+    /// @dev `_transition` with the batch's status words (`_statusWords[agencyId][root]`) given.
+    function _transitionIn(
+        mapping(uint256 => uint256) storage words,
+        uint32 agencyId,
+        bytes32 root,
+        bytes32 leaf,
+        uint256 index,
+        LeafStatus to,
+        uint8 reason,
+        uint256 actor
+    ) private {
         uint256 shift = (index & 31) << 3;
-        uint256 word = words[index >> 5];
-        bool governance = actor & _GOVERNANCE_ACTOR != 0;
-        _requireTransition(leaf, word >> shift, to, governance);
-        uint256 entry = uint256(to) | (governance ? _BY_GOVERNANCE : 0) | (uint256(reason) << 4);
-        words[index >> 5] = (word & ~(_ENTRY_MASK << shift)) | (entry << shift);
+        // The slot of `words[index >> 5]`, hashed once for the read and the write (the compiler hashes
+        // it for each, the calls between keep it from reusing the first): saves the bulk functions a
+        // hash a certificate.
+        uint256 slot;
+        uint256 word;
+        // solhint-disable-next-line no-inline-assembly
+        assembly ("memory-safe") {
+            mstore(0x00, shr(5, index))
+            mstore(0x20, words.slot)
+            slot := keccak256(0x00, 0x40)
+            word := sload(slot)
+        }
+        // The actor's governance bit (bit 160) moved to the entry's set-by-governance bit (bit 2), branch-free.
+        uint256 byGovernance = (actor >> 158) & _BY_GOVERNANCE;
+        _requireTransition(leaf, word >> shift, to, byGovernance != 0);
+        uint256 entry = uint256(to) | byGovernance | (uint256(reason) << 4);
+        word = (word & ~(_ENTRY_MASK << shift)) | (entry << shift);
+        // solhint-disable-next-line no-inline-assembly
+        assembly ("memory-safe") {
+            sstore(slot, word)
+        }
         _emitTransition(agencyId, root, leaf, index, to, reason, address(uint160(actor)));
     }
 
     /// @dev Revoked is final; suspend from Active only; reinstate from Suspended only, and a hold
     /// governance placed only by governance.
     function _requireTransition(bytes32 leaf, uint256 current, LeafStatus to, bool governance) private pure {
-        LeafStatus from = LeafStatus(current & _STATUS_MASK);
-        bool allowed =
-            to == LeafStatus.Revoked
-                ? from != LeafStatus.Revoked
-                : (to == LeafStatus.Suspended ? from == LeafStatus.Active : from == LeafStatus.Suspended);
-        if (!allowed) revert CertificateLedgerInvalidTransition(leaf, from, to);
+        uint256 from = current & _STATUS_MASK;
+        // One table lookup instead of branches (run once a certificate in the bulk functions).
+        if ((_ALLOWED_TRANSITIONS >> ((uint256(to) << 2) | from)) & 1 == 0) {
+            revert CertificateLedgerInvalidTransition(leaf, LeafStatus(from), to);
+        }
         if (to == LeafStatus.Active && !governance && current & _BY_GOVERNANCE != 0) {
             revert CertificateLedgerHeldByGovernance(leaf);
         }
@@ -453,22 +461,18 @@ contract CertificateLedger is ICertificateLedger {
         emit BatchAnchored(root, agencyId, officer, typeId, size);
     }
 
-    /// @dev Checks `officer`'s EIP-712 signature of `structHash` (which carries its current nonce) and
-    /// the deadline, then consumes the nonce: a signature is good for one call, in order.
-    function _useSignature(
+    /// @dev Checks the deadline and that `officer` signed `structHash` (EIP-712, this contract's domain).
+    function _requireSignature(
         address officer,
         bytes32 structHash,
         uint256 deadline,
         bytes calldata signature
-    ) private {
+    ) private view {
         if (deadline < block.timestamp) revert CertificateLedgerSignatureExpired(officer, deadline);
         bytes32 digest = keccak256(abi.encodePacked(hex"1901", DOMAIN_SEPARATOR(), structHash));
         (address signer, ECDSA.RecoverError failure, ) = ECDSA.tryRecover(digest, signature);
         if (failure != ECDSA.RecoverError.NoError || signer != officer || officer == address(0)) {
             revert CertificateLedgerInvalidSignature(officer);
-        }
-        unchecked {
-            ++_nonces[officer];
         }
     }
 
@@ -484,28 +488,23 @@ contract CertificateLedger is ICertificateLedger {
                     change.index,
                     change.status,
                     change.reason,
-                    _nonces[change.officer],
+                    _nonce(change.officer),
                     change.deadline
                 )
             );
     }
 
-    function _buildDomainSeparator() private view returns (bytes32) {
-        return
-            keccak256(abi.encode(_DOMAIN_TYPEHASH, _NAME_HASH, _VERSION_HASH, block.chainid, address(this)));
-    }
-
     /// @dev Clears the status of certificate `index` if an officer of the agency set it and
     /// `compromisedOfficer`, of the same agency, is declared compromised.
     function _restoreEntry(uint32 agencyId, bytes32 root, uint256 index, address compromisedOfficer) private {
-        IAgencyRegistry.Officer memory officer = _registry.officer(compromisedOfficer);
+        (uint40 compromisedSince, uint32 officerAgency) = _compromise(compromisedOfficer);
         mapping(uint256 => uint256) storage words = _statusWords[agencyId][root];
         uint256 shift = (index & 31) << 3;
         uint256 word = words[index >> 5];
         uint256 entry = (word >> shift) & _ENTRY_MASK;
         if (
-            officer.agencyId != agencyId ||
-            officer.compromisedSince == 0 ||
+            officerAgency != agencyId ||
+            compromisedSince == 0 ||
             entry & _STATUS_MASK == uint256(LeafStatus.Active) ||
             entry & _BY_GOVERNANCE != 0
         ) revert CertificateLedgerNotRestorable(root, compromisedOfficer);
@@ -518,58 +517,11 @@ contract CertificateLedger is ICertificateLedger {
         if (packed & _BATCH_REVOKED != 0) revert CertificateLedgerBatchRevoked(root);
     }
 
-    /// @dev `registry.requireIssuer(account, typeId)`, hand-encoded: on every anchor, the compiler's
-    /// encoding and decoding cost more than the target leaves room for. Bubbles the registry's error.
-    function _requireIssuer(address account, uint8 typeId) private view returns (uint32 agencyId) {
-        address target = address(_registry);
-        bytes4 selector = IAgencyRegistry.requireIssuer.selector;
-        bool ok;
-        uint256 returned;
-        // solhint-disable-next-line no-inline-assembly
-        assembly ("memory-safe") {
-            let ptr := mload(0x40)
-            mstore(ptr, selector)
-            mstore(add(ptr, 0x04), and(account, 0xffffffffffffffffffffffffffffffffffffffff))
-            mstore(add(ptr, 0x24), and(typeId, 0xff))
-            ok := staticcall(gas(), target, ptr, 0x44, 0x00, 0x20)
-            // Yul evaluates arguments right to left: read the size only once the call has returned.
-            ok := and(ok, gt(returndatasize(), 0x1f))
-            returned := mload(0x00)
-        }
-        if (!ok) _bubbleRevert();
-        return uint32(returned);
-    }
-
-    /// @dev `registry.requireStatusAuthority(account, agencyId)`, hand-encoded as `_requireIssuer`;
-    /// returns `account` with the `_GOVERNANCE_ACTOR` bit when it is governance.
-    function _requireStatusAuthority(address account, uint32 agencyId) private view returns (uint256 actor) {
-        address target = address(_registry);
-        bytes4 selector = IAgencyRegistry.requireStatusAuthority.selector;
-        bool ok;
-        uint256 returned;
-        // solhint-disable-next-line no-inline-assembly
-        assembly ("memory-safe") {
-            let ptr := mload(0x40)
-            mstore(ptr, selector)
-            // Short types may carry dirty high bits in assembly: clean before encoding.
-            mstore(add(ptr, 0x04), and(account, 0xffffffffffffffffffffffffffffffffffffffff))
-            mstore(add(ptr, 0x24), and(agencyId, 0xffffffff))
-            ok := staticcall(gas(), target, ptr, 0x44, 0x00, 0x20)
-            ok := and(ok, gt(returndatasize(), 0x1f))
-            returned := mload(0x00)
-        }
-        if (!ok) _bubbleRevert();
-        return uint256(uint160(account)) | (returned != 0 ? _GOVERNANCE_ACTOR : 0);
-    }
-
-    /// @dev Re-raises a failed registry call's revert data (its custom error) unchanged.
-    function _bubbleRevert() private pure {
-        // solhint-disable-next-line no-inline-assembly
-        assembly ("memory-safe") {
-            let ptr := mload(0x40)
-            returndatacopy(ptr, 0x00, returndatasize())
-            revert(ptr, returndatasize())
-        }
+    /// @dev `_requireStatusAuthority` as one word: `account`, with the `_GOVERNANCE_ACTOR` bit when it is
+    /// governance.
+    function _actor(address account, uint32 agencyId) private view returns (uint256) {
+        bool governance = _requireStatusAuthority(account, agencyId);
+        return uint256(uint160(account)) | (governance ? _GOVERNANCE_ACTOR : 0);
     }
 
     function _entry(
@@ -586,8 +538,16 @@ contract CertificateLedger is ICertificateLedger {
     }
 
     /// @dev The OpenZeppelin StandardMerkleTree leaf for `["bytes32", "uint256"]`.
-    function _node(bytes32 leaf, uint256 index) private pure returns (bytes32) {
-        return keccak256(bytes.concat(keccak256(abi.encode(leaf, index))));
+    function _node(bytes32 leaf, uint256 index) private pure returns (bytes32 node) {
+        // Hashed in scratch space: abi.encode and bytes.concat would allocate fresh memory for each
+        // certificate, which the bulk functions pay a hundred times over.
+        // solhint-disable-next-line no-inline-assembly
+        assembly ("memory-safe") {
+            mstore(0x00, leaf)
+            mstore(0x20, index)
+            mstore(0x00, keccak256(0x00, 0x40))
+            node := keccak256(0x00, 0x20)
+        }
     }
 
     function _toBatch(uint32 agencyId, uint256 packed) private pure returns (Batch memory) {

@@ -18,7 +18,8 @@ interface IAgencyRegistry {
         Removed
     }
 
-    /// @dev Packed in one slot: the ledger reads it on every anchor.
+    /// @dev Packed in one slot. Its status and types are copied into each active officer's
+    /// authorisation word, which is all an anchor or a status change reads.
     struct Agency {
         AgencyStatus status;
         uint32 jurisdiction;
@@ -27,7 +28,7 @@ interface IAgencyRegistry {
         uint128 certificateTypes;
     }
 
-    /// @dev Packed in one slot. An address belongs to one agency forever, so batches keep their meaning.
+    /// @dev An address belongs to one agency forever, so batches keep their meaning.
     struct Officer {
         OfficerStatus status;
         uint32 agencyId;
@@ -38,12 +39,13 @@ interface IAgencyRegistry {
     }
 
     /// @notice EIP-712 type an officer key signs to consent to being bound to one agency (finding 5:
-    /// no agency can bind, and so own, another agency's key). Domain: name "certledger AgencyRegistry",
-    /// version "2", the chain id and this registry's address.
+    /// no agency can bind, and so own, another agency's key). Domain: name "certledger CertificateLedger",
+    /// version "2", the chain id and the contract's address (registry and ledger are one contract).
     /// `OfficerConsent(uint32 agencyId,address officer,uint256 deadline)`
     function OFFICER_CONSENT_TYPEHASH() external view returns (bytes32);
 
-    /// @notice The EIP-712 domain separator of this registry on the current chain.
+    /// @notice The EIP-712 domain separator of this contract on the current chain (name "certledger
+    /// CertificateLedger", version "2"): officer consents and delegated ledger calls share it.
     function DOMAIN_SEPARATOR() external view returns (bytes32);
 
     error AgencyRegistryInvalidAgencyId(uint32 agencyId);
@@ -71,6 +73,8 @@ interface IAgencyRegistry {
     /// @dev the officer key did not sign (or no longer may sign) its consent to join the agency
     error AgencyRegistryInvalidConsent(address officer);
     error AgencyRegistryConsentExpired(address officer, uint256 deadline);
+    /// @dev the agency already has MAX_ACTIVE_OFFICERS active officers: remove one first
+    error AgencyRegistryTooManyOfficers(uint32 agencyId);
 
     event CertificateTypeDefined(uint8 indexed typeId, bytes32 schemaHash, address indexed by);
     event AgencyRegistered(
@@ -111,6 +115,10 @@ interface IAgencyRegistry {
     /// @notice How far back (seconds) an agency admin may declare one of its keys compromised;
     /// earlier times need governance. Fixed at deployment.
     function compromiseWindow() external view returns (uint40);
+
+    /// @notice The most active officers one agency may have at a time. A change of the agency's status
+    /// or types rewrites each active officer's authorisation word, so their number is bounded.
+    function MAX_ACTIVE_OFFICERS() external view returns (uint256);
 
     /// @notice The AccessControl role of one agency's admins (its role admin is GOVERNANCE_ROLE):
     /// `keccak256(abi.encode("certledger.agency.admin", agencyId))`.
@@ -168,16 +176,4 @@ interface IAgencyRegistry {
 
     /// @notice The set of defined certificate types: bit `t` set when type `t` is defined.
     function definedCertificateTypes() external view returns (uint128);
-
-    /// @notice Reverts unless `account` is an active officer of an active agency authorised for
-    /// `typeId`; returns that agency's id. The ledger calls it on every anchor.
-    function requireIssuer(address account, uint8 typeId) external view returns (uint32 agencyId);
-
-    /// @notice Reverts unless `account` may change statuses of `agencyId`'s certificates: an active
-    /// officer of that agency while the agency is active, or governance. Returns whether `account` is
-    /// governance (a hold governance places, only governance lifts).
-    function requireStatusAuthority(address account, uint32 agencyId) external view returns (bool governance);
-
-    /// @notice Reverts unless `account` holds the governance role.
-    function requireGovernance(address account) external view;
 }

@@ -89,7 +89,6 @@ interface ICertificateLedger {
     error CertificateLedgerInvalidTransition(bytes32 leaf, LeafStatus from, LeafStatus to);
     error CertificateLedgerLengthMismatch();
     error CertificateLedgerNoLeaves();
-    error CertificateLedgerInvalidRegistry(address registry);
     /// @dev a suspension governance placed: only governance lifts it
     error CertificateLedgerHeldByGovernance(bytes32 leaf);
     /// @dev restoration undoes only what a key declared compromised did at or after its compromise time
@@ -151,25 +150,19 @@ interface ICertificateLedger {
         address compromisedOfficer
     );
 
-    /// @notice The registry this ledger trusts for agencies, officers and types.
-    function registry() external view returns (IAgencyRegistry);
-
     /// @notice EIP-712 type of a delegated anchor (`anchorBySig`):
-    /// `Anchor(address officer,bytes32 root,uint8 typeId,uint24 size,uint256 nonce,uint256 deadline)`.
+    /// `Anchor(address officer,bytes32 root,uint8 typeId,uint24 size,uint256 deadline)`. It carries no
+    /// nonce: a batch record is never deleted, so a replay finds its root anchored and is refused.
     function ANCHOR_TYPEHASH() external view returns (bytes32);
 
     /// @notice EIP-712 type of a delegated status change (`changeStatusBySig`), see StatusChange.
     function STATUS_CHANGE_TYPEHASH() external view returns (bytes32);
 
-    /// @notice The EIP-712 domain separator of this ledger on the current chain
-    /// (name "certledger CertificateLedger", version "2").
-    function DOMAIN_SEPARATOR() external view returns (bytes32);
-
-    /// @notice The nonce the next delegated signature of `officer` must carry (one per call, in order).
+    /// @notice The nonce the next delegated status change of `officer` must carry (one per call, in order).
     function nonces(address officer) external view returns (uint256);
 
     /// @notice `anchor` on behalf of `officer`, sent by anyone (a relayer) with the officer's EIP-712
-    /// signature of Anchor(officer, root, typeId, size, nonces(officer), deadline). Checked exactly as
+    /// signature of Anchor(officer, root, typeId, size, deadline). Checked exactly as
     /// the officer's own call; the batch and its event name the officer.
     function anchorBySig(
         address officer,

@@ -103,7 +103,10 @@ export function registerAudit(program: Command): void {
     )
     .option("--rpc <url>", "JSON-RPC endpoint (default: the configured chain)")
     .option("--ledger <address>", "CertificateLedger address")
-    .option("--registry <address>", "AgencyRegistry address")
+    .option(
+      "--registry <address>",
+      "AgencyRegistry address (the same as --ledger: registry and ledger are one contract)",
+    )
     .option("--from-block <n>", "the deployment block: where the scan starts", "0")
     .option("--index <file>", "index file (default: <DATA_DIR>/audit-index.db; ./audit-index.db with --rpc)")
     .option("--range <blocks>", "blocks per eth_getLogs request", "2000")
@@ -188,7 +191,10 @@ export function registerAudit(program: Command): void {
     .description("an agency's full history from the chain alone (no database), as NDJSON on stdout")
     .requiredOption("--rpc <url>", "JSON-RPC endpoint of the chain")
     .requiredOption("--ledger <address>", "CertificateLedger address")
-    .requiredOption("--registry <address>", "AgencyRegistry address")
+    .requiredOption(
+      "--registry <address>",
+      "AgencyRegistry address (the same as --ledger: registry and ledger are one contract)",
+    )
     .requiredOption("--agency <id>", "the agency's id in the registry")
     .option("--from-block <n>", "the deployment block: where the scan starts", "0")
     .option("--range <blocks>", "blocks per eth_getLogs request", "2000")

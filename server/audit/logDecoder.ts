@@ -16,17 +16,14 @@ export type DecodedEvent = Omit<AuditEvent, "blockTime">;
  */
 export function decodeLog(log: Log, contracts: { ledger: string; registry: string }): DecodedEvent | null {
   const address = log.address.toLowerCase();
-  const contract =
-    address === contracts.ledger.toLowerCase()
-      ? "ledger"
-      : address === contracts.registry.toLowerCase()
-        ? "registry"
-        : null;
-  if (contract === null) return null;
-  const parsed = (contract === "ledger" ? ledgerInterface : registryInterface).parseLog({
-    topics: [...log.topics],
-    data: log.data,
-  });
+  const logData = { topics: [...log.topics], data: log.data };
+  // Registry and ledger are one contract (both addresses the same): an event is the registry's when
+  // the ledger's interface does not know it. `contract` says which half emitted it, as before.
+  const ledgerEvent = address === contracts.ledger.toLowerCase() ? ledgerInterface.parseLog(logData) : null;
+  const registryEvent =
+    ledgerEvent === null && address === contracts.registry.toLowerCase() ? registryInterface.parseLog(logData) : null;
+  const parsed = ledgerEvent ?? registryEvent;
+  const contract = ledgerEvent ? "ledger" : "registry";
   if (!parsed || !isKind(parsed.name)) return null;
   const a = parsed.args;
   const base: DecodedEvent = {

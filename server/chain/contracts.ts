@@ -1,9 +1,10 @@
 import { readFile } from "node:fs/promises";
 import { ContractFactory, type InterfaceAbi, type Signer } from "ethers";
 import { z } from "zod";
-import type { AgencyRegistry, CertificateLedger } from "../../types/ethers-contracts/index.ts";
+import type { CertificateLedger } from "../../types/ethers-contracts/index.ts";
 
-export type CertledgerContractName = "AgencyRegistry" | "CertificateLedger";
+/** The one deployable contract: registry and ledger are one (AgencyRegistry is its abstract base). */
+export type CertledgerContractName = "CertificateLedger";
 
 export interface ContractArtifact {
   contractName: CertledgerContractName;
@@ -11,10 +12,15 @@ export interface ContractArtifact {
   bytecode: string;
 }
 
+/**
+ * Where a deployment lives. Registry and ledger are one contract, so `registry` and `ledger` are the
+ * same address; both stay in every configuration, descriptor and trust list (the smaller change: the
+ * formats keep their fields, and a verifier reads each half at the address that names it).
+ */
 export interface DeployedCertledger {
   registry: string;
   ledger: string;
-  /** the block of the registry's deployment: where event scans start */
+  /** the block of the deployment: where event scans start */
   deploymentBlock: number;
 }
 
@@ -23,7 +29,7 @@ export class ArtifactError extends Error {
 }
 
 const ArtifactSchema = z.object({
-  contractName: z.enum(["AgencyRegistry", "CertificateLedger"]),
+  contractName: z.literal("CertificateLedger"),
   abi: z.array(z.record(z.string(), z.unknown())),
   bytecode: z.string().regex(/^0x(?:[0-9a-fA-F]{2})+$/, "deployable bytecode"),
 });
@@ -46,7 +52,7 @@ export async function readArtifact(
     });
   }
   const parsed = ArtifactSchema.safeParse(JSON.parse(text));
-  if (!parsed.success || parsed.data.contractName !== name) {
+  if (!parsed.success) {
     throw new ArtifactError(`${file.pathname} is not a deployable ${name} artifact`, { cause: parsed.error });
   }
   return { contractName: name, abi: parsed.data.abi as InterfaceAbi, bytecode: parsed.data.bytecode };
@@ -58,35 +64,22 @@ export const DEFAULT_GOVERNANCE_TRANSFER_DELAY = 2 * 24 * 3600;
 export const DEFAULT_COMPROMISE_WINDOW = 30 * 24 * 3600;
 
 /**
- * Deploys the registry (governed by `governance`) and the ledger that trusts it from `deployer`,
- * waiting for each receipt. Nonces are taken once and set explicitly: a provider that caches
- * `eth_getTransactionCount` for a moment would otherwise hand the ledger the registry's nonce.
+ * Deploys the certledger contract (registry and ledger in one, governed by `governance`) from
+ * `deployer`, waiting for the receipt.
  */
 export async function deployCertledger(
   deployer: Signer,
   options: { governance: string; artifactsDir?: URL; governanceTransferDelay?: number; compromiseWindow?: number },
 ): Promise<DeployedCertledger> {
-  const [registryArtifact, ledgerArtifact] = await Promise.all([
-    readArtifact("AgencyRegistry", options.artifactsDir),
-    readArtifact("CertificateLedger", options.artifactsDir),
-  ]);
-  const nonce = await deployer.getNonce("pending");
-
-  const registryFactory = new ContractFactory(registryArtifact.abi, registryArtifact.bytecode, deployer);
-  const registry = (await registryFactory.deploy(
+  const artifact = await readArtifact("CertificateLedger", options.artifactsDir);
+  const factory = new ContractFactory(artifact.abi, artifact.bytecode, deployer);
+  const ledger = (await factory.deploy(
     options.governance,
     options.governanceTransferDelay ?? DEFAULT_GOVERNANCE_TRANSFER_DELAY,
     options.compromiseWindow ?? DEFAULT_COMPROMISE_WINDOW,
-    { nonce },
-  )) as unknown as AgencyRegistry;
-  const registryReceipt = await registry.deploymentTransaction()?.wait();
-  if (!registryReceipt) throw new Error("the registry deployment has no receipt");
-  const registryAddress = await registry.getAddress();
-
-  const ledgerFactory = new ContractFactory(ledgerArtifact.abi, ledgerArtifact.bytecode, deployer);
-  const ledger = (await ledgerFactory.deploy(registryAddress, { nonce: nonce + 1 })) as unknown as CertificateLedger;
-  const ledgerReceipt = await ledger.deploymentTransaction()?.wait();
-  if (!ledgerReceipt) throw new Error("the ledger deployment has no receipt");
-
-  return { registry: registryAddress, ledger: await ledger.getAddress(), deploymentBlock: registryReceipt.blockNumber };
+  )) as unknown as CertificateLedger;
+  const receipt = await ledger.deploymentTransaction()?.wait();
+  if (!receipt) throw new Error("the deployment has no receipt");
+  const address = await ledger.getAddress();
+  return { registry: address, ledger: address, deploymentBlock: receipt.blockNumber };
 }

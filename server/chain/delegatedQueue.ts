@@ -42,8 +42,9 @@ const STATUS_OF = {
  * relayer key send `anchorBySig` / `changeStatusBySig`. The relayer can forge nothing: the ledger
  * acts only on the officer's signature, for the officer's rights.
  *
- * The message is signed inside the relayer queue's turn, just before sending, with the officer's
- * ledger nonce read from the pending state and a fresh deadline (from the chain's time): a resend after a crash or a refusal
+ * The message is signed inside the relayer queue's turn, just before sending, with a fresh deadline
+ * (from the chain's time) and, for a status change, the officer's ledger nonce read from the pending
+ * state (an anchor needs none: the ledger refuses a root twice): a resend after a crash or a refusal
  * signs again, so no stored signature can expire or be replayed. The outbox records the relayer's
  * transaction before it is broadcast, as for a direct send. A signature that does not recover to
  * the officer is refused here, before anything is sent or spent.
@@ -85,8 +86,6 @@ export class DelegatedOfficerQueue implements OfficerQueue {
     const parsed = ledgerInterface.parseTransaction({ data: call.data });
     if (!parsed) throw new Error("the relayer mode cannot relay a call the ledger does not know");
     const officer = this.#officer.address;
-    // pending: a relayed transaction of this officer still in the mempool has taken its nonce
-    const nonce = await this.#ledger.nonces(officer, { blockTag: "pending" });
     // the ledger compares the deadline with block time, which may run apart from this host's clock
     const latest = await this.#provider.getBlock("latest");
     if (!latest) throw new Error("the chain reports no latest block");
@@ -95,7 +94,7 @@ export class DelegatedOfficerQueue implements OfficerQueue {
       const [root, typeId, size] = parsed.args as unknown as [string, bigint, bigint];
       const signature = await this.#sign(
         { Anchor: [...DELEGATED_TYPES.Anchor] },
-        { officer, root, typeId, size, nonce, deadline },
+        { officer, root, typeId, size, deadline },
       );
       return {
         to: call.to,
@@ -121,6 +120,8 @@ export class DelegatedOfficerQueue implements OfficerQueue {
         reason: reason ?? 0n,
         deadline,
       };
+      // pending: a relayed status change of this officer still in the mempool has taken its nonce
+      const nonce = await this.#ledger.nonces(officer, { blockTag: "pending" });
       const signature = await this.#sign({ StatusChange: [...DELEGATED_TYPES.StatusChange] }, { ...change, nonce });
       return { to: call.to, data: ledgerInterface.encodeFunctionData("changeStatusBySig", [change, proof, signature]) };
     }

@@ -3,8 +3,9 @@ import type { Signer, TypedDataDomain, TypedDataField } from "ethers";
 /**
  * EIP-712 messages an officer key signs so that anyone (a relayer holding no officer key) can send
  * the call for it: CertificateLedger.anchorBySig and changeStatusBySig. The ledger checks the
- * signature, the deadline and the officer's rights exactly as for the officer's own call, and takes
- * `nonce` = nonces(officer): each signature is good for one call, in nonce order.
+ * signature, the deadline and the officer's rights exactly as for the officer's own call. A status
+ * change takes `nonce` = nonces(officer): each is good for one call, in nonce order. An anchor has
+ * no nonce: the ledger never deletes a batch, so a replayed anchor finds its root taken.
  *
  * Domain: name "certledger CertificateLedger", version "2", the chain id and the ledger's address.
  */
@@ -14,7 +15,6 @@ export const DELEGATED_TYPES = {
     { name: "root", type: "bytes32" },
     { name: "typeId", type: "uint8" },
     { name: "size", type: "uint24" },
-    { name: "nonce", type: "uint256" },
     { name: "deadline", type: "uint256" },
   ],
   StatusChange: [
@@ -41,7 +41,6 @@ export interface AnchorMessage {
   root: string;
   typeId: number;
   size: number;
-  nonce: bigint | number;
   deadline: number;
 }
 

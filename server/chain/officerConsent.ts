@@ -4,7 +4,9 @@ import type { IAgencyRegistry } from "../../types/ethers-contracts/index.ts";
 /**
  * EIP-712 consent of an officer key to being bound to one agency (AgencyRegistry.addOfficer): without
  * it, an agency admin could bind another agency's fresh key first and own its batches for ever.
- * Domain: name "certledger AgencyRegistry", version "2", the chain id and the registry's address.
+ * Domain: the contract's one EIP-712 domain (registry and ledger are one contract, so its consents and
+ * delegated calls share it): name "certledger CertificateLedger", version "2", the chain id and the
+ * contract's address.
  * Type: `OfficerConsent(uint32 agencyId,address officer,uint256 deadline)`, signed by `officer`.
  */
 export const OFFICER_CONSENT_TYPES: Record<string, TypedDataField[]> = {
@@ -16,7 +18,7 @@ export const OFFICER_CONSENT_TYPES: Record<string, TypedDataField[]> = {
 };
 
 export function registryDomain(chainId: bigint | number, registry: string): TypedDataDomain {
-  return { name: "certledger AgencyRegistry", version: "2", chainId, verifyingContract: registry };
+  return { name: "certledger CertificateLedger", version: "2", chainId, verifyingContract: registry };
 }
 
 export interface OfficerConsent {

@@ -233,8 +233,17 @@ function crossFieldIssues(isSet: (name: EnvVariable) => boolean, env: Env | unde
   ) {
     issues.push({ variable: "LOCAL_CHAIN_PORT", message: "must differ from PORT" });
   }
-  if (env.LEDGER_ADDRESS !== undefined && env.LEDGER_ADDRESS === env.REGISTRY_ADDRESS) {
-    issues.push({ variable: "REGISTRY_ADDRESS", message: "must differ from LEDGER_ADDRESS" });
+  // Registry and ledger are one contract: both variables stay (the configuration keeps its shape) and
+  // name the same address; another address would be a contract this release never deploys.
+  if (
+    env.LEDGER_ADDRESS !== undefined &&
+    env.REGISTRY_ADDRESS !== undefined &&
+    env.LEDGER_ADDRESS !== env.REGISTRY_ADDRESS
+  ) {
+    issues.push({
+      variable: "REGISTRY_ADDRESS",
+      message: "must equal LEDGER_ADDRESS (registry and ledger are one contract)",
+    });
   }
   return issues;
 }

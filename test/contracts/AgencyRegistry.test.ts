@@ -59,10 +59,12 @@ describe("AgencyRegistry", () => {
 
     it("refuses a zero governance address and a zero compromise window", async () => {
       const { registry, governance } = await networkHelpers.loadFixture(bare);
-      await expect(ethers.deployContract("AgencyRegistry", [ZeroAddress, GOVERNANCE_TRANSFER_DELAY, COMPROMISE_WINDOW]))
+      await expect(
+        ethers.deployContract("CertificateLedger", [ZeroAddress, GOVERNANCE_TRANSFER_DELAY, COMPROMISE_WINDOW]),
+      )
         .to.be.revertedWithCustomError(registry, "AgencyRegistryInvalidGovernance")
         .withArgs(ZeroAddress);
-      await expect(ethers.deployContract("AgencyRegistry", [governance.address, GOVERNANCE_TRANSFER_DELAY, 0]))
+      await expect(ethers.deployContract("CertificateLedger", [governance.address, GOVERNANCE_TRANSFER_DELAY, 0]))
         .to.be.revertedWithCustomError(registry, "AgencyRegistryInvalidCompromiseWindow")
         .withArgs(0);
     });
@@ -482,70 +484,86 @@ describe("AgencyRegistry", () => {
     });
   });
 
-  describe("requireIssuer", () => {
-    it("returns the officer's agency", async () => {
-      const { registry, officerA, officerB } = await networkHelpers.loadFixture(agencies);
-      expect(await registry.requireIssuer(officerA.address, LICENCE)).to.equal(BigInt(AGENCY_A));
-      expect(await registry.requireIssuer(officerB.address, DIPLOMA)).to.equal(BigInt(AGENCY_B));
-    });
+  // Anchors and status changes read only the officer's authorisation word, which copies its agency's
+  // status and types: every change of those must reach every active officer's word.
+  describe("officer authorisation word", () => {
+    const root = id("authorisation");
 
-    it("refuses unknown and removed officers", async () => {
-      const { registry, adminA, officerA, stranger } = await networkHelpers.loadFixture(agencies);
-      await expect(registry.requireIssuer(stranger.address, DIPLOMA))
-        .to.be.revertedWithCustomError(registry, "AgencyRegistryUnknownOfficer")
-        .withArgs(stranger.address);
-      await registry.connect(adminA).removeOfficer(officerA.address);
-      await expect(registry.requireIssuer(officerA.address, DIPLOMA))
-        .to.be.revertedWithCustomError(registry, "AgencyRegistryOfficerNotActive")
-        .withArgs(officerA.address);
-    });
-
-    for (const status of [AgencyStatus.Suspended, AgencyStatus.Retired]) {
-      it(`refuses officers of a ${statusName(status)} agency`, async () => {
-        const { registry, officerA } = await networkHelpers.loadFixture(agencies);
-        await registry.setAgencyStatus(AGENCY_A, status);
-        await expect(registry.requireIssuer(officerA.address, DIPLOMA))
-          .to.be.revertedWithCustomError(registry, "AgencyRegistryAgencyNotActive")
-          .withArgs(AGENCY_A, status);
-      });
-    }
-
-    it("refuses types the agency may not issue, ids from 128 included", async () => {
-      const { registry, officerB } = await networkHelpers.loadFixture(agencies);
+    it("authorises an active officer of an active agency for its types only, ids from 128 included", async () => {
+      const { ledger, officerA, officerB } = await networkHelpers.loadFixture(agencies);
+      await ledger.connect(officerA).anchor(root, LICENCE, 1);
+      expect((await ledger.batch(AGENCY_A, root)).officer).to.equal(officerA.address);
       for (const typeId of [LICENCE, UNDEFINED_TYPE, 127, 128, 255]) {
-        await expect(registry.requireIssuer(officerB.address, typeId))
-          .to.be.revertedWithCustomError(registry, "AgencyRegistryTypeNotAuthorized")
+        await expect(ledger.connect(officerB).anchor(root, typeId, 1))
+          .to.be.revertedWithCustomError(ledger, "AgencyRegistryTypeNotAuthorized")
           .withArgs(AGENCY_B, typeId);
       }
     });
-  });
 
-  describe("requireStatusAuthority", () => {
-    it("accepts the agency's active officers only while the agency is active", async () => {
-      const { registry, officerA, officerA2 } = await networkHelpers.loadFixture(agencies);
-      expect(await registry.requireStatusAuthority(officerA.address, AGENCY_A)).to.be.false;
-      for (const status of [AgencyStatus.Suspended, AgencyStatus.Retired]) {
-        await registry.setAgencyStatus(AGENCY_A, status);
-        await expect(registry.requireStatusAuthority(officerA2.address, AGENCY_A))
-          .to.be.revertedWithCustomError(registry, "AgencyRegistryAgencyNotActive")
-          .withArgs(AGENCY_A, status);
-      }
-    });
-
-    it("accepts governance for any agency", async () => {
-      const { registry, governance } = await networkHelpers.loadFixture(agencies);
-      expect(await registry.requireStatusAuthority(governance.address, AGENCY_A)).to.be.true;
-      expect(await registry.requireStatusAuthority(governance.address, 99)).to.be.true;
-    });
-
-    it("refuses other agencies' officers, removed officers, admins and strangers", async () => {
-      const { registry, adminA, officerA, officerB, stranger } = await networkHelpers.loadFixture(agencies);
+    it("refuses unknown and removed officers", async () => {
+      const { ledger, registry, adminA, officerA, stranger } = await networkHelpers.loadFixture(agencies);
+      await expect(ledger.connect(stranger).anchor(root, DIPLOMA, 1))
+        .to.be.revertedWithCustomError(ledger, "AgencyRegistryUnknownOfficer")
+        .withArgs(stranger.address);
       await registry.connect(adminA).removeOfficer(officerA.address);
-      for (const account of [officerB, officerA, adminA, stranger]) {
-        await expect(registry.requireStatusAuthority(account.address, AGENCY_A))
-          .to.be.revertedWithCustomError(registry, "AgencyRegistryNotStatusAuthority")
-          .withArgs(account.address, AGENCY_A);
+      await expect(ledger.connect(officerA).anchor(root, DIPLOMA, 1))
+        .to.be.revertedWithCustomError(ledger, "AgencyRegistryOfficerNotActive")
+        .withArgs(officerA.address);
+    });
+
+    it("follows the agency's status for every active officer, both ways", async () => {
+      const { ledger, registry, officerA, officerA2 } = await networkHelpers.loadFixture(agencies);
+      await registry.setAgencyStatus(AGENCY_A, AgencyStatus.Suspended);
+      for (const officer of [officerA, officerA2]) {
+        await expect(ledger.connect(officer).anchor(root, DIPLOMA, 1))
+          .to.be.revertedWithCustomError(ledger, "AgencyRegistryAgencyNotActive")
+          .withArgs(AGENCY_A, AgencyStatus.Suspended);
       }
+      await registry.setAgencyStatus(AGENCY_A, AgencyStatus.Active);
+      await ledger.connect(officerA2).anchor(root, DIPLOMA, 1);
+      await registry.setAgencyStatus(AGENCY_A, AgencyStatus.Retired);
+      await expect(ledger.connect(officerA).anchor(id("after retirement"), DIPLOMA, 1))
+        .to.be.revertedWithCustomError(ledger, "AgencyRegistryAgencyNotActive")
+        .withArgs(AGENCY_A, AgencyStatus.Retired);
+    });
+
+    it("follows the agency's types, for officers added before and after the change", async () => {
+      const { ledger, registry, adminB, officerB, stranger } = await networkHelpers.loadFixture(agencies);
+      await registry.setAgencyCertificateTypes(AGENCY_B, typeBit(DIPLOMA) | typeBit(LICENCE));
+      await ledger.connect(officerB).anchor(root, LICENCE, 1);
+      await registry.setAgencyCertificateTypes(AGENCY_B, typeBit(LICENCE));
+      await expect(ledger.connect(officerB).anchor(id("diploma"), DIPLOMA, 1))
+        .to.be.revertedWithCustomError(ledger, "AgencyRegistryTypeNotAuthorized")
+        .withArgs(AGENCY_B, DIPLOMA);
+      await addOfficer(registry, adminB, AGENCY_B, stranger);
+      await expect(ledger.connect(stranger).anchor(id("diploma"), DIPLOMA, 1))
+        .to.be.revertedWithCustomError(ledger, "AgencyRegistryTypeNotAuthorized")
+        .withArgs(AGENCY_B, DIPLOMA);
+    });
+
+    it("keeps the words of the officers left in step after one is removed", async () => {
+      const { ledger, registry, adminA, officerA, officerA2 } = await networkHelpers.loadFixture(agencies);
+      // officerA is first in the agency's list: removing it moves officerA2 into its place
+      await registry.connect(adminA).removeOfficer(officerA.address);
+      await registry.setAgencyStatus(AGENCY_A, AgencyStatus.Suspended);
+      await expect(ledger.connect(officerA2).anchor(root, DIPLOMA, 1))
+        .to.be.revertedWithCustomError(ledger, "AgencyRegistryAgencyNotActive")
+        .withArgs(AGENCY_A, AgencyStatus.Suspended);
+    });
+
+    it("bounds an agency's active officers, and a removal frees a place", async () => {
+      const { registry, adminB, officerB } = await networkHelpers.loadFixture(agencies);
+      const max = Number(await registry.MAX_ACTIVE_OFFICERS());
+      // officerB holds one place already; consent signatures need keys, not funded accounts
+      const keys = Array.from({ length: max }, () => ethers.Wallet.createRandom(ethers.provider));
+      for (const key of keys.slice(0, max - 1)) await addOfficer(registry, adminB, AGENCY_B, key);
+      const last = keys[max - 1]!;
+      await expect(addOfficer(registry, adminB, AGENCY_B, last))
+        .to.be.revertedWithCustomError(registry, "AgencyRegistryTooManyOfficers")
+        .withArgs(AGENCY_B);
+      await registry.connect(adminB).removeOfficer(officerB.address);
+      await addOfficer(registry, adminB, AGENCY_B, last);
+      expect((await registry.officer(last.address)).status).to.equal(OfficerStatus.Active);
     });
   });
 

@@ -20,22 +20,6 @@ async function agencies() {
 }
 
 describe("CertificateLedger: deployment and anchor", () => {
-  describe("constructor", () => {
-    it("trusts the registry it is given", async () => {
-      const { ledger, registry } = await networkHelpers.loadFixture(agencies);
-      expect(await ledger.registry()).to.equal(await registry.getAddress());
-    });
-
-    it("refuses a registry address without code", async () => {
-      const { ledger, stranger } = await networkHelpers.loadFixture(agencies);
-      for (const address of [ZeroAddress, stranger.address]) {
-        await expect(ethers.deployContract("CertificateLedger", [address]))
-          .to.be.revertedWithCustomError(ledger, "CertificateLedgerInvalidRegistry")
-          .withArgs(address);
-      }
-    });
-  });
-
   describe("anchor", () => {
     it("records the batch and emits BatchAnchored", async () => {
       const { ledger, officerA } = await networkHelpers.loadFixture(agencies);

@@ -12,6 +12,7 @@ import {
   DIPLOMA,
   LeafStatus,
   Reason,
+  addOfficer,
   deployWithAgencies,
 } from "./fixtures.ts";
 
@@ -35,14 +36,13 @@ describe("CertificateLedger: delegated signing (EIP-712, relayed)", () => {
   const later = async () => (await networkHelpers.time.latest()) + 3600;
 
   describe("anchorBySig", () => {
-    it("anchors for the officer when a relayer sends its signature, and consumes the nonce", async () => {
+    it("anchors for the officer when a relayer sends its signature; a replay finds the root taken", async () => {
       const { ledger, officerA, stranger } = await networkHelpers.loadFixture(agencies);
       const deadline = await later();
       const signature = await signAnchor(officerA, await ledgerRef(ledger), {
         root: batch.root,
         typeId: DIPLOMA,
         size: batch.size,
-        nonce: 0,
         deadline,
       });
       await expect(
@@ -51,11 +51,14 @@ describe("CertificateLedger: delegated signing (EIP-712, relayed)", () => {
         .to.emit(ledger, "BatchAnchored")
         .withArgs(batch.root, AGENCY_A, officerA.address, DIPLOMA, batch.size);
       expect((await ledger.batch(AGENCY_A, batch.root)).officer).to.equal(officerA.address);
-      expect(await ledger.nonces(officerA.address)).to.equal(1n);
-      // the same signature again: its nonce is spent
+      // an anchor carries no nonce: the status changes' nonce is untouched
+      expect(await ledger.nonces(officerA.address)).to.equal(0n);
+      // the same signature again: the batch record, never deleted, refuses it
       await expect(
         ledger.connect(stranger).anchorBySig(officerA.address, batch.root, DIPLOMA, batch.size, deadline, signature),
-      ).to.be.revertedWithCustomError(ledger, "CertificateLedgerInvalidSignature");
+      )
+        .to.be.revertedWithCustomError(ledger, "CertificateLedgerRootExists")
+        .withArgs(batch.root);
     });
 
     it("refuses a changed message, another officer's name, an expired signature and a non-officer signer", async () => {
@@ -66,7 +69,6 @@ describe("CertificateLedger: delegated signing (EIP-712, relayed)", () => {
         root: batch.root,
         typeId: DIPLOMA,
         size: batch.size,
-        nonce: 0,
         deadline,
       });
       const relayer = ledger.connect(stranger);
@@ -81,7 +83,6 @@ describe("CertificateLedger: delegated signing (EIP-712, relayed)", () => {
         root: batch.root,
         typeId: DIPLOMA,
         size: batch.size,
-        nonce: 0,
         deadline: past,
       });
       await expect(relayer.anchorBySig(officerA.address, batch.root, DIPLOMA, batch.size, past, stale))
@@ -91,7 +92,6 @@ describe("CertificateLedger: delegated signing (EIP-712, relayed)", () => {
         root: batch.root,
         typeId: DIPLOMA,
         size: batch.size,
-        nonce: 0,
         deadline,
       });
       await expect(relayer.anchorBySig(stranger.address, batch.root, DIPLOMA, batch.size, deadline, byStranger))
@@ -107,7 +107,6 @@ describe("CertificateLedger: delegated signing (EIP-712, relayed)", () => {
         root: batch.root,
         typeId: DIPLOMA,
         size: batch.size,
-        nonce: 0,
         deadline,
       });
       await expect(
@@ -193,6 +192,33 @@ describe("CertificateLedger: delegated signing (EIP-712, relayed)", () => {
       await expect(relayer.changeStatusBySig(forB, proof, await signStatusChange(officerB, ref, { ...forB, nonce: 0 })))
         .to.be.revertedWithCustomError(ledger, "CertificateLedgerUnknownRoot")
         .withArgs(batch.root);
+    });
+
+    it("keeps a signer's nonce when its key is bound as an officer later: no earlier signature replays", async () => {
+      const { ledger, registry, adminA, governance, stranger } = await networkHelpers.loadFixture(anchoredByA);
+      const ref = await ledgerRef(ledger);
+      const { leaf, index, proof } = batch.certificate(4);
+      const deadline = await later();
+      // governance signs a suspension for a relayer; its nonce lives where an officer's word would
+      const hold = {
+        officer: governance.address,
+        agencyId: AGENCY_A,
+        root: batch.root,
+        leaf,
+        index,
+        status: LEAF_STATUS.suspended,
+        reason: Reason.certificateHold,
+        deadline,
+      };
+      const signature = await signStatusChange(governance, ref, { ...hold, nonce: 0 });
+      await ledger.connect(stranger).changeStatusBySig(hold, proof, signature);
+      await ledger.reinstate(AGENCY_A, batch.root, leaf, index, proof);
+      await addOfficer(registry, adminA, AGENCY_A, governance);
+      expect(await ledger.nonces(governance.address)).to.equal(1n);
+      await expect(ledger.connect(stranger).changeStatusBySig(hold, proof, signature))
+        .to.be.revertedWithCustomError(ledger, "CertificateLedgerInvalidSignature")
+        .withArgs(governance.address);
+      expect((await ledger.leafStatus(AGENCY_A, batch.root, index))[0]).to.equal(LeafStatus.Active);
     });
   });
 });

@@ -25,50 +25,47 @@ async function artifactsDirWith(name: string, content: unknown): Promise<URL> {
 
 describe("server/chain/contracts", () => {
   describe("readArtifact", () => {
-    it("reads the ABI and creation bytecode of both contracts", async () => {
-      const registry = await readArtifact("AgencyRegistry");
+    it("reads the ABI and creation bytecode of the one contract, registry and ledger", async () => {
       const ledger = await readArtifact("CertificateLedger");
-      expect(registry.contractName).to.equal("AgencyRegistry");
-      expect(new Interface(registry.abi).getFunction("requireIssuer")).to.not.equal(null);
+      expect(ledger.contractName).to.equal("CertificateLedger");
+      expect(new Interface(ledger.abi).getFunction("addOfficer")).to.not.equal(null);
       expect(new Interface(ledger.abi).getFunction("verifyLeaf")).to.not.equal(null);
-      expect(registry.bytecode).to.equal(AgencyRegistry__factory.bytecode);
       expect(ledger.bytecode).to.equal(CertificateLedger__factory.bytecode);
     });
 
     it("fails with ARTIFACT_UNAVAILABLE when the build is missing or malformed", async () => {
       const empty = pathToFileURL(`${await mkdtemp(join(tmpdir(), "certledger-none-"))}/`);
-      const missing = await readArtifact("AgencyRegistry", empty).catch((error: unknown) => error);
+      const missing = await readArtifact("CertificateLedger", empty).catch((error: unknown) => error);
       expect(missing).to.be.instanceOf(ArtifactError);
       expect((missing as ArtifactError).code).to.equal("ARTIFACT_UNAVAILABLE");
 
-      const malformed = await artifactsDirWith("AgencyRegistry", {
-        contractName: "AgencyRegistry",
+      const malformed = await artifactsDirWith("CertificateLedger", {
+        contractName: "CertificateLedger",
         abi: [],
         bytecode: "0x",
       });
-      expect(await readArtifact("AgencyRegistry", malformed).catch((error: unknown) => error)).to.be.instanceOf(
+      expect(await readArtifact("CertificateLedger", malformed).catch((error: unknown) => error)).to.be.instanceOf(
         ArtifactError,
       );
-      const misnamed = await artifactsDirWith("AgencyRegistry", {
-        contractName: "CertificateLedger",
+      const misnamed = await artifactsDirWith("CertificateLedger", {
+        contractName: "AgencyRegistry",
         abi: [],
         bytecode: "0x00",
       });
-      expect(await readArtifact("AgencyRegistry", misnamed).catch((error: unknown) => error)).to.be.instanceOf(
+      expect(await readArtifact("CertificateLedger", misnamed).catch((error: unknown) => error)).to.be.instanceOf(
         ArtifactError,
       );
     });
   });
 
   describe("deployCertledger", () => {
-    it("deploys the registry under the given governance and the ledger that trusts it", async () => {
+    it("deploys registry and ledger as one contract under the given governance", async () => {
       const [deployer, governance] = await ethers.getSigners();
       const before = await ethers.provider.getBlockNumber();
       const deployed = await deployCertledger(deployer!, { governance: governance!.address });
 
       const registry = AgencyRegistry__factory.connect(deployed.registry, ethers.provider);
-      const ledger = CertificateLedger__factory.connect(deployed.ledger, ethers.provider);
-      expect(await ledger.registry()).to.equal(deployed.registry);
+      expect(deployed.ledger).to.equal(deployed.registry);
       const role = await registry.GOVERNANCE_ROLE();
       expect(await registry.hasRole(role, governance!.address)).to.be.true;
       expect(await registry.hasRole(role, deployer!.address)).to.be.false;

@@ -6,7 +6,8 @@ import {AgencyRegistry} from "../../../contracts/AgencyRegistry.sol";
 import {CertificateLedger} from "../../../contracts/CertificateLedger.sol";
 import {TestBase} from "./Vm.sol";
 
-/// @dev Registry and ledger with two agencies (A: officers A1, A2; B: officer B1) and an 8-certificate
+/// @dev The certledger contract (registry and ledger in one; `registry` is the same contract seen as
+/// its AgencyRegistry base) with two agencies (A: officers A1, A2; B: officer B1) and an 8-certificate
 /// tree built the way OpenZeppelin's StandardMerkleTree hashes `["bytes32", "uint256"]` leaves.
 abstract contract CertledgerFixture is TestBase {
     uint8 internal constant TYPE_ID = 1;
@@ -28,8 +29,8 @@ abstract contract CertledgerFixture is TestBase {
 
     function _deploy() internal {
         VM.warp(1_800_000_000);
-        registry = new AgencyRegistry(GOVERNANCE, 2 days, COMPROMISE_WINDOW);
-        ledger = new CertificateLedger(registry);
+        ledger = new CertificateLedger(GOVERNANCE, 2 days, COMPROMISE_WINDOW);
+        registry = ledger;
         VM.prank(GOVERNANCE);
         registry.defineCertificateType(TYPE_ID, keccak256("schema"));
         VM.prank(GOVERNANCE);
@@ -53,7 +54,7 @@ abstract contract CertledgerFixture is TestBase {
                 keccak256(
                     "EIP712Domain(string name,string version,uint256 chainId,address verifyingContract)"
                 ),
-                keccak256("certledger AgencyRegistry"),
+                keccak256("certledger CertificateLedger"),
                 keccak256("2"),
                 block.chainid,
                 address(registry)
