@@ -10,7 +10,6 @@ import type { Keyring } from "./chain/keyring.ts";
 import { BreakingLedgerView } from "./chain/breakingLedgerView.ts";
 import { CachingLedgerView } from "./chain/cachingLedgerView.ts";
 import { ChainBreaker } from "./chain/chainBreaker.ts";
-import { ledgerRegistryReader } from "./chain/ledgerRegistry.ts";
 import { EthersLedgerView } from "./chain/ledgerView.ts";
 import { CertificateBatchTree } from "./core/batch/merkle.ts";
 import { withProof } from "./core/batch/wrap.ts";
@@ -240,7 +239,6 @@ export function assembleRuntime(options: RuntimeOptions): Runtime {
     types,
     trust,
     listed: () => trustList.deployments(),
-    registryOf: ledgerRegistryReader(options.provider, breaker),
     ownOrigins: new Set([new URL(options.publicUrl).origin]),
     ...(options.federationFetch ? { limits: options.federationFetch } : {}),
     now,

@@ -316,7 +316,7 @@ describe("e2e: federation of regional services through a signed trust list", fun
     expect(proxy.connections(), "the look-alike was asked (the counter works)").to.be.above(before);
   });
 
-  it("answers UNTRUSTED_LEDGER when the list names the look-alike's ledger with the real registry (the ledger consults its own)", async () => {
+  it("answers UNTRUSTED_LEDGER when the list names the look-alike's ledger with the real registry (the ledger is its own registry)", async () => {
     const misnamed = {
       ...entries.lookalike,
       name: { zh: "相似账本", en: "Look-alike ledger" },
@@ -326,7 +326,7 @@ describe("e2e: federation of regional services through a signed trust list", fun
     await reloaded("Look-alike ledger", true);
     const reply = await verifyLink(fake.verifyUrl);
     expect(reply.body.status).to.equal("UNTRUSTED_LEDGER");
-    expect(reply.body.checks.at(-1)?.detail).to.include(`consults registry ${lookalikeDeployment.registry}`);
+    expect(reply.body.checks.at(-1)?.detail).to.include(`is its own registry, not the registry ${misnamed.registry}`);
   });
 
   it("refuses the look-alike's link without a request once a reloaded list no longer names it", async () => {

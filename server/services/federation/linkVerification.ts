@@ -44,8 +44,6 @@ export interface LinkVerifierDeps extends Omit<VerifyDeps, "trust"> {
   listed: () => readonly TrustedDeployment[];
   /** origins whose links are this service's own (its PUBLIC_URL) */
   ownOrigins: ReadonlySet<string>;
-  /** the registry a ledger on this service's chain consults (read from the ledger) */
-  registryOf?: (ledger: string) => Promise<string>;
   limits?: FetchLimits;
   resolve?: Resolve;
   now?: () => Date;
@@ -87,27 +85,16 @@ export class LinkVerifier {
   }
 
   /**
-   * The list names a registry as well as a ledger: a ledger that consults another registry (its
-   * agencies, their jurisdictions and officers) is not the deployment the list recognises.
+   * The list names a registry as well as a ledger. The ledger is its own registry (one contract
+   * holds the agencies, their jurisdictions and officers, and the batches), so an entry naming
+   * another registry pairs a ledger with agencies it never consults: no deployment the list recognises.
    */
-  async #registryMismatch(deployment: TrustedDeployment): Promise<VerificationResult | null> {
-    const registryOf = this.#deps.registryOf;
-    if (!registryOf || !deployment.registry || this.#deps.trust.ledgerFor(deployment) === null) return null;
-    let registry: string;
-    try {
-      registry = await registryOf(deployment.ledger);
-    } catch {
-      return failure("UNAVAILABLE", {
-        name: "network",
-        passed: false,
-        detail: "the chain cannot be reached right now; nothing is said about the certificate",
-      });
-    }
-    if (registry.toLowerCase() === deployment.registry.toLowerCase()) return null;
+  #registryMismatch(deployment: TrustedDeployment): VerificationResult | null {
+    if (!deployment.registry || deployment.registry.toLowerCase() === deployment.ledger.toLowerCase()) return null;
     return failure("UNTRUSTED_LEDGER", {
       name: "network",
       passed: false,
-      detail: `${describeDeployment(deployment)} consults registry ${registry}, not the registry ${deployment.registry} the trust list names: it is not the deployment the list recognises.`,
+      detail: `${describeDeployment(deployment)} is its own registry, not the registry ${deployment.registry} the trust list names: it is not the deployment the list recognises.`,
     });
   }
 
@@ -149,7 +136,7 @@ export class LinkVerifier {
       };
       return { ...failure("TAMPERED", check), checks: [...offline.checks, check] };
     }
-    const registryMismatch = await this.#registryMismatch(deployment);
+    const registryMismatch = this.#registryMismatch(deployment);
     if (registryMismatch) return registryMismatch;
     // Pinned to the deployment the list names for this origin: a document it serves that is
     // anchored anywhere else (a look-alike ledger) is UNTRUSTED_LEDGER.
