@@ -122,10 +122,13 @@ export const TARGETS: readonly Target[] = [
     what: "reconciliation of 100,000 anchored certificates against the chain",
     target: "≤ 60 s",
     figure: (r) => {
-      const s = numberAt(r, "reconciliation.seconds");
-      return s === undefined ? undefined : `${s} s`;
+      const s = numberAt(r, "service.reconciliation.seconds");
+      const n = numberAt(r, "service.reconciliation.certificates");
+      return s === undefined || n === undefined ? undefined : `${s} s for ${n.toLocaleString("en")}`;
     },
-    met: atMost("reconciliation.seconds", 60),
+    // the target is for 100,000: a run that anchored fewer says nothing about it
+    met: (r) =>
+      both(atMost("service.reconciliation.seconds", 60)(r), atLeast("service.reconciliation.certificates", 100_000)(r)),
   },
   {
     what: "store of 1,000,000 certificates: service start",
