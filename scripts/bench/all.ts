@@ -17,6 +17,7 @@ const RESULTS_DIR = new URL("../../bench/results/", import.meta.url).pathname;
 const BENCHMARKS: Record<string, string[]> = {
   core: ["npx", "tsx", "scripts/bench/core.ts"],
   service: ["npx", "tsx", "scripts/bench/service.ts"],
+  issuance: ["npx", "tsx", "scripts/bench/batchIssuance.ts"],
   audit: ["npx", "tsx", "scripts/bench/auditExport.ts"],
   gas: ["npx", "hardhat", "run", "scripts/bench/gas.ts"],
 };

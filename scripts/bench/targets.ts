@@ -115,7 +115,13 @@ export const TARGETS: readonly Target[] = [
   {
     what: "batch issuance, 1,000 items a request, acknowledged and anchored",
     target: "≥ 20,000/s",
-    figure: (r) => perSecond(numberAt(r, "issuance.batch.anchoredPerSecond")),
+    figure: (r) => {
+      const anchored = numberAt(r, "issuance.batch.anchoredPerSecond");
+      const acknowledged = numberAt(r, "issuance.batch.acknowledgedPerSecond");
+      return anchored === undefined
+        ? undefined
+        : `${perSecond(anchored)} anchored (${perSecond(acknowledged)} acknowledged)`;
+    },
     met: atLeast("issuance.batch.anchoredPerSecond", 20_000),
   },
   {
