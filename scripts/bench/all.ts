@@ -18,6 +18,7 @@ const BENCHMARKS: Record<string, string[]> = {
   core: ["npx", "tsx", "scripts/bench/core.ts"],
   service: ["npx", "tsx", "scripts/bench/service.ts"],
   issuance: ["npx", "tsx", "scripts/bench/batchIssuance.ts"],
+  ramp: ["npx", "tsx", "scripts/bench/singleIssuance.ts"],
   audit: ["npx", "tsx", "scripts/bench/auditExport.ts"],
   gas: ["npx", "hardhat", "run", "scripts/bench/gas.ts"],
 };
