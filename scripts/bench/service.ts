@@ -7,6 +7,9 @@
  *   --rate N             certificates per second offered (default 2000)
  *   --verify-seconds N   each autocannon phase (default 15)
  *
+ * After issuance, everything anchored is reconciled against the chain (GET /api/v1/audit/reconcile)
+ * and timed.
+ *
  * Then the store comparison, in the same run so the machine's load weighs on each alike: SQLite
  * (one service), PostgreSQL with one replica and with three behind round-robin, each `npm start`
  * on one external anvil, offered more than they can take so the figures are their ceilings:
@@ -80,7 +83,10 @@ async function main(): Promise<void> {
     ROOT,
   );
   try {
-    const { apiKey } = JSON.parse(await readFile(join(dataDir, "dev-credentials.json"), "utf8")) as { apiKey: string };
+    const { apiKey, auditorApiKey } = JSON.parse(await readFile(join(dataDir, "dev-credentials.json"), "utf8")) as {
+      apiKey: string;
+      auditorApiKey: string;
+    };
     const api = `${service.url}/api/v1/certificates/batch`;
     const templates = Array.from({ length: 1000 }, (_, i) => licence(i));
 
@@ -132,6 +138,26 @@ async function main(): Promise<void> {
       p99AcceptedToAnchoredSeconds: histogramQuantile(metrics, "certledger_anchor_latency_seconds", 0.99),
     };
     process.stdout.write(`${JSON.stringify(issuance, null, 2)}\n`);
+
+    // Reconciliation of everything just anchored against the chain, through the auditors' route.
+    const reconcileStarted = performance.now();
+    const reconcileResponse = await fetch(`${service.url}/api/v1/audit/reconcile`, {
+      headers: { authorization: `Bearer ${auditorApiKey}`, accept: "application/json" },
+    });
+    const report = (await reconcileResponse.json()) as {
+      ok: boolean;
+      checked: { batches: number; certificates: number };
+      findings: unknown[];
+    };
+    const reconciliation = {
+      status: reconcileResponse.status,
+      ok: report.ok,
+      batches: report.checked.batches,
+      certificates: report.checked.certificates,
+      findings: report.findings.length,
+      seconds: Number(((performance.now() - reconcileStarted) / 1000).toFixed(2)),
+    };
+    process.stdout.write(`reconciliation: ${JSON.stringify(reconciliation)}\n`);
 
     // Verification by QR URL (JSON) over a set of anchored certificates, next to a trivial route.
     const sample = await post(api, apiKey, { items: templates.slice(0, 200) });
@@ -208,7 +234,7 @@ async function main(): Promise<void> {
     await mkdir(join(ROOT, "bench/results"), { recursive: true });
     await writeFile(
       join(ROOT, "bench/results/service.json"),
-      `${JSON.stringify({ measuredAt: new Date().toISOString(), node: process.version, cores: (await import("node:os")).cpus().length, issuance, verification, stores }, null, 2)}\n`,
+      `${JSON.stringify({ measuredAt: new Date().toISOString(), node: process.version, cores: (await import("node:os")).cpus().length, issuance, reconciliation, verification, stores }, null, 2)}\n`,
     );
   } finally {
     await service.stop();

@@ -10,6 +10,18 @@ function recordedVersion(record: CertificateRecord): string {
   return `${record.status}|${record.statusUpdatedAt ?? ""}|${record.anchoredAt ?? ""}`;
 }
 
+/**
+ * What a QR scan of a stored, anchored certificate can reuse from the last one: its offline checks
+ * and where its batch was anchored. Both are fixed while its leaf and `anchoredAt` are (anchoring
+ * again after a chain loss writes a new `anchoredAt`).
+ */
+interface AnchoredCheck {
+  leaf: string;
+  anchoredAt: string | null;
+  outcome: OfflineOutcome;
+  knownAnchor: { txHash: string; blockNumber: number } | null;
+}
+
 type VerifierDeps = VerifyDeps & {
   store: Store;
   /** how many stored certificates' offline checks are remembered (about 2.7 KB each); 0: none */
@@ -26,12 +38,12 @@ type VerifierDeps = VerifyDeps & {
 export class Verifier {
   readonly #deps: VerifierDeps;
   /**
-   * The offline checks of stored, anchored documents, by id: their fields, salts and proof no
-   * longer change once anchored (re-anchoring after a chain loss changes `anchoredAt`), so a QR
-   * scan need not hash them again. An edit of the database behind the service's back is not seen
+   * The offline checks and batch anchor of stored, anchored documents, by id: their fields, salts
+   * and proof no longer change once anchored (re-anchoring after a chain loss changes
+   * `anchoredAt`), so a QR scan need not hash them again nor read the batch row. An edit of the database behind the service's back is not seen
    * here until the entry is evicted or the service restarts; reconciliation is what finds those.
    */
-  readonly #offline = new Map<string, { leaf: string; anchoredAt: string | null; outcome: OfflineOutcome }>();
+  readonly #offline = new Map<string, AnchoredCheck>();
 
   constructor(deps: VerifierDeps) {
     this.#deps = deps;
@@ -97,15 +109,12 @@ export class Verifier {
         },
       };
     }
-    const offline = this.#offlineOf(record);
-    const batch = record.batchId === null ? null : await store.getBatch(record.batchId);
+    const { outcome, knownAnchor } = await this.#anchoredCheckOf(record);
     const supersededBy = await store.findSuccessors(record.id);
-    const result = await verifyOutcome(offline, this.#trustOf(record), {
+    const result = await verifyOutcome(outcome, this.#trustOf(record), {
       now: this.#now(),
       supersededBy,
-      ...(batch?.txHash && batch.blockNumber !== null
-        ? { knownAnchor: { txHash: batch.txHash, blockNumber: batch.blockNumber } }
-        : {}),
+      ...(knownAnchor ? { knownAnchor } : {}),
     });
     return { record, result };
   }
@@ -114,17 +123,25 @@ export class Verifier {
     return this.#deps.trustAt ? this.#deps.trustAt(recordedVersion(record)) : this.#deps.trust;
   }
 
-  #offlineOf(record: CertificateRecord): OfflineOutcome {
+  async #anchoredCheckOf(record: CertificateRecord): Promise<AnchoredCheck> {
     const cached = this.#offline.get(record.id);
-    if (cached?.leaf === record.leaf && cached.anchoredAt === record.anchoredAt) return cached.outcome;
+    if (cached?.leaf === record.leaf && cached.anchoredAt === record.anchoredAt) return cached;
     const outcome = offlineOutcome(record.document, this.#deps);
-    if (this.#deps.offlineCacheEntries === 0) return outcome;
+    const batch = record.batchId === null ? null : await this.#deps.store.getBatch(record.batchId);
+    const check: AnchoredCheck = {
+      leaf: record.leaf,
+      anchoredAt: record.anchoredAt,
+      outcome,
+      knownAnchor:
+        batch?.txHash && batch.blockNumber !== null ? { txHash: batch.txHash, blockNumber: batch.blockNumber } : null,
+    };
+    if (this.#deps.offlineCacheEntries === 0) return check;
     this.#offline.delete(record.id);
-    this.#offline.set(record.id, { leaf: record.leaf, anchoredAt: record.anchoredAt, outcome });
+    this.#offline.set(record.id, check);
     if (this.#offline.size > this.#deps.offlineCacheEntries) {
       const oldest = this.#offline.keys().next().value;
       if (oldest !== undefined) this.#offline.delete(oldest);
     }
-    return outcome;
+    return check;
   }
 }

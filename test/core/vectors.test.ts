@@ -1,5 +1,6 @@
 import { readFileSync } from "node:fs";
 import { expect } from "chai";
+import fc from "fast-check";
 import {
   Keccak256,
   builtinTypes,
@@ -44,6 +45,31 @@ describe("core: committed test vectors (the certledger/2 format must not drift)"
       expect(toHex32(fieldHash(keccak, path, salt, value))).to.equal(hash);
       expect(referenceFieldHash(path, salt, value)).to.equal(hash);
     }
+  });
+
+  it("any string, number or boolean hashes as the independent implementation hashes it", () => {
+    const value = fc.oneof(
+      fc.string({ unit: "binary" }),
+      fc.string({ unit: "grapheme" }),
+      // any UTF-16 code units, so lone surrogates too
+      fc.array(fc.integer({ min: 0, max: 0xffff })).map((units) => String.fromCharCode(...units)),
+      fc.double(),
+      fc.constantFrom(-0, 1e21, 1e-7, 5e-324, Number.MAX_VALUE, Number.MAX_SAFE_INTEGER + 2),
+      fc.boolean(),
+    );
+    fc.assert(
+      fc.property(value, (v) => {
+        let reference: string | null = null;
+        try {
+          reference = referenceFieldHash("subject.note", "00".repeat(16), v);
+        } catch {
+          // the canonicalizer refuses lone surrogates, NaN and infinities: so must the core
+        }
+        if (reference === null) expect(() => fieldHash(keccak, "subject.note", "00".repeat(16), v)).to.throw();
+        else expect(toHex32(fieldHash(keccak, "subject.note", "00".repeat(16), v))).to.equal(reference);
+      }),
+      { numRuns: 5000, seed: 15 },
+    );
   });
 
   it("wrapping the vector inputs with the fixed salts gives the committed documents, leaves and root", () => {

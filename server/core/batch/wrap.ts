@@ -16,7 +16,18 @@ export interface WrappedBatch {
 /** Certificates to documents to one Merkle root: index i of the batch is input i. */
 export function wrapBatch(inputs: readonly unknown[], options: CreateOptions): WrappedBatch {
   const { documents, leaves } = createDocuments(inputs, options);
-  return { ...batchDocuments(documents, leaves, options.keccak), leaves };
+  const tree = CertificateBatchTree.of(leaves, options.keccak);
+  // These documents are this call's own, so each gets its proof block in place rather than on a
+  // copy: at 100,000 certificates the copies doubled what the garbage collector had to trace.
+  const batched = documents.map((document, index): BatchedDocument => {
+    document.proof = proofBlock(tree, leaves, index);
+    return document as BatchedDocument;
+  });
+  return { root: tree.root, documents: batched, leaves, tree };
+}
+
+function proofBlock(tree: CertificateBatchTree, leaves: readonly string[], index: number): ProofBlock {
+  return { root: tree.root, proof: tree.proof(index), leaf: leaves[index] ?? "", index };
 }
 
 /**
@@ -32,9 +43,7 @@ export function batchDocuments(
     throw new CoreError("INVALID_BATCH", `${documents.length} documents but ${leaves.length} leaves`);
   }
   const tree = CertificateBatchTree.of(leaves, keccak);
-  const batched = documents.map((document, index) =>
-    withProof(document, { root: tree.root, proof: tree.proof(index), leaf: leaves[index] ?? "", index }),
-  );
+  const batched = documents.map((document, index) => withProof(document, proofBlock(tree, leaves, index)));
   return { root: tree.root, documents: batched, tree };
 }
 

@@ -5,7 +5,7 @@ import type { CertificateDocument, FieldValue } from "./model.ts";
 import { FIELD_PATH, forEachShownField } from "./paths.ts";
 
 // A lone UTF-16 surrogate has no UTF-8 form, so RFC 8785 refuses it: refuse it at the edge.
-const LONE_SURROGATE = /\p{Cs}/u;
+export const LONE_SURROGATE = /\p{Cs}/u;
 
 export const ULID = /^[0-7][0-9A-HJKMNP-TV-Z]{25}$/;
 export const BYTES32 = /^0x[0-9a-f]{64}$/;
@@ -14,16 +14,22 @@ const text = z.string().refine((value) => !LONE_SURROGATE.test(value), "contains
 const dateTime = z.string().refine(isDateTime, "not an RFC 3339 date-time with offset");
 const ulid = z.string().regex(ULID, "not a ULID");
 const bytes32 = z.string().regex(BYTES32, "not a lowercase 0x-prefixed bytes32");
-const FIELD_NAME = /^[a-z][A-Za-z0-9]{0,63}$/;
+export const FIELD_NAME = /^[a-z][A-Za-z0-9]{0,63}$/;
+export const TYPE_NAME = /^[a-z][a-z0-9-]{0,63}$/;
+export const JURISDICTION = /^\d{6}$/;
+export const ADDRESS = /^0x[0-9a-fA-F]{40}$/;
+export const MAX_PROOF_LENGTH = 64;
+export const MAX_LEAF_INDEX = 0xffffff;
+export const MAX_AGENCY_ID = 0xffffffff;
 // a length test and an open-ended class run faster than a counted quantifier, and say the same
 const HEX_TAIL = /^0x[0-9a-f]+$/;
 const HEX = /^[0-9a-f]+$/;
-const isBytes32 = (v: unknown): boolean => typeof v === "string" && v.length === 66 && HEX_TAIL.test(v);
-const isSalt = (v: unknown): boolean => typeof v === "string" && v.length === 32 && HEX.test(v);
+export const isBytes32 = (v: unknown): boolean => typeof v === "string" && v.length === 66 && HEX_TAIL.test(v);
+export const isSalt = (v: unknown): boolean => typeof v === "string" && v.length === 32 && HEX.test(v);
 
 // Maps and lists are checked in one pass each rather than element by element through zod: a
 // verifier checks tens of thousands of documents a second and zod's per-element cost is most of it.
-function isFieldValue(value: unknown): boolean {
+export function isFieldValue(value: unknown): boolean {
   switch (typeof value) {
     case "string":
       return !LONE_SURROGATE.test(value);
@@ -39,7 +45,7 @@ function isFieldValue(value: unknown): boolean {
 /** More fields than any certificate type has: bounds the work one document can cause. */
 export const MAX_FIELDS = 256;
 
-function isPlainRecord(value: unknown): value is Record<string, unknown> {
+export function isPlainRecord(value: unknown): value is Record<string, unknown> {
   return (
     typeof value === "object" && value !== null && !Array.isArray(value) && Object.keys(value).length <= MAX_FIELDS
   );
@@ -58,7 +64,7 @@ const hidden = z.custom<Record<string, string>>(
   "every hidden field hash must be a lowercase 0x-prefixed bytes32",
 );
 const proofPath = z.custom<string[]>(
-  (value) => Array.isArray(value) && value.length <= 64 && value.every(isBytes32),
+  (value) => Array.isArray(value) && value.length <= MAX_PROOF_LENGTH && value.every(isBytes32),
   "the proof must be a list of lowercase 0x-prefixed bytes32",
 );
 
@@ -66,23 +72,20 @@ export const proofBlockSchema = z.strictObject({
   root: bytes32,
   proof: proofPath,
   leaf: bytes32,
-  index: z.int().min(0).max(0xffffff),
+  index: z.int().min(0).max(MAX_LEAF_INDEX),
   chainId: z.int().min(1).optional(),
-  ledger: z
-    .string()
-    .regex(/^0x[0-9a-fA-F]{40}$/, "not an address")
-    .optional(),
+  ledger: z.string().regex(ADDRESS, "not an address").optional(),
   txHash: bytes32.optional(),
 });
 
 const documentShape = {
   version: z.literal(DOCUMENT_VERSION),
   id: ulid,
-  type: z.string().regex(/^[a-z][a-z0-9-]{0,63}$/, "not a type name"),
+  type: z.string().regex(TYPE_NAME, "not a type name"),
   issuer: z.strictObject({
-    agencyId: z.int().min(1).max(0xffffffff),
+    agencyId: z.int().min(1).max(MAX_AGENCY_ID),
     name: text,
-    jurisdiction: z.string().regex(/^\d{6}$/, "not a six-digit division code"),
+    jurisdiction: z.string().regex(JURISDICTION, "not a six-digit division code"),
   }),
   subject,
   validFrom: dateTime,

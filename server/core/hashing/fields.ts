@@ -2,6 +2,7 @@ import canonicalize from "canonicalize";
 import { CoreError } from "../errors.ts";
 import type { CertificateDocument, FieldValue } from "../document/model.ts";
 import { forEachShownField } from "../document/paths.ts";
+import { LONE_SURROGATE } from "../document/schema.ts";
 import { fromHex32, toHex32 } from "./keccak.ts";
 import type { Keccak256 } from "./keccak.ts";
 
@@ -26,9 +27,27 @@ export function fieldPreimage(path: string, salt: string, value: FieldValue): st
 
 /** fieldPreimage for a path and salt already checked (by the document schema or by generation). */
 function trustedPreimage(path: string, salt: string, value: FieldValue): string {
-  const canonicalValue = canonicalize(value);
+  const canonicalValue = canonicalPrimitive(value) ?? canonicalize(value);
   if (canonicalValue === undefined) throw new CoreError("INVALID_DOCUMENT", `${path} has no JSON value`);
   return '{"path":"' + path + '","salt":"' + salt + '","value":' + canonicalValue + "}";
+}
+
+/**
+ * RFC 8785 of a field value as the canonicalizer writes a primitive (JSON.stringify of a string
+ * without a lone surrogate, or of a finite number), without its per-call set-up for nested values;
+ * null for what it refuses and anything else, left to the canonicalizer to refuse or serialise.
+ */
+function canonicalPrimitive(value: unknown): string | null {
+  switch (typeof value) {
+    case "string":
+      return LONE_SURROGATE.test(value) ? null : JSON.stringify(value);
+    case "number":
+      return Number.isFinite(value) ? JSON.stringify(value) : null;
+    case "boolean":
+      return value ? "true" : "false";
+    default:
+      return null;
+  }
 }
 
 /** keccak256 of the field's canonical preimage (UTF-8). */

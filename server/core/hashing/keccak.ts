@@ -1,6 +1,8 @@
 import { createKeccak } from "hash-wasm";
 import type { IHasher } from "hash-wasm";
 
+const SCRATCH_BYTES = 4096;
+
 /**
  * Keccak-256 (Ethereum's, not SHA3-256) over hash-wasm's WebAssembly build, several times faster
  * than the pure JavaScript ones. Creating a hasher instantiates WebAssembly (~0.1 ms), so create
@@ -9,6 +11,7 @@ import type { IHasher } from "hash-wasm";
  */
 export class Keccak256 {
   readonly #hasher: IHasher;
+  readonly #scratch = Buffer.allocUnsafeSlow(SCRATCH_BYTES);
 
   private constructor(hasher: IHasher) {
     this.#hasher = hasher;
@@ -25,8 +28,18 @@ export class Keccak256 {
    */
   digest(data: Uint8Array | string): Uint8Array {
     this.#hasher.init();
-    this.#hasher.update(typeof data === "string" ? Buffer.from(data, "utf8") : data);
+    this.#hasher.update(typeof data === "string" ? this.#utf8(data) : data);
     return this.#hasher.digest("binary");
+  }
+
+  /**
+   * `text` as UTF-8, in a buffer reused from call to call when it fits: field preimages are short
+   * strings hashed by the ten thousand, and Buffer.from would allocate for each.
+   */
+  #utf8(text: string): Buffer {
+    // at most 3 bytes per UTF-16 code unit, so a text this short always fits
+    if (text.length * 3 > SCRATCH_BYTES) return Buffer.from(text, "utf8");
+    return this.#scratch.subarray(0, this.#scratch.write(text, 0, "utf8"));
   }
 }
 

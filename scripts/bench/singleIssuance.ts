@@ -1,0 +1,112 @@
+/**
+ * Single-certificate issuance, ramped: `npm start` (SQLite, embedded anvil) is offered one
+ * certificate per `POST /api/v1/certificates` at each rate of `--rates` for `--step-seconds`,
+ * then drained until all are anchored. A step is held when at least 95% of what was offered got
+ * its 202 and the p99 from 202 to anchored of that step's certificates is at most 3 s; the ramp
+ * stops at the first step not held. Writes "single" in bench/results/issuance.json. A benchmark,
+ * not a test.
+ *
+ *   npx tsx scripts/bench/singleIssuance.ts [--rates 500,1000,2000,3000,4000] [--step-seconds 10]
+ */
+import { createRequire } from "node:module";
+import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { parseArgs } from "node:util";
+import { sampleInputs } from "../../test/core/support/samples.ts";
+import { freePort, startServiceProcess, waitFor } from "../../test/e2e/serviceProcess.ts";
+import { bucketQuantile, histogramBuckets, type Bucket } from "./prometheus.ts";
+
+interface AutocannonResult {
+  "2xx": number;
+  non2xx: number;
+  errors: number;
+  duration: number;
+}
+type Autocannon = (options: Record<string, unknown>) => Promise<AutocannonResult>;
+const autocannon = createRequire(import.meta.url)("autocannon") as Autocannon;
+
+const ROOT = new URL("../..", import.meta.url).pathname;
+const RESULTS = join(ROOT, "bench/results/issuance.json");
+const P99_LIMIT_SECONDS = 3;
+const LATENCY = "certledger_anchor_latency_seconds";
+
+const { values: args } = parseArgs({
+  options: {
+    rates: { type: "string", default: "500,1000,2000,3000,4000" },
+    "step-seconds": { type: "string", default: "10" },
+  },
+});
+const RATES = args.rates.split(",").map(Number);
+const STEP_SECONDS = Number(args["step-seconds"]);
+
+/** The buckets counted between two expositions of the same cumulative histogram. */
+const since = (before: readonly Bucket[], after: readonly Bucket[]): Bucket[] =>
+  after.map((b) => ({ le: b.le, count: b.count - (before.find((o) => o.le === b.le)?.count ?? 0) }));
+
+const dataDir = await mkdtemp(join(tmpdir(), "certledger-bench-"));
+const service = await startServiceProcess(
+  {
+    DATA_DIR: dataDir,
+    PORT: String(await freePort()),
+    LOCAL_CHAIN_PORT: String(await freePort()),
+    RATE_LIMIT_PER_MINUTE: "0",
+    LOG_LEVEL: "error",
+  },
+  ROOT,
+);
+try {
+  const { apiKey } = JSON.parse(await readFile(join(dataDir, "dev-credentials.json"), "utf8")) as { apiKey: string };
+  const { type, subject, validFrom } = sampleInputs(0)["business-licence"]!;
+  const metrics = async () => (await fetch(`${service.url}/metrics`)).text();
+  const steps = [];
+  for (const rate of RATES) {
+    const before = histogramBuckets(await metrics(), LATENCY);
+    const result = await autocannon({
+      url: `${service.url}/api/v1/certificates`,
+      connections: 64,
+      duration: STEP_SECONDS,
+      overallRate: rate,
+      method: "POST",
+      headers: { authorization: `Bearer ${apiKey}`, "content-type": "application/json" },
+      body: JSON.stringify({ type, subject, validFrom }),
+    });
+    await waitFor(
+      "the step's certificates anchored",
+      async () => (/certledger_certificates\{state="pending"\} 0\b/.test(await metrics()) ? true : undefined),
+      600_000,
+      250,
+    );
+    const acknowledgedPerSecond = Math.round(result["2xx"] / STEP_SECONDS);
+    const p99 = bucketQuantile(since(before, histogramBuckets(await metrics(), LATENCY)), 0.99);
+    const held = acknowledgedPerSecond >= 0.95 * rate && p99 !== null && p99 <= P99_LIMIT_SECONDS;
+    const step = {
+      offeredPerSecond: rate,
+      acknowledgedPerSecond,
+      non2xx: result.non2xx,
+      errors: result.errors,
+      p99AcceptedToAnchoredSeconds: p99,
+      held,
+    };
+    console.log(JSON.stringify(step));
+    steps.push(step);
+    if (!held) break;
+  }
+  const single = {
+    measuredAt: new Date().toISOString(),
+    command: `npx tsx scripts/bench/singleIssuance.ts --rates ${args.rates} --step-seconds ${STEP_SECONDS}`,
+    sustainedPerSecond: Math.max(0, ...steps.filter((s) => s.held).map((s) => s.offeredPerSecond)),
+    steps,
+  };
+  let current: Record<string, unknown> = {};
+  try {
+    current = JSON.parse(await readFile(RESULTS, "utf8")) as Record<string, unknown>;
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== "ENOENT") throw error;
+  }
+  await writeFile(RESULTS, `${JSON.stringify({ ...current, single }, null, 2)}\n`);
+  console.log(`sustained: ${single.sustainedPerSecond}/s`);
+} finally {
+  await service.stop();
+  await rm(dataDir, { recursive: true, force: true });
+}

@@ -1,0 +1,167 @@
+// The issue's performance targets, each read from the figures a benchmark wrote to
+// bench/results/*.json. A figure no benchmark has written yet shows as "not measured", so the
+// table says where the project stands without pretending.
+
+/** The parsed bench/results files, by name without ".json". */
+export type Results = Record<string, unknown>;
+
+export interface Target {
+  what: string;
+  target: string;
+  /** the figure as shown, or undefined when no benchmark has written it */
+  figure: (results: Results) => string | undefined;
+  /** whether the figure meets the target; undefined for figures reported without a target */
+  met: (results: Results) => boolean | undefined;
+}
+
+/** The value at `path` (dot-separated keys) in `results`, if it is a number. */
+export function numberAt(results: Results, path: string): number | undefined {
+  let value: unknown = results;
+  for (const key of path.split(".")) {
+    if (typeof value !== "object" || value === null) return undefined;
+    value = (value as Record<string, unknown>)[key];
+  }
+  return typeof value === "number" && Number.isFinite(value) ? value : undefined;
+}
+
+const perSecond = (n: number | undefined): string | undefined =>
+  n === undefined ? undefined : `${Math.round(n).toLocaleString("en")}/s`;
+
+const atLeast = (path: string, minimum: number) => (r: Results) => {
+  const n = numberAt(r, path);
+  return n === undefined ? undefined : n >= minimum;
+};
+
+const atMost = (path: string, maximum: number) => (r: Results) => {
+  const n = numberAt(r, path);
+  return n === undefined ? undefined : n <= maximum;
+};
+
+/** Whether `a` is within `share` of `b` (both present). */
+function within(a: number | undefined, b: number | undefined, share: number): boolean | undefined {
+  if (a === undefined || b === undefined) return undefined;
+  return Math.abs(a - b) <= share * b;
+}
+
+const both = (...checks: (boolean | undefined)[]): boolean | undefined =>
+  checks.some((c) => c === undefined) ? undefined : checks.every(Boolean);
+
+const WRAP_1K = "core.offline.wrap.1000.perSecond";
+const WRAP_100K = "core.offline.wrap.100000.perSecond";
+const VERIFY_D10 = "core.offline.verifyOffline.1000.perSecond";
+const VERIFY_D17 = "core.offline.verifyOffline.100000.perSecond";
+
+export const TARGETS: readonly Target[] = [
+  {
+    what: "wrap, 10 fields, one core, batch of 1,000",
+    target: "≥ 40,000/s",
+    figure: (r) => perSecond(numberAt(r, WRAP_1K)),
+    met: atLeast(WRAP_1K, 40_000),
+  },
+  {
+    what: "wrap, batch of 100,000",
+    target: "≥ 40,000/s, within 20% of 1,000",
+    figure: (r) => {
+      const n = numberAt(r, WRAP_100K);
+      const small = numberAt(r, WRAP_1K);
+      if (n === undefined || small === undefined) return undefined;
+      return `${perSecond(n)} (${Math.round((n / small) * 100)}% of 1,000)`;
+    },
+    met: (r) => both(atLeast(WRAP_100K, 40_000)(r), within(numberAt(r, WRAP_100K), numberAt(r, WRAP_1K), 0.2)),
+  },
+  {
+    what: "offline verification from JSON, proof depth 10",
+    target: "≥ 40,000/s",
+    figure: (r) => perSecond(numberAt(r, VERIFY_D10)),
+    met: atLeast(VERIFY_D10, 40_000),
+  },
+  {
+    what: "offline verification from JSON, proof depth 17",
+    target: "≥ 30,000/s",
+    figure: (r) => perSecond(numberAt(r, VERIFY_D17)),
+    met: atLeast(VERIFY_D17, 30_000),
+  },
+  {
+    what: "verification against a local chain, one after another",
+    target: "(reported)",
+    figure: (r) => perSecond(numberAt(r, "core.chain.perSecond")),
+    met: () => undefined,
+  },
+  {
+    what: "QR verification GET /v/:id?h= (JSON), 32 connections, share of bare Express",
+    target: "≥ 50%",
+    figure: (r) => {
+      const share = numberAt(r, "service.verification.shareOfTrivialRoute");
+      const rps = numberAt(r, "service.verification.requestsPerSecond");
+      return share === undefined ? undefined : `${Math.round(share * 100)}% (${perSecond(rps)})`;
+    },
+    met: atLeast("service.verification.shareOfTrivialRoute", 0.5),
+  },
+  {
+    what: "QR verification p99, 32 connections",
+    target: "≤ 25 ms",
+    figure: (r) => {
+      const p99 = numberAt(r, "service.verification.p99Ms");
+      return p99 === undefined ? undefined : `${p99} ms`;
+    },
+    met: atMost("service.verification.p99Ms", 25),
+  },
+  {
+    what: "single-certificate issuance held with p99 202→anchored ≤ 3 s (ramp)",
+    target: "≥ 3,000/s",
+    figure: (r) => perSecond(numberAt(r, "issuance.single.sustainedPerSecond")),
+    met: atLeast("issuance.single.sustainedPerSecond", 3_000),
+  },
+  {
+    what: "batch issuance, 1,000 items a request, acknowledged and anchored",
+    target: "≥ 20,000/s",
+    figure: (r) => {
+      const anchored = numberAt(r, "issuance.batch.anchoredPerSecond");
+      const acknowledged = numberAt(r, "issuance.batch.acknowledgedPerSecond");
+      return anchored === undefined
+        ? undefined
+        : `${perSecond(anchored)} anchored (${perSecond(acknowledged)} acknowledged)`;
+    },
+    met: atLeast("issuance.batch.anchoredPerSecond", 20_000),
+  },
+  {
+    what: "reconciliation of 100,000 anchored certificates against the chain",
+    target: "≤ 60 s",
+    figure: (r) => {
+      const s = numberAt(r, "service.reconciliation.seconds");
+      const n = numberAt(r, "service.reconciliation.certificates");
+      return s === undefined || n === undefined ? undefined : `${s} s for ${n.toLocaleString("en")}`;
+    },
+    // the target is for 100,000: a run that anchored fewer says nothing about it
+    met: (r) =>
+      both(atMost("service.reconciliation.seconds", 60)(r), atLeast("service.reconciliation.certificates", 100_000)(r)),
+  },
+  {
+    what: "store of 1,000,000 certificates: service start",
+    target: "≤ 5 s",
+    figure: (r) => {
+      const s = numberAt(r, "store.millionStartSeconds");
+      return s === undefined ? undefined : `${s} s`;
+    },
+    met: atMost("store.millionStartSeconds", 5),
+  },
+  {
+    what: "audit export, 100,000 events as CSV",
+    target: "(reported)",
+    figure: (r) => perSecond(numberAt(r, "audit.export.eventsPerSecond")),
+    met: () => undefined,
+  },
+];
+
+/** The table: one row per target, ✔ met, ✘ missed or not measured, "–" reported without a target. */
+export function targetTable(results: Results): string {
+  const rows = TARGETS.map((t) => {
+    const figure = t.figure(results);
+    const met = figure === undefined ? false : t.met(results);
+    return [t.what, t.target, figure ?? "not measured", met === undefined ? "–" : met ? "✔" : "✘"];
+  });
+  const header = ["what", "target", "figure", "met"];
+  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((row) => row[i]!.length)));
+  const line = (cells: string[]) => cells.map((cell, i) => cell.padEnd(widths[i]!)).join("  ");
+  return [line(header), line(widths.map((w) => "-".repeat(w))), ...rows.map(line)].join("\n");
+}
