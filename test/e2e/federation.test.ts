@@ -389,7 +389,7 @@ describe("e2e: federation of regional services through a signed trust list", fun
     const altered = join(work, "altered.json");
     const otherKey = join(work, "other-key.json");
     const expired = join(work, "expired.json");
-    good.list.deployments[0]!.ledger = chain.registry;
+    good.list.deployments[0]!.origins = ["https://forged.example"];
     await writeFile(altered, JSON.stringify(good));
     await writeTrustList(otherKey, new Wallet(Wallet.createRandom().privateKey), [entries.beijing]);
     await writeTrustList(expired, listKey, [entries.beijing], {
@@ -413,7 +413,10 @@ describe("e2e: federation of regional services through a signed trust list", fun
       let output = "";
       child.stdout.on("data", (chunk: Buffer) => (output += chunk.toString()));
       child.stderr.on("data", (chunk: Buffer) => (output += chunk.toString()));
+      // a service that starts after all is stopped, so the test fails instead of hanging on it
+      const started = setTimeout(() => child.kill("SIGKILL"), 60_000);
       const code = await new Promise<number | null>((resolve) => child.once("exit", resolve));
+      clearTimeout(started);
       return { code, output };
     };
     const [a, b, c] = await Promise.all([start(altered), start(otherKey), start(expired)]);
