@@ -179,6 +179,31 @@ export function storeConformance(open: () => Promise<StoreFixture>): void {
       expect(await store.getIdempotency("key1", "req-1")).to.deep.include({ requestHash: "h", response: { ok: true } });
     });
 
+    it("keeps requests inserted at the same moment apart: each all or none, a failing one costs the others nothing", async () => {
+      const taken = certificate();
+      await store.insertCertificates([taken]);
+      const first = [certificate(), certificate()];
+      const clashing = [certificate(), certificate({ leaf: taken.leaf })];
+      const last = [certificate()];
+      const idempotency = (key: string) => ({
+        apiKeyId: "key1",
+        key,
+        requestHash: key,
+        response: { key },
+        createdAt: taken.createdAt,
+      });
+      const outcomes = await Promise.allSettled([
+        store.insertCertificates(first, idempotency("together-1")),
+        store.insertCertificates(clashing, idempotency("together-2")),
+        store.insertCertificates(last, idempotency("together-3")),
+      ]);
+      expect(outcomes.map((o) => o.status)).to.deep.equal(["fulfilled", "rejected", "fulfilled"]);
+      for (const c of [...first, ...last]) expect(await store.getCertificate(c.id), c.id).to.not.equal(null);
+      expect(await store.getCertificate(clashing[0]!.id)).to.equal(null);
+      expect(await store.getIdempotency("key1", "together-2")).to.equal(null);
+      expect(await store.getIdempotency("key1", "together-3")).to.deep.include({ requestHash: "together-3" });
+    });
+
     it("inserts thousands of certificates in one call", async () => {
       const many = Array.from({ length: 3000 }, () => certificate());
       await store.insertCertificates(many);

@@ -60,8 +60,9 @@ export class SqliteHolderStore implements HolderStore {
     return Number(this.#sqlite.statement(sql).run(...params).changes);
   }
 
+  /** Written by the next group commit, with the certificates issued in the same moment. */
   putHolderAccess(records: readonly HolderAccessRecord[]): Promise<void> {
-    this.#sqlite.transaction(() => {
+    return this.#sqlite.grouped(() => {
       for (const r of records) {
         this.#run(
           `INSERT INTO holder_access (certificate_id, secret_hash, created_at, revoked_at) VALUES (?, ?, ?, ?)
@@ -74,7 +75,6 @@ export class SqliteHolderStore implements HolderStore {
         );
       }
     });
-    return Promise.resolve();
   }
 
   getHolderAccess(certificateId: string): Promise<HolderAccessRecord | null> {

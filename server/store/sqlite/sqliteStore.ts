@@ -285,37 +285,40 @@ export class SqliteStore implements Store {
     );
   }
 
+  /** Written by the next group commit (SqliteDatabase.grouped): durable when this resolves. */
   insertCertificates(certificates: NewCertificate[], idempotency?: IdempotencyRecord): Promise<void> {
+    return this.#sqlite.grouped(() => {
+      this.#insertNow(certificates, idempotency);
+    });
+  }
+
+  #insertNow(certificates: NewCertificate[], idempotency: IdempotencyRecord | undefined): void {
     const insert = `INSERT INTO certificates (id, agency_id, type, type_id, leaf, document, state, supersedes, issued_by_key, created_at)
                     VALUES (?, ?, ?, ?, ?, ?, 'pending', ?, ?, ?)`;
-    return attempt(() => {
-      this.#transaction(() => {
-        for (const c of certificates) {
-          this.#run(
-            insert,
-            c.id,
-            c.agencyId,
-            c.type,
-            c.typeId,
-            c.leaf,
-            JSON.stringify(c.document),
-            c.supersedes,
-            c.issuedByKey,
-            c.createdAt,
-          );
-        }
-        if (idempotency) {
-          this.#run(
-            "INSERT INTO idempotency (api_key_id, key, request_hash, response, created_at) VALUES (?, ?, ?, ?, ?)",
-            idempotency.apiKeyId,
-            idempotency.key,
-            idempotency.requestHash,
-            JSON.stringify(idempotency.response),
-            idempotency.createdAt,
-          );
-        }
-      });
-    });
+    for (const c of certificates) {
+      this.#run(
+        insert,
+        c.id,
+        c.agencyId,
+        c.type,
+        c.typeId,
+        c.leaf,
+        JSON.stringify(c.document),
+        c.supersedes,
+        c.issuedByKey,
+        c.createdAt,
+      );
+    }
+    if (idempotency) {
+      this.#run(
+        "INSERT INTO idempotency (api_key_id, key, request_hash, response, created_at) VALUES (?, ?, ?, ?, ?)",
+        idempotency.apiKeyId,
+        idempotency.key,
+        idempotency.requestHash,
+        JSON.stringify(idempotency.response),
+        idempotency.createdAt,
+      );
+    }
   }
 
   getIdempotency(apiKeyId: string, key: string): Promise<IdempotencyRecord | null> {
