@@ -3,16 +3,23 @@ import type { Logger } from "pino";
 import { ICertificateLedger__factory } from "../../types/ethers-contracts/index.ts";
 import type { OfficerQueue } from "../chain/signerQueue.ts";
 import { REVOCATION_REASONS, type RevocationReason } from "../core/verification/result.ts";
-import type { Store } from "../store/port.ts";
-import type { CertificateRecord, CertificateStatus, StatusOpKind, StatusOpRecord } from "../store/records.ts";
+import { StatusOpPendingError } from "../store/errors.ts";
+import type { NewStatusOp, Store } from "../store/port.ts";
+import {
+  UNFINISHED_STATUS_OP_STATES,
+  type CertificateRecord,
+  type CertificateStatus,
+  type StatusOpKind,
+  type StatusOpRecord,
+} from "../store/records.ts";
 import type { BatchTree } from "./anchorService.ts";
 import { crashPoint } from "./crashPoints.ts";
 
 export class StatusChangeError extends Error {
   readonly code: "CERTIFICATE_PENDING" | "INVALID_TRANSITION" | "STATUS_CHANGE_PENDING" | "CHAIN_REJECTED";
 
-  constructor(code: StatusChangeError["code"], message: string) {
-    super(message);
+  constructor(code: StatusChangeError["code"], message: string, options?: ErrorOptions) {
+    super(message, options);
     this.name = "StatusChangeError";
     this.code = code;
   }
@@ -88,25 +95,24 @@ export class StatusService {
         `A ${certificate.status} certificate cannot be given the action ${change.kind}`,
       );
     }
-    const unfinished = (await this.#deps.store.listStatusOps(["pending", "sent"])).find(
-      (other) => other.certificateId === certificate.id,
-    );
-    if (unfinished) {
-      throw new StatusChangeError(
-        "STATUS_CHANGE_PENDING",
-        `A ${unfinished.kind} of this certificate is recorded and not confirmed by the chain yet; try again once it is`,
-      );
-    }
+    const unfinished = await this.#deps.store.unfinishedStatusOp(certificate.id);
+    if (unfinished) throw changePending(unfinished);
     const signer = await this.#deps.signerFor(certificate.agencyId);
-    const op = await this.#deps.store.createStatusOp({
-      certificateId: certificate.id,
-      kind: change.kind,
-      reason: change.reason,
-      note: change.note,
-      signer: signer.address,
-      requestedBy: change.requestedBy,
-      createdAt: this.#now(),
-    });
+    const op = await this.#deps.store
+      .createStatusOp({
+        certificateId: certificate.id,
+        kind: change.kind,
+        reason: change.reason,
+        note: change.note,
+        signer: signer.address,
+        requestedBy: change.requestedBy,
+        createdAt: this.#now(),
+      })
+      .catch(async (error: unknown) => {
+        // another request for this certificate was recorded since the check above
+        if (!(error instanceof StatusOpPendingError)) throw error;
+        throw changePending(await this.#deps.store.unfinishedStatusOp(certificate.id), error);
+      });
     const carried =
       this.#deps.mayUseSigner && !(await this.#deps.mayUseSigner(op.signer))
         ? this.#awaitElsewhere(op)
@@ -142,7 +148,7 @@ export class StatusService {
 
   /** Carries out the unfinished operations of the officer keys this replica holds (the outbox loop). */
   async resumeOwned(): Promise<void> {
-    for (const op of await this.#deps.store.listStatusOps(["pending", "sent"])) {
+    for (const op of await this.#deps.store.listStatusOps([...UNFINISHED_STATUS_OP_STATES])) {
       if (this.#inFlight.has(op.id)) continue;
       if (this.#deps.mayUseSigner && !(await this.#deps.mayUseSigner(op.signer))) continue;
       await this.carryOut(op).catch((error: unknown) => {
@@ -274,17 +280,18 @@ export class StatusService {
             { certificate: certificate.id, status },
             "the chain lost a status change; applying it again",
           );
-          const op = await this.#deps.store.createStatusOp({
-            certificateId: certificate.id,
-            kind: status === "revoked" ? "revoke" : "suspend",
-            reason: certificate.statusReason,
-            note: certificate.statusNote,
-            signer,
-            requestedBy: "recovery",
-            createdAt: this.#now(),
-          });
-          await this.carryOut(op);
-          reapplied++;
+          if (
+            await this.#reapply({
+              certificateId: certificate.id,
+              kind: status === "revoked" ? "revoke" : "suspend",
+              reason: certificate.statusReason,
+              note: certificate.statusNote,
+              signer,
+              requestedBy: "recovery",
+              createdAt: this.#now(),
+            })
+          )
+            reapplied++;
         }
         if (page.length < 200) break;
         after = page.at(-1)?.id;
@@ -307,24 +314,45 @@ export class StatusService {
         { certificate: certificate.id, status: "active" },
         "the chain lost a reinstatement; applying it again",
       );
-      const op = await this.#deps.store.createStatusOp({
-        certificateId: certificate.id,
-        kind: "reinstate",
-        reason: null,
-        note: certificate.statusNote,
-        signer: (await this.#deps.signerFor(certificate.agencyId)).address,
-        requestedBy: "recovery",
-        createdAt: this.#now(),
-      });
-      await this.carryOut(op);
-      reapplied++;
+      if (
+        await this.#reapply({
+          certificateId: certificate.id,
+          kind: "reinstate",
+          reason: null,
+          note: certificate.statusNote,
+          signer: (await this.#deps.signerFor(certificate.agencyId)).address,
+          requestedBy: "recovery",
+          createdAt: this.#now(),
+        })
+      )
+        reapplied++;
     }
     return reapplied;
   }
 
+  /**
+   * Records and carries out a change the chain lost; false when the certificate has a change still
+   * unfinished, which goes first (the next start looks at the certificate again).
+   */
+  async #reapply(op: NewStatusOp): Promise<boolean> {
+    let recorded: StatusOpRecord;
+    try {
+      recorded = await this.#deps.store.createStatusOp(op);
+    } catch (error) {
+      if (!(error instanceof StatusOpPendingError)) throw error;
+      this.#deps.logger.warn(
+        { certificate: op.certificateId },
+        "a change of this certificate is unfinished; left to it",
+      );
+      return false;
+    }
+    await this.carryOut(recorded);
+    return true;
+  }
+
   /** Carries out every operation a crash or an outage left unfinished. */
   async resumeUnfinished(): Promise<number> {
-    const unfinished = await this.#deps.store.listStatusOps(["pending", "sent"]);
+    const unfinished = await this.#deps.store.listStatusOps([...UNFINISHED_STATUS_OP_STATES]);
     for (const op of unfinished) {
       if (this.#deps.mayUseSigner && !(await this.#deps.mayUseSigner(op.signer))) continue;
       try {
@@ -335,6 +363,14 @@ export class StatusService {
     }
     return unfinished.length;
   }
+}
+
+function changePending(unfinished: StatusOpRecord | null, cause?: unknown): StatusChangeError {
+  return new StatusChangeError(
+    "STATUS_CHANGE_PENDING",
+    `A ${unfinished?.kind ?? "change"} of this certificate is recorded and not confirmed by the chain yet; try again once it is`,
+    cause === undefined ? undefined : { cause },
+  );
 }
 
 function decodeRevert(error: unknown): string | null {

@@ -6,7 +6,12 @@ import { computeLeaf } from "../core/hashing/fields.ts";
 import { toHex32, type Keccak256 } from "../core/hashing/keccak.ts";
 import type { LedgerView } from "../core/verification/ledgerView.ts";
 import type { Store } from "../store/port.ts";
-import type { BatchRecord, CertificateRecord, CertificateStatus } from "../store/records.ts";
+import {
+  UNFINISHED_STATUS_OP_STATES,
+  type BatchRecord,
+  type CertificateRecord,
+  type CertificateStatus,
+} from "../store/records.ts";
 import type { AuditIndex } from "./auditIndex.ts";
 import { reasonName } from "./events.ts";
 
@@ -98,7 +103,9 @@ export class Reconciler {
     const { store, index } = this.#deps;
     await this.#deps.syncIndex();
     const findings: Finding[] = [];
-    const inFlight = new Set((await store.listStatusOps(["pending", "sent"])).map((op) => op.certificateId));
+    const inFlight = new Set(
+      (await store.listStatusOps([...UNFINISHED_STATUS_OP_STATES])).map((op) => op.certificateId),
+    );
     const allBatches = await store.listBatches(["prepared", "sent", "anchored"]);
     const anchored = allBatches.filter((b) => b.state === "anchored");
     let certificates = 0;

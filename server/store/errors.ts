@@ -7,3 +7,18 @@ export class FencedOutError extends Error {
     this.name = "FencedOutError";
   }
 }
+
+/**
+ * A status operation refused because the certificate already has an unfinished one: the store
+ * allows one at a time per certificate, so two changes requested together cannot both be sent.
+ */
+export class StatusOpPendingError extends Error {
+  readonly code = "STATUS_OP_PENDING";
+  readonly certificateId: string;
+
+  constructor(certificateId: string, options?: { cause?: unknown }) {
+    super(`certificate ${certificateId} already has an unfinished status operation`, options);
+    this.name = "StatusOpPendingError";
+    this.certificateId = certificateId;
+  }
+}

@@ -105,6 +105,7 @@ export interface Store {
   /** member certificates of a batch in leaf-index order */
   batchMembers(batchId: number): Promise<CertificateRecord[]>;
 
+  /** Throws `StatusOpPendingError` while the certificate has an unfinished operation. */
   createStatusOp(op: NewStatusOp): Promise<StatusOpRecord>;
   markStatusOpSent(opId: number, nonce: number, txHash: string): Promise<void>;
   completeStatusOp(opId: number, done: CompletedStatusOp): Promise<void>;
@@ -112,6 +113,8 @@ export interface Store {
   markStatusOpUnsent(opId: number): Promise<void>;
   getStatusOp(opId: number): Promise<StatusOpRecord | null>;
   listStatusOps(states: StatusOpState[]): Promise<StatusOpRecord[]>;
+  /** the certificate's unfinished operation (`UNFINISHED_STATUS_OP_STATES`), if it has one */
+  unfinishedStatusOp(certificateId: string): Promise<StatusOpRecord | null>;
   /** completed status operations of a certificate, oldest first */
   statusHistory(certificateId: string): Promise<StatusOpRecord[]>;
 

@@ -51,6 +51,8 @@ export interface BatchRecord {
 
 export type StatusOpKind = "revoke" | "suspend" | "reinstate";
 export type StatusOpState = "pending" | "sent" | "done" | "failed";
+/** Not yet settled by the chain. A certificate has at most one operation in these states. */
+export const UNFINISHED_STATUS_OP_STATES = ["pending", "sent"] as const satisfies readonly StatusOpState[];
 
 export interface StatusOpRecord {
   id: number;

@@ -1,9 +1,9 @@
 import { randomBytes } from "node:crypto";
 import { expect } from "chai";
 import { monotonicFactory } from "ulid";
-import { FencedOutError } from "../../server/store/errors.ts";
+import { FencedOutError, StatusOpPendingError } from "../../server/store/errors.ts";
 import { signerLeaseName, type Store } from "../../server/store/port.ts";
-import type { NewCertificate } from "../../server/store/records.ts";
+import type { NewCertificate, StatusOpKind } from "../../server/store/records.ts";
 
 /** A fresh, empty database per test, and further instances on that same database (other replicas). */
 export interface StoreFixture {
@@ -431,6 +431,7 @@ export function storeConformance(open: () => Promise<StoreFixture>): void {
 
     it("lists unfinished operations oldest first and puts a sent one back to pending", async () => {
       const { id } = await anchoredCertificate();
+      const { id: otherId } = await anchoredCertificate();
       const base = {
         certificateId: id,
         reason: null,
@@ -440,7 +441,7 @@ export function storeConformance(open: () => Promise<StoreFixture>): void {
         createdAt: "2026-01-01T00:00:00.000Z",
       };
       const first = await store.createStatusOp({ ...base, kind: "suspend" });
-      const second = await store.createStatusOp({ ...base, kind: "revoke" });
+      const second = await store.createStatusOp({ ...base, certificateId: otherId, kind: "revoke" });
       await store.markStatusOpSent(first.id, 1, "0x01");
       expect((await store.listStatusOps(["pending", "sent"])).map((o) => [o.id, o.state])).to.deep.equal([
         [first.id, "sent"],
@@ -454,6 +455,71 @@ export function storeConformance(open: () => Promise<StoreFixture>): void {
         error: "CertificateLedgerInvalidProof",
       });
       expect(await store.statusHistory(id)).to.deep.equal([]);
+    });
+
+    const change = (certificateId: string, kind: StatusOpKind) => ({
+      certificateId,
+      kind,
+      reason: null,
+      note: null,
+      signer: SIGNER,
+      requestedBy: "k",
+      createdAt: "2026-01-01T00:00:00.000Z",
+    });
+
+    it("finds a certificate's unfinished operation, pending or sent, and none once it is done or failed", async () => {
+      const { id } = await anchoredCertificate();
+      const { id: otherId } = await anchoredCertificate();
+      expect(await store.unfinishedStatusOp(id)).to.equal(null);
+      const suspend = await store.createStatusOp(change(id, "suspend"));
+      await store.createStatusOp(change(otherId, "revoke"));
+      expect(await store.unfinishedStatusOp(id)).to.deep.include({ id: suspend.id, state: "pending" });
+      await store.markStatusOpSent(suspend.id, 1, "0x01");
+      expect(await store.unfinishedStatusOp(id)).to.deep.include({ id: suspend.id, state: "sent" });
+      await store.failStatusOp(suspend.id, "CertificateLedgerInvalidProof");
+      expect(await store.unfinishedStatusOp(id)).to.equal(null);
+      const revoke = await store.createStatusOp(change(id, "revoke"));
+      await store.completeStatusOp(revoke.id, {
+        txHash: "0x02",
+        blockNumber: 2,
+        doneAt: "2026-01-01T00:00:01.000Z",
+        status: "revoked",
+        statusReason: "unspecified",
+      });
+      expect(await store.unfinishedStatusOp(id)).to.equal(null);
+    });
+
+    it("refuses a second unfinished operation of a certificate, and records nothing of it", async () => {
+      const { id } = await anchoredCertificate();
+      const first = await store.createStatusOp(change(id, "suspend"));
+      const refusal = async (): Promise<unknown> =>
+        store.createStatusOp(change(id, "revoke")).then(
+          () => null,
+          (error: unknown) => error,
+        );
+      expect(await refusal())
+        .to.be.instanceOf(StatusOpPendingError)
+        .and.include({ certificateId: id });
+      await store.markStatusOpSent(first.id, 1, "0x01");
+      expect(await refusal()).to.be.instanceOf(StatusOpPendingError);
+      expect((await store.listStatusOps(["pending", "sent", "done", "failed"])).map((o) => o.id)).to.deep.equal([
+        first.id,
+      ]);
+      await store.failStatusOp(first.id, "CertificateLedgerInvalidProof");
+      expect((await store.createStatusOp(change(id, "revoke"))).state).to.equal("pending");
+    });
+
+    it("records exactly one of two operations of a certificate requested at once through two replicas", async () => {
+      const { id } = await anchoredCertificate();
+      const b = await anotherReplica();
+      const outcomes = await Promise.allSettled([
+        store.createStatusOp(change(id, "suspend")),
+        b.createStatusOp(change(id, "revoke")),
+      ]);
+      expect(outcomes.filter((o) => o.status === "fulfilled")).to.have.length(1);
+      const refused = outcomes.find((o) => o.status === "rejected");
+      expect(refused?.reason).to.be.instanceOf(StatusOpPendingError);
+      expect(await store.listStatusOps(["pending", "sent"])).to.have.length(1);
     });
   });
 

@@ -1,10 +1,12 @@
 import { expect } from "chai";
 import pg from "pg";
+import { ONE_UNFINISHED_STATUS_OP_MIGRATION } from "../../server/store/oneUnfinishedStatusOp.ts";
 import { PG_MIGRATIONS } from "../../server/store/postgres/migrations.ts";
 import { PgStore } from "../../server/store/postgres/pgStore.ts";
 import { requirePostgres, startPgCluster, type PgCluster } from "../support/postgres.ts";
 import { storeConformance } from "./conformance.ts";
 import { holderStoreBehaviour } from "./holderStore.behaviour.ts";
+import { expectOneUnfinishedKept, RACED_ROWS } from "./unfinishedStatusOpMigration.ts";
 
 describe("Store conformance: PostgreSQL", function () {
   this.timeout(60_000);
@@ -69,6 +71,30 @@ describe("Store conformance: PostgreSQL", function () {
         expect(rows.map((r) => r.version)).to.deep.equal(PG_MIGRATIONS.map((m) => m.version));
       } finally {
         await client.end();
+      }
+    });
+
+    it("keeps one unfinished status operation per certificate of a database that holds several, and starts", async () => {
+      const url = await cluster.createDatabase("migrations_raced");
+      const client = new pg.Client({ connectionString: url });
+      await client.connect();
+      try {
+        await client.query("CREATE TABLE schema_migrations (version INTEGER PRIMARY KEY, applied_at TIMESTAMPTZ)");
+        const ours = PG_MIGRATIONS.findIndex((m) => m.sql === ONE_UNFINISHED_STATUS_OP_MIGRATION);
+        for (const migration of PG_MIGRATIONS.slice(0, ours)) {
+          await client.query(migration.sql);
+          await client.query("INSERT INTO schema_migrations (version) VALUES ($1)", [migration.version]);
+        }
+        await client.query(RACED_ROWS);
+        await client.query("SELECT setval('status_ops_id_seq', 8)");
+      } finally {
+        await client.end();
+      }
+      const store = await PgStore.open(url);
+      try {
+        await expectOneUnfinishedKept(store);
+      } finally {
+        await store.close();
       }
     });
 

@@ -20,6 +20,9 @@ import type { TrustedDeployment } from "../../server/core/trust/deployments.ts";
 import { builtinTypes } from "../../server/core/registry/builtin.ts";
 import { requestIdMixin } from "../../server/observability/requestContext.ts";
 import { TrustListWatch } from "../../server/services/trustListWatch.ts";
+import type { HolderStore } from "../../server/store/holderPort.ts";
+import type { Store } from "../../server/store/port.ts";
+import { PgStore } from "../../server/store/postgres/pgStore.ts";
 import { SqliteStore } from "../../server/store/sqlite/sqliteStore.ts";
 import { assembleRuntime, type Runtime } from "../../server/assembleRuntime.ts";
 import { bindOfficer } from "../../server/chain/officerConsent.ts";
@@ -40,7 +43,7 @@ export interface AgencyFixture {
 export interface Harness {
   url: string;
   runtime: Runtime;
-  store: SqliteStore;
+  store: Store & { holder: HolderStore };
   provider: Provider;
   ledger: string;
   registry: string;
@@ -81,6 +84,8 @@ export async function startHarness(
     trustProxy?: boolean;
     /** relayer mode: the officers only sign EIP-712 messages, this key (DEV-ONLY) sends them */
     relayerKey?: string;
+    /** the store on this PostgreSQL database (see `startPgCluster`) instead of SQLite */
+    databaseUrl?: string;
   } = {},
 ): Promise<Harness> {
   const connection = await network.create();
@@ -93,7 +98,7 @@ export async function startHarness(
   await ensureCertificateTypes({ registry: deployed.registry, governance, types, keccak });
   const storeDir = options.storeOnDisk ? mkdtempSync(join(tmpdir(), "certledger-harness-")) : null;
   const storePath = storeDir ? join(storeDir, "certledger.db") : ":memory:";
-  const store = SqliteStore.open(storePath);
+  const store = options.databaseUrl ? await PgStore.open(options.databaseUrl) : SqliteStore.open(storePath);
   const registry = AgencyRegistry__factory.connect(deployed.registry, governance);
   const now = new Date();
   const agencies: AgencyFixture[] = [];

@@ -1,3 +1,5 @@
+import { ONE_UNFINISHED_STATUS_OP_MIGRATION } from "../oneUnfinishedStatusOp.ts";
+
 /**
  * Schema migrations of the PostgreSQL store, applied in order on start (one transaction each, under
  * an advisory lock, so replicas starting together apply each exactly once); `schema_migrations`
@@ -146,4 +148,5 @@ export const PG_MIGRATIONS: readonly { version: number; sql: string }[] = [
   CREATE INDEX usage_traces_at ON usage_traces (at);
   `,
   },
+  { version: 3, sql: ONE_UNFINISHED_STATUS_OP_MIGRATION },
 ];

@@ -1,5 +1,6 @@
 import pg from "pg";
-import { FencedOutError } from "../errors.ts";
+import { FencedOutError, StatusOpPendingError } from "../errors.ts";
+import { UNFINISHED_STATUS_OP_INDEX } from "../oneUnfinishedStatusOp.ts";
 import {
   signerLeaseName,
   type AnchoredBatch,
@@ -37,6 +38,8 @@ function str(v: unknown): string {
 const strOrNull = (v: unknown): string | null => (v === null || v === undefined ? null : str(v));
 // BIGINT columns arrive as strings (pg's default, lossless); every id and block number fits a double.
 const num = (v: unknown): number => Number(v);
+/** PostgreSQL's SQLSTATE for a unique index refusing a row */
+const UNIQUE_VIOLATION = "23505";
 const numOrNull = (v: unknown): number | null => (v === null || v === undefined ? null : Number(v));
 
 function toCertificate(r: Row): CertificateRecord {
@@ -491,7 +494,12 @@ export class PgStore implements Store {
       `INSERT INTO status_ops (certificate_id, kind, reason, note, state, signer, requested_by, created_at)
        VALUES ($1, $2, $3, $4, 'pending', $5, $6, $7) RETURNING *`,
       [op.certificateId, op.kind, op.reason, op.note, op.signer, op.requestedBy, op.createdAt],
-    );
+    ).catch((error: unknown) => {
+      const { code, constraint } = error as { code?: unknown; constraint?: unknown };
+      if (code === UNIQUE_VIOLATION && constraint === UNFINISHED_STATUS_OP_INDEX)
+        throw new StatusOpPendingError(op.certificateId, { cause: error });
+      throw error;
+    });
     if (!row) throw new Error("status operation insert returned no row");
     return toStatusOp(row);
   }
@@ -555,6 +563,14 @@ export class PgStore implements Store {
     return (await this.#rows("SELECT * FROM status_ops WHERE state = ANY($1::text[]) ORDER BY id", [states])).map(
       toStatusOp,
     );
+  }
+
+  async unfinishedStatusOp(certificateId: string): Promise<StatusOpRecord | null> {
+    const row = await this.#row(
+      "SELECT * FROM status_ops WHERE certificate_id = $1 AND state IN ('pending', 'sent') ORDER BY id LIMIT 1",
+      [certificateId],
+    );
+    return row ? toStatusOp(row) : null;
   }
 
   async statusHistory(certificateId: string): Promise<StatusOpRecord[]> {

@@ -1,3 +1,4 @@
+import { ONE_UNFINISHED_STATUS_OP_MIGRATION } from "../oneUnfinishedStatusOp.ts";
 import { HOLDER_MIGRATION } from "./holderSchema.ts";
 
 /**
@@ -104,4 +105,5 @@ export const MIGRATIONS: readonly string[] = [
   );
   `,
   HOLDER_MIGRATION,
+  ONE_UNFINISHED_STATUS_OP_MIGRATION,
 ];

@@ -1,5 +1,5 @@
 import type { SQLInputValue } from "node:sqlite";
-import { FencedOutError } from "../errors.ts";
+import { FencedOutError, StatusOpPendingError } from "../errors.ts";
 import {
   signerLeaseName,
   type AnchoredBatch,
@@ -132,6 +132,12 @@ function attempt<T>(work: () => T): Promise<T> {
   } catch (error) {
     return Promise.reject(error instanceof Error ? error : new Error(String(error)));
   }
+}
+
+/** SQLite names the index's column, not the index, in a unique violation (SQLITE_CONSTRAINT_UNIQUE). */
+function isUnfinishedStatusOpViolation(error: unknown): boolean {
+  const { errcode, message } = error as { errcode?: unknown; message?: unknown };
+  return errcode === 2067 && typeof message === "string" && message.includes("status_ops.certificate_id");
 }
 
 const placeholders = (n: number): string => Array.from({ length: n }, () => "?").join(", ");
@@ -510,19 +516,27 @@ export class SqliteStore implements Store {
   }
 
   createStatusOp(op: NewStatusOp): Promise<StatusOpRecord> {
-    const row = this.#get(
-      `INSERT INTO status_ops (certificate_id, kind, reason, note, state, signer, requested_by, created_at)
-       VALUES (?, ?, ?, ?, 'pending', ?, ?, ?) RETURNING *`,
-      op.certificateId,
-      op.kind,
-      op.reason,
-      op.note,
-      op.signer,
-      op.requestedBy,
-      op.createdAt,
-    );
-    if (!row) throw new Error("status operation insert returned no row");
-    return Promise.resolve(toStatusOp(row));
+    return attempt(() => {
+      let row: Row | undefined;
+      try {
+        row = this.#get(
+          `INSERT INTO status_ops (certificate_id, kind, reason, note, state, signer, requested_by, created_at)
+           VALUES (?, ?, ?, ?, 'pending', ?, ?, ?) RETURNING *`,
+          op.certificateId,
+          op.kind,
+          op.reason,
+          op.note,
+          op.signer,
+          op.requestedBy,
+          op.createdAt,
+        );
+      } catch (error) {
+        if (isUnfinishedStatusOpViolation(error)) throw new StatusOpPendingError(op.certificateId, { cause: error });
+        throw error;
+      }
+      if (!row) throw new Error("status operation insert returned no row");
+      return toStatusOp(row);
+    });
   }
 
   markStatusOpSent(opId: number, nonce: number, txHash: string): Promise<void> {
@@ -594,6 +608,14 @@ export class SqliteStore implements Store {
       .prepare(`SELECT * FROM status_ops WHERE state IN (${placeholders(states.length)}) ORDER BY id`)
       .all(...states);
     return Promise.resolve(rows.map((r) => toStatusOp(r as Row)));
+  }
+
+  unfinishedStatusOp(certificateId: string): Promise<StatusOpRecord | null> {
+    const row = this.#get(
+      "SELECT * FROM status_ops WHERE certificate_id = ? AND state IN ('pending', 'sent') ORDER BY id LIMIT 1",
+      certificateId,
+    );
+    return Promise.resolve(row ? toStatusOp(row) : null);
   }
 
   statusHistory(certificateId: string): Promise<StatusOpRecord[]> {
