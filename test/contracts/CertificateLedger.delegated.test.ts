@@ -14,6 +14,7 @@ import {
   Reason,
   addOfficer,
   deployWithAgencies,
+  type Deployment,
 } from "./fixtures.ts";
 
 const { ethers, networkHelpers } = await network.create();
@@ -35,16 +36,43 @@ describe("CertificateLedger: delegated signing (EIP-712, relayed)", () => {
   }
   const later = async () => (await networkHelpers.time.latest()) + 3600;
 
+  /** A's officer's signature on anchoring the batch, valid for an hour. */
+  async function anchorSignedByA({ ledger, officerA }: Deployment) {
+    const deadline = await later();
+    const signature = await signAnchor(officerA, await ledgerRef(ledger), {
+      root: batch.root,
+      typeId: DIPLOMA,
+      size: batch.size,
+      deadline,
+    });
+    return { deadline, signature };
+  }
+
+  /**
+   * The batch anchored by A and a suspension of its certificate `n` in `signer`'s name, valid for an
+   * hour: what a relayer carries once the named key signed it.
+   */
+  async function suspensionOf(n: number, signer: (deployed: Deployment) => { address: string }) {
+    const deployed = await networkHelpers.loadFixture(anchoredByA);
+    const { leaf, index, proof } = batch.certificate(n);
+    const hold = {
+      officer: signer(deployed).address,
+      agencyId: AGENCY_A,
+      root: batch.root,
+      leaf,
+      index,
+      status: LEAF_STATUS.suspended,
+      reason: Reason.certificateHold,
+      deadline: await later(),
+    };
+    return { ...deployed, ref: await ledgerRef(deployed.ledger), proof, hold };
+  }
+
   describe("anchorBySig", () => {
     it("anchors for the officer when a relayer sends its signature; a replay finds the root taken", async () => {
-      const { ledger, officerA, stranger } = await networkHelpers.loadFixture(agencies);
-      const deadline = await later();
-      const signature = await signAnchor(officerA, await ledgerRef(ledger), {
-        root: batch.root,
-        typeId: DIPLOMA,
-        size: batch.size,
-        deadline,
-      });
+      const deployed = await networkHelpers.loadFixture(agencies);
+      const { ledger, officerA, stranger } = deployed;
+      const { deadline, signature } = await anchorSignedByA(deployed);
       await expect(
         ledger.connect(stranger).anchorBySig(officerA.address, batch.root, DIPLOMA, batch.size, deadline, signature),
       )
@@ -62,15 +90,10 @@ describe("CertificateLedger: delegated signing (EIP-712, relayed)", () => {
     });
 
     it("refuses a changed message, another officer's name, an expired signature and a non-officer signer", async () => {
-      const { ledger, registry, officerA, officerB, stranger } = await networkHelpers.loadFixture(agencies);
-      const deadline = await later();
+      const deployed = await networkHelpers.loadFixture(agencies);
+      const { ledger, registry, officerA, officerB, stranger } = deployed;
       const ref = await ledgerRef(ledger);
-      const signature = await signAnchor(officerA, ref, {
-        root: batch.root,
-        typeId: DIPLOMA,
-        size: batch.size,
-        deadline,
-      });
+      const { deadline, signature } = await anchorSignedByA(deployed);
       const relayer = ledger.connect(stranger);
       await expect(relayer.anchorBySig(officerA.address, batch.root, DIPLOMA, 1, deadline, signature))
         .to.be.revertedWithCustomError(ledger, "CertificateLedgerInvalidSignature")
@@ -100,15 +123,10 @@ describe("CertificateLedger: delegated signing (EIP-712, relayed)", () => {
     });
 
     it("checks the officer's rights as for its own call: a suspended agency's officer anchors nothing", async () => {
-      const { ledger, registry, officerA, stranger } = await networkHelpers.loadFixture(agencies);
+      const deployed = await networkHelpers.loadFixture(agencies);
+      const { ledger, registry, officerA, stranger } = deployed;
       await registry.setAgencyStatus(AGENCY_A, AgencyStatus.Suspended);
-      const deadline = await later();
-      const signature = await signAnchor(officerA, await ledgerRef(ledger), {
-        root: batch.root,
-        typeId: DIPLOMA,
-        size: batch.size,
-        deadline,
-      });
+      const { deadline, signature } = await anchorSignedByA(deployed);
       await expect(
         ledger.connect(stranger).anchorBySig(officerA.address, batch.root, DIPLOMA, batch.size, deadline, signature),
       )
@@ -119,20 +137,9 @@ describe("CertificateLedger: delegated signing (EIP-712, relayed)", () => {
 
   describe("changeStatusBySig", () => {
     it("revokes, suspends and reinstates for the officer; the events name the officer, not the relayer", async () => {
-      const { ledger, officerA, stranger } = await networkHelpers.loadFixture(anchoredByA);
-      const ref = await ledgerRef(ledger);
-      const { leaf, index, proof } = batch.certificate(5);
-      const deadline = await later();
-      const change = (status: 0 | 1 | 2, reason: number) => ({
-        officer: officerA.address,
-        agencyId: AGENCY_A,
-        root: batch.root,
-        leaf,
-        index,
-        status,
-        reason,
-        deadline,
-      });
+      const { ledger, officerA, stranger, ref, proof, hold } = await suspensionOf(5, (d) => d.officerA);
+      const { leaf, index } = hold;
+      const change = (status: 0 | 1 | 2, reason: number) => ({ ...hold, status, reason });
       const send = async (status: 0 | 1 | 2, reason: number) => {
         const nonce = await ledger.nonces(officerA.address);
         const signature = await signStatusChange(officerA, ref, { ...change(status, reason), nonce });
@@ -154,20 +161,16 @@ describe("CertificateLedger: delegated signing (EIP-712, relayed)", () => {
     });
 
     it("refuses a replay, a changed certificate and another agency's officer", async () => {
-      const { ledger, registry, officerA, officerB, stranger } = await networkHelpers.loadFixture(anchoredByA);
-      const ref = await ledgerRef(ledger);
-      const { leaf, index, proof } = batch.certificate(2);
-      const deadline = await later();
-      const change = {
-        officer: officerA.address,
-        agencyId: AGENCY_A,
-        root: batch.root,
-        leaf,
-        index,
-        status: LEAF_STATUS.suspended,
-        reason: Reason.certificateHold,
-        deadline,
-      };
+      const {
+        ledger,
+        registry,
+        officerA,
+        officerB,
+        stranger,
+        ref,
+        proof,
+        hold: change,
+      } = await suspensionOf(2, (d) => d.officerA);
       const signature = await signStatusChange(officerA, ref, { ...change, nonce: 0 });
       const relayer = ledger.connect(stranger);
       const other = batch.certificate(3);
@@ -195,21 +198,12 @@ describe("CertificateLedger: delegated signing (EIP-712, relayed)", () => {
     });
 
     it("keeps a signer's nonce when its key is bound as an officer later: no earlier signature replays", async () => {
-      const { ledger, registry, adminA, governance, stranger } = await networkHelpers.loadFixture(anchoredByA);
-      const ref = await ledgerRef(ledger);
-      const { leaf, index, proof } = batch.certificate(4);
-      const deadline = await later();
       // governance signs a suspension for a relayer; its nonce lives where an officer's word would
-      const hold = {
-        officer: governance.address,
-        agencyId: AGENCY_A,
-        root: batch.root,
-        leaf,
-        index,
-        status: LEAF_STATUS.suspended,
-        reason: Reason.certificateHold,
-        deadline,
-      };
+      const { ledger, registry, adminA, governance, stranger, ref, proof, hold } = await suspensionOf(
+        4,
+        (d) => d.governance,
+      );
+      const { leaf, index } = hold;
       const signature = await signStatusChange(governance, ref, { ...hold, nonce: 0 });
       await ledger.connect(stranger).changeStatusBySig(hold, proof, signature);
       await ledger.reinstate(AGENCY_A, batch.root, leaf, index, proof);
