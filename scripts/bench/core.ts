@@ -10,7 +10,8 @@ import { fileURLToPath } from "node:url";
 import { Wallet, type JsonRpcProvider } from "ethers";
 import { AgencyRegistry__factory, CertificateLedger__factory } from "../../types/ethers-contracts/index.ts";
 import { ensureCertificateTypes } from "../../server/bootstrap/deployment.ts";
-import { agencyMetadataHash, typesMask } from "../../server/bootstrap/demoAgency.ts";
+import { registerAgencyWithOfficers } from "../../server/bootstrap/agencyRegistration.ts";
+import { typesMask } from "../../server/bootstrap/demoAgency.ts";
 import { deployCertledger } from "../../server/chain/contracts.ts";
 import { devAccountKeys } from "../../server/chain/localChain/devAccounts.ts";
 import { trustOnly } from "../../server/core/verification/trust.ts";
@@ -27,7 +28,6 @@ import {
   runCoreOfflineBench,
   type CoreBenchContext,
 } from "./core-offline.ts";
-import { bindOfficer } from "../../server/chain/officerConsent.ts";
 
 const BATCH_SIZE = 1_000;
 const DURATION_MS = 10_000;
@@ -98,22 +98,13 @@ async function anchoredDocuments(
     types: context.types,
     keccak: context.keccak,
   });
-  const registry = AgencyRegistry__factory.connect(deployed.registry, governance);
-  const metadata = agencyMetadataHash(context.keccak, {
-    name: AGENCY.name,
-    nameEn: null,
-    jurisdiction: AGENCY.jurisdiction,
-  });
-  await (
-    await registry.registerAgency(
-      AGENCY.agencyId,
-      Number(AGENCY.jurisdiction),
-      metadata,
-      admin.address,
-      typesMask(context.types),
-    )
-  ).wait();
-  await bindOfficer(registry.connect(admin), officer, AGENCY.agencyId);
+  await registerAgencyWithOfficers(
+    AgencyRegistry__factory.connect(deployed.registry, governance),
+    context.keccak,
+    { ...AGENCY, types: typesMask(context.types) },
+    admin,
+    [officer],
+  );
 
   const batch = wrapBatch(benchInputs(BATCH_SIZE), context);
   const typeId = context.types.list()[0]?.typeId ?? 0;

@@ -5,7 +5,7 @@ import { getAddress, isAddress, parseEther, Wallet } from "ethers";
 import { AgencyRegistry__factory } from "../../types/ethers-contracts/index.ts";
 import { signOfficerConsent, type OfficerConsent } from "../../server/chain/officerConsent.ts";
 import { createApiKey } from "../../server/auth/apiKeys.ts";
-import { agencyMetadataHash } from "../../server/bootstrap/demoAgency.ts";
+import { registerAgency } from "../../server/bootstrap/agencyRegistration.ts";
 import { Keccak256 } from "../../server/core/hashing/keccak.ts";
 import { builtinTypes } from "../../server/core/registry/builtin.ts";
 import { builtinJurisdictions } from "../../server/core/validation/jurisdictions.ts";
@@ -68,15 +68,18 @@ export function registerAdmin(program: Command): void {
           const admin = o.admin ?? devAdmin?.address;
           if (!admin) throw new Error("--admin <address> is required on an external chain");
           const registry = AgencyRegistry__factory.connect(ctx.deployment.registry, governance);
-          const keccak = await Keccak256.create();
-          const metadata = agencyMetadataHash(keccak, {
-            name: o.name,
-            nameEn: o.nameEn ?? null,
-            jurisdiction: o.jurisdiction,
-          });
-          await (
-            await registry.registerAgency(agencyId, Number(o.jurisdiction), metadata, admin, typeMask(o.types))
-          ).wait();
+          await registerAgency(
+            registry,
+            await Keccak256.create(),
+            {
+              agencyId,
+              name: o.name,
+              nameEn: o.nameEn ?? null,
+              jurisdiction: o.jurisdiction,
+              types: typeMask(o.types),
+            },
+            admin,
+          );
 
           const devChain = devAdmin !== null && admin === devAdmin.address;
           let officer: { address: string };

@@ -4,8 +4,8 @@
 import type { Provider } from "ethers";
 import { Wallet } from "ethers";
 import { AgencyRegistry__factory } from "../../types/ethers-contracts/index.ts";
-import { agencyMetadataHash, typesMask } from "../../server/bootstrap/demoAgency.ts";
-import { bindOfficer } from "../../server/chain/officerConsent.ts";
+import { registerAgencyWithOfficers } from "../../server/bootstrap/agencyRegistration.ts";
+import { typesMask } from "../../server/bootstrap/demoAgency.ts";
 import { wrapBatch } from "../../server/core/batch/wrap.ts";
 import type { CertificateInput } from "../../server/core/document/model.ts";
 import { builtinTypes } from "../../server/core/registry/builtin.ts";
@@ -70,23 +70,14 @@ export async function buildScenario(provider: Provider): Promise<Scenario> {
     BEIJING,
   );
   const registry = AgencyRegistry__factory.connect(trusted.registry, trusted.governance);
-  const tianjinAdmin = new Wallet(devKey(4), provider);
   const tianjinOfficer = new Wallet(devKey(5), provider);
-  const metadata = agencyMetadataHash(trusted.keccak, {
-    name: TIANJIN.name,
-    nameEn: null,
-    jurisdiction: TIANJIN.jurisdiction,
-  });
-  await (
-    await registry.registerAgency(
-      TIANJIN.agencyId,
-      Number(TIANJIN.jurisdiction),
-      metadata,
-      tianjinAdmin.address,
-      typesMask(types),
-    )
-  ).wait();
-  await bindOfficer(registry.connect(tianjinAdmin), tianjinOfficer, TIANJIN.agencyId);
+  await registerAgencyWithOfficers(
+    registry,
+    trusted.keccak,
+    { ...TIANJIN, types: typesMask(types) },
+    new Wallet(devKey(4), provider),
+    [tianjinOfficer],
+  );
   const lookalike = await deployOnChain(
     provider,
     { governance: devKey(6), admin: devKey(8), officers: [devKey(7)] },

@@ -1,12 +1,12 @@
 import { mkdtemp, rm } from "node:fs/promises";
-import { bindOfficer } from "../../../server/chain/officerConsent.ts";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { Wallet } from "ethers";
 import { AgencyRegistry__factory } from "../../../types/ethers-contracts/index.ts";
 import { createApiKey } from "../../../server/auth/apiKeys.ts";
 import { ensureCertificateTypes } from "../../../server/bootstrap/deployment.ts";
-import { agencyMetadataHash, typesMask } from "../../../server/bootstrap/demoAgency.ts";
+import { registerAgencyWithOfficers } from "../../../server/bootstrap/agencyRegistration.ts";
+import { typesMask } from "../../../server/bootstrap/demoAgency.ts";
 import { deployCertledger } from "../../../server/chain/contracts.ts";
 import { devAccountKeys } from "../../../server/chain/localChain/devAccounts.ts";
 import { startLocalChain } from "../../../server/chain/localChain/localChain.ts";
@@ -49,18 +49,13 @@ export async function startExternalChain(): Promise<ExternalChain> {
     const keccak = await Keccak256.create();
     const types = builtinTypes();
     await ensureCertificateTypes({ registry: deployed.registry, governance, types, keccak });
-    const registry = AgencyRegistry__factory.connect(deployed.registry, governance);
-    const metadata = agencyMetadataHash(keccak, { name: AGENCY.name, nameEn: null, jurisdiction: AGENCY.jurisdiction });
-    await (
-      await registry.registerAgency(
-        AGENCY.agencyId,
-        Number(AGENCY.jurisdiction),
-        metadata,
-        admin.address,
-        typesMask(types),
-      )
-    ).wait();
-    await bindOfficer(registry.connect(admin), officer, AGENCY.agencyId);
+    await registerAgencyWithOfficers(
+      AgencyRegistry__factory.connect(deployed.registry, governance),
+      keccak,
+      { ...AGENCY, types: typesMask(types) },
+      admin,
+      [officer],
+    );
     return {
       rpcUrl: chain.rpcUrl,
       chainId: chain.chainId,

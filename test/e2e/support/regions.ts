@@ -5,11 +5,11 @@ import { join } from "node:path";
 import { HDNodeWallet, Wallet } from "ethers";
 import { AgencyRegistry__factory } from "../../../types/ethers-contracts/index.ts";
 import { createApiKey } from "../../../server/auth/apiKeys.ts";
-import { agencyMetadataHash, typesMask } from "../../../server/bootstrap/demoAgency.ts";
+import { registerAgencyWithOfficers } from "../../../server/bootstrap/agencyRegistration.ts";
+import { typesMask } from "../../../server/bootstrap/demoAgency.ts";
 import { ensureCertificateTypes } from "../../../server/bootstrap/deployment.ts";
 import { deployCertledger } from "../../../server/chain/contracts.ts";
 import { DEV_MNEMONIC } from "../../../server/chain/localChain/devAccounts.ts";
-import { bindOfficer } from "../../../server/chain/officerConsent.ts";
 import { createProvider } from "../../../server/chain/provider.ts";
 import { Keccak256 } from "../../../server/core/hashing/keccak.ts";
 import { builtinTypes } from "../../../server/core/registry/builtin.ts";
@@ -39,20 +39,13 @@ export async function registerAgency(
 ): Promise<void> {
   const provider = createProvider(chain.rpcUrl, { chainId: chain.chainId });
   try {
-    const keccak = await Keccak256.create();
-    const types = builtinTypes();
-    const registry = AgencyRegistry__factory.connect(registryAddress, governance.connect(provider));
-    const metadata = agencyMetadataHash(keccak, { name: agency.name, nameEn: null, jurisdiction: agency.jurisdiction });
-    await (
-      await registry.registerAgency(
-        agency.agencyId,
-        Number(agency.jurisdiction),
-        metadata,
-        admin.address,
-        typesMask(types),
-      )
-    ).wait();
-    await bindOfficer(registry.connect(admin.connect(provider)), officer, agency.agencyId);
+    await registerAgencyWithOfficers(
+      AgencyRegistry__factory.connect(registryAddress, governance.connect(provider)),
+      await Keccak256.create(),
+      { ...agency, types: typesMask(builtinTypes()) },
+      admin.connect(provider),
+      [officer],
+    );
   } finally {
     provider.destroy();
   }

@@ -8,14 +8,14 @@ import {
   type CertificateLedger,
 } from "../../../types/ethers-contracts/index.ts";
 import { ensureCertificateTypes } from "../../../server/bootstrap/deployment.ts";
-import { agencyMetadataHash, typesMask } from "../../../server/bootstrap/demoAgency.ts";
+import { registerAgencyWithOfficers } from "../../../server/bootstrap/agencyRegistration.ts";
+import { typesMask } from "../../../server/bootstrap/demoAgency.ts";
 import { deployCertledger } from "../../../server/chain/contracts.ts";
 import { DEV_MNEMONIC } from "../../../server/chain/localChain/devAccounts.ts";
 import { attachAnchor, wrapBatch, type WrappedBatch } from "../../../server/core/batch/wrap.ts";
 import type { BatchedDocument, CertificateInput } from "../../../server/core/document/model.ts";
 import { Keccak256 } from "../../../server/core/hashing/keccak.ts";
 import type { CertificateTypeRegistry } from "../../../server/core/registry/registry.ts";
-import { bindOfficer } from "../../../server/chain/officerConsent.ts";
 
 export interface OnChainAgency {
   agencyId: number;
@@ -77,20 +77,13 @@ export async function deployOnChain(
   const { chainId } = await provider.getNetwork();
   const deployed = await deployCertledger(governance, { governance: governance.address });
   await ensureCertificateTypes({ registry: deployed.registry, governance, types, keccak });
-  const registry = AgencyRegistry__factory.connect(deployed.registry, governance);
-  const metadata = agencyMetadataHash(keccak, { name: agency.name, nameEn: null, jurisdiction: agency.jurisdiction });
-  await (
-    await registry.registerAgency(
-      agency.agencyId,
-      Number(agency.jurisdiction),
-      metadata,
-      admin.address,
-      typesMask(types),
-    )
-  ).wait();
-  for (const officer of officers) {
-    await bindOfficer(registry.connect(admin), officer, agency.agencyId);
-  }
+  await registerAgencyWithOfficers(
+    AgencyRegistry__factory.connect(deployed.registry, governance),
+    keccak,
+    { ...agency, types: typesMask(types) },
+    admin,
+    officers,
+  );
   return {
     provider,
     chainId: Number(chainId),
