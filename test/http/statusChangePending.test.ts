@@ -1,6 +1,7 @@
 // A status change the chain cannot confirm now (here: nothing is mined) is recorded and answered
 // 202, never a 5xx that would invite a second request; a second change meanwhile is refused; the
-// outbox writes the recorded one once blocks come again.
+// outbox writes the recorded one once blocks come again. Recovery, re-applying statuses the chain
+// lost, leaves a certificate with a change still unfinished to that change.
 import { expect } from "chai";
 import { sampleInputs } from "../core/support/samples.ts";
 import { call } from "../support/http.ts";
@@ -62,5 +63,48 @@ describe("HTTP: a status change the chain cannot confirm yet", function () {
       "one operation, done",
     ).to.have.length(0);
     expect((await call<{ status: string }>(h.url, "GET", verifyPath)).body.status).to.equal("REVOKED");
+  });
+
+  it("on recovery, leaves a certificate with an unfinished change to that change, and re-applies the others' lost statuses", async () => {
+    const officer = h.agencies[0];
+    const ids: string[] = [];
+    for (const n of [1, 2]) {
+      const { type, subject, validFrom } = sampleInputs(n)["business-licence"]!;
+      const issued = await call<{ id: string }>(h.url, "POST", "/api/v1/certificates", {
+        key: officer.issuerKey,
+        body: { type, subject, validFrom },
+      });
+      ids.push(issued.body.id);
+    }
+    await h.flush();
+    const [busy, lost] = ids as [string, string];
+    const change = { reason: null, note: null, signer: officer.officer.address, requestedBy: "k" };
+    // recorded suspended, never sent: what the service sees after the chain lost a suspension
+    for (const id of ids) {
+      const op = await h.store.createStatusOp({
+        ...change,
+        certificateId: id,
+        kind: "suspend",
+        createdAt: new Date().toISOString(),
+      });
+      await h.store.completeStatusOp(op.id, {
+        txHash: "0x00",
+        blockNumber: 0,
+        doneAt: new Date().toISOString(),
+        status: "suspended",
+        statusReason: "certificateHold",
+      });
+    }
+    const unfinished = await h.store.createStatusOp({
+      ...change,
+      certificateId: busy,
+      kind: "revoke",
+      createdAt: new Date().toISOString(),
+    });
+
+    expect(await h.runtime.statuses.reapplyLostStatuses()).to.equal(1);
+    expect(await h.store.unfinishedStatusOp(busy)).to.deep.include({ id: unfinished.id, state: "pending" });
+    expect((await h.store.statusHistory(busy)).map((op) => op.kind)).to.deep.equal(["suspend"]);
+    expect((await h.store.statusHistory(lost)).map((op) => op.requestedBy)).to.deep.equal(["k", "recovery"]);
   });
 });
