@@ -4,7 +4,7 @@ import { StandardMerkleTree } from "@openzeppelin/merkle-tree";
 import type { ContractTransactionResponse } from "ethers";
 import { network } from "hardhat";
 import { DEFAULT_COMPROMISE_WINDOW, DEFAULT_GOVERNANCE_TRANSFER_DELAY } from "../../server/chain/contracts.ts";
-import { LEAF_STATUS, signAnchor, signStatusChange } from "../../server/chain/delegatedSigning.ts";
+import { LEAF_STATUS, compactSignature, signAnchor, signStatusChange } from "../../server/chain/delegatedSigning.ts";
 import { signOfficerConsent } from "../../server/chain/officerConsent.ts";
 
 const TYPE_ID = 1;
@@ -100,7 +100,7 @@ export async function measureGas(): Promise<Record<string, number>> {
   await gasOf("reinstate (1, proof included)", asOfficer.reinstate(AGENCY_ID, single.root, held.leaf, 700, held.proof));
 
   // Delegated: a relayer (governance's account here) sends the officer's signature. An anchor carries
-  // no nonce (its root refuses a replay); a status change's nonce sits in the officer's word.
+  // no nonce (its root refuses a replay); a status change names its status word's version.
   const relayer = ledger.connect(governance);
   const ref = { address: await ledger.getAddress(), chainId: (await ethers.provider.getNetwork()).chainId };
   const deadline = (latest?.timestamp ?? 0) + 365 * 24 * 3600;
@@ -120,15 +120,13 @@ export async function measureGas(): Promise<Record<string, number>> {
     index: 500,
     status: LEAF_STATUS.revoked,
     reason: KEY_COMPROMISE,
+    version: await ledger.statusVersion(AGENCY_ID, delegated.root, 500),
     deadline,
   };
-  const changeSignature = await signStatusChange(officer, ref, {
-    ...change,
-    nonce: await ledger.nonces(officer.address),
-  });
+  const { r, vs } = compactSignature(await signStatusChange(officer, ref, change));
   await gasOf(
     `changeStatusBySig revoke (1 of ${BATCH_SIZE}, proof included)`,
-    relayer.changeStatusBySig(change, target.proof, changeSignature),
+    relayer.changeStatusBySig(change, target.proof, r, vs),
   );
 
   const { leaf: probeLeaf, proof: probeProof } = proofFor(single, 900);
