@@ -6,6 +6,7 @@ import { network } from "hardhat";
 import { DEFAULT_COMPROMISE_WINDOW, DEFAULT_GOVERNANCE_TRANSFER_DELAY } from "../../server/chain/contracts.ts";
 import { LEAF_STATUS, compactSignature, signAnchor, signStatusChange } from "../../server/chain/delegatedSigning.ts";
 import { signOfficerConsent } from "../../server/chain/officerConsent.ts";
+import { statusTarget } from "../../server/chain/statusTarget.ts";
 
 const TYPE_ID = 1;
 const AGENCY_ID = 1;
@@ -84,20 +85,23 @@ export async function measureGas(): Promise<Record<string, number>> {
   const revoked = proofFor(single, 500);
   await gasOf(
     `revoke (1 of ${BATCH_SIZE}, proof included)`,
-    asOfficer.revoke(AGENCY_ID, single.root, revoked.leaf, 500, revoked.proof, KEY_COMPROMISE),
+    asOfficer.revoke(single.root, revoked.leaf, statusTarget(AGENCY_ID, 500, KEY_COMPROMISE), revoked.proof),
   );
   // The same status word as certificate 500: what most revocations of a batch cost once a word is in use.
   const neighbour = proofFor(single, 501);
   await gasOf(
     "revoke (1, status word already written)",
-    asOfficer.revoke(AGENCY_ID, single.root, neighbour.leaf, 501, neighbour.proof, KEY_COMPROMISE),
+    asOfficer.revoke(single.root, neighbour.leaf, statusTarget(AGENCY_ID, 501, KEY_COMPROMISE), neighbour.proof),
   );
   const held = proofFor(single, 700);
   await gasOf(
     "suspend (1, proof included)",
-    asOfficer.suspend(AGENCY_ID, single.root, held.leaf, 700, held.proof, CERTIFICATE_HOLD),
+    asOfficer.suspend(single.root, held.leaf, statusTarget(AGENCY_ID, 700, CERTIFICATE_HOLD), held.proof),
   );
-  await gasOf("reinstate (1, proof included)", asOfficer.reinstate(AGENCY_ID, single.root, held.leaf, 700, held.proof));
+  await gasOf(
+    "reinstate (1, proof included)",
+    asOfficer.reinstate(single.root, held.leaf, statusTarget(AGENCY_ID, 700, 0), held.proof),
+  );
 
   // Delegated: a relayer (governance's account here) sends the officer's signature. An anchor carries
   // no nonce (its root refuses a replay); a status change names its status word's version.

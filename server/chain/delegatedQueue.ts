@@ -8,6 +8,7 @@ import {
 import { ICertificateLedger__factory } from "../../types/ethers-contracts/index.ts";
 import { DELEGATED_TYPES, LEAF_STATUS, compactSignature, ledgerDomain } from "./delegatedSigning.ts";
 import type { OfficerQueue, SignedTransaction, SignerQueue, TransactionCall } from "./signerQueue.ts";
+import { parseStatusTarget } from "./statusTarget.ts";
 import type { TypedDataSigner } from "./signers/transactionSigner.ts";
 
 /** The officer's signer answered with a signature that is not the officer's: nothing was sent. */
@@ -102,14 +103,8 @@ export class DelegatedOfficerQueue implements OfficerQueue {
       };
     }
     if (parsed.name === "revoke" || parsed.name === "suspend" || parsed.name === "reinstate") {
-      const [agencyId, root, leaf, index, proof, reason] = parsed.args as unknown as [
-        bigint,
-        string,
-        string,
-        bigint,
-        string[],
-        bigint | undefined,
-      ];
+      const [root, leaf, target, proof] = parsed.args as unknown as [string, string, bigint, string[]];
+      const { agencyId, index, reason } = parseStatusTarget(target);
       const change = {
         officer,
         agencyId,
@@ -117,7 +112,7 @@ export class DelegatedOfficerQueue implements OfficerQueue {
         leaf,
         index,
         status: STATUS_OF[parsed.name],
-        reason: reason ?? 0n,
+        reason,
         deadline,
       };
       // pending: a relayed change of the same status word still in the mempool has moved its version on

@@ -10,6 +10,7 @@ import { DelegatedOfficerQueue, DelegatedSignatureError } from "../../server/cha
 import { SignerQueue } from "../../server/chain/signerQueue.ts";
 import type { TypedDataSigner } from "../../server/chain/signers/transactionSigner.ts";
 import { WalletSigner } from "../../server/chain/signers/walletSigner.ts";
+import { statusTarget } from "../../server/chain/statusTarget.ts";
 import { AGENCY_A, Batch, DIPLOMA, LeafStatus, Reason, deployWithAgencies } from "../contracts/fixtures.ts";
 
 const { ethers, networkHelpers } = await network.create();
@@ -67,12 +68,10 @@ describe("DelegatedOfficerQueue (relayer mode)", () => {
     const batch = new Batch("relayed-1", 4);
     const { leaf, index, proof } = batch.certificate(2);
     const revoke = ledgerInterface.encodeFunctionData("revoke", [
-      AGENCY_A,
       batch.root,
       leaf,
-      index,
+      statusTarget(AGENCY_A, index, Reason.keyCompromise),
       proof,
-      Reason.keyCompromise,
     ]);
     const revoked = await queue.send({ to: ledgerAddress, data: revoke }, record);
     expect((await queue.waitFor(revoked.hash, 1, 10_000))?.status).to.equal(1);

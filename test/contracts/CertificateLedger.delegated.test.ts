@@ -22,6 +22,7 @@ import {
   addOfficer,
   deployWithAgencies,
 } from "./fixtures.ts";
+import { statusTarget } from "../../server/chain/statusTarget.ts";
 
 const { ethers, networkHelpers } = await network.create();
 const batch = new Batch("delegated", 8);
@@ -142,13 +143,13 @@ describe("CertificateLedger: delegated signing (EIP-712, relayed)", () => {
       };
       await expect(send(LEAF_STATUS.suspended, Reason.certificateHold))
         .to.emit(ledger, "CertificateSuspended")
-        .withArgs(leaf, batch.root, officerA.address, AGENCY_A, index, Reason.certificateHold);
+        .withArgs(leaf, batch.root, officerA.address, statusTarget(AGENCY_A, index, Reason.certificateHold));
       await expect(send(LEAF_STATUS.active, 0))
         .to.emit(ledger, "CertificateReinstated")
-        .withArgs(leaf, batch.root, officerA.address, AGENCY_A, index);
+        .withArgs(leaf, batch.root, officerA.address, statusTarget(AGENCY_A, index));
       await expect(send(LEAF_STATUS.revoked, Reason.keyCompromise))
         .to.emit(ledger, "CertificateRevoked")
-        .withArgs(leaf, batch.root, officerA.address, AGENCY_A, index, Reason.keyCompromise);
+        .withArgs(leaf, batch.root, officerA.address, statusTarget(AGENCY_A, index, Reason.keyCompromise));
       expect(await ledger.leafStatus(AGENCY_A, batch.root, index)).to.deep.equal([
         LeafStatus.Revoked,
         BigInt(Reason.keyCompromise),
@@ -204,6 +205,12 @@ describe("CertificateLedger: delegated signing (EIP-712, relayed)", () => {
       await expect(relayer.changeStatusBySig({ ...byB, version: 1 }, proof, rB, vsB))
         .to.be.revertedWithCustomError(registry, "AgencyRegistryNotStatusAuthority")
         .withArgs(officerB.address, AGENCY_A);
+      // an index wider than a target's field (no batch is that large) is refused, not truncated
+      const wide = { ...change, index: 2n ** 32n + index, version: 1 };
+      const [, rW, vsW] = await signed(ledger, officerA, wide);
+      await expect(relayer.changeStatusBySig(wide, proof, rW, vsW))
+        .to.be.revertedWithCustomError(ledger, "CertificateLedgerInvalidIndex")
+        .withArgs(batch.root, wide.index);
       // B's signature for its own agency names B's batch key, never A's
       const [forB, rF, vsF] = await signed(ledger, officerB, { ...byB, agencyId: AGENCY_B });
       await expect(relayer.changeStatusBySig(forB, proof, rF, vsF))
@@ -231,7 +238,7 @@ describe("CertificateLedger: delegated signing (EIP-712, relayed)", () => {
       const [, r, vs] = await signed(ledger, officerA, hold);
       await relayer.changeStatusBySig(hold, proof, r, vs);
       // back to exactly the state the suspension was signed for: the version tells them apart
-      await ledger.connect(officerA).reinstate(AGENCY_A, batch.root, leaf, index, proof);
+      await ledger.connect(officerA).reinstate(batch.root, leaf, statusTarget(AGENCY_A, index, 0), proof);
       await expect(relayer.changeStatusBySig(hold, proof, r, vs)).to.be.revertedWithCustomError(
         ledger,
         "CertificateLedgerStatusVersionMismatch",
@@ -329,7 +336,7 @@ describe("CertificateLedger: delegated signing (EIP-712, relayed)", () => {
       };
       const [, r, vs] = await signed(ledger, governance, hold);
       await ledger.connect(stranger).changeStatusBySig(hold, proof, r, vs);
-      await ledger.reinstate(AGENCY_A, batch.root, leaf, index, proof);
+      await ledger.reinstate(batch.root, leaf, statusTarget(AGENCY_A, index, 0), proof);
       await addOfficer(registry, adminA, AGENCY_A, governance);
       await expect(ledger.connect(stranger).changeStatusBySig(hold, proof, r, vs)).to.be.revertedWithCustomError(
         ledger,

@@ -64,7 +64,7 @@ contract CertificateLedgerFuzzTest is CertledgerFixture {
         assertTrue(!v.proofValid, "a leaf outside the batch verified");
 
         VM.prank(OFFICER_A1);
-        try ledger.revoke(AGENCY_A, _root, leaf, index, proof, 0) {
+        try ledger.revoke(_root, leaf, _target(AGENCY_A, index, 0), proof) {
             assertTrue(false, "a leaf outside the batch was revoked");
         } catch {}
     }
@@ -105,8 +105,8 @@ contract CertificateLedgerFuzzTest is CertledgerFixture {
             )
         );
         VM.prank(caller);
-        if (operation == 0) ledger.revoke(AGENCY_A, _root, leaf, index, proof, 1);
-        else if (operation == 1) ledger.suspend(AGENCY_A, _root, leaf, index, proof, 6);
+        if (operation == 0) ledger.revoke(_root, leaf, _target(AGENCY_A, index, 1), proof);
+        else if (operation == 1) ledger.suspend(_root, leaf, _target(AGENCY_A, index, 6), proof);
         else ledger.revokeBatch(AGENCY_A, _root, 1);
 
         (ICertificateLedger.LeafStatus status, ) = ledger.leafStatus(AGENCY_A, _root, index);
@@ -116,7 +116,7 @@ contract CertificateLedgerFuzzTest is CertledgerFixture {
 
         address[2] memory insiders = [OFFICER_A2, GOVERNANCE];
         VM.prank(insiders[operationSeed % 2]);
-        ledger.suspend(AGENCY_A, _root, leaf, index, proof, 6);
+        ledger.suspend(_root, leaf, _target(AGENCY_A, index, 6), proof);
         (status, ) = ledger.leafStatus(AGENCY_A, _root, index);
         assertTrue(status == ICertificateLedger.LeafStatus.Suspended, "an insider could not suspend");
     }
@@ -127,10 +127,10 @@ contract CertificateLedgerFuzzTest is CertledgerFixture {
         bytes32[] memory proof = _proof(_SALT, index);
         VM.prank(actor);
         if (to == ICertificateLedger.LeafStatus.Revoked)
-            ledger.revoke(AGENCY_A, _root, leaf, index, proof, reason);
+            ledger.revoke(_root, leaf, _target(AGENCY_A, index, reason), proof);
         else if (to == ICertificateLedger.LeafStatus.Suspended)
-            ledger.suspend(AGENCY_A, _root, leaf, index, proof, reason);
-        else ledger.reinstate(AGENCY_A, _root, leaf, index, proof);
+            ledger.suspend(_root, leaf, _target(AGENCY_A, index, reason), proof);
+        else ledger.reinstate(_root, leaf, _target(AGENCY_A, index, 0), proof);
     }
 
     /// @dev Declared compromised since T: batches anchored at or after T fail, earlier ones pass.
