@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 pragma solidity 0.8.37;
 
+import {MerkleProof} from "@openzeppelin/contracts/utils/cryptography/MerkleProof.sol";
 import {IAgencyRegistry} from "../../contracts/interfaces/IAgencyRegistry.sol";
 import {ICertificateLedger} from "../../contracts/interfaces/ICertificateLedger.sol";
 import {CertledgerFixture} from "./support/CertledgerFixture.sol";
@@ -67,6 +68,31 @@ contract CertificateLedgerFuzzTest is CertledgerFixture {
         try ledger.revoke(_root, leaf, _target(AGENCY_A, index, 0), proof) {
             assertTrue(false, "a leaf outside the batch was revoked");
         } catch {}
+    }
+
+    /// @dev The ledger's hand-written proof loop agrees with OpenZeppelin's MerkleProof on any proof: the
+    /// root OpenZeppelin folds (leaf, index) up to verifies, another anchored root does not.
+    function testFuzz_ProofCheckAgreesWithOpenZeppelin(
+        bytes32 leaf,
+        uint16 index,
+        bytes32[] calldata proof,
+        bytes32 otherRoot
+    ) public {
+        bytes32 node = keccak256(bytes.concat(keccak256(abi.encode(leaf, uint256(index)))));
+        bytes32 root = MerkleProof.processProofCalldata(proof, node);
+        VM.assume(root != _root && otherRoot != _root && otherRoot != root && otherRoot != bytes32(0));
+        VM.prank(OFFICER_A1);
+        ledger.anchor(root, TYPE_ID, uint24(index) + 1);
+        VM.prank(OFFICER_A1);
+        ledger.anchor(otherRoot, TYPE_ID, uint24(index) + 1);
+        assertTrue(
+            ledger.verifyLeaf(AGENCY_A, root, leaf, index, proof).proofValid,
+            "OpenZeppelin's root refused"
+        );
+        assertTrue(
+            !ledger.verifyLeaf(AGENCY_A, otherRoot, leaf, index, proof).proofValid,
+            "a root OpenZeppelin refuses verified"
+        );
     }
 
     /// @dev A genuine member proven with the wrong index or another batch's proof does not verify either.
