@@ -524,8 +524,9 @@ contract CertificateLedger is AgencyRegistry, ICertificateLedger {
 
     /// @dev The EIP-712 hash of `change`, hashed where the ABI laid it out: a StatusChange is nine static
     /// words in calldata, exactly its `abi.encode`, so they are copied after the type hash in one go
-    /// (abi.encode would load, check and store each field: about 400 gas more). A field with dirty high
-    /// bits changes the hash, so it cannot pass the signature check.
+    /// where abi.encode would load, check and store each field (with the digest hashed in place and the
+    /// signature read from calldata, measured together: about 1,100 gas off a delegated change). A
+    /// field with dirty high bits changes the hash, so it cannot pass the signature check.
     function _statusChangeHash(StatusChange calldata change) private pure returns (bytes32 structHash) {
         bytes32 typeHash = STATUS_CHANGE_TYPEHASH;
         // solhint-disable-next-line no-inline-assembly
@@ -586,8 +587,8 @@ contract CertificateLedger is AgencyRegistry, ICertificateLedger {
         return (LeafStatus(entry & _STATUS_MASK), uint8(entry >> _REASON_SHIFT), entry & _BY_GOVERNANCE != 0);
     }
 
-    /// @dev The `target` word of certificate `index` of an `agencyId` batch and `reason`; `index` must be
-    /// below its batch's size (a uint24), checked before.
+    /// @dev The `target` word of certificate `index` of an `agencyId` batch and `reason`; the callers have
+    /// checked that `index` fits its 32 bits.
     function _target(uint32 agencyId, uint256 index, uint8 reason) private pure returns (uint256) {
         return (uint256(agencyId) << _TARGET_AGENCY_SHIFT) | (index << _TARGET_INDEX_SHIFT) | reason;
     }
