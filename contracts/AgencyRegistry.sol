@@ -9,8 +9,8 @@ import {IAgencyRegistry} from "./interfaces/IAgencyRegistry.sol";
 /// @notice Governance registers agencies and certificate types; each agency's admins manage its officers.
 /// @dev The registry half of the one certledger contract (CertificateLedger inherits it): sharing the
 /// contract spares every anchor and status change a call to another contract, and keeping one
-/// authorisation word per officer (its status, agency, a copy of its agency's status and types, its
-/// delegated-signature nonce) lets one storage read authorise. The copies are rewritten whenever the
+/// authorisation word per officer (its status, agency, a copy of its agency's status and types) lets one
+/// storage read authorise. The copies are rewritten whenever the
 /// agency's status or types change, for every active officer of the agency: at most
 /// `MAX_ACTIVE_OFFICERS`, so that rewrite is bounded. Checks run in a fixed order, one error each:
 /// input, existence, authority, state.
@@ -46,7 +46,6 @@ abstract contract AgencyRegistry is IAgencyRegistry, AccessControlDefaultAdminRu
     uint256 private constant _OFFICER_AGENCY_SHIFT = 8;
     uint256 private constant _AUTH_AGENCY_STATUS_SHIFT = 40;
     uint256 private constant _AUTH_TYPES_SHIFT = 48;
-    uint256 private constant _AUTH_NONCE_SHIFT = 176;
 
     /// @dev What authorises an officer, in one slot: read once per anchor or status change.
     struct OfficerAuth {
@@ -55,8 +54,6 @@ abstract contract AgencyRegistry is IAgencyRegistry, AccessControlDefaultAdminRu
         /// @dev copies of the agency's status and types, kept equal by `_syncOfficers`
         AgencyStatus agencyStatus;
         uint128 certificateTypes;
-        /// @dev the nonce its next delegated status change must carry
-        uint80 nonce;
     }
 
     struct OfficerRecord {
@@ -199,10 +196,7 @@ abstract contract AgencyRegistry is IAgencyRegistry, AccessControlDefaultAdminRu
                 status: OfficerStatus.Active,
                 agencyId: agencyId,
                 agencyStatus: status,
-                certificateTypes: agencyRecord.certificateTypes,
-                // Governance's delegated status changes count here too, before any binding: a reset
-                // would let them be replayed.
-                nonce: _officers[account].auth.nonce
+                certificateTypes: agencyRecord.certificateTypes
             }),
             addedAt: _now(),
             removedAt: 0,
@@ -277,7 +271,7 @@ abstract contract AgencyRegistry is IAgencyRegistry, AccessControlDefaultAdminRu
         if (agencyStatus != uint8(AgencyStatus.Active)) {
             revert AgencyRegistryAgencyNotActive(agencyId, AgencyStatus(agencyStatus));
         }
-        // The type set is 128 bits wide and the nonce lies above it: type ids >= 128 are refused first.
+        // The type set is 128 bits wide: type ids >= 128 are refused first.
         if (typeId >= _TYPE_COUNT || (word >> _AUTH_TYPES_SHIFT) & (uint256(1) << typeId) == 0) {
             revert AgencyRegistryTypeNotAuthorized(agencyId, typeId);
         }
@@ -304,18 +298,6 @@ abstract contract AgencyRegistry is IAgencyRegistry, AccessControlDefaultAdminRu
         revert AgencyRegistryNotStatusAuthority(account, agencyId);
     }
 
-    /// @dev The nonce `account`'s next delegated status change must carry.
-    function _nonce(address account) internal view returns (uint256) {
-        return _authWord(account) >> _AUTH_NONCE_SHIFT;
-    }
-
-    /// @dev Consumes `account`'s current nonce (it sits in the word the authorisation reads anyway).
-    function _useNonce(address account) internal {
-        unchecked {
-            ++_officers[account].auth.nonce;
-        }
-    }
-
     /// @dev The officer record of `account` as the interface presents it.
     function _officerRecord(address account) internal view returns (Officer memory) {
         OfficerRecord storage record = _officers[account];
@@ -340,6 +322,20 @@ abstract contract AgencyRegistry is IAgencyRegistry, AccessControlDefaultAdminRu
         return (_agencies[agencyId], _agencyMetadata[agencyId]);
     }
 
+    /// @dev The EIP-712 digest of `structHash` in this contract's domain (OpenZeppelin's
+    /// MessageHashUtils.toTypedDataHash, whose library a london build cannot import: it pulls in MCOPY).
+    function _typedDataHash(bytes32 structHash) internal view returns (bytes32 digest) {
+        bytes32 domainSeparator = DOMAIN_SEPARATOR();
+        // solhint-disable-next-line no-inline-assembly
+        assembly ("memory-safe") {
+            let ptr := mload(0x40)
+            mstore(ptr, hex"1901")
+            mstore(add(ptr, 0x02), domainSeparator)
+            mstore(add(ptr, 0x22), structHash)
+            digest := keccak256(ptr, 0x42)
+        }
+    }
+
     /// @dev The clock: the block time, in the width the records store.
     function _now() internal view virtual returns (uint40) {
         return uint40(block.timestamp);
@@ -353,8 +349,10 @@ abstract contract AgencyRegistry is IAgencyRegistry, AccessControlDefaultAdminRu
     ) private view {
         if (deadline < block.timestamp) revert AgencyRegistryConsentExpired(account, deadline);
         bytes32 structHash = keccak256(abi.encode(OFFICER_CONSENT_TYPEHASH, agencyId, account, deadline));
-        bytes32 digest = keccak256(abi.encodePacked(hex"1901", DOMAIN_SEPARATOR(), structHash));
-        (address signer, ECDSA.RecoverError failure, ) = ECDSA.tryRecover(digest, signature);
+        (address signer, ECDSA.RecoverError failure, ) = ECDSA.tryRecoverCalldata(
+            _typedDataHash(structHash),
+            signature
+        );
         if (failure != ECDSA.RecoverError.NoError || signer != account)
             revert AgencyRegistryInvalidConsent(account);
     }

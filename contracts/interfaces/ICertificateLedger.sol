@@ -37,9 +37,9 @@ interface ICertificateLedger {
 
     /// @notice A status change an officer signs for anyone to relay (`changeStatusBySig`). EIP-712
     /// domain: name "certledger CertificateLedger", version "2", the chain id and this ledger. Type:
-    /// `StatusChange(address officer,uint32 agencyId,bytes32 root,bytes32 leaf,uint256 index,uint8 status,uint8 reason,uint256 nonce,uint256 deadline)`
-    /// with `nonce` = `nonces(officer)` when it is sent; `status` is the LeafStatus to move to
-    /// (Revoked, Suspended, or Active to reinstate; `reason` is ignored then).
+    /// `StatusChange(address officer,uint32 agencyId,bytes32 root,bytes32 leaf,uint256 index,uint8 status,uint8 reason,uint32 version,uint256 deadline)`
+    /// with `version` = `statusVersion(agencyId, root, index)` when it is sent; `status` is the
+    /// LeafStatus to move to (Revoked, Suspended, or Active to reinstate; `reason` is ignored then).
     struct StatusChange {
         address officer;
         uint32 agencyId;
@@ -48,6 +48,9 @@ interface ICertificateLedger {
         uint256 index;
         LeafStatus status;
         uint8 reason;
+        /// @dev the version of the certificate's status word the change applies to: moved on by the
+        /// change, so a signature is good for one call
+        uint32 version;
         uint256 deadline;
     }
 
@@ -85,6 +88,8 @@ interface ICertificateLedger {
     error CertificateLedgerInvalidIndex(bytes32 root, uint256 index);
     error CertificateLedgerInvalidProof(bytes32 root, bytes32 leaf);
     error CertificateLedgerInvalidReason(uint8 reason);
+    /// @dev a `target` word with bits set above the agency id
+    error CertificateLedgerInvalidTarget(uint256 target);
     error CertificateLedgerBatchRevoked(bytes32 root);
     error CertificateLedgerInvalidTransition(bytes32 leaf, LeafStatus from, LeafStatus to);
     error CertificateLedgerLengthMismatch();
@@ -96,8 +101,11 @@ interface ICertificateLedger {
     /// @dev raised by OpenZeppelin's MerkleProof in the bulk functions when a multiproof's lengths do
     /// not fit together; declared here so that clients decoding this interface's errors recognise it
     error MerkleProofInvalidMultiproof();
-    /// @dev a delegated call's signature is not the named officer's for this message and nonce
+    /// @dev a delegated call's signature is not the named officer's for this message
     error CertificateLedgerInvalidSignature(address officer);
+    /// @dev a delegated status change signed for another version of the certificate's status word: it
+    /// was applied already, or another delegated change of the word went first (sign it again)
+    error CertificateLedgerStatusVersionMismatch(bytes32 leaf, uint32 signed, uint32 current);
     error CertificateLedgerSignatureExpired(address officer, uint256 deadline);
 
     event BatchAnchored(
@@ -116,28 +124,25 @@ interface ICertificateLedger {
         address indexed actor,
         address revokedBy
     );
+    /// @notice A certificate's status changed. `target` = agencyId << 40 | index << 8 | reason (0 when
+    /// reinstated): one data word where three cost 512 gas more per change, as `revoke` takes it.
     event CertificateRevoked(
         bytes32 indexed leaf,
         bytes32 indexed root,
         address indexed actor,
-        uint32 agencyId,
-        uint256 index,
-        uint8 reason
+        uint256 target
     );
     event CertificateSuspended(
         bytes32 indexed leaf,
         bytes32 indexed root,
         address indexed actor,
-        uint32 agencyId,
-        uint256 index,
-        uint8 reason
+        uint256 target
     );
     event CertificateReinstated(
         bytes32 indexed leaf,
         bytes32 indexed root,
         address indexed actor,
-        uint32 agencyId,
-        uint256 index
+        uint256 target
     );
     /// @notice Governance undid a status set by `compromisedOfficer` (a revocation included): the
     /// certificate is active again.
@@ -158,8 +163,10 @@ interface ICertificateLedger {
     /// @notice EIP-712 type of a delegated status change (`changeStatusBySig`), see StatusChange.
     function STATUS_CHANGE_TYPEHASH() external view returns (bytes32);
 
-    /// @notice The nonce the next delegated status change of `officer` must carry (one per call, in order).
-    function nonces(address officer) external view returns (uint256);
+    /// @notice The version a delegated status change of certificate `index` of batch (`agencyId`, `root`)
+    /// must name: the number of delegated changes applied so far to the status word it shares with 31
+    /// neighbours (indices with the same `index / 32`). Each applied change moves it on by one.
+    function statusVersion(uint32 agencyId, bytes32 root, uint256 index) external view returns (uint32);
 
     /// @notice `anchor` on behalf of `officer`, sent by anyone (a relayer) with the officer's EIP-712
     /// signature of Anchor(officer, root, typeId, size, deadline). Checked exactly as
@@ -174,12 +181,15 @@ interface ICertificateLedger {
     ) external;
 
     /// @notice `revoke`, `suspend` or `reinstate` on behalf of `change.officer`, sent by anyone with
-    /// its EIP-712 signature of the StatusChange (nonce included). Checked exactly as the officer's
-    /// own call; the event names the officer.
+    /// its EIP-712 signature of the StatusChange (version included), in the EIP-2098 compact form
+    /// (`r`, `vs`: s with the recovery bit on top; high-s signatures are refused). Checked exactly as the officer's
+    /// own call; the event names the officer. Signatures for certificates in different status words
+    /// are independent; two for one word apply in the order they were signed for.
     function changeStatusBySig(
         StatusChange calldata change,
         bytes32[] calldata proof,
-        bytes calldata signature
+        bytes32 r,
+        bytes32 vs
     ) external;
 
     /// @notice Anchors the Merkle root of a batch of `size` certificates of type `typeId`, issued by the
@@ -187,34 +197,17 @@ interface ICertificateLedger {
     /// inactive agencies, unauthorised types, zero roots and a root the same agency anchored before.
     function anchor(bytes32 root, uint8 typeId, uint24 size) external;
 
-    /// @notice Revokes one certificate for good (RFC 5280 reason code). Issuing agency officers or governance.
-    function revoke(
-        uint32 agencyId,
-        bytes32 root,
-        bytes32 leaf,
-        uint256 index,
-        bytes32[] calldata proof,
-        uint8 reason
-    ) external;
+    /// @notice Revokes one certificate for good: the one at the index `target` names in batch (its
+    /// agencyId, `root`), for the RFC 5280 reason code it names. Issuing agency officers or governance.
+    /// `target` = agencyId << 40 | index << 8 | reason (one calldata word, nothing above bit 71),
+    /// the word the status events carry.
+    function revoke(bytes32 root, bytes32 leaf, uint256 target, bytes32[] calldata proof) external;
 
-    /// @notice Suspends one active certificate (RFC 5280 reason code, typically certificateHold = 6).
-    function suspend(
-        uint32 agencyId,
-        bytes32 root,
-        bytes32 leaf,
-        uint256 index,
-        bytes32[] calldata proof,
-        uint8 reason
-    ) external;
+    /// @notice Suspends one active certificate (`target` as for revoke; typically certificateHold = 6).
+    function suspend(bytes32 root, bytes32 leaf, uint256 target, bytes32[] calldata proof) external;
 
-    /// @notice Lifts the suspension of one certificate.
-    function reinstate(
-        uint32 agencyId,
-        bytes32 root,
-        bytes32 leaf,
-        uint256 index,
-        bytes32[] calldata proof
-    ) external;
+    /// @notice Lifts the suspension of one certificate (`target` as for revoke, reason code 0).
+    function reinstate(bytes32 root, bytes32 leaf, uint256 target, bytes32[] calldata proof) external;
 
     /// @notice Revokes many certificates of one batch, proven together by one multiproof.
     function revokeMany(

@@ -4,8 +4,9 @@ import { StandardMerkleTree } from "@openzeppelin/merkle-tree";
 import type { ContractTransactionResponse } from "ethers";
 import { network } from "hardhat";
 import { DEFAULT_COMPROMISE_WINDOW, DEFAULT_GOVERNANCE_TRANSFER_DELAY } from "../../server/chain/contracts.ts";
-import { LEAF_STATUS, signAnchor, signStatusChange } from "../../server/chain/delegatedSigning.ts";
+import { LEAF_STATUS, compactSignature, signAnchor, signStatusChange } from "../../server/chain/delegatedSigning.ts";
 import { signOfficerConsent } from "../../server/chain/officerConsent.ts";
+import { statusTarget } from "../../server/chain/statusTarget.ts";
 
 const TYPE_ID = 1;
 const AGENCY_ID = 1;
@@ -84,23 +85,26 @@ export async function measureGas(): Promise<Record<string, number>> {
   const revoked = proofFor(single, 500);
   await gasOf(
     `revoke (1 of ${BATCH_SIZE}, proof included)`,
-    asOfficer.revoke(AGENCY_ID, single.root, revoked.leaf, 500, revoked.proof, KEY_COMPROMISE),
+    asOfficer.revoke(single.root, revoked.leaf, statusTarget(AGENCY_ID, 500, KEY_COMPROMISE), revoked.proof),
   );
   // The same status word as certificate 500: what most revocations of a batch cost once a word is in use.
   const neighbour = proofFor(single, 501);
   await gasOf(
     "revoke (1, status word already written)",
-    asOfficer.revoke(AGENCY_ID, single.root, neighbour.leaf, 501, neighbour.proof, KEY_COMPROMISE),
+    asOfficer.revoke(single.root, neighbour.leaf, statusTarget(AGENCY_ID, 501, KEY_COMPROMISE), neighbour.proof),
   );
   const held = proofFor(single, 700);
   await gasOf(
     "suspend (1, proof included)",
-    asOfficer.suspend(AGENCY_ID, single.root, held.leaf, 700, held.proof, CERTIFICATE_HOLD),
+    asOfficer.suspend(single.root, held.leaf, statusTarget(AGENCY_ID, 700, CERTIFICATE_HOLD), held.proof),
   );
-  await gasOf("reinstate (1, proof included)", asOfficer.reinstate(AGENCY_ID, single.root, held.leaf, 700, held.proof));
+  await gasOf(
+    "reinstate (1, proof included)",
+    asOfficer.reinstate(single.root, held.leaf, statusTarget(AGENCY_ID, 700, 0), held.proof),
+  );
 
   // Delegated: a relayer (governance's account here) sends the officer's signature. An anchor carries
-  // no nonce (its root refuses a replay); a status change's nonce sits in the officer's word.
+  // no nonce (its root refuses a replay); a status change names its status word's version.
   const relayer = ledger.connect(governance);
   const ref = { address: await ledger.getAddress(), chainId: (await ethers.provider.getNetwork()).chainId };
   const deadline = (latest?.timestamp ?? 0) + 365 * 24 * 3600;
@@ -120,15 +124,13 @@ export async function measureGas(): Promise<Record<string, number>> {
     index: 500,
     status: LEAF_STATUS.revoked,
     reason: KEY_COMPROMISE,
+    version: await ledger.statusVersion(AGENCY_ID, delegated.root, 500),
     deadline,
   };
-  const changeSignature = await signStatusChange(officer, ref, {
-    ...change,
-    nonce: await ledger.nonces(officer.address),
-  });
+  const { r, vs } = compactSignature(await signStatusChange(officer, ref, change));
   await gasOf(
     `changeStatusBySig revoke (1 of ${BATCH_SIZE}, proof included)`,
-    relayer.changeStatusBySig(change, target.proof, changeSignature),
+    relayer.changeStatusBySig(change, target.proof, r, vs),
   );
 
   const { leaf: probeLeaf, proof: probeProof } = proofFor(single, 900);

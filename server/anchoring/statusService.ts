@@ -14,6 +14,7 @@ import {
 } from "../store/records.ts";
 import type { BatchTree } from "./anchorService.ts";
 import { crashPoint } from "./crashPoints.ts";
+import { statusTarget } from "../chain/statusTarget.ts";
 
 export class StatusChangeError extends Error {
   readonly code: "CERTIFICATE_PENDING" | "INVALID_TRANSITION" | "STATUS_CHANGE_PENDING" | "CHAIN_REJECTED";
@@ -170,13 +171,14 @@ export class StatusService {
       REVOCATION_REASONS[
         (op.reason ?? (op.kind === "suspend" ? "certificateHold" : "unspecified")) as RevocationReason
       ];
-    const args = [batch.agencyId, batch.root, certificate.leaf, certificate.leafIndex, proof] as const;
+    const target = statusTarget(batch.agencyId, certificate.leafIndex, op.kind === "reinstate" ? 0 : reasonCode);
+    const args: [string, string, bigint, string[]] = [batch.root, certificate.leaf, target, proof];
     const data =
       op.kind === "reinstate"
-        ? ledgerInterface.encodeFunctionData("reinstate", [...args])
+        ? ledgerInterface.encodeFunctionData("reinstate", args)
         : op.kind === "revoke"
-          ? ledgerInterface.encodeFunctionData("revoke", [...args, reasonCode])
-          : ledgerInterface.encodeFunctionData("suspend", [...args, reasonCode]);
+          ? ledgerInterface.encodeFunctionData("revoke", args)
+          : ledgerInterface.encodeFunctionData("suspend", args);
     return { data, certificate };
   }
 

@@ -1,5 +1,6 @@
 import { getAddress, type Interface, type Log } from "ethers";
 import { IAgencyRegistry__factory, ICertificateLedger__factory } from "../../types/ethers-contracts/index.ts";
+import { parseStatusTarget } from "../chain/statusTarget.ts";
 import { EVENT_KINDS, type AuditEvent, type EventKind } from "./events.ts";
 
 const ledgerInterface: Interface = ICertificateLedger__factory.createInterface();
@@ -74,24 +75,19 @@ export function decodeLog(log: Log, contracts: { ledger: string; registry: strin
       };
     case "CertificateRevoked":
     case "CertificateSuspended":
+    case "CertificateReinstated": {
+      // agency, index and reason share one data word (`target`)
+      const target = parseStatusTarget(a.target as bigint);
       return {
         ...base,
         actor: getAddress(String(a.actor)),
-        agencyId: num(a.agencyId),
+        agencyId: target.agencyId,
         root: hex(a.root),
         leaf: hex(a.leaf),
-        leafIndex: num(a.index),
-        reasonCode: num(a.reason),
+        leafIndex: target.index,
+        reasonCode: parsed.name === "CertificateReinstated" ? null : target.reason,
       };
-    case "CertificateReinstated":
-      return {
-        ...base,
-        actor: getAddress(String(a.actor)),
-        agencyId: num(a.agencyId),
-        root: hex(a.root),
-        leaf: hex(a.leaf),
-        leafIndex: num(a.index),
-      };
+    }
     case "CertificateRestored":
       return {
         ...base,

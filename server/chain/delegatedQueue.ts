@@ -6,8 +6,9 @@ import {
   type TypedDataField,
 } from "ethers";
 import { ICertificateLedger__factory } from "../../types/ethers-contracts/index.ts";
-import { DELEGATED_TYPES, LEAF_STATUS, ledgerDomain } from "./delegatedSigning.ts";
+import { DELEGATED_TYPES, LEAF_STATUS, compactSignature, ledgerDomain } from "./delegatedSigning.ts";
 import type { OfficerQueue, SignedTransaction, SignerQueue, TransactionCall } from "./signerQueue.ts";
+import { parseStatusTarget } from "./statusTarget.ts";
 import type { TypedDataSigner } from "./signers/transactionSigner.ts";
 
 /** The officer's signer answered with a signature that is not the officer's: nothing was sent. */
@@ -43,8 +44,8 @@ const STATUS_OF = {
  * acts only on the officer's signature, for the officer's rights.
  *
  * The message is signed inside the relayer queue's turn, just before sending, with a fresh deadline
- * (from the chain's time) and, for a status change, the officer's ledger nonce read from the pending
- * state (an anchor needs none: the ledger refuses a root twice): a resend after a crash or a refusal
+ * (from the chain's time) and, for a status change, the version of the certificate's status word
+ * read from the pending state (an anchor needs none: the ledger refuses a root twice): a resend after a crash or a refusal
  * signs again, so no stored signature can expire or be replayed. The outbox records the relayer's
  * transaction before it is broadcast, as for a direct send. A signature that does not recover to
  * the officer is refused here, before anything is sent or spent.
@@ -102,14 +103,8 @@ export class DelegatedOfficerQueue implements OfficerQueue {
       };
     }
     if (parsed.name === "revoke" || parsed.name === "suspend" || parsed.name === "reinstate") {
-      const [agencyId, root, leaf, index, proof, reason] = parsed.args as unknown as [
-        bigint,
-        string,
-        string,
-        bigint,
-        string[],
-        bigint | undefined,
-      ];
+      const [root, leaf, target, proof] = parsed.args as unknown as [string, string, bigint, string[]];
+      const { agencyId, index, reason } = parseStatusTarget(target);
       const change = {
         officer,
         agencyId,
@@ -117,13 +112,14 @@ export class DelegatedOfficerQueue implements OfficerQueue {
         leaf,
         index,
         status: STATUS_OF[parsed.name],
-        reason: reason ?? 0n,
+        reason,
         deadline,
       };
-      // pending: a relayed status change of this officer still in the mempool has taken its nonce
-      const nonce = await this.#ledger.nonces(officer, { blockTag: "pending" });
-      const signature = await this.#sign({ StatusChange: [...DELEGATED_TYPES.StatusChange] }, { ...change, nonce });
-      return { to: call.to, data: ledgerInterface.encodeFunctionData("changeStatusBySig", [change, proof, signature]) };
+      // pending: a relayed change of the same status word still in the mempool has moved its version on
+      const version = await this.#ledger.statusVersion(agencyId, root, index, { blockTag: "pending" });
+      const signed = { ...change, version };
+      const { r, vs } = compactSignature(await this.#sign({ StatusChange: [...DELEGATED_TYPES.StatusChange] }, signed));
+      return { to: call.to, data: ledgerInterface.encodeFunctionData("changeStatusBySig", [signed, proof, r, vs]) };
     }
     throw new Error(`the relayer mode has no delegated form of ${parsed.name}`);
   }

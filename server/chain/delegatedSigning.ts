@@ -1,11 +1,15 @@
-import type { Signer, TypedDataDomain, TypedDataField } from "ethers";
+import { Signature, type Signer, type TypedDataDomain, type TypedDataField } from "ethers";
 
 /**
  * EIP-712 messages an officer key signs so that anyone (a relayer holding no officer key) can send
  * the call for it: CertificateLedger.anchorBySig and changeStatusBySig. The ledger checks the
  * signature, the deadline and the officer's rights exactly as for the officer's own call. A status
- * change takes `nonce` = nonces(officer): each is good for one call, in nonce order. An anchor has
- * no nonce: the ledger never deletes a batch, so a replayed anchor finds its root taken.
+ * change names `version` = statusVersion(agencyId, root, index), the version of the certificate's
+ * status word, which the change moves on: each signature is good for one call, and signatures for
+ * certificates in different status words (index / 32) do not wait on each other. An anchor has no
+ * nonce: the ledger never deletes a batch, so a replayed anchor finds its root taken.
+ *
+ * changeStatusBySig takes the signature in the EIP-2098 compact form (`compactSignature`).
  *
  * Domain: name "certledger CertificateLedger", version "2", the chain id and the ledger's address.
  */
@@ -25,7 +29,7 @@ export const DELEGATED_TYPES = {
     { name: "index", type: "uint256" },
     { name: "status", type: "uint8" },
     { name: "reason", type: "uint8" },
-    { name: "nonce", type: "uint256" },
+    { name: "version", type: "uint32" },
     { name: "deadline", type: "uint256" },
   ],
 } as const satisfies Record<string, readonly TypedDataField[]>;
@@ -51,7 +55,7 @@ export interface StatusChangeMessage {
   index: number | bigint;
   status: (typeof LEAF_STATUS)[keyof typeof LEAF_STATUS];
   reason: number;
-  nonce: bigint | number;
+  version: bigint | number;
   deadline: number;
 }
 
@@ -81,4 +85,10 @@ export async function signStatusChange(
     { StatusChange: [...StatusChange] },
     { officer: await officer.getAddress(), ...message },
   );
+}
+
+/** A 65-byte signature in the EIP-2098 compact form changeStatusBySig takes: r, and s with the recovery bit on top. */
+export function compactSignature(signature: string): { r: string; vs: string } {
+  const parsed = Signature.from(signature);
+  return { r: parsed.r, vs: parsed.yParityAndS };
 }

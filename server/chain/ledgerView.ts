@@ -10,6 +10,7 @@ import {
   type StatusEventRef,
 } from "../core/verification/ledgerView.ts";
 import { isChainUnavailable } from "./provider.ts";
+import { parseStatusTarget } from "./statusTarget.ts";
 import { decodeVerifyLeaf, encodeVerifyLeaf } from "./verifyLeafCodec.ts";
 
 /** The verification engine's view of a deployed CertificateLedger, read through ethers. */
@@ -96,7 +97,7 @@ export class EthersLedgerView implements LedgerView {
       ]);
       // the same root may be another agency's batch too: only this agency's events count
       const latest = latestOf([
-        ...[...revoked, ...suspended].filter((log) => Number(log.args.agencyId) === agencyId),
+        ...[...revoked, ...suspended].filter((log) => parseStatusTarget(log.args.target).agencyId === agencyId),
         ...batchRevoked,
       ]);
       const ref = await this.#ref(latest);

@@ -68,8 +68,8 @@ export class SignerQueue implements OfficerQueue {
   }
 
   /**
-   * As `send`, with the call built inside the queue's turn: a relayed call carries an officer's
-   * signature over the officer's ledger nonce, which must be read and signed in sending order.
+   * As `send`, with the call built inside the queue's turn: a relayed status change carries an
+   * officer's signature over its status word's version, which must be read and signed in sending order.
    */
   sendBuilt(
     build: () => Promise<TransactionCall>,

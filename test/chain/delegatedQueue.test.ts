@@ -10,6 +10,7 @@ import { DelegatedOfficerQueue, DelegatedSignatureError } from "../../server/cha
 import { SignerQueue } from "../../server/chain/signerQueue.ts";
 import type { TypedDataSigner } from "../../server/chain/signers/transactionSigner.ts";
 import { WalletSigner } from "../../server/chain/signers/walletSigner.ts";
+import { statusTarget } from "../../server/chain/statusTarget.ts";
 import { AGENCY_A, Batch, DIPLOMA, LeafStatus, Reason, deployWithAgencies } from "../contracts/fixtures.ts";
 
 const { ethers, networkHelpers } = await network.create();
@@ -62,24 +63,25 @@ describe("DelegatedOfficerQueue (relayer mode)", () => {
       expect(sent.from, "sent by the relayer").to.equal(relayerWallet.address);
       expect(recorded[n], "recorded before broadcast").to.equal(sent.hash);
       expect((await ledger.batch(AGENCY_A, batch.root)).officer, "anchored for the officer").to.equal(officerA.address);
-      // an anchor carries no nonce (its root refuses a replay): only status changes consume one
-      expect(await ledger.nonces(officerA.address)).to.equal(0n);
     }
 
     const batch = new Batch("relayed-1", 4);
     const { leaf, index, proof } = batch.certificate(2);
     const revoke = ledgerInterface.encodeFunctionData("revoke", [
-      AGENCY_A,
       batch.root,
       leaf,
-      index,
+      statusTarget(AGENCY_A, index, Reason.keyCompromise),
       proof,
-      Reason.keyCompromise,
     ]);
     const revoked = await queue.send({ to: ledgerAddress, data: revoke }, record);
     expect((await queue.waitFor(revoked.hash, 1, 10_000))?.status).to.equal(1);
     expect((await ledger.leafStatus(AGENCY_A, batch.root, index))[0]).to.equal(LeafStatus.Revoked);
-    expect(await ledger.nonces(officerA.address), "the revocation consumed the officer's nonce").to.equal(1n);
+    const sent = await ledger.runner!.provider!.getTransaction(revoked.hash);
+    expect(ledgerInterface.parseTransaction({ data: sent!.data })?.name).to.equal("changeStatusBySig");
+    expect(
+      await ledger.statusVersion(AGENCY_A, batch.root, index),
+      "the relayed revocation moved its status word's version on",
+    ).to.equal(1n);
   });
 
   it("refuses a signature by another key before recording or sending anything", async () => {

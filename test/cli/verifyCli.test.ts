@@ -27,6 +27,7 @@ import {
   type OnChainCertledger,
 } from "../verification/support/onChain.ts";
 import { runCli } from "./support/runCli.ts";
+import { statusTarget } from "../../server/chain/statusTarget.ts";
 
 const EXIT = { valid: 0, invalid: 1, usage: 2, unavailable: 3, unpinned: 4 };
 
@@ -212,7 +213,12 @@ describe("certledger CLI against a local anvil", function () {
       const revoked = batch.documents[2]!;
       const p = revoked.proof;
       await (
-        await ledgerAs(chain, chain.officers[0]!).revoke(chain.agency.agencyId, p.root, p.leaf, p.index, p.proof, 1)
+        await ledgerAs(chain, chain.officers[0]!).revoke(
+          p.root,
+          p.leaf,
+          statusTarget(chain.agency.agencyId, p.index, 1),
+          p.proof,
+        )
       ).wait();
       const run = await runCli([
         "verify",

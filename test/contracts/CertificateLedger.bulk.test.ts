@@ -2,6 +2,7 @@ import { expect } from "chai";
 import { id } from "ethers";
 import { network } from "hardhat";
 import { AGENCY_A, Batch, LICENCE, LeafStatus, Reason, deployWithAgencies } from "./fixtures.ts";
+import { statusTarget } from "../../server/chain/statusTarget.ts";
 
 const { ethers, networkHelpers } = await network.create();
 const batch = new Batch("bulk", 100);
@@ -33,7 +34,7 @@ describe("CertificateLedger: bulk status changes by multiproof", () => {
       for (const [i, leaf] of many.leaves.entries()) {
         await expect(sent)
           .to.emit(ledger, "CertificateRevoked")
-          .withArgs(leaf, batch.root, officerA.address, AGENCY_A, many.indices[i], Reason.superseded);
+          .withArgs(leaf, batch.root, officerA.address, statusTarget(AGENCY_A, many.indices[i]!, Reason.superseded));
       }
       const receipt = await (await sent).wait();
       expect(receipt!.logs).to.have.length(chosen.length);
@@ -51,7 +52,12 @@ describe("CertificateLedger: bulk status changes by multiproof", () => {
         .withArgs(officerB.address, AGENCY_A);
       await expect(ledger.connect(governance).revokeMany(AGENCY_A, batch.root, many, Reason.superseded))
         .to.emit(ledger, "CertificateRevoked")
-        .withArgs(many.leaves[0], batch.root, governance.address, AGENCY_A, many.indices[0], Reason.superseded);
+        .withArgs(
+          many.leaves[0],
+          batch.root,
+          governance.address,
+          statusTarget(AGENCY_A, many.indices[0]!, Reason.superseded),
+        );
     });
 
     it("is all or nothing: one certificate already revoked reverts the whole call", async () => {
@@ -59,7 +65,7 @@ describe("CertificateLedger: bulk status changes by multiproof", () => {
       const single = batch.certificate(47);
       await ledger
         .connect(officerA)
-        .revoke(AGENCY_A, batch.root, single.leaf, single.index, single.proof, Reason.keyCompromise);
+        .revoke(batch.root, single.leaf, statusTarget(AGENCY_A, single.index, Reason.keyCompromise), single.proof);
       const many = batch.many(chosen);
       await expect(ledger.connect(officerA).revokeMany(AGENCY_A, batch.root, many, Reason.superseded))
         .to.be.revertedWithCustomError(ledger, "CertificateLedgerInvalidTransition")
@@ -168,7 +174,12 @@ describe("CertificateLedger: bulk status changes by multiproof", () => {
       for (const [i, leaf] of many.leaves.entries()) {
         await expect(suspended)
           .to.emit(ledger, "CertificateSuspended")
-          .withArgs(leaf, batch.root, officerA.address, AGENCY_A, many.indices[i], Reason.certificateHold);
+          .withArgs(
+            leaf,
+            batch.root,
+            officerA.address,
+            statusTarget(AGENCY_A, many.indices[i]!, Reason.certificateHold),
+          );
       }
       for (const [i, [status, reason]] of await statuses(ledger)) {
         const expected = chosen.includes(i)
@@ -180,7 +191,7 @@ describe("CertificateLedger: bulk status changes by multiproof", () => {
       for (const [i, leaf] of many.leaves.entries()) {
         await expect(reinstated)
           .to.emit(ledger, "CertificateReinstated")
-          .withArgs(leaf, batch.root, officerA2.address, AGENCY_A, many.indices[i]);
+          .withArgs(leaf, batch.root, officerA2.address, statusTarget(AGENCY_A, many.indices[i]!));
       }
       for (const [, entry] of await statuses(ledger)) expect(entry).to.deep.equal([LeafStatus.Active, 0n]);
     });

@@ -18,6 +18,7 @@ import {
   deployWithAgencies,
   officerConsent,
 } from "./fixtures.ts";
+import { statusTarget } from "../../server/chain/statusTarget.ts";
 
 const { ethers, networkHelpers } = await network.create();
 const batch = new Batch("agency A's batch", 16);
@@ -55,7 +56,9 @@ describe("CertificateLedger: findings of the contracts review", () => {
     expect(v.proofValid).to.be.true;
     expect(v.batch.officer).to.equal(officerA.address);
     // B holds no status power over A's batch, and what B does to its own copy never shows in A's.
-    await expect(ledger.connect(officerB).revoke(AGENCY_A, batch.root, leaf, index, proof, Reason.keyCompromise))
+    await expect(
+      ledger.connect(officerB).revoke(batch.root, leaf, statusTarget(AGENCY_A, index, Reason.keyCompromise), proof),
+    )
       .to.be.revertedWithCustomError(registry, "AgencyRegistryNotStatusAuthority")
       .withArgs(officerB.address, AGENCY_A);
     await ledger.connect(officerB).revokeBatch(AGENCY_B, batch.root, Reason.keyCompromise);
@@ -70,7 +73,9 @@ describe("CertificateLedger: findings of the contracts review", () => {
       // the theft began with the block before the thief's first change (blocks may share a second)
       const stolenAt = await networkHelpers.time.latest();
       const { leaf, index, proof } = batch.certificate(3);
-      await ledger.connect(officerA2).revoke(AGENCY_A, batch.root, leaf, index, proof, Reason.keyCompromise);
+      await ledger
+        .connect(officerA2)
+        .revoke(batch.root, leaf, statusTarget(AGENCY_A, index, Reason.keyCompromise), proof);
       await ledger.connect(officerA2).revokeBatch(AGENCY_A, other.root, Reason.keyCompromise);
       expect((await ledger.batchRevocation(AGENCY_A, other.root)).actor).to.equal(officerA2.address);
 
@@ -95,11 +100,11 @@ describe("CertificateLedger: findings of the contracts review", () => {
       const byGovernance = batch.certificate(5);
       await ledger
         .connect(governance)
-        .revoke(AGENCY_A, batch.root, byGovernance.leaf, byGovernance.index, byGovernance.proof, 0);
+        .revoke(batch.root, byGovernance.leaf, statusTarget(AGENCY_A, byGovernance.index, 0), byGovernance.proof);
       const byHonestKey = batch.certificate(6);
       await ledger
         .connect(officerA)
-        .revoke(AGENCY_A, batch.root, byHonestKey.leaf, byHonestKey.index, byHonestKey.proof, 0);
+        .revoke(batch.root, byHonestKey.leaf, statusTarget(AGENCY_A, byHonestKey.index, 0), byHonestKey.proof);
       await networkHelpers.time.increase(3600);
       await registry
         .connect(adminA)
@@ -136,7 +141,9 @@ describe("CertificateLedger: findings of the contracts review", () => {
   it("2. restoration refuses unknown batches, batches not revoked, indices outside the batch and forged proofs", async () => {
     const { ledger, registry, governance, adminA, officerA2 } = await networkHelpers.loadFixture(anchored);
     const { leaf, index, proof } = batch.certificate(1);
-    await ledger.connect(officerA2).revoke(AGENCY_A, batch.root, leaf, index, proof, Reason.keyCompromise);
+    await ledger
+      .connect(officerA2)
+      .revoke(batch.root, leaf, statusTarget(AGENCY_A, index, Reason.keyCompromise), proof);
     await registry.connect(adminA).declareOfficerCompromised(officerA2.address, await networkHelpers.time.latest());
     const asGovernance = ledger.connect(governance);
     const unknown = new Batch("never anchored", 2).root;
@@ -186,9 +193,11 @@ describe("CertificateLedger: findings of the contracts review", () => {
     it("refuses a suspended agency's officer, even to lift a hold", async () => {
       const { ledger, registry, officerA } = await networkHelpers.loadFixture(anchored);
       const { leaf, index, proof } = batch.certificate(2);
-      await ledger.connect(officerA).suspend(AGENCY_A, batch.root, leaf, index, proof, Reason.certificateHold);
+      await ledger
+        .connect(officerA)
+        .suspend(batch.root, leaf, statusTarget(AGENCY_A, index, Reason.certificateHold), proof);
       await registry.setAgencyStatus(AGENCY_A, AgencyStatus.Suspended);
-      await expect(ledger.connect(officerA).reinstate(AGENCY_A, batch.root, leaf, index, proof))
+      await expect(ledger.connect(officerA).reinstate(batch.root, leaf, statusTarget(AGENCY_A, index, 0), proof))
         .to.be.revertedWithCustomError(registry, "AgencyRegistryAgencyNotActive")
         .withArgs(AGENCY_A, AgencyStatus.Suspended);
     });
@@ -196,15 +205,16 @@ describe("CertificateLedger: findings of the contracts review", () => {
     it("lets only governance lift a hold governance placed", async () => {
       const { ledger, governance, officerA } = await networkHelpers.loadFixture(anchored);
       const { leaf, index, proof } = batch.certificate(4);
-      await ledger.connect(governance).suspend(AGENCY_A, batch.root, leaf, index, proof, Reason.certificateHold);
+      await ledger
+        .connect(governance)
+        .suspend(batch.root, leaf, statusTarget(AGENCY_A, index, Reason.certificateHold), proof);
       expect((await ledger.verifyLeaf(AGENCY_A, batch.root, leaf, index, proof)).statusByGovernance).to.be.true;
-      await expect(ledger.connect(officerA).reinstate(AGENCY_A, batch.root, leaf, index, proof))
+      await expect(ledger.connect(officerA).reinstate(batch.root, leaf, statusTarget(AGENCY_A, index, 0), proof))
         .to.be.revertedWithCustomError(ledger, "CertificateLedgerHeldByGovernance")
         .withArgs(leaf);
-      await expect(ledger.connect(governance).reinstate(AGENCY_A, batch.root, leaf, index, proof)).to.emit(
-        ledger,
-        "CertificateReinstated",
-      );
+      await expect(
+        ledger.connect(governance).reinstate(batch.root, leaf, statusTarget(AGENCY_A, index, 0), proof),
+      ).to.emit(ledger, "CertificateReinstated");
     });
   });
 

@@ -12,6 +12,7 @@ import {
   VALID_REASONS,
   deployWithAgencies,
 } from "./fixtures.ts";
+import { statusTarget } from "../../server/chain/statusTarget.ts";
 
 const { ethers, networkHelpers } = await network.create();
 // 70 certificates: three status words (32 per word), so word boundaries are exercised.
@@ -31,9 +32,11 @@ describe("CertificateLedger: status of certificates", () => {
     it("revokes with a reason and emits CertificateRevoked", async () => {
       const { ledger, officerA } = await networkHelpers.loadFixture(anchored);
       const { leaf, index, proof } = batch.certificate(33);
-      await expect(ledger.connect(officerA).revoke(AGENCY_A, batch.root, leaf, index, proof, Reason.superseded))
+      await expect(
+        ledger.connect(officerA).revoke(batch.root, leaf, statusTarget(AGENCY_A, index, Reason.superseded), proof),
+      )
         .to.emit(ledger, "CertificateRevoked")
-        .withArgs(leaf, batch.root, officerA.address, AGENCY_A, index, Reason.superseded);
+        .withArgs(leaf, batch.root, officerA.address, statusTarget(AGENCY_A, index, Reason.superseded));
       expect(await ledger.leafStatus(AGENCY_A, batch.root, index)).to.deep.equal([
         LeafStatus.Revoked,
         BigInt(Reason.superseded),
@@ -45,7 +48,9 @@ describe("CertificateLedger: status of certificates", () => {
       const touched = [0, 31, 32, 63, 64, 69];
       for (const i of touched) {
         const { leaf, index, proof } = batch.certificate(i);
-        await ledger.connect(officerA).revoke(AGENCY_A, batch.root, leaf, index, proof, Reason.aACompromise);
+        await ledger
+          .connect(officerA)
+          .revoke(batch.root, leaf, statusTarget(AGENCY_A, index, Reason.aACompromise), proof);
       }
       for (let i = 0; i < batch.size; i++) {
         const expected = touched.includes(i)
@@ -60,7 +65,7 @@ describe("CertificateLedger: status of certificates", () => {
       const { ledger, officerA } = await networkHelpers.loadFixture(anchored);
       for (const reason of VALID_REASONS) {
         const { leaf, index, proof } = batch.certificate(reason + 20);
-        await ledger.connect(officerA).revoke(AGENCY_A, batch.root, leaf, index, proof, reason);
+        await ledger.connect(officerA).revoke(batch.root, leaf, statusTarget(AGENCY_A, index, reason), proof);
         expect(await ledger.leafStatus(AGENCY_A, batch.root, index)).to.deep.equal([
           LeafStatus.Revoked,
           BigInt(reason),
@@ -72,7 +77,7 @@ describe("CertificateLedger: status of certificates", () => {
       it(`refuses reason code ${reason}`, async () => {
         const { ledger, officerA } = await networkHelpers.loadFixture(anchored);
         const { leaf, index, proof } = batch.certificate(1);
-        await expect(ledger.connect(officerA).revoke(AGENCY_A, batch.root, leaf, index, proof, reason))
+        await expect(ledger.connect(officerA).revoke(batch.root, leaf, statusTarget(AGENCY_A, index, reason), proof))
           .to.be.revertedWithCustomError(ledger, "CertificateLedgerInvalidReason")
           .withArgs(reason);
       });
@@ -81,9 +86,11 @@ describe("CertificateLedger: status of certificates", () => {
     it("lets any active officer of the issuing agency revoke", async () => {
       const { ledger, officerA2 } = await networkHelpers.loadFixture(anchored);
       const { leaf, index, proof } = batch.certificate(2);
-      await expect(ledger.connect(officerA2).revoke(AGENCY_A, batch.root, leaf, index, proof, Reason.keyCompromise))
+      await expect(
+        ledger.connect(officerA2).revoke(batch.root, leaf, statusTarget(AGENCY_A, index, Reason.keyCompromise), proof),
+      )
         .to.emit(ledger, "CertificateRevoked")
-        .withArgs(leaf, batch.root, officerA2.address, AGENCY_A, index, Reason.keyCompromise);
+        .withArgs(leaf, batch.root, officerA2.address, statusTarget(AGENCY_A, index, Reason.keyCompromise));
     });
 
     it("refuses the officers of a suspended or retired agency; governance still acts", async () => {
@@ -91,21 +98,25 @@ describe("CertificateLedger: status of certificates", () => {
       const { leaf, index, proof } = batch.certificate(3);
       for (const status of [AgencyStatus.Suspended, AgencyStatus.Retired]) {
         await registry.setAgencyStatus(AGENCY_A, status);
-        await expect(ledger.connect(officerA).revoke(AGENCY_A, batch.root, leaf, index, proof, Reason.unspecified))
+        await expect(
+          ledger.connect(officerA).revoke(batch.root, leaf, statusTarget(AGENCY_A, index, Reason.unspecified), proof),
+        )
           .to.be.revertedWithCustomError(registry, "AgencyRegistryAgencyNotActive")
           .withArgs(AGENCY_A, status);
       }
       await expect(
-        ledger.connect(governance).revoke(AGENCY_A, batch.root, leaf, index, proof, Reason.unspecified),
+        ledger.connect(governance).revoke(batch.root, leaf, statusTarget(AGENCY_A, index, Reason.unspecified), proof),
       ).to.emit(ledger, "CertificateRevoked");
     });
 
     it("lets governance revoke in an emergency", async () => {
       const { ledger, governance } = await networkHelpers.loadFixture(anchored);
       const { leaf, index, proof } = batch.certificate(5);
-      await expect(ledger.connect(governance).revoke(AGENCY_A, batch.root, leaf, index, proof, Reason.keyCompromise))
+      await expect(
+        ledger.connect(governance).revoke(batch.root, leaf, statusTarget(AGENCY_A, index, Reason.keyCompromise), proof),
+      )
         .to.emit(ledger, "CertificateRevoked")
-        .withArgs(leaf, batch.root, governance.address, AGENCY_A, index, Reason.keyCompromise);
+        .withArgs(leaf, batch.root, governance.address, statusTarget(AGENCY_A, index, Reason.keyCompromise));
     });
 
     it("refuses another agency's officer, removed officers, admins and strangers", async () => {
@@ -113,7 +124,9 @@ describe("CertificateLedger: status of certificates", () => {
       await registry.connect(adminA).removeOfficer(officerA2.address);
       const { leaf, index, proof } = batch.certificate(6);
       for (const account of [officerB, officerA2, adminA, stranger]) {
-        await expect(ledger.connect(account).revoke(AGENCY_A, batch.root, leaf, index, proof, Reason.keyCompromise))
+        await expect(
+          ledger.connect(account).revoke(batch.root, leaf, statusTarget(AGENCY_A, index, Reason.keyCompromise), proof),
+        )
           .to.be.revertedWithCustomError(registry, "AgencyRegistryNotStatusAuthority")
           .withArgs(account.address, AGENCY_A);
       }
@@ -122,7 +135,11 @@ describe("CertificateLedger: status of certificates", () => {
     it("refuses an unknown root", async () => {
       const { ledger, officerA } = await networkHelpers.loadFixture(anchored);
       const { leaf, index, proof } = batch.certificate(7);
-      await expect(ledger.connect(officerA).revoke(AGENCY_A, id("unknown"), leaf, index, proof, Reason.keyCompromise))
+      await expect(
+        ledger
+          .connect(officerA)
+          .revoke(id("unknown"), leaf, statusTarget(AGENCY_A, index, Reason.keyCompromise), proof),
+      )
         .to.be.revertedWithCustomError(ledger, "CertificateLedgerUnknownRoot")
         .withArgs(id("unknown"));
     });
@@ -130,11 +147,32 @@ describe("CertificateLedger: status of certificates", () => {
     it("refuses an index outside the batch", async () => {
       const { ledger, officerA } = await networkHelpers.loadFixture(anchored);
       const { leaf, proof } = batch.certificate(8);
-      for (const index of [BigInt(batch.size), 2n ** 255n]) {
-        await expect(ledger.connect(officerA).revoke(AGENCY_A, batch.root, leaf, index, proof, Reason.keyCompromise))
+      for (const index of [BigInt(batch.size), 2n ** 32n - 1n]) {
+        await expect(
+          ledger.connect(officerA).revoke(batch.root, leaf, statusTarget(AGENCY_A, index, Reason.keyCompromise), proof),
+        )
           .to.be.revertedWithCustomError(ledger, "CertificateLedgerInvalidIndex")
           .withArgs(batch.root, index);
       }
+    });
+
+    it("refuses a target word with bits above the agency id, and a reason code when reinstating", async () => {
+      const { ledger, officerA } = await networkHelpers.loadFixture(anchored);
+      const { leaf, index, proof } = batch.certificate(1);
+      const dirty = statusTarget(AGENCY_A, index, Reason.keyCompromise) | (1n << 72n);
+      await expect(ledger.connect(officerA).revoke(batch.root, leaf, dirty, proof))
+        .to.be.revertedWithCustomError(ledger, "CertificateLedgerInvalidTarget")
+        .withArgs(dirty);
+      await ledger
+        .connect(officerA)
+        .suspend(batch.root, leaf, statusTarget(AGENCY_A, index, Reason.certificateHold), proof);
+      await expect(
+        ledger
+          .connect(officerA)
+          .reinstate(batch.root, leaf, statusTarget(AGENCY_A, index, Reason.removeFromCRL), proof),
+      )
+        .to.be.revertedWithCustomError(ledger, "CertificateLedgerInvalidReason")
+        .withArgs(Reason.removeFromCRL);
     });
 
     it("refuses a leaf, index or proof that the batch does not prove", async () => {
@@ -148,7 +186,9 @@ describe("CertificateLedger: status of certificates", () => {
         [foreign.leaf, foreign.index, foreign.proof],
       ];
       for (const [leaf, index, proof] of attempts) {
-        await expect(ledger.connect(officerA).revoke(AGENCY_A, batch.root, leaf, index, proof, Reason.keyCompromise))
+        await expect(
+          ledger.connect(officerA).revoke(batch.root, leaf, statusTarget(AGENCY_A, index, Reason.keyCompromise), proof),
+        )
           .to.be.revertedWithCustomError(ledger, "CertificateLedgerInvalidProof")
           .withArgs(batch.root, leaf);
       }
@@ -157,15 +197,21 @@ describe("CertificateLedger: status of certificates", () => {
     it("is final: revoked twice, suspended or reinstated, it stays revoked", async () => {
       const { ledger, officerA, governance } = await networkHelpers.loadFixture(anchored);
       const { leaf, index, proof } = batch.certificate(10);
-      await ledger.connect(officerA).revoke(AGENCY_A, batch.root, leaf, index, proof, Reason.keyCompromise);
+      await ledger
+        .connect(officerA)
+        .revoke(batch.root, leaf, statusTarget(AGENCY_A, index, Reason.keyCompromise), proof);
       for (const actor of [officerA, governance]) {
-        await expect(ledger.connect(actor).revoke(AGENCY_A, batch.root, leaf, index, proof, Reason.superseded))
+        await expect(
+          ledger.connect(actor).revoke(batch.root, leaf, statusTarget(AGENCY_A, index, Reason.superseded), proof),
+        )
           .to.be.revertedWithCustomError(ledger, "CertificateLedgerInvalidTransition")
           .withArgs(leaf, LeafStatus.Revoked, LeafStatus.Revoked);
-        await expect(ledger.connect(actor).suspend(AGENCY_A, batch.root, leaf, index, proof, Reason.certificateHold))
+        await expect(
+          ledger.connect(actor).suspend(batch.root, leaf, statusTarget(AGENCY_A, index, Reason.certificateHold), proof),
+        )
           .to.be.revertedWithCustomError(ledger, "CertificateLedgerInvalidTransition")
           .withArgs(leaf, LeafStatus.Revoked, LeafStatus.Suspended);
-        await expect(ledger.connect(actor).reinstate(AGENCY_A, batch.root, leaf, index, proof))
+        await expect(ledger.connect(actor).reinstate(batch.root, leaf, statusTarget(AGENCY_A, index, 0), proof))
           .to.be.revertedWithCustomError(ledger, "CertificateLedgerInvalidTransition")
           .withArgs(leaf, LeafStatus.Revoked, LeafStatus.Active);
       }
@@ -178,10 +224,16 @@ describe("CertificateLedger: status of certificates", () => {
     it("revokes a suspended certificate, replacing the reason", async () => {
       const { ledger, officerA } = await networkHelpers.loadFixture(anchored);
       const { leaf, index, proof } = batch.certificate(11);
-      await ledger.connect(officerA).suspend(AGENCY_A, batch.root, leaf, index, proof, Reason.certificateHold);
-      await expect(ledger.connect(officerA).revoke(AGENCY_A, batch.root, leaf, index, proof, Reason.affiliationChanged))
+      await ledger
+        .connect(officerA)
+        .suspend(batch.root, leaf, statusTarget(AGENCY_A, index, Reason.certificateHold), proof);
+      await expect(
+        ledger
+          .connect(officerA)
+          .revoke(batch.root, leaf, statusTarget(AGENCY_A, index, Reason.affiliationChanged), proof),
+      )
         .to.emit(ledger, "CertificateRevoked")
-        .withArgs(leaf, batch.root, officerA.address, AGENCY_A, index, Reason.affiliationChanged);
+        .withArgs(leaf, batch.root, officerA.address, statusTarget(AGENCY_A, index, Reason.affiliationChanged));
       expect(await ledger.leafStatus(AGENCY_A, batch.root, index)).to.deep.equal([
         LeafStatus.Revoked,
         BigInt(Reason.affiliationChanged),
@@ -195,7 +247,7 @@ describe("CertificateLedger: status of certificates", () => {
       const { leaf, index, proof } = single.certificate(0);
       expect(proof).to.deep.equal([]);
       await expect(
-        ledger.connect(officerA).revoke(AGENCY_A, single.root, leaf, index, proof, Reason.superseded),
+        ledger.connect(officerA).revoke(single.root, leaf, statusTarget(AGENCY_A, index, Reason.superseded), proof),
       ).to.emit(ledger, "CertificateRevoked");
     });
   });
@@ -204,9 +256,13 @@ describe("CertificateLedger: status of certificates", () => {
     it("suspends an active certificate and emits CertificateSuspended", async () => {
       const { ledger, officerA } = await networkHelpers.loadFixture(anchored);
       const { leaf, index, proof } = batch.certificate(12);
-      await expect(ledger.connect(officerA).suspend(AGENCY_A, batch.root, leaf, index, proof, Reason.certificateHold))
+      await expect(
+        ledger
+          .connect(officerA)
+          .suspend(batch.root, leaf, statusTarget(AGENCY_A, index, Reason.certificateHold), proof),
+      )
         .to.emit(ledger, "CertificateSuspended")
-        .withArgs(leaf, batch.root, officerA.address, AGENCY_A, index, Reason.certificateHold);
+        .withArgs(leaf, batch.root, officerA.address, statusTarget(AGENCY_A, index, Reason.certificateHold));
       expect(await ledger.leafStatus(AGENCY_A, batch.root, index)).to.deep.equal([
         LeafStatus.Suspended,
         BigInt(Reason.certificateHold),
@@ -216,8 +272,14 @@ describe("CertificateLedger: status of certificates", () => {
     it("refuses a suspended certificate", async () => {
       const { ledger, officerA } = await networkHelpers.loadFixture(anchored);
       const { leaf, index, proof } = batch.certificate(13);
-      await ledger.connect(officerA).suspend(AGENCY_A, batch.root, leaf, index, proof, Reason.certificateHold);
-      await expect(ledger.connect(officerA).suspend(AGENCY_A, batch.root, leaf, index, proof, Reason.certificateHold))
+      await ledger
+        .connect(officerA)
+        .suspend(batch.root, leaf, statusTarget(AGENCY_A, index, Reason.certificateHold), proof);
+      await expect(
+        ledger
+          .connect(officerA)
+          .suspend(batch.root, leaf, statusTarget(AGENCY_A, index, Reason.certificateHold), proof),
+      )
         .to.be.revertedWithCustomError(ledger, "CertificateLedgerInvalidTransition")
         .withArgs(leaf, LeafStatus.Suspended, LeafStatus.Suspended);
     });
@@ -226,25 +288,22 @@ describe("CertificateLedger: status of certificates", () => {
       const { ledger, registry, officerA, officerB } = await networkHelpers.loadFixture(anchored);
       const { leaf, index, proof } = batch.certificate(14);
       const asA = ledger.connect(officerA);
-      await expect(asA.suspend(AGENCY_A, batch.root, leaf, index, proof, 7)).to.be.revertedWithCustomError(
-        ledger,
-        "CertificateLedgerInvalidReason",
-      );
-      await expect(asA.suspend(AGENCY_A, id("unknown"), leaf, index, proof, 6)).to.be.revertedWithCustomError(
-        ledger,
-        "CertificateLedgerUnknownRoot",
-      );
-      await expect(asA.suspend(AGENCY_A, batch.root, leaf, 70, proof, 6)).to.be.revertedWithCustomError(
+      await expect(
+        asA.suspend(batch.root, leaf, statusTarget(AGENCY_A, index, 7), proof),
+      ).to.be.revertedWithCustomError(ledger, "CertificateLedgerInvalidReason");
+      await expect(
+        asA.suspend(id("unknown"), leaf, statusTarget(AGENCY_A, index, 6), proof),
+      ).to.be.revertedWithCustomError(ledger, "CertificateLedgerUnknownRoot");
+      await expect(asA.suspend(batch.root, leaf, statusTarget(AGENCY_A, 70, 6), proof)).to.be.revertedWithCustomError(
         ledger,
         "CertificateLedgerInvalidIndex",
       );
       await expect(
-        ledger.connect(officerB).suspend(AGENCY_A, batch.root, leaf, index, proof, 6),
+        ledger.connect(officerB).suspend(batch.root, leaf, statusTarget(AGENCY_A, index, 6), proof),
       ).to.be.revertedWithCustomError(registry, "AgencyRegistryNotStatusAuthority");
-      await expect(asA.suspend(AGENCY_A, batch.root, id("forged"), index, proof, 6)).to.be.revertedWithCustomError(
-        ledger,
-        "CertificateLedgerInvalidProof",
-      );
+      await expect(
+        asA.suspend(batch.root, id("forged"), statusTarget(AGENCY_A, index, 6), proof),
+      ).to.be.revertedWithCustomError(ledger, "CertificateLedgerInvalidProof");
     });
   });
 
@@ -252,17 +311,19 @@ describe("CertificateLedger: status of certificates", () => {
     it("lifts a suspension and emits CertificateReinstated", async () => {
       const { ledger, officerA, officerA2 } = await networkHelpers.loadFixture(anchored);
       const { leaf, index, proof } = batch.certificate(15);
-      await ledger.connect(officerA).suspend(AGENCY_A, batch.root, leaf, index, proof, Reason.certificateHold);
-      await expect(ledger.connect(officerA2).reinstate(AGENCY_A, batch.root, leaf, index, proof))
+      await ledger
+        .connect(officerA)
+        .suspend(batch.root, leaf, statusTarget(AGENCY_A, index, Reason.certificateHold), proof);
+      await expect(ledger.connect(officerA2).reinstate(batch.root, leaf, statusTarget(AGENCY_A, index, 0), proof))
         .to.emit(ledger, "CertificateReinstated")
-        .withArgs(leaf, batch.root, officerA2.address, AGENCY_A, index);
+        .withArgs(leaf, batch.root, officerA2.address, statusTarget(AGENCY_A, index));
       expect(await ledger.leafStatus(AGENCY_A, batch.root, index)).to.deep.equal([LeafStatus.Active, 0n]);
     });
 
     it("refuses an active certificate", async () => {
       const { ledger, officerA } = await networkHelpers.loadFixture(anchored);
       const { leaf, index, proof } = batch.certificate(16);
-      await expect(ledger.connect(officerA).reinstate(AGENCY_A, batch.root, leaf, index, proof))
+      await expect(ledger.connect(officerA).reinstate(batch.root, leaf, statusTarget(AGENCY_A, index, 0), proof))
         .to.be.revertedWithCustomError(ledger, "CertificateLedgerInvalidTransition")
         .withArgs(leaf, LeafStatus.Active, LeafStatus.Active);
     });
@@ -270,13 +331,15 @@ describe("CertificateLedger: status of certificates", () => {
     it("refuses another agency's officer; governance may", async () => {
       const { ledger, registry, officerA, officerB, governance } = await networkHelpers.loadFixture(anchored);
       const { leaf, index, proof } = batch.certificate(17);
-      await ledger.connect(officerA).suspend(AGENCY_A, batch.root, leaf, index, proof, Reason.certificateHold);
-      await expect(ledger.connect(officerB).reinstate(AGENCY_A, batch.root, leaf, index, proof))
+      await ledger
+        .connect(officerA)
+        .suspend(batch.root, leaf, statusTarget(AGENCY_A, index, Reason.certificateHold), proof);
+      await expect(ledger.connect(officerB).reinstate(batch.root, leaf, statusTarget(AGENCY_A, index, 0), proof))
         .to.be.revertedWithCustomError(registry, "AgencyRegistryNotStatusAuthority")
         .withArgs(officerB.address, AGENCY_A);
-      await expect(ledger.connect(governance).reinstate(AGENCY_A, batch.root, leaf, index, proof))
+      await expect(ledger.connect(governance).reinstate(batch.root, leaf, statusTarget(AGENCY_A, index, 0), proof))
         .to.emit(ledger, "CertificateReinstated")
-        .withArgs(leaf, batch.root, governance.address, AGENCY_A, index);
+        .withArgs(leaf, batch.root, governance.address, statusTarget(AGENCY_A, index));
     });
   });
 
@@ -321,15 +384,17 @@ describe("CertificateLedger: status of certificates", () => {
     it("is final: no second batch revocation, no per-certificate change afterwards", async () => {
       const { ledger, officerA, governance } = await networkHelpers.loadFixture(anchored);
       const { leaf, index, proof } = batch.certificate(18);
-      await ledger.connect(officerA).suspend(AGENCY_A, batch.root, leaf, index, proof, Reason.certificateHold);
+      await ledger
+        .connect(officerA)
+        .suspend(batch.root, leaf, statusTarget(AGENCY_A, index, Reason.certificateHold), proof);
       await ledger.connect(officerA).revokeBatch(AGENCY_A, batch.root, Reason.keyCompromise);
       const many = batch.many([19, 20]);
       const asA = ledger.connect(officerA);
       const attempts = [
         () => ledger.connect(governance).revokeBatch(AGENCY_A, batch.root, Reason.superseded),
-        () => asA.revoke(AGENCY_A, batch.root, leaf, index, proof, Reason.superseded),
-        () => asA.suspend(AGENCY_A, batch.root, leaf, index, proof, Reason.certificateHold),
-        () => asA.reinstate(AGENCY_A, batch.root, leaf, index, proof),
+        () => asA.revoke(batch.root, leaf, statusTarget(AGENCY_A, index, Reason.superseded), proof),
+        () => asA.suspend(batch.root, leaf, statusTarget(AGENCY_A, index, Reason.certificateHold), proof),
+        () => asA.reinstate(batch.root, leaf, statusTarget(AGENCY_A, index, 0), proof),
         () => asA.revokeMany(AGENCY_A, batch.root, many, Reason.superseded),
         () => asA.suspendMany(AGENCY_A, batch.root, many, 6),
         () => asA.reinstateMany(AGENCY_A, batch.root, many),

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 pragma solidity 0.8.37;
 
+import {MerkleProof} from "@openzeppelin/contracts/utils/cryptography/MerkleProof.sol";
 import {IAgencyRegistry} from "../../contracts/interfaces/IAgencyRegistry.sol";
 import {ICertificateLedger} from "../../contracts/interfaces/ICertificateLedger.sol";
 import {CertledgerFixture} from "./support/CertledgerFixture.sol";
@@ -64,9 +65,34 @@ contract CertificateLedgerFuzzTest is CertledgerFixture {
         assertTrue(!v.proofValid, "a leaf outside the batch verified");
 
         VM.prank(OFFICER_A1);
-        try ledger.revoke(AGENCY_A, _root, leaf, index, proof, 0) {
+        try ledger.revoke(_root, leaf, _target(AGENCY_A, index, 0), proof) {
             assertTrue(false, "a leaf outside the batch was revoked");
         } catch {}
+    }
+
+    /// @dev The ledger's hand-written proof loop agrees with OpenZeppelin's MerkleProof on any proof: the
+    /// root OpenZeppelin folds (leaf, index) up to verifies, another anchored root does not.
+    function testFuzz_ProofCheckAgreesWithOpenZeppelin(
+        bytes32 leaf,
+        uint16 index,
+        bytes32[] calldata proof,
+        bytes32 otherRoot
+    ) public {
+        bytes32 node = keccak256(bytes.concat(keccak256(abi.encode(leaf, uint256(index)))));
+        bytes32 root = MerkleProof.processProofCalldata(proof, node);
+        VM.assume(root != _root && otherRoot != _root && otherRoot != root && otherRoot != bytes32(0));
+        VM.prank(OFFICER_A1);
+        ledger.anchor(root, TYPE_ID, uint24(index) + 1);
+        VM.prank(OFFICER_A1);
+        ledger.anchor(otherRoot, TYPE_ID, uint24(index) + 1);
+        assertTrue(
+            ledger.verifyLeaf(AGENCY_A, root, leaf, index, proof).proofValid,
+            "OpenZeppelin's root refused"
+        );
+        assertTrue(
+            !ledger.verifyLeaf(AGENCY_A, otherRoot, leaf, index, proof).proofValid,
+            "a root OpenZeppelin refuses verified"
+        );
     }
 
     /// @dev A genuine member proven with the wrong index or another batch's proof does not verify either.
@@ -105,8 +131,8 @@ contract CertificateLedgerFuzzTest is CertledgerFixture {
             )
         );
         VM.prank(caller);
-        if (operation == 0) ledger.revoke(AGENCY_A, _root, leaf, index, proof, 1);
-        else if (operation == 1) ledger.suspend(AGENCY_A, _root, leaf, index, proof, 6);
+        if (operation == 0) ledger.revoke(_root, leaf, _target(AGENCY_A, index, 1), proof);
+        else if (operation == 1) ledger.suspend(_root, leaf, _target(AGENCY_A, index, 6), proof);
         else ledger.revokeBatch(AGENCY_A, _root, 1);
 
         (ICertificateLedger.LeafStatus status, ) = ledger.leafStatus(AGENCY_A, _root, index);
@@ -116,7 +142,7 @@ contract CertificateLedgerFuzzTest is CertledgerFixture {
 
         address[2] memory insiders = [OFFICER_A2, GOVERNANCE];
         VM.prank(insiders[operationSeed % 2]);
-        ledger.suspend(AGENCY_A, _root, leaf, index, proof, 6);
+        ledger.suspend(_root, leaf, _target(AGENCY_A, index, 6), proof);
         (status, ) = ledger.leafStatus(AGENCY_A, _root, index);
         assertTrue(status == ICertificateLedger.LeafStatus.Suspended, "an insider could not suspend");
     }
@@ -127,10 +153,10 @@ contract CertificateLedgerFuzzTest is CertledgerFixture {
         bytes32[] memory proof = _proof(_SALT, index);
         VM.prank(actor);
         if (to == ICertificateLedger.LeafStatus.Revoked)
-            ledger.revoke(AGENCY_A, _root, leaf, index, proof, reason);
+            ledger.revoke(_root, leaf, _target(AGENCY_A, index, reason), proof);
         else if (to == ICertificateLedger.LeafStatus.Suspended)
-            ledger.suspend(AGENCY_A, _root, leaf, index, proof, reason);
-        else ledger.reinstate(AGENCY_A, _root, leaf, index, proof);
+            ledger.suspend(_root, leaf, _target(AGENCY_A, index, reason), proof);
+        else ledger.reinstate(_root, leaf, _target(AGENCY_A, index, 0), proof);
     }
 
     /// @dev Declared compromised since T: batches anchored at or after T fail, earlier ones pass.

@@ -13,6 +13,7 @@ import {
   deployWithAgencies,
   metadataHash,
 } from "./fixtures.ts";
+import { statusTarget } from "../../server/chain/statusTarget.ts";
 
 const { ethers, networkHelpers } = await network.create();
 const early = new Batch("early", 20);
@@ -93,10 +94,10 @@ describe("CertificateLedger: verifyLeaf", () => {
     const gone = early.certificate(2);
     await ledger
       .connect(officerA)
-      .suspend(AGENCY_A, early.root, held.leaf, held.index, held.proof, Reason.certificateHold);
+      .suspend(early.root, held.leaf, statusTarget(AGENCY_A, held.index, Reason.certificateHold), held.proof);
     await ledger
       .connect(officerA)
-      .revoke(AGENCY_A, early.root, gone.leaf, gone.index, gone.proof, Reason.keyCompromise);
+      .revoke(early.root, gone.leaf, statusTarget(AGENCY_A, gone.index, Reason.keyCompromise), gone.proof);
     const suspended = await ledger.verifyLeaf(AGENCY_A, early.root, held.leaf, held.index, held.proof);
     expect([suspended.status, suspended.reason]).to.deep.equal([LeafStatus.Suspended, BigInt(Reason.certificateHold)]);
     const revoked = await ledger.verifyLeaf(AGENCY_A, early.root, gone.leaf, gone.index, gone.proof);

@@ -50,6 +50,7 @@ import {
   setValue,
   valueAt,
 } from "./support/results.ts";
+import { statusTarget } from "../../server/chain/statusTarget.ts";
 
 const connection = await network.create();
 const { networkHelpers } = connection;
@@ -439,7 +440,7 @@ describe("verification against a real chain: every status", function () {
       const ledger = ledgerAs(chain, chain.officers[0]!);
       const p = revoked.proof;
       const receipt = await (
-        await ledger.revoke(chain.agency.agencyId, p.root, p.leaf, p.index, p.proof, REASON.keyCompromise)
+        await ledger.revoke(p.root, p.leaf, statusTarget(chain.agency.agencyId, p.index, REASON.keyCompromise), p.proof)
       ).wait();
       const at = new Date((await provider.getBlock(receipt!.blockNumber))!.timestamp * 1000).toISOString();
 
@@ -490,12 +491,10 @@ describe("verification against a real chain: every status", function () {
       const revokedAt = (await provider.getBlock("latest"))!.timestamp;
       await (
         await ledgerAs(chain, thief).revoke(
-          chain.agency.agencyId,
           p.root,
           p.leaf,
-          p.index,
+          statusTarget(chain.agency.agencyId, p.index, REASON.keyCompromise),
           p.proof,
-          REASON.keyCompromise,
         )
       ).wait();
       const revoked = await verify(document);
@@ -531,7 +530,12 @@ describe("verification against a real chain: every status", function () {
       const p = document.proof;
       const ledger = ledgerAs(chain, chain.officers[0]!);
       await (
-        await ledger.suspend(chain.agency.agencyId, p.root, p.leaf, p.index, p.proof, REASON.certificateHold)
+        await ledger.suspend(
+          p.root,
+          p.leaf,
+          statusTarget(chain.agency.agencyId, p.index, REASON.certificateHold),
+          p.proof,
+        )
       ).wait();
       const suspended = await verify(document);
       expectStatus(suspended, "SUSPENDED", "status");
@@ -542,7 +546,7 @@ describe("verification against a real chain: every status", function () {
         reasonCode: 6,
       });
 
-      await (await ledger.reinstate(chain.agency.agencyId, p.root, p.leaf, p.index, p.proof)).wait();
+      await (await ledger.reinstate(p.root, p.leaf, statusTarget(chain.agency.agencyId, p.index, 0), p.proof)).wait();
       const reinstated = await verify(document);
       expectStatus(reinstated, "VALID");
       expect(reinstated.revocation).to.equal(undefined);

@@ -27,6 +27,11 @@ abstract contract CertledgerFixture is TestBase {
     AgencyRegistry internal registry;
     CertificateLedger internal ledger;
 
+    /// @dev The `target` word of the single-certificate status calls.
+    function _target(uint32 agencyId, uint256 index, uint8 reason) internal pure returns (uint256) {
+        return (uint256(agencyId) << 40) | (index << 8) | reason;
+    }
+
     function _deploy() internal {
         VM.warp(1_800_000_000);
         ledger = new CertificateLedger(GOVERNANCE, 2 days, COMPROMISE_WINDOW);

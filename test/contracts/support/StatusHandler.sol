@@ -66,15 +66,15 @@ contract StatusHandler is CertledgerFixture {
         VM.prank(actor);
         bool ok;
         if (to == ICertificateLedger.LeafStatus.Revoked) {
-            try ledger.revoke(AGENCY_A, root, leaf, index, proof, reason) {
+            try ledger.revoke(root, leaf, _target(AGENCY_A, index, reason), proof) {
                 ok = true;
             } catch {}
         } else if (to == ICertificateLedger.LeafStatus.Suspended) {
-            try ledger.suspend(AGENCY_A, root, leaf, index, proof, reason) {
+            try ledger.suspend(root, leaf, _target(AGENCY_A, index, reason), proof) {
                 ok = true;
             } catch {}
         } else {
-            try ledger.reinstate(AGENCY_A, root, leaf, index, proof) {
+            try ledger.reinstate(root, leaf, _target(AGENCY_A, index, 0), proof) {
                 ok = true;
             } catch {}
         }
