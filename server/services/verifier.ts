@@ -4,6 +4,7 @@ import type { TrustPolicy } from "../core/verification/trust.ts";
 import { offlineOutcome, verifyDocument, verifyOutcome, type VerifyDeps } from "../core/verification/verifyDocument.ts";
 import type { Store } from "../store/port.ts";
 import type { CertificateRecord } from "../store/records.ts";
+import { VerdictCache, type VerdictBasis } from "./verdictCache.ts";
 
 /** What the shared database knows of a certificate's chain state: a change here means "ask the chain again". */
 function recordedVersion(record: CertificateRecord): string {
@@ -24,9 +25,14 @@ interface AnchoredCheck {
 
 type VerifierDeps = VerifyDeps & {
   store: Store;
-  /** how many stored certificates' offline checks are remembered (about 2.7 KB each); 0: none */
+  /** how many stored certificates' offline checks and last verdicts are remembered (about 4 KB each); 0: none */
   offlineCacheEntries: number;
   clock?: () => Date;
+  /**
+   * the state of the chain the ledger view's cached answers were read at (`CachingLedgerView.epoch`);
+   * without it, or while it is null, every verification asks the ledger view again
+   */
+  chainEpoch?: () => number | null;
   /** the trust policy whose own ledger view keys its answers by a certificate's recorded version (see CachingLedgerView.atVersion) */
   trustAt?: (version: string) => TrustPolicy;
 };
@@ -44,9 +50,11 @@ export class Verifier {
    * here until the entry is evicted or the service restarts; reconciliation is what finds those.
    */
   readonly #offline = new Map<string, AnchoredCheck>();
+  readonly #verdicts: VerdictCache;
 
   constructor(deps: VerifierDeps) {
     this.#deps = deps;
+    this.#verdicts = new VerdictCache(deps.chainEpoch ? deps.offlineCacheEntries : 0);
   }
 
   #now(): Date {
@@ -109,14 +117,29 @@ export class Verifier {
         },
       };
     }
-    const { outcome, knownAnchor } = await this.#anchoredCheckOf(record);
     const supersededBy = await store.findSuccessors(record.id);
+    const now = this.#now();
+    // read before the verification: a chain change during it makes the verdict stale at once
+    const basis = this.#basisOf(record, supersededBy);
+    const known = basis && this.#verdicts.get(record.id, basis, now);
+    if (known) return { record, result: known };
+    const { outcome, knownAnchor } = await this.#anchoredCheckOf(record);
     const result = await verifyOutcome(outcome, this.#trustOf(record), {
-      now: this.#now(),
+      now,
       supersededBy,
       ...(knownAnchor ? { knownAnchor } : {}),
     });
+    if (basis) this.#verdicts.set(record.id, basis, now, result);
     return { record, result };
+  }
+
+  #basisOf(record: CertificateRecord, supersededBy: readonly string[]): VerdictBasis | null {
+    const epoch = this.#deps.chainEpoch?.() ?? null;
+    if (epoch === null) return null;
+    return {
+      stamp: `${epoch}|${record.leaf}|${recordedVersion(record)}|${supersededBy.join(",")}`,
+      anchors: this.#deps.trust.anchors,
+    };
   }
 
   #trustOf(record: CertificateRecord): TrustPolicy {
