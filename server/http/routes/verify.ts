@@ -65,9 +65,9 @@ export function verifyRoutes(deps: VerifyRouteDeps): { api: Router; pages: Route
     // scanner's own) are ignored.
     const h = leafHashSchema.safeParse(req.query.h);
     if (!h.success) throw new HttpError("INCOMPLETE_LINK", "This link is incomplete: scan the code again");
-    const outcome = await deps.verifier.verifyStored(id.data, h.data);
+    const outcome = await deps.verifier.verifyLink(id.data, h.data);
     deps.metrics.verifications.inc({ status: outcome.result.status });
-    if (!outcome.record) {
+    if (outcome.id === null) {
       if (wantsFragment(req)) {
         sendResult(req, res, deps, { result: outcome.result, requestedId: id.data, status: 404 });
         return;
@@ -90,7 +90,7 @@ export function verifyRoutes(deps: VerifyRouteDeps): { api: Router; pages: Route
         );
       return;
     }
-    await deps.traces.record(outcome.record.id, "static-qr", outcome.result.status);
+    await deps.traces.record(outcome.id, "static-qr", outcome.result.status);
     // The verdict is reached on the whole certificate; anyone with the printed code sees only the
     // public minimum of it.
     if (!wantsFragment(req) && wantsJson(req)) {
@@ -104,7 +104,7 @@ export function verifyRoutes(deps: VerifyRouteDeps): { api: Router; pages: Route
     }
     sendResult(req, res, deps, {
       result: publicResult(outcome.result),
-      requestedId: outcome.record.id,
+      requestedId: outcome.id,
       leafHash: h.data,
     });
   });

@@ -16,6 +16,7 @@ import type {
   BatchState,
   CertificateQuery,
   CertificateRecord,
+  CertificateStanding,
   CertificateState,
   IdempotencyRecord,
   NewCertificate,
@@ -64,6 +65,17 @@ function toCertificate(r: Row): CertificateRecord {
     enumerable: true,
     get: () => (document ??= JSON.parse(text) as Record<string, unknown>),
   }) as CertificateRecord;
+}
+
+function toStanding(r: Row): Omit<CertificateStanding, "successors"> {
+  return {
+    id: str(r.id),
+    leaf: str(r.leaf),
+    state: str(r.state) as CertificateState,
+    status: str(r.status) as CertificateRecord["status"],
+    statusUpdatedAt: strOrNull(r.status_updated_at),
+    anchoredAt: strOrNull(r.anchored_at),
+  };
 }
 
 function toBatch(r: Row): BatchRecord {
@@ -376,6 +388,18 @@ export class SqliteStore implements Store {
   findSuccessors(id: string): Promise<string[]> {
     return Promise.resolve(
       this.#all("SELECT id FROM certificates WHERE supersedes = ? ORDER BY id DESC", id).map((r) => str(r.id)),
+    );
+  }
+
+  getCertificateStanding(id: string): Promise<CertificateStanding | null> {
+    const row = this.#get(
+      `SELECT id, leaf, state, status, status_updated_at, anchored_at,
+         (SELECT json_group_array(s.id ORDER BY s.id DESC) FROM certificates s WHERE s.supersedes = c.id) AS successors
+       FROM certificates c WHERE c.id = ?`,
+      id,
+    );
+    return Promise.resolve(
+      row ? { ...toStanding(row), successors: JSON.parse(str(row.successors)) as string[] } : null,
     );
   }
 
