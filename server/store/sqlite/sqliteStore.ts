@@ -392,15 +392,17 @@ export class SqliteStore implements Store {
   }
 
   getCertificateStanding(id: string): Promise<CertificateStanding | null> {
+    // ordered here, not by SQLite: an ORDER BY inside the aggregate builds a temporary b-tree on
+    // every call (a third of this read's time), for a list that is nearly always empty
     const row = this.#get(
       `SELECT id, leaf, state, status, status_updated_at, anchored_at,
-         (SELECT json_group_array(s.id ORDER BY s.id DESC) FROM certificates s WHERE s.supersedes = c.id) AS successors
+         (SELECT json_group_array(s.id) FROM certificates s WHERE s.supersedes = c.id) AS successors
        FROM certificates c WHERE c.id = ?`,
       id,
     );
-    return Promise.resolve(
-      row ? { ...toStanding(row), successors: JSON.parse(str(row.successors)) as string[] } : null,
-    );
+    if (!row) return Promise.resolve(null);
+    const successors = (JSON.parse(str(row.successors)) as string[]).sort().reverse();
+    return Promise.resolve({ ...toStanding(row), successors });
   }
 
   pendingGroups(): Promise<PendingGroup[]> {
