@@ -231,6 +231,7 @@ export function assembleRuntime(options: RuntimeOptions): Runtime {
     trustAt: (version) => trust.withOwnView(guardedView(verificationCache.atVersion(version))),
     store,
     offlineCacheEntries: options.verificationCacheEntries ?? 20_000,
+    chainEpoch: () => verificationCache.epoch,
     ...(options.clock ? { clock: options.clock } : {}),
   });
   const now = options.clock ?? (() => new Date());

@@ -41,6 +41,7 @@ export class CachingLedgerView implements LedgerView {
    */
   readonly #cache = new Map<string, Promise<LeafView>>();
   #head: number | null = null;
+  #generation = 0;
   #timer: NodeJS.Timeout | null = null;
 
   constructor(inner: LedgerView, provider: HeadReader, options: CachingLedgerViewOptions) {
@@ -57,11 +58,11 @@ export class CachingLedgerView implements LedgerView {
         const head = await this.#provider.getBlockNumber();
         if (head !== this.#head) {
           this.#head = head;
-          this.#cache.clear();
+          this.#forget();
         }
       } catch {
         this.#head = null;
-        this.#cache.clear();
+        this.#forget();
       }
       if (this.#timer) this.#timer = setTimeout(() => void poll(), this.#options.pollMs);
     };
@@ -78,8 +79,22 @@ export class CachingLedgerView implements LedgerView {
     return this.#cache.size;
   }
 
+  /**
+   * Names the state of the chain the cached answers were read at: it changes whenever they are
+   * dropped (a new head, `invalidate`, a failed head read), so anything derived from an answer can
+   * be kept under it and is stale once it differs. Null while nothing is cached (head unknown).
+   */
+  get epoch(): number | null {
+    return this.#head === null ? null : this.#generation;
+  }
+
   /** Forgets every cached answer: the chain changed in a way the caller knows of. */
   invalidate(): void {
+    this.#forget();
+  }
+
+  #forget(): void {
+    this.#generation++;
     this.#cache.clear();
   }
 

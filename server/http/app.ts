@@ -98,6 +98,25 @@ export function createApp(deps: AppDeps): Express {
     }),
   );
   app.use(cors(deps.http.corsOrigins));
+
+  const rendering = {
+    types: deps.types,
+    divisionName: deps.divisionName,
+    publicUrl: deps.http.publicUrl,
+    timeZone: deps.http.timeZone ?? "Asia/Shanghai",
+    now: deps.now ?? (() => new Date()),
+  };
+  const verify = verifyRoutes({
+    ...rendering,
+    verifier: deps.verifier,
+    store: deps.store,
+    traces: deps.holder.traces,
+    metrics: deps.metrics,
+    limits,
+  });
+  // The QR target is the busiest route by far and reads no body: it comes before the body parser
+  // and every other router, so a scan does not walk past them.
+  app.use(verify.pages);
   // Anonymous requests get a small body limit; only the authenticated batch route reads large ones.
   app.use(
     express.json({
@@ -118,21 +137,6 @@ export function createApp(deps: AppDeps): Express {
     express.static(STATIC_DIR, { maxAge: "1h", index: false, fallthrough: true }),
   );
 
-  const rendering = {
-    types: deps.types,
-    divisionName: deps.divisionName,
-    publicUrl: deps.http.publicUrl,
-    timeZone: deps.http.timeZone ?? "Asia/Shanghai",
-    now: deps.now ?? (() => new Date()),
-  };
-  const verify = verifyRoutes({
-    ...rendering,
-    verifier: deps.verifier,
-    store: deps.store,
-    traces: deps.holder.traces,
-    metrics: deps.metrics,
-    limits,
-  });
   const federation = federationRoutes({
     ...rendering,
     ...deps.federation,
@@ -142,7 +146,6 @@ export function createApp(deps: AppDeps): Express {
     limits,
   });
   app.use(federation.pages);
-  app.use(verify.pages);
   app.use(
     presentationRoutes({
       ...rendering,

@@ -3,11 +3,43 @@ import type { VerificationResult } from "../core/verification/result.ts";
 import type { TrustPolicy } from "../core/verification/trust.ts";
 import { offlineOutcome, verifyDocument, verifyOutcome, type VerifyDeps } from "../core/verification/verifyDocument.ts";
 import type { Store } from "../store/port.ts";
-import type { CertificateRecord } from "../store/records.ts";
+import type { CertificateRecord, CertificateStanding } from "../store/records.ts";
+import { VerdictCache, type VerdictBasis } from "./verdictCache.ts";
 
 /** What the shared database knows of a certificate's chain state: a change here means "ask the chain again". */
-function recordedVersion(record: CertificateRecord): string {
+function recordedVersion(record: Pick<CertificateRecord, "status" | "statusUpdatedAt" | "anchoredAt">): string {
   return `${record.status}|${record.statusUpdatedAt ?? ""}|${record.anchoredAt ?? ""}`;
+}
+
+/** The verdict when the link does not match the certificate, or the certificate waits for its batch: no chain read needed. */
+function verdictBeforeChain(standing: CertificateStanding, presentedLeaf: string | null): VerificationResult | null {
+  if (presentedLeaf !== null && presentedLeaf.toLowerCase() !== standing.leaf.toLowerCase()) {
+    return {
+      valid: false,
+      status: "TAMPERED",
+      checks: [{ name: "integrity", passed: false, detail: "the hash in the link does not match this certificate" }],
+      certificate: null,
+      anchor: null,
+      warnings: [],
+    };
+  }
+  if (standing.state !== "anchored") {
+    return {
+      valid: false,
+      status: "NOT_ANCHORED",
+      checks: [
+        {
+          name: "anchored",
+          passed: false,
+          detail: "the certificate was issued and is waiting to be anchored; try again in a few seconds",
+        },
+      ],
+      certificate: null,
+      anchor: null,
+      warnings: [],
+    };
+  }
+  return null;
 }
 
 /**
@@ -24,9 +56,14 @@ interface AnchoredCheck {
 
 type VerifierDeps = VerifyDeps & {
   store: Store;
-  /** how many stored certificates' offline checks are remembered (about 2.7 KB each); 0: none */
+  /** how many stored certificates' offline checks and last verdicts are remembered (about 4 KB each); 0: none */
   offlineCacheEntries: number;
   clock?: () => Date;
+  /**
+   * the state of the chain the ledger view's cached answers were read at (`CachingLedgerView.epoch`);
+   * without it, or while it is null, every verification asks the ledger view again
+   */
+  chainEpoch?: () => number | null;
   /** the trust policy whose own ledger view keys its answers by a certificate's recorded version (see CachingLedgerView.atVersion) */
   trustAt?: (version: string) => TrustPolicy;
 };
@@ -44,9 +81,11 @@ export class Verifier {
    * here until the entry is evicted or the service restarts; reconciliation is what finds those.
    */
   readonly #offline = new Map<string, AnchoredCheck>();
+  readonly #verdicts: VerdictCache;
 
   constructor(deps: VerifierDeps) {
     this.#deps = deps;
+    this.#verdicts = new VerdictCache(deps.chainEpoch ? deps.offlineCacheEntries : 0);
   }
 
   #now(): Date {
@@ -72,51 +111,66 @@ export class Verifier {
     id: string,
     presentedLeaf: string | null,
   ): Promise<{ record: CertificateRecord | null; result: VerificationResult }> {
-    const store = this.#deps.store;
-    const record = await store.getCertificate(id);
+    const record = await this.#deps.store.getCertificate(id);
     if (!record) return { record: null, result: unknownCertificateResult(id) };
-    if (presentedLeaf !== null && presentedLeaf.toLowerCase() !== record.leaf.toLowerCase()) {
-      return {
-        record,
-        result: {
-          valid: false,
-          status: "TAMPERED",
-          checks: [
-            { name: "integrity", passed: false, detail: "the hash in the link does not match this certificate" },
-          ],
-          certificate: null,
-          anchor: null,
-          warnings: [],
-        },
-      };
-    }
-    if (record.state !== "anchored") {
-      return {
-        record,
-        result: {
-          valid: false,
-          status: "NOT_ANCHORED",
-          checks: [
-            {
-              name: "anchored",
-              passed: false,
-              detail: "the certificate was issued and is waiting to be anchored; try again in a few seconds",
-            },
-          ],
-          certificate: null,
-          anchor: null,
-          warnings: [],
-        },
-      };
-    }
+    const standing = { ...record, successors: await this.#deps.store.findSuccessors(record.id) };
+    const early = verdictBeforeChain(standing, presentedLeaf);
+    if (early) return { record, result: early };
+    const now = this.#now();
+    const basis = this.#basisOf(standing);
+    const known = basis && this.#verdicts.get(record.id, basis, now);
+    return { record, result: known ?? (await this.#verifyAnchored(record, standing.successors, now, basis)) };
+  }
+
+  /**
+   * A QR link (`/v/:id?h=`): the certificate's standing is read first, and the whole record only
+   * when the last verdict no longer holds, so a scan of an unchanged certificate is one small read.
+   */
+  async verifyLink(id: string, presentedLeaf: string): Promise<{ id: string | null; result: VerificationResult }> {
+    const standing = await this.#deps.store.getCertificateStanding(id);
+    if (!standing) return { id: null, result: unknownCertificateResult(id) };
+    const early = verdictBeforeChain(standing, presentedLeaf);
+    if (early) return { id: standing.id, result: early };
+    const now = this.#now();
+    const basis = this.#basisOf(standing);
+    const known = basis && this.#verdicts.get(standing.id, basis, now);
+    if (known) return { id: standing.id, result: known };
+    // the standing may have moved on since it was read: the verdict is reached, and kept, on the record read now
+    const record = await this.#deps.store.getCertificate(id);
+    if (!record) return { id: null, result: unknownCertificateResult(id) };
+    const current = { ...record, successors: standing.successors };
+    const changed = verdictBeforeChain(current, presentedLeaf);
+    if (changed) return { id: record.id, result: changed };
+    return {
+      id: record.id,
+      result: await this.#verifyAnchored(record, current.successors, now, this.#basisOf(current)),
+    };
+  }
+
+  /** The chain checks of an anchored record whose link matched; `basis` is read before them, so a chain change during them makes the verdict stale at once. */
+  async #verifyAnchored(
+    record: CertificateRecord,
+    supersededBy: readonly string[],
+    now: Date,
+    basis: VerdictBasis | null,
+  ): Promise<VerificationResult> {
     const { outcome, knownAnchor } = await this.#anchoredCheckOf(record);
-    const supersededBy = await store.findSuccessors(record.id);
     const result = await verifyOutcome(outcome, this.#trustOf(record), {
-      now: this.#now(),
+      now,
       supersededBy,
       ...(knownAnchor ? { knownAnchor } : {}),
     });
-    return { record, result };
+    if (basis) this.#verdicts.set(record.id, basis, now, result);
+    return result;
+  }
+
+  #basisOf(standing: CertificateStanding): VerdictBasis | null {
+    const epoch = this.#deps.chainEpoch?.() ?? null;
+    if (epoch === null) return null;
+    return {
+      stamp: `${epoch}|${standing.leaf}|${recordedVersion(standing)}|${standing.successors.join(",")}`,
+      anchors: this.#deps.trust.anchors,
+    };
   }
 
   #trustOf(record: CertificateRecord): TrustPolicy {

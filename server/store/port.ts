@@ -5,6 +5,7 @@ import type {
   BatchState,
   CertificateQuery,
   CertificateRecord,
+  CertificateStanding,
   CertificateState,
   CertificateStatus,
   IdempotencyRecord,
@@ -90,6 +91,8 @@ export interface Store {
   countCertificates(): Promise<Record<CertificateState, number>>;
   /** certificates that name `id` in `supersedes`, newest first */
   findSuccessors(id: string): Promise<string[]>;
+  /** a certificate's standing and successors in one read, without its document */
+  getCertificateStanding(id: string): Promise<CertificateStanding | null>;
 
   pendingGroups(): Promise<PendingGroup[]>;
   /** pending certificates of one group not yet in a batch, oldest first */

@@ -27,6 +27,15 @@ export interface CertificateRecord {
   anchoredAt: string | null;
 }
 
+/**
+ * What a QR scan reads first: enough to tell whether the certificate's last verdict still holds
+ * (its leaf, state, status and anchoring, and the certificates that supersede it, newest first).
+ */
+export type CertificateStanding = Pick<
+  CertificateRecord,
+  "id" | "leaf" | "state" | "status" | "statusUpdatedAt" | "anchoredAt"
+> & { successors: string[] };
+
 export type NewCertificate = Pick<
   CertificateRecord,
   "id" | "agencyId" | "type" | "typeId" | "leaf" | "document" | "supersedes" | "issuedByKey" | "createdAt"

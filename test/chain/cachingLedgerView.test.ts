@@ -125,6 +125,25 @@ describe("CachingLedgerView", () => {
     expect(calls).to.equal(1);
   });
 
+  it("names a new epoch whenever its answers are dropped (new head, invalidate, unreadable chain), none while the head is unknown", async () => {
+    expect(cache.epoch).to.equal(null);
+    cache.start();
+    await headRead();
+    const first = cache.epoch;
+    expect(first).to.be.a("number");
+    await headRead();
+    expect(cache.epoch, "the head stood still").to.equal(first);
+    cache.invalidate();
+    const afterInvalidate = cache.epoch;
+    expect(afterInvalidate).to.not.equal(first);
+    head = 2;
+    await headRead();
+    expect(cache.epoch).to.not.be.oneOf([first, afterInvalidate, null]);
+    head = new Error("down");
+    await headRead();
+    expect(cache.epoch).to.equal(null);
+  });
+
   it("caches nothing while the chain cannot be read", async () => {
     cache.start();
     await headRead();

@@ -271,6 +271,25 @@ export function storeConformance(open: () => Promise<StoreFixture>): void {
       expect(await store.findSuccessors(first.id)).to.deep.equal([b.id, a.id]);
     });
 
+    it("gives a certificate's standing and successors in one read, without its document", async () => {
+      const first = certificate();
+      await store.insertCertificates([first]);
+      expect(await store.getCertificateStanding(first.id)).to.deep.equal({
+        id: first.id,
+        leaf: first.leaf,
+        state: "pending",
+        status: "active",
+        statusUpdatedAt: null,
+        anchoredAt: null,
+        successors: [],
+      });
+      const a = certificate({ supersedes: first.id });
+      const b = certificate({ supersedes: first.id });
+      await store.insertCertificates([a, b]);
+      expect((await store.getCertificateStanding(first.id))?.successors).to.deep.equal([a.id, b.id].sort().reverse());
+      expect(await store.getCertificateStanding(certificate().id)).to.equal(null);
+    });
+
     it("groups unbatched pending certificates per agency and type, oldest time first, and takes them oldest first", async () => {
       const old = certificate({ createdAt: "2026-01-01T00:00:00.000Z" });
       const newer = certificate({ createdAt: "2026-01-01T00:00:01.000Z" });

@@ -1,5 +1,6 @@
 import { Router } from "express";
 import { publicView, withView } from "../../core/disclosure/views.ts";
+import type { VerificationResult } from "../../core/verification/result.ts";
 import { unencodableJson } from "../../core/validation/unsafeText.ts";
 import { negotiateLocale } from "../../i18n/index.ts";
 import type { Metrics } from "../../observability/metrics.ts";
@@ -10,7 +11,7 @@ import { HTTP_ERROR_STATUS, HttpError } from "../errors.ts";
 import type { RouteLimits } from "../rateLimits.ts";
 import { certificateIdSchema, leafHashSchema } from "../schemas.ts";
 import { buildLangUrls, renderErrorPage } from "../rendering/index.ts";
-import { sendResult, wantsFragment, wantsJson, type ResultRenderDeps } from "./resultResponses.ts";
+import { httpStatusOf, sendResult, wantsFragment, wantsJson, type ResultRenderDeps } from "./resultResponses.ts";
 
 export interface VerifyRouteDeps extends ResultRenderDeps {
   verifier: Verifier;
@@ -48,6 +49,12 @@ export function verifyRoutes(deps: VerifyRouteDeps): { api: Router; pages: Route
     });
   });
 
+  // The verifier answers a scan of an unchanged certificate with the verdict object it gave before;
+  // the public JSON of that verdict is then made once, not per scan.
+  const publicJson = new WeakMap<VerificationResult, string>();
+  const publicResult = (result: VerificationResult): VerificationResult =>
+    withView(result, (certificate) => publicView(certificate, deps.types.find(certificate.type)));
+
   const pages = Router();
   pages.get("/v/:id", deps.limits.public, async (req, res) => {
     res.vary("Accept").vary("Accept-Language").set("Cache-Control", "no-store");
@@ -58,9 +65,9 @@ export function verifyRoutes(deps: VerifyRouteDeps): { api: Router; pages: Route
     // scanner's own) are ignored.
     const h = leafHashSchema.safeParse(req.query.h);
     if (!h.success) throw new HttpError("INCOMPLETE_LINK", "This link is incomplete: scan the code again");
-    const outcome = await deps.verifier.verifyStored(id.data, h.data);
+    const outcome = await deps.verifier.verifyLink(id.data, h.data);
     deps.metrics.verifications.inc({ status: outcome.result.status });
-    if (!outcome.record) {
+    if (outcome.id === null) {
       if (wantsFragment(req)) {
         sendResult(req, res, deps, { result: outcome.result, requestedId: id.data, status: 404 });
         return;
@@ -83,13 +90,23 @@ export function verifyRoutes(deps: VerifyRouteDeps): { api: Router; pages: Route
         );
       return;
     }
-    await deps.traces.record(outcome.record.id, "static-qr", outcome.result.status);
+    await deps.traces.record(outcome.id, "static-qr", outcome.result.status);
     // The verdict is reached on the whole certificate; anyone with the printed code sees only the
     // public minimum of it.
-    const result = withView(outcome.result, (certificate) =>
-      publicView(certificate, deps.types.find(certificate.type)),
-    );
-    sendResult(req, res, deps, { result, requestedId: outcome.record.id, leafHash: h.data });
+    if (!wantsFragment(req) && wantsJson(req)) {
+      let body = publicJson.get(outcome.result);
+      if (body === undefined) {
+        body = JSON.stringify(publicResult(outcome.result));
+        publicJson.set(outcome.result, body);
+      }
+      res.status(httpStatusOf(outcome.result)).set("Content-Type", "application/json; charset=utf-8").send(body);
+      return;
+    }
+    sendResult(req, res, deps, {
+      result: publicResult(outcome.result),
+      requestedId: outcome.id,
+      leafHash: h.data,
+    });
   });
   return { api, pages };
 }

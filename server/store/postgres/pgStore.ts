@@ -17,6 +17,7 @@ import type {
   BatchState,
   CertificateQuery,
   CertificateRecord,
+  CertificateStanding,
   CertificateState,
   IdempotencyRecord,
   NewCertificate,
@@ -68,6 +69,17 @@ function toCertificate(r: Row): CertificateRecord {
     enumerable: true,
     get: () => (document ??= JSON.parse(text) as Record<string, unknown>),
   }) as CertificateRecord;
+}
+
+function toStanding(r: Row): Omit<CertificateStanding, "successors"> {
+  return {
+    id: str(r.id),
+    leaf: str(r.leaf),
+    state: str(r.state) as CertificateState,
+    status: str(r.status) as CertificateRecord["status"],
+    statusUpdatedAt: strOrNull(r.status_updated_at),
+    anchoredAt: strOrNull(r.anchored_at),
+  };
 }
 
 function toBatch(r: Row): BatchRecord {
@@ -372,6 +384,16 @@ export class PgStore implements Store {
     return (await this.#rows("SELECT id FROM certificates WHERE supersedes = $1 ORDER BY id DESC", [id])).map((r) =>
       str(r.id),
     );
+  }
+
+  async getCertificateStanding(id: string): Promise<CertificateStanding | null> {
+    const row = await this.#row(
+      `SELECT id, leaf, state, status, status_updated_at, anchored_at,
+         ARRAY(SELECT s.id FROM certificates s WHERE s.supersedes = c.id ORDER BY s.id DESC) AS successors
+       FROM certificates c WHERE c.id = $1`,
+      [id],
+    );
+    return row ? { ...toStanding(row), successors: (row.successors as unknown[]).map(str) } : null;
   }
 
   async pendingGroups(): Promise<PendingGroup[]> {
