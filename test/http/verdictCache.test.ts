@@ -1,5 +1,6 @@
 import { expect } from "chai";
 import { ICertificateLedger__factory } from "../../types/ethers-contracts/index.ts";
+import { statusTarget } from "../../server/chain/statusTarget.ts";
 import { REVOCATION_REASONS } from "../../server/core/verification/result.ts";
 import { sampleInputs } from "../core/support/samples.ts";
 import { waitFor } from "../e2e/serviceProcess.ts";
@@ -101,7 +102,12 @@ describe("HTTP: QR verdicts answered again only while nothing they depend on cha
     const p = await proofOf(link);
     const ledger = ICertificateLedger__factory.connect(h.ledger, h.governance);
     await (
-      await ledger.revoke(h.agencies[0].agencyId, p.root, p.leaf, p.index, p.proof, REVOCATION_REASONS.unspecified)
+      await ledger.revoke(
+        p.root,
+        p.leaf,
+        statusTarget(h.agencies[0].agencyId, p.index, REVOCATION_REASONS.unspecified),
+        p.proof,
+      )
     ).wait();
     const revoked = await waitFor(
       "the revocation to be seen",
@@ -127,12 +133,10 @@ describe("HTTP: QR verdicts answered again only while nothing they depend on cha
       const ledger = ICertificateLedger__factory.connect(h.ledger, officer);
       await (
         await ledger.suspend(
-          h.agencies[0].agencyId,
           p.root,
           p.leaf,
-          p.index,
+          statusTarget(h.agencies[0].agencyId, p.index, REVOCATION_REASONS.certificateHold),
           p.proof,
-          REVOCATION_REASONS.certificateHold,
         )
       ).wait();
       expect((await scan(link)).status, "nothing recorded yet, no new head seen").to.equal("VALID");
