@@ -146,4 +146,13 @@ export const PG_MIGRATIONS: readonly { version: number; sql: string }[] = [
   CREATE INDEX usage_traces_at ON usage_traces (at);
   `,
   },
+  {
+    // as SQLite's: counting certificates still waiting, listing those revoked or suspended, at any size
+    version: 3,
+    sql: `
+  CREATE INDEX certificates_unanchored ON certificates (state) WHERE state <> 'anchored';
+  CREATE INDEX certificates_not_active ON certificates (status, id) WHERE status <> 'active';
+  CREATE INDEX certificates_agency_not_active ON certificates (agency_id, status, id) WHERE status <> 'active';
+  `,
+  },
 ];
