@@ -49,6 +49,9 @@ export interface AnchorServiceOptions {
   logBlockRange?: number;
 }
 
+/** Anchored batches checked against the chain at once on start: ethers' largest JSON-RPC batch. */
+const RECOVERY_CHECKS_AT_ONCE = 100;
+
 /** As the audit indexer's default: what public providers accept per eth_getLogs request. */
 const DEFAULT_LOG_BLOCK_RANGE = 2000;
 
@@ -282,11 +285,20 @@ export class AnchorService {
     mayUseSigner: (signer: string) => Promise<boolean> = () => Promise.resolve(true),
   ): Promise<number> {
     let resent = 0;
-    for (const batch of await this.#deps.store.listBatches(["anchored"])) {
-      if (!(await mayUseSigner(batch.signer))) continue;
-      if (await this.isOnChain(batch)) continue;
-      await this.resume(batch);
-      resent++;
+    const anchored = await this.#deps.store.listBatches(["anchored"]);
+    // Asked many at a time, so the provider sends them as one JSON-RPC batch: a million
+    // certificates are a thousand batches, and a round trip each held the start up for seconds.
+    for (let i = 0; i < anchored.length; i += RECOVERY_CHECKS_AT_ONCE) {
+      const lost = await Promise.all(
+        anchored
+          .slice(i, i + RECOVERY_CHECKS_AT_ONCE)
+          .map(async (batch) => ((await mayUseSigner(batch.signer)) && !(await this.isOnChain(batch)) ? batch : null)),
+      );
+      for (const batch of lost) {
+        if (batch === null) continue;
+        await this.resume(batch);
+        resent++;
+      }
     }
     return resent;
   }
