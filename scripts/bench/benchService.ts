@@ -19,9 +19,11 @@ export interface BenchService {
 /**
  * The embedded default as a benchmark runs it: `npm start` on a data folder (a fresh temporary one
  * unless `dataDir` is given), rate limits off and quiet logs, so only the work being measured counts.
+ * `direct` skips npm and its contract build step (what `npm start` runs after it), for timing the
+ * service's own start.
  */
 export async function startBenchService(
-  options: { dataDir?: string; env?: Record<string, string>; readyPollMs?: number } = {},
+  options: { dataDir?: string; env?: Record<string, string>; readyPollMs?: number; direct?: boolean } = {},
 ): Promise<BenchService> {
   const dataDir = options.dataDir ?? (await mkdtemp(join(tmpdir(), "certledger-bench-")));
   const owned = options.dataDir === undefined;
@@ -38,7 +40,10 @@ export async function startBenchService(
         ...options.env,
       },
       ROOT,
-      options.readyPollMs === undefined ? {} : { readyPollMs: options.readyPollMs },
+      {
+        ...(options.readyPollMs === undefined ? {} : { readyPollMs: options.readyPollMs }),
+        ...(options.direct === undefined ? {} : { direct: options.direct }),
+      },
     );
   } catch (error) {
     if (owned) await rm(dataDir, { recursive: true, force: true });
