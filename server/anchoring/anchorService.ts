@@ -286,13 +286,22 @@ export class AnchorService {
   ): Promise<number> {
     let resent = 0;
     const anchored = await this.#deps.store.listBatches(["anchored"]);
+    // asked once per officer key, not once per batch: the first answer may take its lease
+    const allowed = new Map<string, Promise<boolean>>();
+    const mayUse = (signer: string): Promise<boolean> => {
+      const known = allowed.get(signer);
+      if (known) return known;
+      const asked = mayUseSigner(signer);
+      allowed.set(signer, asked);
+      return asked;
+    };
     // Asked many at a time, so the provider sends them as one JSON-RPC batch: a million
     // certificates are a thousand batches, and a round trip each held the start up for seconds.
     for (let i = 0; i < anchored.length; i += RECOVERY_CHECKS_AT_ONCE) {
       const lost = await Promise.all(
         anchored
           .slice(i, i + RECOVERY_CHECKS_AT_ONCE)
-          .map(async (batch) => ((await mayUseSigner(batch.signer)) && !(await this.isOnChain(batch)) ? batch : null)),
+          .map(async (batch) => ((await mayUse(batch.signer)) && !(await this.isOnChain(batch)) ? batch : null)),
       );
       for (const batch of lost) {
         if (batch === null) continue;
