@@ -5,10 +5,12 @@
  * runs it after its contract build check, and once `npm start` itself) to `/readyz` answering 200; QR
  * verification (`GET /v/:id?h=`, JSON) over random certificates, 32 connections as in
  * `service.ts`; the officer's certificate list, first page and deep pages through its cursor; the
- * database's size on disk per certificate. Writes bench/results/store.json. A benchmark, not a test.
+ * database's size on disk per certificate. Both services run side by side while measured, and each
+ * route is loaded in alternating rounds on the one and the other, so that the machine's other load
+ * weighs on both alike. Writes bench/results/store.json. A benchmark, not a test.
  *
  *   --sizes N,M          the small and the large store (default 10000,1000000)
- *   --seconds N          each autocannon phase (default 15)
+ *   --seconds N          each route's load per store, in 3 rounds (default 15)
  *   --starts N           starts of server/main.ts timed per store, after one npm start; the last
  *                        one is measured under load (default 3)
  *   --sample N           random certificates verified, and deep-page cursors (default 5000)
@@ -51,6 +53,8 @@ const SIZES = args.sizes.split(",").map(Number);
 const SECONDS = Number(args.seconds);
 const STARTS = Number(args.starts);
 const SAMPLE = Number(args.sample);
+/** each phase's seconds are split into this many rounds, alternating between the stores */
+const ROUNDS = 3;
 
 /** Random anchored certificates of the store (read before the service opens it). */
 function randomCertificates(dataDir: string, count: number): { id: string; leaf: string }[] {
@@ -98,24 +102,47 @@ async function diskUse(dataDir: string, certificates: number) {
   };
 }
 
-async function load(url: string, headers: Record<string, string>, paths: string[]) {
+async function load(url: string, headers: Record<string, string>, paths: string[], seconds: number) {
   const result = await autocannon({
     url,
     connections: CONNECTIONS,
-    duration: SECONDS,
+    duration: seconds,
     headers,
     requests: paths.map((path) => ({ method: "GET", path })),
   });
   return {
-    requestsPerSecond: Math.round(result.requests.average),
-    p50Ms: result.latency.p50,
+    requestsPerSecond: result.requests.average,
     p99Ms: result.latency.p99,
     non2xx: result.non2xx,
     errors: result.errors,
   };
 }
 
-async function measure(certificates: number) {
+/** Milliseconds from `spawnedAt` (epoch ms) to the first log line of the service saying `message`. */
+function loggedAfter(output: string, message: string, spawnedAt: number): number | null {
+  for (const line of output.split("\n")) {
+    if (!line.includes(`"msg":"${message}"`)) continue;
+    const time = /"time":(\d+)/.exec(line)?.[1];
+    if (time !== undefined) return Number(time) - spawnedAt;
+  }
+  return null;
+}
+
+interface Prepared {
+  certificates: number;
+  fillSeconds: number | null;
+  sample: { id: string; leaf: string }[];
+  disk: Awaited<ReturnType<typeof diskUse>>;
+  start: Record<string, unknown> & { slowestSeconds: number };
+  service: BenchService;
+}
+
+/**
+ * Fills (or reuses) the store, times `npm start` once and `server/main.ts` `STARTS` times from
+ * spawn to ready (with the moments the service logs its chain started and its HTTP server
+ * listening, to tell the process's own start from the store's part), and leaves the last running.
+ */
+async function prepare(certificates: number): Promise<Prepared> {
   const filled = await filledStore({ certificates, batchSize: BATCH_SIZE }, args["cache-dir"], (line) => {
     console.log(`  ${line}`);
   });
@@ -124,65 +151,121 @@ async function measure(certificates: number) {
   );
   const sample = randomCertificates(filled.dataDir, SAMPLE);
   const disk = await diskUse(filled.dataDir, certificates);
-  const startSeconds: number[] = [];
   let service: BenchService | undefined;
-  /** Stops the running service, if any, and times the next start until ready. */
-  const timedStart = async (direct: boolean): Promise<[BenchService, number]> => {
+  const timedStart = async (direct: boolean) => {
     await service?.stop();
     service = undefined;
+    const spawnedAt = Date.now();
     const spawned = performance.now();
-    const started = await startBenchService({ dataDir: filled.dataDir, readyPollMs: 20, direct });
-    return [started, Number(((performance.now() - spawned) / 1000).toFixed(2))];
+    service = await startBenchService({ dataDir: filled.dataDir, readyPollMs: 20, direct, env: { LOG_LEVEL: "info" } });
+    const output = service.process.output();
+    return {
+      seconds: Number(((performance.now() - spawned) / 1000).toFixed(2)),
+      chainStartedMs: loggedAfter(output, "local chain started", spawnedAt),
+      listeningMs: loggedAfter(output, "certledger listening", spawnedAt),
+    };
   };
   try {
     // npm start checks the contract build first, which has nothing to do with the store: timed once
-    let seconds: number;
-    [service, seconds] = await timedStart(false);
-    const npmStartSeconds = seconds;
-    for (let i = 0; i < STARTS; i++) {
-      [service, seconds] = await timedStart(true);
-      startSeconds.push(seconds);
-    }
-    console.log(`  started in ${startSeconds.join(", ")} s (npm start: ${npmStartSeconds} s)`);
-    const json = { accept: "application/json" };
+    const npmStart = await timedStart(false);
+    const starts = [];
+    for (let i = 0; i < STARTS; i++) starts.push(await timedStart(true));
+    console.log(`  started in ${starts.map((s) => s.seconds).join(", ")} s (npm start: ${npmStart.seconds} s)`);
+    if (!service) throw new Error("--starts must be at least 1");
     const first = sample[0]!;
-    const check = (await (await fetch(`${service.url}/v/${first.id}?h=${first.leaf}`, { headers: json })).json()) as {
-      status: string;
-    };
-    if (check.status !== "VALID") throw new Error(`a sampled certificate verifies ${check.status}, not VALID`);
-    const verification = await load(
-      service.url,
-      json,
-      sample.map((c) => `/v/${c.id}?h=${c.leaf}`),
-    );
-    console.log(`  QR verification: ${JSON.stringify(verification)}`);
-    const officer = { ...json, authorization: `Bearer ${service.apiKey}` };
-    const listFirstPage = await load(service.url, officer, ["/api/v1/certificates"]);
-    console.log(`  list, first page: ${JSON.stringify(listFirstPage)}`);
-    const listDeepPages = await load(
-      service.url,
-      officer,
-      sample.map((c) => `/api/v1/certificates?after=${c.id}`),
-    );
-    console.log(`  list, deep pages: ${JSON.stringify(listDeepPages)}`);
+    const answer = await fetch(`${service.url}/v/${first.id}?h=${first.leaf}`, { headers: JSON_ANSWER });
+    const { status } = (await answer.json()) as { status: string };
+    if (status !== "VALID") throw new Error(`a sampled certificate verifies ${status}, not VALID`);
     return {
       certificates,
-      batchSize: BATCH_SIZE,
       fillSeconds: filled.fillSeconds,
-      start: { seconds: startSeconds, slowestSeconds: Math.max(...startSeconds), npmStartSeconds },
-      verification,
-      listFirstPage,
-      listDeepPages,
+      sample,
       disk,
+      start: {
+        seconds: starts.map((s) => s.seconds),
+        slowestSeconds: Math.max(...starts.map((s) => s.seconds)),
+        // from spawn: the chain answering (Node, tsx, anvil loading its state), then the HTTP server listening
+        chainStartedMs: starts.map((s) => s.chainStartedMs),
+        listeningMs: starts.map((s) => s.listeningMs),
+        npmStartSeconds: npmStart.seconds,
+      },
+      service,
     };
-  } finally {
+  } catch (error) {
     await service?.stop();
+    throw error;
   }
+}
+
+const JSON_ANSWER = { accept: "application/json" };
+
+/**
+ * One route on both stores, in `ROUNDS` alternating rounds (small, large, small, …) so that the
+ * machine's other load weighs on both alike: mean throughput and the median round's p99.
+ */
+async function compare(
+  stores: readonly Prepared[],
+  paths: (store: Prepared) => string[],
+  headers: (store: Prepared) => Record<string, string>,
+) {
+  const rounds: Awaited<ReturnType<typeof load>>[][] = stores.map(() => []);
+  for (let round = 0; round < ROUNDS; round++) {
+    for (const [i, store] of stores.entries()) {
+      rounds[i]!.push(await load(store.service.url, headers(store), paths(store), SECONDS / ROUNDS));
+    }
+  }
+  return rounds.map((measured) => {
+    const p99s = measured.map((m) => m.p99Ms).sort((a, b) => a - b);
+    return {
+      requestsPerSecond: Math.round(measured.reduce((sum, m) => sum + m.requestsPerSecond, 0) / measured.length),
+      p99Ms: p99s[Math.floor(p99s.length / 2)]!,
+      // timeouts (autocannon's 10 s) and error answers, which a loaded machine may cause
+      non2xx: measured.reduce((sum, m) => sum + m.non2xx, 0),
+      errors: measured.reduce((sum, m) => sum + m.errors, 0),
+      rounds: measured.map((m) => ({ requestsPerSecond: Math.round(m.requestsPerSecond), p99Ms: m.p99Ms })),
+    };
+  });
 }
 
 const ratio = (a: number, b: number) => Number((a / b).toFixed(3));
 
-const [small, large] = [await measure(SIZES[0]!), await measure(SIZES[1]!)];
+/** Both stores prepared and running, then each route compared on them; the services stopped after. */
+async function measureBoth() {
+  const stores: Prepared[] = [];
+  try {
+    for (const size of SIZES) stores.push(await prepare(size));
+    const officer = (store: Prepared) => ({ ...JSON_ANSWER, authorization: `Bearer ${store.service.apiKey}` });
+    const verification = await compare(
+      stores,
+      (store) => store.sample.map((c) => `/v/${c.id}?h=${c.leaf}`),
+      () => JSON_ANSWER,
+    );
+    console.log(`QR verification: ${JSON.stringify(verification)}`);
+    const listFirstPage = await compare(stores, () => ["/api/v1/certificates"], officer);
+    console.log(`list, first page: ${JSON.stringify(listFirstPage)}`);
+    const listDeepPages = await compare(
+      stores,
+      (store) => store.sample.map((c) => `/api/v1/certificates?after=${c.id}`),
+      officer,
+    );
+    console.log(`list, deep pages: ${JSON.stringify(listDeepPages)}`);
+    return stores.map((store, i) => ({
+      certificates: store.certificates,
+      batchSize: BATCH_SIZE,
+      fillSeconds: store.fillSeconds,
+      start: store.start,
+      verification: verification[i]!,
+      listFirstPage: listFirstPage[i]!,
+      listDeepPages: listDeepPages[i]!,
+      disk: store.disk,
+    }));
+  } finally {
+    for (const store of stores) await store.service.stop();
+  }
+}
+
+const [small, large] = await measureBoth();
+if (!small || !large) throw new Error("--sizes names two stores, the small and the large");
 const report = {
   measuredAt: new Date().toISOString(),
   command: `npx tsx scripts/bench/largeStore.ts --sizes ${args.sizes} --seconds ${SECONDS} --starts ${STARTS} --sample ${SAMPLE}`,
