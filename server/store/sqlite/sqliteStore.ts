@@ -136,6 +136,10 @@ function attempt<T>(work: () => T): Promise<T> {
 
 const placeholders = (n: number): string => Array.from({ length: n }, () => "?").join(", ");
 
+/** Certificates not anchored by state, and all of them as "total", in one statement (one snapshot). */
+const COUNT_BY_STATE = `SELECT state, COUNT(*) AS n FROM certificates WHERE state <> 'anchored' GROUP BY state
+  UNION ALL SELECT 'total', COUNT(*) FROM certificates`;
+
 /**
  * The embedded store: SQLite through Node's built-in `node:sqlite` (no native build).
  * WAL with synchronous=FULL: an acknowledged write survives a crash of the process or the machine.
@@ -368,18 +372,18 @@ export class SqliteStore implements Store {
   }
 
   /**
-   * A certificate is anchored exactly when its batch is (markBatchAnchored and markBatchUnsent move
-   * every member with it), so the anchored ones are summed from the batches and only those still
-   * waiting are counted: readiness probes and metrics cost the same at a million certificates.
+   * Exact, without reading rows: SQLite stores `state` after the document, so grouping by it read
+   * every document's overflow pages (2 s at a million). The few not anchored are counted through
+   * their partial index, and the anchored are the rest of a total SQLite takes from its smallest index.
    */
   countCertificates(): Promise<Record<CertificateState, number>> {
     const counts: Record<CertificateState, number> = { pending: 0, anchored: 0, failed: 0 };
-    for (const row of this.#all(
-      "SELECT state, COUNT(*) AS n FROM certificates WHERE state <> 'anchored' GROUP BY state",
-    )) {
-      counts[str(row.state) as CertificateState] = num(row.n);
+    let total = 0;
+    for (const row of this.#all(COUNT_BY_STATE)) {
+      if (row.state === "total") total = num(row.n);
+      else counts[str(row.state) as CertificateState] = num(row.n);
     }
-    counts.anchored = num(this.#get("SELECT COALESCE(SUM(size), 0) AS n FROM batches WHERE state = 'anchored'")?.n);
+    counts.anchored = total - counts.pending - counts.failed;
     return Promise.resolve(counts);
   }
 
