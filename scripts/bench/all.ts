@@ -19,6 +19,7 @@ const BENCHMARKS: Record<string, string[]> = {
   service: ["npx", "tsx", "scripts/bench/service.ts"],
   issuance: ["npx", "tsx", "scripts/bench/batchIssuance.ts"],
   ramp: ["npx", "tsx", "scripts/bench/singleIssuance.ts"],
+  store: ["npx", "tsx", "scripts/bench/largeStore.ts"],
   audit: ["npx", "tsx", "scripts/bench/auditExport.ts"],
   gas: ["npx", "hardhat", "run", "scripts/bench/gas.ts"],
 };

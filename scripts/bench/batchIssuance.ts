@@ -6,12 +6,12 @@
  *
  *   npx tsx scripts/bench/batchIssuance.ts [--seconds 30] [--concurrency 4]
  */
-import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
-import { tmpdir } from "node:os";
+import { readFile, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
 import { sampleInputs } from "../../test/core/support/samples.ts";
-import { freePort, startServiceProcess, waitFor } from "../../test/e2e/serviceProcess.ts";
+import { waitFor } from "../../test/e2e/serviceProcess.ts";
+import { startBenchService } from "./benchService.ts";
 import { histogramQuantile } from "./prometheus.ts";
 
 const ITEMS = 1_000;
@@ -24,19 +24,9 @@ const { values: args } = parseArgs({
 const SECONDS = Number(args.seconds);
 const CONCURRENCY = Number(args.concurrency);
 
-const dataDir = await mkdtemp(join(tmpdir(), "certledger-bench-"));
-const service = await startServiceProcess(
-  {
-    DATA_DIR: dataDir,
-    PORT: String(await freePort()),
-    LOCAL_CHAIN_PORT: String(await freePort()),
-    RATE_LIMIT_PER_MINUTE: "0",
-    LOG_LEVEL: "error",
-  },
-  ROOT,
-);
+const service = await startBenchService();
 try {
-  const { apiKey } = JSON.parse(await readFile(join(dataDir, "dev-credentials.json"), "utf8")) as { apiKey: string };
+  const { apiKey } = service;
   const body = JSON.stringify({
     items: Array.from({ length: ITEMS }, (_, n) => {
       const { type, subject, validFrom } = sampleInputs(n)["business-licence"]!;
@@ -99,5 +89,4 @@ try {
   await writeFile(RESULTS, `${JSON.stringify({ ...current, batch }, null, 2)}\n`);
 } finally {
   await service.stop();
-  await rm(dataDir, { recursive: true, force: true });
 }

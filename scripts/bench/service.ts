@@ -17,15 +17,15 @@
  *   --compare-seconds N  each store's issuance phase (default 20; 0 skips the comparison)
  *   --compare-rate N     certificates per second offered there (default 6000)
  */
-import { mkdtemp, readFile, rm, writeFile, mkdir } from "node:fs/promises";
+import { writeFile, mkdir } from "node:fs/promises";
 import { createRequire } from "node:module";
-import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { setTimeout as delay } from "node:timers/promises";
 import { parseArgs } from "node:util";
 import { spawn } from "node:child_process";
 import { sampleInputs } from "../../test/core/support/samples.ts";
-import { freePort, startServiceProcess, waitFor } from "../../test/e2e/serviceProcess.ts";
+import { freePort, waitFor } from "../../test/e2e/serviceProcess.ts";
+import { startBenchService } from "./benchService.ts";
 import { histogramQuantile } from "./prometheus.ts";
 import { compareStores } from "./storeComparison.ts";
 
@@ -70,23 +70,9 @@ async function post(url: string, key: string, body: unknown): Promise<{ status: 
 }
 
 async function main(): Promise<void> {
-  const dataDir = await mkdtemp(join(tmpdir(), "certledger-bench-"));
-  const port = await freePort();
-  const service = await startServiceProcess(
-    {
-      DATA_DIR: dataDir,
-      PORT: String(port),
-      LOCAL_CHAIN_PORT: String(await freePort()),
-      RATE_LIMIT_PER_MINUTE: "0",
-      LOG_LEVEL: "error",
-    },
-    ROOT,
-  );
+  const service = await startBenchService();
   try {
-    const { apiKey, auditorApiKey } = JSON.parse(await readFile(join(dataDir, "dev-credentials.json"), "utf8")) as {
-      apiKey: string;
-      auditorApiKey: string;
-    };
+    const { apiKey, auditorApiKey } = service;
     const api = `${service.url}/api/v1/certificates/batch`;
     const templates = Array.from({ length: 1000 }, (_, i) => licence(i));
 
@@ -238,7 +224,6 @@ async function main(): Promise<void> {
     );
   } finally {
     await service.stop();
-    await rm(dataDir, { recursive: true, force: true });
   }
 }
 

@@ -9,12 +9,12 @@
  *   npx tsx scripts/bench/singleIssuance.ts [--rates 500,1000,2000,3000,4000] [--step-seconds 10]
  */
 import { createRequire } from "node:module";
-import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
-import { tmpdir } from "node:os";
+import { readFile, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
 import { sampleInputs } from "../../test/core/support/samples.ts";
-import { freePort, startServiceProcess, waitFor } from "../../test/e2e/serviceProcess.ts";
+import { waitFor } from "../../test/e2e/serviceProcess.ts";
+import { startBenchService } from "./benchService.ts";
 import { bucketQuantile, histogramBuckets, type Bucket } from "./prometheus.ts";
 
 interface AutocannonResult {
@@ -44,19 +44,9 @@ const STEP_SECONDS = Number(args["step-seconds"]);
 const since = (before: readonly Bucket[], after: readonly Bucket[]): Bucket[] =>
   after.map((b) => ({ le: b.le, count: b.count - (before.find((o) => o.le === b.le)?.count ?? 0) }));
 
-const dataDir = await mkdtemp(join(tmpdir(), "certledger-bench-"));
-const service = await startServiceProcess(
-  {
-    DATA_DIR: dataDir,
-    PORT: String(await freePort()),
-    LOCAL_CHAIN_PORT: String(await freePort()),
-    RATE_LIMIT_PER_MINUTE: "0",
-    LOG_LEVEL: "error",
-  },
-  ROOT,
-);
+const service = await startBenchService();
 try {
-  const { apiKey } = JSON.parse(await readFile(join(dataDir, "dev-credentials.json"), "utf8")) as { apiKey: string };
+  const { apiKey } = service;
   const { type, subject, validFrom } = sampleInputs(0)["business-licence"]!;
   const metrics = async () => (await fetch(`${service.url}/metrics`)).text();
   const steps = [];
@@ -108,5 +98,4 @@ try {
   console.log(`sustained: ${single.sustainedPerSecond}/s`);
 } finally {
   await service.stop();
-  await rm(dataDir, { recursive: true, force: true });
 }

@@ -46,6 +46,32 @@ function within(a: number | undefined, b: number | undefined, share: number): bo
 const both = (...checks: (boolean | undefined)[]): boolean | undefined =>
   checks.some((c) => c === undefined) ? undefined : checks.every(Boolean);
 
+/** Whether the large store of bench/results/store.json held a million certificates (a smaller run says nothing of it). */
+const isMillion = (r: Results): boolean => (numberAt(r, "store.large.certificates") ?? 0) >= 1_000_000;
+
+/** A route on the store of a million: throughput and p99 within 20% of the small store's, same run. */
+function storeShare(what: string, phase: string): Target {
+  const throughput = `store.largeOfSmall.${phase}Throughput`;
+  const p99 = `store.largeOfSmall.${phase}P99`;
+  return {
+    what: `store of 1,000,000: ${what}, against 10,000`,
+    target: "throughput and p99 within 20%",
+    figure: (r) => {
+      const share = numberAt(r, throughput);
+      const multiple = numberAt(r, p99);
+      const rps = numberAt(r, `store.large.${phase}.requestsPerSecond`);
+      const ms = numberAt(r, `store.large.${phase}.p99Ms`);
+      if (share === undefined || multiple === undefined || !isMillion(r)) return undefined;
+      return `${perSecond(rps)} (${Math.round(share * 100)}%), p99 ${ms} ms (${Math.round(multiple * 100)}%)`;
+    },
+    met: (r) => {
+      const share = numberAt(r, throughput);
+      const multiple = numberAt(r, p99);
+      return share === undefined || multiple === undefined ? undefined : share >= 0.8 && multiple <= 1.2;
+    },
+  };
+}
+
 const WRAP_1K = "core.offline.wrap.1000.perSecond";
 const WRAP_100K = "core.offline.wrap.100000.perSecond";
 const VERIFY_D10 = "core.offline.verifyOffline.1000.perSecond";
@@ -144,6 +170,18 @@ export const TARGETS: readonly Target[] = [
       return s === undefined ? undefined : `${s} s`;
     },
     met: atMost("store.millionStartSeconds", 5),
+  },
+  storeShare("QR verification", "verification"),
+  storeShare("certificate list, first page", "listFirstPage"),
+  storeShare("certificate list, deep pages", "listDeepPages"),
+  {
+    what: "store of 1,000,000 certificates: database size per certificate",
+    target: "(reported)",
+    figure: (r) => {
+      const bytes = numberAt(r, "store.large.disk.bytesPerCertificate");
+      return bytes === undefined || !isMillion(r) ? undefined : `${bytes.toLocaleString("en")} bytes`;
+    },
+    met: () => undefined,
   },
   {
     what: "audit export, 100,000 events as CSV",

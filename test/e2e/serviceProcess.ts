@@ -53,11 +53,12 @@ export interface ServiceProcess {
 /**
  * Runs the service exactly as a user does, `npm start`, in its own process group; `direct` runs
  * `server/main.ts` without npm and the contract build (built already), for tests that start it often.
+ * `readyPollMs` is how often `/readyz` is asked (a benchmark timing the start asks more often).
  */
 export async function startServiceProcess(
   env: Record<string, string>,
   cwd: string,
-  options: { direct?: boolean } = {},
+  options: { direct?: boolean; readyPollMs?: number } = {},
 ): Promise<ServiceProcess> {
   const [command, args] = options.direct
     ? [process.execPath, ["--import", "tsx", "server/main.ts"]]
@@ -95,7 +96,7 @@ export async function startServiceProcess(
       return response.ok ? true : undefined;
     },
     90_000,
-    200,
+    options.readyPollMs ?? 200,
   ).catch((error: unknown) => {
     signalGroup("SIGKILL");
     throw error;

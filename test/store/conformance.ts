@@ -261,6 +261,47 @@ export function storeConformance(open: () => Promise<StoreFixture>): void {
       expect(await store.queryCertificates({ state: "anchored", limit: 10 })).to.have.length(0);
     });
 
+    it("finds revoked and suspended certificates by status, with or without the agency, paging by id", async () => {
+      const all = [
+        certificate(),
+        certificate({ agencyId: 2 }),
+        certificate(),
+        certificate(),
+        certificate({ agencyId: 2 }),
+      ];
+      await store.insertCertificates(all);
+      const set = async (index: number, status: "revoked" | "suspended") => {
+        const op = await store.createStatusOp({
+          certificateId: all[index]!.id,
+          kind: status === "revoked" ? "revoke" : "suspend",
+          reason: null,
+          note: null,
+          signer: SIGNER,
+          requestedBy: "k",
+          createdAt: "2026-01-01T00:00:00.000Z",
+        });
+        await store.completeStatusOp(op.id, {
+          txHash: "0xdd",
+          blockNumber: 1,
+          doneAt: "2026-01-01T00:00:01.000Z",
+          status,
+          statusReason: null,
+        });
+      };
+      await set(0, "revoked");
+      await set(1, "revoked");
+      await set(3, "revoked");
+      await set(2, "suspended");
+      const ids = (indexes: number[]) => indexes.map((i) => all[i]!.id);
+      const found = async (q: Parameters<Store["queryCertificates"]>[0]) =>
+        (await store.queryCertificates(q)).map((c) => c.id);
+      expect(await found({ status: "revoked", limit: 2 })).to.deep.equal(ids([0, 1]));
+      expect(await found({ status: "revoked", after: all[1]!.id, limit: 2 })).to.deep.equal(ids([3]));
+      expect(await found({ status: "revoked", agencyId: 1, limit: 10 })).to.deep.equal(ids([0, 3]));
+      expect(await found({ status: "suspended", limit: 10 })).to.deep.equal(ids([2]));
+      expect(await found({ status: "active", limit: 10 })).to.deep.equal(ids([4]));
+    });
+
     it("names successors newest first", async () => {
       const first = certificate();
       await store.insertCertificates([first]);
@@ -411,6 +452,29 @@ export function storeConformance(open: () => Promise<StoreFixture>): void {
       expect((await store.listBatches(["anchored"])).map((b) => b.id)).to.deep.equal([batch.id]);
       expect(await store.listBatches(["prepared", "sent"])).to.deep.equal([]);
       expect(await store.countCertificates()).to.deep.equal({ pending: 0, anchored: 1, failed: 0 });
+    });
+    it("counts members as pending until their batch is anchored, and again once it is unsent", async () => {
+      const members = [certificate(), certificate()];
+      await store.insertCertificates([...members, certificate()]);
+      const batch = await store.createBatch({
+        agencyId: 1,
+        typeId: 0,
+        root: hex32(),
+        signer: SIGNER,
+        createdAt: members[0]!.createdAt,
+        members: members.map((m) => m.id),
+      });
+      expect(await store.countCertificates()).to.deep.equal({ pending: 3, anchored: 0, failed: 0 });
+      await store.markBatchSent(batch.id, 1, "0xaa");
+      await store.markBatchAnchored(batch.id, {
+        txHash: "0xaa",
+        blockNumber: 3,
+        anchoredAt: "2026-01-01T00:00:02.000Z",
+        documents: members.map((m) => ({ id: m.id, document: m.document })),
+      });
+      expect(await store.countCertificates()).to.deep.equal({ pending: 1, anchored: 2, failed: 0 });
+      await store.markBatchUnsent(batch.id);
+      expect(await store.countCertificates()).to.deep.equal({ pending: 3, anchored: 0, failed: 0 });
     });
   });
 

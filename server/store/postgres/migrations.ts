@@ -149,4 +149,13 @@ export const PG_MIGRATIONS: readonly { version: number; sql: string }[] = [
   `,
   },
   { version: 3, sql: ONE_UNFINISHED_STATUS_OP_MIGRATION },
+  {
+    // as SQLite's: counting certificates still waiting, listing an agency's revoked or suspended ones, at
+    // any size (certificates_status of version 1 already serves the list across agencies)
+    version: 4,
+    sql: `
+  CREATE INDEX certificates_unanchored ON certificates (state) WHERE state <> 'anchored';
+  CREATE INDEX certificates_agency_not_active ON certificates (agency_id, status, id) WHERE status <> 'active';
+  `,
+  },
 ];

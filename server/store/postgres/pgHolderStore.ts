@@ -40,7 +40,7 @@ function toTrace(r: Row): UsageTraceRecord {
   };
 }
 
-/** `HolderStore` on the shared PostgreSQL database (tables from migration 3 of the PostgreSQL store). */
+/** `HolderStore` on the shared PostgreSQL database (tables from migration 2 of the PostgreSQL store). */
 export class PgHolderStore implements HolderStore {
   readonly #pool: pg.Pool;
 

@@ -106,4 +106,12 @@ export const MIGRATIONS: readonly string[] = [
   `,
   HOLDER_MIGRATION,
   ONE_UNFINISHED_STATUS_OP_MIGRATION,
+  // A store of millions: certificates still waiting to be anchored, and those revoked or
+  // suspended, are few; these partial indexes let counting the one and listing the other (a
+  // readiness probe, the start's check of lost statuses) read those few instead of every row.
+  `
+  CREATE INDEX certificates_unanchored ON certificates (state) WHERE state <> 'anchored';
+  CREATE INDEX certificates_not_active ON certificates (status, id) WHERE status <> 'active';
+  CREATE INDEX certificates_agency_not_active ON certificates (agency_id, status, id) WHERE status <> 'active';
+  `,
 ];

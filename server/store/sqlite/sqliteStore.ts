@@ -154,6 +154,10 @@ function isUnfinishedStatusOpViolation(error: unknown): boolean {
 
 const placeholders = (n: number): string => Array.from({ length: n }, () => "?").join(", ");
 
+/** Certificates not anchored by state, and all of them as "total", in one statement (one snapshot). */
+const COUNT_BY_STATE = `SELECT state, COUNT(*) AS n FROM certificates WHERE state <> 'anchored' GROUP BY state
+  UNION ALL SELECT 'total', COUNT(*) FROM certificates`;
+
 /**
  * The embedded store: SQLite through Node's built-in `node:sqlite` (no native build).
  * WAL with synchronous=FULL: an acknowledged write survives a crash of the process or the machine.
@@ -371,6 +375,8 @@ export class SqliteStore implements Store {
     add("type = ?", q.type);
     add("state = ?", q.state);
     add("status = ?", q.status);
+    // spelled out so that the planner may use the small index of certificates not active
+    if (q.status !== undefined && q.status !== "active") where.push("status <> 'active'");
     add("created_at >= ?", q.createdFrom);
     add("created_at <= ?", q.createdTo);
     add("id > ?", q.after);
@@ -383,11 +389,19 @@ export class SqliteStore implements Store {
     );
   }
 
+  /**
+   * Exact, without reading rows: SQLite stores `state` after the document, so grouping by it read
+   * every document's overflow pages (2 s at a million). The few not anchored are counted through
+   * their partial index, and the anchored are the rest of a total SQLite takes from its smallest index.
+   */
   countCertificates(): Promise<Record<CertificateState, number>> {
     const counts: Record<CertificateState, number> = { pending: 0, anchored: 0, failed: 0 };
-    for (const row of this.#all("SELECT state, COUNT(*) AS n FROM certificates GROUP BY state")) {
-      counts[str(row.state) as CertificateState] = num(row.n);
+    let total = 0;
+    for (const row of this.#all(COUNT_BY_STATE)) {
+      if (row.state === "total") total = num(row.n);
+      else counts[str(row.state) as CertificateState] = num(row.n);
     }
+    counts.anchored = total - counts.pending - counts.failed;
     return Promise.resolve(counts);
   }
 

@@ -1,0 +1,158 @@
+import { mkdir, readFile, rm, writeFile } from "node:fs/promises";
+import { join } from "node:path";
+import type { Provider } from "ethers";
+import { pino } from "pino";
+import { AnchorService } from "../../server/anchoring/anchorService.ts";
+import { DeploymentSchema, deploymentFile } from "../../server/bootstrap/deployment.ts";
+import { Keyring } from "../../server/chain/keyring.ts";
+import { devAccountKeys } from "../../server/chain/localChain/devAccounts.ts";
+import { startLocalChain } from "../../server/chain/localChain/localChain.ts";
+import { createProvider } from "../../server/chain/provider.ts";
+import { CertificateBatchTree } from "../../server/core/batch/merkle.ts";
+import { withProof } from "../../server/core/batch/wrap.ts";
+import type { CertificateDocument } from "../../server/core/document/model.ts";
+import { Keccak256 } from "../../server/core/hashing/keccak.ts";
+import { builtinTypes } from "../../server/core/registry/builtin.ts";
+import { HolderAccess } from "../../server/services/holder/holderAccess.ts";
+import { IssuanceService, type IssueRequest } from "../../server/services/issuance.ts";
+import { openStore } from "../../server/store/open.ts";
+import { signerLeaseName } from "../../server/store/port.ts";
+import { sampleInputs } from "../../test/core/support/samples.ts";
+import { freePort, waitFor } from "../../test/e2e/serviceProcess.ts";
+import { startBenchService } from "./benchService.ts";
+
+/** What a filled store is made of; a cached store is reused only when these match. */
+export interface FillParameters {
+  certificates: number;
+  /** certificates per anchored batch (the service's default BATCH_SIZE) */
+  batchSize: number;
+}
+
+export interface FilledStore {
+  dataDir: string;
+  /** how long filling took, or null when a cached store was reused */
+  fillSeconds: number | null;
+}
+
+/** Bumped whenever what a fill writes changes, so older cached stores are not reused. */
+const FILL_FORMAT = 1;
+const MARKER = "bench-fill.json";
+const LEASE_MS = 600_000;
+
+/** Each shipped type in turn, one type per batch, as an agency issuing all of them would. */
+function requestsFor(type: string, first: number, count: number): IssueRequest[] {
+  return Array.from({ length: count }, (_, i) => {
+    const { subject, validFrom, validUntil } = sampleInputs(first + i)[type]!;
+    return { type, subject, validFrom, validUntil };
+  });
+}
+
+/**
+ * Until the local chain has mined the transaction: it mines each one as it arrives, but its receipt
+ * may lag the answer to the send by a moment, and polling for blocks would cost a quarter second.
+ */
+async function mined(provider: Provider, txHash: string | null): Promise<void> {
+  if (txHash === null) throw new Error("the batch was not sent");
+  await waitFor(
+    "the anchoring transaction to be mined",
+    async () => (await provider.getTransactionReceipt(txHash)) ?? undefined,
+    30_000,
+    5,
+  );
+}
+
+/**
+ * A data folder of the embedded default holding `parameters.certificates` anchored certificates,
+ * made once under `cacheDir` and reused while its parameters match. The first `npm start` deploys
+ * the contracts and makes the demo agency and its keys; then, with the service stopped, each batch
+ * is issued by the service's own IssuanceService (validation, salts, hashes), granted holder links,
+ * and anchored by its AnchorService on the data folder's own chain, every write through the Store
+ * port in the transactions the service itself uses (a batch of certificates in one).
+ */
+export async function filledStore(
+  parameters: FillParameters,
+  cacheDir: string,
+  progress: (line: string) => void,
+): Promise<FilledStore> {
+  const dataDir = join(cacheDir, `store-${parameters.certificates}-batch${parameters.batchSize}`);
+  const wanted = JSON.stringify({ format: FILL_FORMAT, ...parameters });
+  try {
+    const marker = JSON.parse(await readFile(join(dataDir, MARKER), "utf8")) as { parameters: string };
+    if (marker.parameters === wanted) return { dataDir, fillSeconds: null };
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== "ENOENT") throw error;
+  }
+  await rm(dataDir, { recursive: true, force: true });
+  await mkdir(dataDir, { recursive: true });
+  const started = performance.now();
+  await (await startBenchService({ dataDir })).stop();
+  await issueAndAnchor(dataDir, parameters, progress);
+  const fillSeconds = Number(((performance.now() - started) / 1000).toFixed(1));
+  await writeFile(join(dataDir, MARKER), `${JSON.stringify({ parameters: wanted, fillSeconds })}\n`);
+  return { dataDir, fillSeconds };
+}
+
+async function issueAndAnchor(
+  dataDir: string,
+  parameters: FillParameters,
+  progress: (line: string) => void,
+): Promise<void> {
+  const logger = pino({ level: "silent" });
+  const chain = await startLocalChain({ dataDir, port: await freePort(), logger });
+  const provider = createProvider(chain.rpcUrl, { chainId: chain.chainId });
+  const { store, holder: holderStore } = await openStore({ databaseUrl: null, dataDir });
+  try {
+    const deployment = DeploymentSchema.parse(JSON.parse(await readFile(deploymentFile(dataDir), "utf8")));
+    const keccak = await Keccak256.create();
+    const types = builtinTypes();
+    const keyring = new Keyring(provider, [devAccountKeys().serviceSigner], join(dataDir, "keys"));
+    const key = (await store.listApiKeys()).find((k) => k.role === "issuer" && k.agencyId !== null);
+    const agency = key?.agencyId == null ? null : await store.getAgency(key.agencyId);
+    if (!key || !agency) throw new Error(`${dataDir} has no issuer key of an agency: the first start did not finish`);
+    const now = () => new Date();
+    const issuance = new IssuanceService({ store, types, keccak, publicUrl: "http://127.0.0.1:3000" });
+    const holder = new HolderAccess({ holderStore, publicUrl: "http://127.0.0.1:3000", now });
+    const anchors = new AnchorService(
+      {
+        store,
+        provider,
+        ledger: deployment.ledger,
+        chainId: deployment.chainId,
+        deploymentBlock: deployment.deploymentBlock,
+        signerFor: () => Promise.resolve(keyring.queue(agency.signer)),
+        buildTree: (leaves) => CertificateBatchTree.of(leaves, keccak),
+        withProof: (document, proof) =>
+          withProof(document as unknown as CertificateDocument, proof) as unknown as Record<string, unknown>,
+        logger,
+      },
+      { confirmations: 0, receiptTimeoutMs: 30_000 },
+    );
+    // the service that made the agency holds the officer key's lease under the same holder name
+    const lease = signerLeaseName(agency.signer);
+    const token = await store.acquireLease(lease, "local", LEASE_MS);
+    if (token === null) throw new Error(`the lease on ${agency.signer} is held by another process`);
+    const typeNames = types.list().map((t) => t.name);
+    const batches = Math.ceil(parameters.certificates / parameters.batchSize);
+    const started = performance.now();
+    for (let b = 0; b < batches; b++) {
+      const first = b * parameters.batchSize;
+      const count = Math.min(parameters.batchSize, parameters.certificates - first);
+      const type = typeNames[b % typeNames.length]!;
+      const { acks } = await issuance.issue(key, requestsFor(type, first, count), null);
+      await holder.grant(acks.map((a) => a.id));
+      const members = await store.takePending(agency.agencyId, types.get(type).typeId, count);
+      const sent = await anchors.send(await anchors.prepare(agency.agencyId, types.get(type).typeId, members));
+      await mined(provider, sent.txHash);
+      await anchors.confirm(sent);
+      if ((b + 1) % 50 === 0 || b === batches - 1) {
+        const seconds = (performance.now() - started) / 1000;
+        progress(`filled ${(first + count).toLocaleString("en")} (${Math.round((first + count) / seconds)}/s)`);
+      }
+    }
+    await store.releaseLease(lease, "local", token);
+  } finally {
+    await store.close();
+    provider.destroy();
+    await chain.stop();
+  }
+}

@@ -1,0 +1,61 @@
+// On start the service checks that the chain still holds what it recorded as anchored. It checks
+// only the batches anchored after the last block through which everything was found, as long as
+// the chain still has that very block; a chain that lost it (or holds another block at its height)
+// gets every batch checked again. Chain losses are made with evm_snapshot / evm_revert.
+import { expect } from "chai";
+import { sampleInputs } from "../core/support/samples.ts";
+import { call } from "../support/http.ts";
+import { startHarness, type Harness } from "../support/serviceHarness.ts";
+
+describe("anchoring: start-up check of anchored batches against the chain", function () {
+  this.timeout(60_000);
+  let harness: Harness;
+
+  const rpc = (method: string, params: unknown[] = []) =>
+    (harness.provider as unknown as { send(method: string, params: unknown[]): Promise<unknown> }).send(method, params);
+
+  /** Issues one certificate of agency 1 and anchors it in a batch of its own. */
+  async function anchorOne(n: number): Promise<void> {
+    const { type, subject, validFrom } = sampleInputs(n)["business-licence"]!;
+    const reply = await call(harness.url, "POST", "/api/v1/certificates", {
+      key: harness.agencies[0].issuerKey,
+      body: { type, subject, validFrom },
+    });
+    expect(reply.status).to.equal(202);
+    await harness.flush();
+  }
+
+  async function allOnChain(): Promise<boolean> {
+    const batches = await harness.store.listBatches(["anchored"]);
+    const found = await Promise.all(batches.map((b) => harness.runtime.anchors.isOnChain(b)));
+    return found.every(Boolean);
+  }
+
+  before(async () => {
+    harness = await startHarness();
+  });
+  after(async () => {
+    await harness.close();
+  });
+
+  it("re-anchors a batch of the blocks the chain lost after the last check, and all of them once it lost that check's block", async () => {
+    const beforeAny = await rpc("evm_snapshot");
+    await anchorOne(1);
+    expect(await harness.runtime.anchors.recoverAnchored()).to.equal(0);
+
+    const checked = await rpc("evm_snapshot");
+    await anchorOne(2);
+    await rpc("evm_revert", [checked]);
+    expect(await allOnChain()).to.equal(false);
+    expect(await harness.runtime.anchors.recoverAnchored(), "only the batch after the check").to.equal(1);
+    expect(await allOnChain()).to.equal(true);
+
+    // the chain as it was before both, then grown past the last check's height with other blocks
+    const checkedHead = await harness.provider.getBlockNumber();
+    await rpc("evm_revert", [beforeAny]);
+    await rpc("hardhat_mine", [`0x${(checkedHead + 2).toString(16)}`]);
+    expect(await harness.runtime.anchors.recoverAnchored(), "both, the checked one too").to.equal(2);
+    expect(await allOnChain()).to.equal(true);
+    expect(await harness.runtime.anchors.recoverAnchored(), "nothing more once found").to.equal(0);
+  });
+});
