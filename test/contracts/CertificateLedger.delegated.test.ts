@@ -129,6 +129,23 @@ describe("CertificateLedger: delegated signing (EIP-712, relayed)", () => {
       return [change, r, vs] as const;
     }
 
+    /** A first suspension (version 0) of certificate `n` in `officer`'s name, valid for an hour. */
+    async function firstHold(n: number, officer: string) {
+      const { leaf, index, proof } = batch.certificate(n);
+      const hold = {
+        officer,
+        agencyId: AGENCY_A,
+        root: batch.root,
+        leaf,
+        index,
+        status: LEAF_STATUS.suspended,
+        reason: Reason.certificateHold,
+        version: 0,
+        deadline: await later(),
+      };
+      return { leaf, index, proof, hold };
+    }
+
     it("revokes, suspends and reinstates for the officer; the events name the officer, not the relayer", async () => {
       const { ledger, officerA, stranger } = await networkHelpers.loadFixture(anchoredByA);
       const { leaf, index, proof } = batch.certificate(5);
@@ -159,19 +176,7 @@ describe("CertificateLedger: delegated signing (EIP-712, relayed)", () => {
     it("refuses a replay, a changed certificate, a wrong signer, an expired signature and another agency's officer", async () => {
       const { ledger, registry, officerA, officerA2, officerB, stranger } =
         await networkHelpers.loadFixture(anchoredByA);
-      const { leaf, index, proof } = batch.certificate(2);
-      const deadline = await later();
-      const change = {
-        officer: officerA.address,
-        agencyId: AGENCY_A,
-        root: batch.root,
-        leaf,
-        index,
-        status: LEAF_STATUS.suspended,
-        reason: Reason.certificateHold,
-        version: 0,
-        deadline,
-      };
+      const { leaf, index, proof, hold: change } = await firstHold(2, officerA.address);
       const [, r, vs] = await signed(ledger, officerA, change);
       const relayer = ledger.connect(stranger);
       const other = batch.certificate(3);
@@ -219,20 +224,8 @@ describe("CertificateLedger: delegated signing (EIP-712, relayed)", () => {
     it("never replays a suspension once reinstated, nor after governance restores what a stolen key did", async () => {
       const { ledger, registry, governance, adminA, officerA, officerA2, stranger } =
         await networkHelpers.loadFixture(anchoredByA);
-      const { leaf, index, proof } = batch.certificate(6);
-      const deadline = await later();
+      const { leaf, index, proof, hold } = await firstHold(6, officerA.address);
       const relayer = ledger.connect(stranger);
-      const hold = {
-        officer: officerA.address,
-        agencyId: AGENCY_A,
-        root: batch.root,
-        leaf,
-        index,
-        status: LEAF_STATUS.suspended,
-        reason: Reason.certificateHold,
-        version: 0,
-        deadline,
-      };
       const [, r, vs] = await signed(ledger, officerA, hold);
       await relayer.changeStatusBySig(hold, proof, r, vs);
       // back to exactly the state the suspension was signed for: the version tells them apart
@@ -320,18 +313,7 @@ describe("CertificateLedger: delegated signing (EIP-712, relayed)", () => {
 
     it("a governance signature spent before its key became an officer does not replay after", async () => {
       const { ledger, registry, adminA, governance, stranger } = await networkHelpers.loadFixture(anchoredByA);
-      const { leaf, index, proof } = batch.certificate(4);
-      const hold = {
-        officer: governance.address,
-        agencyId: AGENCY_A,
-        root: batch.root,
-        leaf,
-        index,
-        status: LEAF_STATUS.suspended,
-        reason: Reason.certificateHold,
-        version: 0,
-        deadline: await later(),
-      };
+      const { leaf, index, proof, hold } = await firstHold(4, governance.address);
       const [, r, vs] = await signed(ledger, governance, hold);
       await ledger.connect(stranger).changeStatusBySig(hold, proof, r, vs);
       await ledger.reinstate(batch.root, leaf, statusTarget(AGENCY_A, index, 0), proof);
