@@ -6,6 +6,7 @@ import type {
   CertificateQuery,
   CertificateRecord,
   CertificateStanding,
+  CertificateSummary,
   CertificateState,
   CertificateStatus,
   IdempotencyRecord,
@@ -87,7 +88,8 @@ export interface Store {
   insertCertificates(certificates: NewCertificate[], idempotency?: IdempotencyRecord): Promise<void>;
   getIdempotency(apiKeyId: string, key: string): Promise<IdempotencyRecord | null>;
   getCertificate(id: string): Promise<CertificateRecord | null>;
-  queryCertificates(query: CertificateQuery): Promise<CertificateRecord[]>;
+  /** certificates without their documents, in id (creation) order */
+  queryCertificates(query: CertificateQuery): Promise<CertificateSummary[]>;
   countCertificates(): Promise<Record<CertificateState, number>>;
   /** certificates that name `id` in `supersedes`, newest first */
   findSuccessors(id: string): Promise<string[]>;

@@ -28,6 +28,12 @@ export interface CertificateRecord {
 }
 
 /**
+ * A certificate without its document: what lists and scans over many certificates need. Its ~4 KB
+ * document is most of a row, so reading many without it reads a fraction of the bytes.
+ */
+export type CertificateSummary = Omit<CertificateRecord, "document">;
+
+/**
  * What a QR scan reads first: enough to tell whether the certificate's last verdict still holds
  * (its leaf, state, status and anchoring, and the certificates that supersede it, newest first).
  */

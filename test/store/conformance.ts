@@ -261,6 +261,71 @@ export function storeConformance(open: () => Promise<StoreFixture>): void {
       expect(await store.queryCertificates({ state: "anchored", limit: 10 })).to.have.length(0);
     });
 
+    it("lists certificates without their documents, by each filter alone and through the cursor", async () => {
+      const all = [
+        certificate({ createdAt: "2026-03-01T00:00:00.000Z" }),
+        certificate({ agencyId: 2, createdAt: "2026-03-02T00:00:00.000Z" }),
+        certificate({ type: "diploma", typeId: 1, createdAt: "2026-03-03T00:00:00.000Z" }),
+        certificate({ createdAt: "2026-03-04T00:00:00.000Z" }),
+        certificate({ createdAt: "2026-03-05T00:00:00.000Z" }),
+      ];
+      await store.insertCertificates(all);
+      const batch = await store.createBatch({
+        agencyId: 1,
+        typeId: 0,
+        root: hex32(),
+        signer: SIGNER,
+        createdAt: "2026-03-06T00:00:00.000Z",
+        members: [all[3]!.id, all[4]!.id],
+      });
+      await store.markBatchSent(batch.id, 0, "0xaa");
+      await store.markBatchAnchored(batch.id, {
+        txHash: "0xaa",
+        blockNumber: 7,
+        anchoredAt: "2026-03-06T00:00:01.000Z",
+        documents: [all[3]!, all[4]!].map((c) => ({ id: c.id, document: { ...c.document, proof: {} } })),
+      });
+      const op = await store.createStatusOp({
+        certificateId: all[4]!.id,
+        kind: "suspend",
+        reason: null,
+        note: "checking",
+        signer: SIGNER,
+        requestedBy: "k",
+        createdAt: "2026-03-07T00:00:00.000Z",
+      });
+      await store.completeStatusOp(op.id, {
+        txHash: "0xbb",
+        blockNumber: 8,
+        doneAt: "2026-03-07T00:00:01.000Z",
+        status: "suspended",
+        statusReason: "other",
+      });
+
+      const listed = await store.queryCertificates({ limit: 10 });
+      expect(listed.map((c) => c.id)).to.deep.equal(all.map((c) => c.id));
+      for (const summary of listed) {
+        expect(summary).to.not.have.property("document");
+        const whole: Record<string, unknown> = { ...(await store.getCertificate(summary.id)) };
+        delete whole.document;
+        expect(summary).to.deep.equal(whole);
+      }
+      const ids = (indexes: number[]) => indexes.map((i) => all[i]!.id);
+      const found = async (q: Parameters<Store["queryCertificates"]>[0]) =>
+        (await store.queryCertificates(q)).map((c) => c.id);
+      expect(await found({ agencyId: 2, limit: 10 })).to.deep.equal(ids([1]));
+      expect(await found({ type: "diploma", limit: 10 })).to.deep.equal(ids([2]));
+      expect(await found({ state: "anchored", limit: 10 })).to.deep.equal(ids([3, 4]));
+      expect(await found({ state: "pending", limit: 10 })).to.deep.equal(ids([0, 1, 2]));
+      expect(await found({ status: "suspended", limit: 10 })).to.deep.equal(ids([4]));
+      expect(await found({ status: "active", limit: 10 })).to.deep.equal(ids([0, 1, 2, 3]));
+      expect(await found({ createdFrom: "2026-03-02T00:00:00.000Z", limit: 10 })).to.deep.equal(ids([1, 2, 3, 4]));
+      expect(await found({ createdTo: "2026-03-02T00:00:00.000Z", limit: 10 })).to.deep.equal(ids([0, 1]));
+      expect(await found({ after: all[1]!.id, limit: 2 })).to.deep.equal(ids([2, 3]));
+      expect(await found({ agencyId: 1, after: all[0]!.id, limit: 2 })).to.deep.equal(ids([2, 3]));
+      expect(await found({ state: "anchored", after: all[3]!.id, limit: 10 })).to.deep.equal(ids([4]));
+    });
+
     it("finds revoked and suspended certificates by status, with or without the agency, paging by id", async () => {
       const all = [
         certificate(),

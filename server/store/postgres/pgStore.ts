@@ -18,6 +18,7 @@ import type {
   CertificateQuery,
   CertificateRecord,
   CertificateStanding,
+  CertificateSummary,
   CertificateState,
   IdempotencyRecord,
   NewCertificate,
@@ -43,10 +44,12 @@ const num = (v: unknown): number => Number(v);
 const UNIQUE_VIOLATION = "23505";
 const numOrNull = (v: unknown): number | null => (v === null || v === undefined ? null : Number(v));
 
-function toCertificate(r: Row): CertificateRecord {
-  const text = str(r.document);
-  let document: Record<string, unknown> | undefined;
-  const record: Omit<CertificateRecord, "document"> = {
+/** Every column but the document, for reads of many certificates that never show it. */
+const SUMMARY_COLUMNS = `id, agency_id, type, type_id, leaf, state, batch_id, leaf_index, status, status_reason,
+  status_note, status_updated_at, supersedes, issued_by_key, created_at, anchored_at`;
+
+function toSummary(r: Row): CertificateSummary {
+  return {
     id: str(r.id),
     agencyId: num(r.agency_id),
     type: str(r.type),
@@ -64,8 +67,13 @@ function toCertificate(r: Row): CertificateRecord {
     createdAt: str(r.created_at),
     anchoredAt: strOrNull(r.anchored_at),
   };
+}
+
+function toCertificate(r: Row): CertificateRecord {
+  const text = str(r.document);
+  let document: Record<string, unknown> | undefined;
   // Parsed on first use, as in the SQLite adapter: a QR scan of an anchored certificate seldom needs it.
-  return Object.defineProperty(record, "document", {
+  return Object.defineProperty(toSummary(r), "document", {
     enumerable: true,
     get: () => (document ??= JSON.parse(text) as Record<string, unknown>),
   }) as CertificateRecord;
@@ -352,7 +360,7 @@ export class PgStore implements Store {
     return row ? toCertificate(row) : null;
   }
 
-  async queryCertificates(q: CertificateQuery): Promise<CertificateRecord[]> {
+  async queryCertificates(q: CertificateQuery): Promise<CertificateSummary[]> {
     const where: string[] = [];
     const params: unknown[] = [];
     const add = (column: string, op: string, value: unknown): void => {
@@ -370,8 +378,8 @@ export class PgStore implements Store {
     add("created_at", "<=", q.createdTo);
     add("id", ">", q.after);
     params.push(q.limit);
-    const sql = `SELECT * FROM certificates ${where.length ? `WHERE ${where.join(" AND ")}` : ""} ORDER BY id LIMIT $${params.length}`;
-    return (await this.#rows(sql, params)).map(toCertificate);
+    const sql = `SELECT ${SUMMARY_COLUMNS} FROM certificates ${where.length ? `WHERE ${where.join(" AND ")}` : ""} ORDER BY id LIMIT $${params.length}`;
+    return (await this.#rows(sql, params)).map(toSummary);
   }
 
   /**

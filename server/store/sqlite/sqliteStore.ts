@@ -17,6 +17,7 @@ import type {
   CertificateQuery,
   CertificateRecord,
   CertificateStanding,
+  CertificateSummary,
   CertificateState,
   IdempotencyRecord,
   NewCertificate,
@@ -39,10 +40,12 @@ const strOrNull = (v: SQLInputValue | undefined): string | null => (v === null |
 const num = (v: SQLInputValue | undefined): number => Number(v);
 const numOrNull = (v: SQLInputValue | undefined): number | null => (v === null || v === undefined ? null : Number(v));
 
-function toCertificate(r: Row): CertificateRecord {
-  const text = str(r.document);
-  let document: Record<string, unknown> | undefined;
-  const record: Omit<CertificateRecord, "document"> = {
+/** Every column but the document, for reads of many certificates that never show it. */
+const SUMMARY_COLUMNS = `id, agency_id, type, type_id, leaf, state, batch_id, leaf_index, status, status_reason,
+  status_note, status_updated_at, supersedes, issued_by_key, created_at, anchored_at`;
+
+function toSummary(r: Row): CertificateSummary {
+  return {
     id: str(r.id),
     agencyId: num(r.agency_id),
     type: str(r.type),
@@ -60,8 +63,13 @@ function toCertificate(r: Row): CertificateRecord {
     createdAt: str(r.created_at),
     anchoredAt: strOrNull(r.anchored_at),
   };
+}
+
+function toCertificate(r: Row): CertificateRecord {
+  const text = str(r.document);
+  let document: Record<string, unknown> | undefined;
   // Parsed on first use: the hottest read (a QR scan of an anchored certificate) seldom needs it.
-  return Object.defineProperty(record, "document", {
+  return Object.defineProperty(toSummary(r), "document", {
     enumerable: true,
     get: () => (document ??= JSON.parse(text) as Record<string, unknown>),
   }) as CertificateRecord;
@@ -363,7 +371,7 @@ export class SqliteStore implements Store {
     return Promise.resolve(row ? toCertificate(row) : null);
   }
 
-  queryCertificates(q: CertificateQuery): Promise<CertificateRecord[]> {
+  queryCertificates(q: CertificateQuery): Promise<CertificateSummary[]> {
     const where: string[] = [];
     const params: SQLInputValue[] = [];
     const add = (clause: string, value: SQLInputValue | undefined): void => {
@@ -380,12 +388,12 @@ export class SqliteStore implements Store {
     add("created_at >= ?", q.createdFrom);
     add("created_at <= ?", q.createdTo);
     add("id > ?", q.after);
-    const sql = `SELECT * FROM certificates ${where.length ? `WHERE ${where.join(" AND ")}` : ""} ORDER BY id LIMIT ?`;
+    const sql = `SELECT ${SUMMARY_COLUMNS} FROM certificates ${where.length ? `WHERE ${where.join(" AND ")}` : ""} ORDER BY id LIMIT ?`;
     return Promise.resolve(
       this.#db
         .prepare(sql)
         .all(...params, q.limit)
-        .map((r) => toCertificate(r as Row)),
+        .map((r) => toSummary(r as Row)),
     );
   }
 
