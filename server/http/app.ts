@@ -116,7 +116,7 @@ export function createApp(deps: AppDeps): Express {
   });
   // The QR target is the busiest route by far and reads no body: it comes before the body parser
   // and every other router, so a scan does not walk past them.
-  app.use(verify.pages);
+  app.get("/v/:id", limits.public, verify.scan);
   // Anonymous requests get a small body limit; only the authenticated batch route reads large ones.
   app.use(
     express.json({

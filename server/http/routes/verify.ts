@@ -1,4 +1,4 @@
-import { Router } from "express";
+import { Router, type RequestHandler } from "express";
 import { publicView, withView } from "../../core/disclosure/views.ts";
 import type { VerificationResult } from "../../core/verification/result.ts";
 import { unencodableJson } from "../../core/validation/unsafeText.ts";
@@ -21,7 +21,11 @@ export interface VerifyRouteDeps extends ResultRenderDeps {
   limits: RouteLimits;
 }
 
-export function verifyRoutes(deps: VerifyRouteDeps): { api: Router; pages: Router } {
+/**
+ * `scan` answers `GET /v/:id` (the QR target); the app mounts it itself, behind `limits.public`, so
+ * the busiest route is matched by the app's own router rather than through a nested one.
+ */
+export function verifyRoutes(deps: VerifyRouteDeps): { api: Router; scan: RequestHandler } {
   const api = Router();
   api.post("/verify", deps.limits.public, async (req, res) => {
     if (typeof req.body !== "object" || req.body === null || Array.isArray(req.body)) {
@@ -55,8 +59,7 @@ export function verifyRoutes(deps: VerifyRouteDeps): { api: Router; pages: Route
   const publicResult = (result: VerificationResult): VerificationResult =>
     withView(result, (certificate) => publicView(certificate, deps.types.find(certificate.type)));
 
-  const pages = Router();
-  pages.get("/v/:id", deps.limits.public, async (req, res) => {
+  const scan: RequestHandler = async (req, res) => {
     res.vary("Accept").vary("Accept-Language").set("Cache-Control", "no-store");
     const id = certificateIdSchema.safeParse(req.params.id);
     if (!id.success) throw new HttpError("UNKNOWN_CERTIFICATE", "No certificate has this id");
@@ -107,6 +110,6 @@ export function verifyRoutes(deps: VerifyRouteDeps): { api: Router; pages: Route
       requestedId: outcome.id,
       leafHash: h.data,
     });
-  });
-  return { api, pages };
+  };
+  return { api, scan };
 }
