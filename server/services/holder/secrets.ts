@@ -1,4 +1,4 @@
-import { createHash, randomBytes, randomFillSync, randomInt, timingSafeEqual } from "node:crypto";
+import { createHash, randomBytes, randomInt, timingSafeEqual } from "node:crypto";
 
 /** Crockford's base32: no I, L, O, U, so a code read from paper is typed back without confusion. */
 const ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ";
@@ -44,21 +44,5 @@ export const PRESENTATION_CODE_PATTERN = /^\d{8}$/;
 /** An 8-digit code, uniform over 00000000-99999999. */
 export const newPresentationCode = (): string => String(randomInt(0, 100_000_000)).padStart(8, "0");
 
-const RECORD_ID_BYTES = 12;
-/**
- * A usage trace, and so a record id, is made on every scan: the ids are cut from a block of random
- * bytes filled in one call, as Node does for `randomUUID`, instead of one call into the CSPRNG each.
- */
-const recordIdPool = Buffer.alloc(RECORD_ID_BYTES * 256);
-let recordIdOffset = recordIdPool.length;
-
-/** A random id for presentations and traces: 96 bits, in hex. */
-export function newRecordId(): string {
-  if (recordIdOffset === recordIdPool.length) {
-    randomFillSync(recordIdPool);
-    recordIdOffset = 0;
-  }
-  const id = recordIdPool.toString("hex", recordIdOffset, recordIdOffset + RECORD_ID_BYTES);
-  recordIdOffset += RECORD_ID_BYTES;
-  return id;
-}
+/** A random id for presentations and traces. */
+export const newRecordId = (): string => randomBytes(12).toString("hex");
