@@ -29,125 +29,25 @@ import type { HolderStore } from "../holderPort.ts";
 import { applyMigrations } from "./migrate.ts";
 import { PgHolderStore } from "./pgHolderStore.ts";
 
-type Row = Record<string, unknown>;
+import {
+  type Row,
+  SUMMARY_COLUMNS,
+  num,
+  str,
+  strOrNull,
+  toAgency,
+  toApiKey,
+  toBatch,
+  toCertificate,
+  toStanding,
+  toStatusOp,
+  toSummary,
+} from "../rowMapping.ts";
+
 type Queryable = Pick<pg.PoolClient, "query">;
 
-function str(v: unknown): string {
-  if (typeof v === "string") return v;
-  if (typeof v === "number" || typeof v === "bigint") return v.toString();
-  throw new TypeError(`expected a text column, got ${typeof v}`);
-}
-const strOrNull = (v: unknown): string | null => (v === null || v === undefined ? null : str(v));
-// BIGINT columns arrive as strings (pg's default, lossless); every id and block number fits a double.
-const num = (v: unknown): number => Number(v);
 /** PostgreSQL's SQLSTATE for a unique index refusing a row */
 const UNIQUE_VIOLATION = "23505";
-const numOrNull = (v: unknown): number | null => (v === null || v === undefined ? null : Number(v));
-
-/** Every column but the document, for reads of many certificates that never show it. */
-const SUMMARY_COLUMNS = `id, agency_id, type, type_id, leaf, state, batch_id, leaf_index, status, status_reason,
-  status_note, status_updated_at, supersedes, issued_by_key, created_at, anchored_at`;
-
-function toSummary(r: Row): CertificateSummary {
-  return {
-    id: str(r.id),
-    agencyId: num(r.agency_id),
-    type: str(r.type),
-    typeId: num(r.type_id),
-    leaf: str(r.leaf),
-    state: str(r.state) as CertificateRecord["state"],
-    batchId: numOrNull(r.batch_id),
-    leafIndex: numOrNull(r.leaf_index),
-    status: str(r.status) as CertificateRecord["status"],
-    statusReason: strOrNull(r.status_reason),
-    statusNote: strOrNull(r.status_note),
-    statusUpdatedAt: strOrNull(r.status_updated_at),
-    supersedes: strOrNull(r.supersedes),
-    issuedByKey: str(r.issued_by_key),
-    createdAt: str(r.created_at),
-    anchoredAt: strOrNull(r.anchored_at),
-  };
-}
-
-function toCertificate(r: Row): CertificateRecord {
-  const text = str(r.document);
-  let document: Record<string, unknown> | undefined;
-  // Parsed on first use, as in the SQLite adapter: a QR scan of an anchored certificate seldom needs it.
-  return Object.defineProperty(toSummary(r), "document", {
-    enumerable: true,
-    get: () => (document ??= JSON.parse(text) as Record<string, unknown>),
-  }) as CertificateRecord;
-}
-
-function toStanding(r: Row): Omit<CertificateStanding, "successors"> {
-  return {
-    id: str(r.id),
-    leaf: str(r.leaf),
-    state: str(r.state) as CertificateState,
-    status: str(r.status) as CertificateRecord["status"],
-    statusUpdatedAt: strOrNull(r.status_updated_at),
-    anchoredAt: strOrNull(r.anchored_at),
-  };
-}
-
-function toBatch(r: Row): BatchRecord {
-  return {
-    id: num(r.id),
-    agencyId: num(r.agency_id),
-    typeId: num(r.type_id),
-    root: str(r.root),
-    size: num(r.size),
-    state: str(r.state) as BatchState,
-    signer: str(r.signer),
-    nonce: numOrNull(r.nonce),
-    txHash: strOrNull(r.tx_hash),
-    blockNumber: numOrNull(r.block_number),
-    createdAt: str(r.created_at),
-    anchoredAt: strOrNull(r.anchored_at),
-  };
-}
-
-function toStatusOp(r: Row): StatusOpRecord {
-  return {
-    id: num(r.id),
-    certificateId: str(r.certificate_id),
-    kind: str(r.kind) as StatusOpRecord["kind"],
-    reason: strOrNull(r.reason),
-    note: strOrNull(r.note),
-    state: str(r.state) as StatusOpState,
-    signer: str(r.signer),
-    nonce: numOrNull(r.nonce),
-    txHash: strOrNull(r.tx_hash),
-    blockNumber: numOrNull(r.block_number),
-    error: strOrNull(r.error),
-    requestedBy: str(r.requested_by),
-    createdAt: str(r.created_at),
-    doneAt: strOrNull(r.done_at),
-  };
-}
-
-function toApiKey(r: Row): ApiKeyRecord {
-  return {
-    id: str(r.id),
-    hash: str(r.hash),
-    agencyId: numOrNull(r.agency_id),
-    role: str(r.role) as ApiKeyRecord["role"],
-    label: str(r.label),
-    createdAt: str(r.created_at),
-    revokedAt: strOrNull(r.revoked_at),
-  };
-}
-
-function toAgency(r: Row): AgencyRecord {
-  return {
-    agencyId: num(r.agency_id),
-    name: str(r.name),
-    nameEn: strOrNull(r.name_en),
-    jurisdiction: str(r.jurisdiction),
-    signer: str(r.signer),
-    createdAt: str(r.created_at),
-  };
-}
 
 export interface PgStoreOptions {
   /** connections in the pool; the service's writes are short, a handful per replica is plenty */
