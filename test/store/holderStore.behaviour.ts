@@ -61,6 +61,24 @@ export function holderStoreBehaviour(
     expect((await store.getHolderAccess(B))?.secretHash).to.equal("h2");
   });
 
+  it("grants in one unit: a certificate named twice keeps its last secret, an unknown one refuses the whole grant", async () => {
+    await store.putHolderAccess([
+      { certificateId: A, secretHash: "first", createdAt: at(0), revokedAt: null },
+      { certificateId: B, secretHash: "h2", createdAt: at(0), revokedAt: null },
+      { certificateId: A, secretHash: "last", createdAt: at(1), revokedAt: null },
+    ]);
+    expect((await store.getHolderAccess(A))?.secretHash).to.equal("last");
+    let refused: unknown = null;
+    await store
+      .putHolderAccess([
+        { certificateId: B, secretHash: "never", createdAt: at(2), revokedAt: null },
+        { certificateId: "01NOSUCHCERTIFICATE0000000", secretHash: "x", createdAt: at(2), revokedAt: null },
+      ])
+      .catch((error: unknown) => (refused = error));
+    expect(refused).to.be.instanceOf(Error);
+    expect((await store.getHolderAccess(B))?.secretHash).to.equal("h2");
+  });
+
   it("finds presentations by token and by the newest with a code, and tells live from ended", async () => {
     await store.insertPresentation(presentation({}));
     await store.insertPresentation(
