@@ -12,9 +12,11 @@
  *
  * Then the store comparison, in the same run so the machine's load weighs on each alike: SQLite
  * (one service), PostgreSQL with one replica and with three behind round-robin, each `npm start`
- * on one external anvil, offered more than they can take so the figures are their ceilings:
+ * on one external anvil, offered more than they can take so the figures are their ceilings. The
+ * stores take turns, a fresh database each, in rounds whose order rotates:
  *
- *   --compare-seconds N  each store's issuance phase (default 20; 0 skips the comparison)
+ *   --compare-rounds N   rounds (default 3; 0 skips the comparison)
+ *   --compare-seconds N  each store's issuance phase in a round (default 10)
  *   --compare-rate N     certificates per second offered there (default 6000)
  */
 import { writeFile, mkdir } from "node:fs/promises";
@@ -43,10 +45,12 @@ const { values: args } = parseArgs({
     "issue-seconds": { type: "string", default: "60" },
     rate: { type: "string", default: "2000" },
     "verify-seconds": { type: "string", default: "15" },
-    "compare-seconds": { type: "string", default: "20" },
+    "compare-rounds": { type: "string", default: "3" },
+    "compare-seconds": { type: "string", default: "10" },
     "compare-rate": { type: "string", default: "6000" },
   },
 });
+const COMPARE_ROUNDS = Number(args["compare-rounds"]);
 const COMPARE_SECONDS = Number(args["compare-seconds"]);
 const COMPARE_RATE = Number(args["compare-rate"]);
 const ISSUE_SECONDS = Number(args["issue-seconds"]);
@@ -214,8 +218,14 @@ async function main(): Promise<void> {
     process.stdout.write(`${JSON.stringify(verification, null, 2)}\n`);
     await service.stop();
     const stores =
-      COMPARE_SECONDS > 0
-        ? await compareStores({ root: ROOT, seconds: COMPARE_SECONDS, rate: COMPARE_RATE, requestItems: REQUEST_ITEMS })
+      COMPARE_ROUNDS > 0
+        ? await compareStores({
+            root: ROOT,
+            rounds: COMPARE_ROUNDS,
+            seconds: COMPARE_SECONDS,
+            rate: COMPARE_RATE,
+            requestItems: REQUEST_ITEMS,
+          })
         : null;
     await mkdir(join(ROOT, "bench/results"), { recursive: true });
     await writeFile(

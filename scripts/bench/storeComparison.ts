@@ -9,7 +9,7 @@ import { sampleInputs } from "../../test/core/support/samples.ts";
 import { serveAgency, startExternalChain, type ExternalChain } from "../../test/e2e/support/externalChain.ts";
 import { freePort, startServiceProcess, waitFor, type ServiceProcess } from "../../test/e2e/serviceProcess.ts";
 import { postgresBinDir, startPgCluster, type PgCluster } from "../../test/support/postgres.ts";
-import { bucketQuantile, histogramBuckets, mergeBuckets } from "./prometheus.ts";
+import { bucketQuantile, histogramBuckets, mergeBuckets, type Bucket } from "./prometheus.ts";
 
 export interface StoreFigures {
   replicas: number;
@@ -20,6 +20,18 @@ export interface StoreFigures {
   anchoredPerSecond: number;
   p99AcknowledgeMs: number | null;
   p99AcceptedToAnchoredSeconds: number | null;
+  /** each round's acknowledged and anchored certificates a second, in the order measured */
+  rounds: { acknowledgedPerSecond: number; anchoredPerSecond: number }[];
+}
+
+/** One round of load on one store: what was acknowledged, how long it took, how long until anchored. */
+interface Round {
+  acknowledged: number;
+  rejected: number;
+  ackSeconds: number;
+  anchorSeconds: number;
+  latencies: number[];
+  anchorLatency: Bucket[];
 }
 
 const licence = (n: number) => {
@@ -32,7 +44,7 @@ async function measure(
   urls: readonly string[],
   apiKey: string,
   options: { rate: number; seconds: number; requestItems: number },
-): Promise<StoreFigures> {
+): Promise<Round> {
   const templates = Array.from({ length: 1000 }, (_, i) => licence(i));
   const interval = (options.requestItems / options.rate) * 1000;
   const latencies: number[] = [];
@@ -82,26 +94,41 @@ async function measure(
     250,
   );
   const metrics = await Promise.all(urls.map(async (url) => (await fetch(`${url}/metrics`)).text()));
-  latencies.sort((a, b) => a - b);
   return {
-    replicas: urls.length,
-    offeredPerSecond: options.rate,
     acknowledged,
     rejected,
-    acknowledgedPerSecond: Math.round(acknowledged / ackSeconds),
-    anchoredPerSecond: Math.round(acknowledged / ((anchoredAt - started) / 1000)),
+    ackSeconds,
+    anchorSeconds: (anchoredAt - started) / 1000,
+    latencies,
+    anchorLatency: mergeBuckets(metrics.map((m) => histogramBuckets(m, "certledger_anchor_latency_seconds"))),
+  };
+}
+
+/** The rounds of one store summed up: rates over all rounds' time, p99 over all rounds' requests. */
+function summarise(replicas: number, offeredPerSecond: number, rounds: readonly Round[]): StoreFigures {
+  const sum = (f: (r: Round) => number): number => rounds.reduce((total, r) => total + f(r), 0);
+  const acknowledged = sum((r) => r.acknowledged);
+  const latencies = rounds.flatMap((r) => r.latencies).sort((a, b) => a - b);
+  return {
+    replicas,
+    offeredPerSecond,
+    acknowledged,
+    rejected: sum((r) => r.rejected),
+    acknowledgedPerSecond: Math.round(acknowledged / sum((r) => r.ackSeconds)),
+    anchoredPerSecond: Math.round(acknowledged / sum((r) => r.anchorSeconds)),
     p99AcknowledgeMs:
       latencies.length > 0
         ? Math.round(latencies[Math.min(latencies.length - 1, Math.floor(latencies.length * 0.99))]!)
         : null,
-    p99AcceptedToAnchoredSeconds: bucketQuantile(
-      mergeBuckets(metrics.map((m) => histogramBuckets(m, "certledger_anchor_latency_seconds"))),
-      0.99,
-    ),
+    p99AcceptedToAnchoredSeconds: bucketQuantile(mergeBuckets(rounds.map((r) => r.anchorLatency)), 0.99),
+    rounds: rounds.map((r) => ({
+      acknowledgedPerSecond: Math.round(r.acknowledged / r.ackSeconds),
+      anchoredPerSecond: Math.round(r.acknowledged / r.anchorSeconds),
+    })),
   };
 }
 
-/** Starts `count` replicas on one store and chain, measures, stops them. */
+/** Starts `count` replicas on one store and chain, measures one round, stops them. */
 async function run(
   root: string,
   chain: ExternalChain,
@@ -112,7 +139,7 @@ async function run(
   },
   count: number,
   options: { rate: number; seconds: number; requestItems: number },
-): Promise<StoreFigures> {
+): Promise<Round> {
   const seed = await store.open();
   const apiKey = await serveAgency(seed, chain);
   await seed.close();
@@ -148,65 +175,92 @@ async function run(
   }
 }
 
+interface StoreUnderTest {
+  name: string;
+  replicas: number;
+  /** a fresh, empty store for one round */
+  fresh: (round: number) => Promise<{
+    env: Record<string, string>;
+    open: () => Promise<Store> | Store;
+    dataDirFor: (i: number) => Promise<string>;
+  }>;
+}
+
 /**
  * Issuance ceilings of the stores side by side, in one run: SQLite (one service), PostgreSQL with
- * one replica and with three, all `npm start` on one external anvil.
+ * one replica and with three, all `npm start` on one external anvil. The machine is shared, and its
+ * load drifts over minutes, so the stores take turns: `rounds` rounds, each giving every store a
+ * fresh database and `seconds` of load, the order rotated from one round to the next. A share is
+ * taken over the sums of all rounds, and each round's figures are kept to show the spread.
  */
 export async function compareStores(options: {
   root: string;
   seconds: number;
+  rounds: number;
   rate: number;
   requestItems: number;
 }): Promise<Record<string, StoreFigures | string | number>> {
   const chain = await startExternalChain();
   const bin = postgresBinDir();
-  let cluster: PgCluster | null = null;
+  const cluster: PgCluster | null = bin ? await startPgCluster(bin) : null;
   const result: Record<string, StoreFigures | string | number> = {};
   const report = (name: string, figures: StoreFigures | string | number): void => {
     result[name] = figures;
     process.stdout.write(`${name}: ${JSON.stringify(figures)}\n`);
   };
+  const sqlite: StoreUnderTest = {
+    name: "sqlite",
+    replicas: 1,
+    fresh: async () => {
+      const dir = await mkdtemp(join(tmpdir(), "certledger-bench-sqlite-"));
+      return {
+        env: {},
+        open: () => SqliteStore.open(join(dir, "certledger.db")),
+        dataDirFor: () => Promise.resolve(dir),
+      };
+    },
+  };
+  const postgres = (db: PgCluster, replicas: number): StoreUnderTest => ({
+    name: `postgresql${replicas}`,
+    replicas,
+    fresh: async (round) => {
+      const url = await db.createDatabase(`bench_${replicas}_${round}`);
+      return {
+        env: { DATABASE_URL: url },
+        open: () => PgStore.open(url),
+        dataDirFor: () => mkdtemp(join(tmpdir(), "certledger-bench-pg-")),
+      };
+    },
+  });
+  const stores = cluster ? [sqlite, postgres(cluster, 1), postgres(cluster, 3)] : [sqlite];
   try {
-    const sqliteDir = await mkdtemp(join(tmpdir(), "certledger-bench-sqlite-"));
-    report(
-      "sqlite",
-      await run(
-        options.root,
-        chain,
-        {
-          env: {},
-          open: () => SqliteStore.open(join(sqliteDir, "certledger.db")),
-          dataDirFor: () => Promise.resolve(sqliteDir),
-        },
-        1,
-        options,
-      ),
-    );
-    if (!bin) {
+    // unrecorded: the first service of a run pays for a cold chain and compile cache
+    await run(options.root, chain, await sqlite.fresh(-1), 1, { ...options, seconds: Math.min(options.seconds, 3) });
+    const rounds = new Map<string, Round[]>(stores.map((s) => [s.name, []]));
+    for (let round = 0; round < options.rounds; round++) {
+      for (let turn = 0; turn < stores.length; turn++) {
+        const store = stores[(round + turn) % stores.length]!;
+        const measured = await run(options.root, chain, await store.fresh(round), store.replicas, options);
+        rounds.get(store.name)!.push(measured);
+        process.stdout.write(
+          `round ${round + 1} ${store.name}: ${Math.round(measured.acknowledged / measured.ackSeconds)}/s acknowledged, ` +
+            `${Math.round(measured.acknowledged / measured.anchorSeconds)}/s anchored\n`,
+        );
+      }
+    }
+    for (const store of stores) report(store.name, summarise(store.replicas, options.rate, rounds.get(store.name)!));
+    if (!cluster) {
       report("postgresql", "skipped: PostgreSQL is not installed");
       return result;
     }
-    cluster = await startPgCluster(bin);
-    for (const replicas of [1, 3]) {
-      const url = await cluster.createDatabase(`bench_${replicas}`);
-      report(
-        `postgresql${replicas}`,
-        await run(
-          options.root,
-          chain,
-          {
-            env: { DATABASE_URL: url },
-            open: () => PgStore.open(url),
-            dataDirFor: () => mkdtemp(join(tmpdir(), "certledger-bench-pg-")),
-          },
-          replicas,
-          options,
-        ),
-      );
-    }
-    const sqlite = result.sqlite as StoreFigures;
+    const sqliteFigures = result.sqlite as StoreFigures;
     const pg1 = result.postgresql1 as StoreFigures;
-    result.postgresql1ShareOfSqlite = Number((pg1.acknowledgedPerSecond / sqlite.acknowledgedPerSecond).toFixed(2));
+    result.postgresql1ShareOfSqlite = Number(
+      (pg1.acknowledgedPerSecond / sqliteFigures.acknowledgedPerSecond).toFixed(2),
+    );
+    result.postgresql1AnchoredShareOfSqlite = Number(
+      (pg1.anchoredPerSecond / sqliteFigures.anchoredPerSecond).toFixed(2),
+    );
     return result;
   } finally {
     await cluster?.stop();

@@ -163,6 +163,18 @@ export const TARGETS: readonly Target[] = [
       both(atMost("service.reconciliation.seconds", 60)(r), atLeast("service.reconciliation.certificates", 100_000)(r)),
   },
   {
+    what: "PostgreSQL, one replica: issuance acknowledged, share of SQLite (rounds taken in turn)",
+    target: "≥ 80%",
+    figure: (r) => {
+      const share = numberAt(r, "service.stores.postgresql1ShareOfSqlite");
+      const anchored = numberAt(r, "service.stores.postgresql1AnchoredShareOfSqlite");
+      return share === undefined
+        ? undefined
+        : `${Math.round(share * 100)}%` + (anchored === undefined ? "" : ` (anchored ${Math.round(anchored * 100)}%)`);
+    },
+    met: atLeast("service.stores.postgresql1ShareOfSqlite", 0.8),
+  },
+  {
     what: "store of 1,000,000 certificates: service start",
     target: "≤ 5 s",
     figure: (r) => {
