@@ -3,8 +3,8 @@
 // the chain still has that very block; a chain that lost it (or holds another block at its height)
 // gets every batch checked again. Chain losses are made with evm_snapshot / evm_revert.
 import { expect } from "chai";
-import { sampleInputs } from "../core/support/samples.ts";
-import { call } from "../support/http.ts";
+import { sampleInputs } from "../../scripts/support/samples.ts";
+import { call } from "../../scripts/support/http.ts";
 import { startHarness, type Harness } from "../support/serviceHarness.ts";
 
 describe("anchoring: start-up check of anchored batches against the chain", function () {

@@ -1,6 +1,6 @@
 import { expect } from "chai";
-import { sampleInputs } from "../core/support/samples.ts";
-import { call } from "../support/http.ts";
+import { sampleInputs } from "../../scripts/support/samples.ts";
+import { call } from "../../scripts/support/http.ts";
 import { startHarness, type Harness } from "../support/serviceHarness.ts";
 
 /** The counts' bound on seeing another replica's changes (CERTIFICATE_COUNTS_MAX_AGE_MS). */

@@ -2,9 +2,9 @@ import { expect } from "chai";
 import { ICertificateLedger__factory } from "../../types/ethers-contracts/index.ts";
 import { statusTarget } from "../../server/chain/statusTarget.ts";
 import { REVOCATION_REASONS } from "../../server/core/verification/result.ts";
-import { sampleInputs } from "../core/support/samples.ts";
-import { waitFor } from "../e2e/serviceProcess.ts";
-import { call } from "../support/http.ts";
+import { sampleInputs } from "../../scripts/support/samples.ts";
+import { waitFor } from "../../scripts/support/serviceProcess.ts";
+import { call } from "../../scripts/support/http.ts";
 import { startHarness, type Harness } from "../support/serviceHarness.ts";
 
 interface Result {
