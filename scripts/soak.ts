@@ -14,9 +14,9 @@ import { mkdir, mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { setTimeout as delay } from "node:timers/promises";
-import { sampleInputs } from "../test/core/support/samples.ts";
-import { call } from "../test/support/http.ts";
-import { freePort, waitFor } from "../test/e2e/serviceProcess.ts";
+import { sampleInputs } from "./support/samples.ts";
+import { call } from "./support/http.ts";
+import { freePort, waitFor } from "./support/serviceProcess.ts";
 
 const MINUTES = Number(process.env.SOAK_MINUTES ?? 10);
 const WORKERS = Number(process.env.SOAK_WORKERS ?? 4);

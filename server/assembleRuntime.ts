@@ -19,6 +19,7 @@ import type { CertificateTypeRegistry } from "./core/registry/registry.ts";
 import { createApp } from "./http/app.ts";
 import type { ReadinessReport } from "./http/routes/health.ts";
 import { builtinJurisdictions } from "./core/validation/jurisdictions.ts";
+import { CertificateCounts } from "./observability/certificateCounts.ts";
 import { Metrics } from "./observability/metrics.ts";
 import type { LedgerView } from "./core/verification/ledgerView.ts";
 import { runOutsideRequest } from "./observability/requestContext.ts";
@@ -35,6 +36,12 @@ import type { FetchLimits } from "./services/federation/remoteFetch.ts";
 import { Verifier } from "./services/verifier.ts";
 import type { HolderStore } from "./store/holderPort.ts";
 import type { Store } from "./store/port.ts";
+
+/**
+ * How long readiness and metrics answer with the last count of certificates by state: replicas
+ * sharing the database see each other's issuance and anchoring within this, their own at once.
+ */
+const CERTIFICATE_COUNTS_MAX_AGE_MS = 5_000;
 
 export interface RuntimeOptions {
   provider: Provider;
@@ -113,7 +120,12 @@ export function assembleRuntime(options: RuntimeOptions): Runtime {
     return keyring.queue(agency.signer);
   };
   const buildTree = (leaves: readonly string[]) => CertificateBatchTree.of(leaves, keccak);
-  const metrics = new Metrics(store);
+  const certificateCounts = new CertificateCounts({
+    count: () => store.countCertificates(),
+    maxAgeMs: CERTIFICATE_COUNTS_MAX_AGE_MS,
+    now: options.clock ?? (() => new Date()),
+  });
+  const metrics = new Metrics(() => certificateCounts.get());
   const jurisdictions = builtinJurisdictions();
   const receiptTimeoutMs = options.anchoring.receiptTimeoutMs ?? 30_000;
 
@@ -129,6 +141,7 @@ export function assembleRuntime(options: RuntimeOptions): Runtime {
   const verificationCache = new CachingLedgerView(ledgerView, headReader, { pollMs: 100, maxEntries: 100_000 });
   const onChainChange = (): void => {
     verificationCache.invalidate();
+    certificateCounts.changed();
   };
   let wakeBatcher = (): void => undefined;
   const leases = new SignerLeases(
@@ -210,6 +223,7 @@ export function assembleRuntime(options: RuntimeOptions): Runtime {
     ...(options.clock ? { clock: options.clock } : {}),
     onIssued: (count) => {
       metrics.issued.inc(count);
+      certificateCounts.changed();
       runOutsideRequest(() => {
         batcher.wake();
       });
@@ -367,7 +381,7 @@ export function assembleRuntime(options: RuntimeOptions): Runtime {
         }
       }),
       check("anchoring", async () => {
-        const counts = await store.countCertificates();
+        const counts = await certificateCounts.get();
         return `${counts.pending} pending, ${counts.anchored} anchored`;
       }),
       check("signers", async () => {

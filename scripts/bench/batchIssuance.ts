@@ -9,8 +9,8 @@
 import { readFile, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
-import { sampleInputs } from "../../test/core/support/samples.ts";
-import { waitFor } from "../../test/e2e/serviceProcess.ts";
+import { sampleInputs } from "../support/samples.ts";
+import { waitFor } from "../support/serviceProcess.ts";
 import { startBenchService } from "./benchService.ts";
 import { histogramQuantile } from "./prometheus.ts";
 

@@ -1,7 +1,7 @@
 import { mkdtemp, readFile, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { freePort, startServiceProcess, type ServiceProcess } from "../../test/e2e/serviceProcess.ts";
+import { freePort, startServiceProcess, type ServiceProcess } from "../support/serviceProcess.ts";
 
 const ROOT = new URL("../..", import.meta.url).pathname;
 

@@ -2,7 +2,7 @@
 // verification against a local chain, one document after another, in documents per second. A
 // script, not a test: figures are measured, not asserted. Merges "offline" and "chain" into
 // bench/results/core.json, leaving other keys alone. `--chain-only` skips the offline part.
-import { freePort } from "../../test/e2e/serviceProcess.ts";
+import { freePort } from "../support/serviceProcess.ts";
 import { mkdtemp, readFile, rm } from "node:fs/promises";
 import { loadavg, tmpdir } from "node:os";
 import { join } from "node:path";

@@ -17,8 +17,8 @@ import { HolderAccess } from "../../server/services/holder/holderAccess.ts";
 import { IssuanceService, type IssueRequest } from "../../server/services/issuance.ts";
 import { openStore } from "../../server/store/open.ts";
 import { signerLeaseName } from "../../server/store/port.ts";
-import { sampleInputs } from "../../test/core/support/samples.ts";
-import { freePort, waitFor } from "../../test/e2e/serviceProcess.ts";
+import { sampleInputs } from "../support/samples.ts";
+import { freePort, waitFor } from "../support/serviceProcess.ts";
 import { startBenchService } from "./benchService.ts";
 
 /** What a filled store is made of; a cached store is reused only when these match. */

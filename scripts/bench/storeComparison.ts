@@ -5,10 +5,10 @@ import { setTimeout as delay } from "node:timers/promises";
 import { PgStore } from "../../server/store/postgres/pgStore.ts";
 import type { Store } from "../../server/store/port.ts";
 import { SqliteStore } from "../../server/store/sqlite/sqliteStore.ts";
-import { sampleInputs } from "../../test/core/support/samples.ts";
-import { serveAgency, startExternalChain, type ExternalChain } from "../../test/e2e/support/externalChain.ts";
-import { freePort, startServiceProcess, waitFor, type ServiceProcess } from "../../test/e2e/serviceProcess.ts";
-import { postgresBinDir, startPgCluster, type PgCluster } from "../../test/support/postgres.ts";
+import { sampleInputs } from "../support/samples.ts";
+import { serveAgency, startExternalChain, type ExternalChain } from "../support/externalChain.ts";
+import { freePort, startServiceProcess, waitFor, type ServiceProcess } from "../support/serviceProcess.ts";
+import { postgresBinDir, startPgCluster, type PgCluster } from "../support/postgres.ts";
 import { bucketQuantile, histogramBuckets, mergeBuckets, type Bucket } from "./prometheus.ts";
 
 export interface StoreFigures {

@@ -57,6 +57,15 @@ const RECOVERY_CHECKS_AT_ONCE = 100;
 const VERIFIED_THROUGH = "anchors.verifiedThrough";
 const VerifiedThroughSchema = z.strictObject({ block: z.int().nonnegative(), hash: z.string() });
 
+/** The JSON value of `text`, or undefined when it is not JSON. */
+function parsedOrUndefined(text: string): unknown {
+  try {
+    return JSON.parse(text) as unknown;
+  } catch {
+    return undefined;
+  }
+}
+
 /** As the audit indexer's default: what public providers accept per eth_getLogs request. */
 const DEFAULT_LOG_BLOCK_RANGE = 2000;
 
@@ -331,12 +340,21 @@ export class AnchorService {
     return resent;
   }
 
-  /** The block every anchored batch up to which was on chain, if the chain still has that very block. */
+  /**
+   * The block every anchored batch up to which was on chain, if the chain still has that very block.
+   * A value that cannot be read (a damaged database, a hand edit) only costs checking every batch.
+   */
   async #verifiedThrough(): Promise<number | null> {
-    const recorded = VerifiedThroughSchema.safeParse(
-      JSON.parse((await this.#deps.store.getMeta(VERIFIED_THROUGH)) ?? "null"),
-    );
-    if (!recorded.success) return null;
+    const stored = await this.#deps.store.getMeta(VERIFIED_THROUGH);
+    if (stored === null) return null;
+    const recorded = VerifiedThroughSchema.safeParse(parsedOrUndefined(stored));
+    if (!recorded.success) {
+      this.#deps.logger.warn(
+        { key: VERIFIED_THROUGH },
+        "the block through which anchored batches were last found on chain is unreadable; checking every anchored batch",
+      );
+      return null;
+    }
     const block = await this.#deps.provider.getBlock(recorded.data.block);
     return block?.hash === recorded.data.hash ? recorded.data.block : null;
   }

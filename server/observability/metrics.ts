@@ -1,5 +1,5 @@
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from "prom-client";
-import type { Store } from "../store/port.ts";
+import type { CountsByState } from "./certificateCounts.ts";
 
 /** The service's Prometheus metrics, on a registry of its own (no process-wide default). */
 export class Metrics {
@@ -40,7 +40,8 @@ export class Metrics {
     registers: [this.registry],
   });
 
-  constructor(store: Store) {
+  /** `countCertificates`: certificates by pipeline state, read at each scrape */
+  constructor(countCertificates: () => Promise<CountsByState>) {
     collectDefaultMetrics({ register: this.registry });
     new Gauge({
       name: "certledger_certificates",
@@ -48,7 +49,7 @@ export class Metrics {
       labelNames: ["state"] as const,
       registers: [this.registry],
       async collect() {
-        const counts = await store.countCertificates();
+        const counts = await countCertificates();
         for (const [state, n] of Object.entries(counts)) this.set({ state }, n);
       },
     });

@@ -106,27 +106,16 @@ export class Verifier {
     );
   }
 
-  /** A stored certificate by id; `presentedLeaf` is the `h` of the QR link, which must match. */
+  /**
+   * A stored certificate by id, as a QR link (`/v/:id?h=`), a holder or a presentation asks for it;
+   * `presentedLeaf` is the `h` of the link, which must match (null when no link was presented). The
+   * certificate's standing is read first, and the whole record only when the last verdict no longer
+   * holds, so a check of an unchanged certificate is one small read.
+   */
   async verifyStored(
     id: string,
     presentedLeaf: string | null,
-  ): Promise<{ record: CertificateRecord | null; result: VerificationResult }> {
-    const record = await this.#deps.store.getCertificate(id);
-    if (!record) return { record: null, result: unknownCertificateResult(id) };
-    const standing = { ...record, successors: await this.#deps.store.findSuccessors(record.id) };
-    const early = verdictBeforeChain(standing, presentedLeaf);
-    if (early) return { record, result: early };
-    const now = this.#now();
-    const basis = this.#basisOf(standing);
-    const known = basis && this.#verdicts.get(record.id, basis, now);
-    return { record, result: known ?? (await this.#verifyAnchored(record, standing.successors, now, basis)) };
-  }
-
-  /**
-   * A QR link (`/v/:id?h=`): the certificate's standing is read first, and the whole record only
-   * when the last verdict no longer holds, so a scan of an unchanged certificate is one small read.
-   */
-  async verifyLink(id: string, presentedLeaf: string): Promise<{ id: string | null; result: VerificationResult }> {
+  ): Promise<{ id: string | null; result: VerificationResult }> {
     const standing = await this.#deps.store.getCertificateStanding(id);
     if (!standing) return { id: null, result: unknownCertificateResult(id) };
     const early = verdictBeforeChain(standing, presentedLeaf);

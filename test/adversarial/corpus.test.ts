@@ -19,7 +19,7 @@ import { assembleRuntime, type Runtime } from "../../server/assembleRuntime.ts";
 import { freePort, tempDir } from "../chain/helpers.ts";
 import { runCli } from "../cli/support/runCli.ts";
 import { browserSkipReason, launchBrowser, openPage } from "../e2e/support/browser.ts";
-import { call } from "../support/http.ts";
+import { call } from "../../scripts/support/http.ts";
 import { buildScenario, scenarioFacts, type Scenario } from "./scenario.ts";
 
 interface Entry {

@@ -10,7 +10,7 @@ import { wrapBatch } from "../../server/core/batch/wrap.ts";
 import type { CertificateInput } from "../../server/core/document/model.ts";
 import { builtinTypes } from "../../server/core/registry/builtin.ts";
 import { fixedSaltSource } from "../core/support/fixedSalts.ts";
-import { sampleInputs } from "../core/support/samples.ts";
+import { sampleInputs } from "../../scripts/support/samples.ts";
 import {
   anchorWrapped,
   deployOnChain,

@@ -13,8 +13,8 @@ import { CertificateBatchTree } from "../../server/core/batch/merkle.ts";
 import { withProof } from "../../server/core/batch/wrap.ts";
 import type { CertificateDocument } from "../../server/core/document/model.ts";
 import type { BatchRecord } from "../../server/store/records.ts";
-import { sampleInputs } from "../core/support/samples.ts";
-import { call } from "../support/http.ts";
+import { sampleInputs } from "../../scripts/support/samples.ts";
+import { call } from "../../scripts/support/http.ts";
 import { devKey, startHarness, type Harness } from "../support/serviceHarness.ts";
 
 /** blocks a capped provider accepts per eth_getLogs, as public providers cap them */

@@ -3,13 +3,14 @@
 // the chain still has that very block; a chain that lost it (or holds another block at its height)
 // gets every batch checked again. Chain losses are made with evm_snapshot / evm_revert.
 import { expect } from "chai";
-import { sampleInputs } from "../core/support/samples.ts";
-import { call } from "../support/http.ts";
+import { sampleInputs } from "../../scripts/support/samples.ts";
+import { call } from "../../scripts/support/http.ts";
 import { startHarness, type Harness } from "../support/serviceHarness.ts";
 
 describe("anchoring: start-up check of anchored batches against the chain", function () {
   this.timeout(60_000);
   let harness: Harness;
+  const logLines: string[] = [];
 
   const rpc = (method: string, params: unknown[] = []) =>
     (harness.provider as unknown as { send(method: string, params: unknown[]): Promise<unknown> }).send(method, params);
@@ -32,7 +33,7 @@ describe("anchoring: start-up check of anchored batches against the chain", func
   }
 
   before(async () => {
-    harness = await startHarness();
+    harness = await startHarness({ logLines });
   });
   after(async () => {
     await harness.close();
@@ -57,5 +58,32 @@ describe("anchoring: start-up check of anchored batches against the chain", func
     expect(await harness.runtime.anchors.recoverAnchored(), "both, the checked one too").to.equal(2);
     expect(await allOnChain()).to.equal(true);
     expect(await harness.runtime.anchors.recoverAnchored(), "nothing more once found").to.equal(0);
+  });
+
+  it("checks every batch, with a warning, and starts when the recorded block is unreadable", async () => {
+    await anchorOne(3);
+    await harness.runtime.anchors.recoverAnchored();
+    await harness.store.setMeta("anchors.verifiedThrough", '{"block": 12, "hash": "0x');
+    const anchors = harness.runtime.anchors;
+    const isOnChain = anchors.isOnChain.bind(anchors);
+    const checked: number[] = [];
+    anchors.isOnChain = (batch) => {
+      checked.push(batch.id);
+      return isOnChain(batch);
+    };
+    logLines.length = 0;
+    try {
+      await harness.runtime.recover();
+    } finally {
+      Reflect.deleteProperty(anchors, "isOnChain");
+    }
+    const all = (await harness.store.listBatches(["anchored"])).map((b) => b.id);
+    expect(all).to.have.length.above(1);
+    expect(checked.sort((a, b) => a - b)).to.deep.equal(all.sort((a, b) => a - b));
+    const warnings = logLines.map((line) => JSON.parse(line) as { level: number; msg: string });
+    expect(warnings.filter((w) => w.level === 40).map((w) => w.msg)).to.include(
+      "the block through which anchored batches were last found on chain is unreadable; checking every anchored batch",
+    );
+    expect(await harness.runtime.anchors.recoverAnchored(), "recorded afresh once all were found").to.equal(0);
   });
 });

@@ -4,8 +4,8 @@
 import { expect } from "chai";
 import { Wallet } from "ethers";
 import { ICertificateLedger__factory } from "../../types/ethers-contracts/index.ts";
-import { sampleInputs } from "../core/support/samples.ts";
-import { call } from "../support/http.ts";
+import { sampleInputs } from "../../scripts/support/samples.ts";
+import { call } from "../../scripts/support/http.ts";
 import { devKey, startHarness, type Harness } from "../support/serviceHarness.ts";
 
 const ledgerInterface = ICertificateLedger__factory.createInterface();

@@ -9,7 +9,7 @@ import { startLocalChain, type LocalChain } from "../../server/chain/localChain/
 import { createProvider } from "../../server/chain/provider.ts";
 import { builtinTypes } from "../../server/core/registry/builtin.ts";
 import { freePort, REPO_ROOT, tempDir } from "../chain/helpers.ts";
-import { sampleInputs } from "../core/support/samples.ts";
+import { sampleInputs } from "../../scripts/support/samples.ts";
 import {
   byAgency,
   deployOnChain,

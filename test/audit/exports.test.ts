@@ -2,7 +2,7 @@ import { expect } from "chai";
 import { parse } from "csv-parse/sync";
 import type { AgencySummary } from "../../server/audit/summary.ts";
 import type { EventView } from "../../server/audit/exportFormat.ts";
-import { call } from "../support/http.ts";
+import { call } from "../../scripts/support/http.ts";
 import { startHarness, type Harness } from "../support/serviceHarness.ts";
 import { issuePermits, PERMIT_TYPE_ID } from "./helpers.ts";
 

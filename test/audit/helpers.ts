@@ -1,8 +1,8 @@
 import { hexlify, randomBytes, Wallet } from "ethers";
 import { ICertificateLedger__factory, AgencyRegistry__factory } from "../../types/ethers-contracts/index.ts";
 import { builtinTypes } from "../../server/core/registry/builtin.ts";
-import { sampleInputs } from "../core/support/samples.ts";
-import { call } from "../support/http.ts";
+import { sampleInputs } from "../../scripts/support/samples.ts";
+import { call } from "../../scripts/support/http.ts";
 import { devKey, type Harness } from "../support/serviceHarness.ts";
 import { bindOfficer } from "../../server/chain/officerConsent.ts";
 

@@ -1,6 +1,6 @@
 import { expect } from "chai";
 import type { CertificateHistory } from "../../server/audit/history.ts";
-import { call } from "../support/http.ts";
+import { call } from "../../scripts/support/http.ts";
 import { startHarness, type Harness } from "../support/serviceHarness.ts";
 import { apiKeyId, issuePermits, permit } from "./helpers.ts";
 

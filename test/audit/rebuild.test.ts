@@ -2,7 +2,7 @@ import { expect } from "chai";
 import type { EventView } from "../../server/audit/exportFormat.ts";
 import { rebuildAgencyHistory } from "../../server/audit/rebuild.ts";
 import { builtinTypes } from "../../server/core/registry/builtin.ts";
-import { call } from "../support/http.ts";
+import { call } from "../../scripts/support/http.ts";
 import { startHarness, type Harness } from "../support/serviceHarness.ts";
 import { anchorRandomRoot, issuePermits, outsideOfficer, PERMIT_TYPE_ID } from "./helpers.ts";
 

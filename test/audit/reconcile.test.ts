@@ -1,7 +1,7 @@
 import { expect } from "chai";
 import type { Wallet } from "ethers";
 import type { ReconcileReport } from "../../server/audit/reconcile.ts";
-import { call } from "../support/http.ts";
+import { call } from "../../scripts/support/http.ts";
 import { startHarness, type Harness } from "../support/serviceHarness.ts";
 import { anchorRandomRoot, issuePermits, outsideOfficer, PERMIT_TYPE_ID } from "./helpers.ts";
 

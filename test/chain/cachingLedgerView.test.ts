@@ -2,7 +2,7 @@ import { expect } from "chai";
 import type { Provider } from "ethers";
 import { CachingLedgerView } from "../../server/chain/cachingLedgerView.ts";
 import type { LeafView, LedgerView } from "../../server/core/verification/ledgerView.ts";
-import { waitFor } from "../e2e/serviceProcess.ts";
+import { waitFor } from "../../scripts/support/serviceProcess.ts";
 
 const view = (status: LeafView["status"]): LeafView => ({
   chainId: 31337,

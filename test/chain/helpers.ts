@@ -5,7 +5,7 @@ import { join } from "node:path";
 import { setTimeout as delay } from "node:timers/promises";
 import { fileURLToPath } from "node:url";
 import { inspectProcess } from "../../server/chain/localChain/processInfo.ts";
-export { freePort } from "../e2e/serviceProcess.ts";
+export { freePort } from "../../scripts/support/serviceProcess.ts";
 
 export const REPO_ROOT = fileURLToPath(new URL("../../", import.meta.url));
 

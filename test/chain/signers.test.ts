@@ -8,7 +8,7 @@ import { Secret } from "../../server/config/secret.ts";
 import { loadKeystoreSigners } from "../../server/chain/signers/keystore.ts";
 import { RemoteSigner } from "../../server/chain/signers/remoteSigner.ts";
 import { SignerUnavailableError, type UnsignedTransaction } from "../../server/chain/signers/transactionSigner.ts";
-import { freePort } from "../e2e/serviceProcess.ts";
+import { freePort } from "../../scripts/support/serviceProcess.ts";
 import { startSignerProcess } from "./support/remoteSigner.ts";
 
 const TX: UnsignedTransaction = {

@@ -17,7 +17,7 @@ import { verifyOffline } from "../../server/core/verification/offline.ts";
 import { trustOnly } from "../../server/core/verification/trust.ts";
 import { verifyDocument } from "../../server/core/verification/verifyDocument.ts";
 import { freePort, tempDir } from "../chain/helpers.ts";
-import { sampleInputs } from "../core/support/samples.ts";
+import { sampleInputs } from "../../scripts/support/samples.ts";
 import {
   byAgency,
   deployOnChain,

@@ -5,7 +5,7 @@ import { Wallet } from "ethers";
 import { signTrustList } from "../../server/core/trust/trustList.ts";
 import { TrustListFileError } from "../../server/services/trustListFile.ts";
 import { TrustListWatch } from "../../server/services/trustListWatch.ts";
-import { waitFor } from "../e2e/serviceProcess.ts";
+import { waitFor } from "../../scripts/support/serviceProcess.ts";
 import { tempDir } from "../chain/helpers.ts";
 
 const entry = (name: string, origin: string) => ({

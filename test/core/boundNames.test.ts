@@ -11,7 +11,7 @@ import {
   wrapBatch,
 } from "../../server/core/index.ts";
 import type { BatchedDocument } from "../../server/core/index.ts";
-import { sampleInputs } from "./support/samples.ts";
+import { sampleInputs } from "../../scripts/support/samples.ts";
 
 const types = builtinTypes();
 

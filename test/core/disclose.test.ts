@@ -13,7 +13,7 @@ import {
   wrapBatch,
 } from "../../server/core/index.ts";
 import type { BatchedDocument, FieldValue } from "../../server/core/index.ts";
-import { sampleInputs } from "./support/samples.ts";
+import { sampleInputs } from "../../scripts/support/samples.ts";
 
 /** Every primitive value in a JSON tree, except those under `skip` keys. */
 function primitives(value: unknown, skip: ReadonlySet<string>, out: unknown[] = []): unknown[] {

@@ -1,7 +1,7 @@
 import { expect } from "chai";
 import { Keccak256, builtinTypes, computeLeaf, verifyOffline, wrapBatch } from "../../server/core/index.ts";
 import type { BatchedDocument, FieldValue } from "../../server/core/index.ts";
-import { sampleInputs } from "./support/samples.ts";
+import { sampleInputs } from "../../scripts/support/samples.ts";
 
 type Json = Record<string, unknown>;
 

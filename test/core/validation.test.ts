@@ -16,7 +16,7 @@ import {
   usccCheckChar,
 } from "../../server/core/index.ts";
 import type { CertificateInput, FieldIssue } from "../../server/core/index.ts";
-import { sampleInputs, sampleResidentId, sampleUscc } from "./support/samples.ts";
+import { sampleInputs, sampleResidentId, sampleUscc } from "../../scripts/support/samples.ts";
 
 const USCC_ALPHABET = "0123456789ABCDEFGHJKLMNPQRTUWXY";
 

@@ -6,9 +6,9 @@ import { pino } from "pino";
 import { startLocalChain, type LocalChain } from "../../server/chain/localChain/localChain.ts";
 import { loadConfig } from "../../server/config/loadConfig.ts";
 import { startService, type RunningService } from "../../server/serviceLifetime.ts";
-import { sampleInputs } from "../core/support/samples.ts";
-import { call } from "../support/http.ts";
-import { freePort, waitFor } from "./serviceProcess.ts";
+import { sampleInputs } from "../../scripts/support/samples.ts";
+import { call } from "../../scripts/support/http.ts";
+import { freePort, waitFor } from "../../scripts/support/serviceProcess.ts";
 
 const licence = (n: number) => {
   const { type, subject, validFrom } = sampleInputs(n)["business-licence"]!;

@@ -6,9 +6,9 @@ import { expect } from "chai";
 import { pino } from "pino";
 import { loadConfig } from "../../server/config/loadConfig.ts";
 import { startService, type RunningService } from "../../server/serviceLifetime.ts";
-import { sampleInputs } from "../core/support/samples.ts";
-import { call } from "../support/http.ts";
-import { freePort, waitFor } from "./serviceProcess.ts";
+import { sampleInputs } from "../../scripts/support/samples.ts";
+import { call } from "../../scripts/support/http.ts";
+import { freePort, waitFor } from "../../scripts/support/serviceProcess.ts";
 
 const READ_TIMEOUT_MS = 2000;
 /** how long the node is frozen: longer than the read timeout, shorter than the RPC timeout (10 s) */

@@ -4,9 +4,9 @@ import { join } from "node:path";
 import { expect } from "chai";
 import { JsonRpcProvider } from "ethers";
 import { ICertificateLedger__factory } from "../../types/ethers-contracts/index.ts";
-import { sampleInputs } from "../core/support/samples.ts";
-import { call } from "../support/http.ts";
-import { freePort, startServiceProcess, waitFor, type ServiceProcess } from "./serviceProcess.ts";
+import { sampleInputs } from "../../scripts/support/samples.ts";
+import { call } from "../../scripts/support/http.ts";
+import { freePort, startServiceProcess, waitFor, type ServiceProcess } from "../../scripts/support/serviceProcess.ts";
 
 const ROOT = new URL("../..", import.meta.url).pathname;
 

@@ -3,9 +3,9 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { expect } from "chai";
 import type { CrashPoint } from "../../server/anchoring/crashPoints.ts";
-import { sampleInputs } from "../core/support/samples.ts";
-import { call } from "../support/http.ts";
-import { freePort, startServiceProcess, waitFor, type ServiceProcess } from "./serviceProcess.ts";
+import { sampleInputs } from "../../scripts/support/samples.ts";
+import { call } from "../../scripts/support/http.ts";
+import { freePort, startServiceProcess, waitFor, type ServiceProcess } from "../../scripts/support/serviceProcess.ts";
 
 const ROOT = new URL("../..", import.meta.url).pathname;
 

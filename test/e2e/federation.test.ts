@@ -8,10 +8,10 @@ import { Wallet } from "ethers";
 import { z } from "zod";
 import type { Browser } from "playwright-core";
 import type { VerificationResult } from "../../server/core/verification/result.ts";
-import { call } from "../support/http.ts";
-import { freePort, waitFor } from "./serviceProcess.ts";
+import { call } from "../../scripts/support/http.ts";
+import { freePort, waitFor } from "../../scripts/support/serviceProcess.ts";
 import { launchBrowser, openPage, skipWithoutBrowser, browserSkipReason } from "./support/browser.ts";
-import { AGENCY, startExternalChain, type ExternalChain } from "./support/externalChain.ts";
+import { AGENCY, startExternalChain, type ExternalChain } from "../../scripts/support/externalChain.ts";
 import { qrVideo } from "./support/media.ts";
 import { licenceInput } from "./support/service.ts";
 import {

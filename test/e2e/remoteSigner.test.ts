@@ -8,11 +8,11 @@ import { createProvider } from "../../server/chain/provider.ts";
 import { loadConfig } from "../../server/config/loadConfig.ts";
 import { startService, type RunningService } from "../../server/serviceLifetime.ts";
 import { SqliteStore } from "../../server/store/sqlite/sqliteStore.ts";
-import { sampleInputs } from "../core/support/samples.ts";
-import { call } from "../support/http.ts";
+import { sampleInputs } from "../../scripts/support/samples.ts";
+import { call } from "../../scripts/support/http.ts";
 import { startSignerProcess, type SignerProcess } from "../chain/support/remoteSigner.ts";
-import { freePort, waitFor } from "./serviceProcess.ts";
-import { serveAgency, startExternalChain, type ExternalChain } from "./support/externalChain.ts";
+import { freePort, waitFor } from "../../scripts/support/serviceProcess.ts";
+import { serveAgency, startExternalChain, type ExternalChain } from "../../scripts/support/externalChain.ts";
 
 const licence = (n: number) => {
   const { type, subject, validFrom } = sampleInputs(n)["business-licence"]!;

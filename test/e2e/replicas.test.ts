@@ -6,11 +6,12 @@ import pg from "pg";
 import { ICertificateLedger__factory } from "../../types/ethers-contracts/index.ts";
 import { createProvider } from "../../server/chain/provider.ts";
 import { PgStore } from "../../server/store/postgres/pgStore.ts";
-import { sampleInputs } from "../core/support/samples.ts";
-import { call } from "../support/http.ts";
-import { requirePostgres, startPgCluster, type PgCluster } from "../support/postgres.ts";
-import { freePort, startServiceProcess, waitFor, type ServiceProcess } from "./serviceProcess.ts";
-import { serveAgency, startExternalChain, type ExternalChain } from "./support/externalChain.ts";
+import { sampleInputs } from "../../scripts/support/samples.ts";
+import { call } from "../../scripts/support/http.ts";
+import { startPgCluster, type PgCluster } from "../../scripts/support/postgres.ts";
+import { requirePostgres } from "../support/postgres.ts";
+import { freePort, startServiceProcess, waitFor, type ServiceProcess } from "../../scripts/support/serviceProcess.ts";
+import { serveAgency, startExternalChain, type ExternalChain } from "../../scripts/support/externalChain.ts";
 
 const ROOT = new URL("../..", import.meta.url).pathname;
 const TOTAL = 5_000;

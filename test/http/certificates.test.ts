@@ -1,7 +1,7 @@
 import { expect } from "chai";
-import { sampleInputs } from "../core/support/samples.ts";
+import { sampleInputs } from "../../scripts/support/samples.ts";
 import { decodeQrPng } from "../qr/decode.ts";
-import { call } from "../support/http.ts";
+import { call } from "../../scripts/support/http.ts";
 import { startHarness, type Harness } from "../support/serviceHarness.ts";
 
 const licence = () => {

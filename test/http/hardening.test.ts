@@ -2,8 +2,8 @@ import { statSync } from "node:fs";
 import { join } from "node:path";
 import { gzipSync } from "node:zlib";
 import { expect } from "chai";
-import { sampleInputs } from "../core/support/samples.ts";
-import { call } from "../support/http.ts";
+import { sampleInputs } from "../../scripts/support/samples.ts";
+import { call } from "../../scripts/support/http.ts";
 import { startHarness, type Harness } from "../support/serviceHarness.ts";
 
 const licence = (n: number) => {

@@ -1,8 +1,8 @@
 import { expect } from "chai";
 import { builtinTypes } from "../../server/core/registry/builtin.ts";
 import type { VerificationResult } from "../../server/core/verification/result.ts";
-import { sampleInputs } from "../core/support/samples.ts";
-import { call } from "../support/http.ts";
+import { sampleInputs } from "../../scripts/support/samples.ts";
+import { call } from "../../scripts/support/http.ts";
 import { startHarness, type Harness } from "../support/serviceHarness.ts";
 
 const MINUTE = 60_000;

@@ -1,8 +1,8 @@
 import { expect } from "chai";
 import { disclose } from "../../server/core/document/disclose.ts";
 import type { CertificateDocument } from "../../server/core/document/model.ts";
-import { sampleInputs } from "../core/support/samples.ts";
-import { call } from "../support/http.ts";
+import { sampleInputs } from "../../scripts/support/samples.ts";
+import { call } from "../../scripts/support/http.ts";
 import { startHarness, type Harness } from "../support/serviceHarness.ts";
 
 interface Result {

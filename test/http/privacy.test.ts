@@ -1,6 +1,6 @@
 import { expect } from "chai";
-import { sampleInputs } from "../core/support/samples.ts";
-import { call } from "../support/http.ts";
+import { sampleInputs } from "../../scripts/support/samples.ts";
+import { call } from "../../scripts/support/http.ts";
 import { startHarness, type Harness } from "../support/serviceHarness.ts";
 
 const utf8Hex = (value: string): string => Buffer.from(value, "utf8").toString("hex");

@@ -3,8 +3,8 @@
 // outbox writes the recorded one once blocks come again. Recovery, re-applying statuses the chain
 // lost, leaves a certificate with a change still unfinished to that change.
 import { expect } from "chai";
-import { sampleInputs } from "../core/support/samples.ts";
-import { call } from "../support/http.ts";
+import { sampleInputs } from "../../scripts/support/samples.ts";
+import { call } from "../../scripts/support/http.ts";
 import { startHarness, type Harness } from "../support/serviceHarness.ts";
 
 describe("HTTP: a status change the chain cannot confirm yet", function () {

@@ -5,9 +5,10 @@
 // once so that they do on nearly every run.
 import { expect } from "chai";
 import { ICertificateLedger__factory } from "../../types/ethers-contracts/index.ts";
-import { sampleInputs } from "../core/support/samples.ts";
-import { call } from "../support/http.ts";
-import { requirePostgres, startPgCluster, type PgCluster } from "../support/postgres.ts";
+import { sampleInputs } from "../../scripts/support/samples.ts";
+import { call } from "../../scripts/support/http.ts";
+import { startPgCluster, type PgCluster } from "../../scripts/support/postgres.ts";
+import { requirePostgres } from "../support/postgres.ts";
 import { startHarness, type Harness } from "../support/serviceHarness.ts";
 
 const CONTESTED = 8;

@@ -1,5 +1,5 @@
 import { expect } from "chai";
-import { call } from "../support/http.ts";
+import { call } from "../../scripts/support/http.ts";
 import { startHarness, type Harness } from "../support/serviceHarness.ts";
 
 describe("HTTP: health, metrics, types, OpenAPI, errors", function () {

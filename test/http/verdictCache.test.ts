@@ -2,9 +2,9 @@ import { expect } from "chai";
 import { ICertificateLedger__factory } from "../../types/ethers-contracts/index.ts";
 import { statusTarget } from "../../server/chain/statusTarget.ts";
 import { REVOCATION_REASONS } from "../../server/core/verification/result.ts";
-import { sampleInputs } from "../core/support/samples.ts";
-import { waitFor } from "../e2e/serviceProcess.ts";
-import { call } from "../support/http.ts";
+import { sampleInputs } from "../../scripts/support/samples.ts";
+import { waitFor } from "../../scripts/support/serviceProcess.ts";
+import { call } from "../../scripts/support/http.ts";
 import { startHarness, type Harness } from "../support/serviceHarness.ts";
 
 interface Result {
@@ -78,6 +78,30 @@ describe("HTTP: QR verdicts answered again only while nothing they depend on cha
     const otherLeaf = new URL(links[1]!, h.url).searchParams.get("h")!;
     expect((await scan(link.replace(/h=0x[0-9a-f]+/, `h=${otherLeaf}`))).status).to.equal("TAMPERED");
     expect((await scan(link)).status).to.equal("VALID");
+  });
+
+  it("answers a scan of an unchanged certificate from its standing alone, by QR link and by link verification", async () => {
+    const link = links[3]!;
+    const counted = ["getCertificateStanding", "getCertificate", "findSuccessors", "getBatch"] as const;
+    const calls = Object.fromEntries(counted.map((name) => [name, 0])) as Record<(typeof counted)[number], number>;
+    const store = h.store as unknown as Record<string, (...args: unknown[]) => unknown>;
+    for (const name of counted) {
+      const original = store[name]!.bind(h.store);
+      store[name] = (...args) => {
+        calls[name] += 1;
+        return original(...args);
+      };
+    }
+    try {
+      expect((await scan(link)).status).to.equal("VALID");
+      for (const name of counted) calls[name] = 0;
+      expect((await scan(link)).status).to.equal("VALID");
+      const checked = await call<Result>(h.url, "POST", "/api/v1/verify-link", { body: { url: h.url + link } });
+      expect(checked.body.status).to.equal("VALID");
+      expect(calls).to.deep.equal({ getCertificateStanding: 2, getCertificate: 0, findSuccessors: 0, getBatch: 0 });
+    } finally {
+      for (const name of counted) Reflect.deleteProperty(store, name);
+    }
   });
 
   it("follows the clock across the validity window: NOT_YET_VALID, VALID at both bounds, EXPIRED a millisecond after", async () => {

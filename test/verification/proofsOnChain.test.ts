@@ -6,7 +6,7 @@ import type { CertificateInput } from "../../server/core/document/model.ts";
 import { builtinTypes } from "../../server/core/registry/builtin.ts";
 import { trustOnly } from "../../server/core/verification/trust.ts";
 import { verifyDocument } from "../../server/core/verification/verifyDocument.ts";
-import { sampleInputs } from "../core/support/samples.ts";
+import { sampleInputs } from "../../scripts/support/samples.ts";
 import { DEV_ROLE_KEYS, byAgency, deployOnChain, issue, ledgerAs, type OnChainCertledger } from "./support/onChain.ts";
 import { expectStatus } from "./support/results.ts";
 

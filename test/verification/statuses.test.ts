@@ -27,7 +27,7 @@ import {
 } from "../../server/core/verification/presentation.ts";
 import { verifyDocument } from "../../server/core/verification/verifyDocument.ts";
 import { freePort } from "../chain/helpers.ts";
-import { sampleInputs } from "../core/support/samples.ts";
+import { sampleInputs } from "../../scripts/support/samples.ts";
 import {
   DEV_ROLE_KEYS,
   anchorWrapped,

@@ -107,13 +107,13 @@ export function federationRoutes(deps: FederationRouteDeps): { api: Router; page
     if (outcome.kind === "own") {
       const stored = await deps.verifier.verifyStored(link.id, link.leaf);
       deps.metrics.verifications.inc({ status: stored.result.status });
-      if (stored.record) await deps.traces.record(stored.record.id, "static-qr", stored.result.status);
+      if (stored.id) await deps.traces.record(stored.id, "static-qr", stored.result.status);
       const result = withView(stored.result, (c) => publicView(c, deps.types.find(c.type)));
       sendResult(req, res, deps, {
         result,
         requestedId: link.id,
         leafHash: link.leaf,
-        ...(stored.record ? {} : { status: 404 }),
+        ...(stored.id ? {} : { status: 404 }),
       });
       return;
     }

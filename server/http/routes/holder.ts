@@ -51,7 +51,10 @@ export function holderRoutes(deps: HolderRouteDeps): Router {
 
   router.get("/holder/:id", deps.limits.public, async (req, res) => {
     const id = await authorised(req);
-    const { record, result } = await deps.verifier.verifyStored(id, null);
+    const [{ result }, record] = await Promise.all([
+      deps.verifier.verifyStored(id, null),
+      deps.store.getCertificate(id),
+    ]);
     if (!record) throw notYours();
     if (req.query.part === "result") {
       sendResult(req, res, deps, { result, requestedId: id });

@@ -68,7 +68,7 @@ export function verifyRoutes(deps: VerifyRouteDeps): { api: Router; scan: Reques
     // scanner's own) are ignored.
     const h = leafHashSchema.safeParse(req.query.h);
     if (!h.success) throw new HttpError("INCOMPLETE_LINK", "This link is incomplete: scan the code again");
-    const outcome = await deps.verifier.verifyLink(id.data, h.data);
+    const outcome = await deps.verifier.verifyStored(id.data, h.data);
     deps.metrics.verifications.inc({ status: outcome.result.status });
     if (outcome.id === null) {
       if (wantsFragment(req)) {

@@ -4,9 +4,9 @@ import { join } from "node:path";
 import { expect } from "chai";
 import JSZip from "jszip";
 import type { Browser, Page } from "playwright-core";
-import { sampleUscc } from "../../core/support/samples.ts";
-import { call } from "../../support/http.ts";
-import { waitFor } from "../serviceProcess.ts";
+import { sampleUscc } from "../../../scripts/support/samples.ts";
+import { call } from "../../../scripts/support/http.ts";
+import { waitFor } from "../../../scripts/support/serviceProcess.ts";
 import {
   describeViolations,
   launchBrowser,

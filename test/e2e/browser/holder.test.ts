@@ -3,8 +3,8 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { expect } from "chai";
 import type { Browser, Page } from "playwright-core";
-import { sampleInputs } from "../../core/support/samples.ts";
-import { call } from "../../support/http.ts";
+import { sampleInputs } from "../../../scripts/support/samples.ts";
+import { call } from "../../../scripts/support/http.ts";
 import { startHarness, type Harness } from "../../support/serviceHarness.ts";
 import {
   describeViolations,

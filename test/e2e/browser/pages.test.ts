@@ -3,8 +3,8 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { expect } from "chai";
 import type { Browser, Page } from "playwright-core";
-import { call } from "../../support/http.ts";
-import { waitFor } from "../serviceProcess.ts";
+import { call } from "../../../scripts/support/http.ts";
+import { waitFor } from "../../../scripts/support/serviceProcess.ts";
 import {
   describeViolations,
   launchBrowser,

@@ -3,7 +3,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { expect } from "chai";
 import type { Browser } from "playwright-core";
-import { call } from "../../support/http.ts";
+import { call } from "../../../scripts/support/http.ts";
 import { launchBrowser, measureTransfer, openPage, skipWithoutBrowser } from "../support/browser.ts";
 import { qrPhoto, qrVideo } from "../support/media.ts";
 import {

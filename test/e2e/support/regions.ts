@@ -15,8 +15,8 @@ import { Keccak256 } from "../../../server/core/hashing/keccak.ts";
 import { builtinTypes } from "../../../server/core/registry/builtin.ts";
 import { signTrustList } from "../../../server/core/trust/trustList.ts";
 import { SqliteStore } from "../../../server/store/sqlite/sqliteStore.ts";
-import { freePort, startServiceProcess, type ServiceProcess } from "../serviceProcess.ts";
-import type { ExternalChain } from "./externalChain.ts";
+import { freePort, startServiceProcess, type ServiceProcess } from "../../../scripts/support/serviceProcess.ts";
+import type { ExternalChain } from "../../../scripts/support/externalChain.ts";
 
 /** DEV-ONLY: anvil's funded default accounts 0-9 (the public test mnemonic). */
 export const devWallet = (index: number): Wallet =>

@@ -1,9 +1,14 @@
 import { mkdtemp, readFile, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { sampleInputs } from "../../core/support/samples.ts";
-import { call } from "../../support/http.ts";
-import { freePort, startServiceProcess, waitFor, type ServiceProcess } from "../serviceProcess.ts";
+import { sampleInputs } from "../../../scripts/support/samples.ts";
+import { call } from "../../../scripts/support/http.ts";
+import {
+  freePort,
+  startServiceProcess,
+  waitFor,
+  type ServiceProcess,
+} from "../../../scripts/support/serviceProcess.ts";
 
 const ROOT = new URL("../../..", import.meta.url).pathname;
 

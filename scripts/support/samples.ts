@@ -1,5 +1,5 @@
-import { residentIdCheckChar, usccCheckChar } from "../../../server/core/index.ts";
-import type { CertificateInput } from "../../../server/core/index.ts";
+import { residentIdCheckChar, usccCheckChar } from "../../server/core/index.ts";
+import type { CertificateInput } from "../../server/core/index.ts";
 
 /** A made-up unified social credit code with a correct check character (never a real entity's). */
 export function sampleUscc(n: number): string {
