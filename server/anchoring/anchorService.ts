@@ -5,7 +5,7 @@ import { ICertificateLedger__factory } from "../../types/ethers-contracts/index.
 import type { OfficerQueue } from "../chain/signerQueue.ts";
 import { crashPoint } from "./crashPoints.ts";
 import type { Store } from "../store/port.ts";
-import type { BatchRecord, CertificateRecord } from "../store/records.ts";
+import type { BatchRecord, CertificateSummary } from "../store/records.ts";
 
 /** The Merkle tree of one batch, as the core builds it. */
 export interface BatchTree {
@@ -115,7 +115,7 @@ export class AnchorService {
   }
 
   /** Builds the tree of `members` (in this order) and records the batch before any transaction. */
-  async prepare(agencyId: number, typeId: number, members: CertificateRecord[]): Promise<BatchRecord> {
+  async prepare(agencyId: number, typeId: number, members: readonly CertificateSummary[]): Promise<BatchRecord> {
     const tree = this.#deps.buildTree(members.map((m) => m.leaf));
     const signer = await this.#deps.signerFor(agencyId);
     const batch = await this.#deps.store.createBatch({

@@ -330,13 +330,13 @@ export class PgStore implements Store {
     }));
   }
 
-  async takePending(agencyId: number, typeId: number, limit: number): Promise<CertificateRecord[]> {
+  async takePending(agencyId: number, typeId: number, limit: number): Promise<CertificateSummary[]> {
     const rows = await this.#rows(
-      `SELECT * FROM certificates WHERE agency_id = $1 AND type_id = $2 AND batch_id IS NULL AND state = 'pending'
+      `SELECT ${SUMMARY_COLUMNS} FROM certificates WHERE agency_id = $1 AND type_id = $2 AND batch_id IS NULL AND state = 'pending'
        ORDER BY id LIMIT $3`,
       [agencyId, typeId, limit],
     );
-    return rows.map(toCertificate);
+    return rows.map(toSummary);
   }
 
   async createBatch(b: NewBatch): Promise<BatchRecord> {

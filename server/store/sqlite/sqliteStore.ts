@@ -347,15 +347,15 @@ export class SqliteStore implements Store {
     );
   }
 
-  takePending(agencyId: number, typeId: number, limit: number): Promise<CertificateRecord[]> {
+  takePending(agencyId: number, typeId: number, limit: number): Promise<CertificateSummary[]> {
     const rows = this.#all(
-      `SELECT * FROM certificates WHERE agency_id = ? AND type_id = ? AND batch_id IS NULL AND state = 'pending'
+      `SELECT ${SUMMARY_COLUMNS} FROM certificates WHERE agency_id = ? AND type_id = ? AND batch_id IS NULL AND state = 'pending'
        ORDER BY id LIMIT ?`,
       agencyId,
       typeId,
       limit,
     );
-    return Promise.resolve(rows.map(toCertificate));
+    return Promise.resolve(rows.map(toSummary));
   }
 
   createBatch(b: NewBatch): Promise<BatchRecord> {
