@@ -143,6 +143,33 @@ export function storeConformance(open: () => Promise<StoreFixture>): void {
       await store.insertCertificates([c]);
       const stored = await store.getCertificate(c.id);
       expect(JSON.stringify(stored?.document)).to.equal(JSON.stringify(c.document));
+      // text a JSON encoder escapes, and one the database could mistake for its own escapes
+      const awkward = certificate();
+      awkward.document = {
+        ...awkward.document,
+        text: 'quote " backslash \\ \\u0041 nul \u0000 tab \t line \u2028 emoji 🧾 surrogate-free 𠀋',
+        numbers: [0, -0.5, 1e21, 123456789012345680000, 5e-324],
+      };
+      await store.insertCertificates([awkward]);
+      expect(JSON.stringify((await store.getCertificate(awkward.id))?.document)).to.equal(
+        JSON.stringify(awkward.document),
+      );
+      const batch = await store.createBatch({
+        agencyId: 1,
+        typeId: 0,
+        root: hex32(),
+        members: [awkward.id],
+        signer: "0x0000000000000000000000000000000000000001",
+        createdAt: "2026-01-01T00:00:00.000Z",
+      });
+      const proved = { ...awkward.document, proof: { root: batch.root, note: '\u0000"' } };
+      await store.markBatchAnchored(batch.id, {
+        txHash: "0xaa",
+        blockNumber: 1,
+        anchoredAt: "2026-01-01T00:00:01.000Z",
+        documents: [{ id: awkward.id, document: proved }],
+      });
+      expect(JSON.stringify((await store.getCertificate(awkward.id))?.document)).to.equal(JSON.stringify(proved));
       expect(stored).to.deep.include({
         id: c.id,
         agencyId: 1,

@@ -283,21 +283,19 @@ export class PgStore implements Store {
   }
 
   /**
-   * As SqliteStore's: the few not anchored through their partial index, the anchored as the rest of
-   * the total, in one statement (one snapshot).
+   * The few not anchored through their partial index; the anchored from their batches, in one
+   * statement (one snapshot). A certificate is anchored exactly when its batch is (markBatchAnchored
+   * and markBatchUnsent move both in one transaction), and the table's count, which SQLite answers
+   * from an index, read every row here: 136 ms at 100,000 under load, once per anchored batch while
+   * /metrics is watched.
    */
   async countCertificates(): Promise<Record<CertificateState, number>> {
     const counts: Record<CertificateState, number> = { pending: 0, anchored: 0, failed: 0 };
-    let total = 0;
     const rows = await this.#rows(
       `SELECT state, COUNT(*) AS n FROM certificates WHERE state <> 'anchored' GROUP BY state
-       UNION ALL SELECT 'total', COUNT(*) FROM certificates`,
+       UNION ALL SELECT 'anchored', COALESCE(SUM(size), 0) FROM batches WHERE state = 'anchored'`,
     );
-    for (const row of rows) {
-      if (row.state === "total") total = num(row.n);
-      else counts[str(row.state) as CertificateState] = num(row.n);
-    }
-    counts.anchored = total - counts.pending - counts.failed;
+    for (const row of rows) counts[str(row.state) as CertificateState] = num(row.n);
     return counts;
   }
 
