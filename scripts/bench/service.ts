@@ -6,6 +6,7 @@
  *   --issue-seconds N    sustained issuance phase (default 60)
  *   --rate N             certificates per second offered (default 2000)
  *   --verify-seconds N   each autocannon phase (default 15)
+ *   --verification-only  only the QR verification phase (next to the bare route); prints, writes nothing
  *
  * After issuance, everything anchored is reconciled against the chain (GET /api/v1/audit/reconcile)
  * and timed.
@@ -45,6 +46,7 @@ const { values: args } = parseArgs({
     "issue-seconds": { type: "string", default: "60" },
     rate: { type: "string", default: "2000" },
     "verify-seconds": { type: "string", default: "15" },
+    "verification-only": { type: "boolean", default: false },
     "compare-rounds": { type: "string", default: "3" },
     "compare-seconds": { type: "string", default: "10" },
     "compare-rate": { type: "string", default: "6000" },
@@ -73,12 +75,89 @@ async function post(url: string, key: string, body: unknown): Promise<{ status: 
   return { status: response.status, json: await response.json() };
 }
 
+/** QR verification (JSON) by autocannon over a set of anchored certificates, next to a bare Express route. */
+async function measureVerification(
+  url: string,
+  apiKey: string,
+  templates: ReturnType<typeof licence>[],
+): Promise<Record<string, unknown>> {
+  const sample = await post(`${url}/api/v1/certificates/batch`, apiKey, { items: templates.slice(0, 200) });
+  const links = (sample.json as { items: { verifyUrl: string }[] }).items.map((i) => new URL(i.verifyUrl));
+  await waitFor(
+    "the sample to be anchored",
+    async () => {
+      const r = await fetch(links.at(-1)!.href, { headers: { accept: "application/json" } });
+      return ((await r.json()) as { status: string }).status === "VALID" ? true : undefined;
+    },
+    60_000,
+  );
+  // The trivial route runs in a process of its own, as the service does, so neither shares
+  // autocannon's event loop.
+  const trivialPort = await freePort();
+  const trivialServer = spawn(
+    process.execPath,
+    [
+      "--input-type=module",
+      "-e",
+      `import express from "express"; const app = express(); app.get("/trivial", (_q, r) => { r.json({ ok: true }); }); app.listen(${trivialPort}, "127.0.0.1");`,
+    ],
+    { cwd: ROOT, stdio: "ignore" },
+  );
+  await waitFor(
+    "the trivial server",
+    async () => ((await fetch(`http://127.0.0.1:${trivialPort}/trivial`)).ok ? true : undefined),
+    10_000,
+  );
+  const cannon = (target: string, requests?: { path: string }[]) =>
+    autocannon({
+      url: target,
+      connections: 32,
+      duration: VERIFY_SECONDS,
+      headers: { accept: "application/json" },
+      ...(requests ? { requests: requests.map((r) => ({ method: "GET", path: r.path })) } : {}),
+    });
+  const baseline = await cannon(`http://127.0.0.1:${trivialPort}/trivial`);
+  const verify = await cannon(
+    url,
+    links.map((l) => ({ path: l.pathname + l.search })),
+  );
+  trivialServer.kill();
+
+  const first = links[0]!;
+  const id = first.pathname.split("/").at(-1)!;
+  await post(`${url}/api/v1/certificates/${id}/revoke`, apiKey, { reason: "unspecified" });
+  const after = (await (await fetch(first.href, { headers: { accept: "application/json" } })).json()) as {
+    status: string;
+  };
+  if (after.status !== "REVOKED")
+    throw new Error(`a revocation was not seen by the next verification: ${after.status}`);
+
+  return {
+    connections: 32,
+    seconds: VERIFY_SECONDS,
+    requestsPerSecond: Math.round(verify.requests.average),
+    p50Ms: verify.latency.p50,
+    p99Ms: verify.latency.p99,
+    non2xx: verify.non2xx,
+    errors: verify.errors,
+    trivialRoute: "bare Express 5 app.get returning res.json({ ok: true }), own process, same autocannon settings",
+    trivialRouteRequestsPerSecond: Math.round(baseline.requests.average),
+    trivialRouteP99Ms: baseline.latency.p99,
+    shareOfTrivialRoute: Number((verify.requests.average / baseline.requests.average).toFixed(3)),
+    revocationSeenByNextVerification: true,
+  };
+}
+
 async function main(): Promise<void> {
   const service = await startBenchService();
   try {
     const { apiKey, auditorApiKey } = service;
     const api = `${service.url}/api/v1/certificates/batch`;
     const templates = Array.from({ length: 1000 }, (_, i) => licence(i));
+    if (args["verification-only"]) {
+      process.stdout.write(`${JSON.stringify(await measureVerification(service.url, apiKey, templates), null, 2)}\n`);
+      return;
+    }
 
     process.stdout.write(`issuance: offering ${RATE}/s for ${ISSUE_SECONDS} s in requests of ${REQUEST_ITEMS}\n`);
     const started = performance.now();
@@ -149,72 +228,7 @@ async function main(): Promise<void> {
     };
     process.stdout.write(`reconciliation: ${JSON.stringify(reconciliation)}\n`);
 
-    // Verification by QR URL (JSON) over a set of anchored certificates, next to a trivial route.
-    const sample = await post(api, apiKey, { items: templates.slice(0, 200) });
-    const links = (sample.json as { items: { verifyUrl: string }[] }).items.map((i) => new URL(i.verifyUrl));
-    await waitFor(
-      "the sample to be anchored",
-      async () => {
-        const r = await fetch(links.at(-1)!.href, { headers: { accept: "application/json" } });
-        return ((await r.json()) as { status: string }).status === "VALID" ? true : undefined;
-      },
-      60_000,
-    );
-    // The trivial route runs in a process of its own, as the service does, so neither shares
-    // autocannon's event loop.
-    const trivialPort = await freePort();
-    const trivialServer = spawn(
-      process.execPath,
-      [
-        "--input-type=module",
-        "-e",
-        `import express from "express"; const app = express(); app.get("/trivial", (_q, r) => { r.json({ ok: true }); }); app.listen(${trivialPort}, "127.0.0.1");`,
-      ],
-      { cwd: ROOT, stdio: "ignore" },
-    );
-    await waitFor(
-      "the trivial server",
-      async () => ((await fetch(`http://127.0.0.1:${trivialPort}/trivial`)).ok ? true : undefined),
-      10_000,
-    );
-    const cannon = (url: string, requests?: { path: string }[]) =>
-      autocannon({
-        url,
-        connections: 32,
-        duration: VERIFY_SECONDS,
-        headers: { accept: "application/json" },
-        ...(requests ? { requests: requests.map((r) => ({ method: "GET", path: r.path })) } : {}),
-      });
-    const baseline = await cannon(`http://127.0.0.1:${trivialPort}/trivial`);
-    const verify = await cannon(
-      service.url,
-      links.map((l) => ({ path: l.pathname + l.search })),
-    );
-    trivialServer.kill();
-
-    const first = links[0]!;
-    const id = first.pathname.split("/").at(-1)!;
-    await post(`${service.url}/api/v1/certificates/${id}/revoke`, apiKey, { reason: "unspecified" });
-    const after = (await (await fetch(first.href, { headers: { accept: "application/json" } })).json()) as {
-      status: string;
-    };
-    if (after.status !== "REVOKED")
-      throw new Error(`a revocation was not seen by the next verification: ${after.status}`);
-
-    const verification = {
-      connections: 32,
-      seconds: VERIFY_SECONDS,
-      requestsPerSecond: Math.round(verify.requests.average),
-      p50Ms: verify.latency.p50,
-      p99Ms: verify.latency.p99,
-      non2xx: verify.non2xx,
-      errors: verify.errors,
-      trivialRoute: "bare Express 5 app.get returning res.json({ ok: true }), own process, same autocannon settings",
-      trivialRouteRequestsPerSecond: Math.round(baseline.requests.average),
-      trivialRouteP99Ms: baseline.latency.p99,
-      shareOfTrivialRoute: Number((verify.requests.average / baseline.requests.average).toFixed(3)),
-      revocationSeenByNextVerification: true,
-    };
+    const verification = await measureVerification(service.url, apiKey, templates);
     process.stdout.write(`${JSON.stringify(verification, null, 2)}\n`);
     await service.stop();
     const stores =
