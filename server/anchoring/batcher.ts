@@ -117,14 +117,31 @@ export class Batcher {
       if (this.#gate && !(await this.#gate.mayAnchorFor(group.agencyId))) continue;
       let remaining = group.count;
       const due = options.flushAll === true || now - Date.parse(group.oldestCreatedAt) >= this.#options.maxAgeMs;
-      while (remaining > 0 && (remaining >= this.#options.batchSize || due)) {
-        const members = await this.#store.takePending(group.agencyId, group.typeId, this.#options.batchSize);
-        if (members.length === 0) break;
-        const batch = await this.#anchors.prepare(group.agencyId, group.typeId, members);
-        anchored.push(await this.#anchors.anchor(batch));
-        this.#observe(members.map((m) => m.createdAt));
-        remaining -= members.length;
+      // A batch's confirmation (its receipt, then every member's proof written) overlaps cutting and
+      // sending the next one: sends stay in order, one at a time (the signer queue), and so do
+      // confirmations. At most two batches are out at once, one being confirmed and the next sent;
+      // a crash leaves both in the outbox, which `resume` finishes. A batch is sent only once the
+      // last send returned, so nonces stay contiguous.
+      let confirming: Promise<void> | null = null;
+      try {
+        while (remaining > 0 && (remaining >= this.#options.batchSize || due)) {
+          const members = await this.#store.takePending(group.agencyId, group.typeId, this.#options.batchSize);
+          if (members.length === 0) break;
+          const sent = await this.#anchors.send(await this.#anchors.prepare(group.agencyId, group.typeId, members));
+          if (confirming) await confirming;
+          confirming = this.#anchors.confirm(sent).then((batch) => {
+            anchored.push(batch);
+            this.#observe(members.map((m) => m.createdAt));
+          });
+          // a failed confirmation is thrown where it is awaited, never left unhandled in between
+          confirming.catch(() => undefined);
+          remaining -= members.length;
+        }
+      } finally {
+        // nothing of this round runs on after it, whatever failed
+        if (confirming) await confirming.catch(() => undefined);
       }
+      if (confirming) await confirming;
     }
     await this.#afterRound?.();
     return anchored;
