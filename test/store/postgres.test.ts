@@ -99,6 +99,56 @@ describe("Store conformance: PostgreSQL", function () {
       }
     });
 
+    it("compresses documents with lz4, and reads those written with pglz before", async () => {
+      const url = await cluster.createDatabase("migrations_lz4");
+      const client = new pg.Client({ connectionString: url });
+      await client.connect();
+      try {
+        await client.query("CREATE TABLE schema_migrations (version INTEGER PRIMARY KEY, applied_at TIMESTAMPTZ)");
+        for (const migration of PG_MIGRATIONS.filter((m) => m.version < 5)) {
+          await client.query(migration.sql);
+          await client.query("INSERT INTO schema_migrations (version) VALUES ($1)", [migration.version]);
+        }
+        // a large, compressible document written before the migration, so with pglz
+        const before = { id: "before", text: "证书".repeat(4000) };
+        await client.query(
+          `INSERT INTO certificates (id, agency_id, type, type_id, leaf, document, state, issued_by_key, created_at)
+           VALUES ('01BEFORE000000000000000000', 1, 't', 0, '0x00', $1, 'pending', 'k', '2026-01-01T00:00:00.000Z')`,
+          [JSON.stringify(before)],
+        );
+        const store = await PgStore.open(url);
+        try {
+          const after = { id: "after", text: "执照".repeat(4000) };
+          await store.insertCertificates([
+            {
+              id: "01AFTER0000000000000000000",
+              agencyId: 1,
+              type: "t",
+              typeId: 0,
+              leaf: "0x01",
+              document: after,
+              supersedes: null,
+              issuedByKey: "k",
+              createdAt: "2026-01-01T00:00:01.000Z",
+            },
+          ]);
+          const { rows } = await client.query<{ id: string; method: string }>(
+            "SELECT id, pg_column_compression(document) AS method FROM certificates ORDER BY id",
+          );
+          expect(rows).to.deep.equal([
+            { id: "01AFTER0000000000000000000", method: "lz4" },
+            { id: "01BEFORE000000000000000000", method: "pglz" },
+          ]);
+          expect((await store.getCertificate("01BEFORE000000000000000000"))?.document).to.deep.equal(before);
+          expect((await store.getCertificate("01AFTER0000000000000000000"))?.document).to.deep.equal(after);
+        } finally {
+          await store.close();
+        }
+      } finally {
+        await client.end();
+      }
+    });
+
     it("refuses a database migrated by a newer release", async () => {
       const url = await cluster.createDatabase("migrations_newer");
       await (await PgStore.open(url)).close();
