@@ -59,6 +59,15 @@ describe("Store conformance: PostgreSQL", function () {
   });
 
   describe("migrations", () => {
+    /** A database as a release that stopped before `version` left it: the migrations before it, recorded. */
+    const migratedBefore = async (client: pg.Client, version: number): Promise<void> => {
+      await client.query("CREATE TABLE schema_migrations (version INTEGER PRIMARY KEY, applied_at TIMESTAMPTZ)");
+      for (const migration of PG_MIGRATIONS.filter((m) => m.version < version)) {
+        await client.query(migration.sql);
+        await client.query("INSERT INTO schema_migrations (version) VALUES ($1)", [migration.version]);
+      }
+    };
+
     it("apply once when replicas start together, and are recorded by version", async () => {
       const url = await cluster.createDatabase("migrations_race");
       const stores = await Promise.all([PgStore.open(url), PgStore.open(url), PgStore.open(url)]);
@@ -80,12 +89,7 @@ describe("Store conformance: PostgreSQL", function () {
       const client = new pg.Client({ connectionString: url });
       await client.connect();
       try {
-        await client.query("CREATE TABLE schema_migrations (version INTEGER PRIMARY KEY, applied_at TIMESTAMPTZ)");
-        const ours = PG_MIGRATIONS.findIndex((m) => m.sql === ONE_UNFINISHED_STATUS_OP_MIGRATION);
-        for (const migration of PG_MIGRATIONS.slice(0, ours)) {
-          await client.query(migration.sql);
-          await client.query("INSERT INTO schema_migrations (version) VALUES ($1)", [migration.version]);
-        }
+        await migratedBefore(client, PG_MIGRATIONS.find((m) => m.sql === ONE_UNFINISHED_STATUS_OP_MIGRATION)!.version);
         await client.query(RACED_ROWS);
         await client.query("SELECT setval('status_ops_id_seq', 8)");
       } finally {
@@ -104,11 +108,7 @@ describe("Store conformance: PostgreSQL", function () {
       const client = new pg.Client({ connectionString: url });
       await client.connect();
       try {
-        await client.query("CREATE TABLE schema_migrations (version INTEGER PRIMARY KEY, applied_at TIMESTAMPTZ)");
-        for (const migration of PG_MIGRATIONS.filter((m) => m.version < 5)) {
-          await client.query(migration.sql);
-          await client.query("INSERT INTO schema_migrations (version) VALUES ($1)", [migration.version]);
-        }
+        await migratedBefore(client, 5);
         // a large, compressible document written before the migration, so with pglz
         const before = { id: "before", text: "证书".repeat(4000) };
         await client.query(
