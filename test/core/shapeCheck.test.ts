@@ -63,6 +63,15 @@ const edgeValue = fc.oneof(
     "0x" + "ab".repeat(31),
     "ab".repeat(16),
     "0x" + "ab".repeat(20),
+    // a wrong digit in either place of a pair, a capital prefix, and code units past ASCII whose
+    // low byte is a hex digit's (U+0161, U+FF41) or that look like one (U+0663, fullwidth a)
+    "0x" + "ab".repeat(31) + "aG",
+    "0x" + "ab".repeat(31) + "Ga",
+    "0X" + "ab".repeat(32),
+    "0x" + "ab".repeat(31) + "a\u0161",
+    "0x" + "\uff41b".repeat(32),
+    "ab".repeat(15) + "\u0663a",
+    "ab".repeat(15) + "a\u0161",
     "2026-02-29T00:00:00Z",
     "2028-02-29T00:00:00+08:00",
     "01JC8A00000000000000000002",
@@ -112,6 +121,43 @@ describe("core: hand-written shape check of a batched document", () => {
       ),
       { numRuns: 3000, seed: 15 },
     );
+  });
+
+  it("answers as the schema does for near-hex text in every place that holds a hash or a salt", () => {
+    const nearHex = [
+      "0x" + "ab".repeat(32),
+      "0x" + "0f".repeat(32),
+      "0x" + "ab".repeat(31) + "aG",
+      "0x" + "ab".repeat(31) + "Ga",
+      "0x" + "AB".repeat(32),
+      "0X" + "ab".repeat(32),
+      "1x" + "ab".repeat(32),
+      "0x" + "ab".repeat(31) + "a\u0161",
+      "0x" + "\uff41b".repeat(32),
+      "0x" + "ab".repeat(31) + "a",
+      "ab".repeat(16),
+      "AB".repeat(16),
+      "ab".repeat(15) + "a\u0161",
+      "ab".repeat(15) + "\u0663a",
+      "ab".repeat(15) + "a",
+      "0x" + "ab".repeat(15),
+    ];
+    const document = vectors.disclosed.document;
+    const hidden = Object.keys(document.hidden ?? {})[0]!;
+    const places = [
+      ["proof", "root"],
+      ["proof", "leaf"],
+      ["proof", "txHash"],
+      ["proof", "proof", "0"],
+      ["salts", Object.keys(document.salts)[0]!],
+      ["hidden", hidden],
+    ];
+    for (const place of places) {
+      for (const text of nearHex) {
+        const changed = mutated(document, place, text);
+        expect(isWellFormedBatchedDocument(changed), `${place.join(".")} = ${text}`).to.equal(zodAccepts(changed));
+      }
+    }
   });
 
   it("answers as the schema does for a salt or hidden hash moved between maps", () => {

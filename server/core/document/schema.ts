@@ -21,11 +21,25 @@ export const ADDRESS = /^0x[0-9a-fA-F]{40}$/;
 export const MAX_PROOF_LENGTH = 64;
 export const MAX_LEAF_INDEX = 0xffffff;
 export const MAX_AGENCY_ID = 0xffffffff;
-// a length test and an open-ended class run faster than a counted quantifier, and say the same
-const HEX_TAIL = /^0x[0-9a-f]+$/;
-const HEX = /^[0-9a-f]+$/;
-export const isBytes32 = (v: unknown): boolean => typeof v === "string" && v.length === 66 && HEX_TAIL.test(v);
-export const isSalt = (v: unknown): boolean => typeof v === "string" && v.length === 32 && HEX.test(v);
+// Every UTF-16 code unit's value as a lowercase hex digit, -1 for anything else. A verifier checks
+// a dozen hashes and ten salts per document, and a table lookup a pair of digits at a time takes
+// half the time of the equivalent regular expression.
+const HEX_DIGIT = new Int8Array(0x10000).fill(-1);
+for (let i = 0; i < 16; i++) HEX_DIGIT["0123456789abcdef".charCodeAt(i)] = i;
+
+/** Whether `text` from `start` (an even number of characters away from its end) is lowercase hex. */
+function isLowerHexFrom(text: string, start: number): boolean {
+  for (let i = start; i < text.length; i += 2) {
+    if (((HEX_DIGIT[text.charCodeAt(i)] ?? -1) | (HEX_DIGIT[text.charCodeAt(i + 1)] ?? -1)) < 0) return false;
+  }
+  return true;
+}
+
+/** BYTES32 as a predicate. */
+export const isBytes32 = (v: unknown): boolean =>
+  typeof v === "string" && v.length === 66 && v.startsWith("0x") && isLowerHexFrom(v, 2);
+/** 32 lowercase hex digits (128 bits). */
+export const isSalt = (v: unknown): boolean => typeof v === "string" && v.length === 32 && isLowerHexFrom(v, 0);
 
 // Maps and lists are checked in one pass each rather than element by element through zod: a
 // verifier checks tens of thousands of documents a second and zod's per-element cost is most of it.
