@@ -16,6 +16,7 @@ import {
   usccCheckChar,
 } from "../../server/core/index.ts";
 import type { CertificateInput, FieldIssue } from "../../server/core/index.ts";
+import { inputSchema, isPlainInput } from "../../server/core/document/create.ts";
 import { sampleInputs, sampleResidentId, sampleUscc } from "../../scripts/support/samples.ts";
 
 const USCC_ALPHABET = "0123456789ABCDEFGHJKLMNPQRTUWXY";
@@ -278,6 +279,47 @@ describe("core: certificate validation against its type", () => {
       code: "UNKNOWN_FIELD",
     });
     expect(issuesOf(() => createDocument("not an object", { types, keccak }))[0]).to.include({ code: "INVALID_TYPE" });
+  });
+
+  it("the hand-written input check accepts only what the input schema accepts, as it is", () => {
+    const sample = Object.values(sampleInputs(5))[0]!;
+    const withPrototype = Object.assign(Object.create({ inherited: true }) as object, sample);
+    const nullPrototype = Object.assign(Object.create(null) as object, sample);
+    const candidates: unknown[] = [
+      sample,
+      nullPrototype,
+      { ...sample, id: "01JC8A00000000000000000002" },
+      { ...sample, id: undefined },
+      { ...sample, id: 7 },
+      { ...sample, type: 7 },
+      { ...sample, type: undefined },
+      { ...sample, extra: 1 },
+      { ...sample, issuer: { ...sample.issuer, extra: 1 } },
+      { ...sample, issuer: {} },
+      { ...sample, issuer: [] },
+      { ...sample, issuer: null },
+      { ...sample, subject: [] },
+      { ...sample, subject: null },
+      { ...sample, subject: "x" },
+      { ...sample, subject: Object.assign(Object.create(null) as object, sample.subject) },
+      { ...sample, subject: new Map() },
+      { ...sample, validFrom: undefined },
+      { ...sample, issuer: { ...sample.issuer, name: undefined } },
+      { type: sample.type, issuer: sample.issuer, subject: sample.subject },
+      { ...sample, issuer: { agencyId: 1, name: "x" } },
+      withPrototype,
+      [sample],
+      null,
+      "x",
+    ];
+    for (const candidate of candidates) {
+      const parsed = inputSchema.safeParse(candidate);
+      if (isPlainInput(candidate)) {
+        expect(parsed.success, JSON.stringify(candidate)).to.equal(true);
+        expect(parsed.data).to.deep.equal({ ...candidate });
+      }
+    }
+    expect(candidates.filter(isPlainInput)).to.have.length(7);
   });
 
   it("a batch is all or nothing and the error names the item", () => {
