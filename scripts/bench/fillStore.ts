@@ -17,11 +17,12 @@ import { HolderAccess } from "../../server/services/holder/holderAccess.ts";
 import { IssuanceService, type IssueRequest } from "../../server/services/issuance.ts";
 import { openStore } from "../../server/store/open.ts";
 import { signerLeaseName } from "../../server/store/port.ts";
+import { MIGRATIONS } from "../../server/store/sqlite/schema.ts";
 import { sampleInputs } from "../support/samples.ts";
 import { freePort, waitFor } from "../support/serviceProcess.ts";
 import { startBenchService } from "./benchService.ts";
 
-/** What a filled store is made of; a cached store is reused only when these match. */
+/** What a filled store is made of; a cached store is reused only when these and its schema match. */
 export interface FillParameters {
   certificates: number;
   /** certificates per anchored batch (the service's default BATCH_SIZE) */
@@ -36,6 +37,12 @@ export interface FilledStore {
 
 /** Bumped whenever what a fill writes changes, so older cached stores are not reused. */
 const FILL_FORMAT = 1;
+/**
+ * The schema a store is filled under (its `user_version`: one per migration). A store filled under
+ * an older one is filled again, not reused: its first start would migrate it, timed as a start, and
+ * a migrated store need not hold what a fill under the new schema writes.
+ */
+const SCHEMA_VERSION = MIGRATIONS.length;
 const MARKER = "bench-fill.json";
 const LEASE_MS = 600_000;
 
@@ -63,11 +70,12 @@ async function mined(provider: Provider, txHash: string | null): Promise<void> {
 
 /**
  * A data folder of the embedded default holding `parameters.certificates` anchored certificates,
- * made once under `cacheDir` and reused while its parameters match. The first `npm start` deploys
- * the contracts and makes the demo agency and its keys; then, with the service stopped, each batch
- * is issued by the service's own IssuanceService (validation, salts, hashes), granted holder links,
- * and anchored by its AnchorService on the data folder's own chain, every write through the Store
- * port in the transactions the service itself uses (a batch of certificates in one).
+ * made once under `cacheDir` and reused while its parameters and schema match. The first
+ * `npm start` deploys the contracts and makes the demo agency and its keys; then, with the service
+ * stopped, each batch is issued by the service's own IssuanceService (validation, salts, hashes),
+ * granted holder links, and anchored by its AnchorService on the data folder's own chain, every
+ * write through the Store port in the transactions the service itself uses (a batch of
+ * certificates in one).
  */
 export async function filledStore(
   parameters: FillParameters,
@@ -75,7 +83,7 @@ export async function filledStore(
   progress: (line: string) => void,
 ): Promise<FilledStore> {
   const dataDir = join(cacheDir, `store-${parameters.certificates}-batch${parameters.batchSize}`);
-  const wanted = JSON.stringify({ format: FILL_FORMAT, ...parameters });
+  const wanted = JSON.stringify({ format: FILL_FORMAT, schema: SCHEMA_VERSION, ...parameters });
   try {
     const marker = JSON.parse(await readFile(join(dataDir, MARKER), "utf8")) as { parameters: string };
     if (marker.parameters === wanted) return { dataDir, fillSeconds: null };

@@ -36,7 +36,10 @@ export interface AnchorServiceDeps {
       txHash: string;
     },
   ): Record<string, unknown>;
-  /** told once the chain holds something new (verification caches drop their answers) */
+  /**
+   * told once the chain holds something new or a batch is to be sent again (verification caches
+   * drop their answers, certificate counts are taken again)
+   */
   onChainChange?: () => void;
   logger: Logger;
   clock?: () => Date;
@@ -284,6 +287,9 @@ export class AnchorService {
         "batch root not on chain; sending it again",
       );
       await this.#deps.store.markBatchUnsent(batch.id);
+      // an anchored batch the chain lost: its certificates are pending again, and nothing verified
+      // against the lost blocks holds (for a batch only sent this costs one count and cache refill)
+      this.#deps.onChainChange?.();
       (await this.#deps.signerFor(batch.agencyId)).resync();
     }
     const fresh = (await this.#deps.store.getBatch(batch.id)) ?? batch;

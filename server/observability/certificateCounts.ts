@@ -37,7 +37,7 @@ export class CertificateCounts {
     return counts;
   }
 
-  /** This replica issued certificates or anchored a batch: the next caller counts again. */
+  /** This replica issued certificates, anchored a batch or put one back to be sent: the next caller counts again. */
   changed(): void {
     this.#generation += 1;
   }

@@ -1,6 +1,7 @@
 import { expect } from "chai";
 import { sampleInputs } from "../../scripts/support/samples.ts";
 import { call } from "../../scripts/support/http.ts";
+import { waitFor } from "../chain/helpers.ts";
 import { startHarness, type Harness } from "../support/serviceHarness.ts";
 
 /** The counts' bound on seeing another replica's changes (CERTIFICATE_COUNTS_MAX_AGE_MS). */
@@ -8,8 +9,8 @@ const MAX_AGE_MS = 5_000;
 
 /**
  * Readiness probes and metrics scrapes share one count of certificates by state: counted again
- * once it is old, or at once when this replica issued or anchored; a change another replica made
- * in the shared database shows within the bound.
+ * once it is old, or at once when this replica issued, anchored or found a batch's root gone from
+ * the chain; a change another replica made in the shared database shows within the bound.
  */
 describe("HTTP: certificate counts of readiness and metrics", function () {
   this.timeout(60_000);
@@ -33,6 +34,9 @@ describe("HTTP: certificate counts of readiness and metrics", function () {
     });
     return reply.body.items.map((item) => item.id);
   };
+
+  const rpc = (method: string, params: unknown[] = []): Promise<unknown> =>
+    (h.provider as unknown as { send(method: string, params: unknown[]): Promise<unknown> }).send(method, params);
 
   before(async () => {
     h = await startHarness({ clock: () => new Date(now), storeOnDisk: true });
@@ -70,6 +74,29 @@ describe("HTTP: certificate counts of readiness and metrics", function () {
     expect(await scrape()).to.deep.equal({ pending: before.pending + 1, anchored: before.anchored });
     await h.flush();
     expect(await probe()).to.equal(`${before.pending} pending, ${before.anchored + 1} anchored`);
+  });
+
+  it("shows at once a batch this replica sends again because the chain lost it", async () => {
+    const [id] = await issue(1);
+    const beforeAnchoring = await rpc("evm_snapshot");
+    await h.flush();
+    const batchId = (await h.store.getCertificate(id!))!.batchId!;
+    const before = await scrape();
+    await rpc("evm_revert", [beforeAnchoring]);
+    // nothing is mined: the batch waits sent, its certificate pending, until blocks come again
+    await rpc("evm_setAutomine", [false]);
+    const recovering = h.runtime.anchors.recoverAnchored();
+    let meanwhile: Awaited<ReturnType<typeof scrape>>;
+    try {
+      await waitFor(async () => (await h.store.getBatch(batchId))?.state === "sent", "the batch sent again");
+      meanwhile = await scrape();
+    } finally {
+      await rpc("evm_mine");
+      await rpc("evm_setAutomine", [true]);
+    }
+    expect(await recovering, "batches anchored again").to.equal(1);
+    expect(meanwhile, "while sent again").to.deep.equal({ pending: before.pending + 1, anchored: before.anchored - 1 });
+    expect(await scrape(), "anchored again").to.deep.equal(before);
   });
 
   it("shows another replica's change in the shared database within the bound", async () => {
