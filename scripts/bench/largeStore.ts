@@ -7,10 +7,11 @@
  * `service.ts`; the officer's certificate list, first page and deep pages through its cursor; the
  * database's size on disk per certificate. Both services run side by side while measured, and each
  * route is loaded in alternating rounds on the one and the other, so that the machine's other load
- * weighs on both alike. Writes bench/results/store.json. A benchmark, not a test.
+ * weighs on both alike: saturated, then paced at half the small store's throughput (see compare).
+ * Writes bench/results/store.json. A benchmark, not a test.
  *
  *   --sizes N,M          the small and the large store (default 10000,1000000)
- *   --seconds N          each route's load per store, in 3 rounds (default 15)
+ *   --seconds N          each route's load per store, saturated and again paced, in 3 rounds each (default 15)
  *   --starts N           starts of server/main.ts timed per store, after one npm start; the last
  *                        one is measured under load (default 3)
  *   --sample N           random certificates verified, and deep-page cursors (default 5000)
@@ -102,13 +103,15 @@ async function diskUse(dataDir: string, certificates: number) {
   };
 }
 
-async function load(url: string, headers: Record<string, string>, paths: string[], seconds: number) {
+/** `seconds` of requests over `paths`: as many as the service takes, or `rate` a second. */
+async function load(url: string, headers: Record<string, string>, paths: string[], seconds: number, rate?: number) {
   const result = await autocannon({
     url,
     connections: CONNECTIONS,
     duration: seconds,
     headers,
     requests: paths.map((path) => ({ method: "GET", path })),
+    ...(rate === undefined ? {} : { overallRate: rate }),
   });
   return {
     requestsPerSecond: result.requests.average,
@@ -199,30 +202,53 @@ async function prepare(certificates: number): Promise<Prepared> {
 
 const JSON_ANSWER = { accept: "application/json" };
 
+/** The median of `values`. */
+const median = (values: readonly number[]): number => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!;
+
 /**
  * One route on both stores, in `ROUNDS` alternating rounds (small, large, small, …) so that the
- * machine's other load weighs on both alike: mean throughput and the median round's p99.
+ * machine's other load weighs on both alike: first saturated (mean throughput, the median round's
+ * p99), then paced at half the small store's throughput, offered alike to both (the median round's
+ * p99). A saturated p99 is the length of the queue on a machine the load generator shares: single
+ * rounds of one store spread over a factor of ten. The paced p99 is what a request waits when the
+ * service keeps up, where a store that grew slow on some requests would show.
  */
 async function compare(
   stores: readonly Prepared[],
   paths: (store: Prepared) => string[],
   headers: (store: Prepared) => Record<string, string>,
 ) {
-  const rounds: Awaited<ReturnType<typeof load>>[][] = stores.map(() => []);
-  for (let round = 0; round < ROUNDS; round++) {
-    for (const [i, store] of stores.entries()) {
-      rounds[i]!.push(await load(store.service.url, headers(store), paths(store), SECONDS / ROUNDS));
+  const alternate = async (rate?: number) => {
+    const rounds: Awaited<ReturnType<typeof load>>[][] = stores.map(() => []);
+    for (let round = 0; round < ROUNDS; round++) {
+      for (const [i, store] of stores.entries()) {
+        rounds[i]!.push(await load(store.service.url, headers(store), paths(store), SECONDS / ROUNDS, rate));
+      }
     }
-  }
-  return rounds.map((measured) => {
-    const p99s = measured.map((m) => m.p99Ms).sort((a, b) => a - b);
+    return rounds;
+  };
+  const saturated = await alternate();
+  const smallRounds = saturated[0]!;
+  const pacedRate = Math.max(
+    1,
+    Math.round(smallRounds.reduce((sum, m) => sum + m.requestsPerSecond, 0) / smallRounds.length / 2),
+  );
+  const paced = await alternate(pacedRate);
+  return saturated.map((measured, i) => {
+    const pacedRounds = paced[i]!;
     return {
       requestsPerSecond: Math.round(measured.reduce((sum, m) => sum + m.requestsPerSecond, 0) / measured.length),
-      p99Ms: p99s[Math.floor(p99s.length / 2)]!,
+      p99Ms: median(measured.map((m) => m.p99Ms)),
+      pacedRate,
+      pacedRequestsPerSecond: Math.round(
+        pacedRounds.reduce((sum, m) => sum + m.requestsPerSecond, 0) / pacedRounds.length,
+      ),
+      pacedP99Ms: median(pacedRounds.map((m) => m.p99Ms)),
       // timeouts (autocannon's 10 s) and error answers, which a loaded machine may cause
-      non2xx: measured.reduce((sum, m) => sum + m.non2xx, 0),
-      errors: measured.reduce((sum, m) => sum + m.errors, 0),
+      non2xx: [...measured, ...pacedRounds].reduce((sum, m) => sum + m.non2xx, 0),
+      errors: [...measured, ...pacedRounds].reduce((sum, m) => sum + m.errors, 0),
       rounds: measured.map((m) => ({ requestsPerSecond: Math.round(m.requestsPerSecond), p99Ms: m.p99Ms })),
+      pacedRounds: pacedRounds.map((m) => ({ requestsPerSecond: Math.round(m.requestsPerSecond), p99Ms: m.p99Ms })),
     };
   });
 }
@@ -283,6 +309,9 @@ const report = {
     listFirstPageP99: ratio(large.listFirstPage.p99Ms, small.listFirstPage.p99Ms),
     listDeepPagesThroughput: ratio(large.listDeepPages.requestsPerSecond, small.listDeepPages.requestsPerSecond),
     listDeepPagesP99: ratio(large.listDeepPages.p99Ms, small.listDeepPages.p99Ms),
+    verificationPacedP99: ratio(large.verification.pacedP99Ms, small.verification.pacedP99Ms),
+    listFirstPagePacedP99: ratio(large.listFirstPage.pacedP99Ms, small.listFirstPage.pacedP99Ms),
+    listDeepPagesPacedP99: ratio(large.listDeepPages.pacedP99Ms, small.listDeepPages.pacedP99Ms),
   },
   ...(large.certificates >= 1_000_000 ? { millionStartSeconds: large.start.slowestSeconds } : {}),
 };
