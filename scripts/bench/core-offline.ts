@@ -185,23 +185,41 @@ function wrapAndSample(
   return { sample: batch.filter((document) => document.proof.proof.length === depth).slice(0, sampleSize), figures };
 }
 
-export async function runCoreOfflineBench(log: (line: string) => void = console.log): Promise<Record<string, unknown>> {
+/** Keeps, of two measurements of the same thing, the faster (the one least disturbed). */
+function faster<T extends Throughput>(best: T | undefined, figures: T): T {
+  return best === undefined || figures.perSecond > best.perSecond ? figures : best;
+}
+
+/**
+ * Every size measured in each of `rounds` rounds, the best figure of each kept. On a shared machine
+ * a slow spell lasts seconds: the runs within one measurement share it, rounds a minute apart do not.
+ */
+export async function runCoreOfflineBench(
+  log: (line: string) => void = console.log,
+  rounds = 3,
+): Promise<Record<string, unknown>> {
   const context = await createBenchContext();
   // warm-up: JIT and WebAssembly, for both paths
   measureOfflineVerification(context, measureWrap(context, 2_000, 2).batch, 2);
   const wrap: Record<string, Throughput> = {};
   const verify: Record<string, Throughput & { proofDepth: number }> = {};
-  for (const size of [1_000, 10_000, 100_000]) {
-    const { sample, figures } = wrapAndSample(context, size, 10_000);
-    wrap[String(size)] = figures;
-    log(
-      `wrap    batch ${String(size).padStart(7)}: ${String(figures.perSecond).padStart(7)} /s  (${figures.microsecondsEach} µs each; by CPU time ${figures.cpuPerSecond} /s)`,
-    );
-    const verified = measureOfflineVerification(context, sample, 10);
-    verify[String(size)] = { ...verified, proofDepth: sample[0]?.proof.proof.length ?? 0 };
-    log(
-      `verify  batch ${String(size).padStart(7)}: ${String(verified.perSecond).padStart(7)} /s  (${verified.microsecondsEach} µs each; by CPU time ${verified.cpuPerSecond} /s; proof depth ${sample[0]?.proof.proof.length ?? 0})`,
-    );
+  const samples = new Map<number, BatchedDocument[]>();
+  for (let pass = 1; pass <= rounds; pass++) {
+    for (const size of [1_000, 10_000, 100_000]) {
+      const { sample, figures } = wrapAndSample(context, size, 10_000);
+      if (!samples.has(size)) samples.set(size, sample);
+      const documents = samples.get(size) ?? sample;
+      wrap[String(size)] = faster(wrap[String(size)], figures);
+      log(
+        `round ${pass}  wrap    batch ${String(size).padStart(7)}: ${String(figures.perSecond).padStart(7)} /s  (${figures.microsecondsEach} µs each; by CPU time ${figures.cpuPerSecond} /s)`,
+      );
+      const proofDepth = documents[0]?.proof.proof.length ?? 0;
+      const verified = { ...measureOfflineVerification(context, documents, 10), proofDepth };
+      verify[String(size)] = faster(verify[String(size)], verified);
+      log(
+        `round ${pass}  verify  batch ${String(size).padStart(7)}: ${String(verified.perSecond).padStart(7)} /s  (${verified.microsecondsEach} µs each; by CPU time ${verified.cpuPerSecond} /s; proof depth ${proofDepth})`,
+      );
+    }
   }
   const keccak64PerSecond = measureKeccak(context);
   log(`keccak256 of 64 bytes: ${keccak64PerSecond} /s`);
@@ -211,7 +229,7 @@ export async function runCoreOfflineBench(log: (line: string) => void = console.
     node: process.version,
     fieldsPerCertificate: 10,
     loadAverage: loadavg().map((load) => round(load, 2)),
-    note: "one core (single thread), best of 3 to 10 runs; verify over documents with the longest proof of their batch (depth 10 at 1,000, 14 at 10,000, 17 at 100,000); wrap = validate + salt + hash fields + leaf + tree + all proofs; verify = format + integrity + merkleProof on documents parsed from JSON",
+    note: `one core (single thread), best of ${rounds} rounds of 3 to 10 runs each; verify over documents with the longest proof of their batch (depth 10 at 1,000, 14 at 10,000, 17 at 100,000); wrap = validate + salt + hash fields + leaf + tree + all proofs; verify = format + integrity + merkleProof on documents parsed from JSON`,
     wrap,
     verifyOffline: verify,
   };
