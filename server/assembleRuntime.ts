@@ -219,6 +219,7 @@ export function assembleRuntime(options: RuntimeOptions): Runtime {
     store,
     types,
     keccak,
+    jurisdictions,
     publicUrl: options.publicUrl,
     ...(options.clock ? { clock: options.clock } : {}),
     onIssued: (count) => {

@@ -5,6 +5,7 @@ import { createDocuments } from "../core/document/create.ts";
 import { CertificateValidationError, type FieldIssue } from "../core/errors.ts";
 import type { Keccak256 } from "../core/hashing/keccak.ts";
 import type { CertificateTypeRegistry } from "../core/registry/registry.ts";
+import type { Jurisdictions } from "../core/validation/jurisdictions.ts";
 import { firstUnsafeCharacter } from "../core/validation/unsafeText.ts";
 import { verificationUrl } from "../qr/index.ts";
 import type { Store } from "../store/port.ts";
@@ -55,6 +56,8 @@ export interface IssuanceDeps {
   store: Store;
   types: CertificateTypeRegistry;
   keccak: Keccak256;
+  /** the divisions issuers' and subjects' codes are checked against (default: the shipped list, read per call) */
+  jurisdictions?: Jurisdictions;
   publicUrl: string;
   clock?: () => Date;
   /** told after each durable insert, so the batcher need not wait for its next poll */
@@ -187,7 +190,8 @@ export class IssuanceService {
 
   /** All items or none; on failure every invalid item is reported, not only the first. */
   #create(inputs: readonly unknown[], now: Date): { documents: CertificateDocument[]; leaves: string[] } {
-    const options = { types: this.#deps.types, keccak: this.#deps.keccak, now: () => now };
+    const { types, keccak, jurisdictions } = this.#deps;
+    const options = { types, keccak, now: () => now, ...(jurisdictions ? { jurisdictions } : {}) };
     try {
       return createDocuments(inputs, options);
     } catch (error) {
