@@ -15,6 +15,7 @@ import type { SubjectValidator } from "../validation/subject.ts";
 import { DOCUMENT_VERSION } from "./model.ts";
 import type { CertificateDocument, CertificateInput } from "./model.ts";
 import { forEachShownField } from "./paths.ts";
+import { isPlainObject } from "./plainObject.ts";
 import { ULID } from "./schema.ts";
 
 /** 128-bit salts, one per field. */
@@ -40,15 +41,6 @@ export interface CreatedDocuments {
 const INPUT_KEYS = new Set(["id", "type", "issuer", "subject", "validFrom", "validUntil", "issuedAt", "supersedes"]);
 const ISSUER_KEYS = new Set(["agencyId", "name", "jurisdiction"]);
 
-/** A plain JSON object (as JSON.parse or a literal makes it) with only `allowed` keys. */
-function isPlainObjectOf(value: unknown, allowed: ReadonlySet<string> | null): value is Record<string, unknown> {
-  if (typeof value !== "object" || value === null) return false;
-  const prototype = Object.getPrototypeOf(value) as unknown;
-  if (prototype !== Object.prototype && prototype !== null) return false;
-  if (allowed !== null) for (const key in value) if (!allowed.has(key)) return false;
-  return true;
-}
-
 /**
  * Whether inputSchema accepts `raw` as it is, decided without zod (a wrap spends a microsecond per
  * certificate in zod's object walk); may refuse more than the schema, never less: a refusal here
@@ -57,15 +49,15 @@ function isPlainObjectOf(value: unknown, allowed: ReadonlySet<string> | null): v
  */
 export function isPlainInput(raw: unknown): raw is z.infer<typeof inputSchema> {
   return (
-    isPlainObjectOf(raw, INPUT_KEYS) &&
+    isPlainObject(raw, INPUT_KEYS) &&
     (raw.id === undefined || typeof raw.id === "string") &&
     typeof raw.type === "string" &&
     "validFrom" in raw &&
-    isPlainObjectOf(raw.issuer, ISSUER_KEYS) &&
+    isPlainObject(raw.issuer, ISSUER_KEYS) &&
     "agencyId" in raw.issuer &&
     "name" in raw.issuer &&
     "jurisdiction" in raw.issuer &&
-    isPlainObjectOf(raw.subject, null)
+    isPlainObject(raw.subject, null)
   );
 }
 

@@ -2,6 +2,7 @@ import { isDateTime } from "../validation/dates.ts";
 import { DOCUMENT_VERSION } from "./model.ts";
 import type { BatchedDocument } from "./model.ts";
 import { FIELD_PATH } from "./paths.ts";
+import { isPlainObject } from "./plainObject.ts";
 import {
   ADDRESS,
   FIELD_NAME,
@@ -39,21 +40,6 @@ const DOCUMENT_KEYS = new Set([
 ]);
 const ISSUER_KEYS = new Set(["agencyId", "name", "jurisdiction"]);
 const PROOF_KEYS = new Set(["root", "proof", "leaf", "index", "chainId", "ledger", "txHash"]);
-
-/** A JSON object as JSON.parse makes it, holding only `allowed` keys (at most `maxKeys`). */
-function isPlainObject(
-  value: unknown,
-  allowed: ReadonlySet<string> | null,
-  maxKeys: number,
-): value is Record<string, unknown> {
-  if (typeof value !== "object" || value === null) return false;
-  const prototype = Object.getPrototypeOf(value) as unknown;
-  if (prototype !== Object.prototype && prototype !== null) return false;
-  const keys = Object.keys(value);
-  if (keys.length > maxKeys) return false;
-  if (allowed !== null) for (const key of keys) if (!allowed.has(key)) return false;
-  return true;
-}
 
 const isText = (v: unknown): boolean => typeof v === "string" && !LONE_SURROGATE.test(v);
 const isDateTimeText = (v: unknown): boolean => typeof v === "string" && isDateTime(v);
