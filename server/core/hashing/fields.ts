@@ -3,8 +3,7 @@ import { CoreError } from "../errors.ts";
 import type { CertificateDocument, FieldValue } from "../document/model.ts";
 import { forEachShownField } from "../document/paths.ts";
 import { LONE_SURROGATE } from "../document/schema.ts";
-import { fromHex32, toHex32 } from "./keccak.ts";
-import type { Keccak256 } from "./keccak.ts";
+import { Keccak256, fromHex32, toHex32 } from "./keccak.ts";
 
 const PLAIN_PATH = /^[A-Za-z][A-Za-z0-9.]*$/;
 const PLAIN_SALT = /^[0-9a-f]{32}$/;
@@ -63,9 +62,48 @@ export function fieldHash(keccak: Keccak256, path: string, salt: string, value: 
   return keccak.digest(fieldPreimage(path, salt, value));
 }
 
-/** fieldHash for a path and salt already checked. */
+const PATH_OPEN = Buffer.from('{"path":"', "latin1");
+const SALT_OPEN = Buffer.from('","salt":"', "latin1");
+const VALUE_OPEN = Buffer.from('","value":', "latin1");
+const QUOTE = 0x22;
+const CLOSE = 0x7d;
+/** The preimage's bytes besides path, salt and value: `{"path":"`, `","salt":"`, `","value":`, `}`. */
+const FRAME_BYTES = PATH_OPEN.length + SALT_OPEN.length + VALUE_OPEN.length + 1;
+
+/**
+ * fieldHash for a path and salt already checked (so ASCII), the preimage written straight into the hasher's
+ * scratch buffer: building it as a string first, then encoding that, cost a third of the hash.
+ * The bytes are fieldPreimage's (tests hold the two to the same hash).
+ */
 export function trustedFieldHash(keccak: Keccak256, path: string, salt: string, value: FieldValue): Uint8Array {
-  return keccak.digest(trustedPreimage(path, salt, value));
+  const plain = typeof value === "string" && !NEEDS_ESCAPE_OR_SURROGATE.test(value);
+  const canonical = plain ? null : (canonicalPrimitive(value) ?? canonicalize(value));
+  if (canonical === undefined) throw new CoreError("INVALID_DOCUMENT", `${path} has no JSON value`);
+  const text = canonical ?? (value as string);
+  // paths and salts are ASCII; a value takes at most 3 UTF-8 bytes per UTF-16 code unit, and 2 quotes
+  if (FRAME_BYTES + path.length + salt.length + 3 * text.length + 2 > Keccak256.SCRATCH_BYTES) {
+    return keccak.digest(trustedPreimage(path, salt, value));
+  }
+  const target = keccak.scratch;
+  let offset = copyAscii(target, copyBytes(target, 0, PATH_OPEN), path);
+  offset = copyAscii(target, copyBytes(target, offset, SALT_OPEN), salt);
+  offset = copyBytes(target, offset, VALUE_OPEN);
+  if (plain) target[offset++] = QUOTE;
+  offset += target.write(text, offset, "utf8");
+  if (plain) target[offset++] = QUOTE;
+  target[offset++] = CLOSE;
+  return keccak.digestScratch(offset);
+}
+
+function copyBytes(target: Buffer, offset: number, bytes: Buffer): number {
+  target.set(bytes, offset);
+  return offset + bytes.length;
+}
+
+/** Copies checked ASCII byte by byte: a Buffer.write costs more for a dozen characters. */
+function copyAscii(target: Buffer, offset: number, text: string): number {
+  for (let i = 0; i < text.length; i++) target[offset + i] = text.charCodeAt(i);
+  return offset + text.length;
 }
 
 /** One field as the certificate hash binds it: its path and its field hash. */

@@ -12,6 +12,14 @@ const SCRATCH_BYTES = 4096;
 export class Keccak256 {
   readonly #hasher: IHasher;
   readonly #scratch = Buffer.allocUnsafeSlow(SCRATCH_BYTES);
+  /**
+   * `#scratch.subarray(0, n)` at index n, made the first time n bytes of it are hashed: a Buffer
+   * view costs a tenth of hashing a field's preimage, and the lengths repeat.
+   */
+  readonly #prefixes: (Buffer | undefined)[] = new Array<Buffer | undefined>(SCRATCH_BYTES + 1);
+
+  /** Bytes in `scratch`. */
+  static readonly SCRATCH_BYTES = SCRATCH_BYTES;
 
   private constructor(hasher: IHasher) {
     this.#hasher = hasher;
@@ -33,13 +41,28 @@ export class Keccak256 {
   }
 
   /**
-   * `text` as UTF-8, in a buffer reused from call to call when it fits: field preimages are short
-   * strings hashed by the ten thousand, and Buffer.from would allocate for each.
+   * A buffer of SCRATCH_BYTES to write a preimage into, then hash with digestScratch: field
+   * preimages are short and hashed by the ten thousand, and building each as a string first cost
+   * more than hashing it. Its bytes are overwritten by the next call of any method.
    */
+  get scratch(): Buffer {
+    return this.#scratch;
+  }
+
+  /** The digest of the first `length` bytes of `scratch`. */
+  digestScratch(length: number): Uint8Array {
+    return this.digest(this.#prefix(length));
+  }
+
+  #prefix(length: number): Buffer {
+    return (this.#prefixes[length] ??= this.#scratch.subarray(0, length));
+  }
+
+  /** `text` as UTF-8, in the scratch buffer when it fits. */
   #utf8(text: string): Buffer {
     // at most 3 bytes per UTF-16 code unit, so a text this short always fits
     if (text.length * 3 > SCRATCH_BYTES) return Buffer.from(text, "utf8");
-    return this.#scratch.subarray(0, this.#scratch.write(text, 0, "utf8"));
+    return this.#prefix(this.#scratch.write(text, 0, "utf8"));
   }
 }
 
