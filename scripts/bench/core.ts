@@ -8,11 +8,7 @@ import { loadavg, tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { Wallet, type JsonRpcProvider } from "ethers";
-import { AgencyRegistry__factory, CertificateLedger__factory } from "../../types/ethers-contracts/index.ts";
-import { ensureCertificateTypes } from "../../server/bootstrap/deployment.ts";
-import { registerAgencyWithOfficers } from "../../server/bootstrap/agencyRegistration.ts";
-import { typesMask } from "../../server/bootstrap/demoAgency.ts";
-import { deployCertledger } from "../../server/chain/contracts.ts";
+import { CertificateLedger__factory } from "../../types/ethers-contracts/index.ts";
 import { devAccountKeys } from "../../server/chain/localChain/devAccounts.ts";
 import { trustOnly } from "../../server/core/verification/trust.ts";
 import { EthersLedgerView } from "../../server/chain/ledgerView.ts";
@@ -28,6 +24,7 @@ import {
   runCoreOfflineBench,
   type CoreBenchContext,
 } from "./core-offline.ts";
+import { deployWithAgency } from "../support/deployWithAgency.ts";
 
 const BATCH_SIZE = 1_000;
 const DURATION_MS = 10_000;
@@ -91,20 +88,14 @@ async function anchoredDocuments(
   const governance = new Wallet(keys.governance, provider);
   const admin = new Wallet(keys.agencyAdmin, provider);
   const officer = new Wallet(keys.serviceSigner, provider);
-  const deployed = await deployCertledger(governance, { governance: governance.address });
-  await ensureCertificateTypes({
-    registry: deployed.registry,
+  const deployed = await deployWithAgency({
     governance,
+    admin,
+    officers: [officer],
     types: context.types,
     keccak: context.keccak,
+    agency: AGENCY,
   });
-  await registerAgencyWithOfficers(
-    AgencyRegistry__factory.connect(deployed.registry, governance),
-    context.keccak,
-    { ...AGENCY, types: typesMask(context.types) },
-    admin,
-    [officer],
-  );
 
   const batch = wrapBatch(benchInputs(BATCH_SIZE), context);
   const typeId = context.types.list()[0]?.typeId ?? 0;

@@ -2,12 +2,7 @@ import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { Wallet } from "ethers";
-import { AgencyRegistry__factory } from "../../types/ethers-contracts/index.ts";
 import { createApiKey } from "../../server/auth/apiKeys.ts";
-import { ensureCertificateTypes } from "../../server/bootstrap/deployment.ts";
-import { registerAgencyWithOfficers } from "../../server/bootstrap/agencyRegistration.ts";
-import { typesMask } from "../../server/bootstrap/demoAgency.ts";
-import { deployCertledger } from "../../server/chain/contracts.ts";
 import { devAccountKeys } from "../../server/chain/localChain/devAccounts.ts";
 import { startLocalChain } from "../../server/chain/localChain/localChain.ts";
 import { createProvider } from "../../server/chain/provider.ts";
@@ -15,6 +10,7 @@ import { Keccak256 } from "../../server/core/hashing/keccak.ts";
 import { builtinTypes } from "../../server/core/registry/builtin.ts";
 import type { Store } from "../../server/store/port.ts";
 import { freePort } from "./serviceProcess.ts";
+import { deployWithAgency } from "./deployWithAgency.ts";
 
 export interface ExternalChain {
   rpcUrl: string;
@@ -45,17 +41,14 @@ export async function startExternalChain(): Promise<ExternalChain> {
     const governance = new Wallet(dev.governance, provider);
     const admin = new Wallet(dev.agencyAdmin, provider);
     const officer = new Wallet(dev.serviceSigner);
-    const deployed = await deployCertledger(governance, { governance: governance.address });
-    const keccak = await Keccak256.create();
-    const types = builtinTypes();
-    await ensureCertificateTypes({ registry: deployed.registry, governance, types, keccak });
-    await registerAgencyWithOfficers(
-      AgencyRegistry__factory.connect(deployed.registry, governance),
-      keccak,
-      { ...AGENCY, types: typesMask(types) },
+    const deployed = await deployWithAgency({
+      governance,
       admin,
-      [officer],
-    );
+      officers: [officer],
+      types: builtinTypes(),
+      keccak: await Keccak256.create(),
+      agency: AGENCY,
+    });
     return {
       rpcUrl: chain.rpcUrl,
       chainId: chain.chainId,

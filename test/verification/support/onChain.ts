@@ -2,20 +2,13 @@
 // the shipped certificate types, one agency with its admin and officers, and helpers that wrap
 // and anchor batches of documents as the service does.
 import { HDNodeWallet, Wallet, type Provider } from "ethers";
-import {
-  AgencyRegistry__factory,
-  CertificateLedger__factory,
-  type CertificateLedger,
-} from "../../../types/ethers-contracts/index.ts";
-import { ensureCertificateTypes } from "../../../server/bootstrap/deployment.ts";
-import { registerAgencyWithOfficers } from "../../../server/bootstrap/agencyRegistration.ts";
-import { typesMask } from "../../../server/bootstrap/demoAgency.ts";
-import { deployCertledger } from "../../../server/chain/contracts.ts";
+import { CertificateLedger__factory, type CertificateLedger } from "../../../types/ethers-contracts/index.ts";
 import { DEV_MNEMONIC } from "../../../server/chain/localChain/devAccounts.ts";
 import { attachAnchor, wrapBatch, type WrappedBatch } from "../../../server/core/batch/wrap.ts";
 import type { BatchedDocument, CertificateInput } from "../../../server/core/document/model.ts";
 import { Keccak256 } from "../../../server/core/hashing/keccak.ts";
 import type { CertificateTypeRegistry } from "../../../server/core/registry/registry.ts";
+import { deployWithAgency } from "../../../scripts/support/deployWithAgency.ts";
 
 export interface OnChainAgency {
   agencyId: number;
@@ -75,15 +68,7 @@ export async function deployOnChain(
   const admin = new Wallet(keys.admin, provider);
   const officers = keys.officers.map((key) => new Wallet(key, provider));
   const { chainId } = await provider.getNetwork();
-  const deployed = await deployCertledger(governance, { governance: governance.address });
-  await ensureCertificateTypes({ registry: deployed.registry, governance, types, keccak });
-  await registerAgencyWithOfficers(
-    AgencyRegistry__factory.connect(deployed.registry, governance),
-    keccak,
-    { ...agency, types: typesMask(types) },
-    admin,
-    officers,
-  );
+  const deployed = await deployWithAgency({ governance, admin, officers, types, keccak, agency });
   return {
     provider,
     chainId: Number(chainId),
