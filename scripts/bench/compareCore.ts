@@ -17,6 +17,7 @@ import { parseArgs } from "node:util";
 import * as current from "../../server/core/index.ts";
 import type { BatchedDocument } from "../../server/core/index.ts";
 import { TEN_FIELD_TYPE, benchInputs } from "./core-offline.ts";
+import { median } from "./statistics.ts";
 
 type Core = typeof current;
 
@@ -25,8 +26,6 @@ function timed(run: () => void): number {
   run();
   return performance.now() - started;
 }
-
-const median = (values: readonly number[]): number => [...values].sort((a, b) => a - b)[values.length >> 1] ?? NaN;
 
 const { values: args } = parseArgs({
   options: {

@@ -28,6 +28,7 @@ import { parseArgs } from "node:util";
 import { startBenchService, type BenchService } from "./benchService.ts";
 import { filledStore } from "./fillStore.ts";
 import { pacedLoad, type PacedFigures } from "./pacedLoad.ts";
+import { median } from "./statistics.ts";
 
 interface AutocannonResult {
   requests: { average: number; total: number };
@@ -202,9 +203,6 @@ async function prepare(certificates: number): Promise<Prepared> {
 }
 
 const JSON_ANSWER = { accept: "application/json" };
-
-/** The median of `values`. */
-const median = (values: readonly number[]): number => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!;
 
 /**
  * One route on both stores, after a short unrecorded warm-up of each, in `ROUNDS` alternating
