@@ -33,18 +33,10 @@ const wantsPage = (req: Request): boolean =>
  */
 export function errorHandler(logger: Logger): ErrorRequestHandler {
   return (error: unknown, req, res, _next) => {
-    const mapped = toHttpError(error);
-    if (!mapped) {
-      logger.error(
-        {
-          err: error,
-          method: req.method,
-          route: req.route ? String((req.route as { path: unknown }).path) : undefined,
-        },
-        "request failed",
-      );
-    }
-    const answer = mapped ?? new HttpError("INTERNAL", "Something went wrong on our side; try again later");
+    const answer = errorAnswer(logger, error, {
+      method: req.method,
+      route: req.route ? String((req.route as { path: unknown }).path) : undefined,
+    });
     if (res.headersSent) {
       res.destroy();
       return;
@@ -58,12 +50,29 @@ export function errorHandler(logger: Logger): ErrorRequestHandler {
         .send(renderErrorPage({ kind: pageOf(answer), locale, langUrls: buildLangUrls(req.path, req.query) }));
       return;
     }
-    res.status(answer.status).json({
-      error: {
-        code: answer.code,
-        message: answer.message,
-        ...(answer.details === undefined ? {} : { details: answer.details }),
-      },
-    });
+    res.status(answer.status).json(errorBody(answer));
+  };
+}
+
+/** The error every failure is answered as: its own when `toHttpError` maps it, otherwise INTERNAL (and logged). */
+export function errorAnswer(
+  logger: Logger,
+  error: unknown,
+  context: { method: string; route: string | undefined },
+): HttpError {
+  const mapped = toHttpError(error);
+  if (mapped) return mapped;
+  logger.error({ err: error, ...context }, "request failed");
+  return new HttpError("INTERNAL", "Something went wrong on our side; try again later");
+}
+
+/** The JSON body of an error answer: `{ error: { code, message, details? } }`. */
+export function errorBody(answer: HttpError): { error: { code: string; message: string; details?: unknown } } {
+  return {
+    error: {
+      code: answer.code,
+      message: answer.message,
+      ...(answer.details === undefined ? {} : { details: answer.details }),
+    },
   };
 }
