@@ -1,3 +1,4 @@
+import type { RequestListener } from "node:http";
 import type { Express } from "express";
 import type { Provider } from "ethers";
 import type { Logger } from "pino";
@@ -92,7 +93,10 @@ export interface RuntimeOptions {
 }
 
 export interface Runtime {
+  /** every route behind Express's middleware; tests walk its routes */
   app: Express;
+  /** what a server listens with (the app, with the QR fast path in front) */
+  listener: RequestListener;
   batcher: Batcher;
   anchors: AnchorService;
   statuses: StatusService;
@@ -414,7 +418,7 @@ export function assembleRuntime(options: RuntimeOptions): Runtime {
     };
   };
 
-  const app = createApp({
+  const { app, listener } = createApp({
     http: { publicUrl: options.publicUrl, ...options.http },
     store,
     types,
@@ -444,6 +448,7 @@ export function assembleRuntime(options: RuntimeOptions): Runtime {
 
   return {
     app,
+    listener,
     batcher,
     anchors,
     statuses,

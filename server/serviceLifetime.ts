@@ -159,7 +159,7 @@ export async function startService(
     }, HOLDER_PRUNE_INTERVAL_MS);
     pruning.unref();
 
-    const server: Server = createServer(runtime.app);
+    const server: Server = createServer(runtime.listener);
     await new Promise<void>((resolve, reject) => {
       server.once("error", reject);
       server.listen(config.port, config.host, () => {

@@ -95,7 +95,7 @@ try {
   const fillSeconds = (performance.now() - fillStarted) / 1000;
   const auditor = await createApiKey(store, { agencyId: null, role: "auditor", label: "bench", now: new Date() });
 
-  const server = createServer(runtime.app);
+  const server = createServer(runtime.listener);
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
   const port = (server.address() as AddressInfo).port;
 

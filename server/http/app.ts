@@ -1,5 +1,5 @@
+import type { RequestListener } from "node:http";
 import express, { type Express } from "express";
-import helmet from "helmet";
 import type { Logger } from "pino";
 import type { StatusService } from "../anchoring/statusService.ts";
 import type { AuditIndex } from "../audit/auditIndex.ts";
@@ -18,7 +18,9 @@ import { cors } from "./middleware/cors.ts";
 import { errorHandler } from "./middleware/errorHandler.ts";
 import { DEFAULT_CODE_LIMITS, DEFAULT_HOLDER_SECRET_LIMITS, type GuessLimits } from "./middleware/guessLimits.ts";
 import { observe } from "./middleware/observe.ts";
+import { securityHeaders } from "./middleware/securityHeaders.ts";
 import { createRouteLimits } from "./rateLimits.ts";
+import { createRequestListener } from "./scanFastPath.ts";
 import { pageRoutes } from "./pages/routes.ts";
 import { auditRoutes } from "./routes/audit.ts";
 import { certificateRoutes } from "./routes/certificates.ts";
@@ -71,7 +73,14 @@ const SMALL_BODY_LIMIT = 1024 * 1024;
 const BATCH_PATH = "/api/v1/certificates/batch";
 
 /** The whole HTTP surface, without listening: `serviceLifetime.ts` listens, tests use port 0. */
-export function createApp(deps: AppDeps): Express {
+export interface HttpSurface {
+  /** every route, behind the middleware every answer goes through */
+  app: Express;
+  /** what a server listens with: `app`, with the QR target's JSON answer in front (scanFastPath.ts) */
+  listener: RequestListener;
+}
+
+export function createApp(deps: AppDeps): HttpSurface {
   const app = express();
   app.disable("x-powered-by");
   // Express hashes every response body for an ETag; verification answers are no-store and pages
@@ -84,19 +93,7 @@ export function createApp(deps: AppDeps): Express {
   const limits = createRouteLimits(deps.http.rateLimitPerMinute);
 
   app.use(observe(deps.metrics, deps.logger));
-  app.use(
-    helmet({
-      contentSecurityPolicy: {
-        directives: {
-          defaultSrc: ["'self'"],
-          imgSrc: ["'self'", "data:", "blob:"],
-          mediaSrc: ["'self'", "blob:"],
-          upgradeInsecureRequests: null,
-        },
-      },
-      crossOriginEmbedderPolicy: false,
-    }),
-  );
+  app.use(securityHeaders());
   app.use(cors(deps.http.corsOrigins));
 
   const rendering = {
@@ -191,5 +188,13 @@ export function createApp(deps: AppDeps): Express {
     next(new HttpError("NOT_FOUND", "No such endpoint"));
   });
   app.use(limits.errors, errorHandler(deps.logger));
-  return app;
+  const listener = createRequestListener({
+    app,
+    publicLimit: limits.public,
+    scanAnswer: verify.scanAnswer,
+    corsOrigins: deps.http.corsOrigins,
+    metrics: deps.metrics,
+    logger: deps.logger,
+  });
+  return { app, listener };
 }

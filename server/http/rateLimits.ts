@@ -1,3 +1,4 @@
+import type { IncomingMessage } from "node:http";
 import type { ErrorRequestHandler, RequestHandler } from "express";
 import { rateLimit } from "express-rate-limit";
 import { HttpError } from "./errors.ts";
@@ -49,11 +50,36 @@ function limiter(perMinute: number): RequestHandler {
   });
 }
 
+/**
+ * The public limit's answer for a request already counted against it outside Express (the QR fast
+ * path counts a scan before taking it, and leaves an over-limit one to Express to answer): the
+ * route's own limit then passes that answer on instead of counting the request twice.
+ */
+const COUNTED = Symbol("certledger.publicLimitCounted");
+
+type Counted = IncomingMessage & { [COUNTED]?: unknown };
+
+/** Leaves `req` to Express with the public limit's answer `refusal` already given. */
+export function leaveCounted(req: IncomingMessage, refusal: unknown): void {
+  (req as Counted)[COUNTED] = refusal;
+}
+
+function countedOnce(limit: RequestHandler): RequestHandler {
+  return (req, res, next) => {
+    const refusal = (req as Counted)[COUNTED];
+    if (refusal === undefined) {
+      void limit(req, res, next);
+      return;
+    }
+    next(refusal);
+  };
+}
+
 /** `perMinute` per client address on public routes (RATE_LIMIT_PER_MINUTE); 0 turns every limit off. */
 export function createRouteLimits(perMinute: number): RouteLimits {
   const errorBudget = limiter(perMinute);
   return {
-    public: declare("public", limiter(perMinute)),
+    public: declare("public", countedOnce(limiter(perMinute))),
     outbound: declare("outbound", limiter(perMinute <= 0 ? 0 : Math.max(1, Math.floor(perMinute / OUTBOUND_DIVISOR)))),
     api: declare("api", limiter(perMinute * GENEROUS_FACTOR)),
     assets: declare("assets", limiter(perMinute * GENEROUS_FACTOR)),

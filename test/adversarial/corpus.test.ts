@@ -90,7 +90,7 @@ describe("adversarial corpus: every doctored document gets its verdict from the 
       http: { bodyLimitBytes: 1024 * 1024, rateLimitPerMinute: 0, corsOrigins: [], trustProxy: false },
       anchoring: { batchSize: 1000, batchMaxAgeMs: 60_000, confirmations: 1 },
     });
-    server.on("request", runtime.app);
+    server.on("request", runtime.listener);
 
     const engineTrust = trustOnly(new EthersLedgerView(provider, trusted.ledger), trusted.chainId);
     for (const entry of entries) {

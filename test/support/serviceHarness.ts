@@ -82,6 +82,7 @@ export async function startHarness(
     chainReadTimeoutMs?: number;
     trustedDeployments?: readonly TrustedDeployment[];
     trustProxy?: boolean;
+    corsOrigins?: readonly string[];
     /** relayer mode: the officers only sign EIP-712 messages, this key (DEV-ONLY) sends them */
     relayerKey?: string;
     /** the store on this PostgreSQL database (see `startPgCluster`) instead of SQLite */
@@ -159,7 +160,7 @@ export async function startHarness(
     http: {
       bodyLimitBytes: 32 * 1024 * 1024,
       rateLimitPerMinute: options.rateLimitPerMinute ?? 0,
-      corsOrigins: [],
+      corsOrigins: options.corsOrigins ?? [],
       trustProxy: options.trustProxy ?? false,
     },
     ...(options.chainReadTimeoutMs === undefined ? {} : { chainReadTimeoutMs: options.chainReadTimeoutMs }),
@@ -168,7 +169,7 @@ export async function startHarness(
     ...(options.trustedDeployments ? { trustList: TrustListWatch.fixed(options.trustedDeployments) } : {}),
   });
   await runtime.recover();
-  server.on("request", runtime.app);
+  server.on("request", runtime.listener);
   const [first, second] = agencies;
   if (!first || !second) throw new Error("unreachable: two agencies");
   return {

@@ -21,11 +21,23 @@ export interface VerifyRouteDeps extends ResultRenderDeps {
   limits: RouteLimits;
 }
 
+/** A scan's JSON answer: status and body. */
+export interface JsonAnswer {
+  status: number;
+  body: string;
+}
+
+/** The JSON answer to a scan of a whole link (`id` and `leaf` already well formed). */
+export type ScanAnswer = (id: string, leaf: string) => Promise<JsonAnswer>;
+
+export const JSON_CONTENT_TYPE = "application/json; charset=utf-8";
+
 /**
  * `scan` answers `GET /v/:id` (the QR target); the app mounts it itself, behind `limits.public`, so
  * the busiest route is matched by the app's own router rather than through a nested one.
+ * `scanAnswer` is its JSON answer, which the QR fast path (`scanFastPath.ts`) gives too.
  */
-export function verifyRoutes(deps: VerifyRouteDeps): { api: Router; scan: RequestHandler } {
+export function verifyRoutes(deps: VerifyRouteDeps): { api: Router; scan: RequestHandler; scanAnswer: ScanAnswer } {
   const api = Router();
   api.post("/verify", deps.limits.public, async (req, res) => {
     if (typeof req.body !== "object" || req.body === null || Array.isArray(req.body)) {
@@ -59,6 +71,21 @@ export function verifyRoutes(deps: VerifyRouteDeps): { api: Router; scan: Reques
   const publicResult = (result: VerificationResult): VerificationResult =>
     withView(result, (certificate) => publicView(certificate, deps.types.find(certificate.type)));
 
+  const scanAnswer: ScanAnswer = async (id, leaf) => {
+    const outcome = await deps.verifier.verifyStored(id, leaf);
+    deps.metrics.verifications.inc({ status: outcome.result.status });
+    if (outcome.id === null) return { status: 404, body: JSON.stringify(outcome.result) };
+    await deps.traces.record(outcome.id, "static-qr", outcome.result.status);
+    // The verdict is reached on the whole certificate; anyone with the printed code sees only the
+    // public minimum of it.
+    let body = publicJson.get(outcome.result);
+    if (body === undefined) {
+      body = JSON.stringify(publicResult(outcome.result));
+      publicJson.set(outcome.result, body);
+    }
+    return { status: httpStatusOf(outcome.result), body };
+  };
+
   const scan: RequestHandler = async (req, res) => {
     res.vary("Accept").vary("Accept-Language").set("Cache-Control", "no-store");
     const id = certificateIdSchema.safeParse(req.params.id);
@@ -68,15 +95,16 @@ export function verifyRoutes(deps: VerifyRouteDeps): { api: Router; scan: Reques
     // scanner's own) are ignored.
     const h = leafHashSchema.safeParse(req.query.h);
     if (!h.success) throw new HttpError("INCOMPLETE_LINK", "This link is incomplete: scan the code again");
+    if (!wantsFragment(req) && wantsJson(req)) {
+      const answer = await scanAnswer(id.data, h.data);
+      res.status(answer.status).set("Content-Type", JSON_CONTENT_TYPE).send(answer.body);
+      return;
+    }
     const outcome = await deps.verifier.verifyStored(id.data, h.data);
     deps.metrics.verifications.inc({ status: outcome.result.status });
     if (outcome.id === null) {
       if (wantsFragment(req)) {
         sendResult(req, res, deps, { result: outcome.result, requestedId: id.data, status: 404 });
-        return;
-      }
-      if (wantsJson(req)) {
-        res.status(404).json(outcome.result);
         return;
       }
       const locale = negotiateLocale(req.get("accept-language"), req.query.lang);
@@ -94,22 +122,11 @@ export function verifyRoutes(deps: VerifyRouteDeps): { api: Router; scan: Reques
       return;
     }
     await deps.traces.record(outcome.id, "static-qr", outcome.result.status);
-    // The verdict is reached on the whole certificate; anyone with the printed code sees only the
-    // public minimum of it.
-    if (!wantsFragment(req) && wantsJson(req)) {
-      let body = publicJson.get(outcome.result);
-      if (body === undefined) {
-        body = JSON.stringify(publicResult(outcome.result));
-        publicJson.set(outcome.result, body);
-      }
-      res.status(httpStatusOf(outcome.result)).set("Content-Type", "application/json; charset=utf-8").send(body);
-      return;
-    }
     sendResult(req, res, deps, {
       result: publicResult(outcome.result),
       requestedId: outcome.id,
       leafHash: h.data,
     });
   };
-  return { api, scan };
+  return { api, scan, scanAnswer };
 }
