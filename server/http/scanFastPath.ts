@@ -28,8 +28,54 @@ const SCAN_ROUTE = "/v/:id";
 /**
  * The request as Express's own getters (`ip`, `accepts`) read it: its headers and socket on
  * Express's request prototype, so the client address and the negotiation are Express's exactly,
- * without giving the request itself Express's prototype (most of what the fast path saves).
+ * without giving the request itself Express's prototype (most of what the fast path saves). The
+ * class is made once per app, so a view is one small object.
  */
+function requestViews(app: Express): new (req: IncomingMessage) => Request {
+  class RequestView {
+    readonly headers: IncomingMessage["headers"];
+    readonly socket: IncomingMessage["socket"];
+    readonly method: string | undefined;
+    readonly originalUrl: string | undefined;
+    constructor(req: IncomingMessage) {
+      this.headers = req.headers;
+      this.socket = req.socket;
+      this.method = req.method;
+      this.originalUrl = req.url;
+    }
+  }
+  Object.setPrototypeOf(RequestView.prototype, app.request);
+  return RequestView as unknown as new (req: IncomingMessage) => Request;
+}
+
+/**
+ * Express's response methods over a plain response's headers: the rate limiter writes its headers
+ * with Express's `append`, which reads and sets them through these.
+ */
+function responseHeaderViews(app: Express): new (res: ServerResponse) => Response {
+  class ResponseHeaders {
+    readonly #target: ServerResponse;
+    constructor(target: ServerResponse) {
+      this.#target = target;
+    }
+    getHeader(name: string) {
+      return this.#target.getHeader(name);
+    }
+    setHeader(name: string, value: number | string | readonly string[]) {
+      this.#target.setHeader(name, value);
+      return this;
+    }
+    get headersSent() {
+      return this.#target.headersSent;
+    }
+    get writableEnded() {
+      return this.#target.writableEnded;
+    }
+  }
+  Object.setPrototypeOf(ResponseHeaders.prototype, app.response);
+  return ResponseHeaders as unknown as new (res: ServerResponse) => Response;
+}
+
 type RequestView = Request;
 
 interface FastScan {
@@ -53,8 +99,8 @@ interface FastScan {
 export function createRequestListener(deps: ScanFastPathDeps): RequestListener {
   const security = [...securityHeaderValues()];
   const corsActive = deps.corsOrigins.length > 0;
-  const requestPrototype = deps.app.request;
-  const responsePrototype = deps.app.response;
+  const RequestView = requestViews(deps.app);
+  const ResponseHeaders = responseHeaderViews(deps.app);
 
   const fastScanOf = (req: IncomingMessage): FastScan | null => {
     const url = req.url;
@@ -68,38 +114,16 @@ export function createRequestListener(deps: ScanFastPathDeps): RequestListener {
     const query = parseQuery(url.slice(queryAt + 1));
     const leaf = query.h;
     if (typeof leaf !== "string" || !leafHashSchema.safeParse(leaf).success || query.part === "result") return null;
-    const view = Object.create(requestPrototype, {
-      headers: { value: req.headers },
-      socket: { value: req.socket },
-      method: { value: req.method },
-      url: { value: url },
-      originalUrl: { value: url },
-    }) as RequestView;
+    const view = new RequestView(req);
     if (view.accepts(["html", "json"]) !== "json") return null;
     return { id, leaf, view };
   };
 
-  /**
-   * Counts the scan against the public limit; the refusal when it is over, else undefined. The
-   * limiter writes its headers through Express's `append`: it gets Express's response methods
-   * over this response's own headers.
-   */
-  const count = (view: RequestView, res: ServerResponse): Promise<unknown> => {
-    const headers = Object.create(responsePrototype, {
-      getHeader: { value: (name: string) => res.getHeader(name) },
-      setHeader: {
-        value(name: string, value: number | string | readonly string[]) {
-          res.setHeader(name, value);
-          return this as unknown;
-        },
-      },
-      headersSent: { get: () => res.headersSent },
-      writableEnded: { get: () => res.writableEnded },
-    }) as Response;
-    return new Promise((resolve) => {
-      void deps.publicLimit(view, headers, resolve);
+  /** Counts the scan against the public limit; the refusal when it is over, else undefined. */
+  const count = (view: RequestView, res: ServerResponse): Promise<unknown> =>
+    new Promise((resolve) => {
+      void deps.publicLimit(view, new ResponseHeaders(res), resolve);
     });
-  };
 
   const answer = async (res: ServerResponse, scan: FastScan): Promise<void> => {
     for (const [name, value] of security) res.setHeader(name, value);
