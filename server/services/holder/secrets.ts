@@ -44,5 +44,5 @@ export const PRESENTATION_CODE_PATTERN = /^\d{8}$/;
 /** An 8-digit code, uniform over 00000000-99999999. */
 export const newPresentationCode = (): string => String(randomInt(0, 100_000_000)).padStart(8, "0");
 
-/** A random id for presentations and traces. */
+/** A random id for presentations (24 hex digits, as the holder routes check). */
 export const newRecordId = (): string => randomBytes(12).toString("hex");
