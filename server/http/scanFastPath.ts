@@ -76,12 +76,10 @@ function responseHeaderViews(app: Express): new (res: ServerResponse) => Respons
   return ResponseHeaders as unknown as new (res: ServerResponse) => Response;
 }
 
-type RequestView = Request;
-
 interface FastScan {
   id: string;
   leaf: string;
-  view: RequestView;
+  view: Request;
 }
 
 /**
@@ -120,7 +118,7 @@ export function createRequestListener(deps: ScanFastPathDeps): RequestListener {
   };
 
   /** Counts the scan against the public limit; the refusal when it is over, else undefined. */
-  const count = (view: RequestView, res: ServerResponse): Promise<unknown> =>
+  const count = (view: Request, res: ServerResponse): Promise<unknown> =>
     new Promise((resolve) => {
       void deps.publicLimit(view, new ResponseHeaders(res), resolve);
     });
@@ -158,9 +156,17 @@ export function createRequestListener(deps: ScanFastPathDeps): RequestListener {
       res,
       () => SCAN_ROUTE,
       () => {
-        void answer(res, scan);
+        answer(res, scan).catch((error: unknown) => {
+          failed(res, error);
+        });
       },
     );
+  };
+
+  /** Whatever throws outside `scanAnswer` (it answers its own failures) ends the exchange, logged. */
+  const failed = (res: ServerResponse, error: unknown): void => {
+    deps.logger.error({ err: error, method: "GET", route: SCAN_ROUTE }, "request failed");
+    res.destroy();
   };
 
   return (req, res) => {
@@ -169,6 +175,8 @@ export function createRequestListener(deps: ScanFastPathDeps): RequestListener {
       deps.app(req, res);
       return;
     }
-    void serveFast(req, res, scan);
+    serveFast(req, res, scan).catch((error: unknown) => {
+      failed(res, error);
+    });
   };
 }
