@@ -262,6 +262,9 @@ describe("HTTP: the QR fast path is held to the public rate limit and to CORS", 
       expect(JSON.parse(refused.body)).to.deep.equal({ error: { code: "RATE_LIMITED", message } });
       expect(refused.headers).to.deep.equal(reference.headers);
       expect(/\br=(\d+)/.exec(refused.rateLimit ?? "")?.[1]).to.equal("0");
+      // without a trusted proxy, a forwarded-for header is the client's own word: no fresh budget
+      const spoofed = await ask(h.url, "GET", link, { ...JSON_ACCEPT, "x-forwarded-for": "203.0.113.9" });
+      expect(spoofed.status).to.equal(429);
     } finally {
       express.restore();
     }
@@ -276,5 +279,28 @@ describe("HTTP: the QR fast path is held to the public rate limit and to CORS", 
     } finally {
       express.restore();
     }
+  });
+});
+
+describe("HTTP: behind a trusted proxy, the QR fast path limits each forwarded client apart", function () {
+  this.timeout(60_000);
+  const LIMIT = 2;
+  let h: Harness;
+  let link: string;
+
+  before(async () => {
+    h = await startHarness({ rateLimitPerMinute: LIMIT, trustProxy: true });
+    [link] = (await issueAnchored(h, 1)) as [string];
+  });
+  after(async () => {
+    await h.close();
+  });
+
+  it("refuses the client that used its budget and answers another one, as Express's req.ip tells them apart", async () => {
+    const from = (address: string) => ({ ...JSON_ACCEPT, "x-forwarded-for": address });
+    const first: number[] = [];
+    for (let i = 0; i <= LIMIT; i++) first.push((await ask(h.url, "GET", link, from("203.0.113.1"))).status);
+    expect(first).to.deep.equal([200, 200, 429]);
+    expect((await ask(h.url, "GET", link, from("203.0.113.2"))).status).to.equal(200);
   });
 });
