@@ -28,7 +28,7 @@ const SCAN_ROUTE = "/v/:id";
 /**
  * The request as Express's own getters (`ip`, `accepts`) read it: its headers and socket on
  * Express's request prototype, so the client address and the negotiation are Express's exactly,
- * without giving the request itself Express's prototype (most of what the fast path saves). The
+ * without giving the request itself Express's prototype (much of what the fast path saves). The
  * class is made once per app, so a view is one small object.
  */
 function requestViews(app: Express): new (req: IncomingMessage) => Request {
