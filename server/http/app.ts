@@ -72,7 +72,7 @@ export interface AppDeps {
 const SMALL_BODY_LIMIT = 1024 * 1024;
 const BATCH_PATH = "/api/v1/certificates/batch";
 
-/** The whole HTTP surface, without listening: `serviceLifetime.ts` listens, tests use port 0. */
+/** What `createApp` gives: the Express app and the listener a server uses. */
 export interface HttpSurface {
   /** every route, behind the middleware every answer goes through */
   app: Express;
@@ -80,6 +80,7 @@ export interface HttpSurface {
   listener: RequestListener;
 }
 
+/** The whole HTTP surface, without listening: `serviceLifetime.ts` listens, tests use port 0. */
 export function createApp(deps: AppDeps): HttpSurface {
   const app = express();
   app.disable("x-powered-by");
