@@ -71,13 +71,19 @@ export function verifyRoutes(deps: VerifyRouteDeps): { api: Router; scan: Reques
   const publicResult = (result: VerificationResult): VerificationResult =>
     withView(result, (certificate) => publicView(certificate, deps.types.find(certificate.type)));
 
-  const scanAnswer: ScanAnswer = async (id, leaf) => {
+  /** A scan of a whole link, counted, and traced for the holder when the certificate exists. */
+  const scanned = async (id: string, leaf: string) => {
     const outcome = await deps.verifier.verifyStored(id, leaf);
     deps.metrics.verifications.inc({ status: outcome.result.status });
+    if (outcome.id !== null) await deps.traces.record(outcome.id, "static-qr", outcome.result.status);
+    return outcome;
+  };
+
+  // The verdict is reached on the whole certificate; anyone with the printed code sees only the
+  // public minimum of it.
+  const scanAnswer: ScanAnswer = async (id, leaf) => {
+    const outcome = await scanned(id, leaf);
     if (outcome.id === null) return { status: 404, body: JSON.stringify(outcome.result) };
-    await deps.traces.record(outcome.id, "static-qr", outcome.result.status);
-    // The verdict is reached on the whole certificate; anyone with the printed code sees only the
-    // public minimum of it.
     let body = publicJson.get(outcome.result);
     if (body === undefined) {
       body = JSON.stringify(publicResult(outcome.result));
@@ -100,8 +106,7 @@ export function verifyRoutes(deps: VerifyRouteDeps): { api: Router; scan: Reques
       res.status(answer.status).set("Content-Type", JSON_CONTENT_TYPE).send(answer.body);
       return;
     }
-    const outcome = await deps.verifier.verifyStored(id.data, h.data);
-    deps.metrics.verifications.inc({ status: outcome.result.status });
+    const outcome = await scanned(id.data, h.data);
     if (outcome.id === null) {
       if (wantsFragment(req)) {
         sendResult(req, res, deps, { result: outcome.result, requestedId: id.data, status: 404 });
@@ -121,7 +126,6 @@ export function verifyRoutes(deps: VerifyRouteDeps): { api: Router; scan: Reques
         );
       return;
     }
-    await deps.traces.record(outcome.id, "static-qr", outcome.result.status);
     sendResult(req, res, deps, {
       result: publicResult(outcome.result),
       requestedId: outcome.id,
