@@ -56,7 +56,7 @@ export interface IssuanceDeps {
   store: Store;
   types: CertificateTypeRegistry;
   keccak: Keccak256;
-  /** the divisions issuers' and subjects' codes are checked against (default: the shipped list, read per call) */
+  /** the divisions issuers' and subjects' codes are checked against (default: the shipped list) */
   jurisdictions?: Jurisdictions;
   publicUrl: string;
   clock?: () => Date;
