@@ -20,24 +20,15 @@
  * Filling is done once per size (see fillStore.ts) and takes minutes for a million.
  */
 import { stat, writeFile } from "node:fs/promises";
-import { createRequire } from "node:module";
 import { cpus, loadavg } from "node:os";
 import { join } from "node:path";
 import { DatabaseSync } from "node:sqlite";
 import { parseArgs } from "node:util";
+import { autocannon } from "./autocannon.ts";
 import { startBenchService, type BenchService } from "./benchService.ts";
 import { filledStore } from "./fillStore.ts";
 import { pacedLoad, type PacedFigures } from "./pacedLoad.ts";
 import { median } from "./statistics.ts";
-
-interface AutocannonResult {
-  requests: { average: number; total: number };
-  latency: { p50: number; p99: number };
-  non2xx: number;
-  errors: number;
-}
-type Autocannon = (options: Record<string, unknown>) => Promise<AutocannonResult>;
-const autocannon = createRequire(import.meta.url)("autocannon") as Autocannon;
 
 const ROOT = new URL("../..", import.meta.url).pathname;
 const BATCH_SIZE = 1000;

@@ -24,26 +24,17 @@
  *   --compare-rate N     certificates per second offered there (default 6000)
  */
 import { writeFile, mkdir } from "node:fs/promises";
-import { createRequire } from "node:module";
 import { join } from "node:path";
 import { setTimeout as delay } from "node:timers/promises";
 import { parseArgs } from "node:util";
 import { spawn } from "node:child_process";
 import { sampleInputs } from "../support/samples.ts";
 import { freePort, waitFor } from "../support/serviceProcess.ts";
+import { autocannon, type AutocannonResult } from "./autocannon.ts";
 import { startBenchService } from "./benchService.ts";
 import { histogramQuantile } from "./prometheus.ts";
 import { median } from "./statistics.ts";
 import { compareStores } from "./storeComparison.ts";
-
-interface AutocannonResult {
-  requests: { average: number; total: number };
-  latency: { p50: number; p99: number; average: number };
-  non2xx: number;
-  errors: number;
-}
-type Autocannon = (options: Record<string, unknown>) => Promise<AutocannonResult>;
-const autocannon = createRequire(import.meta.url)("autocannon") as Autocannon;
 
 const { values: args } = parseArgs({
   options: {

@@ -8,23 +8,14 @@
  *
  *   npx tsx scripts/bench/singleIssuance.ts [--rates 500,1000,2000,3000,4000] [--step-seconds 10]
  */
-import { createRequire } from "node:module";
 import { readFile, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
 import { sampleInputs } from "../support/samples.ts";
 import { waitFor } from "../support/serviceProcess.ts";
+import { autocannon } from "./autocannon.ts";
 import { startBenchService } from "./benchService.ts";
 import { bucketQuantile, histogramBuckets, type Bucket } from "./prometheus.ts";
-
-interface AutocannonResult {
-  "2xx": number;
-  non2xx: number;
-  errors: number;
-  duration: number;
-}
-type Autocannon = (options: Record<string, unknown>) => Promise<AutocannonResult>;
-const autocannon = createRequire(import.meta.url)("autocannon") as Autocannon;
 
 const ROOT = new URL("../..", import.meta.url).pathname;
 const RESULTS = join(ROOT, "bench/results/issuance.json");
