@@ -287,13 +287,9 @@ export class SqliteStore implements Store {
     add("created_at >= ?", q.createdFrom);
     add("created_at <= ?", q.createdTo);
     add("id > ?", q.after);
+    // one text per combination of filters given, so the statement cache holds a few dozen at most
     const sql = `SELECT ${SUMMARY_COLUMNS} FROM certificates ${where.length ? `WHERE ${where.join(" AND ")}` : ""} ORDER BY id LIMIT ?`;
-    return Promise.resolve(
-      this.#db
-        .prepare(sql)
-        .all(...params, q.limit)
-        .map((r) => toSummary(r as Row)),
-    );
+    return Promise.resolve(this.#all(sql, ...params, q.limit).map(toSummary));
   }
 
   /**
@@ -450,10 +446,11 @@ export class SqliteStore implements Store {
   }
 
   listBatches(states: BatchState[]): Promise<BatchRecord[]> {
-    const rows = this.#db
-      .prepare(`SELECT * FROM batches WHERE state IN (${placeholders(states.length)}) ORDER BY id`)
-      .all(...states);
-    return Promise.resolve(rows.map((r) => toBatch(r as Row)));
+    const rows = this.#all(
+      `SELECT * FROM batches WHERE state IN (${placeholders(states.length)}) ORDER BY id`,
+      ...states,
+    );
+    return Promise.resolve(rows.map(toBatch));
   }
 
   batchMembers(batchId: number): Promise<CertificateRecord[]> {
@@ -551,10 +548,11 @@ export class SqliteStore implements Store {
   }
 
   listStatusOps(states: StatusOpState[]): Promise<StatusOpRecord[]> {
-    const rows = this.#db
-      .prepare(`SELECT * FROM status_ops WHERE state IN (${placeholders(states.length)}) ORDER BY id`)
-      .all(...states);
-    return Promise.resolve(rows.map((r) => toStatusOp(r as Row)));
+    const rows = this.#all(
+      `SELECT * FROM status_ops WHERE state IN (${placeholders(states.length)}) ORDER BY id`,
+      ...states,
+    );
+    return Promise.resolve(rows.map(toStatusOp));
   }
 
   unfinishedStatusOp(certificateId: string): Promise<StatusOpRecord | null> {
