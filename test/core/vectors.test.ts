@@ -48,6 +48,18 @@ describe("core: committed test vectors (the certledger/2 format must not drift)"
     }
   });
 
+  it("a field preimage is refused for a salt or path that would not serialise as itself", () => {
+    const salt = "ab".repeat(16);
+    expect(fieldPreimage("subject.note", salt, "x")).to.equal(`{"path":"subject.note","salt":"${salt}","value":"x"}`);
+    // upper case, one digit short or long, a non-hex letter, a quote that would end the string early
+    for (const bad of ["AB".repeat(16), salt.slice(1), salt + "a", "g" + salt.slice(1), '"' + salt.slice(1)]) {
+      expect(() => fieldPreimage("subject.note", bad, "x"), bad).to.throw(/malformed/);
+    }
+    for (const bad of ['subject."note', "subject.note\\", "1subject", ""]) {
+      expect(() => fieldPreimage(bad, salt, "x"), bad).to.throw(/malformed/);
+    }
+  });
+
   it("any string, number or boolean hashes as the independent implementation hashes it", () => {
     const value = fc.oneof(
       fc.string({ unit: "binary" }),

@@ -2,11 +2,10 @@ import canonicalize from "canonicalize";
 import { CoreError } from "../errors.ts";
 import type { CertificateDocument, FieldValue } from "../document/model.ts";
 import { forEachShownField } from "../document/paths.ts";
-import { LONE_SURROGATE } from "../document/schema.ts";
+import { LONE_SURROGATE, isSalt } from "../document/schema.ts";
 import { Keccak256, fromHex32, toHex32 } from "./keccak.ts";
 
 const PLAIN_PATH = /^[A-Za-z][A-Za-z0-9.]*$/;
-const PLAIN_SALT = /^[0-9a-f]{32}$/;
 
 /** The first bytes of every certificate hash preimage: the format, so no other format's hash can pass for one. */
 export const LEAF_DOMAIN = "certledger/2";
@@ -18,7 +17,7 @@ export const LEAF_DOMAIN = "certledger/2";
  * `canonicalize({ path, salt, value })` (tests hold it to that) at a fraction of the cost.
  */
 export function fieldPreimage(path: string, salt: string, value: FieldValue): string {
-  if (!PLAIN_PATH.test(path) || !PLAIN_SALT.test(salt)) {
+  if (!PLAIN_PATH.test(path) || !isSalt(salt)) {
     throw new CoreError("INVALID_DOCUMENT", "a field path or salt is malformed");
   }
   return trustedPreimage(path, salt, value);
