@@ -3,10 +3,12 @@
  * certificate per `POST /api/v1/certificates` at each rate of `--rates` for `--step-seconds`,
  * then drained until all are anchored. A step is held when at least 95% of what was offered got
  * its 202 and the p99 from 202 to anchored of that step's certificates is at most 3 s; the ramp
- * stops at the first step not held. Writes "single" in bench/results/issuance.json. A benchmark,
- * not a test.
+ * stops at the first step not held, then halves the gap between the last rate held and the first
+ * not held until it is at most `--resolution` of the rate held (so a capacity of 850/s is not
+ * reported as the 500/s step below it). Writes "single" in bench/results/issuance.json. A
+ * benchmark, not a test.
  *
- *   npx tsx scripts/bench/singleIssuance.ts [--rates 500,1000,2000,3000,4000] [--step-seconds 10]
+ *   npx tsx scripts/bench/singleIssuance.ts [--rates 500,1000,2000,3000,4000] [--step-seconds 10] [--resolution 0.1]
  */
 import { readFile, writeFile } from "node:fs/promises";
 import { join } from "node:path";
@@ -26,10 +28,12 @@ const { values: args } = parseArgs({
   options: {
     rates: { type: "string", default: "500,1000,2000,3000,4000" },
     "step-seconds": { type: "string", default: "10" },
+    resolution: { type: "string", default: "0.1" },
   },
 });
 const RATES = args.rates.split(",").map(Number);
 const STEP_SECONDS = Number(args["step-seconds"]);
+const RESOLUTION = Number(args.resolution);
 
 /** The buckets counted between two expositions of the same cumulative histogram. */
 const since = (before: readonly Bucket[], after: readonly Bucket[]): Bucket[] =>
@@ -40,8 +44,7 @@ try {
   const { apiKey } = service;
   const { type, subject, validFrom } = sampleInputs(0)["business-licence"]!;
   const metrics = async () => (await fetch(`${service.url}/metrics`)).text();
-  const steps = [];
-  for (const rate of RATES) {
+  const step = async (rate: number) => {
     const before = histogramBuckets(await metrics(), LATENCY);
     const result = await autocannon({
       url: `${service.url}/api/v1/certificates`,
@@ -60,23 +63,41 @@ try {
     );
     const acknowledgedPerSecond = Math.round(result["2xx"] / STEP_SECONDS);
     const p99 = bucketQuantile(since(before, histogramBuckets(await metrics(), LATENCY)), 0.99);
-    const held = acknowledgedPerSecond >= 0.95 * rate && p99 !== null && p99 <= P99_LIMIT_SECONDS;
-    const step = {
+    const figures = {
       offeredPerSecond: rate,
       acknowledgedPerSecond,
       non2xx: result.non2xx,
       errors: result.errors,
       p99AcceptedToAnchoredSeconds: p99,
-      held,
+      held: acknowledgedPerSecond >= 0.95 * rate && p99 !== null && p99 <= P99_LIMIT_SECONDS,
     };
-    console.log(JSON.stringify(step));
-    steps.push(step);
-    if (!held) break;
+    console.log(JSON.stringify(figures));
+    return figures;
+  };
+  const steps = [];
+  let held = 0;
+  let notHeld: number | null = null;
+  for (const rate of RATES) {
+    const figures = await step(rate);
+    steps.push(figures);
+    if (!figures.held) {
+      notHeld = rate;
+      break;
+    }
+    held = rate;
+  }
+  while (notHeld !== null && notHeld - held > RESOLUTION * held) {
+    const rate = Math.round((held + notHeld) / 20) * 10;
+    if (rate <= held || rate >= notHeld) break;
+    const figures = await step(rate);
+    steps.push(figures);
+    if (figures.held) held = rate;
+    else notHeld = rate;
   }
   const single = {
     measuredAt: new Date().toISOString(),
-    command: `npx tsx scripts/bench/singleIssuance.ts --rates ${args.rates} --step-seconds ${STEP_SECONDS}`,
-    sustainedPerSecond: Math.max(0, ...steps.filter((s) => s.held).map((s) => s.offeredPerSecond)),
+    command: `npx tsx scripts/bench/singleIssuance.ts --rates ${args.rates} --step-seconds ${STEP_SECONDS} --resolution ${RESOLUTION}`,
+    sustainedPerSecond: held,
     steps,
   };
   let current: Record<string, unknown> = {};
