@@ -22,12 +22,13 @@
 import { stat, writeFile } from "node:fs/promises";
 import { cpus, loadavg } from "node:os";
 import { join } from "node:path";
+import { monitorEventLoopDelay } from "node:perf_hooks";
 import { DatabaseSync } from "node:sqlite";
 import { parseArgs } from "node:util";
 import { autocannon } from "./autocannon.ts";
 import { startBenchService, type BenchService } from "./benchService.ts";
 import { filledStore } from "./fillStore.ts";
-import { pacedLoad, type PacedFigures } from "./pacedLoad.ts";
+import { pacedLoad } from "./pacedLoad.ts";
 import { median } from "./statistics.ts";
 
 const ROOT = new URL("../..", import.meta.url).pathname;
@@ -110,6 +111,17 @@ async function diskUse(dataDir: string, certificates: number) {
     bytesPerCertificate: Math.round((database + wal) / certificates),
     largest: objects.map((o) => ({ ...o, bytesPerCertificate: Math.round(o.bytes / certificates) })),
   };
+}
+
+/**
+ * The longest the service's event loop was held up since its metrics were last read (prom-client
+ * measures it and starts afresh at every read), in ms.
+ */
+async function serviceLoopMaxMs(url: string): Promise<number> {
+  const metrics = await (await fetch(`${url}/metrics`)).text();
+  const seconds = /^nodejs_eventloop_lag_max_seconds (\S+)$/m.exec(metrics)?.[1];
+  if (seconds === undefined) throw new Error("the service's metrics have no event-loop lag");
+  return Math.round(Number(seconds) * 1000);
 }
 
 async function load(url: string, headers: Record<string, string>, paths: string[], seconds: number) {
@@ -237,8 +249,11 @@ async function compare(
     1,
     Math.round(smallRounds.reduce((sum, m) => sum + m.requestsPerSecond, 0) / smallRounds.length / 2),
   );
-  const pace = (store: Prepared, seconds: number) =>
-    pacedLoad({
+  const pace = async (store: Prepared, seconds: number) => {
+    await serviceLoopMaxMs(store.service.url);
+    const client = monitorEventLoopDelay({ resolution: 10 });
+    client.enable();
+    const figures = await pacedLoad({
       url: store.service.url,
       headers: headers(store),
       paths: paths(store),
@@ -246,12 +261,19 @@ async function compare(
       rate: pacedRate,
       connections: CONNECTIONS,
     });
+    client.disable();
+    return {
+      ...figures,
+      serviceLoopMaxMs: await serviceLoopMaxMs(store.service.url),
+      clientLoopMaxMs: Math.round(client.max / 1e6),
+    };
+  };
   // Every path once, unrecorded but kept: the saturated rounds' 32 connections walk the sample in
   // step and reach part of it, so this pass is the first scan of most certificates (a verdict
   // reached on the chain, not the cache), which the paced rounds would otherwise take in their first.
-  const firstPass: PacedFigures[] = [];
+  const firstPass: Awaited<ReturnType<typeof pace>>[] = [];
   for (const store of stores) firstPass.push(await pace(store, paths(store).length / pacedRate));
-  const paced: PacedFigures[][] = stores.map(() => []);
+  const paced: Awaited<ReturnType<typeof pace>>[][] = stores.map(() => []);
   for (let round = 0; round < ROUNDS; round++) {
     for (const [i, store] of stores.entries()) {
       paced[i]!.push(await pace(store, SECONDS / ROUNDS));
@@ -264,11 +286,21 @@ async function compare(
       p99Ms: median(measured.map((m) => m.p99Ms)),
       pacedRate,
       pacedP99Ms: median(pacedRounds.map((m) => m.p99Ms)),
+      // where a paced p99 of tens of milliseconds over a median of one comes from: the service's
+      // event loop held up that long, or the load generator's (same machine), or neither
+      pacedServiceLoopMaxMs: median(pacedRounds.map((m) => m.serviceLoopMaxMs)),
+      pacedClientLoopMaxMs: median(pacedRounds.map((m) => m.clientLoopMaxMs)),
       // timeouts (autocannon's 10 s) and error answers, which a loaded machine may cause
       non2xx: [...measured, ...pacedRounds].reduce((sum, m) => sum + m.non2xx, 0),
       errors: [...measured, ...pacedRounds].reduce((sum, m) => sum + m.errors, 0),
       rounds: measured.map((m) => ({ requestsPerSecond: Math.round(m.requestsPerSecond), p99Ms: m.p99Ms })),
-      pacedRounds: pacedRounds.map((m) => ({ requestsPerSecond: m.requestsPerSecond, p50Ms: m.p50Ms, p99Ms: m.p99Ms })),
+      pacedRounds: pacedRounds.map((m) => ({
+        requestsPerSecond: m.requestsPerSecond,
+        p50Ms: m.p50Ms,
+        p99Ms: m.p99Ms,
+        serviceLoopMaxMs: m.serviceLoopMaxMs,
+        clientLoopMaxMs: m.clientLoopMaxMs,
+      })),
       firstPass: firstPass[i],
     };
   });
