@@ -25,9 +25,19 @@ function parseOrThrow<T>(schema: z.ZodType<T>, value: unknown, what: string): T 
  * The hash is lowercased so one certificate always yields one URL (and one QR code).
  */
 export function verificationUrl(publicUrl: string, id: string, leafHash: string): string {
+  return verificationUrls(publicUrl)(id, leafHash);
+}
+
+/**
+ * verificationUrl for one PUBLIC_URL, checked once: issuance builds a URL for every certificate,
+ * and checking the same configured URL again each time cost more than the rest of the work.
+ */
+export function verificationUrls(publicUrl: string): (id: string, leafHash: string) => string {
   const url = new URL(parseOrThrow(PublicUrlSchema, publicUrl, "PUBLIC_URL"));
   const base = `${url.origin}${url.pathname}`.replace(/\/+$/, "");
-  const safeId = parseOrThrow(IdSchema, id, "certificate id");
-  const hash = parseOrThrow(LeafHashSchema, leafHash, "leaf hash").toLowerCase();
-  return `${base}/v/${safeId}?h=${hash}`;
+  return (id, leafHash) => {
+    const safeId = parseOrThrow(IdSchema, id, "certificate id");
+    const hash = parseOrThrow(LeafHashSchema, leafHash, "leaf hash").toLowerCase();
+    return `${base}/v/${safeId}?h=${hash}`;
+  };
 }

@@ -8,6 +8,7 @@ import {
   qrSvg,
   qrVersion,
   verificationUrl,
+  verificationUrls,
 } from "../../server/qr/index.ts";
 import { decodeQrPng } from "./decode.ts";
 import { isWellFormedXml } from "./wellFormedXml.ts";
@@ -72,6 +73,14 @@ describe("verificationUrl", () => {
     expectQrError(() => verificationUrl(LONG_PUBLIC_URL, ULID, "9f".repeat(32)), "INVALID_QR_INPUT");
     expectQrError(() => verificationUrl(LONG_PUBLIC_URL, ULID, `0x${"9f".repeat(31)}`), "INVALID_QR_INPUT");
     expectQrError(() => verificationUrl(LONG_PUBLIC_URL, ULID, `0x${"zz".repeat(32)}`), "INVALID_QR_INPUT");
+  });
+
+  it("checks PUBLIC_URL once for a builder, and still every id and hash it is given", () => {
+    expectQrError(() => verificationUrls("https://u:p@a.cn"), "INVALID_QR_INPUT");
+    const build = verificationUrls(LONG_PUBLIC_URL);
+    expect(build(ULID, LEAF.toUpperCase().replace("0X", "0x"))).to.equal(verificationUrl(LONG_PUBLIC_URL, ULID, LEAF));
+    expectQrError(() => build("../admin", LEAF), "INVALID_QR_INPUT");
+    expectQrError(() => build(ULID, `0x${"zz".repeat(32)}`), "INVALID_QR_INPUT");
   });
 });
 
