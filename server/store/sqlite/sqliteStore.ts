@@ -287,7 +287,7 @@ export class SqliteStore implements Store {
     add("created_at >= ?", q.createdFrom);
     add("created_at <= ?", q.createdTo);
     add("id > ?", q.after);
-    // one text per combination of filters given, so the statement cache holds a few dozen at most
+    // one text per combination of the seven filters, so the statement cache holds at most 128 of them
     const sql = `SELECT ${SUMMARY_COLUMNS} FROM certificates ${where.length ? `WHERE ${where.join(" AND ")}` : ""} ORDER BY id LIMIT ?`;
     return Promise.resolve(this.#all(sql, ...params, q.limit).map(toSummary));
   }
