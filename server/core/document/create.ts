@@ -143,7 +143,8 @@ export function createDocument(
 }
 
 /** Crockford's base 32, the alphabet of ULIDs. */
-const CROCKFORD = "0123456789ABCDEFGHJKMNPQRSTVWXYZ";
+const CROCKFORD = Buffer.from("0123456789ABCDEFGHJKMNPQRSTVWXYZ", "latin1");
+const TIME_CHARACTERS = 10;
 const RANDOM_CHARACTERS = 16;
 
 /**
@@ -156,12 +157,15 @@ const RANDOM_CHARACTERS = 16;
 function idSource(time: number, count: number, randomBytes: (size: number) => Uint8Array): () => string {
   const random = count === 0 ? new Uint8Array(0) : randomBytes(count * RANDOM_CHARACTERS);
   if (random.byteLength !== count * RANDOM_CHARACTERS) throw new RangeError("id source returned too few bytes");
-  const timePart = encodeTime(time);
+  // Written into a buffer and read out as one string: built a character at a time, an id was
+  // sixteen concatenations (a tree of sixteen strings for the collector, flattened again when
+  // serialised), about 2 µs of a certificate's 25 against 0.25.
+  const id = Buffer.alloc(TIME_CHARACTERS + RANDOM_CHARACTERS);
+  id.write(encodeTime(time), 0, TIME_CHARACTERS, "latin1");
   let next = 0;
   return () => {
-    let id = timePart;
-    for (let i = 0; i < RANDOM_CHARACTERS; i++) id += CROCKFORD.charAt((random[next++] ?? 0) >> 3);
-    return id;
+    for (let i = 0; i < RANDOM_CHARACTERS; i++) id[TIME_CHARACTERS + i] = CROCKFORD[(random[next++] ?? 0) >> 3] ?? 0;
+    return id.toString("latin1");
   };
 }
 
