@@ -10,4 +10,4 @@ export {
   qrVersion,
   type QrPngOptions,
 } from "./qrCode.ts";
-export { verificationUrl, verificationUrls } from "./verificationUrl.ts";
+export { verificationUrl } from "./verificationUrl.ts";

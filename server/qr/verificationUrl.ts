@@ -20,24 +20,27 @@ function parseOrThrow<T>(schema: z.ZodType<T>, value: unknown, what: string): T 
   return parsed.data;
 }
 
-/**
- * The QR target `${publicUrl}/v/<id>?h=<leafHash>`: what a phone opens to verify a certificate.
- * The hash is lowercased so one certificate always yields one URL (and one QR code).
- */
-export function verificationUrl(publicUrl: string, id: string, leafHash: string): string {
-  return verificationUrls(publicUrl)(id, leafHash);
+/** The last PUBLIC_URL found valid, with its base: it is configuration, the same on nearly every call. */
+let checked: { publicUrl: string; base: string } | undefined;
+
+/** `publicUrl` without a trailing slash, checked unless it is the one checked last. */
+function baseOf(publicUrl: string): string {
+  if (checked?.publicUrl !== publicUrl) {
+    const url = new URL(parseOrThrow(PublicUrlSchema, publicUrl, "PUBLIC_URL"));
+    checked = { publicUrl, base: `${url.origin}${url.pathname}`.replace(/\/+$/, "") };
+  }
+  return checked.base;
 }
 
 /**
- * verificationUrl for one PUBLIC_URL, checked once: issuance builds a URL for every certificate,
- * and checking the same configured URL again each time cost more than the rest of the work.
+ * The QR target `${publicUrl}/v/<id>?h=<leafHash>`: what a phone opens to verify a certificate.
+ * The hash is lowercased so one certificate always yields one URL (and one QR code). Issuance
+ * builds one per certificate, so the configured URL is checked once, not each time (that cost
+ * more than the rest); ids and hashes are checked on every call.
  */
-export function verificationUrls(publicUrl: string): (id: string, leafHash: string) => string {
-  const url = new URL(parseOrThrow(PublicUrlSchema, publicUrl, "PUBLIC_URL"));
-  const base = `${url.origin}${url.pathname}`.replace(/\/+$/, "");
-  return (id, leafHash) => {
-    const safeId = parseOrThrow(IdSchema, id, "certificate id");
-    const hash = parseOrThrow(LeafHashSchema, leafHash, "leaf hash").toLowerCase();
-    return `${base}/v/${safeId}?h=${hash}`;
-  };
+export function verificationUrl(publicUrl: string, id: string, leafHash: string): string {
+  const base = baseOf(publicUrl);
+  const safeId = parseOrThrow(IdSchema, id, "certificate id");
+  const hash = parseOrThrow(LeafHashSchema, leafHash, "leaf hash").toLowerCase();
+  return `${base}/v/${safeId}?h=${hash}`;
 }

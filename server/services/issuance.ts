@@ -7,7 +7,7 @@ import type { Keccak256 } from "../core/hashing/keccak.ts";
 import type { CertificateTypeRegistry } from "../core/registry/registry.ts";
 import type { Jurisdictions } from "../core/validation/jurisdictions.ts";
 import { firstUnsafeCharacter } from "../core/validation/unsafeText.ts";
-import { verificationUrls } from "../qr/index.ts";
+import { verificationUrl } from "../qr/index.ts";
 import type { Store } from "../store/port.ts";
 import type { ApiKeyRecord, NewCertificate } from "../store/records.ts";
 
@@ -116,8 +116,6 @@ const requestHash = (body: unknown): string =>
  */
 export class IssuanceService {
   readonly #deps: IssuanceDeps;
-  /** made at the first acknowledgement, which reports a bad PUBLIC_URL as before */
-  #verifyUrl: ((id: string, leaf: string) => string) | undefined;
 
   constructor(deps: IssuanceDeps) {
     this.#deps = deps;
@@ -185,7 +183,7 @@ export class IssuanceService {
       id,
       state: "pending",
       leafHash: leaf,
-      verifyUrl: (this.#verifyUrl ??= verificationUrls(this.#deps.publicUrl))(id, leaf),
+      verifyUrl: verificationUrl(this.#deps.publicUrl, id, leaf),
       qr: { png: `${base}/api/v1/certificates/${id}/qr.png`, svg: `${base}/api/v1/certificates/${id}/qr.svg` },
     };
   }

@@ -8,7 +8,6 @@ import {
   qrSvg,
   qrVersion,
   verificationUrl,
-  verificationUrls,
 } from "../../server/qr/index.ts";
 import { decodeQrPng } from "./decode.ts";
 import { isWellFormedXml } from "./wellFormedXml.ts";
@@ -75,12 +74,14 @@ describe("verificationUrl", () => {
     expectQrError(() => verificationUrl(LONG_PUBLIC_URL, ULID, `0x${"zz".repeat(32)}`), "INVALID_QR_INPUT");
   });
 
-  it("checks PUBLIC_URL once for a builder, and still every id and hash it is given", () => {
-    expectQrError(() => verificationUrls("https://u:p@a.cn"), "INVALID_QR_INPUT");
-    const build = verificationUrls(LONG_PUBLIC_URL);
-    expect(build(ULID, LEAF.toUpperCase().replace("0X", "0x"))).to.equal(verificationUrl(LONG_PUBLIC_URL, ULID, LEAF));
-    expectQrError(() => build("../admin", LEAF), "INVALID_QR_INPUT");
-    expectQrError(() => build(ULID, `0x${"zz".repeat(32)}`), "INVALID_QR_INPUT");
+  it("checks a new PUBLIC_URL even after another passed, and still every id and hash", () => {
+    expect(verificationUrl(LONG_PUBLIC_URL, ULID, LEAF.toUpperCase().replace("0X", "0x"))).to.equal(
+      verificationUrl(LONG_PUBLIC_URL, ULID, LEAF),
+    );
+    expectQrError(() => verificationUrl("https://u:p@a.cn", ULID, LEAF), "INVALID_QR_INPUT");
+    expectQrError(() => verificationUrl(LONG_PUBLIC_URL, "../admin", LEAF), "INVALID_QR_INPUT");
+    expectQrError(() => verificationUrl(LONG_PUBLIC_URL, ULID, `0x${"zz".repeat(32)}`), "INVALID_QR_INPUT");
+    expect(verificationUrl("https://a.cn/x/", ULID, LEAF)).to.equal(`https://a.cn/x/v/${ULID}?h=${LEAF}`);
   });
 });
 
