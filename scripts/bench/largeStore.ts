@@ -29,6 +29,7 @@ import { autocannon } from "./autocannon.ts";
 import { startBenchService, type BenchService } from "./benchService.ts";
 import { filledStore } from "./fillStore.ts";
 import { pacedLoad } from "./pacedLoad.ts";
+import { sampleValue } from "./prometheus.ts";
 import { median } from "./statistics.ts";
 
 const ROOT = new URL("../..", import.meta.url).pathname;
@@ -119,9 +120,9 @@ async function diskUse(dataDir: string, certificates: number) {
  */
 async function serviceLoopMaxMs(url: string): Promise<number> {
   const metrics = await (await fetch(`${url}/metrics`)).text();
-  const seconds = /^nodejs_eventloop_lag_max_seconds (\S+)$/m.exec(metrics)?.[1];
+  const seconds = sampleValue(metrics, "nodejs_eventloop_lag_max_seconds");
   if (seconds === undefined) throw new Error("the service's metrics have no event-loop lag");
-  return Math.round(Number(seconds) * 1000);
+  return Math.round(seconds * 1000);
 }
 
 async function load(url: string, headers: Record<string, string>, paths: string[], seconds: number) {

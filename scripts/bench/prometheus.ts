@@ -3,6 +3,12 @@ export interface Bucket {
   count: number;
 }
 
+/** The value of an unlabelled series `name` in a Prometheus text exposition, or undefined. */
+export function sampleValue(metrics: string, name: string): number | undefined {
+  const value = new RegExp(`^${name} (\\S+)$`, "m").exec(metrics)?.[1];
+  return value === undefined ? undefined : Number(value);
+}
+
 /** The cumulative buckets of histogram `name` in a Prometheus text exposition. */
 export function histogramBuckets(metrics: string, name: string): Bucket[] {
   return [...metrics.matchAll(new RegExp(`^${name}_bucket\\{le="([^"]+)"\\} (\\d+)`, "gm"))].map((m) => ({
