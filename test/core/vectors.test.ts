@@ -160,6 +160,25 @@ describe("core: committed test vectors (the certledger/2 format must not drift)"
     agrees(long);
   });
 
+  it("fields keep their own names past the cache of subject paths: 5,000 names, more than it keeps", () => {
+    const salt = "ab".repeat(16);
+    for (let batch = 0; batch < 25; batch++) {
+      const names = Array.from({ length: 200 }, (_, i) => `n${batch}x${i}`);
+      const document = structuredClone(vectors.documents[0]!);
+      document.subject = Object.fromEntries(names.map((name) => [name, name]));
+      document.salts = Object.fromEntries(
+        Object.keys(vectors.fieldHashes[0]!)
+          .filter((path) => !path.startsWith("subject."))
+          .concat(names.map((name) => `subject.${name}`))
+          .map((path) => [path, salt]),
+      );
+      const hashes = fieldHashes(document, keccak);
+      for (const name of names) {
+        expect(hashes[`subject.${name}`]).to.equal(referenceFieldHash(`subject.${name}`, salt, name));
+      }
+    }
+  });
+
   it("the committed documents and the committed disclosed document verify offline", () => {
     for (const document of [...vectors.documents, vectors.disclosed.document]) {
       const result = verifyOffline(document, keccak, types);

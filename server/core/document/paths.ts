@@ -95,6 +95,24 @@ export function forEachShownField(
   if (document.supersedes !== undefined) visit("supersedes", document.supersedes);
   for (const name of Object.keys(document.subject)) {
     const value = document.subject[name];
-    if (value !== undefined) visit(`subject.${name}`, value);
+    if (value !== undefined) visit(subjectPath(name), value);
   }
+}
+
+const SUBJECT_PATHS = new Map<string, string>();
+/** Field names are few, so an attacker's inventions cannot grow the cache past this. */
+const SUBJECT_PATHS_KEPT = 4096;
+
+/**
+ * `subject.<name>`, the same string each time for a name: a path made afresh was flattened and
+ * looked up in V8's string table again where it keyed the salts, for every field of every
+ * certificate wrapped or verified.
+ */
+function subjectPath(name: string): string {
+  let path = SUBJECT_PATHS.get(name);
+  if (path === undefined) {
+    path = `subject.${name}`;
+    if (SUBJECT_PATHS.size < SUBJECT_PATHS_KEPT) SUBJECT_PATHS.set(name, path);
+  }
+  return path;
 }
