@@ -100,13 +100,14 @@ describe("core: identifiers with check characters", () => {
     }
   });
 
-  it("calendar dates agree with the JavaScript calendar over five centuries", () => {
+  it("calendar dates, alone and in date-times, agree with the JavaScript calendar over five centuries", () => {
     for (let y = 1896; y <= 2404; y += 1) {
       for (let m = 0; m <= 13; m++) {
         for (let d = 0; d <= 32; d++) {
           const text = `${y}-${String(m).padStart(2, "0")}-${String(d).padStart(2, "0")}`;
           const real = m >= 1 && m <= 12 && d >= 1 && new Date(Date.UTC(y, m - 1, d)).getUTCDate() === d;
           if (isCalendarDate(text) !== real) expect.fail(`${text}: expected ${real}`);
+          if (isDateTime(`${text}T12:00:00+08:00`) !== real) expect.fail(`${text}T12:00:00+08:00: expected ${real}`);
         }
       }
     }
