@@ -33,28 +33,28 @@ export function treeNode(
   return keccak.digest(scratch.subarray(0, NODE));
 }
 
-/** OpenZeppelin's commutative node hash: keccak256 of the two nodes in ascending byte order. */
-function hashPair(keccak: Keccak256, a: Uint8Array, b: Uint8Array, pair: Buffer): Uint8Array {
-  if (Buffer.compare(a, b) <= 0) {
-    pair.set(a, 0);
-    pair.set(b, NODE);
-  } else {
-    pair.set(b, 0);
-    pair.set(a, NODE);
-  }
-  return keccak.digest(pair);
-}
-
-/** Folds `proof` onto `node` with the commutative node hash; the result is the root it proves. */
+/**
+ * Folds `proof` onto `node` with OpenZeppelin's commutative node hash (keccak256 of the two nodes in
+ * ascending byte order); the result is the root it proves. Each sibling is decoded straight into
+ * the second half of the pair and moved to the first only when it sorts first: a proof step is
+ * one hash and little else, and building the pair from a separate sibling buffer cost a tenth.
+ */
 export function processProof(keccak: Keccak256, node: Uint8Array, proof: readonly string[]): Uint8Array {
-  // one pooled allocation (Buffer.alloc would create two ArrayBuffers per call)
-  const scratch = Buffer.allocUnsafe(3 * NODE);
-  const pair = scratch.subarray(0, 2 * NODE);
-  const sibling = scratch.subarray(2 * NODE);
+  const pair = Buffer.allocUnsafe(2 * NODE);
   let current = node;
   for (const hex of proof) {
-    writeHex32(sibling, 0, hex);
-    current = hashPair(keccak, current, sibling, pair);
+    writeHex32(pair, NODE, hex);
+    // the first bytes nearly always differ, which settles the order without a call into C++
+    const head = current[0] ?? 0;
+    const siblingHead = pair[NODE] ?? 0;
+    const siblingFirst = head !== siblingHead ? siblingHead < head : pair.compare(current, 0, NODE, NODE) < 0;
+    if (siblingFirst) {
+      pair.copyWithin(0, NODE);
+      pair.set(current, NODE);
+    } else {
+      pair.set(current, 0);
+    }
+    current = keccak.digest(pair);
   }
   return current;
 }
