@@ -19,7 +19,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
 import type { CoreRates } from "./coreRates.ts";
-import { median } from "./statistics.ts";
+import { inAlternatingPairs, median } from "./statistics.ts";
 
 const { values: args } = parseArgs({
   options: {
@@ -59,16 +59,11 @@ const sides = [
   { name: args.candidate ?? "worktree", dir: copyOfCore(args.candidate) },
 ];
 try {
-  const pairs: [CoreRates, CoreRates][] = [];
-  for (let pair = 0; pair < Number(args.pairs); pair++) {
-    const [first, second] = pair % 2 === 0 ? [0, 1] : [1, 0];
-    const rates: CoreRates[] = [];
-    rates[first] = ratesOf(sides[first]!.dir);
-    rates[second] = ratesOf(sides[second]!.dir);
-    pairs.push([rates[0]!, rates[1]!]);
-    process.stderr.write(".");
-  }
-  process.stderr.write("\n");
+  const pairs = inAlternatingPairs(
+    Number(args.pairs),
+    () => ratesOf(sides[0]!.dir),
+    () => ratesOf(sides[1]!.dir),
+  );
   const rows = [];
   for (const size of args.sizes.split(",")) {
     for (const what of ["wrap", "verify"] as const) {

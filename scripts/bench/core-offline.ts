@@ -13,7 +13,7 @@ import {
   wrapBatch,
 } from "../../server/core/index.ts";
 import type { BatchedDocument, CertificateInput } from "../../server/core/index.ts";
-import { median } from "./statistics.ts";
+import { inAlternatingPairs, median } from "./statistics.ts";
 
 export const RESULTS_FILE = fileURLToPath(new URL("../../bench/results/core.json", import.meta.url));
 
@@ -83,7 +83,8 @@ function time(run: () => void): Timing {
   return { wallMs, cpuMs: (used.user + used.system) / 1000 };
 }
 
-function best(runs: number, run: () => void): Timing {
+/** The least disturbed of `runs` runs: on a shared machine, the fastest. */
+export function best(runs: number, run: () => void): Timing {
   let result: Timing = { wallMs: Infinity, cpuMs: Infinity };
   for (let i = 0; i < runs; i++) {
     const timing = time(run);
@@ -182,8 +183,13 @@ function wrapAndSample(
   sampleSize: number,
 ): { sample: BatchedDocument[]; figures: Throughput } {
   const { batch, ...figures } = measureWrap(context, size, size >= 100_000 ? 3 : 10);
+  return { sample: longestProofs(batch, sampleSize), figures };
+}
+
+/** Up to `count` of the batch's documents with its longest proof, the ones verification figures are for. */
+export function longestProofs(batch: readonly BatchedDocument[], count: number): BatchedDocument[] {
   const depth = Math.max(...batch.map((document) => document.proof.proof.length));
-  return { sample: batch.filter((document) => document.proof.proof.length === depth).slice(0, sampleSize), figures };
+  return batch.filter((document) => document.proof.proof.length === depth).slice(0, count);
 }
 
 export interface WrapScaling {
@@ -211,18 +217,14 @@ export function measureWrapScaling(context: CoreBenchContext, pairs = 8): WrapSc
     for (let i = 0; i < batches; i++) wrapBatch(small, context);
   };
   const wrapLarge = () => wrapBatch(large, context);
-  const ratios: number[] = [];
-  const smallRates: number[] = [];
-  const largeRates: number[] = [];
-  for (let pair = 0; pair < pairs; pair++) {
-    const [first, second] = pair % 2 === 0 ? [wrapSmall, wrapLarge] : [wrapLarge, wrapSmall];
-    const firstMs = time(first).wallMs;
-    const secondMs = time(second).wallMs;
-    const [smallMs, largeMs] = pair % 2 === 0 ? [firstMs, secondMs] : [secondMs, firstMs];
-    ratios.push(smallMs / largeMs);
-    smallRates.push((large.length * 1000) / smallMs);
-    largeRates.push((large.length * 1000) / largeMs);
-  }
+  const timed = inAlternatingPairs(
+    pairs,
+    () => time(wrapSmall).wallMs,
+    () => time(wrapLarge).wallMs,
+  );
+  const ratios = timed.map(([smallMs, largeMs]) => smallMs / largeMs);
+  const smallRates = timed.map(([smallMs]) => (large.length * 1000) / smallMs);
+  const largeRates = timed.map(([, largeMs]) => (large.length * 1000) / largeMs);
   return {
     pairs,
     certificates: large.length,

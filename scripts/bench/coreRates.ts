@@ -6,7 +6,7 @@
 import { join } from "node:path";
 import type * as CoreModule from "../../server/core/index.ts";
 import type { BatchedDocument } from "../../server/core/index.ts";
-import { TEN_FIELD_TYPE, benchInputs } from "./core-offline.ts";
+import { TEN_FIELD_TYPE, benchInputs, best, longestProofs } from "./core-offline.ts";
 
 type Core = typeof CoreModule;
 
@@ -16,15 +16,9 @@ export interface CoreRates {
   verify: Record<string, number>;
 }
 
-function bestPerSecond(count: number, runs: number, run: () => void): number {
-  let best = Infinity;
-  for (let i = 0; i < runs; i++) {
-    const started = performance.now();
-    run();
-    best = Math.min(best, performance.now() - started);
-  }
-  return Math.round((count * 1000) / best);
-}
+/** Certificates per second in the best of `runs` runs of `run` over `count` of them. */
+const bestPerSecond = (count: number, runs: number, run: () => void): number =>
+  Math.round((count * 1000) / best(runs, run).wallMs);
 
 const [dir, sizes] = process.argv.slice(2);
 if (dir === undefined || sizes === undefined) throw new Error("usage: coreRates.ts <dir> <sizes>");
@@ -39,11 +33,7 @@ for (const size of sizes.split(",").map(Number)) {
   const runs = size >= 100_000 ? 2 : 8;
   const batch: BatchedDocument[] = core.wrapBatch(inputs, context).documents;
   rates.wrap[size] = bestPerSecond(size, runs, () => core.wrapBatch(inputs, context));
-  const depth = Math.max(...batch.map((document) => document.proof.proof.length));
-  const received = batch
-    .filter((document) => document.proof.proof.length === depth)
-    .slice(0, 500)
-    .map((document) => JSON.parse(JSON.stringify(document)) as unknown);
+  const received = longestProofs(batch, 500).map((document) => JSON.parse(JSON.stringify(document)) as unknown);
   const verifyAll = () => {
     for (const document of received) {
       if (!core.verifyOffline(document, context.keccak, context.types).passed) throw new Error("verification failed");
