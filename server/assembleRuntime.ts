@@ -13,8 +13,6 @@ import { CachingLedgerView } from "./chain/cachingLedgerView.ts";
 import { ChainBreaker } from "./chain/chainBreaker.ts";
 import { EthersLedgerView } from "./chain/ledgerView.ts";
 import { CertificateBatchTree } from "./core/batch/merkle.ts";
-import { withProof } from "./core/batch/wrap.ts";
-import type { CertificateDocument } from "./core/document/model.ts";
 import type { Keccak256 } from "./core/hashing/keccak.ts";
 import type { CertificateTypeRegistry } from "./core/registry/registry.ts";
 import { createApp } from "./http/app.ts";
@@ -179,8 +177,6 @@ export function assembleRuntime(options: RuntimeOptions): Runtime {
       signerFor,
       buildTree,
       onChainChange,
-      withProof: (document, proof) =>
-        withProof(document as unknown as CertificateDocument, proof) as unknown as Record<string, unknown>,
       logger,
       ...(options.clock ? { clock: options.clock } : {}),
     },

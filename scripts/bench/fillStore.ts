@@ -9,8 +9,6 @@ import { devAccountKeys } from "../../server/chain/localChain/devAccounts.ts";
 import { startLocalChain } from "../../server/chain/localChain/localChain.ts";
 import { createProvider } from "../../server/chain/provider.ts";
 import { CertificateBatchTree } from "../../server/core/batch/merkle.ts";
-import { withProof } from "../../server/core/batch/wrap.ts";
-import type { CertificateDocument } from "../../server/core/document/model.ts";
 import { Keccak256 } from "../../server/core/hashing/keccak.ts";
 import { builtinTypes } from "../../server/core/registry/builtin.ts";
 import { HolderAccess } from "../../server/services/holder/holderAccess.ts";
@@ -129,8 +127,6 @@ async function issueAndAnchor(
         deploymentBlock: deployment.deploymentBlock,
         signerFor: () => Promise.resolve(keyring.queue(agency.signer)),
         buildTree: (leaves) => CertificateBatchTree.of(leaves, keccak),
-        withProof: (document, proof) =>
-          withProof(document as unknown as CertificateDocument, proof) as unknown as Record<string, unknown>,
         logger,
       },
       { confirmations: 0, receiptTimeoutMs: 30_000 },

@@ -23,19 +23,6 @@ export interface AnchorServiceDeps {
   /** the signing queue of an agency's officer key */
   signerFor(agencyId: number): Promise<OfficerQueue>;
   buildTree(leaves: readonly string[]): BatchTree;
-  /** the document with its proof block filled in */
-  withProof(
-    document: Record<string, unknown>,
-    proof: {
-      root: string;
-      proof: string[];
-      leaf: string;
-      index: number;
-      chainId: number;
-      ledger: string;
-      txHash: string;
-    },
-  ): Record<string, unknown>;
   /**
    * told once the chain holds something new or a batch is to be sent again (verification caches
    * drop their answers, certificate counts are taken again)
@@ -170,13 +157,13 @@ export class AnchorService {
     const anchored = await this.#findAnchor(batch);
     if (!anchored) throw new Error(`batch ${batch.id} is not on chain yet`);
     crashPoint("anchor:receipt");
-    const members = await store.batchMembers(batch.id);
+    const members = await store.batchLeaves(batch.id);
     // after a restart the tree is rebuilt from the stored leaves, which must still give the root
     const tree = this.#prepared.get(batch.root) ?? this.#deps.buildTree(members.map((m) => m.leaf));
     if (tree.root !== batch.root) throw new Error(`batch ${batch.id}: members no longer hash to the recorded root`);
-    const documents = members.map((m, index) => ({
+    const proofs = members.map((m, index) => ({
       id: m.id,
-      document: this.#deps.withProof(m.document, {
+      proof: {
         root: batch.root,
         proof: tree.proof(index),
         leaf: m.leaf,
@@ -184,13 +171,13 @@ export class AnchorService {
         chainId: this.#deps.chainId,
         ledger: this.#deps.ledger,
         txHash: anchored.txHash,
-      }),
+      },
     }));
     await store.markBatchAnchored(batch.id, {
       txHash: anchored.txHash,
       blockNumber: anchored.blockNumber,
       anchoredAt: anchored.at,
-      documents,
+      proofs,
     });
     this.#prepared.delete(batch.root);
     this.#deps.onChainChange?.();

@@ -165,7 +165,7 @@ export class StatusService {
       throw new Error(`certificate ${op.certificateId} is not in a batch`);
     const batch = await store.getBatch(certificate.batchId);
     if (!batch) throw new Error(`batch ${certificate.batchId} is missing`);
-    const members = await store.batchMembers(batch.id);
+    const members = await store.batchLeaves(batch.id);
     const proof = this.#deps.buildTree(members.map((m) => m.leaf)).proof(certificate.leafIndex);
     const reasonCode =
       REVOCATION_REASONS[

@@ -1,6 +1,8 @@
 import type {
   AgencyRecord,
+  AnchorProof,
   ApiKeyRecord,
+  BatchLeaf,
   BatchRecord,
   BatchState,
   CertificateQuery,
@@ -37,8 +39,8 @@ export interface AnchoredBatch {
   txHash: string;
   blockNumber: number;
   anchoredAt: string;
-  /** each member's document with its proof block filled in */
-  documents: { id: string; document: Record<string, unknown> }[];
+  /** each member's proof block, which its document shows from then on */
+  proofs: { id: string; proof: AnchorProof }[];
 }
 
 export interface NewStatusOp {
@@ -105,13 +107,21 @@ export interface Store {
   createBatch(batch: NewBatch): Promise<BatchRecord>;
   markBatchSent(batchId: number, nonce: number, txHash: string): Promise<void>;
   markBatchAnchored(batchId: number, anchored: AnchoredBatch): Promise<void>;
-  /** Back to `prepared` (e.g. the chain lost the transaction); members keep their leaf indices. */
+  /**
+   * Back to `prepared` (e.g. the chain lost the transaction); members keep their leaf indices and
+   * lose their proof blocks, which pointed at the lost transaction.
+   */
   markBatchUnsent(batchId: number): Promise<void>;
   getBatch(batchId: number): Promise<BatchRecord | null>;
   getBatchByRoot(root: string): Promise<BatchRecord | null>;
   listBatches(states: BatchState[]): Promise<BatchRecord[]>;
   /** member certificates of a batch in leaf-index order */
   batchMembers(batchId: number): Promise<CertificateRecord[]>;
+  /**
+   * what a batch's tree is built from: each member's id and leaf in leaf-index order, without the
+   * documents (a thousand of them are 4 MB)
+   */
+  batchLeaves(batchId: number): Promise<BatchLeaf[]>;
 
   /** Throws `StatusOpPendingError` while the certificate has an unfinished operation. */
   createStatusOp(op: NewStatusOp): Promise<StatusOpRecord>;

@@ -12,7 +12,10 @@ export interface CertificateRecord {
   type: string;
   typeId: number;
   leaf: string;
-  /** the full document (every field and salt); its proof block is filled once anchored */
+  /**
+   * the full document (every field and salt); its proof block is filled once anchored (stored
+   * beside the document, so anchoring writes a proof, not the whole document again)
+   */
   document: Record<string, unknown>;
   state: CertificateState;
   batchId: number | null;
@@ -25,6 +28,23 @@ export interface CertificateRecord {
   issuedByKey: string;
   createdAt: string;
   anchoredAt: string | null;
+}
+
+/** A batch member as its batch's tree sees it. */
+export interface BatchLeaf {
+  id: string;
+  leaf: string;
+}
+
+/** Where an anchored certificate's leaf sits: the document's `proof` block. */
+export interface AnchorProof {
+  root: string;
+  proof: string[];
+  leaf: string;
+  index: number;
+  chainId: number;
+  ledger: string;
+  txHash: string;
 }
 
 /**

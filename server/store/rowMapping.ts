@@ -1,6 +1,7 @@
 import type {
   AgencyRecord,
   ApiKeyRecord,
+  BatchLeaf,
   BatchRecord,
   BatchState,
   CertificateRecord,
@@ -54,12 +55,26 @@ export function toSummary(r: Row): CertificateSummary {
 
 export function toCertificate(r: Row): CertificateRecord {
   const text = str(r.document);
+  const proof = strOrNull(r.proof);
   let document: Record<string, unknown> | undefined;
   // Parsed on first use: the hottest read (a QR scan of an anchored certificate) seldom needs it.
   return Object.defineProperty(toSummary(r), "document", {
     enumerable: true,
-    get: () => (document ??= JSON.parse(text) as Record<string, unknown>),
+    get: () => (document ??= withStoredProof(JSON.parse(text) as Record<string, unknown>, proof)),
   }) as CertificateRecord;
+}
+
+/**
+ * The document as issued, with the proof block stored beside it since it was anchored (last, as
+ * the core's withProof places it). Documents anchored before the proof had a column of its own
+ * carry the block inside, and their column is NULL.
+ */
+function withStoredProof(document: Record<string, unknown>, proof: string | null): Record<string, unknown> {
+  return proof === null ? document : { ...document, proof: JSON.parse(proof) as unknown };
+}
+
+export function toBatchLeaf(r: Row): BatchLeaf {
+  return { id: str(r.id), leaf: str(r.leaf) };
 }
 
 export function toStanding(r: Row): Omit<CertificateStanding, "successors"> {

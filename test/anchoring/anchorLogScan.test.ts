@@ -10,8 +10,6 @@ import { AnchorService, ForeignAnchorError } from "../../server/anchoring/anchor
 import { bindOfficer } from "../../server/chain/officerConsent.ts";
 import { Keyring } from "../../server/chain/keyring.ts";
 import { CertificateBatchTree } from "../../server/core/batch/merkle.ts";
-import { withProof } from "../../server/core/batch/wrap.ts";
-import type { CertificateDocument } from "../../server/core/document/model.ts";
 import type { BatchRecord } from "../../server/store/records.ts";
 import { sampleInputs } from "../../scripts/support/samples.ts";
 import { call } from "../../scripts/support/http.ts";
@@ -56,8 +54,6 @@ describe("anchoring: finding an unrecorded anchor on a provider that caps log ra
         deploymentBlock,
         signerFor: () => Promise.resolve(keyring.queue(harness.agencies[0].officer.address)),
         buildTree: (leaves) => CertificateBatchTree.of(leaves, harness.keccak),
-        withProof: (document, proof) =>
-          withProof(document as unknown as CertificateDocument, proof) as unknown as Record<string, unknown>,
         logger: pino({ level: "silent" }),
       },
       { confirmations: 1, receiptTimeoutMs: 2_000, logBlockRange: CAP },

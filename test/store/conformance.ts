@@ -3,7 +3,7 @@ import { expect } from "chai";
 import { monotonicFactory } from "ulid";
 import { FencedOutError, StatusOpPendingError } from "../../server/store/errors.ts";
 import { signerLeaseName, type Store } from "../../server/store/port.ts";
-import type { NewCertificate, StatusOpKind } from "../../server/store/records.ts";
+import type { AnchorProof, NewCertificate, StatusOpKind } from "../../server/store/records.ts";
 
 /** A fresh, empty database per test, and further instances on that same database (other replicas). */
 export interface StoreFixture {
@@ -16,6 +16,19 @@ const SIGNER = "0x70997970C51812dc3A010C7d01b50e0d17dc79C8";
 const OTHER_SIGNER = "0x3C44CdDdB6a900fa2b585dd299e03d12FA4293BC";
 const hex32 = (): string => `0x${randomBytes(32).toString("hex")}`;
 const nextUlid = monotonicFactory();
+
+/** A proof block as anchoring records it, for a member at `index` of the batch with `root`. */
+function proofBlock(root: string, leaf: string, index: number, txHash: string): AnchorProof {
+  return {
+    root,
+    proof: [`0x${index.toString(16).padStart(64, "0")}`],
+    leaf,
+    index,
+    chainId: 31337,
+    ledger: `0x${"ab".repeat(20)}`,
+    txHash,
+  };
+}
 
 function certificate(over: Partial<NewCertificate> = {}): NewCertificate {
   const id = over.id ?? nextUlid();
@@ -78,11 +91,12 @@ export function storeConformance(open: () => Promise<StoreFixture>): void {
       createdAt: c.createdAt,
       members: [c.id],
     });
+    const txHash = hex32();
     await store.markBatchAnchored(batch.id, {
-      txHash: hex32(),
+      txHash,
       blockNumber: 7,
       anchoredAt: c.createdAt,
-      documents: [{ id: c.id, document: c.document }],
+      proofs: [{ id: c.id, proof: proofBlock(batch.root, c.leaf, 0, txHash) }],
     });
     return { id: c.id, batchId: batch.id };
   }
@@ -162,13 +176,14 @@ export function storeConformance(open: () => Promise<StoreFixture>): void {
         signer: "0x0000000000000000000000000000000000000001",
         createdAt: "2026-01-01T00:00:00.000Z",
       });
-      const proved = { ...awkward.document, proof: { root: batch.root, note: '\u0000"' } };
+      const proof = proofBlock(batch.root, awkward.leaf, 0, "0xaa");
       await store.markBatchAnchored(batch.id, {
         txHash: "0xaa",
         blockNumber: 1,
         anchoredAt: "2026-01-01T00:00:01.000Z",
-        documents: [{ id: awkward.id, document: proved }],
+        proofs: [{ id: awkward.id, proof }],
       });
+      const proved = { ...awkward.document, proof };
       expect(JSON.stringify((await store.getCertificate(awkward.id))?.document)).to.equal(JSON.stringify(proved));
       expect(stored).to.deep.include({
         id: c.id,
@@ -310,7 +325,7 @@ export function storeConformance(open: () => Promise<StoreFixture>): void {
         txHash: "0xaa",
         blockNumber: 7,
         anchoredAt: "2026-03-06T00:00:01.000Z",
-        documents: [all[3]!, all[4]!].map((c) => ({ id: c.id, document: { ...c.document, proof: {} } })),
+        proofs: [all[3]!, all[4]!].map((c, i) => ({ id: c.id, proof: proofBlock(batch.root, c.leaf, i, "0xaa") })),
       });
       const op = await store.createStatusOp({
         certificateId: all[4]!.id,
@@ -456,6 +471,8 @@ export function storeConformance(open: () => Promise<StoreFixture>): void {
       expect((await store.batchMembers(batch.id)).map((m) => [m.id, m.leafIndex])).to.deep.equal(
         order.map((id, i) => [id, i]),
       );
+      const leafOf = new Map(members.map((m) => [m.id, m.leaf]));
+      expect(await store.batchLeaves(batch.id)).to.deep.equal(order.map((id) => ({ id, leaf: leafOf.get(id) })));
       expect(await store.pendingGroups()).to.deep.equal([]);
     });
 
@@ -529,12 +546,12 @@ export function storeConformance(open: () => Promise<StoreFixture>): void {
       expect(await store.getBatch(batch.id)).to.deep.include({ state: "prepared", nonce: null, txHash: null });
       expect((await store.getCertificate(c.id))?.leafIndex).to.equal(0);
       await store.markBatchSent(batch.id, 5, "0xbb");
-      const proved = { ...c.document, proof: { root: batch.root, proof: [] } };
+      const proved = { ...c.document, proof: proofBlock(batch.root, c.leaf, 0, "0xbb") };
       await store.markBatchAnchored(batch.id, {
         txHash: "0xbb",
         blockNumber: 9,
         anchoredAt: "2026-01-01T00:00:02.000Z",
-        documents: [{ id: c.id, document: proved }],
+        proofs: [{ id: c.id, proof: proved.proof }],
       });
       await store.markBatchSent(batch.id, 6, "0xcc");
       expect(await store.getBatch(batch.id)).to.deep.include({ state: "anchored", txHash: "0xbb", blockNumber: 9 });
@@ -562,11 +579,18 @@ export function storeConformance(open: () => Promise<StoreFixture>): void {
         txHash: "0xaa",
         blockNumber: 3,
         anchoredAt: "2026-01-01T00:00:02.000Z",
-        documents: members.map((m) => ({ id: m.id, document: m.document })),
+        proofs: members.map((m, i) => ({ id: m.id, proof: proofBlock(batch.root, m.leaf, i, "0xaa") })),
       });
       expect(await store.countCertificates()).to.deep.equal({ pending: 1, anchored: 2, failed: 0 });
+      expect((await store.getCertificate(members[1]!.id))?.document).to.deep.equal({
+        ...members[1]!.document,
+        proof: proofBlock(batch.root, members[1]!.leaf, 1, "0xaa"),
+      });
       await store.markBatchUnsent(batch.id);
       expect(await store.countCertificates()).to.deep.equal({ pending: 3, anchored: 0, failed: 0 });
+      // the blocks pointed at a transaction the chain lost: a pending certificate shows none
+      for (const m of members) expect((await store.getCertificate(m.id))?.document).to.deep.equal(m.document);
+      expect((await store.batchMembers(batch.id)).map((m) => m.document)).to.deep.equal(members.map((m) => m.document));
     });
   });
 
@@ -759,7 +783,7 @@ export function storeConformance(open: () => Promise<StoreFixture>): void {
           txHash: "0xa1",
           blockNumber: 1,
           anchoredAt: c.createdAt,
-          documents: [{ id: c.id, document: c.document }],
+          proofs: [{ id: c.id, proof: proofBlock(batch.root, c.leaf, 0, "0xa1") }],
         }),
       );
       await refused(() =>

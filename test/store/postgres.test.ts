@@ -7,6 +7,7 @@ import { startPgCluster, type PgCluster } from "../../scripts/support/postgres.t
 import { requirePostgres } from "../support/postgres.ts";
 import { storeConformance } from "./conformance.ts";
 import { holderStoreBehaviour } from "./holderStore.behaviour.ts";
+import { ANCHORED_BEFORE_PROOF_COLUMN, expectLegacyProofsRead } from "./proofColumnMigration.ts";
 import { expectOneUnfinishedKept, RACED_ROWS } from "./unfinishedStatusOpMigration.ts";
 
 describe("Store conformance: PostgreSQL", function () {
@@ -146,6 +147,25 @@ describe("Store conformance: PostgreSQL", function () {
         }
       } finally {
         await client.end();
+      }
+    });
+
+    it("reads documents anchored before proof blocks had a column as stored, and later ones with their block", async () => {
+      const url = await cluster.createDatabase("migrations_proof_column");
+      const client = new pg.Client({ connectionString: url });
+      await client.connect();
+      try {
+        await migratedBefore(client, 6);
+        await client.query(ANCHORED_BEFORE_PROOF_COLUMN);
+        await client.query("SELECT setval('batches_id_seq', 1)");
+      } finally {
+        await client.end();
+      }
+      const store = await PgStore.open(url);
+      try {
+        await expectLegacyProofsRead(store);
+      } finally {
+        await store.close();
       }
     });
 

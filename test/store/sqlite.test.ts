@@ -3,9 +3,10 @@ import { DatabaseSync } from "node:sqlite";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { ONE_UNFINISHED_STATUS_OP_MIGRATION } from "../../server/store/oneUnfinishedStatusOp.ts";
-import { MIGRATIONS } from "../../server/store/sqlite/schema.ts";
+import { MIGRATIONS, PROOF_COLUMN_MIGRATION } from "../../server/store/sqlite/schema.ts";
 import { SqliteStore } from "../../server/store/sqlite/sqliteStore.ts";
 import { storeConformance } from "./conformance.ts";
+import { ANCHORED_BEFORE_PROOF_COLUMN, expectLegacyProofsRead } from "./proofColumnMigration.ts";
 import { expectOneUnfinishedKept, RACED_ROWS } from "./unfinishedStatusOpMigration.ts";
 
 describe("Store conformance: SQLite", () => {
@@ -23,25 +24,37 @@ describe("Store conformance: SQLite", () => {
   });
 
   describe("migrations", () => {
-    it("keep one unfinished status operation per certificate of a database that holds several, and open", async () => {
+    /** A database as a release with the first `count` migrations left it, holding `rows`, then opened. */
+    const openedAfter = async (count: number, rows: string, check: (store: SqliteStore) => Promise<void>) => {
       const dir = mkdtempSync(join(tmpdir(), "certledger-store-"));
       const path = join(dir, "certledger.db");
       try {
-        const before = MIGRATIONS.indexOf(ONE_UNFINISHED_STATUS_OP_MIGRATION);
         const db = new DatabaseSync(path);
-        for (const migration of MIGRATIONS.slice(0, before)) db.exec(migration);
-        db.exec(`PRAGMA user_version = ${before}`);
-        db.exec(RACED_ROWS);
+        for (const migration of MIGRATIONS.slice(0, count)) db.exec(migration);
+        db.exec(`PRAGMA user_version = ${count}`);
+        db.exec(rows);
         db.close();
         const store = SqliteStore.open(path);
         try {
-          await expectOneUnfinishedKept(store);
+          await check(store);
         } finally {
           await store.close();
         }
       } finally {
         rmSync(dir, { recursive: true, force: true });
       }
+    };
+
+    it("keep one unfinished status operation per certificate of a database that holds several, and open", async () => {
+      await openedAfter(MIGRATIONS.indexOf(ONE_UNFINISHED_STATUS_OP_MIGRATION), RACED_ROWS, expectOneUnfinishedKept);
+    });
+
+    it("read documents anchored before proof blocks had a column as stored, and later ones with their block", async () => {
+      await openedAfter(
+        MIGRATIONS.indexOf(PROOF_COLUMN_MIGRATION),
+        ANCHORED_BEFORE_PROOF_COLUMN,
+        expectLegacyProofsRead,
+      );
     });
   });
 });

@@ -174,4 +174,10 @@ export const PG_MIGRATIONS: readonly { version: number; sql: string }[] = [
   $$;
   `,
   },
+  {
+    // as SQLite's: an anchored certificate's proof block beside its document, so anchoring writes
+    // (and compresses) a block of under 1 KB instead of the whole document again
+    version: 6,
+    sql: `ALTER TABLE certificates ADD COLUMN proof TEXT;`,
+  },
 ];

@@ -13,6 +13,7 @@ import {
 import type {
   AgencyRecord,
   ApiKeyRecord,
+  BatchLeaf,
   BatchRecord,
   BatchState,
   CertificateQuery,
@@ -38,6 +39,7 @@ import {
   toAgency,
   toApiKey,
   toBatch,
+  toBatchLeaf,
   toCertificate,
   toStanding,
   toStatusOp,
@@ -382,13 +384,9 @@ export class PgStore implements Store {
         client,
       );
       await this.#run(
-        `UPDATE certificates c SET state = 'anchored', document = d.document, anchored_at = $1
-         FROM json_to_recordset($2::json) AS d (id text, document text) WHERE c.id = d.id AND c.batch_id = $3`,
-        [
-          a.anchoredAt,
-          JSON.stringify(a.documents.map((d) => ({ id: d.id, document: JSON.stringify(d.document) }))),
-          batchId,
-        ],
+        `UPDATE certificates c SET state = 'anchored', proof = d.proof, anchored_at = $1
+         FROM unnest($2::text[], $3::text[]) AS d (id, proof) WHERE c.id = d.id AND c.batch_id = $4`,
+        [a.anchoredAt, a.proofs.map((p) => p.id), a.proofs.map((p) => JSON.stringify(p.proof)), batchId],
         client,
       );
     });
@@ -403,7 +401,7 @@ export class PgStore implements Store {
         client,
       );
       await this.#run(
-        "UPDATE certificates SET state = 'pending', anchored_at = NULL WHERE batch_id = $1",
+        "UPDATE certificates SET state = 'pending', proof = NULL, anchored_at = NULL WHERE batch_id = $1",
         [batchId],
         client,
       );
@@ -428,6 +426,12 @@ export class PgStore implements Store {
     return (await this.#rows("SELECT * FROM certificates WHERE batch_id = $1 ORDER BY leaf_index", [batchId])).map(
       toCertificate,
     );
+  }
+
+  async batchLeaves(batchId: number): Promise<BatchLeaf[]> {
+    return (
+      await this.#rows("SELECT id, leaf FROM certificates WHERE batch_id = $1 ORDER BY leaf_index", [batchId])
+    ).map(toBatchLeaf);
   }
 
   async createStatusOp(op: NewStatusOp): Promise<StatusOpRecord> {

@@ -12,6 +12,7 @@ import {
 import type {
   AgencyRecord,
   ApiKeyRecord,
+  BatchLeaf,
   BatchRecord,
   BatchState,
   CertificateQuery,
@@ -33,6 +34,7 @@ import {
   toAgency,
   toApiKey,
   toBatch,
+  toBatchLeaf,
   toCertificate,
   toStanding,
   toStatusOp,
@@ -409,12 +411,12 @@ export class SqliteStore implements Store {
           a.anchoredAt,
           batchId,
         );
-        for (const d of a.documents) {
+        for (const p of a.proofs) {
           this.#run(
-            "UPDATE certificates SET state = 'anchored', document = ?, anchored_at = ? WHERE id = ? AND batch_id = ?",
-            JSON.stringify(d.document),
+            "UPDATE certificates SET state = 'anchored', proof = ?, anchored_at = ? WHERE id = ? AND batch_id = ?",
+            JSON.stringify(p.proof),
             a.anchoredAt,
-            d.id,
+            p.id,
             batchId,
           );
         }
@@ -430,7 +432,10 @@ export class SqliteStore implements Store {
           "UPDATE batches SET state = 'prepared', nonce = NULL, tx_hash = NULL, block_number = NULL, anchored_at = NULL WHERE id = ?",
           batchId,
         );
-        this.#run("UPDATE certificates SET state = 'pending', anchored_at = NULL WHERE batch_id = ?", batchId);
+        this.#run(
+          "UPDATE certificates SET state = 'pending', proof = NULL, anchored_at = NULL WHERE batch_id = ?",
+          batchId,
+        );
       });
     });
   }
@@ -456,6 +461,12 @@ export class SqliteStore implements Store {
   batchMembers(batchId: number): Promise<CertificateRecord[]> {
     return Promise.resolve(
       this.#all("SELECT * FROM certificates WHERE batch_id = ? ORDER BY leaf_index", batchId).map(toCertificate),
+    );
+  }
+
+  batchLeaves(batchId: number): Promise<BatchLeaf[]> {
+    return Promise.resolve(
+      this.#all("SELECT id, leaf FROM certificates WHERE batch_id = ? ORDER BY leaf_index", batchId).map(toBatchLeaf),
     );
   }
 
