@@ -161,23 +161,13 @@ export class AnchorService {
     // after a restart the tree is rebuilt from the stored leaves, which must still give the root
     const tree = this.#prepared.get(batch.root) ?? this.#deps.buildTree(members.map((m) => m.leaf));
     if (tree.root !== batch.root) throw new Error(`batch ${batch.id}: members no longer hash to the recorded root`);
-    const proofs = members.map((m, index) => ({
-      id: m.id,
-      proof: {
-        root: batch.root,
-        proof: tree.proof(index),
-        leaf: m.leaf,
-        index,
-        chainId: this.#deps.chainId,
-        ledger: this.#deps.ledger,
-        txHash: anchored.txHash,
-      },
-    }));
     await store.markBatchAnchored(batch.id, {
       txHash: anchored.txHash,
       blockNumber: anchored.blockNumber,
       anchoredAt: anchored.at,
-      proofs,
+      chainId: this.#deps.chainId,
+      ledger: this.#deps.ledger,
+      proofs: members.map((m, index) => ({ id: m.id, proof: tree.proof(index) })),
     });
     this.#prepared.delete(batch.root);
     this.#deps.onChainChange?.();

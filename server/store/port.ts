@@ -1,6 +1,5 @@
 import type {
   AgencyRecord,
-  AnchorProof,
   ApiKeyRecord,
   BatchLeaf,
   BatchRecord,
@@ -39,8 +38,14 @@ export interface AnchoredBatch {
   txHash: string;
   blockNumber: number;
   anchoredAt: string;
-  /** each member's proof block, which its document shows from then on */
-  proofs: { id: string; proof: AnchorProof }[];
+  /** the deployment the batch was anchored on, which each member's proof block names */
+  chainId: number;
+  ledger: string;
+  /**
+   * each member's proof nodes (lowercase bytes32 hex), which with the batch's root and transaction
+   * and the member's leaf and index make the proof block its document shows from then on
+   */
+  proofs: { id: string; proof: string[] }[];
 }
 
 export interface NewStatusOp {

@@ -13,8 +13,9 @@ export interface CertificateRecord {
   typeId: number;
   leaf: string;
   /**
-   * the full document (every field and salt); its proof block is filled once anchored (stored
-   * beside the document, so anchoring writes a proof, not the whole document again)
+   * the full document (every field and salt); its proof block is filled once anchored (from the
+   * proof nodes stored beside the document and the batch's anchoring, so anchoring writes 32 bytes
+   * a level, not the whole document again)
    */
   document: Record<string, unknown>;
   state: CertificateState;
@@ -36,7 +37,7 @@ export interface BatchLeaf {
   leaf: string;
 }
 
-/** Where an anchored certificate's leaf sits: the document's `proof` block. */
+/** Where an anchored certificate's leaf sits: the document's `proof` block, as a read fills it in. */
 export interface AnchorProof {
   root: string;
   proof: string[];

@@ -1,5 +1,6 @@
 import type {
   AgencyRecord,
+  AnchorProof,
   ApiKeyRecord,
   BatchLeaf,
   BatchRecord,
@@ -11,6 +12,7 @@ import type {
   StatusOpRecord,
   StatusOpState,
 } from "./records.ts";
+import { decodeProofNodes } from "./proofNodes.ts";
 
 /**
  * Rows to records, for both adapters: the tables have the same columns in SQLite and PostgreSQL,
@@ -53,24 +55,54 @@ export function toSummary(r: Row): CertificateSummary {
   };
 }
 
+/**
+ * A certificate row with what its batch adds to the proof block (toCertificate reads these), in
+ * either database: `SELECT ... WHERE c.id = ?`.
+ */
+export const CERTIFICATE_WITH_ANCHOR = `SELECT c.*, b.root AS batch_root, b.tx_hash AS batch_tx_hash,
+  b.chain_id AS batch_chain_id, b.ledger AS batch_ledger FROM certificates c LEFT JOIN batches b ON b.id = c.batch_id`;
+
+/** From a CERTIFICATE_WITH_ANCHOR row. */
 export function toCertificate(r: Row): CertificateRecord {
   const text = str(r.document);
-  const proof = strOrNull(r.proof);
+  const summary = toSummary(r);
+  const nodes = r.proof === null || r.proof === undefined ? null : (r.proof as Uint8Array);
+  const anchor = nodes && {
+    root: r.batch_root,
+    txHash: r.batch_tx_hash,
+    chainId: r.batch_chain_id,
+    ledger: r.batch_ledger,
+  };
   let document: Record<string, unknown> | undefined;
   // Parsed on first use: the hottest read (a QR scan of an anchored certificate) seldom needs it.
-  return Object.defineProperty(toSummary(r), "document", {
+  return Object.defineProperty(summary, "document", {
     enumerable: true,
-    get: () => (document ??= withStoredProof(JSON.parse(text) as Record<string, unknown>, proof)),
+    get: () => (document ??= withProofBlock(JSON.parse(text) as Record<string, unknown>, nodes, anchor, summary)),
   }) as CertificateRecord;
 }
 
 /**
- * The document as issued, with the proof block stored beside it since it was anchored (last, as
- * the core's withProof places it). Documents anchored before the proof had a column of its own
- * carry the block inside, and their column is NULL.
+ * The document as issued with its proof block last, where the core's withProof puts it. Documents
+ * anchored before the proof had a column of its own carry the block inside, and their column is NULL.
  */
-function withStoredProof(document: Record<string, unknown>, proof: string | null): Record<string, unknown> {
-  return proof === null ? document : { ...document, proof: JSON.parse(proof) as unknown };
+function withProofBlock(
+  document: Record<string, unknown>,
+  nodes: Uint8Array | null,
+  anchor: { root: unknown; txHash: unknown; chainId: unknown; ledger: unknown } | null,
+  summary: CertificateSummary,
+): Record<string, unknown> {
+  if (nodes === null || anchor === null) return document;
+  if (summary.leafIndex === null) throw new TypeError(`certificate ${summary.id} has proof nodes but no leaf index`);
+  const proof: AnchorProof = {
+    root: str(anchor.root),
+    proof: decodeProofNodes(nodes),
+    leaf: summary.leaf,
+    index: summary.leafIndex,
+    chainId: num(anchor.chainId),
+    ledger: str(anchor.ledger),
+    txHash: str(anchor.txHash),
+  };
+  return { ...document, proof };
 }
 
 export function toBatchLeaf(r: Row): BatchLeaf {

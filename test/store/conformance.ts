@@ -17,17 +17,17 @@ const OTHER_SIGNER = "0x3C44CdDdB6a900fa2b585dd299e03d12FA4293BC";
 const hex32 = (): string => `0x${randomBytes(32).toString("hex")}`;
 const nextUlid = monotonicFactory();
 
-/** A proof block as anchoring records it, for a member at `index` of the batch with `root`. */
+const CHAIN_ID = 31337;
+const LEDGER = `0x${"ab".repeat(20)}`;
+
+/** Made-up proof nodes of the member at `index`: the store keeps them, checking only their form. */
+function proofNodes(index: number): string[] {
+  return [`0x${index.toString(16).padStart(64, "0")}`, `0x${"cd".repeat(32)}`];
+}
+
+/** The proof block a read shows for the member at `index` of the batch with `root`, anchored in `txHash`. */
 function proofBlock(root: string, leaf: string, index: number, txHash: string): AnchorProof {
-  return {
-    root,
-    proof: [`0x${index.toString(16).padStart(64, "0")}`],
-    leaf,
-    index,
-    chainId: 31337,
-    ledger: `0x${"ab".repeat(20)}`,
-    txHash,
-  };
+  return { root, proof: proofNodes(index), leaf, index, chainId: CHAIN_ID, ledger: LEDGER, txHash };
 }
 
 function certificate(over: Partial<NewCertificate> = {}): NewCertificate {
@@ -96,7 +96,9 @@ export function storeConformance(open: () => Promise<StoreFixture>): void {
       txHash,
       blockNumber: 7,
       anchoredAt: c.createdAt,
-      proofs: [{ id: c.id, proof: proofBlock(batch.root, c.leaf, 0, txHash) }],
+      chainId: CHAIN_ID,
+      ledger: LEDGER,
+      proofs: [{ id: c.id, proof: proofNodes(0) }],
     });
     return { id: c.id, batchId: batch.id };
   }
@@ -181,7 +183,9 @@ export function storeConformance(open: () => Promise<StoreFixture>): void {
         txHash: "0xaa",
         blockNumber: 1,
         anchoredAt: "2026-01-01T00:00:01.000Z",
-        proofs: [{ id: awkward.id, proof }],
+        chainId: CHAIN_ID,
+        ledger: LEDGER,
+        proofs: [{ id: awkward.id, proof: proof.proof }],
       });
       const proved = { ...awkward.document, proof };
       expect(JSON.stringify((await store.getCertificate(awkward.id))?.document)).to.equal(JSON.stringify(proved));
@@ -325,7 +329,9 @@ export function storeConformance(open: () => Promise<StoreFixture>): void {
         txHash: "0xaa",
         blockNumber: 7,
         anchoredAt: "2026-03-06T00:00:01.000Z",
-        proofs: [all[3]!, all[4]!].map((c, i) => ({ id: c.id, proof: proofBlock(batch.root, c.leaf, i, "0xaa") })),
+        chainId: CHAIN_ID,
+        ledger: LEDGER,
+        proofs: [all[3]!, all[4]!].map((c, i) => ({ id: c.id, proof: proofNodes(i) })),
       });
       const op = await store.createStatusOp({
         certificateId: all[4]!.id,
@@ -551,7 +557,9 @@ export function storeConformance(open: () => Promise<StoreFixture>): void {
         txHash: "0xbb",
         blockNumber: 9,
         anchoredAt: "2026-01-01T00:00:02.000Z",
-        proofs: [{ id: c.id, proof: proved.proof }],
+        chainId: CHAIN_ID,
+        ledger: LEDGER,
+        proofs: [{ id: c.id, proof: proved.proof.proof }],
       });
       await store.markBatchSent(batch.id, 6, "0xcc");
       expect(await store.getBatch(batch.id)).to.deep.include({ state: "anchored", txHash: "0xbb", blockNumber: 9 });
@@ -562,6 +570,41 @@ export function storeConformance(open: () => Promise<StoreFixture>): void {
       expect(await store.listBatches(["prepared", "sent"])).to.deep.equal([]);
       expect(await store.countCertificates()).to.deep.equal({ pending: 0, anchored: 1, failed: 0 });
     });
+    it("refuses a proof node that is not a lowercase bytes32, recording nothing of that anchoring", async () => {
+      const members = [certificate(), certificate()];
+      await store.insertCertificates(members);
+      const batch = await store.createBatch({
+        agencyId: 1,
+        typeId: 0,
+        root: hex32(),
+        signer: SIGNER,
+        createdAt: members[0]!.createdAt,
+        members: members.map((m) => m.id),
+      });
+      for (const bad of [`0x${"AB".repeat(32)}`, `0x${"ab".repeat(31)}`, "ab".repeat(32), `0x${"ab".repeat(32)}00`]) {
+        let error: unknown;
+        await store
+          .markBatchAnchored(batch.id, {
+            txHash: "0xaa",
+            blockNumber: 3,
+            anchoredAt: "2026-01-01T00:00:02.000Z",
+            chainId: CHAIN_ID,
+            ledger: LEDGER,
+            proofs: [
+              { id: members[0]!.id, proof: proofNodes(0) },
+              { id: members[1]!.id, proof: [...proofNodes(1), bad] },
+            ],
+          })
+          .catch((e: unknown) => {
+            error = e;
+          });
+        expect(error, bad).to.be.instanceOf(TypeError);
+      }
+      expect(await store.getBatch(batch.id)).to.deep.include({ state: "prepared", txHash: null });
+      for (const m of members)
+        expect(await store.getCertificate(m.id)).to.deep.include({ state: "pending", document: m.document });
+    });
+
     it("counts members as pending until their batch is anchored, and again once it is unsent", async () => {
       const members = [certificate(), certificate()];
       await store.insertCertificates([...members, certificate()]);
@@ -579,7 +622,9 @@ export function storeConformance(open: () => Promise<StoreFixture>): void {
         txHash: "0xaa",
         blockNumber: 3,
         anchoredAt: "2026-01-01T00:00:02.000Z",
-        proofs: members.map((m, i) => ({ id: m.id, proof: proofBlock(batch.root, m.leaf, i, "0xaa") })),
+        chainId: CHAIN_ID,
+        ledger: LEDGER,
+        proofs: members.map((m, i) => ({ id: m.id, proof: proofNodes(i) })),
       });
       expect(await store.countCertificates()).to.deep.equal({ pending: 1, anchored: 2, failed: 0 });
       expect((await store.getCertificate(members[1]!.id))?.document).to.deep.equal({
@@ -783,7 +828,9 @@ export function storeConformance(open: () => Promise<StoreFixture>): void {
           txHash: "0xa1",
           blockNumber: 1,
           anchoredAt: c.createdAt,
-          proofs: [{ id: c.id, proof: proofBlock(batch.root, c.leaf, 0, "0xa1") }],
+          chainId: CHAIN_ID,
+          ledger: LEDGER,
+          proofs: [{ id: c.id, proof: proofNodes(0) }],
         }),
       );
       await refused(() =>

@@ -52,7 +52,7 @@ export async function expectLegacyProofsRead(store: Store): Promise<void> {
   });
   const proof = {
     root: batch.root,
-    proof: [],
+    proof: [`0x${"88".repeat(32)}`],
     leaf: `0x${"44".repeat(32)}`,
     index: 0,
     chainId: 31337,
@@ -63,7 +63,9 @@ export async function expectLegacyProofsRead(store: Store): Promise<void> {
     txHash: proof.txHash,
     blockNumber: 6,
     anchoredAt: "2026-01-02T00:00:01.000Z",
-    proofs: [{ id: document.id, proof }],
+    chainId: proof.chainId,
+    ledger: proof.ledger,
+    proofs: [{ id: document.id, proof: proof.proof }],
   });
   expect(JSON.stringify((await store.getCertificate(document.id))?.document)).to.equal(
     JSON.stringify({ ...document, proof }),

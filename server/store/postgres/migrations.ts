@@ -175,9 +175,12 @@ export const PG_MIGRATIONS: readonly { version: number; sql: string }[] = [
   `,
   },
   {
-    // as SQLite's: an anchored certificate's proof block beside its document, so anchoring writes
-    // (and compresses) a block of under 1 KB instead of the whole document again
+    // as SQLite's: an anchored certificate's proof nodes beside its document and the deployment in
+    // its batch, so anchoring writes 32 bytes a level instead of (compressing) the whole document again
     version: 6,
-    sql: `ALTER TABLE certificates ADD COLUMN proof TEXT;`,
+    sql: `
+  ALTER TABLE certificates ADD COLUMN proof BYTEA;
+  ALTER TABLE batches ADD COLUMN chain_id INTEGER, ADD COLUMN ledger TEXT;
+  `,
   },
 ];

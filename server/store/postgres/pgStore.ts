@@ -1,6 +1,7 @@
 import pg from "pg";
 import { FencedOutError, StatusOpPendingError } from "../errors.ts";
 import { UNFINISHED_STATUS_OP_INDEX } from "../oneUnfinishedStatusOp.ts";
+import { encodeProofNodes } from "../proofNodes.ts";
 import {
   signerLeaseName,
   type AnchoredBatch,
@@ -41,6 +42,7 @@ import {
   toBatch,
   toBatchLeaf,
   toCertificate,
+  CERTIFICATE_WITH_ANCHOR,
   toStanding,
   toStatusOp,
   toSummary,
@@ -258,7 +260,7 @@ export class PgStore implements Store {
   }
 
   async getCertificate(id: string): Promise<CertificateRecord | null> {
-    const row = await this.#row("SELECT * FROM certificates WHERE id = $1", [id]);
+    const row = await this.#row(`${CERTIFICATE_WITH_ANCHOR} WHERE c.id = $1`, [id]);
     return row ? toCertificate(row) : null;
   }
 
@@ -379,14 +381,15 @@ export class PgStore implements Store {
     await this.#transaction(async (client) => {
       await this.#fenceOf(client, "batches", batchId);
       await this.#run(
-        "UPDATE batches SET state = 'anchored', tx_hash = $1, block_number = $2, anchored_at = $3 WHERE id = $4",
-        [a.txHash, a.blockNumber, a.anchoredAt, batchId],
+        `UPDATE batches SET state = 'anchored', tx_hash = $1, block_number = $2, anchored_at = $3, chain_id = $4, ledger = $5
+         WHERE id = $6`,
+        [a.txHash, a.blockNumber, a.anchoredAt, a.chainId, a.ledger, batchId],
         client,
       );
       await this.#run(
         `UPDATE certificates c SET state = 'anchored', proof = d.proof, anchored_at = $1
-         FROM unnest($2::text[], $3::text[]) AS d (id, proof) WHERE c.id = d.id AND c.batch_id = $4`,
-        [a.anchoredAt, a.proofs.map((p) => p.id), a.proofs.map((p) => JSON.stringify(p.proof)), batchId],
+         FROM unnest($2::text[], $3::bytea[]) AS d (id, proof) WHERE c.id = d.id AND c.batch_id = $4`,
+        [a.anchoredAt, a.proofs.map((p) => p.id), a.proofs.map((p) => encodeProofNodes(p.proof)), batchId],
         client,
       );
     });
@@ -396,7 +399,8 @@ export class PgStore implements Store {
     await this.#transaction(async (client) => {
       await this.#fenceOf(client, "batches", batchId);
       await this.#run(
-        "UPDATE batches SET state = 'prepared', nonce = NULL, tx_hash = NULL, block_number = NULL, anchored_at = NULL WHERE id = $1",
+        `UPDATE batches SET state = 'prepared', nonce = NULL, tx_hash = NULL, block_number = NULL, anchored_at = NULL,
+         chain_id = NULL, ledger = NULL WHERE id = $1`,
         [batchId],
         client,
       );
@@ -423,7 +427,7 @@ export class PgStore implements Store {
   }
 
   async batchMembers(batchId: number): Promise<CertificateRecord[]> {
-    return (await this.#rows("SELECT * FROM certificates WHERE batch_id = $1 ORDER BY leaf_index", [batchId])).map(
+    return (await this.#rows(`${CERTIFICATE_WITH_ANCHOR} WHERE c.batch_id = $1 ORDER BY c.leaf_index`, [batchId])).map(
       toCertificate,
     );
   }

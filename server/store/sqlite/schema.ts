@@ -2,12 +2,15 @@ import { ONE_UNFINISHED_STATUS_OP_MIGRATION } from "../oneUnfinishedStatusOp.ts"
 import { HOLDER_MIGRATION } from "./holderSchema.ts";
 
 /**
- * An anchored certificate's proof block, kept beside its document: anchoring wrote every document
- * of the batch again, 2–3 KB each, to add a block of under 1 KB. Documents anchored before this
- * migration keep the block inside them, and their `proof` stays NULL.
+ * An anchored certificate's proof nodes beside its document (see proofNodes.ts), and the deployment
+ * its batch was anchored on: anchoring wrote every document of the batch again, 2–3 KB each, to add
+ * a block of about 1 KB. A read puts the block together. Documents anchored before this migration
+ * keep the block inside them, and their `proof` stays NULL.
  */
 export const PROOF_COLUMN_MIGRATION = `
-  ALTER TABLE certificates ADD COLUMN proof TEXT;
+  ALTER TABLE certificates ADD COLUMN proof BLOB;
+  ALTER TABLE batches ADD COLUMN chain_id INTEGER;
+  ALTER TABLE batches ADD COLUMN ledger TEXT;
 `;
 
 /**

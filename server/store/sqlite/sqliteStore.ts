@@ -36,10 +36,12 @@ import {
   toBatch,
   toBatchLeaf,
   toCertificate,
+  CERTIFICATE_WITH_ANCHOR,
   toStanding,
   toStatusOp,
   toSummary,
 } from "../rowMapping.ts";
+import { encodeProofNodes } from "../proofNodes.ts";
 import { SqliteDatabase } from "./database.ts";
 import { SqliteHolderStore } from "./sqliteHolderStore.ts";
 import { MIGRATIONS } from "./schema.ts";
@@ -268,7 +270,7 @@ export class SqliteStore implements Store {
   }
 
   getCertificate(id: string): Promise<CertificateRecord | null> {
-    const row = this.#get("SELECT * FROM certificates WHERE id = ?", id);
+    const row = this.#get(`${CERTIFICATE_WITH_ANCHOR} WHERE c.id = ?`, id);
     return Promise.resolve(row ? toCertificate(row) : null);
   }
 
@@ -405,16 +407,18 @@ export class SqliteStore implements Store {
       this.#transaction(() => {
         this.#fenceBatch(batchId);
         this.#run(
-          "UPDATE batches SET state = 'anchored', tx_hash = ?, block_number = ?, anchored_at = ? WHERE id = ?",
+          "UPDATE batches SET state = 'anchored', tx_hash = ?, block_number = ?, anchored_at = ?, chain_id = ?, ledger = ? WHERE id = ?",
           a.txHash,
           a.blockNumber,
           a.anchoredAt,
+          a.chainId,
+          a.ledger,
           batchId,
         );
         for (const p of a.proofs) {
           this.#run(
             "UPDATE certificates SET state = 'anchored', proof = ?, anchored_at = ? WHERE id = ? AND batch_id = ?",
-            JSON.stringify(p.proof),
+            encodeProofNodes(p.proof),
             a.anchoredAt,
             p.id,
             batchId,
@@ -429,7 +433,8 @@ export class SqliteStore implements Store {
       this.#transaction(() => {
         this.#fenceBatch(batchId);
         this.#run(
-          "UPDATE batches SET state = 'prepared', nonce = NULL, tx_hash = NULL, block_number = NULL, anchored_at = NULL WHERE id = ?",
+          `UPDATE batches SET state = 'prepared', nonce = NULL, tx_hash = NULL, block_number = NULL, anchored_at = NULL,
+           chain_id = NULL, ledger = NULL WHERE id = ?`,
           batchId,
         );
         this.#run(
@@ -460,7 +465,7 @@ export class SqliteStore implements Store {
 
   batchMembers(batchId: number): Promise<CertificateRecord[]> {
     return Promise.resolve(
-      this.#all("SELECT * FROM certificates WHERE batch_id = ? ORDER BY leaf_index", batchId).map(toCertificate),
+      this.#all(`${CERTIFICATE_WITH_ANCHOR} WHERE c.batch_id = ? ORDER BY c.leaf_index`, batchId).map(toCertificate),
     );
   }
 
