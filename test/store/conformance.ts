@@ -570,10 +570,9 @@ export function storeConformance(open: () => Promise<StoreFixture>): void {
       expect(await store.listBatches(["prepared", "sent"])).to.deep.equal([]);
       expect(await store.countCertificates()).to.deep.equal({ pending: 0, anchored: 1, failed: 0 });
     });
-    it("refuses a proof node that is not a lowercase bytes32, recording nothing of that anchoring", async () => {
-      const members = [certificate(), certificate()];
-      await store.insertCertificates(members);
-      const batch = await store.createBatch({
+    /** A prepared batch of `members`, already stored. */
+    const batchOf = (members: NewCertificate[]) =>
+      store.createBatch({
         agencyId: 1,
         typeId: 0,
         root: hex32(),
@@ -581,6 +580,11 @@ export function storeConformance(open: () => Promise<StoreFixture>): void {
         createdAt: members[0]!.createdAt,
         members: members.map((m) => m.id),
       });
+
+    it("refuses a proof node that is not a lowercase bytes32, recording nothing of that anchoring", async () => {
+      const members = [certificate(), certificate()];
+      await store.insertCertificates(members);
+      const batch = await batchOf(members);
       for (const bad of [`0x${"AB".repeat(32)}`, `0x${"ab".repeat(31)}`, "ab".repeat(32), `0x${"ab".repeat(32)}00`]) {
         let error: unknown;
         await store
@@ -608,14 +612,7 @@ export function storeConformance(open: () => Promise<StoreFixture>): void {
     it("counts members as pending until their batch is anchored, and again once it is unsent", async () => {
       const members = [certificate(), certificate()];
       await store.insertCertificates([...members, certificate()]);
-      const batch = await store.createBatch({
-        agencyId: 1,
-        typeId: 0,
-        root: hex32(),
-        signer: SIGNER,
-        createdAt: members[0]!.createdAt,
-        members: members.map((m) => m.id),
-      });
+      const batch = await batchOf(members);
       expect(await store.countCertificates()).to.deep.equal({ pending: 3, anchored: 0, failed: 0 });
       await store.markBatchSent(batch.id, 1, "0xaa");
       await store.markBatchAnchored(batch.id, {

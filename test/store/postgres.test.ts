@@ -85,23 +85,37 @@ describe("Store conformance: PostgreSQL", function () {
       }
     });
 
-    it("keeps one unfinished status operation per certificate of a database that holds several, and starts", async () => {
-      const url = await cluster.createDatabase("migrations_raced");
+    /** A database as a release that stopped before `version` left it, holding `rows`, then opened. */
+    const openedBefore = async (
+      name: string,
+      version: number,
+      rows: string,
+      check: (store: PgStore) => Promise<void>,
+    ): Promise<void> => {
+      const url = await cluster.createDatabase(name);
       const client = new pg.Client({ connectionString: url });
       await client.connect();
       try {
-        await migratedBefore(client, PG_MIGRATIONS.find((m) => m.sql === ONE_UNFINISHED_STATUS_OP_MIGRATION)!.version);
-        await client.query(RACED_ROWS);
-        await client.query("SELECT setval('status_ops_id_seq', 8)");
+        await migratedBefore(client, version);
+        await client.query(rows);
       } finally {
         await client.end();
       }
       const store = await PgStore.open(url);
       try {
-        await expectOneUnfinishedKept(store);
+        await check(store);
       } finally {
         await store.close();
       }
+    };
+
+    it("keeps one unfinished status operation per certificate of a database that holds several, and starts", async () => {
+      await openedBefore(
+        "migrations_raced",
+        PG_MIGRATIONS.find((m) => m.sql === ONE_UNFINISHED_STATUS_OP_MIGRATION)!.version,
+        `${RACED_ROWS}; SELECT setval('status_ops_id_seq', 8);`,
+        expectOneUnfinishedKept,
+      );
     });
 
     it("compresses documents with lz4, and reads those written with pglz before", async () => {
@@ -151,22 +165,12 @@ describe("Store conformance: PostgreSQL", function () {
     });
 
     it("reads documents anchored before proof blocks had a column as stored, and later ones with their block", async () => {
-      const url = await cluster.createDatabase("migrations_proof_column");
-      const client = new pg.Client({ connectionString: url });
-      await client.connect();
-      try {
-        await migratedBefore(client, 6);
-        await client.query(ANCHORED_BEFORE_PROOF_COLUMN);
-        await client.query("SELECT setval('batches_id_seq', 1)");
-      } finally {
-        await client.end();
-      }
-      const store = await PgStore.open(url);
-      try {
-        await expectLegacyProofsRead(store);
-      } finally {
-        await store.close();
-      }
+      await openedBefore(
+        "migrations_proof_column",
+        6,
+        `${ANCHORED_BEFORE_PROOF_COLUMN}; SELECT setval('batches_id_seq', 1);`,
+        expectLegacyProofsRead,
+      );
     });
 
     it("refuses a database migrated by a newer release", async () => {
