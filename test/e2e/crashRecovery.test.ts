@@ -1,50 +1,30 @@
-import { readFile, mkdtemp, rm } from "node:fs/promises";
-import { tmpdir } from "node:os";
+import { readFile } from "node:fs/promises";
 import { join } from "node:path";
 import { expect } from "chai";
 import { JsonRpcProvider } from "ethers";
 import { ICertificateLedger__factory } from "../../types/ethers-contracts/index.ts";
-import { sampleInputs } from "../../scripts/support/samples.ts";
 import { call } from "../../scripts/support/http.ts";
-import { freePort, startServiceProcess, waitFor, type ServiceProcess } from "../../scripts/support/serviceProcess.ts";
+import { startServiceProcess, waitFor } from "../../scripts/support/serviceProcess.ts";
+import { licenceInput as licence, serviceOnTemporaryData } from "./support/service.ts";
 
 const ROOT = new URL("../..", import.meta.url).pathname;
-
-const licence = (n: number) => {
-  const { type, subject, validFrom } = sampleInputs(n)["business-licence"]!;
-  return { type, subject, validFrom };
-};
 
 /** The real `npm start` path in a temporary DATA_DIR, killed hard while certificates are pending. */
 describe("e2e: npm start survives SIGKILL with certificates pending", function () {
   this.timeout(240_000);
-  let dataDir: string;
-  let env: Record<string, string>;
-  let service: ServiceProcess | null = null;
-
-  before(async () => {
-    dataDir = await mkdtemp(join(tmpdir(), "certledger-e2e-"));
-    env = {
-      DATA_DIR: dataDir,
-      PORT: String(await freePort()),
-      LOCAL_CHAIN_PORT: String(await freePort()),
-      RATE_LIMIT_PER_MINUTE: "0",
-    };
-  });
-  after(async () => {
-    await service?.stop();
-    await rm(dataDir, { recursive: true, force: true });
-  });
+  const suite = serviceOnTemporaryData();
 
   it("loses nothing, anchors everything exactly once, and every certificate verifies after the restart", async () => {
     // Batches of 40, flushed by age only after a minute: the first 80 anchor at once, the rest wait.
-    service = await startServiceProcess({ ...env, BATCH_SIZE: "40", BATCH_MAX_AGE_MS: "60000" }, ROOT);
-    const { apiKey } = JSON.parse(await readFile(join(dataDir, "dev-credentials.json"), "utf8")) as { apiKey: string };
+    suite.service = await startServiceProcess({ ...suite.env, BATCH_SIZE: "40", BATCH_MAX_AGE_MS: "60000" }, ROOT);
+    const { apiKey } = JSON.parse(await readFile(join(suite.dataDir, "dev-credentials.json"), "utf8")) as {
+      apiKey: string;
+    };
     const acknowledged: { id: string; verifyUrl: string }[] = [];
     for (let round = 0; round < 5; round++) {
       const items = Array.from({ length: 21 }, (_, i) => licence(round * 100 + i));
       const r = await call<{ items: { id: string; verifyUrl: string }[] }>(
-        service.url,
+        suite.service.url,
         "POST",
         "/api/v1/certificates/batch",
         {
@@ -55,27 +35,32 @@ describe("e2e: npm start survives SIGKILL with certificates pending", function (
       expect(r.status).to.equal(202);
       acknowledged.push(...r.body.items);
     }
-    const single = await call<{ id: string; verifyUrl: string }>(service.url, "POST", "/api/v1/certificates", {
+    const single = await call<{ id: string; verifyUrl: string }>(suite.service.url, "POST", "/api/v1/certificates", {
       key: apiKey,
       body: licence(999),
     });
     acknowledged.push(single.body);
-    const before = await call<{ items: { state: string }[] }>(service.url, "GET", "/api/v1/certificates?limit=500", {
-      key: apiKey,
-    });
+    const before = await call<{ items: { state: string }[] }>(
+      suite.service.url,
+      "GET",
+      "/api/v1/certificates?limit=500",
+      {
+        key: apiKey,
+      },
+    );
     expect(
       before.body.items.some((i) => i.state === "pending"),
       "some certificates are still pending at the crash",
     ).to.equal(true);
 
-    await service.kill();
-    service = await startServiceProcess({ ...env, BATCH_SIZE: "40", BATCH_MAX_AGE_MS: "200" }, ROOT);
+    await suite.service.kill();
+    suite.service = await startServiceProcess({ ...suite.env, BATCH_SIZE: "40", BATCH_MAX_AGE_MS: "200" }, ROOT);
 
     const records = await waitFor(
       "every certificate to be anchored",
       async () => {
         const r = await call<{ items: { id: string; state: string; leafHash: string }[] }>(
-          service!.url,
+          suite.service!.url,
           "GET",
           "/api/v1/certificates?limit=500",
           { key: apiKey },
@@ -91,12 +76,12 @@ describe("e2e: npm start survives SIGKILL with certificates pending", function (
 
     for (const { verifyUrl } of acknowledged) {
       const url = new URL(verifyUrl);
-      const v = await call<{ status: string }>(service.url, "GET", url.pathname + url.search);
+      const v = await call<{ status: string }>(suite.service.url, "GET", url.pathname + url.search);
       expect(v.body.status, verifyUrl).to.equal("VALID");
     }
 
-    const deployment = JSON.parse(await readFile(join(dataDir, "deployment.json"), "utf8")) as { ledger: string };
-    const provider = new JsonRpcProvider(`http://127.0.0.1:${env.LOCAL_CHAIN_PORT}`, undefined, {
+    const deployment = JSON.parse(await readFile(join(suite.dataDir, "deployment.json"), "utf8")) as { ledger: string };
+    const provider = new JsonRpcProvider(`http://127.0.0.1:${suite.env.LOCAL_CHAIN_PORT}`, undefined, {
       staticNetwork: true,
     });
     try {

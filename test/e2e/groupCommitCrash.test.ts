@@ -1,10 +1,9 @@
-import { mkdtemp, readFile, rm } from "node:fs/promises";
-import { tmpdir } from "node:os";
+import { readFile } from "node:fs/promises";
 import { join } from "node:path";
 import { expect } from "chai";
-import { sampleInputs } from "../../scripts/support/samples.ts";
 import { call } from "../../scripts/support/http.ts";
-import { freePort, startServiceProcess, waitFor, type ServiceProcess } from "../../scripts/support/serviceProcess.ts";
+import { startServiceProcess, waitFor } from "../../scripts/support/serviceProcess.ts";
+import { licenceInput, serviceOnTemporaryData } from "./support/service.ts";
 
 const ROOT = new URL("../..", import.meta.url).pathname;
 const WORKERS = 6;
@@ -12,11 +11,7 @@ const ITEMS = 40;
 /** acknowledgements before the kill, which is sent the moment the last of them arrives */
 const KILL_AFTER = 30;
 
-const licences = (from: number) =>
-  Array.from({ length: ITEMS }, (_, i) => {
-    const { type, subject, validFrom } = sampleInputs(from + i)["business-licence"]!;
-    return { type, subject, validFrom };
-  });
+const licences = (from: number) => Array.from({ length: ITEMS }, (_, i) => licenceInput(from + i));
 
 /**
  * Requests that arrive together share one commit (the group commit), and each is answered only
@@ -28,29 +23,14 @@ const licences = (from: number) =>
  */
 describe("e2e: SIGKILL in the middle of group commits loses no acknowledged certificate", function () {
   this.timeout(240_000);
-  let dataDir: string;
-  let env: Record<string, string>;
-  let service: ServiceProcess | null = null;
-
-  before(async () => {
-    dataDir = await mkdtemp(join(tmpdir(), "certledger-e2e-"));
-    env = {
-      DATA_DIR: dataDir,
-      PORT: String(await freePort()),
-      LOCAL_CHAIN_PORT: String(await freePort()),
-      RATE_LIMIT_PER_MINUTE: "0",
-      BATCH_MAX_AGE_MS: "300",
-    };
-  });
-  after(async () => {
-    await service?.stop();
-    await rm(dataDir, { recursive: true, force: true });
-  });
+  const suite = serviceOnTemporaryData({ BATCH_MAX_AGE_MS: "300" });
 
   it("keeps every 202, and a retry with the same Idempotency-Key gets the same certificates", async () => {
-    const crashed = await startServiceProcess(env, ROOT, { direct: true });
-    service = crashed;
-    const { apiKey } = JSON.parse(await readFile(join(dataDir, "dev-credentials.json"), "utf8")) as { apiKey: string };
+    const crashed = await startServiceProcess(suite.env, ROOT, { direct: true });
+    suite.service = crashed;
+    const { apiKey } = JSON.parse(await readFile(join(suite.dataDir, "dev-credentials.json"), "utf8")) as {
+      apiKey: string;
+    };
     const bodies = new Map<string, { items: ReturnType<typeof licences> }>();
     const acknowledged = new Map<string, string[]>();
     const crash: { killed?: Promise<void> } = {};
@@ -80,8 +60,8 @@ describe("e2e: SIGKILL in the middle of group commits loses no acknowledged cert
     const unanswered = [...bodies.keys()].filter((key) => !acknowledged.has(key));
     expect(unanswered.length, "requests were in flight when the service was killed").to.be.greaterThan(0);
 
-    service = await startServiceProcess(env, ROOT, { direct: true });
-    const url = service.url;
+    suite.service = await startServiceProcess(suite.env, ROOT, { direct: true });
+    const url = suite.service.url;
     for (const [key, ids] of acknowledged) {
       for (const id of ids) {
         const stored = await call(url, "GET", `/api/v1/certificates/${id}`, { key: apiKey });

@@ -60,6 +60,38 @@ export async function startBrowserTestService(): Promise<BrowserTestService> {
   };
 }
 
+/** What `serviceOnTemporaryData` gives a suite: its service's environment, and the service it runs. */
+export interface TemporaryService {
+  dataDir: string;
+  env: Record<string, string>;
+  /** set by the test; stopped after the suite */
+  service: ServiceProcess | null;
+}
+
+/**
+ * Mocha hooks for a suite that starts, kills and starts again the service itself: before, a
+ * temporary DATA_DIR and free ports, no rate limit, `extra` on top; after, the service stopped and
+ * the folder deleted.
+ */
+export function serviceOnTemporaryData(extra: Record<string, string> = {}): TemporaryService {
+  const suite: TemporaryService = { dataDir: "", env: {}, service: null };
+  before(async () => {
+    suite.dataDir = await mkdtemp(join(tmpdir(), "certledger-e2e-"));
+    suite.env = {
+      DATA_DIR: suite.dataDir,
+      PORT: String(await freePort()),
+      LOCAL_CHAIN_PORT: String(await freePort()),
+      RATE_LIMIT_PER_MINUTE: "0",
+      ...extra,
+    };
+  });
+  after(async () => {
+    await suite.service?.stop();
+    if (suite.dataDir) await rm(suite.dataDir, { recursive: true, force: true });
+  });
+  return suite;
+}
+
 /** A business licence input (made-up values) for the demo agency. */
 export function licenceInput(n: number): {
   type: string;
