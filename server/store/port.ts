@@ -106,7 +106,7 @@ export interface Store {
   pendingGroups(): Promise<PendingGroup[]>;
   /**
    * pending certificates of one group not yet in a batch, oldest first; without their documents,
-   * which cutting a batch never reads (a thousand of them are 4 MB)
+   * which cutting a batch never reads (a thousand of them are about 3 MB)
    */
   takePending(agencyId: number, typeId: number, limit: number): Promise<CertificateSummary[]>;
   createBatch(batch: NewBatch): Promise<BatchRecord>;
@@ -124,7 +124,7 @@ export interface Store {
   batchMembers(batchId: number): Promise<CertificateRecord[]>;
   /**
    * what a batch's tree is built from: each member's id and leaf in leaf-index order, without the
-   * documents (a thousand of them are 4 MB)
+   * documents (a thousand of them are about 3 MB)
    */
   batchLeaves(batchId: number): Promise<BatchLeaf[]>;
 

@@ -49,7 +49,7 @@ export interface AnchorProof {
 }
 
 /**
- * A certificate without its document: what lists and scans over many certificates need. Its ~4 KB
+ * A certificate without its document: what lists and scans over many certificates need. Its ~3 KB
  * document is most of a row, so reading many without it reads a fraction of the bytes.
  */
 export type CertificateSummary = Omit<CertificateRecord, "document">;

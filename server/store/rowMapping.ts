@@ -66,18 +66,11 @@ export const CERTIFICATE_WITH_ANCHOR = `SELECT c.*, b.root AS batch_root, b.tx_h
 export function toCertificate(r: Row): CertificateRecord {
   const text = str(r.document);
   const summary = toSummary(r);
-  const nodes = r.proof === null || r.proof === undefined ? null : (r.proof as Uint8Array);
-  const anchor = nodes && {
-    root: r.batch_root,
-    txHash: r.batch_tx_hash,
-    chainId: r.batch_chain_id,
-    ledger: r.batch_ledger,
-  };
   let document: Record<string, unknown> | undefined;
   // Parsed on first use: the hottest read (a QR scan of an anchored certificate) seldom needs it.
   return Object.defineProperty(summary, "document", {
     enumerable: true,
-    get: () => (document ??= withProofBlock(JSON.parse(text) as Record<string, unknown>, nodes, anchor, summary)),
+    get: () => (document ??= withProofBlock(JSON.parse(text) as Record<string, unknown>, r, summary)),
   }) as CertificateRecord;
 }
 
@@ -87,20 +80,19 @@ export function toCertificate(r: Row): CertificateRecord {
  */
 function withProofBlock(
   document: Record<string, unknown>,
-  nodes: Uint8Array | null,
-  anchor: { root: unknown; txHash: unknown; chainId: unknown; ledger: unknown } | null,
+  r: Row,
   summary: CertificateSummary,
 ): Record<string, unknown> {
-  if (nodes === null || anchor === null) return document;
+  if (r.proof === null || r.proof === undefined) return document;
   if (summary.leafIndex === null) throw new TypeError(`certificate ${summary.id} has proof nodes but no leaf index`);
   const proof: AnchorProof = {
-    root: str(anchor.root),
-    proof: decodeProofNodes(nodes),
+    root: str(r.batch_root),
+    proof: decodeProofNodes(r.proof as Uint8Array),
     leaf: summary.leaf,
     index: summary.leafIndex,
-    chainId: num(anchor.chainId),
-    ledger: str(anchor.ledger),
-    txHash: str(anchor.txHash),
+    chainId: num(r.batch_chain_id),
+    ledger: str(r.batch_ledger),
+    txHash: str(r.batch_tx_hash),
   };
   return { ...document, proof };
 }
