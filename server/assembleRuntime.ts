@@ -25,6 +25,7 @@ import { runOutsideRequest } from "./observability/requestContext.ts";
 import { HolderAccess } from "./services/holder/holderAccess.ts";
 import { Presentations } from "./services/holder/presentations.ts";
 import { UsageTraces } from "./services/holder/usageTraces.ts";
+import { RandomPool } from "./services/randomPool.ts";
 import { IssuanceService } from "./services/issuance.ts";
 import { serviceTrustPolicy } from "./services/trustPolicy.ts";
 import { TrustListWatch } from "./services/trustListWatch.ts";
@@ -215,12 +216,14 @@ export function assembleRuntime(options: RuntimeOptions): Runtime {
   wakeBatcher = () => {
     batcher.wake();
   };
+  const random = new RandomPool();
   const issuance = new IssuanceService({
     store,
     types,
     keccak,
     jurisdictions,
     publicUrl: options.publicUrl,
+    randomBytes: random.bytes,
     ...(options.clock ? { clock: options.clock } : {}),
     onIssued: (count) => {
       metrics.issued.inc(count);
@@ -284,7 +287,12 @@ export function assembleRuntime(options: RuntimeOptions): Runtime {
     retentionDays: holderOptions.usageTraceRetentionDays,
   });
   const holder = {
-    access: new HolderAccess({ holderStore: options.holderStore, publicUrl: options.publicUrl, now }),
+    access: new HolderAccess({
+      holderStore: options.holderStore,
+      publicUrl: options.publicUrl,
+      now,
+      randomBytes: random.bytes,
+    }),
     presentations: new Presentations({
       holderStore: options.holderStore,
       verifier,

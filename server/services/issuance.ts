@@ -62,6 +62,8 @@ export interface IssuanceDeps {
   clock?: () => Date;
   /** told after each durable insert, so the batcher need not wait for its next poll */
   onIssued?: (count: number) => void;
+  /** the CSPRNG for ids and salts (default: node:crypto's randomBytes) */
+  randomBytes?: (size: number) => Uint8Array;
 }
 
 /** Every text an officer sent, by the field path an error names. */
@@ -190,8 +192,14 @@ export class IssuanceService {
 
   /** All items or none; on failure every invalid item is reported, not only the first. */
   #create(inputs: readonly unknown[], now: Date): { documents: CertificateDocument[]; leaves: string[] } {
-    const { types, keccak, jurisdictions } = this.#deps;
-    const options = { types, keccak, now: () => now, ...(jurisdictions ? { jurisdictions } : {}) };
+    const { types, keccak, jurisdictions, randomBytes } = this.#deps;
+    const options = {
+      types,
+      keccak,
+      now: () => now,
+      ...(jurisdictions ? { jurisdictions } : {}),
+      ...(randomBytes ? { randomBytes } : {}),
+    };
     try {
       return createDocuments(inputs, options);
     } catch (error) {

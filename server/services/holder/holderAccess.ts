@@ -13,6 +13,8 @@ export interface HolderAccessDeps {
   holderStore: HolderStore;
   publicUrl: string;
   now: () => Date;
+  /** the CSPRNG for secrets (default: node:crypto's randomBytes) */
+  randomBytes?: (size: number) => Uint8Array;
 }
 
 export const holderPagePath = (certificateId: string): string => `/h/${certificateId}`;
@@ -35,7 +37,7 @@ export class HolderAccess {
     const createdAt = this.#deps.now().toISOString();
     const links = new Map<string, HolderLink>();
     const records = certificateIds.map((certificateId) => {
-      const secret = newHolderSecret();
+      const secret = newHolderSecret(this.#deps.randomBytes);
       links.set(certificateId, this.#link(certificateId, secret));
       return { certificateId, secretHash: sha256Hex(secret), createdAt, revokedAt: null };
     });

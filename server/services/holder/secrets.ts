@@ -8,8 +8,8 @@ const HOLDER_SECRET_LENGTH = 20;
 export const sha256Hex = (value: string): string => createHash("sha256").update(value).digest("hex");
 
 /** A new holder secret, e.g. `7KQ2M9X4TA0BCDE5FG8H`: shown once, stored only as its hash. */
-export function newHolderSecret(): string {
-  const bytes = randomBytes(HOLDER_SECRET_LENGTH);
+export function newHolderSecret(random: (size: number) => Uint8Array = randomBytes): string {
+  const bytes = random(HOLDER_SECRET_LENGTH);
   return Array.from(bytes, (byte) => ALPHABET[byte % 32]).join("");
 }
 
