@@ -55,14 +55,14 @@ export function toSummary(r: Row): CertificateSummary {
   };
 }
 
-/**
- * A certificate row with what its batch adds to the proof block (toCertificate reads these), in
- * either database: `SELECT ... WHERE c.id = ?`.
- */
-export const CERTIFICATE_WITH_ANCHOR = `SELECT c.*, b.root AS batch_root, b.tx_hash AS batch_tx_hash,
-  b.chain_id AS batch_chain_id, b.ledger AS batch_ledger FROM certificates c LEFT JOIN batches b ON b.id = c.batch_id`;
+/** What a certificate's batch `b` adds to its proof block, as toCertificate reads it. */
+export const BATCH_ANCHOR_COLUMNS = `b.root AS batch_root, b.tx_hash AS batch_tx_hash, b.chain_id AS batch_chain_id,
+  b.ledger AS batch_ledger`;
 
-/** From a CERTIFICATE_WITH_ANCHOR row. */
+/**
+ * From a row of a certificate `c` (every column, and its `document`) with BATCH_ANCHOR_COLUMNS of
+ * its batch: each adapter writes the query, since SQLite keeps documents in a table of their own.
+ */
 export function toCertificate(r: Row): CertificateRecord {
   const text = str(r.document);
   const summary = toSummary(r);

@@ -15,7 +15,13 @@ describe("Audit: reconciliation of the database with the chain", function () {
     return r.body;
   };
   const row = (id: string) =>
-    h.sql("SELECT document, status, status_reason, leaf FROM certificates WHERE id = ?", id)[0] ?? {};
+    h.sql(
+      `SELECT d.document, c.status, c.status_reason, c.leaf FROM certificates c
+       JOIN certificate_documents d ON d.id = c.document_id WHERE c.id = ?`,
+      id,
+    )[0] ?? {};
+  /** SQLite keeps documents apart from the certificates' rows: the one of certificate `?` */
+  const DOCUMENT_OF = "WHERE id = (SELECT document_id FROM certificates WHERE id = ?)";
 
   before(async () => {
     h = await startHarness({ storeOnDisk: true });
@@ -53,7 +59,7 @@ describe("Audit: reconciliation of the database with the chain", function () {
     const id = ids[6] ?? "";
     const original = row(id).document;
     h.sql(
-      "UPDATE certificates SET document = json_set(document, '$.subject.operatorName', '冒名顶替') WHERE id = ?",
+      `UPDATE certificate_documents SET document = json_set(document, '$.subject.operatorName', '冒名顶替') ${DOCUMENT_OF}`,
       id,
     );
     try {
@@ -62,7 +68,7 @@ describe("Audit: reconciliation of the database with the chain", function () {
       expect(report.findings).to.have.length(1);
       expect(report.findings[0]).to.include({ severity: "high", code: "DOCUMENT_MISMATCH", certificateId: id });
     } finally {
-      h.sql("UPDATE certificates SET document = ? WHERE id = ?", original ?? null, id);
+      h.sql(`UPDATE certificate_documents SET document = ? ${DOCUMENT_OF}`, original ?? null, id);
     }
     expect((await reconcile()).ok).to.equal(true);
   });

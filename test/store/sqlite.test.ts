@@ -3,9 +3,10 @@ import { DatabaseSync } from "node:sqlite";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { ONE_UNFINISHED_STATUS_OP_MIGRATION } from "../../server/store/oneUnfinishedStatusOp.ts";
-import { MIGRATIONS, PROOF_COLUMN_MIGRATION } from "../../server/store/sqlite/schema.ts";
+import { DOCUMENTS_APART_MIGRATION, MIGRATIONS, PROOF_COLUMN_MIGRATION } from "../../server/store/sqlite/schema.ts";
 import { SqliteStore } from "../../server/store/sqlite/sqliteStore.ts";
 import { storeConformance } from "./conformance.ts";
+import { expectDocumentsApart, ROWS_BEFORE_DOCUMENTS_APART } from "./documentsApartMigration.ts";
 import { ANCHORED_BEFORE_PROOF_COLUMN, expectLegacyProofsRead } from "./proofColumnMigration.ts";
 import { expectOneUnfinishedKept, RACED_ROWS } from "./unfinishedStatusOpMigration.ts";
 
@@ -25,7 +26,11 @@ describe("Store conformance: SQLite", () => {
 
   describe("migrations", () => {
     /** A database as a release with the first `count` migrations left it, holding `rows`, then opened. */
-    const openedAfter = async (count: number, rows: string, check: (store: SqliteStore) => Promise<void>) => {
+    const openedAfter = async (
+      count: number,
+      rows: string,
+      check: (store: SqliteStore, columns: () => string[]) => Promise<void>,
+    ) => {
       const dir = mkdtempSync(join(tmpdir(), "certledger-store-"));
       const path = join(dir, "certledger.db");
       try {
@@ -35,8 +40,19 @@ describe("Store conformance: SQLite", () => {
         db.exec(rows);
         db.close();
         const store = SqliteStore.open(path);
+        const columns = () => {
+          const reader = new DatabaseSync(path, { readOnly: true });
+          try {
+            return reader
+              .prepare("SELECT name FROM pragma_table_info('certificates')")
+              .all()
+              .map((r) => String(r.name));
+          } finally {
+            reader.close();
+          }
+        };
         try {
-          await check(store);
+          await check(store, columns);
         } finally {
           await store.close();
         }
@@ -54,6 +70,14 @@ describe("Store conformance: SQLite", () => {
         MIGRATIONS.indexOf(PROOF_COLUMN_MIGRATION),
         ANCHORED_BEFORE_PROOF_COLUMN,
         expectLegacyProofsRead,
+      );
+    });
+
+    it("move documents out of the certificates' rows, each to its own certificate, and issue into the new table", async () => {
+      await openedAfter(
+        MIGRATIONS.indexOf(DOCUMENTS_APART_MIGRATION),
+        ROWS_BEFORE_DOCUMENTS_APART,
+        expectDocumentsApart,
       );
     });
   });

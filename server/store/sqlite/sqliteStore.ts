@@ -36,7 +36,7 @@ import {
   toBatch,
   toBatchLeaf,
   toCertificate,
-  CERTIFICATE_WITH_ANCHOR,
+  BATCH_ANCHOR_COLUMNS,
   toStanding,
   toStatusOp,
   toSummary,
@@ -66,6 +66,10 @@ function isUnfinishedStatusOpViolation(error: unknown): boolean {
 const placeholders = (n: number): string => Array.from({ length: n }, () => "?").join(", ");
 
 /** Certificates not anchored by state, and all of them as "total", in one statement (one snapshot). */
+/** A certificate with its document and what its batch adds to the proof: `... WHERE c.id = ?`. */
+const CERTIFICATE_WITH_ANCHOR = `SELECT c.*, d.document, ${BATCH_ANCHOR_COLUMNS} FROM certificates c
+  JOIN certificate_documents d ON d.id = c.document_id LEFT JOIN batches b ON b.id = c.batch_id`;
+
 const COUNT_BY_STATE = `SELECT state, COUNT(*) AS n FROM certificates WHERE state <> 'anchored' GROUP BY state
   UNION ALL SELECT 'total', COUNT(*) FROM certificates`;
 
@@ -226,9 +230,11 @@ export class SqliteStore implements Store {
   }
 
   #insertNow(certificates: NewCertificate[], idempotency: IdempotencyRecord | undefined): void {
-    const insert = `INSERT INTO certificates (id, agency_id, type, type_id, leaf, document, state, supersedes, issued_by_key, created_at)
+    const insertDocument = "INSERT INTO certificate_documents (document) VALUES (?)";
+    const insert = `INSERT INTO certificates (id, agency_id, type, type_id, leaf, document_id, state, supersedes, issued_by_key, created_at)
                     VALUES (?, ?, ?, ?, ?, ?, 'pending', ?, ?, ?)`;
     for (const c of certificates) {
+      const { lastInsertRowid: documentId } = this.#stmt(insertDocument).run(JSON.stringify(c.document));
       this.#run(
         insert,
         c.id,
@@ -236,7 +242,7 @@ export class SqliteStore implements Store {
         c.type,
         c.typeId,
         c.leaf,
-        JSON.stringify(c.document),
+        documentId,
         c.supersedes,
         c.issuedByKey,
         c.createdAt,
@@ -297,8 +303,8 @@ export class SqliteStore implements Store {
   }
 
   /**
-   * Exact, without reading rows: SQLite stores `state` after the document, so grouping by it read
-   * every document's overflow pages (2 s at a million). The few not anchored are counted through
+   * Exact, without reading rows: grouping by `state` read every row (2 s at a million, when rows
+   * still held their documents' overflow pages). The few not anchored are counted through
    * their partial index, and the anchored are the rest of a total SQLite takes from its smallest index.
    */
   countCertificates(): Promise<Record<CertificateState, number>> {
