@@ -1,5 +1,6 @@
 import { expect } from "chai";
 import type { SqliteStore } from "../../server/store/sqlite/sqliteStore.ts";
+import { issuedAfterMigration } from "./proofColumnMigration.ts";
 
 const certificate = (n: number, subject: Record<string, string>) => ({
   id: `01APART${String(n).padStart(19, "0")}`,
@@ -63,19 +64,7 @@ export async function expectDocumentsApart(store: SqliteStore, columns: () => st
   expect(columns()).to.include("document_id").and.not.include("document");
 
   const issued = certificate(5, { companyName: "戊公司" });
-  await store.insertCertificates([
-    {
-      id: issued.id,
-      agencyId: 1,
-      type: "business-licence",
-      typeId: 0,
-      leaf: `0x${"37".repeat(32)}`,
-      document: issued,
-      supersedes: null,
-      issuedByKey: "k",
-      createdAt: "2026-01-02T00:00:00.000Z",
-    },
-  ]);
+  await store.insertCertificates([issuedAfterMigration(issued, `0x${"37".repeat(32)}`)]);
   expect((await store.getCertificate(issued.id))?.document).to.deep.equal(issued);
   expect(JSON.stringify((await store.getCertificate(PENDING[0]?.id ?? ""))?.document)).to.equal(
     JSON.stringify(PENDING[0]),

@@ -1,5 +1,19 @@
 import { expect } from "chai";
 import type { Store } from "../../server/store/port.ts";
+import type { NewCertificate } from "../../server/store/records.ts";
+
+/** A business licence issued after a migration ran, by agency 1, with `document` as it is stored. */
+export const issuedAfterMigration = (document: { id: string }, leaf: string): NewCertificate => ({
+  id: document.id,
+  agencyId: 1,
+  type: "business-licence",
+  typeId: 0,
+  leaf,
+  document,
+  supersedes: null,
+  issuedByKey: "k",
+  createdAt: "2026-01-02T00:00:00.000Z",
+});
 
 /**
  * A certificate anchored before proof blocks had a column of their own: its document carries the
@@ -29,19 +43,7 @@ export async function expectLegacyProofsRead(store: Store): Promise<void> {
   expect(JSON.stringify(legacy?.document)).to.equal(JSON.stringify(LEGACY_DOCUMENT));
   expect((await store.batchMembers(1)).map((m) => m.document)).to.deep.equal([LEGACY_DOCUMENT]);
   const document = { id: "01NEW00000000000000000000", subject: { companyName: "新证书有限公司" } };
-  await store.insertCertificates([
-    {
-      id: document.id,
-      agencyId: 1,
-      type: "business-licence",
-      typeId: 0,
-      leaf: `0x${"44".repeat(32)}`,
-      document,
-      supersedes: null,
-      issuedByKey: "k",
-      createdAt: "2026-01-02T00:00:00.000Z",
-    },
-  ]);
+  await store.insertCertificates([issuedAfterMigration(document, `0x${"44".repeat(32)}`)]);
   const batch = await store.createBatch({
     agencyId: 1,
     typeId: 0,
