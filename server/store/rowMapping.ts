@@ -15,8 +15,9 @@ import type {
 import { decodeProofNodes } from "./proofNodes.ts";
 
 /**
- * Rows to records, for both adapters: the tables have the same columns in SQLite and PostgreSQL,
- * so one mapping keeps them from drifting apart. The readers accept what either driver gives.
+ * Rows to records, for both adapters: the tables have the same columns in SQLite and PostgreSQL
+ * (but for where SQLite keeps documents: a table of their own, joined back as `document`), so one
+ * mapping keeps them from drifting apart. The readers accept what either driver gives.
  */
 export type Row = Record<string, unknown>;
 
