@@ -17,7 +17,7 @@ export const PROOF_COLUMN_MIGRATION = `
  * Documents in a table of their own, written once. A document of 2–3 KB made its certificate's row
  * a page of its own, so putting a certificate in a batch and then marking it anchored wrote that
  * page twice more; without the document a row is about 300 bytes and a page holds a dozen (the
- * three writes of 1,000 certificates alone: 116–125 ms with the document in the row, 64–73 ms
+ * three writes of 1,000 certificates alone: 105–125 ms with the document in the row, 52–77 ms
  * apart, measured). Documents are keyed by an INTEGER PRIMARY KEY, which VACUUM keeps, and not by
  * the certificate's rowid, which it may renumber. Rewrites every certificate once.
  */

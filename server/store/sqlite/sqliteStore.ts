@@ -65,11 +65,11 @@ function isUnfinishedStatusOpViolation(error: unknown): boolean {
 
 const placeholders = (n: number): string => Array.from({ length: n }, () => "?").join(", ");
 
-/** Certificates not anchored by state, and all of them as "total", in one statement (one snapshot). */
 /** A certificate with its document and what its batch adds to the proof: `... WHERE c.id = ?`. */
 const CERTIFICATE_WITH_ANCHOR = `SELECT c.*, d.document, ${BATCH_ANCHOR_COLUMNS} FROM certificates c
   JOIN certificate_documents d ON d.id = c.document_id LEFT JOIN batches b ON b.id = c.batch_id`;
 
+/** Certificates not anchored by state, and all of them as "total", in one statement (one snapshot). */
 const COUNT_BY_STATE = `SELECT state, COUNT(*) AS n FROM certificates WHERE state <> 'anchored' GROUP BY state
   UNION ALL SELECT 'total', COUNT(*) FROM certificates`;
 
