@@ -204,7 +204,7 @@ export function storeConformance(open: () => Promise<StoreFixture>): void {
       const taken = certificate();
       await store.insertCertificates([taken]);
       const fresh = certificate();
-      const clash = certificate({ leaf: taken.leaf });
+      const clash = certificate({ id: taken.id });
       const idempotency = {
         apiKeyId: "key1",
         key: "req-1",
@@ -229,7 +229,7 @@ export function storeConformance(open: () => Promise<StoreFixture>): void {
       const taken = certificate();
       await store.insertCertificates([taken]);
       const first = [certificate(), certificate()];
-      const clashing = [certificate(), certificate({ leaf: taken.leaf })];
+      const clashing = [certificate(), certificate({ id: taken.id })];
       const last = [certificate()];
       const idempotency = (key: string) => ({
         apiKeyId: "key1",

@@ -1,12 +1,20 @@
+import { expect } from "chai";
 import { mkdtempSync, rmSync } from "node:fs";
 import { DatabaseSync } from "node:sqlite";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { ONE_UNFINISHED_STATUS_OP_MIGRATION } from "../../server/store/oneUnfinishedStatusOp.ts";
-import { DOCUMENTS_APART_MIGRATION, MIGRATIONS, PROOF_COLUMN_MIGRATION } from "../../server/store/sqlite/schema.ts";
+import {
+  DOCUMENTS_APART_MIGRATION,
+  MIGRATIONS,
+  NO_LEAF_INDEX_MIGRATION,
+  PROOF_COLUMN_MIGRATION,
+} from "../../server/store/sqlite/schema.ts";
+import { SqliteDatabase } from "../../server/store/sqlite/database.ts";
 import { SqliteStore } from "../../server/store/sqlite/sqliteStore.ts";
 import { storeConformance } from "./conformance.ts";
 import { expectDocumentsApart, ROWS_BEFORE_DOCUMENTS_APART } from "./documentsApartMigration.ts";
+import { expectRebuiltWithoutLeafIndex, ROWS_BEFORE_NO_LEAF_INDEX } from "./noLeafIndexMigration.ts";
 import { ANCHORED_BEFORE_PROOF_COLUMN, expectLegacyProofsRead } from "./proofColumnMigration.ts";
 import { expectOneUnfinishedKept, RACED_ROWS } from "./unfinishedStatusOpMigration.ts";
 
@@ -29,7 +37,7 @@ describe("Store conformance: SQLite", () => {
     const openedAfter = async (
       count: number,
       rows: string,
-      check: (store: SqliteStore, columns: () => string[]) => Promise<void>,
+      check: (store: SqliteStore, read: (sql: string) => Record<string, unknown>[]) => Promise<void>,
     ) => {
       const dir = mkdtempSync(join(tmpdir(), "certledger-store-"));
       const path = join(dir, "certledger.db");
@@ -40,19 +48,19 @@ describe("Store conformance: SQLite", () => {
         db.exec(rows);
         db.close();
         const store = SqliteStore.open(path);
-        const columns = () => {
+        const read = (sql: string) => {
           const reader = new DatabaseSync(path, { readOnly: true });
           try {
             return reader
-              .prepare("SELECT name FROM pragma_table_info('certificates')")
+              .prepare(sql)
               .all()
-              .map((r) => String(r.name));
+              .map((row) => ({ ...row }));
           } finally {
             reader.close();
           }
         };
         try {
-          await check(store, columns);
+          await check(store, read);
         } finally {
           await store.close();
         }
@@ -78,6 +86,33 @@ describe("Store conformance: SQLite", () => {
         MIGRATIONS.indexOf(DOCUMENTS_APART_MIGRATION),
         ROWS_BEFORE_DOCUMENTS_APART,
         expectDocumentsApart,
+      );
+    });
+
+    it("refuse a migration that leaves rows pointing at none, keeping the database as the one before left it", () => {
+      const dir = mkdtempSync(join(tmpdir(), "certledger-store-"));
+      const sqlite = SqliteDatabase.open(join(dir, "certledger.db"), { synchronous: "FULL" });
+      try {
+        const migrations = [
+          "CREATE TABLE parents (id INTEGER PRIMARY KEY); CREATE TABLE children (parent INTEGER REFERENCES parents (id));",
+          "INSERT INTO parents (id) VALUES (1); INSERT INTO children (parent) VALUES (1), (2);",
+        ];
+        expect(() => {
+          sqlite.migrate(migrations);
+        }).to.throw(/migration 2 would leave 1 row\(s\) pointing at rows that do not exist/);
+        expect(sqlite.db.prepare("PRAGMA user_version").get()).to.deep.include({ user_version: 1 });
+        expect(sqlite.db.prepare("SELECT count(*) AS n FROM children").get()).to.deep.include({ n: 0 });
+      } finally {
+        sqlite.close();
+        rmSync(dir, { recursive: true, force: true });
+      }
+    });
+
+    it("rebuild the certificates table without the leaves' unique index, every row and reference kept", async () => {
+      await openedAfter(
+        MIGRATIONS.indexOf(NO_LEAF_INDEX_MIGRATION),
+        ROWS_BEFORE_NO_LEAF_INDEX,
+        expectRebuiltWithoutLeafIndex,
       );
     });
   });

@@ -17,12 +17,34 @@ export class SqliteDatabase {
   }
 
   /** `synchronous`: FULL when a commit must survive a machine crash, NORMAL when it may be redone. */
-  static open(path: string, options: { synchronous: "FULL" | "NORMAL"; foreignKeys?: boolean }): SqliteDatabase {
+  static open(path: string, options: { synchronous: "FULL" | "NORMAL" }): SqliteDatabase {
     if (path !== ":memory:") ownerOnly(path);
     const db = new DatabaseSync(path, { timeout: 5000 });
     db.exec(`PRAGMA journal_mode = WAL; PRAGMA synchronous = ${options.synchronous};`);
-    if (options.foreignKeys) db.exec("PRAGMA foreign_keys = ON;");
     return new SqliteDatabase(db);
+  }
+
+  /**
+   * Applies `migrations[user_version..]`, each in a transaction of its own that also sets
+   * `user_version`, with foreign keys off: SQLite's way to change a table (build it anew, copy the
+   * rows, drop the old one, rename) needs them off, and the setting cannot change inside a
+   * transaction. So each migration is checked before it commits (`foreign_key_check`), and foreign
+   * keys are enforced from then on.
+   */
+  migrate(migrations: readonly string[]): void {
+    this.db.exec("PRAGMA foreign_keys = OFF;");
+    const applied = (this.db.prepare("PRAGMA user_version").get() as { user_version: number }).user_version;
+    for (let i = applied; i < migrations.length; i++) {
+      this.transaction(() => {
+        this.db.exec(migrations[i] ?? "");
+        const broken = this.db.prepare("PRAGMA foreign_key_check").all();
+        if (broken.length > 0) {
+          throw new Error(`migration ${i + 1} would leave ${broken.length} row(s) pointing at rows that do not exist`);
+        }
+        this.db.exec(`PRAGMA user_version = ${i + 1}`);
+      });
+    }
+    this.db.exec("PRAGMA foreign_keys = ON;");
   }
 
   statement(sql: string): StatementSync {

@@ -90,24 +90,9 @@ export class SqliteStore implements Store {
   }
 
   static open(path: string): SqliteStore {
-    const store = new SqliteStore(SqliteDatabase.open(path, { synchronous: "FULL", foreignKeys: true }));
-    store.#migrate();
-    return store;
-  }
-
-  get #db() {
-    return this.#sqlite.db;
-  }
-
-  #migrate(): void {
-    const row = this.#db.prepare("PRAGMA user_version").get() as Row;
-    const applied = num(row.user_version);
-    for (let i = applied; i < MIGRATIONS.length; i++) {
-      this.#transaction(() => {
-        this.#db.exec(MIGRATIONS[i] ?? "");
-        this.#db.exec(`PRAGMA user_version = ${i + 1}`);
-      });
-    }
+    const sqlite = SqliteDatabase.open(path, { synchronous: "FULL" });
+    sqlite.migrate(MIGRATIONS);
+    return new SqliteStore(sqlite);
   }
 
   #stmt(sql: string) {
