@@ -91,7 +91,12 @@ export class SqliteStore implements Store {
 
   static open(path: string): SqliteStore {
     const sqlite = SqliteDatabase.open(path, { synchronous: "FULL" });
-    sqlite.migrate(MIGRATIONS);
+    try {
+      sqlite.migrate(MIGRATIONS);
+    } catch (error) {
+      sqlite.close();
+      throw error;
+    }
     return new SqliteStore(sqlite);
   }
 
