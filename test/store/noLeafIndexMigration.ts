@@ -123,7 +123,7 @@ export async function expectRebuiltWithoutLeafIndex(
 }
 
 /** A holder link to a certificate that does not exist is refused: the migrations turned foreign keys back on. */
-export async function expectForeignKeysEnforced(store: SqliteStore): Promise<void> {
+async function expectForeignKeysEnforced(store: SqliteStore): Promise<void> {
   const orphan = {
     certificateId: "01NOSUCHCERTIFICATE0000000",
     secretHash: "h",
