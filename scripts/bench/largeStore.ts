@@ -154,6 +154,7 @@ function loggedAfter(output: string, message: string, spawnedAt: number): number
 interface Prepared {
   certificates: number;
   fillSeconds: number | null;
+  fillWrittenBytesPerCertificate: number | null;
   sample: { id: string; leaf: string }[];
   disk: Awaited<ReturnType<typeof diskUse>>;
   start: Record<string, unknown> & { slowestSeconds: number };
@@ -170,7 +171,7 @@ async function prepare(certificates: number): Promise<Prepared> {
     console.log(`  ${line}`);
   });
   console.log(
-    `store of ${certificates.toLocaleString("en")}: ${filled.fillSeconds === null ? "reused" : `filled in ${filled.fillSeconds} s`} (${filled.dataDir})`,
+    `store of ${certificates.toLocaleString("en")}: ${filled.fillSeconds === null ? "reused" : `filled in ${filled.fillSeconds} s, writing ${filled.writtenBytesPerCertificate ?? "?"} bytes a certificate`} (${filled.dataDir})`,
   );
   forgetUsageTraces(filled.dataDir);
   const sample = randomCertificates(filled.dataDir, SAMPLE);
@@ -203,6 +204,7 @@ async function prepare(certificates: number): Promise<Prepared> {
     return {
       certificates,
       fillSeconds: filled.fillSeconds,
+      fillWrittenBytesPerCertificate: filled.writtenBytesPerCertificate,
       sample,
       disk,
       start: {
@@ -333,6 +335,7 @@ async function measureBoth() {
       certificates: store.certificates,
       batchSize: BATCH_SIZE,
       fillSeconds: store.fillSeconds,
+      fillWrittenBytesPerCertificate: store.fillWrittenBytesPerCertificate,
       start: store.start,
       verification: verification[i]!,
       listFirstPage: listFirstPage[i]!,

@@ -205,6 +205,15 @@ export const TARGETS: readonly Target[] = [
     met: () => undefined,
   },
   {
+    what: "store of 1,000,000 certificates: bytes written to fill it, per certificate",
+    target: "(reported)",
+    figure: (r) => {
+      const bytes = numberAt(r, "store.large.fillWrittenBytesPerCertificate");
+      return bytes === undefined || !isMillion(r) ? undefined : `${bytes.toLocaleString("en")} bytes`;
+    },
+    met: () => undefined,
+  },
+  {
     what: "audit export, 100,000 events as CSV",
     target: "(reported)",
     figure: (r) => perSecond(numberAt(r, "audit.export.eventsPerSecond")),
