@@ -37,7 +37,7 @@ export const DOCUMENTS_APART_MIGRATION = `
  * (database and WAL, measured). A repeated leaf within a batch is still refused where it would do
  * harm, when the batch's tree is built. `document_id`, added by the migration before, becomes NOT
  * NULL; rowids, columns, their order and the other indexes stay as they were. Runs with foreign
- * keys off, as SQLite's procedure for changing a table requires (see SqliteStore's migrations).
+ * keys off, as SQLite's procedure for changing a table requires (see SqliteDatabase.migrate).
  */
 export const NO_LEAF_INDEX_MIGRATION = `
   CREATE TABLE certificates_rebuilt (
