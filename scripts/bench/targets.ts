@@ -71,6 +71,19 @@ function storeShare(what: string, phase: string): Target {
   };
 }
 
+/** A byte count per certificate of the store of a million, reported without a target. */
+function millionStoreBytes(what: string, path: string): Target {
+  return {
+    what: `store of 1,000,000 certificates: ${what}`,
+    target: "(reported)",
+    figure: (r) => {
+      const bytes = numberAt(r, path);
+      return bytes === undefined || !isMillion(r) ? undefined : `${bytes.toLocaleString("en")} bytes`;
+    },
+    met: () => undefined,
+  };
+}
+
 const WRAP_1K = "core.offline.wrap.1000.perSecond";
 const WRAP_100K = "core.offline.wrap.100000.perSecond";
 /** one batch of 100,000 against 100 of 1,000, the same certificates, in pairs (core-offline.ts) */
@@ -195,24 +208,8 @@ export const TARGETS: readonly Target[] = [
   storeShare("QR verification", "verification"),
   storeShare("certificate list, first page", "listFirstPage"),
   storeShare("certificate list, deep pages", "listDeepPages"),
-  {
-    what: "store of 1,000,000 certificates: database size per certificate",
-    target: "(reported)",
-    figure: (r) => {
-      const bytes = numberAt(r, "store.large.disk.bytesPerCertificate");
-      return bytes === undefined || !isMillion(r) ? undefined : `${bytes.toLocaleString("en")} bytes`;
-    },
-    met: () => undefined,
-  },
-  {
-    what: "store of 1,000,000 certificates: bytes written to fill it, per certificate",
-    target: "(reported)",
-    figure: (r) => {
-      const bytes = numberAt(r, "store.large.fillWrittenBytesPerCertificate");
-      return bytes === undefined || !isMillion(r) ? undefined : `${bytes.toLocaleString("en")} bytes`;
-    },
-    met: () => undefined,
-  },
+  millionStoreBytes("database size per certificate", "store.large.disk.bytesPerCertificate"),
+  millionStoreBytes("bytes written to fill it, per certificate", "store.large.fillWrittenBytesPerCertificate"),
   {
     what: "audit export, 100,000 events as CSV",
     target: "(reported)",
