@@ -16,8 +16,8 @@ import { decodeProofNodes } from "./proofNodes.ts";
 
 /**
  * Rows to records, for both adapters: the tables have the same columns in SQLite and PostgreSQL
- * (but for where SQLite keeps documents: a table of their own, joined back as `document`), so one
- * mapping keeps them from drifting apart. The readers accept what either driver gives.
+ * (documents in a table of their own in both, joined back as `document`), so one mapping keeps
+ * them from drifting apart. The readers accept what either driver gives.
  */
 export type Row = Record<string, unknown>;
 
@@ -62,7 +62,7 @@ export const BATCH_ANCHOR_COLUMNS = `b.root AS batch_root, b.tx_hash AS batch_tx
 
 /**
  * From a row of a certificate `c` (every column, and its `document`) with BATCH_ANCHOR_COLUMNS of
- * its batch: each adapter writes the query, since SQLite keeps documents in a table of their own.
+ * its batch: each adapter writes the query, since the two key their documents differently.
  */
 export function toCertificate(r: Row): CertificateRecord {
   const text = str(r.document);

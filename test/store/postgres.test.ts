@@ -118,7 +118,7 @@ describe("Store conformance: PostgreSQL", function () {
       );
     });
 
-    it("compresses documents with lz4, and reads those written with pglz before", async () => {
+    it("compresses documents with lz4, and reads those written with pglz before, moved to their own table", async () => {
       const url = await cluster.createDatabase("migrations_lz4");
       const client = new pg.Client({ connectionString: url });
       await client.connect();
@@ -148,7 +148,7 @@ describe("Store conformance: PostgreSQL", function () {
             },
           ]);
           const { rows } = await client.query<{ id: string; method: string }>(
-            "SELECT id, pg_column_compression(document) AS method FROM certificates ORDER BY id",
+            "SELECT id, pg_column_compression(document) AS method FROM certificate_documents ORDER BY id",
           );
           expect(rows).to.deep.equal([
             { id: "01AFTER0000000000000000000", method: "lz4" },
@@ -159,6 +159,31 @@ describe("Store conformance: PostgreSQL", function () {
         } finally {
           await store.close();
         }
+      } finally {
+        await client.end();
+      }
+    });
+
+    it("refuses a certificate whose document is missing, and keeps no document in a certificate's row", async () => {
+      const url = await cluster.createDatabase("documents_apart");
+      await (await PgStore.open(url)).close();
+      const client = new pg.Client({ connectionString: url });
+      await client.connect();
+      try {
+        let refusal = "";
+        await client
+          .query(
+            `INSERT INTO certificates (id, agency_id, type, type_id, leaf, state, issued_by_key, created_at)
+             VALUES ('01NODOCUMENT00000000000000', 1, 't', 0, '0x00', 'pending', 'k', '2026-01-01T00:00:00.000Z')`,
+          )
+          .catch((error: unknown) => {
+            refusal = (error as { constraint?: string }).constraint ?? "";
+          });
+        expect(refusal).to.equal("certificates_document");
+        const { rows } = await client.query(
+          "SELECT 1 FROM information_schema.columns WHERE table_name = 'certificates' AND column_name = 'document'",
+        );
+        expect(rows).to.have.length(0);
       } finally {
         await client.end();
       }
