@@ -136,6 +136,7 @@ async function run(
     env: Record<string, string>;
     open: () => Promise<Store> | Store;
     dataDirFor: (i: number) => Promise<string>;
+    dispose?: () => Promise<void>;
   },
   count: number,
   options: { rate: number; seconds: number; requestItems: number },
@@ -172,6 +173,7 @@ async function run(
   } finally {
     await Promise.all(replicas.map((r) => r.stop()));
     await Promise.all(dirs.map((d) => rm(d, { recursive: true, force: true })));
+    await store.dispose?.();
   }
 }
 
@@ -183,6 +185,12 @@ interface StoreUnderTest {
     env: Record<string, string>;
     open: () => Promise<Store> | Store;
     dataDirFor: (i: number) => Promise<string>;
+    /**
+     * removes what the round left outside its data directories: a PostgreSQL database dropped, as
+     * SQLite's file goes with its directory, so no later round shares the cluster with its leftovers
+     * (its autovacuum, its checkpoints)
+     */
+    dispose?: () => Promise<void>;
   }>;
 }
 
@@ -224,11 +232,13 @@ export async function compareStores(options: {
     name: `postgresql${replicas}`,
     replicas,
     fresh: async (round) => {
-      const url = await db.createDatabase(`bench_${replicas}_${round}`);
+      const name = `bench_${replicas}_${round}`;
+      const url = await db.createDatabase(name);
       return {
         env: { DATABASE_URL: url },
         open: () => PgStore.open(url),
         dataDirFor: () => mkdtemp(join(tmpdir(), "certledger-bench-pg-")),
+        dispose: () => db.dropDatabase(name),
       };
     },
   });

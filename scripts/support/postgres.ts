@@ -14,6 +14,8 @@ export interface PgCluster {
   /** a connection URL for `database` (created by `createDatabase`) */
   url(database: string): string;
   createDatabase(name: string): Promise<string>;
+  /** drops `database` with everything in it, closing its connections */
+  dropDatabase(name: string): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -59,18 +61,25 @@ export async function startPgCluster(bin: string): Promise<PgCluster> {
     "start",
   ]);
   const url = (database: string) => `postgres://certledger@127.0.0.1:${port}/${database}`;
+  /** Runs one statement outside any database of the tests' (CREATE and DROP DATABASE cannot run inside their own). */
+  const administer = async (statement: (client: pg.Client) => string): Promise<void> => {
+    const client = new pg.Client({ connectionString: url("postgres") });
+    await client.connect();
+    try {
+      await client.query(statement(client));
+    } finally {
+      await client.end();
+    }
+  };
   let stopped = false;
   return {
     url,
     async createDatabase(name) {
-      const client = new pg.Client({ connectionString: url("postgres") });
-      await client.connect();
-      try {
-        await client.query(`CREATE DATABASE ${client.escapeIdentifier(name)}`);
-      } finally {
-        await client.end();
-      }
+      await administer((client) => `CREATE DATABASE ${client.escapeIdentifier(name)}`);
       return url(name);
+    },
+    async dropDatabase(name) {
+      await administer((client) => `DROP DATABASE ${client.escapeIdentifier(name)} WITH (FORCE)`);
     },
     stop() {
       if (stopped) return Promise.resolve();
