@@ -1,4 +1,5 @@
-import { Transaction, isError, type Provider, type TransactionReceipt, type TransactionResponse } from "ethers";
+import { setTimeout as delay } from "node:timers/promises";
+import { Transaction, type Provider, type TransactionReceipt, type TransactionResponse } from "ethers";
 import type { TransactionSigner } from "./signers/transactionSigner.ts";
 
 export interface SignedTransaction {
@@ -33,6 +34,9 @@ export interface OfficerQueue {
  * Each signed transaction is handed to `record` before it is broadcast, so a crash right after
  * sending still leaves its hash in the durable store.
  */
+/** As the provider's own polling (server/chain/provider.ts): a receipt is seen at most this late. */
+const RECEIPT_POLL_MS = 250;
+
 export class SignerQueue implements OfficerQueue {
   readonly #signer: TransactionSigner;
   readonly #provider: Provider;
@@ -108,13 +112,21 @@ export class SignerQueue implements OfficerQueue {
     });
   }
 
-  /** Waits for `confirmations` blocks on top of the transaction; null if the chain does not know it. */
+  /**
+   * Waits for `confirmations` blocks on top of the transaction; null if they did not come within
+   * `timeoutMs`. Reads the receipt, then the head, every RECEIPT_POLL_MS. ethers' waitForTransaction
+   * reads the head first: a transaction mined between its two reads then waits for a block after its
+   * own, which a chain that mines only when sent a transaction (anvil) does not make while the
+   * batcher waits for this confirmation. The anchoring stood still for the whole timeout (30 s).
+   */
   async waitFor(hash: string, confirmations: number, timeoutMs: number): Promise<TransactionReceipt | null> {
-    try {
-      return await this.#provider.waitForTransaction(hash, confirmations, timeoutMs);
-    } catch (error) {
-      if (isError(error, "TIMEOUT")) return null;
-      throw error;
+    const deadline = Date.now() + timeoutMs;
+    for (;;) {
+      const receipt = await this.#provider.getTransactionReceipt(hash);
+      if (receipt && (await this.#provider.getBlockNumber()) - receipt.blockNumber + 1 >= confirmations) return receipt;
+      const left = deadline - Date.now();
+      if (left <= 0) return null;
+      await delay(Math.min(RECEIPT_POLL_MS, left));
     }
   }
 
