@@ -114,16 +114,22 @@ export class SignerQueue implements OfficerQueue {
 
   /**
    * Waits for `confirmations` blocks on top of the transaction; null if they did not come within
-   * `timeoutMs`. Reads the receipt, then the head, every RECEIPT_POLL_MS. ethers' waitForTransaction
-   * reads the head first: a transaction mined between its two reads then waits for a block after its
-   * own, which a chain that mines only when sent a transaction (anvil) does not make while the
-   * batcher waits for this confirmation. The anchoring stood still for the whole timeout (30 s).
+   * `timeoutMs`. Reads the receipt, then (past one confirmation, which a receipt already is) the
+   * head, every RECEIPT_POLL_MS. ethers' waitForTransaction reads the head first: a transaction
+   * mined between its two reads then waits for a block after its own, which a chain that mines only
+   * when sent a transaction (anvil) does not make while the batcher waits for this confirmation.
+   * The anchoring stood still for the whole timeout (30 s).
    */
   async waitFor(hash: string, confirmations: number, timeoutMs: number): Promise<TransactionReceipt | null> {
     const deadline = Date.now() + timeoutMs;
     for (;;) {
       const receipt = await this.#provider.getTransactionReceipt(hash);
-      if (receipt && (await this.#provider.getBlockNumber()) - receipt.blockNumber + 1 >= confirmations) return receipt;
+      if (
+        receipt &&
+        (confirmations <= 1 || (await this.#provider.getBlockNumber()) - receipt.blockNumber + 1 >= confirmations)
+      ) {
+        return receipt;
+      }
       const left = deadline - Date.now();
       if (left <= 0) return null;
       await delay(Math.min(RECEIPT_POLL_MS, left));
