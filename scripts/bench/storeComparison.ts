@@ -128,16 +128,24 @@ function summarise(replicas: number, offeredPerSecond: number, rounds: readonly 
   };
 }
 
+/** One round's store: what its services are started with, and how it is opened and cleared away. */
+interface RoundStore {
+  env: Record<string, string>;
+  open: () => Promise<Store> | Store;
+  dataDirFor: (i: number) => Promise<string>;
+  /**
+   * removes what the round left outside its data directories: a PostgreSQL database dropped, as
+   * SQLite's file goes with its directory, so no later round shares the cluster with its leftovers
+   * (its autovacuum, its checkpoints)
+   */
+  dispose?: () => Promise<void>;
+}
+
 /** Starts `count` replicas on one store and chain, measures one round, stops them. */
 async function run(
   root: string,
   chain: ExternalChain,
-  store: {
-    env: Record<string, string>;
-    open: () => Promise<Store> | Store;
-    dataDirFor: (i: number) => Promise<string>;
-    dispose?: () => Promise<void>;
-  },
+  store: RoundStore,
   count: number,
   options: { rate: number; seconds: number; requestItems: number },
 ): Promise<Round> {
@@ -181,17 +189,7 @@ interface StoreUnderTest {
   name: string;
   replicas: number;
   /** a fresh, empty store for one round */
-  fresh: (round: number) => Promise<{
-    env: Record<string, string>;
-    open: () => Promise<Store> | Store;
-    dataDirFor: (i: number) => Promise<string>;
-    /**
-     * removes what the round left outside its data directories: a PostgreSQL database dropped, as
-     * SQLite's file goes with its directory, so no later round shares the cluster with its leftovers
-     * (its autovacuum, its checkpoints)
-     */
-    dispose?: () => Promise<void>;
-  }>;
+  fresh: (round: number) => Promise<RoundStore>;
 }
 
 /**
