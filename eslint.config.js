@@ -14,6 +14,8 @@ export default tseslint.config(
       "data/",
       "test-artifacts/",
       "server/http/static/vendor/",
+      // AssemblyScript, compiled by asc with its own types (wasm/tsconfig.json)
+      "wasm/",
     ],
   },
   js.configs.recommended,

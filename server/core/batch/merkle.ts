@@ -16,47 +16,27 @@ const NODE = 32;
  * The tree node of certificate `leaf` at `index`: keccak256(keccak256(abi.encode(leaf, index))),
  * OpenZeppelin's StandardMerkleTree leaf for ["bytes32", "uint256"], as the ledger computes it.
  */
-export function treeNode(
-  keccak: Keccak256,
-  leaf: Uint8Array | string,
-  index: number,
-  scratch = Buffer.allocUnsafe(64),
-): Uint8Array {
+export function treeNode(keccak: Keccak256, leaf: Uint8Array | string, index: number): Uint8Array {
   if (!Number.isInteger(index) || index < 0 || index > 0xffffffffffff) {
     throw new CoreError("INVALID_BATCH", `bad leaf index ${index}`);
   }
-  if (typeof leaf === "string") writeHex32(scratch, 0, leaf);
-  else scratch.set(leaf, 0);
-  scratch.fill(0, 32, 58);
-  scratch.writeUIntBE(index, 58, 6);
-  scratch.set(keccak.digest(scratch), 0);
-  return keccak.digest(scratch.subarray(0, NODE));
+  const input = keccak.scratch;
+  if (typeof leaf === "string") writeHex32(input, 0, leaf);
+  else input.set(leaf, 0);
+  input.fill(0, 32, 58);
+  input.writeUIntBE(index, 58, 6);
+  keccak.digestScratch(2 * NODE);
+  // the inner digest is left at the start of the scratch buffer
+  return keccak.digestScratch(NODE);
 }
 
 /**
  * Folds `proof` onto `node` with OpenZeppelin's commutative node hash (keccak256 of the two nodes in
- * ascending byte order); the result is the root it proves. Each sibling is decoded straight into
- * the second half of the pair and moved to the first only when it sorts first: a proof step is
- * one hash and little else, and building the pair from a separate sibling buffer cost a tenth.
+ * ascending byte order); the result is the root it proves. One call into the hasher for the whole
+ * path: a proof step is one hash and little else.
  */
 export function processProof(keccak: Keccak256, node: Uint8Array, proof: readonly string[]): Uint8Array {
-  const pair = Buffer.allocUnsafe(2 * NODE);
-  let current = node;
-  for (const hex of proof) {
-    writeHex32(pair, NODE, hex);
-    // the first bytes nearly always differ, which settles the order without a call into C++
-    const head = current[0] ?? 0;
-    const siblingHead = pair[NODE] ?? 0;
-    const siblingFirst = head !== siblingHead ? siblingHead < head : pair.compare(current, 0, NODE, NODE) < 0;
-    if (siblingFirst) {
-      pair.copyWithin(0, NODE);
-      pair.set(current, NODE);
-    } else {
-      pair.set(current, 0);
-    }
-    current = keccak.digest(pair);
-  }
-  return current;
+  return keccak.foldProof(node, proof);
 }
 
 function writeHex32(target: Buffer, offset: number, hex: string): void {
@@ -110,10 +90,9 @@ export class CertificateBatchTree {
       if (seen.has(key)) throw new CoreError("INVALID_BATCH", `certificate ${leaf} appears twice in the batch`);
       seen.add(key);
     }
-    const scratch = Buffer.allocUnsafe(2 * NODE);
     const unsorted = Buffer.allocUnsafe(n * NODE);
     leaves.forEach((leaf, index) => {
-      unsorted.set(treeNode(keccak, leaf, index, scratch), index * NODE);
+      unsorted.set(treeNode(keccak, leaf, index), index * NODE);
     });
     const order = Array.from({ length: n }, (_, index) => index);
     // Each node's first four bytes decide nearly every comparison without a call into Buffer;
@@ -134,16 +113,18 @@ export class CertificateBatchTree {
       position[index] = p;
       unsorted.copy(nodes, p * NODE, index * NODE, index * NODE + NODE);
     });
+    const pair = keccak.scratch;
     for (let p = n - 2; p >= 0; p--) {
       const left = (2 * p + 1) * NODE;
       const right = left + NODE;
       // the children are adjacent, so in ascending order they are already the pair to hash
-      const inOrder = nodes.compare(nodes, right, right + NODE, left, right) <= 0;
-      if (!inOrder) {
-        nodes.copy(scratch, 0, right, right + NODE);
-        nodes.copy(scratch, NODE, left, right);
+      if (nodes.compare(nodes, right, right + NODE, left, right) <= 0) {
+        nodes.copy(pair, 0, left, right + NODE);
+      } else {
+        nodes.copy(pair, 0, right, right + NODE);
+        nodes.copy(pair, NODE, left, right);
       }
-      nodes.set(keccak.digest(inOrder ? nodes.subarray(left, right + NODE) : scratch), p * NODE);
+      nodes.set(keccak.digestScratch(2 * NODE), p * NODE);
     }
     return new CertificateBatchTree(nodes, position, leaves);
   }
