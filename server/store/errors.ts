@@ -1,10 +1,12 @@
 /** An outbox write refused because another store instance now holds the signer's lease. */
 export class FencedOutError extends Error {
   readonly code = "FENCED_OUT";
+  readonly signer: string;
 
   constructor(signer: string) {
     super(`another replica holds the lease on signer ${signer}; this replica must not write for it`);
     this.name = "FencedOutError";
+    this.signer = signer;
   }
 }
 

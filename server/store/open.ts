@@ -3,7 +3,7 @@ import type { Secret } from "../config/secret.ts";
 import type { HolderStore } from "./holderPort.ts";
 import type { Store } from "./port.ts";
 import { PgStore } from "./postgres/pgStore.ts";
-import { SqliteStore } from "./sqlite/sqliteStore.ts";
+import { openSqliteInThread } from "./sqlite/workerSqliteStore.ts";
 
 export interface StoreChoice {
   /** `postgres://…`: the shared PostgreSQL store; null: SQLite in `dataDir` */
@@ -25,6 +25,6 @@ export async function openStore(choice: StoreChoice, options: { applicationName?
     const store = await PgStore.open(choice.databaseUrl.reveal(), options);
     return { store, holder: store.holder, shared: true };
   }
-  const store = SqliteStore.open(join(choice.dataDir, "certledger.db"));
-  return { store, holder: store.holder, shared: false };
+  const { store, holder } = await openSqliteInThread(join(choice.dataDir, "certledger.db"));
+  return { store, holder, shared: false };
 }

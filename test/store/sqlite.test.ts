@@ -1,5 +1,5 @@
 import { expect } from "chai";
-import { mkdtempSync, rmSync } from "node:fs";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { DatabaseSync } from "node:sqlite";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -12,6 +12,7 @@ import {
 } from "../../server/store/sqlite/schema.ts";
 import { SqliteDatabase } from "../../server/store/sqlite/database.ts";
 import { SqliteStore } from "../../server/store/sqlite/sqliteStore.ts";
+import { openSqliteInThread } from "../../server/store/sqlite/workerSqliteStore.ts";
 import { storeConformance } from "./conformance.ts";
 import { expectDocumentsApart, ROWS_BEFORE_DOCUMENTS_APART } from "./documentsApartMigration.ts";
 import { expectRebuiltWithoutLeafIndex, ROWS_BEFORE_NO_LEAF_INDEX } from "./noLeafIndexMigration.ts";
@@ -29,6 +30,71 @@ describe("Store conformance: SQLite", () => {
         await this.store.close();
         rmSync(dir, { recursive: true, force: true });
       },
+    });
+  });
+
+  describe("with its writes in a thread of their own (how the service opens it)", () => {
+    storeConformance(async () => {
+      const dir = mkdtempSync(join(tmpdir(), "certledger-store-"));
+      const path = join(dir, "certledger.db");
+      const { store } = await openSqliteInThread(path);
+      return {
+        store,
+        another: async () => (await openSqliteInThread(path)).store,
+        async dispose() {
+          await store.close();
+          rmSync(dir, { recursive: true, force: true });
+        },
+      };
+    });
+
+    it("refuses to open a file that is not a SQLite database, with SQLite's own error", async () => {
+      const dir = mkdtempSync(join(tmpdir(), "certledger-store-"));
+      try {
+        const path = join(dir, "certledger.db");
+        writeFileSync(path, "not a database, but long enough to be read as a header".repeat(100));
+        let refused: unknown = null;
+        await openSqliteInThread(path).catch((error: unknown) => (refused = error));
+        expect(refused).to.be.instanceOf(Error);
+        expect((refused as Error).message).to.match(/not a database/);
+      } finally {
+        rmSync(dir, { recursive: true, force: true });
+      }
+    });
+
+    it("closing lets the writes in flight commit, then refuses calls; the file keeps what was acknowledged", async () => {
+      const dir = mkdtempSync(join(tmpdir(), "certledger-store-"));
+      const path = join(dir, "certledger.db");
+      try {
+        const { store } = await openSqliteInThread(path);
+        const id = "01JE0000000000000000000001";
+        const written = store.insertCertificates([
+          {
+            id,
+            agencyId: 1,
+            type: "business-licence",
+            typeId: 0,
+            leaf: `0x${"ab".repeat(32)}`,
+            document: { id },
+            supersedes: null,
+            issuedByKey: "key1",
+            createdAt: new Date(0).toISOString(),
+          },
+        ]);
+        const closed = store.close();
+        await written;
+        await closed;
+        let refused: unknown = null;
+        await store.setMeta("after", "close").catch((error: unknown) => (refused = error));
+        expect(refused).to.be.instanceOf(Error);
+        expect((refused as Error).message).to.match(/closed/);
+        const again = SqliteStore.open(path);
+        expect((await again.getCertificate(id))?.id).to.equal(id);
+        expect(await again.getMeta("after")).to.equal(null);
+        await again.close();
+      } finally {
+        rmSync(dir, { recursive: true, force: true });
+      }
     });
   });
 

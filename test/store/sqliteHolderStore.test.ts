@@ -1,4 +1,8 @@
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { SqliteStore } from "../../server/store/sqlite/sqliteStore.ts";
+import { openSqliteInThread } from "../../server/store/sqlite/workerSqliteStore.ts";
 import { holderStoreBehaviour } from "./holderStore.behaviour.ts";
 
 describe("store: SQLite holder store", () => {
@@ -6,21 +10,37 @@ describe("store: SQLite holder store", () => {
     const sqlite = SqliteStore.open(":memory:");
     return Promise.resolve({
       store: sqlite.holder,
-      certificate: (id: string) =>
-        sqlite.insertCertificates([
-          {
-            id,
-            agencyId: 1,
-            type: "driving-licence",
-            typeId: 5,
-            leaf: `0x${id.padStart(64, "0")}`,
-            document: {},
-            supersedes: null,
-            issuedByKey: "k",
-            createdAt: new Date(0).toISOString(),
-          },
-        ]),
+      certificate: (id: string) => sqlite.insertCertificates([certificate(id)]),
       close: () => sqlite.close(),
     });
   });
+
+  describe("with its writes in a thread of their own (how the service opens it)", () => {
+    holderStoreBehaviour(async () => {
+      const dir = mkdtempSync(join(tmpdir(), "certledger-holder-"));
+      const { store, holder } = await openSqliteInThread(join(dir, "certledger.db"));
+      return {
+        store: holder,
+        certificate: (id: string) => store.insertCertificates([certificate(id)]),
+        async close() {
+          await store.close();
+          rmSync(dir, { recursive: true, force: true });
+        },
+      };
+    });
+  });
 });
+
+function certificate(id: string) {
+  return {
+    id,
+    agencyId: 1,
+    type: "driving-licence",
+    typeId: 5,
+    leaf: `0x${id.padStart(64, "0")}`,
+    document: {},
+    supersedes: null,
+    issuedByKey: "k",
+    createdAt: new Date(0).toISOString(),
+  };
+}

@@ -100,6 +100,17 @@ export class SqliteStore implements Store {
     return new SqliteStore(sqlite);
   }
 
+  /**
+   * A second connection to a store another connection has opened (and migrated), refusing every
+   * write: WorkerSqliteStore reads through it on the service's thread while its writer runs in a
+   * thread of its own.
+   */
+  static openReader(path: string): SqliteStore {
+    const sqlite = SqliteDatabase.open(path, { synchronous: "FULL" });
+    sqlite.db.exec("PRAGMA query_only = ON");
+    return new SqliteStore(sqlite);
+  }
+
   #stmt(sql: string) {
     return this.#sqlite.statement(sql);
   }
