@@ -1,5 +1,21 @@
 import { expect } from "chai";
 import type { HolderStore, PresentationRecord } from "../../server/store/holderPort.ts";
+import type { NewCertificate } from "../../server/store/records.ts";
+
+/** A certificate row for `id` that the holder's rows may refer to (what `certificate(id)` inserts). */
+export function certificateFor(id: string): NewCertificate {
+  return {
+    id,
+    agencyId: 1,
+    type: "driving-licence",
+    typeId: 5,
+    leaf: `0x${id.padStart(64, "0")}`,
+    document: {},
+    supersedes: null,
+    issuedByKey: "k",
+    createdAt: new Date(0).toISOString(),
+  };
+}
 
 /**
  * What every `HolderStore` adapter must do, written once: the SQLite adapter runs it here, and a

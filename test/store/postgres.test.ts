@@ -6,7 +6,7 @@ import { PgStore } from "../../server/store/postgres/pgStore.ts";
 import { startPgCluster, type PgCluster } from "../../scripts/support/postgres.ts";
 import { requirePostgres } from "../support/postgres.ts";
 import { storeConformance } from "./conformance.ts";
-import { holderStoreBehaviour } from "./holderStore.behaviour.ts";
+import { certificateFor, holderStoreBehaviour } from "./holderStore.behaviour.ts";
 import { ANCHORED_BEFORE_PROOF_COLUMN, expectLegacyProofsRead } from "./proofColumnMigration.ts";
 import { expectOneUnfinishedKept, RACED_ROWS } from "./unfinishedStatusOpMigration.ts";
 
@@ -40,20 +40,7 @@ describe("Store conformance: PostgreSQL", function () {
       const store = await PgStore.open(await cluster.createDatabase(`holder_${++databases}`), { maxConnections: 4 });
       return {
         store: store.holder,
-        certificate: (id: string) =>
-          store.insertCertificates([
-            {
-              id,
-              agencyId: 1,
-              type: "driving-licence",
-              typeId: 5,
-              leaf: `0x${id.padStart(64, "0")}`,
-              document: {},
-              supersedes: null,
-              issuedByKey: "k",
-              createdAt: new Date(0).toISOString(),
-            },
-          ]),
+        certificate: (id: string) => store.insertCertificates([certificateFor(id)]),
         close: () => store.close(),
       };
     });
