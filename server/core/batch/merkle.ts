@@ -1,6 +1,6 @@
 import { getMultiProof } from "@openzeppelin/merkle-tree/dist/core.js";
 import { CoreError } from "../errors.ts";
-import type { Keccak256 } from "../hashing/keccak.ts";
+import { writeHex32, type Keccak256 } from "../hashing/keccak.ts";
 
 /** Multiproof arguments for the ledger's bulk operations, in the order the contract expects. */
 export interface BatchMultiProof {
@@ -37,12 +37,6 @@ export function treeNode(keccak: Keccak256, leaf: Uint8Array | string, index: nu
  */
 export function processProof(keccak: Keccak256, node: Uint8Array, proof: readonly string[]): Uint8Array {
   return keccak.foldProof(node, proof);
-}
-
-function writeHex32(target: Buffer, offset: number, hex: string): void {
-  if (target.write(hex.slice(2), offset, NODE, "hex") !== NODE) {
-    throw new CoreError("INVALID_DOCUMENT", "not a 0x-prefixed bytes32 hex string");
-  }
 }
 
 /**

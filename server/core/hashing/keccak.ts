@@ -106,10 +106,7 @@ export class Keccak256 {
     this.#io.set(node);
     for (let level = 0; level < proof.length; level++) {
       const offset = DIGEST_BYTES * (level + 1);
-      const hex = proof[level] ?? "";
-      if (this.#io.write(hex.slice(2), offset, DIGEST_BYTES, "hex") !== DIGEST_BYTES) {
-        throw new CoreError("INVALID_DOCUMENT", "not a 0x-prefixed bytes32 hex string");
-      }
+      writeHex32(this.#io, offset, proof[level] ?? "");
     }
     this.#exports.fold(proof.length);
     return this.#digestCopy();
@@ -129,6 +126,13 @@ export class Keccak256 {
 export function toHex32(bytes: Uint8Array): string {
   // a copy: reading `.buffer` of a small on-heap typed array costs more than copying it
   return "0x" + Buffer.from(bytes).toString("hex");
+}
+
+/** Decodes a 0x-prefixed bytes32 hex string into `target` at `offset`; refuses one that is not 32 bytes of hex. */
+export function writeHex32(target: Buffer, offset: number, hex: string): void {
+  if (target.write(hex.slice(2), offset, DIGEST_BYTES, "hex") !== DIGEST_BYTES) {
+    throw new CoreError("INVALID_DOCUMENT", "not a 0x-prefixed bytes32 hex string");
+  }
 }
 
 /** Parses a 0x-prefixed bytes32 hex string already checked by the document schema. */
