@@ -1,3 +1,4 @@
+import { performance } from "node:perf_hooks";
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from "prom-client";
 import type { CountsByState } from "./certificateCounts.ts";
 
@@ -51,6 +52,19 @@ export class Metrics {
       async collect() {
         const counts = await countCertificates();
         for (const [state, n] of Object.entries(counts)) this.set({ state }, n);
+      },
+    });
+    // process_cpu_seconds_total adds every thread up (SQLite's writer too); the event loop is one
+    // thread, and its busy share near 1 says requests now wait for it whatever the cores have left
+    let reportedSeconds = 0;
+    new Counter({
+      name: "certledger_event_loop_busy_seconds_total",
+      help: "Time the main thread's event loop spent running callbacks rather than waiting for I/O",
+      registers: [this.registry],
+      collect() {
+        const busySeconds = performance.eventLoopUtilization().active / 1000;
+        this.inc(busySeconds - reportedSeconds);
+        reportedSeconds = busySeconds;
       },
     });
   }

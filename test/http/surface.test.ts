@@ -28,6 +28,18 @@ describe("HTTP: health, metrics, types, OpenAPI, errors", function () {
     expect(r.body).to.match(/certledger_certificates\{state="pending"\} \d+/);
   });
 
+  it("counts the event loop's busy time in a counter that grows as the service works", async () => {
+    const busy = async () => {
+      const text = (await call<string>(h.url, "GET", "/metrics", { headers: { accept: "text/plain" } })).body;
+      return Number(/^certledger_event_loop_busy_seconds_total (\S+)$/m.exec(text)?.[1]);
+    };
+    const before = await busy();
+    for (let i = 0; i < 20; i++) await call(h.url, "GET", "/api/v1/types");
+    const after = await busy();
+    expect(before).to.be.greaterThan(0);
+    expect(after).to.be.greaterThan(before);
+  });
+
   it("lists the certificate types with their field schemas and labels", async () => {
     const r = await call<{
       items: { name: string; typeId: number; fields: unknown[]; labels: { zh: string; en: string } }[];
