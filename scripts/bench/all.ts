@@ -8,7 +8,7 @@
 import { spawnSync } from "node:child_process";
 import { readdir, readFile } from "node:fs/promises";
 import { parseArgs } from "node:util";
-import { targetTable, type Results } from "./targets.ts";
+import { targetTable, yardstickLines, type Results } from "./targets.ts";
 
 const ROOT = new URL("../..", import.meta.url).pathname;
 const RESULTS_DIR = new URL("../../bench/results/", import.meta.url).pathname;
@@ -46,7 +46,8 @@ for (const name of names) {
   const run = spawnSync(command[0]!, command.slice(1), { cwd: ROOT, stdio: "inherit" });
   if (run.status !== 0) failed.push(name);
 }
-console.log(`\n${targetTable(await readResults())}`);
+const results = await readResults();
+console.log(`\n${targetTable(results)}\n\n${yardstickLines(results)}`);
 if (failed.length > 0) {
   console.error(`\nfailed: ${failed.join(", ")} (their rows show the previous figures)`);
   process.exitCode = 1;

@@ -2,7 +2,9 @@
  * Batch issuance: `npm start` (SQLite, embedded anvil) offered requests of 1,000 certificates to
  * `/api/v1/certificates/batch` as fast as it acknowledges them, `--concurrency` requests at a time,
  * for `--seconds`; then waits until every certificate is anchored. Writes the acknowledged and
- * anchored rates under "batch" in bench/results/issuance.json. A benchmark, not a test.
+ * anchored rates under "batch" in bench/results/issuance.json, with the CPU per certificate of the
+ * service, the local chain and the load generator and how busy the cores were, while acknowledging
+ * and until anchored (cpuAccounting.ts), and the machine's yardstick. A benchmark, not a test.
  *
  *   npx tsx scripts/bench/batchIssuance.ts [--seconds 30] [--concurrency 4]
  */
@@ -10,7 +12,8 @@ import { readFile, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
 import { sampleInputs } from "../support/samples.ts";
-import { waitFor } from "../support/serviceProcess.ts";
+import { readChainPid, waitFor } from "../support/serviceProcess.ts";
+import { cpuPerCertificate, machineYardstick, readCpu } from "./cpuAccounting.ts";
 import { startBenchService } from "./benchService.ts";
 import { histogramQuantile } from "./prometheus.ts";
 
@@ -24,15 +27,18 @@ const { values: args } = parseArgs({
 const SECONDS = Number(args.seconds);
 const CONCURRENCY = Number(args.concurrency);
 
+const machine = machineYardstick();
 const service = await startBenchService();
 try {
   const { apiKey } = service;
+  const chainPid = await readChainPid(service.dataDir);
   const body = JSON.stringify({
     items: Array.from({ length: ITEMS }, (_, n) => {
       const { type, subject, validFrom } = sampleInputs(n)["business-licence"]!;
       return { type, subject, validFrom };
     }),
   });
+  const cpuAtStart = await readCpu(service.url, chainPid);
   const started = performance.now();
   let acknowledged = 0;
   let rejected = 0;
@@ -54,6 +60,7 @@ try {
   };
   await Promise.all(Array.from({ length: CONCURRENCY }, worker));
   const ackSeconds = (performance.now() - started) / 1000;
+  const cpuAcknowledged = await readCpu(service.url, chainPid);
   const anchoredAt = await waitFor(
     "every certificate anchored",
     async () => {
@@ -64,6 +71,7 @@ try {
     900_000,
     250,
   );
+  const cpuAnchored = await readCpu(service.url, chainPid);
   const metrics = await (await fetch(`${service.url}/metrics`)).text();
   acknowledgeMs.sort((a, b) => a - b);
   const batch = {
@@ -78,6 +86,11 @@ try {
     anchoredPerSecond: Math.round(acknowledged / ((anchoredAt - started) / 1000)),
     p99AcknowledgeMs: Math.round(acknowledgeMs[Math.floor(acknowledgeMs.length * 0.99)] ?? 0),
     p99AcceptedToAnchoredSeconds: histogramQuantile(metrics, "certledger_anchor_latency_seconds", 0.99),
+    cpu: {
+      whileAcknowledging: cpuPerCertificate(cpuAtStart, cpuAcknowledged, acknowledged),
+      untilAnchored: cpuPerCertificate(cpuAtStart, cpuAnchored, acknowledged),
+    },
+    machine,
   };
   console.log(JSON.stringify(batch, null, 2));
   let current: Record<string, unknown> = {};

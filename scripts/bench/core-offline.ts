@@ -13,6 +13,7 @@ import {
   wrapBatch,
 } from "../../server/core/index.ts";
 import type { BatchedDocument, CertificateInput } from "../../server/core/index.ts";
+import { machineYardstick } from "./cpuAccounting.ts";
 import { inAlternatingPairs, median } from "./statistics.ts";
 
 export const RESULTS_FILE = fileURLToPath(new URL("../../bench/results/core.json", import.meta.url));
@@ -247,6 +248,7 @@ export async function runCoreOfflineBench(
   log: (line: string) => void = console.log,
   rounds = 3,
 ): Promise<Record<string, unknown>> {
+  const machine = machineYardstick();
   const context = await createBenchContext();
   // warm-up: JIT and WebAssembly, for both paths
   measureOfflineVerification(context, measureWrap(context, 2_000, 2).batch, 2);
@@ -279,6 +281,7 @@ export async function runCoreOfflineBench(
   return {
     measuredAt: new Date().toISOString(),
     keccak64PerSecond,
+    machine,
     node: process.version,
     fieldsPerCertificate: 10,
     loadAverage: loadavg().map((load) => round(load, 2)),

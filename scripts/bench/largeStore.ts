@@ -20,12 +20,13 @@
  * Filling is done once per size (see fillStore.ts) and takes minutes for a million.
  */
 import { stat, writeFile } from "node:fs/promises";
-import { cpus, loadavg } from "node:os";
+import { loadavg } from "node:os";
 import { join } from "node:path";
 import { monitorEventLoopDelay } from "node:perf_hooks";
 import { DatabaseSync } from "node:sqlite";
 import { parseArgs } from "node:util";
 import { autocannon } from "./autocannon.ts";
+import { machineYardstick } from "./cpuAccounting.ts";
 import { startBenchService, type BenchService } from "./benchService.ts";
 import { filledStore } from "./fillStore.ts";
 import { pacedLoad } from "./pacedLoad.ts";
@@ -218,7 +219,10 @@ async function prepare(certificates: number): Promise<Prepared> {
       service,
     };
   } catch (error) {
-    await service?.stop();
+    // the first error says what went wrong: one in stopping after it must not hide it
+    await service?.stop().catch((stopError: unknown) => {
+      console.error("stopping the service after the failure below failed too:", stopError);
+    });
     throw error;
   }
 }
@@ -347,6 +351,7 @@ async function measureBoth() {
   }
 }
 
+const machine = machineYardstick();
 const [small, large] = await measureBoth();
 if (!small || !large) throw new Error("--sizes names two stores, the small and the large");
 const report = {
@@ -354,7 +359,7 @@ const report = {
   command: `npx tsx scripts/bench/largeStore.ts --sizes ${args.sizes} --seconds ${SECONDS} --starts ${STARTS} --sample ${SAMPLE}`,
   loadAverage: loadavg().map((l) => Number(l.toFixed(2))),
   node: process.version,
-  cores: cpus().length,
+  machine,
   connections: CONNECTIONS,
   small,
   large,

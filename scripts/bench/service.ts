@@ -33,6 +33,7 @@ import { freePort, waitFor } from "../support/serviceProcess.ts";
 import { autocannon, type AutocannonResult } from "./autocannon.ts";
 import { startBenchService } from "./benchService.ts";
 import { histogramQuantile } from "./prometheus.ts";
+import { machineYardstick } from "./cpuAccounting.ts";
 import { median } from "./statistics.ts";
 import { compareStores } from "./storeComparison.ts";
 
@@ -178,6 +179,7 @@ async function measureVerification(
 }
 
 async function main(): Promise<void> {
+  const machine = machineYardstick();
   const service = await startBenchService();
   try {
     const { apiKey, auditorApiKey } = service;
@@ -273,7 +275,7 @@ async function main(): Promise<void> {
     await mkdir(join(ROOT, "bench/results"), { recursive: true });
     await writeFile(
       join(ROOT, "bench/results/service.json"),
-      `${JSON.stringify({ measuredAt: new Date().toISOString(), node: process.version, cores: (await import("node:os")).cpus().length, issuance, reconciliation, verification, stores }, null, 2)}\n`,
+      `${JSON.stringify({ measuredAt: new Date().toISOString(), node: process.version, machine, issuance, reconciliation, verification, stores }, null, 2)}\n`,
     );
   } finally {
     await service.stop();

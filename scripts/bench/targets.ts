@@ -14,13 +14,18 @@ export interface Target {
   met: (results: Results) => boolean | undefined;
 }
 
-/** The value at `path` (dot-separated keys) in `results`, if it is a number. */
-export function numberAt(results: Results, path: string): number | undefined {
+function valueAt(results: Results, path: string): unknown {
   let value: unknown = results;
   for (const key of path.split(".")) {
     if (typeof value !== "object" || value === null) return undefined;
     value = (value as Record<string, unknown>)[key];
   }
+  return value;
+}
+
+/** The value at `path` (dot-separated keys) in `results`, if it is a number. */
+export function numberAt(results: Results, path: string): number | undefined {
+  const value = valueAt(results, path);
   return typeof value === "number" && Number.isFinite(value) ? value : undefined;
 }
 
@@ -229,4 +234,27 @@ export function targetTable(results: Results): string {
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((row) => row[i]!.length)));
   const line = (cells: string[]) => cells.map((cell, i) => cell.padEnd(widths[i]!)).join("  ");
   return [line(header), line(widths.map((w) => "-".repeat(w))), ...rows.map(line)].join("\n");
+}
+
+/** Each benchmark's figures by the object that holds its `measuredAt` and `machine`. */
+const MEASUREMENTS: [string, string][] = [
+  ["wrap and offline verification", "core.offline"],
+  ["QR, reconciliation, stores", "service"],
+  ["batch issuance", "issuance.batch"],
+  ["single issuance", "issuance.single"],
+  ["store of 1,000,000", "store"],
+];
+
+/**
+ * Lines under the table: how fast the machine was when each benchmark ran (cpuAccounting.ts's
+ * yardstick), so a figure that moved between two days is read as the code's or the machine's.
+ */
+export function yardstickLines(results: Results): string {
+  const lines = MEASUREMENTS.map(([what, path]) => {
+    const rate = numberAt(results, `${path}.machine.sha256PerSecond`);
+    const measuredAt = valueAt(results, `${path}.measuredAt`);
+    const day = typeof measuredAt === "string" ? measuredAt.slice(0, 10) : "not measured";
+    return `  ${what} (${day}): ${rate === undefined ? "no yardstick recorded" : perSecond(rate)}`;
+  });
+  return ["Machine speed when measured (node:crypto SHA-256 of 64 bytes, one core):", ...lines].join("\n");
 }

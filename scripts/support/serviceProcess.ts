@@ -127,7 +127,7 @@ export async function startServiceProcess(
 }
 
 /** The pid of the embedded chain the service started in `dataDir`, if it runs one. */
-async function readChainPid(dataDir: string | undefined): Promise<number | null> {
+export async function readChainPid(dataDir: string | undefined): Promise<number | null> {
   if (dataDir === undefined) return null;
   try {
     const pid = Number((await readFile(join(dataDir, "chain", "anvil.pid"), "utf8")).split("\n")[0]);
