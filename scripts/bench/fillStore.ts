@@ -30,13 +30,24 @@ export interface FillParameters {
 
 export interface FilledStore {
   dataDir: string;
-  /** how long filling took, or null when a cached store was reused */
+  /** false when a cached store was reused: the figures below are then those its fill recorded */
+  filledNow: boolean;
+  /** when the store was filled; null for a cached store whose marker predates the field */
+  filledAt: string | null;
+  /** how long filling took */
   fillSeconds: number | null;
   /**
-   * bytes the filling wrote per certificate: what this process handed to write calls while it
-   * issued and anchored (SQLite's database, WAL and checkpoints, nearly all of it), from Linux's
-   * /proc/self/io; null when a cached store was reused or /proc cannot be read
+   * bytes the filling wrote per certificate: what the filling process handed to write calls while
+   * it issued and anchored (SQLite's database, WAL and checkpoints, nearly all of it), from Linux's
+   * /proc/self/io; null where /proc cannot be read
    */
+  writtenBytesPerCertificate: number | null;
+}
+
+interface Marker {
+  parameters: string;
+  filledAt?: string;
+  fillSeconds: number | null;
   writtenBytesPerCertificate: number | null;
 }
 
@@ -93,8 +104,11 @@ export async function filledStore(
   const dataDir = join(cacheDir, `store-${parameters.certificates}-batch${parameters.batchSize}`);
   const wanted = JSON.stringify({ format: FILL_FORMAT, schema: SCHEMA_VERSION, ...parameters });
   try {
-    const marker = JSON.parse(await readFile(join(dataDir, MARKER), "utf8")) as { parameters: string };
-    if (marker.parameters === wanted) return { dataDir, fillSeconds: null, writtenBytesPerCertificate: null };
+    const marker = JSON.parse(await readFile(join(dataDir, MARKER), "utf8")) as Marker;
+    if (marker.parameters === wanted) {
+      const { filledAt, fillSeconds, writtenBytesPerCertificate } = marker;
+      return { dataDir, filledNow: false, filledAt: filledAt ?? null, fillSeconds, writtenBytesPerCertificate };
+    }
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code !== "ENOENT") throw error;
   }
@@ -110,11 +124,14 @@ export async function filledStore(
     writtenBefore === null || writtenAfter === null
       ? null
       : Math.round((writtenAfter - writtenBefore) / parameters.certificates);
-  await writeFile(
-    join(dataDir, MARKER),
-    `${JSON.stringify({ parameters: wanted, fillSeconds, writtenBytesPerCertificate })}\n`,
-  );
-  return { dataDir, fillSeconds, writtenBytesPerCertificate };
+  const marker: Marker = {
+    parameters: wanted,
+    filledAt: new Date().toISOString(),
+    fillSeconds,
+    writtenBytesPerCertificate,
+  };
+  await writeFile(join(dataDir, MARKER), `${JSON.stringify(marker)}\n`);
+  return { dataDir, filledNow: true, filledAt: marker.filledAt ?? null, fillSeconds, writtenBytesPerCertificate };
 }
 
 /**

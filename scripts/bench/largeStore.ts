@@ -154,6 +154,9 @@ function loggedAfter(output: string, message: string, spawnedAt: number): number
 
 interface Prepared {
   certificates: number;
+  /** false when the cached store was reused: the fill figures are those its fill recorded, at filledAt */
+  filledNow: boolean;
+  filledAt: string | null;
   fillSeconds: number | null;
   fillWrittenBytesPerCertificate: number | null;
   sample: { id: string; leaf: string }[];
@@ -172,7 +175,7 @@ async function prepare(certificates: number): Promise<Prepared> {
     console.log(`  ${line}`);
   });
   console.log(
-    `store of ${certificates.toLocaleString("en")}: ${filled.fillSeconds === null ? "reused" : `filled in ${filled.fillSeconds} s, writing ${filled.writtenBytesPerCertificate ?? "?"} bytes a certificate`} (${filled.dataDir})`,
+    `store of ${certificates.toLocaleString("en")}: ${filled.filledNow ? "filled" : `reused, filled ${filled.filledAt ?? "before fills were dated"}`} in ${filled.fillSeconds ?? "?"} s, writing ${filled.writtenBytesPerCertificate ?? "?"} bytes a certificate (${filled.dataDir})`,
   );
   forgetUsageTraces(filled.dataDir);
   const sample = randomCertificates(filled.dataDir, SAMPLE);
@@ -204,6 +207,8 @@ async function prepare(certificates: number): Promise<Prepared> {
     if (status !== "VALID") throw new Error(`a sampled certificate verifies ${status}, not VALID`);
     return {
       certificates,
+      filledNow: filled.filledNow,
+      filledAt: filled.filledAt,
       fillSeconds: filled.fillSeconds,
       fillWrittenBytesPerCertificate: filled.writtenBytesPerCertificate,
       sample,
@@ -338,6 +343,8 @@ async function measureBoth() {
     return stores.map((store, i) => ({
       certificates: store.certificates,
       batchSize: BATCH_SIZE,
+      filledNow: store.filledNow,
+      filledAt: store.filledAt,
       fillSeconds: store.fillSeconds,
       fillWrittenBytesPerCertificate: store.fillWrittenBytesPerCertificate,
       start: store.start,
