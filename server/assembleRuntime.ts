@@ -216,9 +216,17 @@ export function assembleRuntime(options: RuntimeOptions): Runtime {
   wakeBatcher = () => {
     batcher.wake();
   };
+  const now = options.clock ?? (() => new Date());
   const random = new RandomPool();
+  const holderAccess = new HolderAccess({
+    holderStore: options.holderStore,
+    publicUrl: options.publicUrl,
+    now,
+    randomBytes: random.bytes,
+  });
   const issuance = new IssuanceService({
     store,
+    holderAccess,
     types,
     keccak,
     jurisdictions,
@@ -252,7 +260,6 @@ export function assembleRuntime(options: RuntimeOptions): Runtime {
     chainEpoch: () => verificationCache.epoch,
     ...(options.clock ? { clock: options.clock } : {}),
   });
-  const now = options.clock ?? (() => new Date());
   const links = new LinkVerifier({
     keccak,
     types,
@@ -287,12 +294,7 @@ export function assembleRuntime(options: RuntimeOptions): Runtime {
     retentionDays: holderOptions.usageTraceRetentionDays,
   });
   const holder = {
-    access: new HolderAccess({
-      holderStore: options.holderStore,
-      publicUrl: options.publicUrl,
-      now,
-      randomBytes: random.bytes,
-    }),
+    access: holderAccess,
     presentations: new Presentations({
       holderStore: options.holderStore,
       verifier,

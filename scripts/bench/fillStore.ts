@@ -91,8 +91,8 @@ async function mined(provider: Provider, txHash: string | null): Promise<void> {
  * A data folder of the embedded default holding `parameters.certificates` anchored certificates,
  * made once under `cacheDir` and reused while its parameters and schema match. The first
  * `npm start` deploys the contracts and makes the demo agency and its keys; then, with the service
- * stopped, each batch is issued by the service's own IssuanceService (validation, salts, hashes),
- * granted holder links, and anchored by its AnchorService on the data folder's own chain, every
+ * stopped, each batch is issued by the service's own IssuanceService (validation, salts, hashes,
+ * holder links), and anchored by its AnchorService on the data folder's own chain, every
  * write through the Store port in the transactions the service itself uses (a batch of
  * certificates in one).
  */
@@ -165,8 +165,8 @@ async function issueAndAnchor(
     const agency = key?.agencyId == null ? null : await store.getAgency(key.agencyId);
     if (!key || !agency) throw new Error(`${dataDir} has no issuer key of an agency: the first start did not finish`);
     const now = () => new Date();
-    const issuance = new IssuanceService({ store, types, keccak, publicUrl: "http://127.0.0.1:3000" });
-    const holder = new HolderAccess({ holderStore, publicUrl: "http://127.0.0.1:3000", now });
+    const holderAccess = new HolderAccess({ holderStore, publicUrl: "http://127.0.0.1:3000", now });
+    const issuance = new IssuanceService({ store, holderAccess, types, keccak, publicUrl: "http://127.0.0.1:3000" });
     const anchors = new AnchorService(
       {
         store,
@@ -191,8 +191,7 @@ async function issueAndAnchor(
       const first = b * parameters.batchSize;
       const count = Math.min(parameters.batchSize, parameters.certificates - first);
       const type = typeNames[b % typeNames.length]!;
-      const { acks } = await issuance.issue(key, requestsFor(type, first, count), null);
-      await holder.grant(acks.map((a) => a.id));
+      await issuance.issue(key, requestsFor(type, first, count), null);
       const members = await store.takePending(agency.agencyId, types.get(type).typeId, count);
       const sent = await anchors.send(await anchors.prepare(agency.agencyId, types.get(type).typeId, members));
       await mined(provider, sent.txHash);

@@ -10,6 +10,7 @@ import { firstUnsafeCharacter } from "../core/validation/unsafeText.ts";
 import { verificationUrl } from "../qr/index.ts";
 import type { Store } from "../store/port.ts";
 import type { ApiKeyRecord, NewCertificate } from "../store/records.ts";
+import type { HolderAccess, HolderLink } from "./holder/holderAccess.ts";
 
 /** What an officer sends for one certificate; the issuer comes from the officer's agency. */
 export interface IssueRequest {
@@ -32,6 +33,11 @@ export interface IssueOutcome {
   /** true when the Idempotency-Key was seen before with the same request: nothing new was issued */
   replayed: boolean;
   acks: IssueAck[];
+  /**
+   * each new certificate's holder link, shown to the officer in this answer only; none when
+   * replayed (the secrets were never stored, so an officer who lost the first answer asks for new links)
+   */
+  holderLinks: ReadonlyMap<string, HolderLink>;
 }
 
 /** One invalid item of a request, by its position. */
@@ -54,6 +60,8 @@ export class IssuanceError extends Error {
 
 export interface IssuanceDeps {
   store: Store;
+  /** makes each certificate's holder secret, stored with the certificate */
+  holderAccess: Pick<HolderAccess, "newSecret">;
   types: CertificateTypeRegistry;
   keccak: Keccak256;
   /** the divisions issuers' and subjects' codes are checked against (default: the shipped list) */
@@ -113,8 +121,8 @@ const requestHash = (body: unknown): string =>
     .digest("hex");
 
 /**
- * Turns officers' requests into salted, hashed documents and stores them durably (pending) before
- * anyone is told "accepted"; the batcher anchors them later.
+ * Turns officers' requests into salted, hashed documents, each with its holder secret, and stores
+ * them durably (pending) before anyone is told "accepted"; the batcher anchors them later.
  */
 export class IssuanceService {
   readonly #deps: IssuanceDeps;
@@ -138,7 +146,7 @@ export class IssuanceService {
         if (seen.requestHash !== hash) {
           throw new IssuanceError("IDEMPOTENCY_KEY_REUSED", "This Idempotency-Key was used for a different request");
         }
-        return { replayed: true, acks: seen.response as IssueAck[] };
+        return { replayed: true, acks: seen.response as IssueAck[], holderLinks: new Map() };
       }
     }
     if (key.agencyId === null) throw new IssuanceError("UNKNOWN_AGENCY", "This key belongs to no agency");
@@ -157,17 +165,23 @@ export class IssuanceService {
     await this.#checkSupersedes(agency.agencyId, requests);
     const created = this.#create(inputs, now);
 
-    const records: NewCertificate[] = created.documents.map((document, i) => ({
-      id: document.id,
-      agencyId: agency.agencyId,
-      type: document.type,
-      typeId: this.#deps.types.get(document.type).typeId,
-      leaf: created.leaves[i] ?? "",
-      document: document as unknown as Record<string, unknown>,
-      supersedes: document.supersedes ?? null,
-      issuedByKey: key.id,
-      createdAt: now.toISOString(),
-    }));
+    const holderLinks = new Map<string, HolderLink>();
+    const records: NewCertificate[] = created.documents.map((document, i) => {
+      const { link, secretHash } = this.#deps.holderAccess.newSecret(document.id);
+      holderLinks.set(document.id, link);
+      return {
+        id: document.id,
+        agencyId: agency.agencyId,
+        type: document.type,
+        typeId: this.#deps.types.get(document.type).typeId,
+        leaf: created.leaves[i] ?? "",
+        document: document as unknown as Record<string, unknown>,
+        supersedes: document.supersedes ?? null,
+        issuedByKey: key.id,
+        createdAt: now.toISOString(),
+        holderSecretHash: secretHash,
+      };
+    });
     const acks = records.map((r) => this.ack(r.id, r.leaf));
     await store.insertCertificates(
       records,
@@ -176,7 +190,7 @@ export class IssuanceService {
         : undefined,
     );
     this.#deps.onIssued?.(records.length);
-    return { replayed: false, acks };
+    return { replayed: false, acks, holderLinks };
   }
 
   ack(id: string, leaf: string): IssueAck {

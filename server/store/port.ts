@@ -91,7 +91,10 @@ export interface Store {
   listApiKeys(): Promise<ApiKeyRecord[]>;
   revokeApiKey(id: string, revokedAt: string): Promise<boolean>;
 
-  /** Inserts certificates, and the idempotency record of the request if given, in one transaction. */
+  /**
+   * Inserts certificates, the holder access of those that carry a holder secret's hash, and the
+   * idempotency record of the request if given, in one transaction.
+   */
   insertCertificates(certificates: NewCertificate[], idempotency?: IdempotencyRecord): Promise<void>;
   getIdempotency(apiKeyId: string, key: string): Promise<IdempotencyRecord | null>;
   getCertificate(id: string): Promise<CertificateRecord | null>;

@@ -66,7 +66,14 @@ export type CertificateStanding = Pick<
 export type NewCertificate = Pick<
   CertificateRecord,
   "id" | "agencyId" | "type" | "typeId" | "leaf" | "document" | "supersedes" | "issuedByKey" | "createdAt"
->;
+> & {
+  /**
+   * sha256 (hex) of the holder secret made with the certificate: its holder access is written in
+   * the certificate's own transaction, so no certificate is stored without the link its officer
+   * is shown
+   */
+  holderSecretHash?: string;
+};
 
 export type BatchState = "prepared" | "sent" | "anchored";
 

@@ -85,12 +85,13 @@ describe("HTTP: certificates", function () {
     it("honours Idempotency-Key: the same request gives the same certificate, another request 422", async () => {
       const body = licence();
       const headers = { "idempotency-key": `k-${Date.now()}` };
-      const first = await call<{ id: string }>(h.url, "POST", "/api/v1/certificates", {
+      type Issued = { id: string; holder: { url: string } | null };
+      const first = await call<Issued>(h.url, "POST", "/api/v1/certificates", {
         key: h.agencies[0].issuerKey,
         body,
         headers,
       });
-      const again = await call<{ id: string }>(h.url, "POST", "/api/v1/certificates", {
+      const again = await call<Issued>(h.url, "POST", "/api/v1/certificates", {
         key: h.agencies[0].issuerKey,
         body,
         headers,
@@ -99,6 +100,13 @@ describe("HTTP: certificates", function () {
       expect(again.status).to.equal(202);
       expect(again.body.id).to.equal(first.body.id);
       expect(again.headers.get("idempotent-replayed")).to.equal("true");
+      // the replay shows no holder link (its secret was never stored) and leaves the first one working
+      expect(again.body.holder).to.equal(null);
+      const secret = new URL(first.body.holder!.url).hash.slice(1);
+      const holderView = await call(h.url, "GET", `/api/v1/holder/${first.body.id}`, {
+        headers: { authorization: `Holder ${secret}` },
+      });
+      expect(holderView.status).to.equal(200);
       const other = await call<{ error: { code: string } }>(h.url, "POST", "/api/v1/certificates", {
         key: h.agencies[0].issuerKey,
         body: licence(),

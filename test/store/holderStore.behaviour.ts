@@ -2,8 +2,8 @@ import { expect } from "chai";
 import type { HolderStore, PresentationRecord } from "../../server/store/holderPort.ts";
 import type { NewCertificate } from "../../server/store/records.ts";
 
-/** A certificate row for `id` that the holder's rows may refer to (what `certificate(id)` inserts). */
-export function certificateFor(id: string): NewCertificate {
+/** A certificate row for `id` that the holder's rows may refer to. */
+function certificateFor(id: string): NewCertificate {
   return {
     id,
     agencyId: 1,
@@ -19,13 +19,19 @@ export function certificateFor(id: string): NewCertificate {
 
 /**
  * What every `HolderStore` adapter must do, written once: the SQLite adapter runs it here, and a
- * PostgreSQL adapter can run the same with its own setup. `certificate(id)` must make a
- * certificate row the holder's rows may refer to.
+ * PostgreSQL adapter can run the same with its own setup. `insertCertificates` is the `Store`'s of
+ * the same database: the holder's rows refer to its certificates, and a certificate carries its
+ * first holder access in.
  */
 export function holderStoreBehaviour(
-  setup: () => Promise<{ store: HolderStore; certificate: (id: string) => Promise<void>; close: () => Promise<void> }>,
+  setup: () => Promise<{
+    store: HolderStore;
+    insertCertificates: (certificates: NewCertificate[]) => Promise<void>;
+    close: () => Promise<void>;
+  }>,
 ): void {
   let store: HolderStore;
+  let insertCertificates: (certificates: NewCertificate[]) => Promise<void>;
   let close: () => Promise<void>;
   const A = "01JE00000000000000000000AA";
   const B = "01JE00000000000000000000AB";
@@ -45,12 +51,37 @@ export function holderStoreBehaviour(
   beforeEach(async () => {
     const made = await setup();
     store = made.store;
+    insertCertificates = made.insertCertificates;
     close = made.close;
-    await made.certificate(A);
-    await made.certificate(B);
+    await insertCertificates([certificateFor(A), certificateFor(B)]);
   });
   afterEach(async () => {
     await close();
+  });
+
+  it("stores the holder access a certificate carries in with the certificate, and none when its insert fails", async () => {
+    const C = "01JE00000000000000000000AC";
+    const D = "01JE00000000000000000000AD";
+    await insertCertificates([{ ...certificateFor(C), holderSecretHash: "hc" }]);
+    expect(await store.getHolderAccess(C)).to.deep.equal({
+      certificateId: C,
+      secretHash: "hc",
+      createdAt: certificateFor(C).createdAt,
+      revokedAt: null,
+    });
+    // A is taken: the request fails whole, D's holder access with its certificate, and A gains none
+    let failed = false;
+    try {
+      await insertCertificates([
+        { ...certificateFor(D), holderSecretHash: "hd" },
+        { ...certificateFor(A), holderSecretHash: "ha" },
+      ]);
+    } catch {
+      failed = true;
+    }
+    expect(failed).to.equal(true);
+    expect(await store.getHolderAccess(D)).to.equal(null);
+    expect(await store.getHolderAccess(A)).to.equal(null);
   });
 
   it("keeps one holder secret hash per certificate: a new one replaces the old, revocation is one-way", async () => {

@@ -6,7 +6,7 @@ import { PgStore } from "../../server/store/postgres/pgStore.ts";
 import { startPgCluster, type PgCluster } from "../../scripts/support/postgres.ts";
 import { requirePostgres } from "../support/postgres.ts";
 import { storeConformance } from "./conformance.ts";
-import { certificateFor, holderStoreBehaviour } from "./holderStore.behaviour.ts";
+import { holderStoreBehaviour } from "./holderStore.behaviour.ts";
 import { ANCHORED_BEFORE_PROOF_COLUMN, expectLegacyProofsRead } from "./proofColumnMigration.ts";
 import { expectOneUnfinishedKept, RACED_ROWS } from "./unfinishedStatusOpMigration.ts";
 
@@ -40,7 +40,7 @@ describe("Store conformance: PostgreSQL", function () {
       const store = await PgStore.open(await cluster.createDatabase(`holder_${++databases}`), { maxConnections: 4 });
       return {
         store: store.holder,
-        certificate: (id: string) => store.insertCertificates([certificateFor(id)]),
+        insertCertificates: (certificates) => store.insertCertificates(certificates),
         close: () => store.close(),
       };
     });

@@ -3,14 +3,14 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { SqliteStore } from "../../server/store/sqlite/sqliteStore.ts";
 import { openSqliteInThread } from "../../server/store/sqlite/workerSqliteStore.ts";
-import { certificateFor, holderStoreBehaviour } from "./holderStore.behaviour.ts";
+import { holderStoreBehaviour } from "./holderStore.behaviour.ts";
 
 describe("store: SQLite holder store", () => {
   holderStoreBehaviour(() => {
     const sqlite = SqliteStore.open(":memory:");
     return Promise.resolve({
       store: sqlite.holder,
-      certificate: (id: string) => sqlite.insertCertificates([certificateFor(id)]),
+      insertCertificates: (certificates) => sqlite.insertCertificates(certificates),
       close: () => sqlite.close(),
     });
   });
@@ -21,7 +21,7 @@ describe("store: SQLite holder store", () => {
       const { store, holder } = await openSqliteInThread(join(dir, "certledger.db"));
       return {
         store: holder,
-        certificate: (id: string) => store.insertCertificates([certificateFor(id)]),
+        insertCertificates: (certificates) => store.insertCertificates(certificates),
         async close() {
           await store.close();
           rmSync(dir, { recursive: true, force: true });

@@ -2,7 +2,7 @@ import express, { Router, type Response } from "express";
 import type { StatusService } from "../../anchoring/statusService.ts";
 import { qrPng, qrSvg, verificationUrl } from "../../qr/index.ts";
 import type { HolderAccess, HolderLink } from "../../services/holder/holderAccess.ts";
-import type { IssuanceService, IssueAck } from "../../services/issuance.ts";
+import type { IssuanceService, IssueAck, IssueOutcome } from "../../services/issuance.ts";
 import type { Store } from "../../store/port.ts";
 import type { ApiKeyRecord, CertificateRecord, StatusOpKind } from "../../store/records.ts";
 import { HttpError, notFound } from "../errors.ts";
@@ -80,14 +80,8 @@ function view(
  * replayed request gets `holder: null`: the secrets were never stored, so an officer who lost the
  * first answer gives the holder a new link (`POST /certificates/:id/holder-link`).
  */
-async function withHolderLinks(
-  holderAccess: HolderAccess,
-  acks: IssueAck[],
-  replayed: boolean,
-): Promise<(IssueAck & { holder: HolderLink | null })[]> {
-  const links = replayed ? new Map<string, HolderLink>() : await holderAccess.grant(acks.map((ack) => ack.id));
-  return acks.map((ack) => ({ ...ack, holder: links.get(ack.id) ?? null }));
-}
+const withHolderLinks = ({ acks, holderLinks }: IssueOutcome): (IssueAck & { holder: HolderLink | null })[] =>
+  acks.map((ack) => ({ ...ack, holder: holderLinks.get(ack.id) ?? null }));
 
 export function certificateRoutes(deps: CertificateRouteDeps): Router {
   const router = Router();
@@ -106,7 +100,7 @@ export function certificateRoutes(deps: CertificateRouteDeps): Router {
   router.post("/certificates", limit, issuers, async (req, res) => {
     const body = issueRequestSchema.parse(req.body);
     const outcome = await deps.issuance.issue(apiKeyOf(res), [body], idempotencyKey(req.get("idempotency-key")));
-    const [ack] = await withHolderLinks(deps.holderAccess, outcome.acks, outcome.replayed);
+    const [ack] = withHolderLinks(outcome);
     if (outcome.replayed) res.set("Idempotent-Replayed", "true");
     res
       .status(202)
@@ -125,7 +119,7 @@ export function certificateRoutes(deps: CertificateRouteDeps): Router {
       if (outcome.replayed) res.set("Idempotent-Replayed", "true");
       res.status(202).json({
         count: outcome.acks.length,
-        items: await withHolderLinks(deps.holderAccess, outcome.acks, outcome.replayed),
+        items: withHolderLinks(outcome),
       });
     },
   );

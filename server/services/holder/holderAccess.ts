@@ -9,6 +9,12 @@ export interface HolderLink {
   url: string;
 }
 
+/** A holder secret just made: the link its holder is given, and the only form of it that is stored. */
+export interface NewHolderSecret {
+  link: HolderLink;
+  secretHash: string;
+}
+
 export interface HolderAccessDeps {
   holderStore: HolderStore;
   publicUrl: string;
@@ -32,14 +38,23 @@ export class HolderAccess {
     return { code: groupedSecret(secret), url: `${base}${holderPagePath(certificateId)}#${secret}` };
   }
 
+  /**
+   * A new secret for a certificate, not yet stored: the link to show, and the hash to store (at
+   * issuance, with the certificate itself, in its transaction).
+   */
+  newSecret(certificateId: string): NewHolderSecret {
+    const secret = newHolderSecret(this.#deps.randomBytes);
+    return { link: this.#link(certificateId, secret), secretHash: sha256Hex(secret) };
+  }
+
   /** New secrets for the certificates, replacing any earlier ones (which stop working). */
   async grant(certificateIds: readonly string[]): Promise<Map<string, HolderLink>> {
     const createdAt = this.#deps.now().toISOString();
     const links = new Map<string, HolderLink>();
     const records = certificateIds.map((certificateId) => {
-      const secret = newHolderSecret(this.#deps.randomBytes);
-      links.set(certificateId, this.#link(certificateId, secret));
-      return { certificateId, secretHash: sha256Hex(secret), createdAt, revokedAt: null };
+      const { link, secretHash } = this.newSecret(certificateId);
+      links.set(certificateId, link);
+      return { certificateId, secretHash, createdAt, revokedAt: null };
     });
     await this.#deps.holderStore.putHolderAccess(records);
     return links;

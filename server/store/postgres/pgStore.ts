@@ -205,7 +205,8 @@ export class PgStore implements Store {
   }
 
   async insertCertificates(certificates: NewCertificate[], idempotency?: IdempotencyRecord): Promise<void> {
-    // One statement for the whole request and its documents, however many certificates. The rows
+    // One statement for the whole request, its documents and holder access, however many
+    // certificates (a foreign key is checked at the statement's end, after its parent rows). The rows
     // travel as one JSON parameter: Node encodes JSON natively, where pg's array literals are escaped
     // in JavaScript.
     const rows = JSON.stringify(
@@ -219,14 +220,19 @@ export class PgStore implements Store {
         supersedes: c.supersedes,
         issued_by_key: c.issuedByKey,
         created_at: c.createdAt,
+        holder_secret_hash: c.holderSecretHash ?? null,
       })),
     );
     const insert = async (on: Queryable): Promise<void> => {
       await this.#run(
         `WITH t AS (
            SELECT * FROM json_to_recordset($1::json)
-             AS t (id text, agency_id int, type text, type_id int, leaf text, document text, supersedes text, issued_by_key text, created_at text)
-         ), documents AS (INSERT INTO certificate_documents (id, document) SELECT id, document FROM t)
+             AS t (id text, agency_id int, type text, type_id int, leaf text, document text, supersedes text, issued_by_key text, created_at text, holder_secret_hash text)
+         ), documents AS (INSERT INTO certificate_documents (id, document) SELECT id, document FROM t),
+         holders AS (
+           INSERT INTO holder_access (certificate_id, secret_hash, created_at, revoked_at)
+           SELECT id, holder_secret_hash, created_at, NULL FROM t WHERE holder_secret_hash IS NOT NULL
+         )
          INSERT INTO certificates (id, agency_id, type, type_id, leaf, state, supersedes, issued_by_key, created_at)
          SELECT id, agency_id, type, type_id, leaf, 'pending', supersedes, issued_by_key, created_at FROM t`,
         [rows],

@@ -41,6 +41,11 @@ function toTrace(r: Row): UsageTraceRecord {
 }
 
 /** `HolderStore` on the service's SQLite file (tables created by the store's migrations). */
+/** A certificate's holder access, replacing any earlier one; also written with the certificate itself (SqliteStore). */
+export const PUT_HOLDER_ACCESS = `INSERT INTO holder_access (certificate_id, secret_hash, created_at, revoked_at) VALUES (?, ?, ?, ?)
+  ON CONFLICT (certificate_id) DO UPDATE SET secret_hash = excluded.secret_hash, created_at = excluded.created_at,
+    revoked_at = excluded.revoked_at`;
+
 export class SqliteHolderStore implements HolderStore {
   readonly #sqlite: SqliteDatabase;
 
@@ -63,17 +68,7 @@ export class SqliteHolderStore implements HolderStore {
   /** Written by the next group commit, with the certificates issued in the same moment. */
   putHolderAccess(records: readonly HolderAccessRecord[]): Promise<void> {
     return this.#sqlite.grouped(() => {
-      for (const r of records) {
-        this.#run(
-          `INSERT INTO holder_access (certificate_id, secret_hash, created_at, revoked_at) VALUES (?, ?, ?, ?)
-           ON CONFLICT (certificate_id) DO UPDATE SET secret_hash = excluded.secret_hash, created_at = excluded.created_at,
-             revoked_at = excluded.revoked_at`,
-          r.certificateId,
-          r.secretHash,
-          r.createdAt,
-          r.revokedAt,
-        );
-      }
+      for (const r of records) this.#run(PUT_HOLDER_ACCESS, r.certificateId, r.secretHash, r.createdAt, r.revokedAt);
     });
   }
 

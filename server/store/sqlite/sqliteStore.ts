@@ -43,7 +43,7 @@ import {
 } from "../rowMapping.ts";
 import { encodeProofNodes } from "../proofNodes.ts";
 import { SqliteDatabase } from "./database.ts";
-import { SqliteHolderStore } from "./sqliteHolderStore.ts";
+import { PUT_HOLDER_ACCESS, SqliteHolderStore } from "./sqliteHolderStore.ts";
 import { MIGRATIONS } from "./schema.ts";
 
 type Row = Record<string, SQLInputValue>;
@@ -248,6 +248,7 @@ export class SqliteStore implements Store {
         c.issuedByKey,
         c.createdAt,
       );
+      if (c.holderSecretHash !== undefined) this.#run(PUT_HOLDER_ACCESS, c.id, c.holderSecretHash, c.createdAt, null);
     }
     if (idempotency) {
       this.#run(
