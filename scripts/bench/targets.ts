@@ -239,7 +239,7 @@ export function targetTable(results: Results): string {
 /** Each benchmark's figures by the object that holds its `measuredAt` and `machine`. */
 const MEASUREMENTS: [string, string][] = [
   ["wrap and offline verification", "core.offline"],
-  ["QR, reconciliation, stores", "service"],
+  ["QR, reconciliation, SQLite against PostgreSQL", "service"],
   ["batch issuance", "issuance.batch"],
   ["single issuance", "issuance.single"],
   ["store of 1,000,000", "store"],
