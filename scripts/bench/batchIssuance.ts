@@ -11,7 +11,7 @@
 import { readFile, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
-import { sampleInputs } from "../support/samples.ts";
+import { licenceRequest } from "../support/samples.ts";
 import { readChainPid, waitFor } from "../support/serviceProcess.ts";
 import { cpuPerCertificate, machineYardstick, readCpu } from "./cpuAccounting.ts";
 import { startBenchService } from "./benchService.ts";
@@ -33,10 +33,7 @@ try {
   const { apiKey } = service;
   const chainPid = await readChainPid(service.dataDir);
   const body = JSON.stringify({
-    items: Array.from({ length: ITEMS }, (_, n) => {
-      const { type, subject, validFrom } = sampleInputs(n)["business-licence"]!;
-      return { type, subject, validFrom };
-    }),
+    items: Array.from({ length: ITEMS }, (_, n) => licenceRequest(n)),
   });
   const cpuAtStart = await readCpu(service.url, chainPid);
   const started = performance.now();

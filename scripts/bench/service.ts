@@ -28,7 +28,7 @@ import { join } from "node:path";
 import { setTimeout as delay } from "node:timers/promises";
 import { parseArgs } from "node:util";
 import { spawn } from "node:child_process";
-import { sampleInputs } from "../support/samples.ts";
+import { licenceRequest } from "../support/samples.ts";
 import { freePort, waitFor } from "../support/serviceProcess.ts";
 import { autocannon, type AutocannonResult } from "./autocannon.ts";
 import { startBenchService } from "./benchService.ts";
@@ -59,11 +59,6 @@ const VERIFY_ROUNDS = Number(args["verify-rounds"]);
 const ROOT = new URL("../..", import.meta.url).pathname;
 const REQUEST_ITEMS = 250;
 
-const licence = (n: number) => {
-  const { type, subject, validFrom } = sampleInputs(n)["business-licence"]!;
-  return { type, subject, validFrom };
-};
-
 async function post(url: string, key: string, body: unknown): Promise<{ status: number; json: unknown }> {
   const response = await fetch(url, {
     method: "POST",
@@ -77,7 +72,7 @@ async function post(url: string, key: string, body: unknown): Promise<{ status: 
 async function measureVerification(
   url: string,
   apiKey: string,
-  templates: ReturnType<typeof licence>[],
+  templates: ReturnType<typeof licenceRequest>[],
 ): Promise<Record<string, unknown>> {
   const sample = await post(`${url}/api/v1/certificates/batch`, apiKey, { items: templates.slice(0, 200) });
   const links = (sample.json as { items: { verifyUrl: string }[] }).items.map((i) => new URL(i.verifyUrl));
@@ -184,7 +179,7 @@ async function main(): Promise<void> {
   try {
     const { apiKey, auditorApiKey } = service;
     const api = `${service.url}/api/v1/certificates/batch`;
-    const templates = Array.from({ length: 1000 }, (_, i) => licence(i));
+    const templates = Array.from({ length: 1000 }, (_, i) => licenceRequest(i));
     if (args["verification-only"]) {
       process.stdout.write(`${JSON.stringify(await measureVerification(service.url, apiKey, templates), null, 2)}\n`);
       return;

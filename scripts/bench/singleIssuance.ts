@@ -18,7 +18,7 @@
 import { readFile, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
-import { sampleInputs } from "../support/samples.ts";
+import { licenceRequest } from "../support/samples.ts";
 import { readChainPid, waitFor } from "../support/serviceProcess.ts";
 import { autocannon } from "./autocannon.ts";
 import { startBenchService } from "./benchService.ts";
@@ -50,7 +50,6 @@ const service = await startBenchService();
 try {
   const { apiKey } = service;
   const chainPid = await readChainPid(service.dataDir);
-  const { type, subject, validFrom } = sampleInputs(0)["business-licence"]!;
   const metrics = async () => (await fetch(`${service.url}/metrics`)).text();
   const step = async (rate: number) => {
     const before = histogramBuckets(await metrics(), LATENCY);
@@ -62,7 +61,7 @@ try {
       overallRate: rate,
       method: "POST",
       headers: { authorization: `Bearer ${apiKey}`, "content-type": "application/json" },
-      body: JSON.stringify({ type, subject, validFrom }),
+      body: JSON.stringify(licenceRequest(0)),
     });
     await waitFor(
       "the step's certificates anchored",

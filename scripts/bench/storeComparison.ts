@@ -5,7 +5,7 @@ import { setTimeout as delay } from "node:timers/promises";
 import { PgStore } from "../../server/store/postgres/pgStore.ts";
 import type { Store } from "../../server/store/port.ts";
 import { SqliteStore } from "../../server/store/sqlite/sqliteStore.ts";
-import { sampleInputs } from "../support/samples.ts";
+import { licenceRequest } from "../support/samples.ts";
 import { serveAgency, startExternalChain, type ExternalChain } from "../support/externalChain.ts";
 import { freePort, startServiceProcess, waitFor, type ServiceProcess } from "../support/serviceProcess.ts";
 import { postgresBinDir, startPgCluster, type PgCluster } from "../support/postgres.ts";
@@ -34,18 +34,13 @@ interface Round {
   anchorLatency: Bucket[];
 }
 
-const licence = (n: number) => {
-  const { type, subject, validFrom } = sampleInputs(n)["business-licence"]!;
-  return { type, subject, validFrom };
-};
-
 /** Offers `rate` certificates a second for `seconds` round-robin over `urls`, then waits until all are anchored. */
 async function measure(
   urls: readonly string[],
   apiKey: string,
   options: { rate: number; seconds: number; requestItems: number },
 ): Promise<Round> {
-  const templates = Array.from({ length: 1000 }, (_, i) => licence(i));
+  const templates = Array.from({ length: 1000 }, (_, i) => licenceRequest(i));
   const interval = (options.requestItems / options.rate) * 1000;
   const latencies: number[] = [];
   let acknowledged = 0;

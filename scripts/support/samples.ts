@@ -15,6 +15,16 @@ export function sampleResidentId(n: number, birth = "19900307"): string {
 
 const issuer = { agencyId: 7, name: "北京市海淀区市场监督管理局", jurisdiction: "110000" };
 
+/**
+ * What an officer sends to issue sample business licence `n`: its type, subject and start (the
+ * issuer comes from the officer's key).
+ */
+export function licenceRequest(n: number): Pick<CertificateInput, "type" | "subject" | "validFrom"> {
+  const licence = sampleInputs(n)["business-licence"];
+  if (!licence) throw new Error("the samples have no business licence");
+  return { type: licence.type, subject: licence.subject, validFrom: licence.validFrom };
+}
+
 /** A valid input of each shipped type; `n` varies the values. */
 export function sampleInputs(n = 1): Record<string, CertificateInput> {
   return {

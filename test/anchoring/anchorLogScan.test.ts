@@ -11,7 +11,7 @@ import { bindOfficer } from "../../server/chain/officerConsent.ts";
 import { Keyring } from "../../server/chain/keyring.ts";
 import { CertificateBatchTree } from "../../server/core/batch/merkle.ts";
 import type { BatchRecord } from "../../server/store/records.ts";
-import { sampleInputs } from "../../scripts/support/samples.ts";
+import { licenceRequest } from "../../scripts/support/samples.ts";
 import { call } from "../../scripts/support/http.ts";
 import { devKey, startHarness, type Harness } from "../support/serviceHarness.ts";
 
@@ -61,10 +61,9 @@ describe("anchoring: finding an unrecorded anchor on a provider that caps log ra
 
   /** A prepared batch of one new certificate of agency 1, not sent by the service. */
   async function preparedBatch(n: number): Promise<BatchRecord> {
-    const { type, subject, validFrom } = sampleInputs(n)["business-licence"]!;
     const reply = await call(harness.url, "POST", "/api/v1/certificates", {
       key: harness.agencies[0].issuerKey,
-      body: { type, subject, validFrom },
+      body: licenceRequest(n),
     });
     expect(reply.status).to.equal(202);
     const [group] = await harness.store.pendingGroups();

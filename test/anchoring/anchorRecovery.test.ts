@@ -3,7 +3,7 @@
 // the chain still has that very block; a chain that lost it (or holds another block at its height)
 // gets every batch checked again. Chain losses are made with evm_snapshot / evm_revert.
 import { expect } from "chai";
-import { sampleInputs } from "../../scripts/support/samples.ts";
+import { licenceRequest } from "../../scripts/support/samples.ts";
 import { call } from "../../scripts/support/http.ts";
 import { startHarness, type Harness } from "../support/serviceHarness.ts";
 
@@ -17,10 +17,9 @@ describe("anchoring: start-up check of anchored batches against the chain", func
 
   /** Issues one certificate of agency 1 and anchors it in a batch of its own. */
   async function anchorOne(n: number): Promise<void> {
-    const { type, subject, validFrom } = sampleInputs(n)["business-licence"]!;
     const reply = await call(harness.url, "POST", "/api/v1/certificates", {
       key: harness.agencies[0].issuerKey,
-      body: { type, subject, validFrom },
+      body: licenceRequest(n),
     });
     expect(reply.status).to.equal(202);
     await harness.flush();

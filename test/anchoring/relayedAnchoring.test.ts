@@ -4,7 +4,7 @@
 import { expect } from "chai";
 import { Wallet } from "ethers";
 import { ICertificateLedger__factory } from "../../types/ethers-contracts/index.ts";
-import { sampleInputs } from "../../scripts/support/samples.ts";
+import { licenceRequest } from "../../scripts/support/samples.ts";
 import { call } from "../../scripts/support/http.ts";
 import { devKey, startHarness, type Harness } from "../support/serviceHarness.ts";
 
@@ -28,10 +28,9 @@ describe("anchoring in the relayer mode", function () {
   });
 
   async function issue(n: number): Promise<string> {
-    const { type, subject, validFrom } = sampleInputs(n)["business-licence"]!;
     const reply = await call<{ id: string }>(harness.url, "POST", "/api/v1/certificates", {
       key: harness.agencies[0].issuerKey,
-      body: { type, subject, validFrom },
+      body: licenceRequest(n),
     });
     expect(reply.status).to.equal(202);
     return reply.body.id;

@@ -6,14 +6,9 @@ import { pino } from "pino";
 import { startLocalChain, type LocalChain } from "../../server/chain/localChain/localChain.ts";
 import { loadConfig } from "../../server/config/loadConfig.ts";
 import { startService, type RunningService } from "../../server/serviceLifetime.ts";
-import { sampleInputs } from "../../scripts/support/samples.ts";
+import { licenceRequest } from "../../scripts/support/samples.ts";
 import { call } from "../../scripts/support/http.ts";
 import { freePort, waitFor } from "../../scripts/support/serviceProcess.ts";
-
-const licence = (n: number) => {
-  const { type, subject, validFrom } = sampleInputs(n)["business-licence"]!;
-  return { type, subject, validFrom };
-};
 
 /** The chain goes away and comes back: no verdict of forgery, nothing lost, anchoring resumes. */
 describe("e2e: the chain is unreachable for a while", function () {
@@ -45,7 +40,7 @@ describe("e2e: the chain is unreachable for a while", function () {
     const { apiKey } = JSON.parse(await readFile(join(dataDir, "dev-credentials.json"), "utf8")) as { apiKey: string };
     const before = await call<{ id: string; verifyUrl: string }>(service.url, "POST", "/api/v1/certificates", {
       key: apiKey,
-      body: licence(1),
+      body: licenceRequest(1),
     });
     const link = new URL(before.body.verifyUrl);
     await waitFor(
@@ -87,7 +82,7 @@ describe("e2e: the chain is unreachable for a while", function () {
 
     const during = await call<{ id: string; verifyUrl: string }>(service.url, "POST", "/api/v1/certificates", {
       key: apiKey,
-      body: licence(2),
+      body: licenceRequest(2),
     });
     expect(during.status).to.equal(202);
 

@@ -6,18 +6,13 @@ import { expect } from "chai";
 import { pino } from "pino";
 import { loadConfig } from "../../server/config/loadConfig.ts";
 import { startService, type RunningService } from "../../server/serviceLifetime.ts";
-import { sampleInputs } from "../../scripts/support/samples.ts";
+import { licenceRequest } from "../../scripts/support/samples.ts";
 import { call } from "../../scripts/support/http.ts";
 import { freePort, waitFor } from "../../scripts/support/serviceProcess.ts";
 
 const READ_TIMEOUT_MS = 2000;
 /** how long the node is frozen: longer than the read timeout, shorter than the RPC timeout (10 s) */
 const STALL_MS = 5000;
-
-const licence = (n: number) => {
-  const { type, subject, validFrom } = sampleInputs(n)["business-licence"]!;
-  return { type, subject, validFrom };
-};
 
 async function timed<T>(work: () => Promise<T>): Promise<{ value: T; ms: number }> {
   const started = Date.now();
@@ -56,7 +51,7 @@ describe("e2e: the chain stalls", function () {
     const { apiKey } = JSON.parse(await readFile(join(dataDir, "dev-credentials.json"), "utf8")) as { apiKey: string };
     const first = await call<{ id: string; verifyUrl: string }>(base, "POST", "/api/v1/certificates", {
       key: apiKey,
-      body: licence(1),
+      body: licenceRequest(1),
     });
     const link = new URL(first.body.verifyUrl);
     const linkPath = link.pathname + link.search;
@@ -106,7 +101,10 @@ describe("e2e: the chain stalls", function () {
     expect(ready.ms, "readiness within the short timeout").to.be.below(READ_TIMEOUT_MS + 1000);
 
     const during = await timed(() =>
-      call<{ id: string; verifyUrl: string }>(base, "POST", "/api/v1/certificates", { key: apiKey, body: licence(2) }),
+      call<{ id: string; verifyUrl: string }>(base, "POST", "/api/v1/certificates", {
+        key: apiKey,
+        body: licenceRequest(2),
+      }),
     );
     expect(during.value.status, "issuance keeps accepting").to.equal(202);
     expect(during.ms).to.be.below(1000);

@@ -5,7 +5,8 @@ import { JsonRpcProvider } from "ethers";
 import { ICertificateLedger__factory } from "../../types/ethers-contracts/index.ts";
 import { call } from "../../scripts/support/http.ts";
 import { startServiceProcess, waitFor } from "../../scripts/support/serviceProcess.ts";
-import { licenceInput as licence, serviceOnTemporaryData } from "./support/service.ts";
+import { licenceRequest } from "../../scripts/support/samples.ts";
+import { serviceOnTemporaryData } from "./support/service.ts";
 
 const ROOT = new URL("../..", import.meta.url).pathname;
 
@@ -22,7 +23,7 @@ describe("e2e: npm start survives SIGKILL with certificates pending", function (
     };
     const acknowledged: { id: string; verifyUrl: string }[] = [];
     for (let round = 0; round < 5; round++) {
-      const items = Array.from({ length: 21 }, (_, i) => licence(round * 100 + i));
+      const items = Array.from({ length: 21 }, (_, i) => licenceRequest(round * 100 + i));
       const r = await call<{ items: { id: string; verifyUrl: string }[] }>(
         suite.service.url,
         "POST",
@@ -37,7 +38,7 @@ describe("e2e: npm start survives SIGKILL with certificates pending", function (
     }
     const single = await call<{ id: string; verifyUrl: string }>(suite.service.url, "POST", "/api/v1/certificates", {
       key: apiKey,
-      body: licence(999),
+      body: licenceRequest(999),
     });
     acknowledged.push(single.body);
     const before = await call<{ items: { state: string }[] }>(

@@ -3,16 +3,11 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { expect } from "chai";
 import type { CrashPoint } from "../../server/anchoring/crashPoints.ts";
-import { sampleInputs } from "../../scripts/support/samples.ts";
+import { licenceRequest } from "../../scripts/support/samples.ts";
 import { call } from "../../scripts/support/http.ts";
 import { freePort, startServiceProcess, waitFor, type ServiceProcess } from "../../scripts/support/serviceProcess.ts";
 
 const ROOT = new URL("../..", import.meta.url).pathname;
-
-const licence = (n: number) => {
-  const { type, subject, validFrom } = sampleInputs(n)["business-licence"]!;
-  return { type, subject, validFrom };
-};
 
 interface Listed {
   id: string;
@@ -66,7 +61,10 @@ describe("e2e: every crash window of the outbox", function () {
 
   const issue = async (n: number): Promise<string | null> => {
     try {
-      const r = await call<{ id: string }>(url(), "POST", "/api/v1/certificates", { key: apiKey, body: licence(n) });
+      const r = await call<{ id: string }>(url(), "POST", "/api/v1/certificates", {
+        key: apiKey,
+        body: licenceRequest(n),
+      });
       if (r.status !== 202) return null;
       acknowledged.add(r.body.id);
       return r.body.id;

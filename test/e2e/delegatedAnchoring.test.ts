@@ -10,16 +10,11 @@ import { createProvider } from "../../server/chain/provider.ts";
 import { loadConfig } from "../../server/config/loadConfig.ts";
 import { startService, type RunningService } from "../../server/serviceLifetime.ts";
 import { SqliteStore } from "../../server/store/sqlite/sqliteStore.ts";
-import { sampleInputs } from "../../scripts/support/samples.ts";
+import { licenceRequest } from "../../scripts/support/samples.ts";
 import { call } from "../../scripts/support/http.ts";
 import { startSignerProcess, type SignerProcess } from "../chain/support/remoteSigner.ts";
 import { freePort, waitFor } from "../../scripts/support/serviceProcess.ts";
 import { AGENCY, serveAgency, startExternalChain, type ExternalChain } from "../../scripts/support/externalChain.ts";
-
-const licence = (n: number) => {
-  const { type, subject, validFrom } = sampleInputs(n)["business-licence"]!;
-  return { type, subject, validFrom };
-};
 
 // DEV-ONLY: anvil's funded account 5 plays the relayer; it is no officer of any agency.
 const relayer = HDNodeWallet.fromPhrase(DEV_MNEMONIC, undefined, "m/44'/60'/0'/0/5");
@@ -83,7 +78,7 @@ describe("e2e: delegated anchoring through a relayer key", function () {
       (
         await call<{ id: string; verifyUrl: string }>(url, "POST", "/api/v1/certificates", {
           key: apiKey,
-          body: licence(n),
+          body: licenceRequest(n),
         })
       ).body;
     const stateOf = async (id: string) =>

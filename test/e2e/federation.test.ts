@@ -13,7 +13,7 @@ import { freePort, waitFor } from "../../scripts/support/serviceProcess.ts";
 import { launchBrowser, openPage, skipWithoutBrowser, browserSkipReason } from "./support/browser.ts";
 import { AGENCY, startExternalChain, type ExternalChain } from "../../scripts/support/externalChain.ts";
 import { qrVideo } from "./support/media.ts";
-import { licenceInput } from "./support/service.ts";
+import { licenceRequest } from "../../scripts/support/samples.ts";
 import {
   countingSocket,
   deployLookalike,
@@ -82,7 +82,7 @@ describe("e2e: federation of regional services through a signed trust list", fun
   const issueAnchored = async (region: RegionalService, n: number) => {
     const ack = await call<{ id: string; verifyUrl: string }>(region.url, "POST", "/api/v1/certificates", {
       key: region.apiKey,
-      body: licenceInput(n),
+      body: licenceRequest(n),
     });
     expect(ack.status, JSON.stringify(ack.body)).to.equal(202);
     await waitFor(

@@ -3,7 +3,8 @@ import { join } from "node:path";
 import { expect } from "chai";
 import { call } from "../../scripts/support/http.ts";
 import { startServiceProcess, waitFor } from "../../scripts/support/serviceProcess.ts";
-import { licenceInput, serviceOnTemporaryData } from "./support/service.ts";
+import { licenceRequest } from "../../scripts/support/samples.ts";
+import { serviceOnTemporaryData } from "./support/service.ts";
 
 const ROOT = new URL("../..", import.meta.url).pathname;
 const WORKERS = 6;
@@ -11,7 +12,7 @@ const ITEMS = 40;
 /** acknowledgements before the kill, which is sent the moment the last of them arrives */
 const KILL_AFTER = 30;
 
-const licences = (from: number) => Array.from({ length: ITEMS }, (_, i) => licenceInput(from + i));
+const licences = (from: number) => Array.from({ length: ITEMS }, (_, i) => licenceRequest(from + i));
 
 /**
  * Requests that arrive together share one commit (the group commit), and each is answered only

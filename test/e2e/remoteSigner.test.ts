@@ -8,16 +8,11 @@ import { createProvider } from "../../server/chain/provider.ts";
 import { loadConfig } from "../../server/config/loadConfig.ts";
 import { startService, type RunningService } from "../../server/serviceLifetime.ts";
 import { SqliteStore } from "../../server/store/sqlite/sqliteStore.ts";
-import { sampleInputs } from "../../scripts/support/samples.ts";
+import { licenceRequest } from "../../scripts/support/samples.ts";
 import { call } from "../../scripts/support/http.ts";
 import { startSignerProcess, type SignerProcess } from "../chain/support/remoteSigner.ts";
 import { freePort, waitFor } from "../../scripts/support/serviceProcess.ts";
 import { serveAgency, startExternalChain, type ExternalChain } from "../../scripts/support/externalChain.ts";
-
-const licence = (n: number) => {
-  const { type, subject, validFrom } = sampleInputs(n)["business-licence"]!;
-  return { type, subject, validFrom };
-};
 
 interface Readiness {
   ready: boolean;
@@ -81,7 +76,7 @@ describe("e2e: anchoring through a remote signer", function () {
       (
         await call<{ id: string; verifyUrl: string }>(url, "POST", "/api/v1/certificates", {
           key: apiKey,
-          body: licence(n),
+          body: licenceRequest(n),
         })
       ).body;
     const stateOf = async (id: string) =>

@@ -6,7 +6,7 @@ import pg from "pg";
 import { ICertificateLedger__factory } from "../../types/ethers-contracts/index.ts";
 import { createProvider } from "../../server/chain/provider.ts";
 import { PgStore } from "../../server/store/postgres/pgStore.ts";
-import { sampleInputs } from "../../scripts/support/samples.ts";
+import { licenceRequest } from "../../scripts/support/samples.ts";
 import { call } from "../../scripts/support/http.ts";
 import { startPgCluster, type PgCluster } from "../../scripts/support/postgres.ts";
 import { requirePostgres } from "../support/postgres.ts";
@@ -17,11 +17,6 @@ const ROOT = new URL("../..", import.meta.url).pathname;
 const TOTAL = 5_000;
 const PER_REQUEST = 25;
 const REPLICAS = 3;
-
-const licence = (n: number) => {
-  const { type, subject, validFrom } = sampleInputs(n)["business-licence"]!;
-  return { type, subject, validFrom };
-};
 
 interface Replica {
   env: Record<string, string>;
@@ -110,7 +105,7 @@ describe("e2e: replicas on PostgreSQL behind round-robin", function () {
     // Round-robin over the replicas still up; a failed connection goes to the next one with the
     // same Idempotency-Key, so a request the dead replica stored is answered, not stored twice.
     const send = async (r: number): Promise<void> => {
-      const items = Array.from({ length: PER_REQUEST }, (_, i) => licence(r * PER_REQUEST + i));
+      const items = Array.from({ length: PER_REQUEST }, (_, i) => licenceRequest(r * PER_REQUEST + i));
       for (let attempt = 0; attempt < 20; attempt++) {
         const targets = alive();
         const target = targets[next++ % targets.length];

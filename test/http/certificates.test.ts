@@ -1,13 +1,10 @@
 import { expect } from "chai";
-import { sampleInputs } from "../../scripts/support/samples.ts";
+import { licenceRequest } from "../../scripts/support/samples.ts";
 import { decodeQrPng } from "../qr/decode.ts";
 import { call } from "../../scripts/support/http.ts";
 import { startHarness, type Harness } from "../support/serviceHarness.ts";
 
-const licence = () => {
-  const { type, subject, validFrom } = sampleInputs(Math.floor(Math.random() * 1e6))["business-licence"]!;
-  return { type, subject, validFrom };
-};
+const licence = () => licenceRequest(Math.floor(Math.random() * 1e6));
 
 describe("HTTP: certificates", function () {
   this.timeout(60_000);

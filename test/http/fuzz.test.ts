@@ -1,7 +1,7 @@
 import { deflateSync, gzipSync } from "node:zlib";
 import { expect } from "chai";
 import fc from "fast-check";
-import { sampleInputs } from "../../scripts/support/samples.ts";
+import { licenceRequest } from "../../scripts/support/samples.ts";
 import { call } from "../../scripts/support/http.ts";
 import { startHarness, type Harness } from "../support/serviceHarness.ts";
 
@@ -192,8 +192,7 @@ describe("HTTP: fuzzing every route", function () {
   before(async () => {
     logLines = [];
     h = await startHarness({ logLines });
-    const { type, subject, validFrom } = sampleInputs(1)["business-licence"]!;
-    sample = { type, subject, validFrom };
+    sample = licenceRequest(1);
     const issued = await call<{ id: string }>(h.url, "POST", "/api/v1/certificates", {
       key: h.agencies[0].issuerKey,
       body: sample,

@@ -2,14 +2,9 @@ import { statSync } from "node:fs";
 import { join } from "node:path";
 import { gzipSync } from "node:zlib";
 import { expect } from "chai";
-import { sampleInputs } from "../../scripts/support/samples.ts";
+import { licenceRequest } from "../../scripts/support/samples.ts";
 import { call } from "../../scripts/support/http.ts";
 import { startHarness, type Harness } from "../support/serviceHarness.ts";
-
-const licence = (n: number) => {
-  const { type, subject, validFrom } = sampleInputs(n)["business-licence"]!;
-  return { type, subject, validFrom };
-};
 
 type ErrorBody = {
   error: { code: string; message: string; details?: { index: number; issues: { path: string; code: string }[] }[] };
@@ -109,7 +104,7 @@ describe("HTTP: hardening against hostile input", function () {
     for (const [what, text] of cases) {
       it(`refuses ${what} in a subject value with 422 naming the field, and stores nothing`, async () => {
         const before = await h.store.countCertificates();
-        const body = licence(1);
+        const body = licenceRequest(1);
         const r = await call<ErrorBody>(h.url, "POST", "/api/v1/certificates", {
           key: h.agencies[0].issuerKey,
           body: { ...body, subject: { ...body.subject, companyName: text } },
@@ -126,10 +121,10 @@ describe("HTTP: hardening against hostile input", function () {
 
     it("refuses them by item in a batch, and in a field name, and issues none of the batch", async () => {
       const before = await h.store.countCertificates();
-      const bad = licence(3);
+      const bad = licenceRequest(3);
       const r = await call<ErrorBody>(h.url, "POST", "/api/v1/certificates/batch", {
         key: h.agencies[0].issuerKey,
-        body: { items: [licence(2), { ...bad, subject: { ...bad.subject, "x\u202e": "y" } }] },
+        body: { items: [licenceRequest(2), { ...bad, subject: { ...bad.subject, "x\u202e": "y" } }] },
       });
       expect(r.status).to.equal(422);
       expect(r.body.error.details?.map((d) => d.index)).to.deep.equal([1]);
@@ -138,7 +133,7 @@ describe("HTTP: hardening against hostile input", function () {
     });
 
     it("refuses a lone surrogate even with an Idempotency-Key (the request hash never sees it)", async () => {
-      const body = licence(4);
+      const body = licenceRequest(4);
       const r = await call<ErrorBody>(h.url, "POST", "/api/v1/certificates", {
         key: h.agencies[0].issuerKey,
         body: { ...body, subject: { ...body.subject, "\udc00": "x" } },
@@ -150,7 +145,7 @@ describe("HTTP: hardening against hostile input", function () {
     it("refuses control characters in a status note (400, naming the field)", async () => {
       const issued = await call<{ id: string }>(h.url, "POST", "/api/v1/certificates", {
         key: h.agencies[0].issuerKey,
-        body: licence(5),
+        body: licenceRequest(5),
       });
       await h.flush();
       const r = await call<{ error: { code: string; details: { path: string }[] } }>(
@@ -185,7 +180,7 @@ describe("HTTP: hardening against hostile input", function () {
       issued = (
         await call<{ id: string; leafHash: string }>(h.url, "POST", "/api/v1/certificates", {
           key: h.agencies[0].issuerKey,
-          body: licence(6),
+          body: licenceRequest(6),
         })
       ).body;
       await h.flush();
@@ -227,7 +222,7 @@ describe("HTTP: hardening against hostile input", function () {
     it("sends authenticated certificate reads and the holder's document with Cache-Control: no-store", async () => {
       const issued = await call<{ id: string }>(h.url, "POST", "/api/v1/certificates", {
         key: h.agencies[0].issuerKey,
-        body: licence(7),
+        body: licenceRequest(7),
       });
       await h.flush();
       for (const path of [

@@ -1,7 +1,7 @@
 import { createServer, request as httpRequest, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { expect } from "chai";
-import { sampleInputs } from "../../scripts/support/samples.ts";
+import { licenceRequest } from "../../scripts/support/samples.ts";
 import { call } from "../../scripts/support/http.ts";
 import { waitFor } from "../../scripts/support/serviceProcess.ts";
 import { startHarness, type Harness } from "../support/serviceHarness.ts";
@@ -70,10 +70,9 @@ function countExpress(h: Harness): { readonly count: number; restore(): void } {
 }
 
 async function issueAnchored(h: Harness, count: number): Promise<string[]> {
-  const { type, subject, validFrom } = sampleInputs(5)["business-licence"]!;
   const reply = await call<{ items: { verifyUrl: string }[] }>(h.url, "POST", "/api/v1/certificates/batch", {
     key: h.agencies[0].issuerKey,
-    body: { items: Array.from({ length: count }, () => ({ type, subject, validFrom })) },
+    body: { items: Array.from({ length: count }, () => licenceRequest(5)) },
   });
   expect(reply.status).to.equal(202);
   await h.flush();

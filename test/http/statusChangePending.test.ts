@@ -3,7 +3,7 @@
 // outbox writes the recorded one once blocks come again. Recovery, re-applying statuses the chain
 // lost, leaves a certificate with a change still unfinished to that change.
 import { expect } from "chai";
-import { sampleInputs } from "../../scripts/support/samples.ts";
+import { licenceRequest } from "../../scripts/support/samples.ts";
 import { call } from "../../scripts/support/http.ts";
 import { startHarness, type Harness } from "../support/serviceHarness.ts";
 
@@ -18,10 +18,9 @@ describe("HTTP: a status change the chain cannot confirm yet", function () {
 
   before(async () => {
     h = await startHarness();
-    const { type, subject, validFrom } = sampleInputs(3)["business-licence"]!;
     const issued = await call<{ id: string; verifyUrl: string }>(h.url, "POST", "/api/v1/certificates", {
       key: officer(),
-      body: { type, subject, validFrom },
+      body: licenceRequest(3),
     });
     id = issued.body.id;
     const link = new URL(issued.body.verifyUrl);
@@ -69,10 +68,9 @@ describe("HTTP: a status change the chain cannot confirm yet", function () {
     const officer = h.agencies[0];
     const ids: string[] = [];
     for (const n of [1, 2]) {
-      const { type, subject, validFrom } = sampleInputs(n)["business-licence"]!;
       const issued = await call<{ id: string }>(h.url, "POST", "/api/v1/certificates", {
         key: officer.issuerKey,
-        body: { type, subject, validFrom },
+        body: licenceRequest(n),
       });
       ids.push(issued.body.id);
     }

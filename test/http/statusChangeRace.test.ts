@@ -5,7 +5,7 @@
 // once so that they do on nearly every run.
 import { expect } from "chai";
 import { ICertificateLedger__factory } from "../../types/ethers-contracts/index.ts";
-import { sampleInputs } from "../../scripts/support/samples.ts";
+import { licenceRequest } from "../../scripts/support/samples.ts";
 import { call } from "../../scripts/support/http.ts";
 import { startPgCluster, type PgCluster } from "../../scripts/support/postgres.ts";
 import { requirePostgres } from "../support/postgres.ts";
@@ -31,10 +31,9 @@ describe("HTTP: two status changes of one certificate at once", function () {
     const officer = h.agencies[0].issuerKey;
     const ids: string[] = [];
     for (let n = 0; n < CONTESTED; n++) {
-      const { type, subject, validFrom } = sampleInputs(n)["business-licence"]!;
       const issued = await call<{ id: string }>(h.url, "POST", "/api/v1/certificates", {
         key: officer,
-        body: { type, subject, validFrom },
+        body: licenceRequest(n),
       });
       ids.push(issued.body.id);
     }

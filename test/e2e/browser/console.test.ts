@@ -15,7 +15,8 @@ import {
   seriousViolations,
   skipWithoutBrowser,
 } from "../support/browser.ts";
-import { licenceInput, startBrowserTestService, waitForAnchored, type BrowserTestService } from "../support/service.ts";
+import { licenceRequest } from "../../../scripts/support/samples.ts";
+import { startBrowserTestService, waitForAnchored, type BrowserTestService } from "../support/service.ts";
 
 const ROWS = 200;
 const BAD_ROWS = { 12: "uscc", 51: "companyName", 122: "entityType" } as const;
@@ -40,7 +41,7 @@ function licenceCsv(): string {
   ];
   const lines = [columns.join(",")];
   for (let i = 0; i < ROWS; i++) {
-    const input = licenceInput(1000 + i);
+    const input = licenceRequest(1000 + i);
     const row: Record<string, unknown> = { ...input.subject, validFrom: "2024-01-01" };
     const row1 = i + 2;
     if (row1 === 12) row.uscc = `${String(row.uscc).slice(0, 17)}${String(row.uscc).endsWith("0") ? "1" : "0"}`;
@@ -92,7 +93,7 @@ describe("browser: agency console", function () {
     const { context, page, problems } = await openPage(browser, { locale: "en-US" });
     await signIn(page, service);
     await page.selectOption("#issue-type", "business-licence");
-    const good = licenceInput(7);
+    const good = licenceRequest(7);
     await page.fill("#issue-f-companyName", String(good.subject.companyName));
     await page.fill("#issue-f-uscc", `${sampleUscc(7).slice(0, 17)}${sampleUscc(7).endsWith("0") ? "1" : "0"}`);
     await page.selectOption("#issue-f-entityType", String(good.subject.entityType));

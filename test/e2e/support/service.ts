@@ -1,7 +1,7 @@
 import { mkdtemp, readFile, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { sampleInputs } from "../../../scripts/support/samples.ts";
+import { licenceRequest } from "../../../scripts/support/samples.ts";
 import { call } from "../../../scripts/support/http.ts";
 import {
   freePort,
@@ -92,16 +92,6 @@ export function serviceOnTemporaryData(extra: Record<string, string> = {}): Temp
   return suite;
 }
 
-/** A business licence input (made-up values) for the demo agency. */
-export function licenceInput(n: number): {
-  type: string;
-  subject: Record<string, string | number | boolean>;
-  validFrom: string;
-} {
-  const { type, subject, validFrom } = sampleInputs(n)["business-licence"]!;
-  return { type, subject, validFrom };
-}
-
 /** Issues one business licence through the API and waits until it is anchored. */
 export async function issueAnchoredLicence(
   service: BrowserTestService,
@@ -109,7 +99,7 @@ export async function issueAnchoredLicence(
 ): Promise<{ id: string; verifyUrl: string }> {
   const ack = await call<{ id: string; verifyUrl: string }>(service.url, "POST", "/api/v1/certificates", {
     key: service.apiKey,
-    body: licenceInput(n),
+    body: licenceRequest(n),
   });
   if (ack.status !== 202) throw new Error(`issuance failed: ${ack.status} ${JSON.stringify(ack.body)}`);
   await waitForAnchored(service, ack.body.id);
