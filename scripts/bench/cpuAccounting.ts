@@ -122,7 +122,7 @@ export interface MachineYardstick {
 
 /**
  * How fast the machine was when a figure was measured. The same commit ran at half its speed on
- * two machines of the same size a day apart (shared hosts); the yardstick beside a figure says
+ * two machines of the same size hours apart (shared hosts); the yardstick beside a figure says
  * whether a change between two runs is the code's or the machine's.
  */
 export function machineYardstick(): MachineYardstick {
