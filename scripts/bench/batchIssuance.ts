@@ -35,7 +35,8 @@ try {
   const body = JSON.stringify({
     items: Array.from({ length: ITEMS }, (_, n) => licenceRequest(n)),
   });
-  const cpuAtStart = await readCpu(service.url, chainPid);
+  const metricsNow = async () => (await fetch(`${service.url}/metrics`)).text();
+  const cpuAtStart = await readCpu(await metricsNow(), chainPid);
   const started = performance.now();
   let acknowledged = 0;
   let rejected = 0;
@@ -57,19 +58,19 @@ try {
   };
   await Promise.all(Array.from({ length: CONCURRENCY }, worker));
   const ackSeconds = (performance.now() - started) / 1000;
-  const cpuAcknowledged = await readCpu(service.url, chainPid);
+  const cpuAcknowledged = await readCpu(await metricsNow(), chainPid);
   const anchoredAt = await waitFor(
     "every certificate anchored",
     async () => {
-      const text = await (await fetch(`${service.url}/metrics`)).text();
+      const text = await metricsNow();
       const pending = Number(/certledger_certificates\{state="pending"\} (\d+)/.exec(text)?.[1] ?? "NaN");
       return pending === 0 ? performance.now() : undefined;
     },
     900_000,
     250,
   );
-  const cpuAnchored = await readCpu(service.url, chainPid);
-  const metrics = await (await fetch(`${service.url}/metrics`)).text();
+  const metrics = await metricsNow();
+  const cpuAnchored = await readCpu(metrics, chainPid);
   acknowledgeMs.sort((a, b) => a - b);
   const batch = {
     measuredAt: new Date().toISOString(),

@@ -53,12 +53,9 @@ async function processSeconds(pid: number | null): Promise<number | null> {
   }
 }
 
-export async function readCpu(serviceUrl: string, chainPid: number | null): Promise<CpuReading> {
-  const [metrics, chain, machine] = await Promise.all([
-    fetch(`${serviceUrl}/metrics`).then((r) => r.text()),
-    processSeconds(chainPid),
-    machineSeconds(),
-  ]);
+/** The reading that goes with `metrics`, the service's exposition the caller has just fetched. */
+export async function readCpu(metrics: string, chainPid: number | null): Promise<CpuReading> {
+  const [chain, machine] = await Promise.all([processSeconds(chainPid), machineSeconds()]);
   const { user, system } = process.cpuUsage();
   return {
     at: performance.now(),

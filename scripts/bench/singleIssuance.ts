@@ -52,8 +52,9 @@ try {
   const chainPid = await readChainPid(service.dataDir);
   const metrics = async () => (await fetch(`${service.url}/metrics`)).text();
   const step = async (rate: number) => {
-    const before = histogramBuckets(await metrics(), LATENCY);
-    const cpuBefore = await readCpu(service.url, chainPid);
+    const exposition = await metrics();
+    const before = histogramBuckets(exposition, LATENCY);
+    const cpuBefore = await readCpu(exposition, chainPid);
     const result = await autocannon({
       url: `${service.url}/api/v1/certificates`,
       connections: 64,
@@ -70,8 +71,9 @@ try {
       250,
     );
     const acknowledgedPerSecond = Math.round(result["2xx"] / STEP_SECONDS);
-    const cpu = cpuPerCertificate(cpuBefore, await readCpu(service.url, chainPid), result["2xx"]);
-    const p99 = bucketQuantile(since(before, histogramBuckets(await metrics(), LATENCY)), 0.99);
+    const after = await metrics();
+    const cpu = cpuPerCertificate(cpuBefore, await readCpu(after, chainPid), result["2xx"]);
+    const p99 = bucketQuantile(since(before, histogramBuckets(after, LATENCY)), 0.99);
     const figures = {
       offeredPerSecond: rate,
       acknowledgedPerSecond,

@@ -173,7 +173,8 @@ class StoreThread {
    * and committed alone, an fsync apiece).
    */
   readonly #flush = (): void => {
-    this.#worker.postMessage(this.#outbox.splice(0));
+    // close flushes at once, and the turn's scheduled flush then finds nothing left to post
+    if (this.#outbox.length > 0) this.#worker.postMessage(this.#outbox.splice(0));
   };
 
   /** Lets the calls in flight finish, then closes the store and ends the thread. */
