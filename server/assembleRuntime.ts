@@ -94,7 +94,7 @@ export interface RuntimeOptions {
 export interface Runtime {
   /** every route behind Express's middleware; tests walk its routes */
   app: Express;
-  /** what a server listens with (the app, with the QR fast path in front) */
+  /** what a server listens with (the app, with the fast paths in front: the QR scan, single issuance) */
   listener: RequestListener;
   batcher: Batcher;
   anchors: AnchorService;

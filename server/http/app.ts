@@ -20,7 +20,9 @@ import { DEFAULT_CODE_LIMITS, DEFAULT_HOLDER_SECRET_LIMITS, type GuessLimits } f
 import { observe } from "./middleware/observe.ts";
 import { securityHeaders } from "./middleware/securityHeaders.ts";
 import { createRouteLimits } from "./rateLimits.ts";
-import { createRequestListener } from "./scanFastPath.ts";
+import { createRequestListener } from "./fastPaths/listener.ts";
+import { issueFastPath } from "./fastPaths/issue.ts";
+import { scanFastPath } from "./fastPaths/scan.ts";
 import { pageRoutes } from "./pages/routes.ts";
 import { auditRoutes } from "./routes/audit.ts";
 import { certificateRoutes } from "./routes/certificates.ts";
@@ -76,7 +78,7 @@ const BATCH_PATH = "/api/v1/certificates/batch";
 export interface HttpSurface {
   /** every route, behind the middleware every answer goes through */
   app: Express;
-  /** what a server listens with: `app`, with the QR target's JSON answer in front (scanFastPath.ts) */
+  /** what a server listens with: `app`, with the QR scan's JSON answer and single issuance in front (fastPaths/) */
   listener: RequestListener;
 }
 
@@ -116,13 +118,12 @@ export function createApp(deps: AppDeps): HttpSurface {
   // and every other router, so a scan does not walk past them.
   app.get("/v/:id", limits.public, verify.scan);
   // Anonymous requests get a small body limit; only the authenticated batch route reads large ones.
-  app.use(
-    express.json({
-      limit: SMALL_BODY_LIMIT,
-      strict: true,
-      type: (req) => !(req.url ?? "").startsWith(BATCH_PATH) && /\bjson\b/i.test(req.headers["content-type"] ?? ""),
-    }),
-  );
+  const jsonBody = express.json({
+    limit: SMALL_BODY_LIMIT,
+    strict: true,
+    type: (req) => !(req.url ?? "").startsWith(BATCH_PATH) && /\bjson\b/i.test(req.headers["content-type"] ?? ""),
+  });
+  app.use(jsonBody);
   // Issuance is the busiest authenticated route: its router comes first of the API's, so an
   // officer's request does not walk every page's and public route's pattern on its way. Its paths
   // (`/api/v1/certificates...`) overlap no other router's.
@@ -192,13 +193,10 @@ export function createApp(deps: AppDeps): HttpSurface {
     next(new HttpError("NOT_FOUND", "No such endpoint"));
   });
   app.use(limits.errors, errorHandler(deps.logger));
-  const listener = createRequestListener({
-    app,
-    publicLimit: limits.public,
-    scanAnswer: verify.scanAnswer,
-    corsOrigins: deps.http.corsOrigins,
-    metrics: deps.metrics,
-    logger: deps.logger,
-  });
+  const observed = { corsOrigins: deps.http.corsOrigins, metrics: deps.metrics, logger: deps.logger };
+  const listener = createRequestListener(app, [
+    scanFastPath({ app, publicLimit: limits.public, scanAnswer: verify.scanAnswer, ...observed }),
+    issueFastPath({ app, jsonBody, limits, store: deps.store, issuance: deps.issuance, ...observed }),
+  ]);
   return { app, listener };
 }

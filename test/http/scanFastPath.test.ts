@@ -1,73 +1,12 @@
-import { createServer, request as httpRequest, type Server } from "node:http";
-import type { AddressInfo } from "node:net";
+import type { Server } from "node:http";
 import { expect } from "chai";
 import { licenceRequest } from "../../scripts/support/samples.ts";
 import { call } from "../../scripts/support/http.ts";
 import { waitFor } from "../../scripts/support/serviceProcess.ts";
 import { startHarness, type Harness } from "../support/serviceHarness.ts";
-
-interface Answer {
-  status: number;
-  /** every header but the ones that differ between any two answers (date, request id, window) */
-  headers: Record<string, string>;
-  requestId: string | undefined;
-  rateLimit: string | undefined;
-  body: string;
-}
-
-/** One request with node:http, so HEAD and repeated parameters go out exactly as written. */
-function ask(base: string, method: string, path: string, headers: Record<string, string>): Promise<Answer> {
-  return new Promise((resolve, reject) => {
-    const sent = httpRequest(new URL(path, base), { method, headers }, (res) => {
-      const chunks: Buffer[] = [];
-      res.on("data", (chunk: Buffer) => chunks.push(chunk));
-      res.on("end", () => {
-        const kept: Record<string, string> = {};
-        for (const [name, value] of Object.entries(res.headers)) {
-          if (["date", "x-request-id", "ratelimit", "connection", "keep-alive"].includes(name)) continue;
-          kept[name] = String(value);
-        }
-        resolve({
-          status: res.statusCode ?? 0,
-          headers: kept,
-          requestId: res.headers["x-request-id"] as string | undefined,
-          rateLimit: res.headers.ratelimit as string | undefined,
-          body: Buffer.concat(chunks).toString("utf8"),
-        });
-      });
-    });
-    sent.on("error", reject);
-    sent.end();
-  });
-}
+import { ask, countExpress, expressOnly, type Answer } from "../support/sideBySide.ts";
 
 const JSON_ACCEPT = { accept: "application/json" };
-
-/** A server on the same runtime that listens with Express alone: the answers the fast path must match. */
-async function expressOnly(h: Harness): Promise<{ url: string; server: Server }> {
-  const server = createServer(h.runtime.app);
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  return { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, server };
-}
-
-/** Counts the requests that reach Express through the service's listener. */
-function countExpress(h: Harness): { readonly count: number; restore(): void } {
-  const app = h.runtime.app as unknown as { handle: (...args: unknown[]) => unknown };
-  const original = app.handle;
-  let count = 0;
-  app.handle = function (this: unknown, ...args: unknown[]) {
-    count += 1;
-    return original.apply(this, args);
-  };
-  return {
-    get count() {
-      return count;
-    },
-    restore() {
-      app.handle = original;
-    },
-  };
-}
 
 async function issueAnchored(h: Harness, count: number): Promise<string[]> {
   const reply = await call<{ items: { verifyUrl: string }[] }>(h.url, "POST", "/api/v1/certificates/batch", {
@@ -83,7 +22,7 @@ async function issueAnchored(h: Harness, count: number): Promise<string[]> {
 }
 
 /**
- * The QR target's JSON answer is served in front of Express (`server/http/scanFastPath.ts`). Each
+ * The QR target's JSON answer is served in front of Express (`server/http/fastPaths/scan.ts`). Each
  * test asks the service's listener and Express alone the same thing and wants the same answer,
  * header by header, and checks which of the two actually answered: a fast path that quietly left
  * everything to Express would pass the comparison and fail these counts.

@@ -8,8 +8,8 @@ import { requestIdFrom, runInRequest } from "../../observability/requestContext.
  * Gives a request an id (`X-Request-Id`, echoed, and in every log line written while serving it),
  * counts and times it by its route pattern (never the raw URL: ids and hashes would explode the
  * label set) and logs one line: method, route, status and duration; no bodies, no query strings.
- * `routeOf` is asked when the answer is sent. The Express middleware below and the QR fast path
- * (`scanFastPath.ts`) both observe through this.
+ * `routeOf` is asked when the answer is sent. The Express middleware below and the fast paths in
+ * front of Express (`../fastPaths/`) all observe through this.
  */
 export function observeRequest(
   metrics: Metrics,

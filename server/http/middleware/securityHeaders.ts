@@ -21,8 +21,9 @@ export function securityHeaders(): RequestHandler {
 
 /**
  * The same headers as name and value, taken once from helmet itself: every directive is fixed (no
- * nonce), so they are the same for every request. The QR fast path sets them without helmet's
- * dozen middleware calls per answer; a test compares its answers with Express's, header by header.
+ * nonce), so they are the same for every request. The fast paths set them without helmet's
+ * dozen middleware calls per answer; their tests compare their answers with Express's, header by
+ * header.
  */
 export function securityHeaderValues(): ReadonlyMap<string, string> {
   const headers = new Map<string, string>();

@@ -83,29 +83,49 @@ function view(
 const withHolderLinks = ({ acks, holderLinks }: IssueOutcome): (IssueAck & { holder: HolderLink | null })[] =>
   acks.map((ack) => ({ ...ack, holder: holderLinks.get(ack.id) ?? null }));
 
+function idempotencyKey(raw: string | undefined): string | null {
+  if (raw === undefined) return null;
+  const parsed = idempotencyKeySchema.safeParse(raw);
+  if (!parsed.success)
+    throw new HttpError("INVALID_IDEMPOTENCY_KEY", "Idempotency-Key must be 1-200 printable characters");
+  return parsed.data;
+}
+
+/** What `POST /certificates` answers with 202: the certificate's acknowledgement and where it lives. */
+export interface IssuedOne {
+  ack: IssueAck & { holder: HolderLink | null };
+  /** true when the Idempotency-Key was seen before with the same request (`Idempotent-Replayed`) */
+  replayed: boolean;
+  location: string;
+}
+
+/**
+ * `POST /certificates` from its parsed body on: the route below and the issuance fast path
+ * (`fastPaths/issue.ts`) both answer with this, so what is checked, in which order, is one code.
+ */
+export async function issueOne(
+  issuance: IssuanceService,
+  key: ApiKeyRecord,
+  body: unknown,
+  idempotencyHeader: string | undefined,
+): Promise<IssuedOne> {
+  const request = issueRequestSchema.parse(body);
+  const outcome = await issuance.issue(key, [request], idempotencyKey(idempotencyHeader));
+  const [ack] = withHolderLinks(outcome);
+  if (ack === undefined) throw new Error("unreachable: one request gives one acknowledgement");
+  return { ack, replayed: outcome.replayed, location: `/api/v1/certificates/${ack.id}` };
+}
+
 export function certificateRoutes(deps: CertificateRouteDeps): Router {
   const router = Router();
   const issuers = requireApiKey(deps.store, ["issuer"]);
   const readers = requireApiKey(deps.store, ["issuer", "auditor"]);
   const limit = deps.limits.api;
 
-  const idempotencyKey = (raw: string | undefined): string | null => {
-    if (raw === undefined) return null;
-    const parsed = idempotencyKeySchema.safeParse(raw);
-    if (!parsed.success)
-      throw new HttpError("INVALID_IDEMPOTENCY_KEY", "Idempotency-Key must be 1-200 printable characters");
-    return parsed.data;
-  };
-
   router.post("/certificates", limit, issuers, async (req, res) => {
-    const body = issueRequestSchema.parse(req.body);
-    const outcome = await deps.issuance.issue(apiKeyOf(res), [body], idempotencyKey(req.get("idempotency-key")));
-    const [ack] = withHolderLinks(outcome);
-    if (outcome.replayed) res.set("Idempotent-Replayed", "true");
-    res
-      .status(202)
-      .location(`/api/v1/certificates/${ack?.id ?? ""}`)
-      .json(ack);
+    const issued = await issueOne(deps.issuance, apiKeyOf(res), req.body, req.get("idempotency-key"));
+    if (issued.replayed) res.set("Idempotent-Replayed", "true");
+    res.status(202).location(issued.location).json(issued.ack);
   });
 
   router.post(

@@ -35,7 +35,7 @@ export const JSON_CONTENT_TYPE = "application/json; charset=utf-8";
 /**
  * `scan` answers `GET /v/:id` (the QR target); the app mounts it itself, behind `limits.public`, so
  * the busiest route is matched by the app's own router rather than through a nested one.
- * `scanAnswer` is its JSON answer, which the QR fast path (`scanFastPath.ts`) gives too.
+ * `scanAnswer` is its JSON answer, which the QR fast path (`fastPaths/scan.ts`) gives too.
  */
 export function verifyRoutes(deps: VerifyRouteDeps): { api: Router; scan: RequestHandler; scanAnswer: ScanAnswer } {
   const api = Router();

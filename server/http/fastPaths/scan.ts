@@ -1,14 +1,16 @@
-import type { IncomingMessage, RequestListener, ServerResponse } from "node:http";
+import type { IncomingMessage, ServerResponse } from "node:http";
 import { parse as parseQuery } from "node:querystring";
-import type { Express, Request, RequestHandler, Response } from "express";
+import type { Express, Request, RequestHandler } from "express";
 import type { Logger } from "pino";
-import type { Metrics } from "../observability/metrics.ts";
-import { errorAnswer, errorBody } from "./middleware/errorHandler.ts";
-import { observeRequest } from "./middleware/observe.ts";
-import { securityHeaderValues } from "./middleware/securityHeaders.ts";
-import { leaveCounted } from "./rateLimits.ts";
-import { JSON_CONTENT_TYPE, type ScanAnswer } from "./routes/verify.ts";
-import { certificateIdSchema, leafHashSchema } from "./schemas.ts";
+import type { Metrics } from "../../observability/metrics.ts";
+import { errorAnswer, errorBody } from "../middleware/errorHandler.ts";
+import { observeRequest } from "../middleware/observe.ts";
+import { securityHeaderValues } from "../middleware/securityHeaders.ts";
+import { leaveCounted } from "../rateLimits.ts";
+import { JSON_CONTENT_TYPE, type ScanAnswer } from "../routes/verify.ts";
+import { certificateIdSchema, leafHashSchema } from "../schemas.ts";
+import { requestViews, responseViews, runMiddleware } from "./expressViews.ts";
+import type { FastPath } from "./listener.ts";
 
 export interface ScanFastPathDeps {
   /** everything the fast path does not take, and every answer it leaves to Express */
@@ -25,57 +27,6 @@ const SCAN_PREFIX = "/v/";
 /** the route label Express's observation gives the same requests */
 const SCAN_ROUTE = "/v/:id";
 
-/**
- * The request as Express's own getters (`ip`, `accepts`) read it: its headers and socket on
- * Express's request prototype, so the client address and the negotiation are Express's exactly,
- * without giving the request itself Express's prototype (much of what the fast path saves). The
- * class is made once per app, so a view is one small object.
- */
-function requestViews(app: Express): new (req: IncomingMessage) => Request {
-  class RequestView {
-    readonly headers: IncomingMessage["headers"];
-    readonly socket: IncomingMessage["socket"];
-    readonly method: string | undefined;
-    readonly originalUrl: string | undefined;
-    constructor(req: IncomingMessage) {
-      this.headers = req.headers;
-      this.socket = req.socket;
-      this.method = req.method;
-      this.originalUrl = req.url;
-    }
-  }
-  Object.setPrototypeOf(RequestView.prototype, app.request);
-  return RequestView as unknown as new (req: IncomingMessage) => Request;
-}
-
-/**
- * Express's response methods over a plain response's headers: the rate limiter writes its headers
- * with Express's `append`, which reads and sets them through these.
- */
-function responseHeaderViews(app: Express): new (res: ServerResponse) => Response {
-  class ResponseHeaders {
-    readonly #target: ServerResponse;
-    constructor(target: ServerResponse) {
-      this.#target = target;
-    }
-    getHeader(name: string) {
-      return this.#target.getHeader(name);
-    }
-    setHeader(name: string, value: number | string | readonly string[]) {
-      this.#target.setHeader(name, value);
-      return this;
-    }
-    get headersSent() {
-      return this.#target.headersSent;
-    }
-    get writableEnded() {
-      return this.#target.writableEnded;
-    }
-  }
-  Object.setPrototypeOf(ResponseHeaders.prototype, app.response);
-  return ResponseHeaders as unknown as new (res: ServerResponse) => Response;
-}
-
 interface FastScan {
   id: string;
   leaf: string;
@@ -83,7 +34,7 @@ interface FastScan {
 }
 
 /**
- * The service's request listener: Express, with the QR target's JSON answer in front of it.
+ * The QR target's JSON answer, in front of Express.
  *
  * A counter scanner asks `GET /v/:id?h=` for JSON many times a second, and Express's request set-up
  * and middleware chain cost more than the answer itself (profiled: a bare listener answering from
@@ -94,11 +45,11 @@ interface FastScan {
  * log line), the same security headers, the same public rate limit and error shape, and the
  * same body from the same `scanAnswer`. `test/http/scanFastPath.test.ts` holds the two side by side.
  */
-export function createRequestListener(deps: ScanFastPathDeps): RequestListener {
+export function scanFastPath(deps: ScanFastPathDeps): FastPath {
   const security = [...securityHeaderValues()];
   const corsActive = deps.corsOrigins.length > 0;
   const RequestView = requestViews(deps.app);
-  const ResponseHeaders = responseHeaderViews(deps.app);
+  const ResponseView = responseViews(deps.app);
 
   const fastScanOf = (req: IncomingMessage): FastScan | null => {
     const url = req.url;
@@ -119,9 +70,7 @@ export function createRequestListener(deps: ScanFastPathDeps): RequestListener {
 
   /** Counts the scan against the public limit; the refusal when it is over, else undefined. */
   const count = (view: Request, res: ServerResponse): Promise<unknown> =>
-    new Promise((resolve) => {
-      void deps.publicLimit(view, new ResponseHeaders(res), resolve);
-    });
+    runMiddleware(deps.publicLimit, view, new ResponseView(res));
 
   const answer = async (res: ServerResponse, scan: FastScan): Promise<void> => {
     for (const [name, value] of security) res.setHeader(name, value);
@@ -169,14 +118,14 @@ export function createRequestListener(deps: ScanFastPathDeps): RequestListener {
     res.destroy();
   };
 
-  return (req, res) => {
-    const scan = fastScanOf(req);
-    if (scan === null) {
-      deps.app(req, res);
-      return;
-    }
-    serveFast(req, res, scan).catch((error: unknown) => {
-      failed(res, error);
-    });
+  return {
+    take(req, res) {
+      const scan = fastScanOf(req);
+      if (scan === null) return false;
+      serveFast(req, res, scan).catch((error: unknown) => {
+        failed(res, error);
+      });
+      return true;
+    },
   };
 }

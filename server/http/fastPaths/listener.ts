@@ -1,0 +1,18 @@
+import type { IncomingMessage, RequestListener, ServerResponse } from "node:http";
+import type { Express } from "express";
+
+/**
+ * A route served in front of Express. `take` looks at the request line and headers only: it either
+ * takes the request, answering it as Express would, or leaves it untouched for Express.
+ */
+export interface FastPath {
+  take(req: IncomingMessage, res: ServerResponse): boolean;
+}
+
+/** The service's request listener: each fast path in turn, then Express for all they leave. */
+export function createRequestListener(app: Express, fastPaths: readonly FastPath[]): RequestListener {
+  return (req, res) => {
+    for (const path of fastPaths) if (path.take(req, res)) return;
+    app(req, res);
+  };
+}
