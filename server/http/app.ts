@@ -78,7 +78,10 @@ const BATCH_PATH = "/api/v1/certificates/batch";
 export interface HttpSurface {
   /** every route, behind the middleware every answer goes through */
   app: Express;
-  /** what a server listens with: `app`, with the QR scan's JSON answer and single issuance in front (fastPaths/) */
+  /**
+   * what a server listens with: `app`, with the QR scan's JSON answer and single issuance in front
+   * of it (`fastPaths/`)
+   */
   listener: RequestListener;
 }
 

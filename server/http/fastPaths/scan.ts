@@ -13,7 +13,7 @@ import { requestViews, responseViews, runMiddleware } from "./expressViews.ts";
 import type { FastPath } from "./listener.ts";
 
 export interface ScanFastPathDeps {
-  /** everything the fast path does not take, and every answer it leaves to Express */
+  /** Express's request and response prototypes, which the views read through, and the app a refused scan goes to */
   app: Express;
   /** the public limit, the one Express's `/v/:id` route declares */
   publicLimit: RequestHandler;
