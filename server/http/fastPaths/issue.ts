@@ -7,10 +7,9 @@ import type { Store } from "../../store/port.ts";
 import { apiKeyOf, requireApiKey } from "../middleware/auth.ts";
 import { errorAnswer, errorBody } from "../middleware/errorHandler.ts";
 import { observeRequest } from "../middleware/observe.ts";
-import { securityHeaderValues } from "../middleware/securityHeaders.ts";
 import type { RouteLimits } from "../rateLimits.ts";
 import { issueOne } from "../routes/certificates.ts";
-import { JSON_CONTENT_TYPE } from "../routes/verify.ts";
+import { abandon, securityHeaderSetter, sendJson } from "./answers.ts";
 import { requestViews, responseViews, runErrorMiddleware, runMiddleware } from "./expressViews.ts";
 import type { FastPath } from "./listener.ts";
 
@@ -53,22 +52,15 @@ interface Exchange {
  * `test/http/issueFastPath.test.ts` holds the two side by side.
  */
 export function issueFastPath(deps: IssueFastPathDeps): FastPath {
-  const security = [...securityHeaderValues()];
+  const setSecurityHeaders = securityHeaderSetter();
   const corsActive = deps.corsOrigins.length > 0;
   const RequestView = requestViews(deps.app);
   const ResponseView = responseViews(deps.app);
   const issuers = requireApiKey(deps.store, ["issuer"]);
 
-  const send = (res: ServerResponse, status: number, body: string): void => {
-    res.statusCode = status;
-    res.setHeader("Content-Type", JSON_CONTENT_TYPE);
-    res.setHeader("Content-Length", Buffer.byteLength(body));
-    res.end(body);
-  };
-
   /** Express's order: body, then the route's limit, key check and handler; a failure goes to the error budget. */
   const answer = async (req: IncomingMessage, res: ServerResponse, exchange: Exchange): Promise<void> => {
-    for (const [name, value] of security) res.setHeader(name, value);
+    setSecurityHeaders(res);
     const view = new RequestView(req);
     const out = new ResponseView(res);
     // the parser leaves the body on the request it reads, which is the plain one
@@ -88,7 +80,7 @@ export function issueFastPath(deps: IssueFastPathDeps): FastPath {
         );
         if (issued.replayed) res.setHeader("Idempotent-Replayed", "true");
         res.setHeader("Location", issued.location);
-        send(res, 202, JSON.stringify(issued.ack));
+        sendJson(res, 202, JSON.stringify(issued.ack));
         return;
       } catch (error) {
         failure = error;
@@ -99,13 +91,7 @@ export function issueFastPath(deps: IssueFastPathDeps): FastPath {
       method: "POST",
       route: exchange.matched ? ROUTE_PATH : undefined,
     });
-    send(res, error.status, JSON.stringify(errorBody(error)));
-  };
-
-  /** Whatever throws outside the steps (each answers its own failures) ends the exchange, logged. */
-  const failed = (res: ServerResponse, error: unknown): void => {
-    deps.logger.error({ err: error, method: "POST", route: ISSUE_ROUTE }, "request failed");
-    res.destroy();
+    sendJson(res, error.status, JSON.stringify(errorBody(error)));
   };
 
   return {
@@ -122,7 +108,7 @@ export function issueFastPath(deps: IssueFastPathDeps): FastPath {
         () => (exchange.matched ? ISSUE_ROUTE : UNMATCHED),
         () => {
           answer(req, res, exchange).catch((error: unknown) => {
-            failed(res, error);
+            abandon(deps.logger, res, error, { method: "POST", route: ISSUE_ROUTE });
           });
         },
       );

@@ -5,10 +5,10 @@ import type { Logger } from "pino";
 import type { Metrics } from "../../observability/metrics.ts";
 import { errorAnswer, errorBody } from "../middleware/errorHandler.ts";
 import { observeRequest } from "../middleware/observe.ts";
-import { securityHeaderValues } from "../middleware/securityHeaders.ts";
 import { leaveCounted } from "../rateLimits.ts";
-import { JSON_CONTENT_TYPE, type ScanAnswer } from "../routes/verify.ts";
+import type { ScanAnswer } from "../routes/verify.ts";
 import { certificateIdSchema, leafHashSchema } from "../schemas.ts";
+import { abandon, securityHeaderSetter, sendJson } from "./answers.ts";
 import { requestViews, responseViews, runMiddleware } from "./expressViews.ts";
 import type { FastPath } from "./listener.ts";
 
@@ -46,7 +46,7 @@ interface FastScan {
  * same body from the same `scanAnswer`. `test/http/scanFastPath.test.ts` holds the two side by side.
  */
 export function scanFastPath(deps: ScanFastPathDeps): FastPath {
-  const security = [...securityHeaderValues()];
+  const setSecurityHeaders = securityHeaderSetter();
   const corsActive = deps.corsOrigins.length > 0;
   const RequestView = requestViews(deps.app);
   const ResponseView = responseViews(deps.app);
@@ -73,7 +73,7 @@ export function scanFastPath(deps: ScanFastPathDeps): FastPath {
     runMiddleware(deps.publicLimit, view, new ResponseView(res));
 
   const answer = async (res: ServerResponse, scan: FastScan): Promise<void> => {
-    for (const [name, value] of security) res.setHeader(name, value);
+    setSecurityHeaders(res);
     res.setHeader("Vary", "Accept, Accept-Language");
     res.setHeader("Cache-Control", "no-store");
     let status: number;
@@ -85,10 +85,7 @@ export function scanFastPath(deps: ScanFastPathDeps): FastPath {
       status = failure.status;
       body = JSON.stringify(errorBody(failure));
     }
-    res.statusCode = status;
-    res.setHeader("Content-Type", JSON_CONTENT_TYPE);
-    res.setHeader("Content-Length", Buffer.byteLength(body));
-    res.end(body);
+    sendJson(res, status, body);
   };
 
   const serveFast = async (req: IncomingMessage, res: ServerResponse, scan: FastScan): Promise<void> => {
@@ -114,8 +111,7 @@ export function scanFastPath(deps: ScanFastPathDeps): FastPath {
 
   /** Whatever throws outside `scanAnswer` (it answers its own failures) ends the exchange, logged. */
   const failed = (res: ServerResponse, error: unknown): void => {
-    deps.logger.error({ err: error, method: "GET", route: SCAN_ROUTE }, "request failed");
-    res.destroy();
+    abandon(deps.logger, res, error, { method: "GET", route: SCAN_ROUTE });
   };
 
   return {
