@@ -196,10 +196,14 @@ export function createApp(deps: AppDeps): HttpSurface {
     next(new HttpError("NOT_FOUND", "No such endpoint"));
   });
   app.use(limits.errors, errorHandler(deps.logger));
-  const observed = { corsOrigins: deps.http.corsOrigins, metrics: deps.metrics, logger: deps.logger };
-  const listener = createRequestListener(app, [
-    scanFastPath({ app, publicLimit: limits.public, scanAnswer: verify.scanAnswer, ...observed }),
-    issueFastPath({ app, jsonBody, limits, store: deps.store, issuance: deps.issuance, ...observed }),
-  ]);
+  const observed = { metrics: deps.metrics, logger: deps.logger };
+  const listener = createRequestListener(
+    app,
+    [
+      scanFastPath({ app, publicLimit: limits.public, scanAnswer: verify.scanAnswer, ...observed }),
+      issueFastPath({ app, jsonBody, limits, store: deps.store, issuance: deps.issuance, ...observed }),
+    ],
+    deps.http.corsOrigins,
+  );
   return { app, listener };
 }

@@ -6,7 +6,7 @@ import type { IssuanceService } from "../../services/issuance.ts";
 import type { Store } from "../../store/port.ts";
 import { apiKeyOf, requireApiKey } from "../middleware/auth.ts";
 import { errorAnswer, errorBody } from "../middleware/errorHandler.ts";
-import { observeRequest } from "../middleware/observe.ts";
+import { observeRequest, UNMATCHED_ROUTE } from "../middleware/observe.ts";
 import type { RouteLimits } from "../rateLimits.ts";
 import { issueOne } from "../routes/certificates.ts";
 import { abandon, securityHeaderSetter, sendJson } from "./answers.ts";
@@ -22,16 +22,14 @@ export interface IssueFastPathDeps {
   limits: Pick<RouteLimits, "api" | "errors">;
   store: Store;
   issuance: IssuanceService;
-  corsOrigins: readonly string[];
   metrics: Metrics;
   logger: Logger;
 }
 
-const ISSUE_URL = "/api/v1/certificates";
-/** the labels Express's observation and error log give the same requests */
-const ISSUE_ROUTE = "/api/v1/certificates";
+/** the path taken, which is also the route label Express's observation gives it */
+const ISSUE_PATH = "/api/v1/certificates";
+/** the route's path within its router, as Express's error log names it */
 const ROUTE_PATH = "/certificates";
-const UNMATCHED = "unmatched";
 
 /** One request's progress: whether it got past the body parser to the route, as Express would say. */
 interface Exchange {
@@ -47,13 +45,12 @@ interface Exchange {
  * steps in Express's order, with the very same pieces: the app's JSON body parser, the API rate
  * limit, the issuer key check, `issueOne` (which the Express route runs too), the error budget and
  * the error answer, under the same observation (request id, metrics, log line) and security
- * headers. It takes only the exact path with no query, and no request with an Origin while CORS is
- * on (Express adds the CORS headers); anything else goes to Express untouched.
+ * headers. It takes only the exact path with no query (the listener leaves cross-origin requests to
+ * Express while CORS is on); anything else goes to Express untouched.
  * `test/http/issueFastPath.test.ts` holds the two side by side.
  */
 export function issueFastPath(deps: IssueFastPathDeps): FastPath {
   const setSecurityHeaders = securityHeaderSetter();
-  const corsActive = deps.corsOrigins.length > 0;
   const RequestView = requestViews(deps.app);
   const ResponseView = responseViews(deps.app);
   const issuers = requireApiKey(deps.store, ["issuer"]);
@@ -96,8 +93,7 @@ export function issueFastPath(deps: IssueFastPathDeps): FastPath {
 
   return {
     take(req, res) {
-      if (req.method !== "POST" || req.url !== ISSUE_URL) return false;
-      if (corsActive && req.headers.origin !== undefined) return false;
+      if (req.method !== "POST" || req.url !== ISSUE_PATH) return false;
       const exchange: Exchange = { matched: false };
       observeRequest(
         deps.metrics,
@@ -105,10 +101,10 @@ export function issueFastPath(deps: IssueFastPathDeps): FastPath {
         req,
         res,
         // Express labels a request its body parser refused "unmatched": the router never saw it
-        () => (exchange.matched ? ISSUE_ROUTE : UNMATCHED),
+        () => (exchange.matched ? ISSUE_PATH : UNMATCHED_ROUTE),
         () => {
           answer(req, res, exchange).catch((error: unknown) => {
-            abandon(deps.logger, res, error, { method: "POST", route: ISSUE_ROUTE });
+            abandon(deps.logger, res, error, { method: "POST", route: ISSUE_PATH });
           });
         },
       );

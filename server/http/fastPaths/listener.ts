@@ -9,10 +9,21 @@ export interface FastPath {
   take(req: IncomingMessage, res: ServerResponse): boolean;
 }
 
-/** The service's request listener: each fast path in turn, then Express for all they leave. */
-export function createRequestListener(app: Express, fastPaths: readonly FastPath[]): RequestListener {
+/**
+ * The service's request listener: each fast path in turn, then Express for all they leave. While
+ * CORS is on (`corsOrigins` not empty), a request with an `Origin` goes to Express whatever its
+ * route: Express's CORS middleware adds the headers it may need, and no fast path does.
+ */
+export function createRequestListener(
+  app: Express,
+  fastPaths: readonly FastPath[],
+  corsOrigins: readonly string[],
+): RequestListener {
+  const corsActive = corsOrigins.length > 0;
   return (req, res) => {
-    for (const path of fastPaths) if (path.take(req, res)) return;
+    if (!(corsActive && req.headers.origin !== undefined)) {
+      for (const path of fastPaths) if (path.take(req, res)) return;
+    }
     app(req, res);
   };
 }

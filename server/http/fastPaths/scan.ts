@@ -18,7 +18,6 @@ export interface ScanFastPathDeps {
   /** the public limit, the one Express's `/v/:id` route declares */
   publicLimit: RequestHandler;
   scanAnswer: ScanAnswer;
-  corsOrigins: readonly string[];
   metrics: Metrics;
   logger: Logger;
 }
@@ -39,7 +38,8 @@ interface FastScan {
  * A counter scanner asks `GET /v/:id?h=` for JSON many times a second, and Express's request set-up
  * and middleware chain cost more than the answer itself (profiled: a bare listener answering from
  * the same verdict cache ran at about three times the rate). This path takes only a plain, whole
- * link asking for JSON with no CORS origin to answer; anything else, however slightly different
+ * link asking for JSON (the listener leaves cross-origin scans to Express while CORS is on);
+ * anything else, however slightly different
  * (HEAD, a fragment, a malformed id or hash, a repeated `h`, an escaped path) goes to Express
  * untouched. What it takes it answers as Express would: the same observation (request id, metrics,
  * log line), the same security headers, the same public rate limit and error shape, and the
@@ -47,14 +47,12 @@ interface FastScan {
  */
 export function scanFastPath(deps: ScanFastPathDeps): FastPath {
   const setSecurityHeaders = securityHeaderSetter();
-  const corsActive = deps.corsOrigins.length > 0;
   const RequestView = requestViews(deps.app);
   const ResponseView = responseViews(deps.app);
 
   const fastScanOf = (req: IncomingMessage): FastScan | null => {
     const url = req.url;
     if (req.method !== "GET" || url === undefined || !url.startsWith(SCAN_PREFIX)) return null;
-    if (corsActive && req.headers.origin !== undefined) return null;
     const queryAt = url.indexOf("?");
     if (queryAt < 0) return null;
     const id = url.slice(SCAN_PREFIX.length, queryAt);

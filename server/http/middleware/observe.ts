@@ -37,6 +37,9 @@ export function observeRequest(
   runInRequest(requestId, serve);
 }
 
+/** The route label of a request no route matched (or whose body was refused before routing). */
+export const UNMATCHED_ROUTE = "unmatched";
+
 /** `observeRequest` for everything Express serves; the route is the matched pattern, or "unmatched". */
 export function observe(metrics: Metrics, logger: Logger): RequestHandler {
   return (req, res, next) => {
@@ -47,7 +50,7 @@ export function observe(metrics: Metrics, logger: Logger): RequestHandler {
       res,
       () => {
         const routePath = (req.route as { path?: unknown } | undefined)?.path;
-        return typeof routePath === "string" ? `${req.baseUrl}${routePath}` : "unmatched";
+        return typeof routePath === "string" ? `${req.baseUrl}${routePath}` : UNMATCHED_ROUTE;
       },
       next,
     );

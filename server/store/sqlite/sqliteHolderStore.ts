@@ -40,12 +40,12 @@ function toTrace(r: Row): UsageTraceRecord {
   };
 }
 
-/** `HolderStore` on the service's SQLite file (tables created by the store's migrations). */
 /** A certificate's holder access, replacing any earlier one; also written with the certificate itself (SqliteStore). */
 export const PUT_HOLDER_ACCESS = `INSERT INTO holder_access (certificate_id, secret_hash, created_at, revoked_at) VALUES (?, ?, ?, ?)
   ON CONFLICT (certificate_id) DO UPDATE SET secret_hash = excluded.secret_hash, created_at = excluded.created_at,
     revoked_at = excluded.revoked_at`;
 
+/** `HolderStore` on the service's SQLite file (tables created by the store's migrations). */
 export class SqliteHolderStore implements HolderStore {
   readonly #sqlite: SqliteDatabase;
 
