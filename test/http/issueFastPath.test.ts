@@ -153,6 +153,13 @@ describe("HTTP: the issuance fast path answers exactly as Express does", functio
         "UNAUTHENTICATED",
       ],
       ["a revoked key", { ...JSON_BODY, authorization: `Bearer ${revoked.apiKey}` }, licence(), 401, "UNAUTHENTICATED"],
+      [
+        "a real key's id with a forged secret",
+        { ...JSON_BODY, authorization: `Bearer ${h.agencies[0].issuerKey.slice(0, 21)}${"A".repeat(43)}` },
+        licence(),
+        401,
+        "UNAUTHENTICATED",
+      ],
       ["an auditor's key", auditor, licence(), 403, "FORBIDDEN"],
       [
         "a body that is not JSON by its type",
@@ -198,6 +205,34 @@ describe("HTTP: the issuance fast path answers exactly as Express does", functio
     // a gzip body Express reads is read here too
     const zipped = await bothAnswer(ISSUE, { ...officer(), "content-encoding": "gzip" }, gzipSync(licence(5)), "fast");
     expect(zipped.status).to.equal(202);
+  });
+
+  it("issues for the key's own agency only: another agency's officer can neither name an issuer nor supersede", async () => {
+    const second = { ...JSON_BODY, authorization: `Bearer ${h.agencies[1].issuerKey}` };
+    const named = await bothAnswer(
+      ISSUE,
+      second,
+      JSON.stringify({ ...licenceRequest(11), issuer: { agencyId: h.agencies[0].agencyId } }),
+      "fast",
+    );
+    expect(named.status).to.equal(400);
+    expect(errorOf(named).code).to.equal("VALIDATION_ERROR");
+
+    const first = JSON.parse((await ask(h.url, "POST", ISSUE, officer(), licence(12))).body) as IssuedAck;
+    const superseding = await bothAnswer(
+      ISSUE,
+      second,
+      JSON.stringify({ ...licenceRequest(12), supersedes: first.id }),
+      "fast",
+    );
+    expect(superseding.status).to.equal(422);
+    expect(errorOf(superseding).code).to.equal("SUPERSEDES_NOT_FOUND");
+    expect((await h.store.getCertificate(first.id))?.agencyId).to.equal(h.agencies[0].agencyId);
+
+    const own = JSON.parse((await ask(h.url, "POST", ISSUE, second, licence(13))).body) as IssuedAck;
+    const stored = await h.store.getCertificate(own.id);
+    expect(stored?.agencyId).to.equal(h.agencies[1].agencyId);
+    expect(stored?.document.issuer).to.deep.include({ agencyId: h.agencies[1].agencyId, name: h.agencies[1].name });
   });
 
   it("replays an Idempotency-Key as Express does, on either path, and refuses it for another request", async () => {
